@@ -1,1 +1,6 @@
+//! siemctl's integration tests: they run the binary as a user would.
 
+mod cli;
+mod common;
+mod render;
+mod validate;

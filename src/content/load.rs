@@ -1,0 +1,147 @@
+//! Finding the content files: `index-templates/<log-type>/`, `dashboards/<log-type>/` and
+//! `saved-searches/<log-type>/`, one object per file, its kind and id in its name.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::kind::Kind;
+use super::problem::Problem;
+use super::Error;
+
+/// The three content folders, and the kinds each may hold.
+const FOLDERS: [(&str, &[Kind]); 3] = [
+    (
+        "index-templates",
+        &[
+            Kind::ComponentTemplate,
+            Kind::IndexTemplate,
+            Kind::IngestPipeline,
+            Kind::IsmPolicy,
+        ],
+    ),
+    (
+        "dashboards",
+        &[
+            Kind::IndexPattern,
+            Kind::Visualization,
+            Kind::Dashboard,
+            Kind::Search,
+            Kind::Query,
+            Kind::Config,
+        ],
+    ),
+    ("saved-searches", &[]),
+];
+
+/// What a content file holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum FileKind {
+    /// A Handlebars template of one object.
+    Template { kind: Kind, id: String },
+    /// A saved search in YAML.
+    SavedSearch,
+}
+
+/// One content file.
+#[derive(Debug, Clone)]
+pub(crate) struct SourceFile {
+    /// Relative to the content directory, with `/` separators.
+    pub(crate) path: PathBuf,
+    pub(crate) log_type: String,
+    pub(crate) what: FileKind,
+}
+
+/// Every content file under `root`, in a stable order, plus problems with file names.
+pub(crate) fn discover(root: &Path) -> Result<(Vec<SourceFile>, Vec<Problem>), Error> {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    let mut found_any = false;
+    for (folder, kinds) in FOLDERS {
+        let dir = root.join(folder);
+        if !dir.is_dir() {
+            continue;
+        }
+        found_any = true;
+        for entry in sorted_entries(&dir)? {
+            let rel = Path::new(folder).join(entry.file_name().unwrap_or_default());
+            if !entry.is_dir() {
+                if !is_ignored(&entry) {
+                    problems.push(Problem::new(&rel, format!("files in {folder}/ go in a folder per log type, e.g. {folder}/aws-cloudtrail/ (or {folder}/_common/ for shared objects)")));
+                }
+                continue;
+            }
+            let log_type = entry
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
+            for file in sorted_entries(&entry)? {
+                let name = file
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .to_string();
+                let rel = Path::new(folder).join(&log_type).join(&name);
+                if file.is_dir() || is_ignored(&file) {
+                    if file.is_dir() {
+                        problems.push(Problem::new(&rel, "content folders are one level deep: move these files up into the log type's folder"));
+                    }
+                    continue;
+                }
+                match classify(&name, kinds) {
+                    Ok(what) => files.push(SourceFile {
+                        path: rel,
+                        log_type: log_type.clone(),
+                        what,
+                    }),
+                    Err(message) => problems.push(Problem::new(&rel, message)),
+                }
+            }
+        }
+    }
+    if !found_any {
+        return Err(Error::NoContent(root.to_path_buf()));
+    }
+    Ok((files, problems))
+}
+
+fn classify(name: &str, kinds: &[Kind]) -> Result<FileKind, String> {
+    if kinds.is_empty() {
+        return if name.ends_with(".yaml") || name.ends_with(".yml") {
+            Ok(FileKind::SavedSearch)
+        } else {
+            Err("saved searches are YAML files ending in .yaml".to_string())
+        };
+    }
+    match Kind::from_file_name(name) {
+        Some((kind, id)) if kinds.contains(&kind) => Ok(FileKind::Template {
+            kind,
+            id: id.to_string(),
+        }),
+        Some((kind, _)) => Err(format!("a {kind} does not belong in this folder")),
+        None => {
+            let suffixes: Vec<&str> = kinds.iter().map(|k| k.file_suffix()).collect();
+            Err(format!(
+                "not a content file: name it <id><suffix> with a suffix of {}",
+                suffixes.join(", ")
+            ))
+        }
+    }
+}
+
+/// READMEs and dotfiles may sit beside content.
+fn is_ignored(path: &Path) -> bool {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    name.starts_with('.') || name.eq_ignore_ascii_case("README.md")
+}
+
+fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let read = |e| Error::Read(dir.to_path_buf(), e);
+    let mut entries = fs::read_dir(dir)
+        .map_err(read)?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(read)?;
+    entries.sort();
+    Ok(entries)
+}

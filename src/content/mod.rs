@@ -1,0 +1,229 @@
+//! The content: files on disk → rendered objects ([`Resource`]) → validation problems.
+//!
+//! Pure apart from reading the content files: nothing here talks to a cluster.
+
+pub(crate) mod canonical;
+pub(crate) mod glob;
+pub(crate) mod kind;
+pub(crate) mod load;
+pub(crate) mod locate;
+pub(crate) mod mapping;
+pub(crate) mod pipeline_rules;
+pub(crate) mod problem;
+pub(crate) mod render;
+pub(crate) mod resource;
+pub(crate) mod saved_object;
+pub(crate) mod saved_search;
+pub(crate) mod suggest;
+pub(crate) mod validate;
+pub(crate) mod vars;
+pub(crate) mod version;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use self::kind::Kind;
+use self::load::FileKind;
+use self::problem::Problem;
+use self::render::Renderer;
+use self::resource::Resource;
+use self::saved_search::SavedSearch;
+use self::version::ContentVersion;
+
+/// Errors that stop loading altogether (as opposed to [`Problem`]s in the content).
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Error {
+    #[error("no content in `{}`: expected index-templates/, dashboards/ or saved-searches/ there", .0.display())]
+    NoContent(PathBuf),
+    #[error("cannot read `{}`", .0.display())]
+    Read(PathBuf, #[source] std::io::Error),
+}
+
+/// A saved search with where it came from.
+#[derive(Debug)]
+pub(crate) struct LoadedSearch {
+    pub(crate) file: PathBuf,
+    pub(crate) index_pattern: String,
+    pub(crate) search: SavedSearch,
+}
+
+/// The rendered content set.
+#[derive(Debug)]
+pub(crate) struct Content {
+    pub(crate) version: ContentVersion,
+    /// Every object, sorted by kind (apply order) then id.
+    pub(crate) resources: Vec<Resource>,
+    pub(crate) searches: Vec<LoadedSearch>,
+    /// Objects whose files failed to render: they exist, so references to them are not
+    /// reported a second time, but they have no body to check.
+    pub(crate) failed: Vec<(Kind, String)>,
+}
+
+impl Content {
+    pub(crate) fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Resource> {
+        self.resources.iter().filter(move |r| r.kind == kind)
+    }
+
+    pub(crate) fn get(&self, kind: Kind, id: &str) -> Option<&Resource> {
+        self.resources.iter().find(|r| r.kind == kind && r.id == id)
+    }
+
+    /// Whether the content has an object of this kind and id, rendered or not.
+    pub(crate) fn declares(&self, kind: Kind, id: &str) -> bool {
+        self.get(kind, id).is_some() || self.failed.iter().any(|(k, i)| *k == kind && i == id)
+    }
+}
+
+/// Renders every content file under `root`. Problems in single files are collected, not fatal:
+/// the objects that did render are returned beside them.
+pub(crate) fn load(
+    root: &Path,
+    version: ContentVersion,
+    vars: Map<String, Value>,
+) -> Result<(Content, Vec<Problem>), Error> {
+    let (files, mut problems) = load::discover(root)?;
+    let renderer = Renderer::new(vars);
+    let mut resources = Vec::new();
+    let mut yaml_files = Vec::new();
+    let mut failed = Vec::new();
+    for file in files {
+        let text = fs::read_to_string(root.join(&file.path))
+            .map_err(|e| Error::Read(file.path.clone(), e))?;
+        match &file.what {
+            FileKind::SavedSearch => yaml_files.push((file, text)),
+            FileKind::Template { kind, id } => match renderer.render_json(&file.path, &text) {
+                Ok((rendered, body)) => {
+                    let mut resource = Resource {
+                        kind: *kind,
+                        id: id.clone(),
+                        log_type: file.log_type.clone(),
+                        file: file.path.clone(),
+                        text: rendered,
+                        body,
+                    };
+                    problems.extend(prepare(&mut resource, version));
+                    resources.push(resource);
+                }
+                Err(problem) => {
+                    failed.push((*kind, id.clone()));
+                    problems.push(problem);
+                }
+            },
+        }
+    }
+    let mut searches = Vec::new();
+    for (file, text) in yaml_files {
+        match saved_search::parse(&file.path, &text) {
+            Ok(search) => match bind_index_pattern(&resources, &file, &search) {
+                Ok(index_pattern) => {
+                    resources.push(Resource {
+                        kind: search.kind,
+                        id: search.id().to_string(),
+                        log_type: file.log_type.clone(),
+                        file: file.path.clone(),
+                        text,
+                        body: search.to_body(&index_pattern),
+                    });
+                    searches.push(LoadedSearch {
+                        file: file.path,
+                        index_pattern,
+                        search,
+                    });
+                }
+                Err(problem) => problems.push(problem),
+            },
+            Err(found) => problems.extend(found),
+        }
+    }
+    resources.sort_by(|a, b| (a.kind, &a.id, &a.file).cmp(&(b.kind, &b.id, &b.file)));
+    Ok((
+        Content {
+            version,
+            resources,
+            searches,
+            failed,
+        },
+        problems,
+    ))
+}
+
+/// Kind-specific preparation right after rendering: the version stamp of templates and
+/// pipelines, and the outer shape of saved objects.
+fn prepare(resource: &mut Resource, version: ContentVersion) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let (file, text) = (&resource.file, &resource.text);
+    let line_of = |pointer: &str| locate::line_of_pointer(text, pointer);
+    let Some(body) = resource.body.as_object_mut() else {
+        return vec![
+            Problem::new(file, "the rendered template must be a JSON object").at_line(Some(1)),
+        ];
+    };
+    match resource.kind {
+        Kind::ComponentTemplate | Kind::IndexTemplate | Kind::IngestPipeline => {
+            if body.contains_key("version") {
+                problems.push(
+                    Problem::new(file, "do not set `version`: siemctl sets it from [content].version in siemctl.toml")
+                        .at_line(line_of("/version"))
+                        .with_hint("raise [content].version in siemctl.toml when you release changed content"),
+                );
+            }
+            body.insert("version".into(), Value::from(version.as_integer()));
+        }
+        kind if kind.is_saved_object() => {
+            for key in body.keys() {
+                if key != "attributes" && key != "references" {
+                    problems.push(
+                        Problem::new(file, format!("unknown key `{key}`: a saved object file holds `attributes` and `references` only"))
+                            .at_line(line_of(&format!("/{key}")))
+                            .with_hint("the id comes from the file name, the type from its suffix, and siemctl manages versions"),
+                    );
+                }
+            }
+            if !body.get("attributes").is_some_and(Value::is_object) {
+                problems.push(
+                    Problem::new(file, "a saved object needs an `attributes` object")
+                        .at_line(Some(1)),
+                );
+            }
+            match body.get("references") {
+                None => {
+                    body.insert("references".into(), Value::Array(Vec::new()));
+                }
+                Some(Value::Array(_)) => {}
+                Some(_) => problems.push(
+                    Problem::new(file, "`references` must be an array of {name, type, id}")
+                        .at_line(line_of("/references")),
+                ),
+            }
+        }
+        _ => {}
+    }
+    problems
+}
+
+/// The index pattern a saved search is bound to: its own `index_pattern`, or the one index
+/// pattern of its log type's dashboards folder.
+fn bind_index_pattern(
+    resources: &[Resource],
+    file: &load::SourceFile,
+    search: &SavedSearch,
+) -> Result<String, Problem> {
+    if let Some(explicit) = &search.file.index_pattern {
+        return Ok(explicit.value.clone());
+    }
+    let candidates: Vec<&Resource> = resources
+        .iter()
+        .filter(|r| r.kind == Kind::IndexPattern && r.log_type == file.log_type)
+        .collect();
+    match candidates[..] {
+        [one] => Ok(one.id.clone()),
+        [] => Err(Problem::new(&file.path, format!("no index pattern for log type `{}`", file.log_type))
+            .at_line(Some(1))
+            .with_hint(format!("add dashboards/{}/<id>.index-pattern.json.hbs, or set `index_pattern:` to the id of one", file.log_type))),
+        _ => Err(Problem::new(&file.path, format!("log type `{}` has several index patterns", file.log_type))
+            .at_line(Some(1))
+            .with_hint("set `index_pattern:` to the id of the one this search uses")),
+    }
+}

@@ -1,0 +1,227 @@
+//! Handlebars rendering of `*.json.hbs` files into JSON values.
+//!
+//! Strict: an undefined variable is an error. `{{name}}` inserts a value JSON-escaped (never
+//! HTML-escaped), for use inside a JSON string; `{{json name}}` inserts a raw JSON value.
+
+use std::path::Path;
+
+use handlebars::{
+    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderError,
+    RenderErrorReason,
+};
+use serde_json::{Map, Value};
+
+use super::problem::Problem;
+
+/// Renders content templates with one set of variables.
+pub(crate) struct Renderer {
+    registry: Handlebars<'static>,
+    vars: Value,
+}
+
+impl Renderer {
+    pub(crate) fn new(vars: Map<String, Value>) -> Self {
+        let mut registry = Handlebars::new();
+        registry.set_strict_mode(true);
+        registry.register_escape_fn(json_escape);
+        registry.register_helper("json", Box::new(json_helper));
+        Renderer {
+            registry,
+            vars: Value::Object(vars),
+        }
+    }
+
+    /// Renders one template and parses the result as JSON. Returns the rendered text too, so
+    /// that later problems can be located by line.
+    pub(crate) fn render_json(
+        &self,
+        file: &Path,
+        template: &str,
+    ) -> Result<(String, Value), Problem> {
+        let text = self
+            .registry
+            .render_template_with_context(
+                template,
+                &Context::wraps(&self.vars).map_err(|e| render_problem(file, &e))?,
+            )
+            .map_err(|e| render_problem(file, &e))?;
+        match serde_json::from_str::<Value>(&text) {
+            Ok(value) => Ok((text, value)),
+            Err(err) => Err(json_problem(file, &text, &err)),
+        }
+    }
+}
+
+/// JSON string escaping without the surrounding quotes: `"`, `\` and control characters are
+/// escaped; `<`, `&` and everything else stay as they are.
+fn json_escape(raw: &str) -> String {
+    let quoted = serde_json::to_string(raw).unwrap_or_default();
+    quoted[1..quoted.len() - 1].to_string()
+}
+
+/// `{{json name}}`: the variable as a raw JSON value.
+fn json_helper(
+    helper: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let param = helper
+        .param(0)
+        .ok_or(RenderErrorReason::ParamNotFoundForIndex("json", 0))?;
+    if param.is_value_missing() {
+        let name = param.relative_path().cloned().unwrap_or_default();
+        return Err(RenderErrorReason::MissingVariable(Some(name)).into());
+    }
+    let json = serde_json::to_string(param.value()).map_err(RenderErrorReason::from)?;
+    out.write(&json)?;
+    Ok(())
+}
+
+fn render_problem(file: &Path, err: &RenderError) -> Problem {
+    let message = match err.reason() {
+        RenderErrorReason::MissingVariable(Some(name)) => format!("undefined variable `{name}`"),
+        RenderErrorReason::MissingVariable(None) => "undefined variable".to_string(),
+        RenderErrorReason::TemplateError(template_err) => {
+            return Problem::new(
+                file,
+                format!("template syntax error: {}", template_err.reason()),
+            )
+            .at_line(template_err.pos().map(|(line, _)| line));
+        }
+        other => format!("template error: {other}"),
+    };
+    let problem = Problem::new(file, message).at_line(err.line_no);
+    match err.reason() {
+        RenderErrorReason::MissingVariable(Some(name)) if name.starts_with('_') => problem.with_hint(format!(
+            "`{name}` looks like a Mustache template for OpenSearch itself: escape it so that siemctl leaves it alone, \\{{{{{name}}}}}"
+        )),
+        RenderErrorReason::MissingVariable(_) => problem.with_hint(
+            "declare it in [vars] of siemctl.toml, or fix the name (variables are case-sensitive)",
+        ),
+        _ => problem,
+    }
+}
+
+fn json_problem(file: &Path, text: &str, err: &serde_json::Error) -> Problem {
+    let line = err.line();
+    let shown = text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .unwrap_or("")
+        .trim_end();
+    Problem::new(
+        file,
+        format!(
+            "the rendered template is not valid JSON: {} (line {line}, column {} of the rendered text)\n{line:>5} | {shown}",
+            strip_position(&err.to_string()),
+            err.column()
+        ),
+    )
+    .at_line(Some(line))
+    .with_hint("a string variable inside JSON goes in quotes, \"{{name}}\"; a number, boolean or array uses {{json name}}")
+}
+
+/// serde_json appends " at line L column C"; the message above gives the position itself.
+fn strip_position(message: &str) -> &str {
+    message
+        .rfind(" at line ")
+        .map_or(message, |i| &message[..i])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn renderer(vars: Value) -> Renderer {
+        Renderer::new(vars.as_object().unwrap().clone())
+    }
+
+    #[test]
+    fn hostile_values_stay_exact_and_valid() {
+        let hostile = "a\"b\\c\nd</script>&<e>\t{{x}}";
+        let r = renderer(json!({ "v": hostile }));
+        let (_, value) = r
+            .render_json(
+                Path::new("t.json.hbs"),
+                r#"{"s": "{{v}}", "p": "pre-{{v}}-post"}"#,
+            )
+            .unwrap();
+        assert_eq!(value["s"], hostile);
+        assert_eq!(value["p"], format!("pre-{hostile}-post"));
+    }
+
+    #[test]
+    fn json_helper_inserts_raw_values() {
+        let r = renderer(json!({ "n": 3, "b": false, "a": ["x", "y\""], "s": "q\"" }));
+        let (_, value) = r
+            .render_json(
+                Path::new("t.json.hbs"),
+                r#"{"n": {{json n}}, "b": {{json b}}, "a": {{json a}}, "s": {{json s}}}"#,
+            )
+            .unwrap();
+        assert_eq!(
+            value,
+            json!({"n": 3, "b": false, "a": ["x", "y\""], "s": "q\""})
+        );
+    }
+
+    #[test]
+    fn undefined_variables_name_file_and_line() {
+        let r = renderer(json!({ "a": 1 }));
+        let p = r
+            .render_json(
+                Path::new("x/t.json.hbs"),
+                "{\n  \"a\": {{json a}},\n  \"b\": \"{{nope}}\"\n}",
+            )
+            .unwrap_err();
+        assert_eq!(p.location(), "x/t.json.hbs:3");
+        assert_eq!(p.message, "undefined variable `nope`");
+        let p = r
+            .render_json(Path::new("t.json.hbs"), "{\n\n  \"b\": {{json missing}}\n}")
+            .unwrap_err();
+        assert_eq!(
+            (p.line, p.message.as_str()),
+            (Some(3), "undefined variable `missing`")
+        );
+    }
+
+    #[test]
+    fn escaped_mustache_passes_through_to_opensearch() {
+        let r = renderer(json!({ "a": 1 }));
+        let (_, value) = r
+            .render_json(
+                Path::new("p.json.hbs"),
+                r#"{"m": "\{{_ingest.on_failure_message}}", "n": {{json a}}}"#,
+            )
+            .unwrap();
+        assert_eq!(
+            value,
+            json!({"m": "{{_ingest.on_failure_message}}", "n": 1})
+        );
+        let p = r
+            .render_json(
+                Path::new("p.json.hbs"),
+                r#"{"m": "{{_ingest.on_failure_message}}"}"#,
+            )
+            .unwrap_err();
+        assert_eq!(p.message, "undefined variable `_ingest.on_failure_message`");
+        assert!(p.hint.unwrap().contains("\\{{_ingest.on_failure_message}}"));
+    }
+
+    #[test]
+    fn invalid_json_shows_the_rendered_line() {
+        let r = renderer(json!({ "name": "x" }));
+        let p = r
+            .render_json(
+                Path::new("t.json.hbs"),
+                "{\n  \"a\": 1,\n  \"b\": {{name}}\n}",
+            )
+            .unwrap_err();
+        assert_eq!(p.line, Some(3));
+        assert!(p.message.contains("not valid JSON"), "{}", p.message);
+        assert!(p.message.contains("    3 |   \"b\": x"), "{}", p.message);
+    }
+}

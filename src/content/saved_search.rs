@@ -1,0 +1,424 @@
+//! Saved searches written by hand as small YAML files, turned into Dashboards `search` (or
+//! `query`) saved objects bound to their log type's index pattern.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+use serde_saphyr::Spanned;
+
+use super::kind::Kind;
+use super::problem::Problem;
+use crate::query::Language;
+
+/// The YAML file as an analyst writes it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SavedSearchFile {
+    pub(crate) id: Spanned<String>,
+    pub(crate) title: Spanned<String>,
+    #[serde(default)]
+    pub(crate) description: Option<String>,
+    #[serde(default)]
+    pub(crate) query: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) language: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) columns: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) sort: Vec<Spanned<BTreeMap<String, String>>>,
+    #[serde(default)]
+    pub(crate) filters: Vec<Spanned<Filter>>,
+    #[serde(default)]
+    pub(crate) tags: Vec<String>,
+    #[serde(default)]
+    pub(crate) kind: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) index_pattern: Option<Spanned<String>>,
+}
+
+/// A filter pill: `field` is `value` (or one of several values), optionally negated.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Filter {
+    pub(crate) field: String,
+    pub(crate) value: FilterValue,
+    #[serde(default)]
+    pub(crate) negate: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum FilterValue {
+    One(Scalar),
+    AnyOf(Vec<Scalar>),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum Scalar {
+    Bool(bool),
+    Integer(i64),
+    Float(f64),
+    Text(String),
+}
+
+impl Scalar {
+    fn to_json(&self) -> Value {
+        match self {
+            Scalar::Bool(b) => json!(b),
+            Scalar::Integer(i) => json!(i),
+            Scalar::Float(f) => json!(f),
+            Scalar::Text(s) => json!(s),
+        }
+    }
+}
+
+/// A saved search read and checked for shape, with the line of each part for later checks.
+#[derive(Debug)]
+pub(crate) struct SavedSearch {
+    pub(crate) file: SavedSearchFile,
+    pub(crate) language: Language,
+    pub(crate) kind: Kind,
+}
+
+pub(crate) fn line(location: &serde_saphyr::Location) -> Option<usize> {
+    usize::try_from(location.line()).ok().filter(|l| *l > 0)
+}
+
+/// Reads a saved-search file; every problem of shape is reported.
+pub(crate) fn parse(path: &Path, text: &str) -> Result<SavedSearch, Vec<Problem>> {
+    let file: SavedSearchFile = serde_saphyr::from_str(text).map_err(|err| {
+        let at = err.location().and_then(|l| line(&l));
+        vec![Problem::new(
+            path,
+            format!("not a valid saved search: {}", first_line(&err.to_string())),
+        )
+        .at_line(at)
+        .with_hint(
+            "a saved search needs `id`, `title` and usually `query`; see docs/content-format.md",
+        )]
+    })?;
+    let mut problems = Vec::new();
+    let id = &file.id.value;
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        problems.push(
+            Problem::new(
+                path,
+                format!("id `{id}` may only contain letters, digits, `-` and `_`"),
+            )
+            .at_line(line(&file.id.referenced)),
+        );
+    }
+    if file.title.value.trim().is_empty() {
+        problems.push(Problem::new(path, "title is empty").at_line(line(&file.title.referenced)));
+    }
+    let language = match file.language.as_ref().map(|l| l.value.to_ascii_lowercase()) {
+        None => Language::Dql,
+        Some(l) if l == "dql" || l == "kuery" || l == "kql" => Language::Dql,
+        Some(l) if l == "lucene" => Language::Lucene,
+        Some(other) => {
+            problems.push(
+                Problem::new(
+                    path,
+                    format!("language `{other}` is not known: write `dql` or `lucene`"),
+                )
+                .at_line(file.language.as_ref().and_then(|l| line(&l.referenced))),
+            );
+            Language::Dql
+        }
+    };
+    let kind = match file.kind.as_ref().map(|k| k.value.as_str()) {
+        None | Some("search") => Kind::Search,
+        Some("query") => Kind::Query,
+        Some(other) => {
+            problems.push(
+                Problem::new(path, format!("kind `{other}` is not known: write `search` (a saved search for Discover) or `query` (a saved query)"))
+                    .at_line(file.kind.as_ref().and_then(|k| line(&k.referenced))),
+            );
+            Kind::Search
+        }
+    };
+    for item in &file.sort {
+        let ok = item.value.len() == 1 && item.value.values().all(|o| o == "asc" || o == "desc");
+        if !ok {
+            problems.push(
+                Problem::new(
+                    path,
+                    "each sort entry is one field and its order, e.g. `- \"@timestamp\": desc`",
+                )
+                .at_line(line(&item.referenced)),
+            );
+        }
+    }
+    if problems.is_empty() {
+        Ok(SavedSearch {
+            file,
+            language,
+            kind,
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+fn first_line(message: &str) -> &str {
+    message.lines().next().unwrap_or(message)
+}
+
+impl SavedSearch {
+    pub(crate) fn id(&self) -> &str {
+        &self.file.id.value
+    }
+
+    pub(crate) fn query(&self) -> &str {
+        self.file.query.as_ref().map_or("", |q| q.value.as_str())
+    }
+
+    /// Every field the search names outside its query: columns, sort and filters, with lines.
+    pub(crate) fn named_fields(&self) -> Vec<(&str, Option<usize>, &'static str)> {
+        let mut fields = Vec::new();
+        for column in &self.file.columns {
+            fields.push((column.value.as_str(), line(&column.referenced), "column"));
+        }
+        for item in &self.file.sort {
+            for field in item.value.keys() {
+                fields.push((field.as_str(), line(&item.referenced), "sort"));
+            }
+        }
+        for filter in &self.file.filters {
+            fields.push((
+                filter.value.field.as_str(),
+                line(&filter.referenced),
+                "filter",
+            ));
+        }
+        fields
+    }
+
+    /// The saved object, in content form (JSON-string attributes decoded).
+    pub(crate) fn to_body(&self, index_pattern: &str) -> Value {
+        let f = &self.file;
+        let language = match self.language {
+            Language::Dql => "kuery",
+            Language::Lucene => "lucene",
+        };
+        let mut description = f.description.clone().unwrap_or_default().trim().to_string();
+        if !f.tags.is_empty() {
+            if !description.is_empty() {
+                description.push_str("\n\n");
+            }
+            description.push_str(&format!("Tags: {}", f.tags.join(", ")));
+        }
+        let query = json!({ "query": self.query(), "language": language });
+        match self.kind {
+            Kind::Query => json!({
+                "attributes": {
+                    "title": f.title.value,
+                    "description": description,
+                    "query": query,
+                    "filters": self.filters(|_| json!({ "index": index_pattern })),
+                },
+                "references": [],
+            }),
+            _ => {
+                let index_ref = "kibanaSavedObjectMeta.searchSourceJSON.index";
+                let mut references = vec![
+                    json!({ "name": index_ref, "type": "index-pattern", "id": index_pattern }),
+                ];
+                let filters = self.filters(|i| {
+                    let name =
+                        format!("kibanaSavedObjectMeta.searchSourceJSON.filter[{i}].meta.index");
+                    references.push(
+                        json!({ "name": name, "type": "index-pattern", "id": index_pattern }),
+                    );
+                    json!({ "indexRefName": name })
+                });
+                let sort: Vec<Value> = f
+                    .sort
+                    .iter()
+                    .flat_map(|s| s.value.iter().map(|(field, order)| json!([field, order])))
+                    .collect();
+                json!({
+                    "attributes": {
+                        "title": f.title.value,
+                        "description": description,
+                        "hits": 0,
+                        "columns": if f.columns.is_empty() { json!(["_source"]) } else { json!(f.columns.iter().map(|c| &c.value).collect::<Vec<_>>()) },
+                        "sort": sort,
+                        "version": 1,
+                        "kibanaSavedObjectMeta": {
+                            "searchSourceJSON": {
+                                "query": query,
+                                "filter": filters,
+                                "indexRefName": index_ref,
+                                "highlightAll": true,
+                                "version": true,
+                            }
+                        }
+                    },
+                    "references": references,
+                })
+            }
+        }
+    }
+
+    /// The filter pills in the form Dashboards stores; `index_of` gives each filter's index
+    /// binding (a reference name for searches, the id itself for saved queries).
+    fn filters(&self, mut index_of: impl FnMut(usize) -> Value) -> Vec<Value> {
+        self.file
+            .filters
+            .iter()
+            .enumerate()
+            .map(|(i, filter)| {
+                let filter = &filter.value;
+                let mut meta = json!({
+                    "alias": null,
+                    "negate": filter.negate,
+                    "disabled": false,
+                    "key": filter.field,
+                });
+                let query = match &filter.value {
+                    FilterValue::One(value) => {
+                        meta["type"] = json!("phrase");
+                        meta["params"] = json!({ "query": value.to_json() });
+                        json!({ "match_phrase": { filter.field.as_str(): value.to_json() } })
+                    }
+                    FilterValue::AnyOf(values) => {
+                        let values: Vec<Value> = values.iter().map(Scalar::to_json).collect();
+                        meta["type"] = json!("phrases");
+                        meta["params"] = json!(values);
+                        meta["value"] = json!(values
+                            .iter()
+                            .map(|v| match v {
+                                Value::String(s) => s.clone(),
+                                other => other.to_string(),
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", "));
+                        let should: Vec<Value> = values
+                            .iter()
+                            .map(|v| json!({ "match_phrase": { filter.field.as_str(): v } }))
+                            .collect();
+                        json!({ "bool": { "should": should, "minimum_should_match": 1 } })
+                    }
+                };
+                if let (Some(meta), Value::Object(binding)) = (meta.as_object_mut(), index_of(i)) {
+                    meta.extend(binding);
+                }
+                json!({ "meta": meta, "query": query, "$state": { "store": "appState" } })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const YAML: &str = r#"id: ct-console-login-failures
+title: "CloudTrail: failed console logins"
+description: Failed sign-ins.
+query: event.action:ConsoleLogin and event.outcome:failure
+columns: [user.name, source.ip]
+sort:
+  - "@timestamp": desc
+filters:
+  - field: cloud.region
+    value: us-east-1
+  - field: event.outcome
+    value: [failure, unknown]
+    negate: true
+tags: [initial-access]
+"#;
+
+    #[test]
+    fn becomes_a_search_bound_to_the_index_pattern() {
+        let search = parse(Path::new("s.yaml"), YAML).unwrap();
+        assert_eq!(search.kind, Kind::Search);
+        let body = search.to_body("log-aws-cloudtrail");
+        let attributes = &body["attributes"];
+        assert_eq!(attributes["title"], "CloudTrail: failed console logins");
+        assert_eq!(
+            attributes["description"],
+            "Failed sign-ins.\n\nTags: initial-access"
+        );
+        assert_eq!(attributes["sort"], json!([["@timestamp", "desc"]]));
+        let source = &attributes["kibanaSavedObjectMeta"]["searchSourceJSON"];
+        assert_eq!(
+            source["query"],
+            json!({"query": "event.action:ConsoleLogin and event.outcome:failure", "language": "kuery"})
+        );
+        assert_eq!(
+            source["filter"][0]["meta"]["params"],
+            json!({"query": "us-east-1"})
+        );
+        assert_eq!(source["filter"][1]["meta"]["negate"], true);
+        assert_eq!(
+            source["filter"][1]["query"]["bool"]["should"][1],
+            json!({"match_phrase": {"event.outcome": "unknown"}})
+        );
+        assert_eq!(body["references"].as_array().unwrap().len(), 3);
+        assert_eq!(
+            body["references"][2]["name"],
+            "kibanaSavedObjectMeta.searchSourceJSON.filter[1].meta.index"
+        );
+        let fields: Vec<_> = search
+            .named_fields()
+            .into_iter()
+            .map(|(f, l, _)| (f, l))
+            .collect();
+        assert_eq!(fields[0], ("user.name", Some(5)));
+        assert_eq!(fields[2], ("@timestamp", Some(7)));
+        assert_eq!(fields[3].0, "cloud.region");
+    }
+
+    #[test]
+    fn kind_query_becomes_a_saved_query() {
+        let yaml = "id: q1\ntitle: Q\nquery: 'a:b'\nlanguage: lucene\nkind: query\n";
+        let search = parse(Path::new("q.yaml"), yaml).unwrap();
+        let body = search.to_body("p");
+        assert_eq!(search.kind, Kind::Query);
+        assert_eq!(
+            body["attributes"]["query"],
+            json!({"query": "a:b", "language": "lucene"})
+        );
+        assert_eq!(body["references"], json!([]));
+    }
+
+    #[test]
+    fn shape_problems_name_the_line() {
+        let problems =
+            parse(Path::new("s.yaml"), "id: a b\ntitle: T\nlanguage: sql\n").unwrap_err();
+        let lines: Vec<_> = problems
+            .iter()
+            .map(|p| (p.line, p.message.as_str()))
+            .collect();
+        assert_eq!(
+            lines[0],
+            (
+                Some(1),
+                "id `a b` may only contain letters, digits, `-` and `_`"
+            )
+        );
+        assert_eq!(
+            lines[1],
+            (
+                Some(3),
+                "language `sql` is not known: write `dql` or `lucene`"
+            )
+        );
+        let problems = parse(Path::new("s.yaml"), "id: a\ntitle: T\nqeury: x\n").unwrap_err();
+        assert_eq!(problems[0].line, Some(3), "{:?}", problems[0]);
+        assert!(
+            problems[0].message.contains("qeury"),
+            "{}",
+            problems[0].message
+        );
+    }
+}

@@ -1,0 +1,367 @@
+//! Fields: every field a saved search or visualization names is mapped for its index pattern,
+//! and a field mapped by several log types has one type in all of them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::content::glob;
+use crate::content::kind::Kind;
+use crate::content::mapping::{self, Field, Fields, Lookup};
+use crate::content::problem::Problem;
+use crate::content::resource::Resource;
+use crate::content::saved_search::line;
+use crate::content::suggest::did_you_mean;
+use crate::content::Content;
+use crate::query::{self, Language};
+
+/// What one index pattern sees: the index templates its title covers and their fields merged.
+struct PatternView<'a> {
+    title: String,
+    templates: Vec<&'a Resource>,
+    fields: Fields,
+}
+
+pub(super) fn check(content: &Content) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    // Mappings are only known once every template renders; until then the render problem is
+    // reported and field checks would only add noise.
+    if content
+        .failed
+        .iter()
+        .any(|(kind, _)| matches!(kind, Kind::IndexTemplate | Kind::ComponentTemplate))
+    {
+        return problems;
+    }
+    let composed: Vec<(&Resource, Fields)> = content
+        .of_kind(Kind::IndexTemplate)
+        .map(|t| (t, mapping::compose(content, t).fields))
+        .collect();
+    let mut views = BTreeMap::new();
+    for pattern in content.of_kind(Kind::IndexPattern) {
+        let title = pattern.title().unwrap_or_default().to_string();
+        let titles: Vec<&str> = title
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .collect();
+        let covered: Vec<&(&Resource, Fields)> = composed
+            .iter()
+            .filter(|(t, _)| {
+                template_patterns(t)
+                    .iter()
+                    .any(|tp| titles.iter().any(|ip| glob::overlaps(ip, tp)))
+            })
+            .collect();
+        if covered.is_empty() && !title.is_empty() {
+            problems.push(
+                Problem::new(&pattern.file, format!("index pattern `{title}` matches no index template in the content"))
+                    .at_line(pattern.line_of("/attributes/title"))
+                    .with_hint("its indices would get dynamic mappings only; check the title against the templates' index_patterns"),
+            );
+        }
+        check_conflicts(content, &covered, &mut problems);
+        let mut fields = Fields::new();
+        for (_, f) in &covered {
+            for (name, field) in f {
+                fields.entry(name.clone()).or_insert_with(|| field.clone());
+            }
+        }
+        let templates = covered.iter().map(|(t, _)| *t).collect();
+        views.insert(
+            pattern.id.as_str(),
+            PatternView {
+                title,
+                templates,
+                fields,
+            },
+        );
+    }
+    for loaded in &content.searches {
+        let Some(view) = views
+            .get(loaded.index_pattern.as_str())
+            .filter(|v| !v.templates.is_empty())
+        else {
+            continue; // an unresolved reference, or a pattern without templates, is reported already
+        };
+        let search = &loaded.search;
+        let query_line = search.file.query.as_ref().and_then(|q| line(&q.referenced));
+        match query::parse(search.language, search.query()) {
+            Err(err) => problems.push(query_problem(
+                &loaded.file,
+                query_line,
+                search.language,
+                &err,
+            )),
+            Ok(refs) => {
+                for field in refs {
+                    let at = query_line.map(|l| l + field.line.saturating_sub(1));
+                    check_field(
+                        &loaded.file,
+                        at,
+                        &field.name,
+                        "the query",
+                        view,
+                        false,
+                        &mut problems,
+                    );
+                }
+            }
+        }
+        for (name, at, what) in search.named_fields() {
+            check_field(
+                &loaded.file,
+                at,
+                name,
+                &format!("the {what}"),
+                view,
+                false,
+                &mut problems,
+            );
+        }
+    }
+    for object in content
+        .resources
+        .iter()
+        .filter(|r| matches!(r.kind, Kind::Visualization | Kind::Search | Kind::Dashboard))
+    {
+        if object
+            .file
+            .extension()
+            .is_some_and(|e| e == "yaml" || e == "yml")
+        {
+            continue; // saved searches from YAML were checked above, with YAML lines
+        }
+        check_saved_object_fields(content, object, &views, &mut problems);
+    }
+    problems
+}
+
+fn template_patterns(template: &Resource) -> Vec<&str> {
+    match template.body.get("index_patterns") {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A field mapped with different types by index templates under one index pattern shows as a
+/// conflict in Dashboards, and a filter on it breaks across log types.
+fn check_conflicts(
+    content: &Content,
+    covered: &[&(&Resource, Fields)],
+    problems: &mut Vec<Problem>,
+) {
+    let mut by_field: BTreeMap<&str, BTreeMap<&str, Vec<(&Resource, &Field)>>> = BTreeMap::new();
+    for (template, fields) in covered {
+        for (name, field) in fields {
+            by_field
+                .entry(name)
+                .or_default()
+                .entry(field.ty.as_str())
+                .or_default()
+                .push((template, field));
+        }
+    }
+    for (name, types) in by_field.into_iter().filter(|(_, types)| types.len() > 1) {
+        let summary: Vec<String> = types
+            .iter()
+            .map(|(ty, users)| {
+                format!(
+                    "`{ty}` in {}",
+                    users
+                        .iter()
+                        .map(|(t, _)| t.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+            .collect();
+        // Report at the mappings that disagree with the shared one (from _common), or else with
+        // the most common type.
+        let shared = types
+            .iter()
+            .find(|(_, users)| {
+                users
+                    .iter()
+                    .any(|(_, f)| f.origin.starts_with("index-templates/_common"))
+            })
+            .map(|(ty, _)| *ty);
+        let reference = shared
+            .or_else(|| {
+                types
+                    .iter()
+                    .max_by_key(|(_, users)| users.len())
+                    .map(|(ty, _)| *ty)
+            })
+            .unwrap_or_default();
+        let origins: BTreeSet<_> = types
+            .iter()
+            .filter(|(ty, _)| **ty != reference)
+            .flat_map(|(_, users)| users.iter().map(|(_, f)| f.origin.clone()))
+            .collect();
+        for origin in origins {
+            let pointer = format!(
+                "/template/mappings/properties/{}",
+                name.replace('.', "/properties/")
+            );
+            let line = content
+                .resources
+                .iter()
+                .find(|r| r.file == origin)
+                .and_then(|r| r.line_of(&pointer));
+            problems.push(
+                Problem::new(origin, format!("field `{name}` has different types across log types: {}", summary.join("; ")))
+                    .at_line(line)
+                    .with_hint("map a shared field once, in _common/log-ecs-base, or give the type-specific one its own namespace; otherwise Dashboards shows a field conflict on log-* and cross-log-type filters break"),
+            );
+        }
+    }
+}
+
+fn query_problem(
+    file: &std::path::Path,
+    query_line: Option<usize>,
+    language: Language,
+    err: &query::QueryError,
+) -> Problem {
+    let name = match language {
+        Language::Dql => "DQL",
+        Language::Lucene => "Lucene",
+    };
+    let mut problem = Problem::new(file, format!("the query is not valid {name}: {err}"))
+        .at_line(query_line.map(|l| l + err.line.saturating_sub(1)));
+    problem.hint = err.hint.clone();
+    problem
+}
+
+fn check_field(
+    file: &std::path::Path,
+    at: Option<usize>,
+    name: &str,
+    whence: &str,
+    view: &PatternView<'_>,
+    aggregate: bool,
+    problems: &mut Vec<Problem>,
+) {
+    if mapping::is_meta_field(name) || (name == "_source" && !aggregate) {
+        return;
+    }
+    let templates = || {
+        view.templates
+            .iter()
+            .map(|t| t.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if name.contains('*') {
+        if !view.fields.keys().any(|f| glob::matches(name, f)) {
+            problems.push(
+                Problem::new(
+                    file,
+                    format!(
+                        "{whence} names fields `{name}`, but no mapped field of `{}` matches it",
+                        view.title
+                    ),
+                )
+                .at_line(at),
+            );
+        }
+        return;
+    }
+    match mapping::lookup(&view.fields, name) {
+        Lookup::Found(field) if aggregate && !field.aggregatable() => problems.push(
+            Problem::new(file, format!("{whence} aggregates on `{name}`, which is mapped as `{}` and cannot be aggregated", field.ty))
+                .at_line(at)
+                .with_hint("aggregate on a keyword, ip, number or date field"),
+        ),
+        Lookup::Found(_) | Lookup::InFlatObject(_) => {}
+        Lookup::NotSearchable(parent) => problems.push(
+            Problem::new(file, format!("{whence} names `{name}`, which is not searchable: `{parent}` is mapped without an index"))
+                .at_line(at)
+                .with_hint("search another field, or index it in the log type's component template"),
+        ),
+        Lookup::Missing => {
+            let mut problem = Problem::new(file, format!("{whence} names field `{name}`, which is not mapped for `{}` (index templates: {})", view.title, templates())).at_line(at);
+            problem = match did_you_mean(name, view.fields.keys()) {
+                Some(close) => problem.with_hint(format!("did you mean `{close}`?")),
+                None => problem.with_hint("check the spelling against the log type's component template, or map the field there first"),
+            };
+            problems.push(problem);
+        }
+    }
+}
+
+/// Visualizations, dashboards and JSON searches: the query of their search source parses, and
+/// the fields their aggregations use are mapped and aggregatable.
+fn check_saved_object_fields(
+    content: &Content,
+    object: &Resource,
+    views: &BTreeMap<&str, PatternView<'_>>,
+    problems: &mut Vec<Problem>,
+) {
+    let source = "/attributes/kibanaSavedObjectMeta/searchSourceJSON";
+    if let Some(query) = object.body.pointer(&format!("{source}/query")) {
+        let text = query
+            .get("query")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let language = match query.get("language").and_then(Value::as_str) {
+            Some("lucene") => Language::Lucene,
+            _ => Language::Dql,
+        };
+        if let Err(err) = query::parse(language, text) {
+            problems.push(query_problem(
+                &object.file,
+                object.line_of(&format!("{source}/query/query")),
+                language,
+                &err,
+            ));
+        }
+    }
+    let index_pattern = object
+        .references()
+        .into_iter()
+        .find(|(name, ty, _)| *ty == "index-pattern" && name.ends_with("searchSourceJSON.index"))
+        .map(|(_, _, id)| id.to_string())
+        .or_else(|| {
+            // A visualization built on a saved search uses that search's index pattern.
+            let (_, _, search_id) = object
+                .references()
+                .into_iter()
+                .find(|(_, ty, _)| *ty == "search")?;
+            let search = content.get(Kind::Search, search_id)?;
+            search
+                .references()
+                .into_iter()
+                .find(|(_, ty, _)| *ty == "index-pattern")
+                .map(|(_, _, id)| id.to_string())
+        });
+    let Some(view) = index_pattern
+        .as_deref()
+        .and_then(|id| views.get(id))
+        .filter(|v| !v.templates.is_empty())
+    else {
+        return;
+    };
+    if let Some(aggs) = object
+        .body
+        .pointer("/attributes/visState/aggs")
+        .and_then(Value::as_array)
+    {
+        for (i, agg) in aggs.iter().enumerate() {
+            if let Some(field) = agg.pointer("/params/field").and_then(Value::as_str) {
+                let at = object.line_of(&format!("/attributes/visState/aggs/{i}/params/field"));
+                check_field(
+                    &object.file,
+                    at,
+                    field,
+                    "an aggregation",
+                    view,
+                    true,
+                    problems,
+                );
+            }
+        }
+    }
+}

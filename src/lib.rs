@@ -1,0 +1,52 @@
+//! siemctl: OpenSearch and OpenSearch Dashboards security content as code.
+//!
+//! Data flow: [`settings`] resolves flags and siemctl.toml → [`content`] renders the files into
+//! resources and validates them (pure: no network) → [`commands`] wire verbs to modules →
+//! [`output`] prints. See ARCHITECTURE.md for the module map.
+
+mod cli;
+mod commands;
+mod content;
+mod exit;
+mod logging;
+mod output;
+mod query;
+mod settings;
+
+use std::process::ExitCode;
+
+use clap::Parser as _;
+
+use crate::cli::{Cli, Command};
+use crate::exit::ExitStatus;
+use crate::output::printer::Printer;
+
+/// Runs siemctl with the process's arguments and returns its exit code.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // clap exits 2 on usage errors; 2 is reserved for "changes pending", so usage
+            // errors exit 1 like every other error. --help and --version still exit 0.
+            let _ = err.print();
+            return if err.use_stderr() {
+                ExitStatus::Failure.into()
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    logging::init(cli.global.verbose);
+    let printer = Printer::new(cli.global.output, cli.global.color);
+    let result = match &cli.command {
+        Command::Render(args) => commands::render::run(&cli.global, args, printer),
+        Command::Validate(args) => commands::validate::run(&cli.global, args, printer),
+    };
+    match result {
+        Ok(status) => status.into(),
+        Err(err) => {
+            printer.error(&err);
+            ExitStatus::Failure.into()
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! The one place that writes to stdout and stderr. stdout carries the command's data (text or
+//! one JSON document); stderr carries diagnostics, status and logs.
+
+use std::io::Write;
+
+use anstream::ColorChoice;
+use serde_json::{json, Value};
+
+use super::style;
+use crate::cli::{ColorMode, OutputFormat};
+use crate::content::problem::Problem;
+
+/// The version of siemctl's JSON output documents.
+pub(crate) const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Printer {
+    format: OutputFormat,
+}
+
+impl Printer {
+    /// `--color` beats NO_COLOR, which beats CLICOLOR_FORCE, which beats detecting a terminal
+    /// (anstream applies the environment rules for `auto`).
+    pub(crate) fn new(format: OutputFormat, color: ColorMode) -> Self {
+        let choice = match color {
+            ColorMode::Auto => ColorChoice::Auto,
+            ColorMode::Always => ColorChoice::Always,
+            ColorMode::Never => ColorChoice::Never,
+        };
+        choice.write_global();
+        Printer { format }
+    }
+
+    pub(crate) fn is_json(self) -> bool {
+        self.format == OutputFormat::Json
+    }
+
+    /// Text data on stdout.
+    pub(crate) fn data(self, text: &str) {
+        let mut out = anstream::stdout().lock();
+        let _ = out.write_all(text.as_bytes());
+        let _ = out.flush();
+    }
+
+    /// The JSON document of a command on stdout: `{format_version, data, error}`.
+    pub(crate) fn json(self, data: Value, error: Value) {
+        let document = json!({ "format_version": FORMAT_VERSION, "data": data, "error": error });
+        self.data(&(serde_json::to_string_pretty(&document).unwrap_or_default() + "\n"));
+    }
+
+    /// Problems in text form on stderr, each with its location and hint.
+    pub(crate) fn problems(self, problems: &[Problem]) {
+        let mut err = anstream::stderr().lock();
+        let (e, l, h) = (style::error(), style::location(), style::hint());
+        for problem in problems {
+            let _ = writeln!(err, "{e}error{e:#}: {}", problem.message);
+            let _ = writeln!(err, "  {l}-->{l:#} {}", problem.location());
+            if let Some(hint) = &problem.hint {
+                let _ = writeln!(err, "  {h}hint{h:#}: {hint}");
+            }
+            let _ = writeln!(err);
+        }
+    }
+
+    /// A fatal error on stderr: `error: message`, one `Caused by:` line per source.
+    pub(crate) fn error(self, error: &anyhow::Error) {
+        if self.is_json() {
+            let causes: Vec<String> = error.chain().skip(1).map(ToString::to_string).collect();
+            self.json(
+                Value::Null,
+                json!({ "message": error.to_string(), "causes": causes }),
+            );
+            return;
+        }
+        let mut err = anstream::stderr().lock();
+        let e = style::error();
+        let _ = writeln!(err, "{e}error{e:#}: {error}");
+        for cause in error.chain().skip(1) {
+            let _ = writeln!(err, "  Caused by: {}", cause.to_string().trim_end());
+        }
+    }
+}
+
+/// Problems as JSON: `[{file, line, message, hint}]`.
+pub(crate) fn problems_json(problems: &[Problem]) -> Value {
+    Value::Array(
+        problems
+            .iter()
+            .map(|p| {
+                json!({
+                    "file": p.file.display().to_string().replace('\\', "/"),
+                    "line": p.line,
+                    "message": p.message,
+                    "hint": p.hint,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// "3 problems in 2 files".
+pub(crate) fn problem_summary(problems: &[Problem]) -> String {
+    let files: std::collections::BTreeSet<_> = problems.iter().map(|p| &p.file).collect();
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("{n} {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    format!(
+        "{} in {}",
+        plural(problems.len(), "problem"),
+        plural(files.len(), "file")
+    )
+}

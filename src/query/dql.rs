@@ -1,0 +1,1655 @@
+//! DQL (Dashboards Query Language), following the upstream PEG grammar
+//! `kuery.peg` of OpenSearch Dashboards:
+//!
+//! ```text
+//! query      = space* or? space*
+//! or         = and (space+ "or" space+ and)*          -- keywords are case-insensitive
+//! and        = not (space+ "and" space+ not)*
+//! not        = "not" space+ sub / sub
+//! sub        = "(" space* or space* ")" / nested
+//! nested     = field space* ":" space* "{" space* or space* "}" / expression
+//! expression = field space* ("<=" / ">=" / "<" / ">") space* literal   -- range
+//!            / field space* ":" space* values
+//!            / value                                   -- free text, no field
+//! values     = "(" space* value-or space* ")" / value  -- value-or/and/not mirror or/and/not
+//! field      = literal
+//! value      = quoted / unquoted
+//! ```
+//!
+//! An unquoted literal runs until one of `\():<>"*{}` (but `*` is a wildcard
+//! and belongs to it), or until an ` or ` / ` and ` keyword (with whitespace on
+//! both sides) or a `not` followed by whitespace. So it may contain spaces
+//! (`message:failed password` is one value), dots, dashes, slashes, `@`, IPs
+//! and CIDRs. `\` escapes the special characters and the keywords (`\and`).
+//!
+//! Beyond the grammar, this parser rejects a few things Dashboards would accept
+//! but that are almost certainly mistakes, each with a hint: a leftover
+//! `and`/`or`/`not` inside a value (`a and` at the end of the query is the
+//! value `a and` upstream), Lucene operators (`&&`, `||`, `-field:`,
+//! `_exists_:`, `[a TO b]`), `==`/`!=`/`=>`, and field names with spaces
+//! (usually a missing `and`/`or`; a real one can be written in double quotes).
+
+use super::{FieldRef, QueryError, Text};
+
+/// Checks a DQL query and returns the fields it names, in order.
+pub(crate) fn parse(query: &str) -> Result<Vec<FieldRef>, QueryError> {
+    let mut parser = Parser {
+        text: Text::new(query),
+        pos: 0,
+        fields: Vec::new(),
+    };
+    parser.query()?;
+    Ok(parser.fields)
+}
+
+/// Characters that end an unquoted literal (`*` is special but is kept as a
+/// wildcard) and that `\` may escape.
+const SPECIAL: &[char] = &['\\', '(', ')', ':', '<', '>', '"', '*', '{', '}'];
+
+const HINT_AND_OR: &str = "DQL needs `and` or `or` between two conditions, e.g. \
+    `event.action:ConsoleLogin and event.outcome:failure`";
+const HINT_QUOTE_WORD: &str = "to search for the word itself, put it in double quotes";
+
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+/// A quoted or unquoted literal: a field name, a value or free text.
+struct Literal {
+    /// Index of its first character (the opening quote when quoted).
+    start: usize,
+    /// Index just past it; an unquoted literal includes trailing whitespace.
+    end: usize,
+    /// Escapes resolved, surrounding whitespace trimmed.
+    value: String,
+    quoted: bool,
+    /// Contains an unescaped `*`.
+    wildcard: bool,
+}
+
+/// What came just before the thing being parsed, to explain what is missing.
+#[derive(Clone, Copy)]
+enum Ctx<'a> {
+    /// Start of the query or of a group.
+    Start,
+    /// Right after `field:`, with the index of the colon.
+    AfterColon(&'a str, usize),
+    /// Right after `and`/`or` at this index.
+    AfterOp(usize, &'static str),
+    /// Right after `not` at this index.
+    AfterNot(usize),
+}
+
+/// What the `or`/`and`/`not` chain combines: conditions, or the values of a
+/// `field:(a or b)` list.
+#[derive(Clone, Copy)]
+enum Operand<'a> {
+    Condition(Option<&'a Nest>),
+    Value(&'a str),
+}
+
+/// The enclosing nested-query path, `parent` in `parent:{ child:x }`.
+struct Nest {
+    path: String,
+    is_pattern: bool,
+}
+
+/// What must come after a query or a group.
+#[derive(Clone, Copy)]
+enum Closer {
+    End,
+    Paren(usize),
+    ValueParen(usize),
+    Brace(usize),
+}
+
+struct Parser {
+    text: Text,
+    pos: usize,
+    fields: Vec<FieldRef>,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<char> {
+        self.text.get(self.pos)
+    }
+
+    fn skip_spaces(&mut self) {
+        while self.peek().is_some_and(is_space) {
+            self.pos += 1;
+        }
+    }
+
+    /// Case-insensitive ASCII `word` at `index`.
+    fn word_at(&self, index: usize, word: &str) -> bool {
+        word.chars().enumerate().all(|(k, w)| {
+            self.text
+                .get(index + k)
+                .is_some_and(|c| c.eq_ignore_ascii_case(&w))
+        })
+    }
+
+    fn spaces_from(&self, mut index: usize) -> usize {
+        while self.text.get(index).is_some_and(is_space) {
+            index += 1;
+        }
+        index
+    }
+
+    /// `space+ word space+` at `index` (the `or` / `and` keywords): returns
+    /// the index of the word and the index after the trailing whitespace.
+    fn binary_keyword(&self, index: usize, word: &str) -> Option<(usize, usize)> {
+        let at = self.spaces_from(index);
+        if at == index || !self.word_at(at, word) {
+            return None;
+        }
+        let after = at + word.len();
+        let end = self.spaces_from(after);
+        (end > after).then_some((at, end))
+    }
+
+    /// `not space+` at `index`: returns the index after the whitespace.
+    fn not_keyword(&self, index: usize) -> Option<usize> {
+        if !self.word_at(index, "not") {
+            return None;
+        }
+        let end = self.spaces_from(index + 3);
+        (end > index + 3).then_some(end)
+    }
+
+    fn is_keyword(&self, index: usize) -> bool {
+        self.binary_keyword(index, "or").is_some()
+            || self.binary_keyword(index, "and").is_some()
+            || self.not_keyword(index).is_some()
+    }
+
+    /// Whitespace-separated words of `start..end`, with their start index.
+    fn words(&self, start: usize, end: usize) -> Vec<(usize, String)> {
+        let mut words = Vec::new();
+        let mut i = start;
+        while i < end {
+            if self.text.get(i).is_some_and(is_space) {
+                i += 1;
+                continue;
+            }
+            let from = i;
+            while i < end && !self.text.get(i).is_some_and(is_space) {
+                i += 1;
+            }
+            words.push((from, self.text.slice(from, i)));
+        }
+        words
+    }
+
+    // ----- grammar -------------------------------------------------------
+
+    fn query(&mut self) -> Result<(), QueryError> {
+        self.skip_spaces();
+        if self.peek().is_none() {
+            return Ok(());
+        }
+        self.or_chain(Operand::Condition(None), Ctx::Start)?;
+        self.skip_spaces();
+        match self.peek() {
+            None => Ok(()),
+            Some(_) => Err(self.unexpected(Closer::End)),
+        }
+    }
+
+    fn or_chain(&mut self, operand: Operand<'_>, ctx: Ctx<'_>) -> Result<(), QueryError> {
+        self.and_chain(operand, ctx)?;
+        while let Some((at, end)) = self.binary_keyword(self.pos, "or") {
+            self.pos = end;
+            self.and_chain(operand, Ctx::AfterOp(at, "or"))?;
+        }
+        Ok(())
+    }
+
+    fn and_chain(&mut self, operand: Operand<'_>, ctx: Ctx<'_>) -> Result<(), QueryError> {
+        self.negation(operand, ctx)?;
+        while let Some((at, end)) = self.binary_keyword(self.pos, "and") {
+            self.pos = end;
+            self.negation(operand, Ctx::AfterOp(at, "and"))?;
+        }
+        Ok(())
+    }
+
+    fn negation(&mut self, operand: Operand<'_>, ctx: Ctx<'_>) -> Result<(), QueryError> {
+        let (ctx, end) = match self.not_keyword(self.pos) {
+            Some(end) => (Ctx::AfterNot(self.pos), end),
+            None => (ctx, self.pos),
+        };
+        self.pos = end;
+        match operand {
+            Operand::Condition(nest) => self.group(nest, ctx),
+            Operand::Value(field) => self.values(field, ctx),
+        }
+    }
+
+    /// `( condition )` or a single condition.
+    fn group(&mut self, nest: Option<&Nest>, ctx: Ctx<'_>) -> Result<(), QueryError> {
+        if self.peek() != Some('(') {
+            return self.condition(nest, ctx);
+        }
+        let open = self.pos;
+        self.pos += 1;
+        self.skip_spaces();
+        if self.peek() == Some(')') {
+            return Err(self.text.error(
+                open,
+                "empty parentheses `()`",
+                Some("put a condition inside the parentheses, or remove them".into()),
+            ));
+        }
+        self.or_chain(Operand::Condition(nest), Ctx::Start)?;
+        self.close(')', Closer::Paren(open))
+    }
+
+    /// Skips whitespace and consumes `closer`, or explains what is there.
+    fn close(&mut self, closer: char, kind: Closer) -> Result<(), QueryError> {
+        self.skip_spaces();
+        if self.peek() == Some(closer) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.unexpected(kind))
+        }
+    }
+
+    /// `field:values`, `field >= value`, `field:{ nested }` or free text.
+    fn condition(&mut self, nest: Option<&Nest>, ctx: Ctx<'_>) -> Result<(), QueryError> {
+        let Some(literal) = self.literal()? else {
+            return Err(self.nothing_here(ctx));
+        };
+        let after = self.spaces_from(literal.end);
+        match self.text.get(after) {
+            Some(':') => {
+                self.check_field_name(&literal)?;
+                self.pos = after + 1;
+                self.skip_spaces();
+                if self.peek() == Some('{') {
+                    self.nested(&literal, nest)
+                } else {
+                    self.push_field(&literal, nest);
+                    let field = literal.value.clone();
+                    self.values(&field, Ctx::AfterColon(&field, after))
+                }
+            }
+            Some('<' | '>') => self.range(&literal, after, nest),
+            _ => {
+                self.check_free_text(&literal)?;
+                self.pos = literal.end;
+                Ok(())
+            }
+        }
+    }
+
+    fn push_field(&mut self, literal: &Literal, nest: Option<&Nest>) {
+        let is_pattern = literal.wildcard || nest.is_some_and(|n| n.is_pattern);
+        let name = match nest {
+            Some(n) => format!("{}.{}", n.path, literal.value),
+            None => literal.value.clone(),
+        };
+        let field = self.text.field(literal.start, name, is_pattern);
+        self.fields.push(field);
+    }
+
+    /// `parent:{ child:value }`; `self.pos` is at the `{`.
+    fn nested(&mut self, field: &Literal, outer: Option<&Nest>) -> Result<(), QueryError> {
+        let open = self.pos;
+        self.pos += 1;
+        self.skip_spaces();
+        let content: Vec<(usize, String)> = {
+            let close = (self.pos..self.text.len())
+                .find(|&i| self.text.get(i) == Some('}'))
+                .unwrap_or(self.text.len());
+            self.words(self.pos, close)
+        };
+        if content.len() == 3 && content[1].1 == "TO" {
+            return Err(self.lucene_range(open, &field.value));
+        }
+        if self.peek() == Some('}') {
+            return Err(self.text.error(
+                open,
+                format!("empty nested query `{}:{{}}`", field.value),
+                Some("write the conditions on the nested fields inside the braces, e.g. `parent:{ child:value }`".into()),
+            ));
+        }
+        let nest = Nest {
+            path: match outer {
+                Some(o) => format!("{}.{}", o.path, field.value),
+                None => field.value.clone(),
+            },
+            is_pattern: field.wildcard || outer.is_some_and(|o| o.is_pattern),
+        };
+        self.or_chain(Operand::Condition(Some(&nest)), Ctx::Start)?;
+        self.close('}', Closer::Brace(open))
+    }
+
+    /// `field op value`; `op_at` is the index of `<` or `>`.
+    fn range(
+        &mut self,
+        field: &Literal,
+        op_at: usize,
+        nest: Option<&Nest>,
+    ) -> Result<(), QueryError> {
+        let first = self.text.get(op_at).unwrap_or('>');
+        let op_len = if self.text.get(op_at + 1) == Some('=') {
+            2
+        } else {
+            1
+        };
+        let op = self.text.slice(op_at, op_at + op_len);
+        // `field => 5`: upstream reads a field named `field =`.
+        if !field.quoted {
+            let raw = self.text.slice(field.start, op_at);
+            let trimmed = raw.trim_end();
+            if let Some(last) = trimmed.chars().last().filter(|c| matches!(c, '=' | '!')) {
+                let at = field.start + trimmed.chars().count() - 1;
+                return Err(self.unknown_operator(at, &format!("{last}{first}")));
+            }
+        }
+        let value_at = self.spaces_from(op_at + op_len);
+        if let Some(c @ ('<' | '>' | '=')) = self.text.get(value_at) {
+            return Err(self.unknown_operator(op_at, &format!("{op}{c}")));
+        }
+        self.check_field_name(field)?;
+        self.push_field(field, nest);
+        self.pos = value_at;
+        match self.literal()? {
+            Some(value) => self.check_value(&value),
+            None => {
+                let found = match self.peek() {
+                    None => "the query ends".to_string(),
+                    Some(c) => format!("found `{c}`"),
+                };
+                Err(self.text.error(
+                    op_at,
+                    format!(
+                        "expected a value after `{} {op}`, but {found}",
+                        field.value
+                    ),
+                    Some(format!(
+                        "a range compares the field with one number, date or word, e.g. `{} {op} 500`",
+                        field.value
+                    )),
+                ))
+            }
+        }
+    }
+
+    /// `(a or b)` or a single value after `field:`.
+    fn values(&mut self, field: &str, ctx: Ctx<'_>) -> Result<(), QueryError> {
+        if self.peek() == Some('(') {
+            let open = self.pos;
+            self.pos += 1;
+            self.skip_spaces();
+            if self.peek() == Some(')') {
+                return Err(self.text.error(
+                    open,
+                    format!("empty list of values `{field}:()`"),
+                    Some(format!("put at least one value inside, e.g. `{field}:(a or b)`, or `{field}:*` to match any value")),
+                ));
+            }
+            self.or_chain(Operand::Value(field), Ctx::Start)?;
+            return self.close(')', Closer::ValueParen(open));
+        }
+        match self.literal()? {
+            Some(value) => self.check_value(&value),
+            None => Err(self.nothing_here(ctx)),
+        }
+    }
+
+    // ----- literals ------------------------------------------------------
+
+    fn literal(&mut self) -> Result<Option<Literal>, QueryError> {
+        if self.peek() == Some('"') {
+            self.quoted().map(Some)
+        } else {
+            self.unquoted()
+        }
+    }
+
+    fn quoted(&mut self) -> Result<Literal, QueryError> {
+        let start = self.pos;
+        let mut i = start + 1;
+        let mut value = String::new();
+        let mut escaped_quote = None;
+        loop {
+            match self.text.get(i) {
+                None => {
+                    let hint = match escaped_quote {
+                        Some(at) => format!(
+                            "the `\\\"` at column {} is an escaped quote, not the end of the value; \
+                             to end a value with a backslash write `\\\\\"`",
+                            at + 1
+                        ),
+                        None => "add the closing `\"`".to_string(),
+                    };
+                    return Err(self.text.error(
+                        start,
+                        "this double quote is never closed",
+                        Some(hint),
+                    ));
+                }
+                Some('"') => break,
+                Some('\\') => {
+                    let decoded = match self.text.get(i + 1) {
+                        Some('t') => Some('\t'),
+                        Some('r') => Some('\r'),
+                        Some('n') => Some('\n'),
+                        Some(c @ ('\\' | '"')) => Some(c),
+                        _ => None,
+                    };
+                    match decoded {
+                        Some(c) => {
+                            if c == '"' {
+                                escaped_quote = Some(i);
+                            }
+                            value.push(c);
+                            i += 2;
+                        }
+                        None => {
+                            value.push('\\');
+                            i += 1;
+                        }
+                    }
+                }
+                Some(c) => {
+                    value.push(c);
+                    i += 1;
+                }
+            }
+        }
+        self.pos = i + 1;
+        Ok(Literal {
+            start,
+            end: i + 1,
+            value,
+            quoted: true,
+            wildcard: false,
+        })
+    }
+
+    /// An unquoted literal, or `None` if there is none at `self.pos` (a
+    /// special character, or a `not` keyword).
+    fn unquoted(&mut self) -> Result<Option<Literal>, QueryError> {
+        let start = self.pos;
+        let mut i = start;
+        let mut value = String::new();
+        let mut wildcard = false;
+        while let Some(c) = self.text.get(i) {
+            if c == '\\' {
+                let (decoded, len) = self.escape(i)?;
+                value.push_str(&decoded);
+                i += len;
+                continue;
+            }
+            if c == '*' {
+                wildcard = true;
+                value.push(c);
+                i += 1;
+                continue;
+            }
+            if SPECIAL.contains(&c) || self.is_keyword(i) {
+                break;
+            }
+            if let Some(op) = ["&&", "||"]
+                .into_iter()
+                .find(|op| self.text.slice(i, i + 2) == *op)
+            {
+                return Err(self.lucene_operator(i, op));
+            }
+            value.push(c);
+            i += 1;
+        }
+        if i == start {
+            return Ok(None);
+        }
+        if self.not_keyword(i).is_some() {
+            return Err(self.not_inside_value(start, i));
+        }
+        self.check_stray_keywords(start, i)?;
+        self.pos = i;
+        Ok(Some(Literal {
+            start,
+            end: i,
+            value: value.trim().to_string(),
+            quoted: false,
+            wildcard,
+        }))
+    }
+
+    /// The escape sequence at `at` (a backslash): decoded text and length.
+    fn escape(&self, at: usize) -> Result<(String, usize), QueryError> {
+        match self.text.get(at + 1) {
+            Some('t') => return Ok(("\t".into(), 2)),
+            Some('r') => return Ok(("\r".into(), 2)),
+            Some('n') => return Ok(("\n".into(), 2)),
+            Some(c) if SPECIAL.contains(&c) => return Ok((c.to_string(), 2)),
+            _ => {}
+        }
+        for word in ["or", "and", "not"] {
+            if self.word_at(at + 1, word) {
+                let len = word.len();
+                return Ok((self.text.slice(at + 1, at + 1 + len), len + 1));
+            }
+        }
+        let what = match self.text.get(at + 1) {
+            None => "`\\` at the end of the query escapes nothing".to_string(),
+            Some(c) => format!("`\\{c}` is not a valid escape"),
+        };
+        Err(self.text.error(
+            at,
+            what,
+            Some(
+                "outside double quotes, `\\` only escapes one of \\ ( ) : < > \" * { } or a keyword \
+                 (`\\and`); write `\\\\` for a backslash, or put the value in double quotes"
+                    .into(),
+            ),
+        ))
+    }
+
+    // ----- checks beyond the grammar --------------------------------------
+
+    /// A leftover `and`/`or`/`not` word at either end of an unquoted literal:
+    /// `a and` at the end of the query, `(a or)`, `not(b)`, `x:and`.
+    fn check_stray_keywords(&self, start: usize, end: usize) -> Result<(), QueryError> {
+        let words = self.words(start, end);
+        let is_op = |w: &str| {
+            ["and", "or", "not"]
+                .iter()
+                .any(|k| w.eq_ignore_ascii_case(k))
+        };
+        if let Some((at, word)) = words.last().filter(|(_, w)| is_op(w)) {
+            let after = at + word.chars().count();
+            if self.text.get(after) == Some('(') {
+                return Err(self.text.error(
+                    *at,
+                    format!("put a space between `{word}` and `(`"),
+                    Some(format!(
+                        "DQL only reads `{word}` as an operator when it is surrounded by spaces"
+                    )),
+                ));
+            }
+            let message = if word.eq_ignore_ascii_case("not") {
+                "`not` has no condition after it to negate".to_string()
+            } else {
+                format!("`{word}` has no condition after it")
+            };
+            return Err(self.text.error(
+                *at,
+                message,
+                Some(format!(
+                    "add the missing condition after `{word}` or remove it; {HINT_QUOTE_WORD}"
+                )),
+            ));
+        }
+        if let Some((at, word)) = words.first().filter(|(_, w)| is_op(w)) {
+            return Err(self.text.error(
+                *at,
+                format!("`{word}` has no condition before it"),
+                Some(format!(
+                    "add the missing condition before `{word}` or remove it; {HINT_QUOTE_WORD}"
+                )),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Field names: `ConsoleLogin event.outcome:x` (missing `and`),
+    /// `-user.name:root` and `_exists_:user.name` (Lucene).
+    fn check_field_name(&self, field: &Literal) -> Result<(), QueryError> {
+        if field.quoted {
+            return Ok(());
+        }
+        let words = self.words(field.start, field.end);
+        if let [.., (at, last)] = words.as_slice() {
+            if words.len() > 1 {
+                return Err(self.text.error(
+                    *at,
+                    format!("missing `and` or `or` before `{last}`"),
+                    Some(format!(
+                        "{HINT_AND_OR}; a field name cannot contain spaces \
+                         (if yours really does, put it in double quotes)"
+                    )),
+                ));
+            }
+        }
+        let name = &field.value;
+        if let Some(prefix) = ['-', '!', '+'].into_iter().find(|&p| name.starts_with(p)) {
+            let rest = &name[1..];
+            let hint = if prefix == '+' {
+                format!("DQL has no `+`: conditions joined with `and` are all required; write `{rest}:...`")
+            } else {
+                format!("to exclude matches write `not {rest}:...`")
+            };
+            return Err(self.text.error(
+                field.start,
+                format!("DQL does not understand `{prefix}` before a field name"),
+                Some(hint),
+            ));
+        }
+        if name == "_exists_" {
+            return Err(self.text.error(
+                field.start,
+                "DQL has no `_exists_:` (that is Lucene syntax)",
+                Some(
+                    "to match documents that have a field, write `field:*`, e.g. `user.name:*`"
+                        .into(),
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Free text (a value without a field): `status == 500`, `a = b`.
+    fn check_free_text(&self, text: &Literal) -> Result<(), QueryError> {
+        if text.quoted {
+            return Ok(());
+        }
+        let words = self.words(text.start, text.end);
+        let equality = words
+            .iter()
+            .find(|(_, w)| w.chars().all(|c| matches!(c, '=' | '!')));
+        if let Some((at, op)) = equality {
+            let field = words.first().map_or("field", |(_, w)| w.as_str());
+            return Err(self.text.error(
+                *at,
+                format!("DQL has no `{op}` operator"),
+                Some(format!(
+                    "to match a value write `{field}:value`; for \"not equal\" write `not {field}:value`; \
+                     for numbers and dates use `<`, `<=`, `>`, `>=`"
+                )),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Values: Lucene ranges `[1 TO 5]`.
+    fn check_value(&self, value: &Literal) -> Result<(), QueryError> {
+        if value.quoted {
+            return Ok(());
+        }
+        let words = self.words(value.start, value.end);
+        if value.value.starts_with('[') && words.iter().any(|(_, w)| w == "TO") {
+            let field = self.fields.last().map_or("field", |f| f.name.as_str());
+            return Err(self.lucene_range(value.start, field));
+        }
+        Ok(())
+    }
+
+    // ----- error messages ---------------------------------------------------
+
+    fn lucene_range(&self, at: usize, field: &str) -> QueryError {
+        self.text.error(
+            at,
+            "DQL has no `[a TO b]` ranges (that is Lucene syntax)",
+            Some(format!(
+                "write the bounds as two conditions, e.g. `{field} >= 10 and {field} <= 20`"
+            )),
+        )
+    }
+
+    fn lucene_operator(&self, at: usize, op: &str) -> QueryError {
+        let word = if op == "&&" { "and" } else { "or" };
+        self.text.error(
+            at,
+            format!("DQL does not understand `{op}`"),
+            Some(format!(
+                "DQL uses `and`/`or`/`not`; `{}` works too but `{op}` does not: write `{word}`; \
+                 to search for `{op}` itself, put the value in double quotes",
+                word.to_uppercase()
+            )),
+        )
+    }
+
+    fn unknown_operator(&self, at: usize, op: &str) -> QueryError {
+        let hint = match op {
+            "=>" => "write `>=`".to_string(),
+            "=<" => "write `<=`".to_string(),
+            "<>" | "!>" | "!<" => "for \"not equal\" write `not field:value`".to_string(),
+            _ => "DQL ranges use `<`, `<=`, `>` or `>=`, e.g. `bytes >= 1000`".to_string(),
+        };
+        self.text.error(
+            at,
+            format!("`{op}` is not a DQL range operator"),
+            Some(hint),
+        )
+    }
+
+    /// An unquoted literal stopped at `not ` inside it: `message:cannot
+    /// login` (`not` ends a word) or `a:b not c:d`.
+    fn not_inside_value(&self, start: usize, at: usize) -> QueryError {
+        let mid_word = at > start && !self.text.get(at - 1).is_some_and(is_space);
+        if !mid_word {
+            return self.text.error(
+                at,
+                "`not` cannot follow a value directly",
+                Some(format!(
+                    "join the conditions with `and` or `or`, e.g. `... and not user.name:root`; {HINT_QUOTE_WORD}"
+                )),
+            );
+        }
+        // What the analyst probably meant as the value: up to the next
+        // special character or keyword.
+        let mut end = at + 3;
+        while let Some(c) = self.text.get(end) {
+            if SPECIAL.contains(&c)
+                || self.binary_keyword(end, "or").is_some()
+                || self.binary_keyword(end, "and").is_some()
+            {
+                break;
+            }
+            end += 1;
+        }
+        let word_start = (start..at)
+            .rev()
+            .find(|&i| self.text.get(i).is_some_and(is_space))
+            .map_or(start, |i| i + 1);
+        let word = self.text.slice(word_start, at + 3);
+        let value = self.text.slice(start, end);
+        self.text.error(
+            at,
+            format!("DQL reads the `not` at the end of `{word}` as the `not` operator"),
+            Some(format!(
+                "put the value in double quotes: `\"{}\"`",
+                value.trim()
+            )),
+        )
+    }
+
+    /// Nothing usable at `self.pos` where a condition or value must start.
+    fn nothing_here(&self, ctx: Ctx<'_>) -> QueryError {
+        let at = self.pos;
+        let c = self.peek();
+        match (ctx, c) {
+            (Ctx::AfterNot(not_at), _) if self.not_keyword(at).is_some() => self.text.error(
+                at,
+                "`not` cannot directly follow another `not`",
+                Some(format!(
+                    "remove both, or use parentheses: `not (not ...)` (the first `not` is at column {})",
+                    not_at + 1
+                )),
+            ),
+            (Ctx::AfterColon(field, _), _) if self.not_keyword(at).is_some() => self.text.error(
+                at,
+                format!("`not` cannot come right after `{field}:`"),
+                Some(format!(
+                    "write `not {field}:value`, or `{field}:(not value)`; {HINT_QUOTE_WORD}"
+                )),
+            ),
+            (Ctx::AfterColon(field, _), Some(c @ ('<' | '>'))) => {
+                let op = if self.text.get(at + 1) == Some('=') {
+                    format!("{c}=")
+                } else {
+                    c.to_string()
+                };
+                self.text.error(
+                    at,
+                    format!("unexpected `{op}` after `{field}:`"),
+                    Some(format!(
+                        "DQL ranges have no colon: write `{field} {op} value`, e.g. `{field} {op} 500`"
+                    )),
+                )
+            }
+            (Ctx::AfterColon(field, colon), found) => {
+                let found = match found {
+                    None => "the query ends".to_string(),
+                    Some(c) => format!("found `{c}`"),
+                };
+                self.text.error(
+                    colon,
+                    format!("expected a value after `{field}:`, but {found}"),
+                    Some(format!(
+                        "write `{field}:value`, or `{field}:*` to match any value; \
+                         put values that contain spaces or any of \\ ( ) : < > \" {{ }} in double quotes"
+                    )),
+                )
+            }
+            (Ctx::AfterOp(op_at, op), None) => self.text.error(
+                op_at,
+                format!("the query ends with `{op}`"),
+                Some(format!("add the condition that should follow `{op}`, or remove it")),
+            ),
+            (Ctx::AfterOp(op_at, op), Some(c)) => self.text.error(
+                op_at,
+                format!("`{op}` is followed by `{c}` instead of a condition"),
+                Some(format!("add the condition that should follow `{op}`, or remove it")),
+            ),
+            (Ctx::AfterNot(not_at), None) => self.text.error(
+                not_at,
+                "the query ends with `not`",
+                Some("add the condition to exclude after `not`, e.g. `not user.name:root`".into()),
+            ),
+            (Ctx::AfterNot(not_at), Some(c)) => self.text.error(
+                not_at,
+                format!("`not` is followed by `{c}` instead of a condition"),
+                Some("add the condition to exclude after `not`, e.g. `not user.name:root`".into()),
+            ),
+            (Ctx::Start, Some(':')) => self.text.error(
+                at,
+                "`:` must follow a field name",
+                Some("write `field:value`; to search for a colon, put the value in double quotes".into()),
+            ),
+            (Ctx::Start, Some(c @ ('<' | '>'))) => self.text.error(
+                at,
+                format!("`{c}` must follow a field name"),
+                Some("write a range as `field >= value`, e.g. `http.response.status_code >= 500`".into()),
+            ),
+            (Ctx::Start, Some('{')) => self.text.error(
+                at,
+                "`{` must follow a field name",
+                Some("a nested query is written `parent:{ child:value }`".into()),
+            ),
+            (Ctx::Start, c) => self.text.error(
+                at,
+                match c {
+                    Some(c) => format!("expected a condition, found `{c}`"),
+                    None => "expected a condition".to_string(),
+                },
+                Some("write a condition such as `field:value`, or a word to search for".into()),
+            ),
+        }
+    }
+
+    /// Something other than `closer` after a complete query or group.
+    fn unexpected(&self, closer: Closer) -> QueryError {
+        let at = self.pos;
+        let Some(c) = self.peek() else {
+            let (open, what, close) = match closer {
+                Closer::Paren(open) | Closer::ValueParen(open) => (open, "(", ")"),
+                Closer::Brace(open) => (open, "{", "}"),
+                Closer::End => (at, "", ""),
+            };
+            return self.text.error(
+                open,
+                format!("this `{what}` is never closed"),
+                Some(format!("add the missing `{close}`")),
+            );
+        };
+        match c {
+            ')' | '}' => {
+                let open = match closer {
+                    Closer::Paren(open) | Closer::ValueParen(open) => Some(('(', ')', open)),
+                    Closer::Brace(open) => Some(('{', '}', open)),
+                    Closer::End => None,
+                };
+                match open {
+                    Some((o, want, open)) => self.text.error(
+                        at,
+                        format!(
+                            "expected `{want}` to close the `{o}` at column {}, found `{c}`",
+                            open + 1
+                        ),
+                        Some("check that every `(` has its `)` and every `{` its `}`".into()),
+                    ),
+                    None => {
+                        let o = if c == ')' { '(' } else { '{' };
+                        self.text.error(
+                            at,
+                            format!("this `{c}` has no matching `{o}`"),
+                            Some(format!("remove it, or add the missing `{o}`")),
+                        )
+                    }
+                }
+            }
+            ':' => self.unexpected_colon(closer),
+            '(' => self.text.error(
+                at,
+                "missing `and` or `or` before `(`",
+                Some(HINT_AND_OR.into()),
+            ),
+            '"' => self.text.error(
+                at,
+                "missing `and` or `or` before this quoted value",
+                Some(format!(
+                    "{HINT_AND_OR}; a value is one quoted string, e.g. `message:\"failed password\"`"
+                )),
+            ),
+            '<' | '>' => self.text.error(
+                at,
+                format!("unexpected `{c}`"),
+                Some(format!(
+                    "a range is written `field {c}= value` with the field name right before `{c}`; \
+                     to search for `{c}`, put the value in double quotes"
+                )),
+            ),
+            '{' => self.text.error(
+                at,
+                "unexpected `{`",
+                Some("a nested query is written `parent:{ child:value }`".into()),
+            ),
+            _ => {
+                if let Some(op) = ["&&", "||"]
+                    .into_iter()
+                    .find(|op| self.text.slice(at, at + 2) == *op)
+                {
+                    return self.lucene_operator(at, op);
+                }
+                let end = (at..=self.text.len())
+                    .find(|&i| {
+                        self.text
+                            .get(i)
+                            .is_none_or(|c| is_space(c) || SPECIAL.contains(&c))
+                    })
+                    .unwrap_or(at);
+                let word = self.text.slice(at, end);
+                if ["and", "or"].iter().any(|k| word.eq_ignore_ascii_case(k)) {
+                    self.text.error(
+                        at,
+                        format!("put a space before and after `{word}`"),
+                        Some(format!(
+                            "DQL only reads `{word}` as an operator when it is surrounded by spaces"
+                        )),
+                    )
+                } else if self.not_keyword(at).is_some() {
+                    self.text.error(
+                        at,
+                        "missing `and` or `or` before `not`",
+                        Some("join the conditions, e.g. `event.outcome:failure and not user.name:root`".into()),
+                    )
+                } else {
+                    self.text.error(
+                        at,
+                        format!("missing `and` or `or` before `{word}`"),
+                        Some(format!(
+                            "{HINT_AND_OR}; put values that contain spaces in double quotes"
+                        )),
+                    )
+                }
+            }
+        }
+    }
+
+    /// A `:` where no field can start: `a:b c:d` (missing `and`), or a value
+    /// with a colon (`url.full:http://x`, IPv6, `C:\`).
+    fn unexpected_colon(&self, closer: Closer) -> QueryError {
+        let at = self.pos;
+        let word_start = (0..at)
+            .rev()
+            .find(|&i| {
+                self.text
+                    .get(i)
+                    .is_some_and(|c| is_space(c) || SPECIAL.contains(&c))
+            })
+            .map_or(0, |i| i + 1);
+        let separated = word_start > 0
+            && word_start < at
+            && self.text.get(word_start - 1).is_some_and(is_space);
+        if separated {
+            let word = self.text.slice(word_start, at);
+            if let Closer::ValueParen(open) = closer {
+                return self.text.error(
+                    word_start,
+                    format!("a list of values cannot contain the condition `{word}:...`"),
+                    Some(format!(
+                        "close the list (opened at column {}) before `{word}`, and join the conditions with `and` or `or`",
+                        open + 1
+                    )),
+                );
+            }
+            return self.text.error(
+                word_start,
+                format!("missing `and` or `or` before `{word}`"),
+                Some(format!(
+                    "{HINT_AND_OR}; put values that contain spaces in double quotes"
+                )),
+            );
+        }
+        self.text.error(
+            at,
+            "unexpected `:` inside a value",
+            Some(
+                "put values that contain `:` in double quotes (`source.ip:\"2001:db8::1\"`, \
+                 `url.full:\"https://example.com/\"`), or escape each colon as `\\:`"
+                    .into(),
+            ),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(query: &str) -> Vec<(String, usize, bool)> {
+        match parse(query) {
+            Ok(fields) => fields
+                .into_iter()
+                .map(|f| (f.name, f.column, f.is_pattern))
+                .collect(),
+            Err(e) => panic!("{query:?} should parse, got {e} (hint: {:?})", e.hint),
+        }
+    }
+
+    fn f(name: &str, column: usize) -> (String, usize, bool) {
+        (name.to_string(), column, false)
+    }
+
+    fn p(name: &str, column: usize) -> (String, usize, bool) {
+        (name.to_string(), column, true)
+    }
+
+    fn error(query: &str) -> QueryError {
+        match parse(query) {
+            Ok(fields) => panic!("{query:?} should fail, parsed as {fields:?}"),
+            Err(e) => e,
+        }
+    }
+
+    /// Asserts the column and message of the error for `query`, and that a
+    /// hint is given that contains `hint`.
+    fn fails(query: &str, column: usize, message: &str, hint: &str) {
+        let e = error(query);
+        assert_eq!(
+            (e.column, e.message.as_str()),
+            (column, message),
+            "for {query:?}"
+        );
+        let got = e.hint.unwrap_or_default();
+        assert!(got.contains(hint), "hint for {query:?} was {got:?}");
+    }
+
+    // ----- valid queries -------------------------------------------------
+
+    #[test]
+    fn empty_queries_match_everything() {
+        assert_eq!(fields(""), vec![]);
+        assert_eq!(fields("   \n\t"), vec![]);
+    }
+
+    #[test]
+    fn cloudtrail_console_logins() {
+        assert_eq!(
+            fields("event.action:ConsoleLogin and event.outcome:failure"),
+            vec![f("event.action", 1), f("event.outcome", 31)]
+        );
+        assert_eq!(
+            fields("event.action:ConsoleLogin AND event.outcome:failure"),
+            vec![f("event.action", 1), f("event.outcome", 31)]
+        );
+    }
+
+    #[test]
+    fn ip_addresses_and_cidrs() {
+        assert_eq!(fields("source.ip:203.0.113.5"), vec![f("source.ip", 1)]);
+        assert_eq!(fields("source.ip: \"10.0.0.0/8\""), vec![f("source.ip", 1)]);
+        assert_eq!(fields("source.ip:10.0.0.0/8"), vec![f("source.ip", 1)]);
+        assert_eq!(
+            fields("source.ip:\"2001:db8::1\" or destination.ip:2001\\:db8\\:\\:1"),
+            vec![f("source.ip", 1), f("destination.ip", 28)]
+        );
+    }
+
+    #[test]
+    fn not_and_value_lists() {
+        assert_eq!(
+            fields("not user.name:root and event.action:(CreateUser or CreateAccessKey or AttachUserPolicy)"),
+            vec![f("user.name", 5), f("event.action", 24)]
+        );
+        assert_eq!(
+            fields("event.action:(CreateUser or (CreateAccessKey and not AttachUserPolicy))"),
+            vec![f("event.action", 1)]
+        );
+        assert_eq!(
+            fields("NOT (user.name:root OR user.name:admin)"),
+            vec![f("user.name", 6), f("user.name", 24)]
+        );
+        assert_eq!(fields("user.name:(not root)"), vec![f("user.name", 1)]);
+    }
+
+    #[test]
+    fn ranges() {
+        assert_eq!(
+            fields("http.response.status_code >= 500"),
+            vec![f("http.response.status_code", 1)]
+        );
+        assert_eq!(
+            fields("destination.port<1024 and network.bytes>1000000"),
+            vec![f("destination.port", 1), f("network.bytes", 27)]
+        );
+        assert_eq!(
+            fields("@timestamp <= \"2024-01-31T23:59:59Z\" and @timestamp > now-1d"),
+            vec![f("@timestamp", 1), f("@timestamp", 42)]
+        );
+        assert_eq!(
+            fields("aws.cloudtrail.error_code:* and event.duration < 5"),
+            vec![f("aws.cloudtrail.error_code", 1), f("event.duration", 33)]
+        );
+    }
+
+    #[test]
+    fn wildcards_and_exists() {
+        assert_eq!(
+            fields("user_agent.original:*sqlmap*"),
+            vec![f("user_agent.original", 1)]
+        );
+        assert_eq!(fields("user.name:*"), vec![f("user.name", 1)]);
+        assert_eq!(
+            fields("user.*:admin and *:x"),
+            vec![p("user.*", 1), p("*", 18)]
+        );
+        assert_eq!(
+            fields("dns.question.name:*.onion"),
+            vec![f("dns.question.name", 1)]
+        );
+    }
+
+    #[test]
+    fn quoted_phrases_and_escapes() {
+        assert_eq!(
+            fields(r#"message:"Failed password for invalid user" and process.name:sshd"#),
+            vec![f("message", 1), f("process.name", 48)]
+        );
+        assert_eq!(
+            fields(r#"process.command_line:"powershell -enc \"abc\"""#),
+            vec![f("process.command_line", 1)]
+        );
+        // A lone backslash is fine inside quotes.
+        assert_eq!(
+            fields(r#"file.path:"C:\Windows\System32\cmd.exe""#),
+            vec![f("file.path", 1)]
+        );
+        assert_eq!(
+            fields(r"file.path:C\:\\Windows\\Temp\\\*.exe"),
+            vec![f("file.path", 1)]
+        );
+        assert_eq!(
+            fields(r"message:\(sshd\) and tags:\and"),
+            vec![f("message", 1), f("tags", 22)]
+        );
+        // An escaped `*` in a field name is a literal star, not a pattern.
+        assert_eq!(fields(r"odd\*name:x"), vec![f("odd*name", 1)]);
+        assert_eq!(fields(r"a\:b:x"), vec![f("a:b", 1)]);
+    }
+
+    #[test]
+    fn unquoted_values_may_contain_spaces_and_punctuation() {
+        assert_eq!(fields("message:failed password"), vec![f("message", 1)]);
+        assert_eq!(
+            fields("url.original:/wp-admin/admin-ajax.php?action=revslider"),
+            vec![f("url.original", 1)]
+        );
+        assert_eq!(
+            fields("user.email:alice@example.com or related.hosts:web-01.prod"),
+            vec![f("user.email", 1), f("related.hosts", 33)]
+        );
+        assert_eq!(fields("event.code:-1"), vec![f("event.code", 1)]);
+        // Words that merely contain a keyword are plain words.
+        assert_eq!(
+            fields("host.name:orion and tags:android or x:notepad"),
+            vec![f("host.name", 1), f("tags", 21), f("x", 37)]
+        );
+    }
+
+    #[test]
+    fn free_text_names_no_field() {
+        assert_eq!(fields("sqlmap"), vec![]);
+        assert_eq!(fields("\"Accepted publickey\" or mimikatz"), vec![]);
+        assert_eq!(
+            fields("error and source.ip:10.1.2.3"),
+            vec![f("source.ip", 11)]
+        );
+    }
+
+    #[test]
+    fn nested_queries_report_parent_dot_child() {
+        assert_eq!(
+            fields("aws.guardduty:{ service.action.action_type:PORT_PROBE and severity >= 7 }"),
+            vec![
+                f("aws.guardduty.service.action.action_type", 17),
+                f("aws.guardduty.severity", 59)
+            ]
+        );
+        assert_eq!(fields("a:{ b:{ c:x } }"), vec![f("a.b.c", 9)]);
+        assert_eq!(
+            fields("findings:{ resource.*:x }"),
+            vec![p("findings.resource.*", 12)]
+        );
+    }
+
+    #[test]
+    fn quoted_field_names() {
+        assert_eq!(fields("\"user.name\":root"), vec![f("user.name", 1)]);
+        assert_eq!(fields("\"odd field\" >= 3"), vec![f("odd field", 1)]);
+    }
+
+    #[test]
+    fn multi_line_queries_from_yaml_block_scalars() {
+        let query =
+            "event.dataset:aws.cloudtrail\n  and event.action:(DeleteTrail or StopLogging)\n";
+        let fields = parse(query).unwrap();
+        assert_eq!(fields.len(), 2);
+        assert_eq!(
+            (fields[1].name.as_str(), fields[1].line, fields[1].column),
+            ("event.action", 2, 36)
+        );
+    }
+
+    #[test]
+    fn whitespace_around_operators_and_colons() {
+        assert_eq!(
+            fields("  ( event.action : ConsoleLogin )\tand\n\tevent.outcome :failure  "),
+            vec![f("event.action", 5), f("event.outcome", 40)]
+        );
+        assert_eq!(
+            fields("process.name:(cmd.exe or powershell.exe)"),
+            vec![f("process.name", 1)]
+        );
+    }
+
+    // ----- errors --------------------------------------------------------
+
+    #[test]
+    fn missing_value() {
+        fails(
+            "event.action:",
+            13,
+            "expected a value after `event.action:`, but the query ends",
+            "`event.action:*` to match any value",
+        );
+        fails(
+            "user.name:root and event.action: ",
+            32,
+            "expected a value after `event.action:`, but the query ends",
+            "event.action:value",
+        );
+        fails(
+            "event.action:)",
+            13,
+            "expected a value after `event.action:`, but found `)`",
+            "double quotes",
+        );
+        let e = error("event.action:");
+        assert_eq!(
+            e.to_string(),
+            "column 13: expected a value after `event.action:`, but the query ends"
+        );
+    }
+
+    #[test]
+    fn unbalanced_parentheses() {
+        fails("(a:1 or b:2", 1, "this `(` is never closed", "`)`");
+        fails(
+            "a:1 or b:2)",
+            11,
+            "this `)` has no matching `(`",
+            "remove it",
+        );
+        fails("x:(a or b", 3, "this `(` is never closed", "`)`");
+        fails("p:{ c:1 ", 3, "this `{` is never closed", "`}`");
+        fails(
+            "p:{ c:1 )",
+            9,
+            "expected `}` to close the `{` at column 3, found `)`",
+            "every `(`",
+        );
+        fails(
+            "(a:1 }",
+            6,
+            "expected `)` to close the `(` at column 1, found `}`",
+            "every `(`",
+        );
+        fails("a }", 3, "this `}` has no matching `{`", "remove it");
+        fails("()", 1, "empty parentheses `()`", "put a condition");
+        fails("x:( )", 3, "empty list of values `x:()`", "x:(a or b)");
+        fails(
+            "p:{}",
+            3,
+            "empty nested query `p:{}`",
+            "parent:{ child:value }",
+        );
+    }
+
+    #[test]
+    fn unbalanced_quotes() {
+        fails(
+            "message:\"failed password",
+            9,
+            "this double quote is never closed",
+            "add the closing `\"`",
+        );
+        fails(
+            r#"file.path:"C:\temp\" and x:1"#,
+            11,
+            "this double quote is never closed",
+            "`\\\"` at column 19 is an escaped quote",
+        );
+    }
+
+    #[test]
+    fn dangling_operators() {
+        fails(
+            "event.action:x and",
+            16,
+            "`and` has no condition after it",
+            "add the missing condition",
+        );
+        fails(
+            "event.action:x and\n",
+            16,
+            "the query ends with `and`",
+            "add the condition",
+        );
+        fails("a:1 or ", 5, "the query ends with `or`", "or remove it");
+        fails(
+            "a:1 or )",
+            5,
+            "`or` is followed by `)` instead of a condition",
+            "remove it",
+        );
+        fails(
+            "and a:1",
+            1,
+            "`and` has no condition before it",
+            "double quotes",
+        );
+        fails(
+            "a:1 or or b:2",
+            8,
+            "`or` has no condition before it",
+            "remove it",
+        );
+        fails("x:(a or)", 6, "`or` has no condition after it", "remove it");
+        fails(
+            "x:and",
+            3,
+            "`and` has no condition after it",
+            "double quotes",
+        );
+    }
+
+    #[test]
+    fn not_at_the_end_or_misplaced() {
+        fails(
+            "a:1 and not",
+            9,
+            "`not` has no condition after it to negate",
+            "remove it",
+        );
+        fails(
+            "a:1 and not ",
+            9,
+            "the query ends with `not`",
+            "not user.name:root",
+        );
+        fails(
+            "not not a:1",
+            5,
+            "`not` cannot directly follow another `not`",
+            "not (not ...)",
+        );
+        fails(
+            "user.name:not root",
+            11,
+            "`not` cannot come right after `user.name:`",
+            "`not user.name:value`",
+        );
+        fails(
+            "a:b not c:d",
+            5,
+            "`not` cannot follow a value directly",
+            "and not",
+        );
+        fails(
+            "(a:b) not c:d",
+            7,
+            "missing `and` or `or` before `not`",
+            "and not",
+        );
+        fails(
+            "not(a:1)",
+            1,
+            "put a space between `not` and `(`",
+            "surrounded by spaces",
+        );
+    }
+
+    #[test]
+    fn not_at_the_end_of_a_word_is_the_operator() {
+        fails(
+            "message:cannot login",
+            12,
+            "DQL reads the `not` at the end of `cannot` as the `not` operator",
+            "`\"cannot login\"`",
+        );
+        // So is a trailing `not` before a YAML block scalar's final newline.
+        fails(
+            "message:cannot\n",
+            12,
+            "DQL reads the `not` at the end of `cannot` as the `not` operator",
+            "`\"cannot\"`",
+        );
+        // At the very end it is just a word.
+        assert_eq!(fields("message:cannot"), vec![f("message", 1)]);
+    }
+
+    #[test]
+    fn operators_need_surrounding_spaces() {
+        fails(
+            "a:1 or(b:2)",
+            5,
+            "put a space between `or` and `(`",
+            "surrounded by spaces",
+        );
+        fails(
+            "(a:1)and b:2",
+            6,
+            "put a space before and after `and`",
+            "surrounded by spaces",
+        );
+        fails(
+            "(a:1) (b:2)",
+            7,
+            "missing `and` or `or` before `(`",
+            "`and` or `or`",
+        );
+    }
+
+    #[test]
+    fn missing_and_or_between_conditions() {
+        fails(
+            "event.action:ConsoleLogin event.outcome:failure",
+            27,
+            "missing `and` or `or` before `event.outcome`",
+            "event.action:ConsoleLogin and event.outcome:failure",
+        );
+        fails(
+            "ConsoleLogin event.outcome:failure",
+            14,
+            "missing `and` or `or` before `event.outcome`",
+            "put it in double quotes",
+        );
+        fails(
+            "message:\"failed password\" user.name:root",
+            27,
+            "missing `and` or `or` before `user.name`",
+            "`and` or `or`",
+        );
+        fails(
+            "a:1 \"quoted\"",
+            5,
+            "missing `and` or `or` before this quoted value",
+            "message:\"failed password\"",
+        );
+        fails(
+            "x:(a b:c)",
+            6,
+            "a list of values cannot contain the condition `b:...`",
+            "column 3",
+        );
+    }
+
+    #[test]
+    fn colons_inside_values() {
+        fails(
+            "source.ip:2001:db8::1",
+            15,
+            "unexpected `:` inside a value",
+            "source.ip:\"2001:db8::1\"",
+        );
+        fails(
+            "url.full:https://example.com",
+            15,
+            "unexpected `:` inside a value",
+            "`\\:`",
+        );
+        fails(":foo", 1, "`:` must follow a field name", "field:value");
+    }
+
+    #[test]
+    fn lucene_syntax_is_explained() {
+        fails(
+            "a:1 && b:2",
+            5,
+            "DQL does not understand `&&`",
+            "DQL uses `and`/`or`/`not`; `AND` works too but `&&` does not",
+        );
+        fails(
+            "(a:1) || (b:2)",
+            7,
+            "DQL does not understand `||`",
+            "write `or`",
+        );
+        fails(
+            "-user.name:root",
+            1,
+            "DQL does not understand `-` before a field name",
+            "not user.name:...",
+        );
+        fails(
+            "!user.name:root",
+            1,
+            "DQL does not understand `!` before a field name",
+            "not user.name",
+        );
+        fails(
+            "+event.outcome:failure",
+            1,
+            "DQL does not understand `+` before a field name",
+            "all required",
+        );
+        fails(
+            "_exists_:user.name",
+            1,
+            "DQL has no `_exists_:` (that is Lucene syntax)",
+            "user.name:*",
+        );
+        fails(
+            "destination.port:[1 TO 1024]",
+            18,
+            "DQL has no `[a TO b]` ranges (that is Lucene syntax)",
+            "destination.port >= 10 and destination.port <= 20",
+        );
+        fails(
+            "bytes:{1 TO 5}",
+            7,
+            "DQL has no `[a TO b]` ranges (that is Lucene syntax)",
+            "bytes >= 10",
+        );
+        fails(
+            "http.response.status_code:>=500",
+            27,
+            "unexpected `>=` after `http.response.status_code:`",
+            "write `http.response.status_code >= value`",
+        );
+    }
+
+    #[test]
+    fn unknown_range_operators() {
+        fails(
+            "bytes => 100",
+            7,
+            "`=>` is not a DQL range operator",
+            "write `>=`",
+        );
+        fails(
+            "bytes =< 100",
+            7,
+            "`=<` is not a DQL range operator",
+            "write `<=`",
+        );
+        fails(
+            "bytes <> 100",
+            7,
+            "`<>` is not a DQL range operator",
+            "not field:value",
+        );
+        fails(
+            "bytes >> 100",
+            7,
+            "`>>` is not a DQL range operator",
+            "`<`, `<=`, `>` or `>=`",
+        );
+        fails(
+            "status == 500",
+            8,
+            "DQL has no `==` operator",
+            "`status:value`",
+        );
+        fails(
+            "user.name != root",
+            11,
+            "DQL has no `!=` operator",
+            "not user.name:value",
+        );
+        fails(
+            "bytes >= ",
+            7,
+            "expected a value after `bytes >=`, but the query ends",
+            "bytes >= 500",
+        );
+        fails(
+            "bytes > (1)",
+            7,
+            "expected a value after `bytes >`, but found `(`",
+            "bytes > 500",
+        );
+        fails("> 5", 1, "`>` must follow a field name", "field >= value");
+        fails("(a:1) > 5", 7, "unexpected `>`", "field name right before");
+    }
+
+    #[test]
+    fn invalid_escapes() {
+        fails(
+            r"path:C:\Users",
+            7,
+            "unexpected `:` inside a value",
+            "double quotes",
+        );
+        fails(
+            r"path:C\:\Users",
+            9,
+            r"`\U` is not a valid escape",
+            r"write `\\` for a backslash",
+        );
+        fails(
+            r"a:b\",
+            4,
+            r"`\` at the end of the query escapes nothing",
+            "double quotes",
+        );
+    }
+
+    #[test]
+    fn misplaced_braces() {
+        fails("a {", 3, "unexpected `{`", "parent:{ child:value }");
+        fails(
+            "{ a:1 }",
+            1,
+            "`{` must follow a field name",
+            "parent:{ child:value }",
+        );
+    }
+
+    #[test]
+    fn errors_on_later_lines_report_the_line() {
+        let e = error("event.dataset:aws.cloudtrail and\n  event.action:");
+        assert_eq!((e.line, e.column), (2, 48));
+        assert_eq!(
+            e.to_string(),
+            "column 48 (line 2): expected a value after `event.action:`, but the query ends"
+        );
+    }
+}

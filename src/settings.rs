@@ -1,0 +1,118 @@
+//! Settings: the flags resolved against siemctl.toml. Precedence: flag > env (`SIEMCTL_*`,
+//! declared on the clap args) > siemctl.toml > defaults.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _, Result};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::cli::{GlobalArgs, VarArgs};
+use crate::content::vars;
+use crate::content::version::ContentVersion;
+
+/// siemctl.toml.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ProjectConfig {
+    pub(crate) content: ContentSection,
+    #[serde(default)]
+    pub(crate) vars: toml::Table,
+    #[serde(default)]
+    pub(crate) targets: BTreeMap<String, TargetConfig>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ContentSection {
+    pub(crate) version: String,
+}
+
+/// One `[targets.<name>]` table. Only `vars` is read by the offline commands; the connection
+/// settings are kept whole for the commands that talk to a cluster.
+#[derive(Debug, Deserialize)]
+pub(crate) struct TargetConfig {
+    #[serde(default)]
+    pub(crate) vars: toml::Table,
+}
+
+/// What the offline commands need, resolved.
+#[derive(Debug)]
+pub(crate) struct Project {
+    pub(crate) root: PathBuf,
+    pub(crate) version: ContentVersion,
+    pub(crate) vars: Map<String, Value>,
+}
+
+impl Project {
+    /// Reads siemctl.toml and resolves the variables of the selected target and flags.
+    pub(crate) fn resolve(global: &GlobalArgs, var_args: &VarArgs) -> Result<Project> {
+        let root = global.content.clone();
+        let config_path = global
+            .config
+            .clone()
+            .unwrap_or_else(|| root.join("siemctl.toml"));
+        let config = read_config(&config_path)?;
+        let version: ContentVersion =
+            config.content.version.parse().with_context(|| {
+                format!("invalid [content].version in `{}`", config_path.display())
+            })?;
+        let file_vars = to_json_map(&config.vars);
+        let target_vars = match &var_args.target {
+            None => None,
+            Some(name) => match config.targets.get(name) {
+                Some(target) => Some((name.as_str(), to_json_map(&target.vars))),
+                None => {
+                    let known: Vec<&String> = config.targets.keys().collect();
+                    let known = if known.is_empty() {
+                        "none are defined".to_string()
+                    } else {
+                        format!(
+                            "known targets: {}",
+                            known
+                                .iter()
+                                .map(|k| format!("`{k}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    };
+                    bail!(
+                        "no target `{name}` in `{}` ({known})",
+                        config_path.display()
+                    );
+                }
+            },
+        };
+        let flags = var_args
+            .vars
+            .iter()
+            .map(|arg| vars::parse_flag(arg))
+            .collect::<Result<Vec<_>, _>>()?;
+        let vars = vars::resolve(
+            &file_vars,
+            target_vars.as_ref().map(|(n, v)| (*n, v)),
+            &flags,
+        )?;
+        Ok(Project {
+            root,
+            version,
+            vars,
+        })
+    }
+}
+
+fn read_config(path: &Path) -> Result<ProjectConfig> {
+    let text = fs::read_to_string(path).with_context(|| {
+        format!("cannot read `{}`: run siemctl in the content directory, or point at it with -C DIR or --config FILE", path.display())
+    })?;
+    toml::from_str(&text).with_context(|| format!("invalid configuration in `{}`", path.display()))
+}
+
+fn to_json_map(table: &toml::Table) -> Map<String, Value> {
+    match serde_json::to_value(table) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    }
+}

@@ -1,0 +1,774 @@
+//! Indices (creation with template resolution, GET, HEAD, DELETE) and plain documents
+//! (`_doc`, `_create`, `_update`, `_bulk`). Documents are stored, never searched.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Map, Value};
+
+use super::normalize::{
+    aliases_from_request, index_prefixed, java_hash_order, mappings_from_request,
+    settings_to_value, FlatSettings,
+};
+use super::templates::layers_for;
+use super::Cluster;
+use crate::http::{now_millis, parse_json_body, simple_match, OsError, OsResult, Req, Resp};
+
+#[derive(Debug, Clone)]
+pub(crate) struct Index {
+    pub(crate) uuid: String,
+    pub(crate) settings: FlatSettings,
+    pub(crate) mappings: Map<String, Value>,
+    pub(crate) aliases: Map<String, Value>,
+    pub(crate) docs: BTreeMap<String, Doc>,
+    pub(crate) seq_no: i64,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Doc {
+    pub(crate) source: Value,
+    pub(crate) version: i64,
+    pub(crate) seq_no: i64,
+}
+
+const PRIMARY_TERM: i64 = 1;
+
+/// Expands dotted field names (`a.b`) into object fields, as the mapper does.
+fn expand_dots(props: &Map<String, Value>) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (k, v) in props {
+        let mut v = v.clone();
+        if let Some(inner) = v.get("properties").and_then(Value::as_object) {
+            let expanded = expand_dots(inner);
+            v["properties"] = Value::Object(expanded);
+        }
+        if let Some((head, rest)) = k.split_once('.') {
+            let mut child = Map::new();
+            child.insert(rest.to_string(), v);
+            let wrapped = json!({"properties": Value::Object(expand_dots(&child))});
+            merge_field(&mut out, head, &wrapped);
+        } else {
+            merge_field(&mut out, k, &v);
+        }
+    }
+    out
+}
+
+fn merge_field(props: &mut Map<String, Value>, name: &str, def: &Value) {
+    match props.get_mut(name) {
+        None => {
+            props.insert(name.to_string(), def.clone());
+        }
+        Some(existing) => {
+            let both_objects =
+                existing.get("properties").is_some() || def.get("properties").is_some();
+            let same_type = existing.get("type") == def.get("type");
+            if both_objects
+                && (same_type || def.get("type").is_none() || existing.get("type").is_none())
+            {
+                let (Some(e), Some(d)) = (existing.as_object_mut(), def.as_object()) else {
+                    return;
+                };
+                for (k, v) in d {
+                    if k == "properties" {
+                        let mut merged = e
+                            .get("properties")
+                            .and_then(Value::as_object)
+                            .cloned()
+                            .unwrap_or_default();
+                        if let Some(dp) = v.as_object() {
+                            for (fk, fv) in dp {
+                                merge_field(&mut merged, fk, fv);
+                            }
+                        }
+                        e.insert("properties".into(), Value::Object(merged));
+                    } else {
+                        e.insert(k.clone(), v.clone());
+                    }
+                }
+            } else if same_type {
+                if let (Some(e), Some(d)) = (existing.as_object_mut(), def.as_object()) {
+                    for (k, v) in d {
+                        e.insert(k.clone(), v.clone());
+                    }
+                }
+            } else {
+                *existing = def.clone();
+            }
+        }
+    }
+}
+
+/// Merges one mapping layer into the accumulated root mapping (templates in order, then the request).
+pub(crate) fn merge_mappings(root: &mut Map<String, Value>, layer: &Value) -> Result<(), String> {
+    let Some(layer) = layer.as_object() else {
+        return Err("mapping must be an object".into());
+    };
+    for (k, v) in layer {
+        if k == "properties" {
+            let Some(p) = v.as_object() else {
+                return Err("[properties] must be an object".into());
+            };
+            let expanded = expand_dots(p);
+            let mut current = root
+                .get("properties")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+            for (fk, fv) in &expanded {
+                merge_field(&mut current, fk, fv);
+            }
+            root.insert("properties".into(), Value::Object(current));
+        } else if k == "dynamic_templates" {
+            root.insert(k.clone(), v.clone());
+        } else {
+            match (root.get_mut(k), v) {
+                (Some(Value::Object(e)), Value::Object(d)) => {
+                    for (dk, dv) in d {
+                        e.insert(dk.clone(), dv.clone());
+                    }
+                }
+                _ => {
+                    root.insert(k.clone(), v.clone());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn index_not_found(name: &str) -> OsError {
+    OsError::new(
+        404,
+        "index_not_found_exception",
+        format!("no such index [{name}]"),
+    )
+    .with("resource.type", "index_or_alias")
+    .with("resource.id", name)
+    .with("index_uuid", "_na_")
+    .with("index", name)
+}
+
+pub(crate) fn validate_index_name(name: &str) -> Result<(), OsError> {
+    let bad = |why: &str| {
+        OsError::bad_request(
+            "invalid_index_name_exception",
+            format!("Invalid index name [{name}], {why}"),
+        )
+        .with("index_uuid", "_na_")
+        .with("index", name)
+    };
+    if name.to_lowercase() != name {
+        return Err(bad("must be lowercase"));
+    }
+    if name.starts_with('_') || name.starts_with('-') || name.starts_with('+') {
+        return Err(bad("must not start with '_', '-', or '+'"));
+    }
+    if name.chars().any(|c| {
+        matches!(
+            c,
+            '\\' | '/' | '*' | '?' | '"' | '<' | '>' | '|' | ' ' | ',' | '#' | ':'
+        )
+    }) {
+        return Err(bad(
+            "must not contain the following characters [ , \", *, \\, <, |, ,, >, /, ?]",
+        ));
+    }
+    if name == "." || name == ".." {
+        return Err(bad("must not be '.' or '..'"));
+    }
+    Ok(())
+}
+
+fn new_uuid() -> String {
+    use base64::Engine as _;
+    let id = uuid::Uuid::new_v4();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&id.as_bytes()[..16])[..22].to_string()
+}
+
+/// Creates an index from the matching templates plus the request body.
+pub(crate) fn create_index(
+    c: &mut Cluster,
+    name: &str,
+    body: Option<&Value>,
+) -> Result<(), OsError> {
+    validate_index_name(name)?;
+    if let Some(existing) = c.indices.get(name) {
+        return Err(OsError::bad_request(
+            "resource_already_exists_exception",
+            format!("index [{name}/{}] already exists", existing.uuid),
+        )
+        .with("index_uuid", existing.uuid.clone())
+        .with("index", name));
+    }
+    let mut settings = FlatSettings::new();
+    let mut mappings = Map::new();
+    let mut aliases = Map::new();
+    for layer in layers_for(c, name) {
+        if let Some(s) = layer.settings {
+            settings.extend(s);
+        }
+        if let Some(m) = layer.mappings {
+            merge_mappings(&mut mappings, &m)
+                .map_err(|r| OsError::bad_request("mapper_parsing_exception", r))?;
+        }
+        if let Some(a) = layer.aliases {
+            aliases.extend(a);
+        }
+    }
+    if let Some(body) = body {
+        let Some(map) = body.as_object() else {
+            return Err(OsError::bad_request(
+                "parse_exception",
+                "request body must be an object",
+            ));
+        };
+        for (k, v) in map {
+            match k.as_str() {
+                "settings" => {
+                    let s = super::normalize::settings_from_request(v)?;
+                    for key in s.keys() {
+                        if !super::normalize::is_known_index_setting(key) {
+                            return Err(OsError::illegal_argument(
+                                super::normalize::unknown_setting_message(key),
+                            ));
+                        }
+                    }
+                    settings.extend(s);
+                }
+                "mappings" => {
+                    let m = mappings_from_request(v)?;
+                    merge_mappings(&mut mappings, &m)
+                        .map_err(|r| OsError::bad_request("mapper_parsing_exception", r))?;
+                }
+                "aliases" => aliases.extend(aliases_from_request(v)?),
+                other => {
+                    // Top-level keys other than these are read as settings.
+                    settings.insert(
+                        index_prefixed(other),
+                        Value::String(v.as_str().map_or_else(|| v.to_string(), str::to_string)),
+                    );
+                }
+            }
+        }
+    }
+    let uuid = new_uuid();
+    settings
+        .entry("index.number_of_shards".into())
+        .or_insert_with(|| json!("1"));
+    settings
+        .entry("index.number_of_replicas".into())
+        .or_insert_with(|| json!("1"));
+    settings.insert(
+        "index.creation_date".into(),
+        json!(now_millis().to_string()),
+    );
+    settings.insert("index.uuid".into(), json!(uuid.clone()));
+    settings.insert("index.provided_name".into(), json!(name));
+    settings.insert("index.version.created".into(), json!(c.version_id()));
+    c.indices.insert(
+        name.to_string(),
+        Index {
+            uuid,
+            settings,
+            mappings,
+            aliases,
+            docs: BTreeMap::new(),
+            seq_no: -1,
+        },
+    );
+    Ok(())
+}
+
+pub(crate) fn put_index(c: &mut Cluster, req: &Req, name: &str) -> OsResult {
+    let body = if req.body.is_empty() {
+        None
+    } else {
+        Some(parse_json_body(req)?)
+    };
+    create_index(c, name, body.as_ref())?;
+    Ok(Resp::ok(
+        json!({"acknowledged": true, "shards_acknowledged": true, "index": name}),
+    ))
+}
+
+fn resolve(c: &Cluster, expr: &str) -> Result<Vec<String>, OsError> {
+    let mut out = Vec::new();
+    for part in expr.split(',') {
+        if part == "_all" || part == "*" {
+            out.extend(
+                c.indices
+                    .keys()
+                    .filter(|k| !k.starts_with('.') || part == "_all")
+                    .cloned(),
+            );
+        } else if part.contains('*') {
+            out.extend(c.indices.keys().filter(|k| simple_match(part, k)).cloned());
+        } else if c.indices.contains_key(part) {
+            out.push(part.to_string());
+        } else if let Some((n, _)) = c.indices.iter().find(|(_, i)| i.aliases.contains_key(part)) {
+            out.push(n.clone());
+        } else {
+            return Err(index_not_found(part));
+        }
+    }
+    out.dedup();
+    Ok(out)
+}
+
+pub(crate) fn get_index(c: &Cluster, req: &Req, expr: &str) -> OsResult {
+    let names = resolve(c, expr)?;
+    let flat = req.flag("flat_settings");
+    let mut out = Map::new();
+    for n in names {
+        let i = &c.indices[&n];
+        out.insert(
+            n.clone(),
+            json!({
+                "aliases": i.aliases,
+                "mappings": java_hash_order(&Value::Object(i.mappings.clone())),
+                "settings": settings_to_value(&i.settings, flat),
+            }),
+        );
+    }
+    Ok(Resp::ok(Value::Object(out)))
+}
+
+pub(crate) fn head_index(c: &Cluster, expr: &str) -> OsResult {
+    match resolve(c, expr) {
+        Ok(n) if !n.is_empty() => Ok(Resp::empty(200)),
+        _ => Ok(Resp::empty(404)),
+    }
+}
+
+pub(crate) fn delete_index(c: &mut Cluster, expr: &str) -> OsResult {
+    let names = resolve(c, expr)?;
+    for n in names {
+        c.indices.remove(&n);
+    }
+    Ok(Resp::ack())
+}
+
+// ------------------------------------------------------------------------------------------------
+// Documents.
+
+fn shards() -> Value {
+    json!({"total": 2, "successful": 1, "failed": 0})
+}
+
+fn conflict_exists(index: &Index, name: &str, id: &str, version: i64) -> OsError {
+    OsError::new(
+        409,
+        "version_conflict_engine_exception",
+        format!("[{id}]: version conflict, document already exists (current version [{version}])"),
+    )
+    .with("index_uuid", index.uuid.clone())
+    .with("shard", "0")
+    .with("index", name)
+}
+
+fn conflict_seq(
+    index: &Index,
+    name: &str,
+    id: &str,
+    seq: i64,
+    term: i64,
+    current: Option<&Doc>,
+) -> OsError {
+    let reason = match current {
+        Some(d) => format!(
+            "[{id}]: version conflict, required seqNo [{seq}], primary term [{term}]. current document has seqNo [{}] and primary term [{PRIMARY_TERM}]",
+            d.seq_no
+        ),
+        None => format!("[{id}]: version conflict, required seqNo [{seq}], primary term [{term}]. but no document was found"),
+    };
+    OsError::new(409, "version_conflict_engine_exception", reason)
+        .with("index_uuid", index.uuid.clone())
+        .with("shard", "0")
+        .with("index", name)
+}
+
+pub(crate) struct WriteOptions {
+    pub(crate) create: bool,
+    pub(crate) if_seq_no: Option<i64>,
+    pub(crate) if_primary_term: Option<i64>,
+}
+
+impl WriteOptions {
+    pub(crate) fn from_req(req: &Req, create: bool) -> Result<WriteOptions, OsError> {
+        let num = |n: &str| -> Result<Option<i64>, OsError> {
+            req.param(n)
+                .map(|v| {
+                    v.parse::<i64>().map_err(|_| {
+                        OsError::illegal_argument(format!(
+                            "Failed to parse int parameter [{n}] with value [{v}]"
+                        ))
+                    })
+                })
+                .transpose()
+        };
+        Ok(WriteOptions {
+            create: create || req.param("op_type") == Some("create"),
+            if_seq_no: num("if_seq_no")?,
+            if_primary_term: num("if_primary_term")?,
+        })
+    }
+}
+
+/// Indexes one document; returns (status, result body).
+pub(crate) fn index_doc(
+    c: &mut Cluster,
+    name: &str,
+    id: Option<&str>,
+    source: Value,
+    opts: &WriteOptions,
+) -> Result<(u16, Value), OsError> {
+    if !c.indices.contains_key(name) {
+        create_index(c, name, None)?;
+    }
+    let id = id.map_or_else(new_uuid, str::to_string);
+    let index = c.indices.get_mut(name).expect("created above");
+    let current = index.docs.get(&id);
+    if opts.create {
+        if let Some(d) = current {
+            return Err(conflict_exists(index, name, &id, d.version));
+        }
+    }
+    if let (Some(seq), Some(term)) = (opts.if_seq_no, opts.if_primary_term) {
+        let ok = current.is_some_and(|d| d.seq_no == seq && term == PRIMARY_TERM);
+        if !ok {
+            return Err(conflict_seq(index, name, &id, seq, term, current));
+        }
+    } else if opts.if_seq_no.is_some() || opts.if_primary_term.is_some() {
+        return Err(OsError::new(
+            400,
+            "action_request_validation_exception",
+            "Validation Failed: 1: ifSeqNo is set, but primary term is [0];",
+        ));
+    }
+    let version = current.map_or(1, |d| d.version + 1);
+    let created = current.is_none();
+    index.seq_no += 1;
+    let seq_no = index.seq_no;
+    index.docs.insert(
+        id.clone(),
+        Doc {
+            source,
+            version,
+            seq_no,
+        },
+    );
+    let body = json!({
+        "_index": name, "_id": id, "_version": version,
+        "result": if created { "created" } else { "updated" },
+        "_shards": shards(), "_seq_no": seq_no, "_primary_term": PRIMARY_TERM,
+    });
+    Ok((if created { 201 } else { 200 }, body))
+}
+
+pub(crate) fn put_doc(
+    c: &mut Cluster,
+    req: &Req,
+    name: &str,
+    id: Option<&str>,
+    create: bool,
+) -> OsResult {
+    let source = parse_json_body(req)?;
+    if !source.is_object() {
+        return Err(OsError::bad_request(
+            "mapper_parsing_exception",
+            "failed to parse",
+        ));
+    }
+    let opts = WriteOptions::from_req(req, create)?;
+    let (status, body) = index_doc(c, name, id, source, &opts)?;
+    let mut resp = Resp::json(status, body);
+    if status == 201 {
+        let id = resp_id(&resp);
+        resp = resp.with_header("Location", format!("/{name}/_doc/{id}"));
+    }
+    Ok(resp)
+}
+
+fn resp_id(r: &Resp) -> String {
+    match &r.body {
+        crate::http::Body::Json(v) => v["_id"].as_str().unwrap_or("").to_string(),
+        _ => String::new(),
+    }
+}
+
+pub(crate) fn get_doc(c: &Cluster, req: &Req, name: &str, id: &str) -> OsResult {
+    let Some(index) = c.indices.get(name) else {
+        return Err(index_not_found(name));
+    };
+    match index.docs.get(id) {
+        Some(d) => {
+            if req.method == "HEAD" {
+                return Ok(Resp::empty(200));
+            }
+            Ok(Resp::ok(json!({
+                "_index": name, "_id": id, "_version": d.version, "_seq_no": d.seq_no,
+                "_primary_term": PRIMARY_TERM, "found": true, "_source": d.source,
+            })))
+        }
+        None => Ok(Resp::json(
+            404,
+            json!({"_index": name, "_id": id, "found": false}),
+        )),
+    }
+}
+
+pub(crate) fn get_source(c: &Cluster, name: &str, id: &str) -> OsResult {
+    let Some(index) = c.indices.get(name) else {
+        return Err(index_not_found(name));
+    };
+    match index.docs.get(id) {
+        Some(d) => Ok(Resp::ok(d.source.clone())),
+        None => Err(OsError::new(
+            404,
+            "resource_not_found_exception",
+            format!("Document not found [{name}]/[{id}]"),
+        )),
+    }
+}
+
+pub(crate) fn delete_doc_inner(
+    c: &mut Cluster,
+    name: &str,
+    id: &str,
+    opts: &WriteOptions,
+) -> Result<(u16, Value), OsError> {
+    let Some(index) = c.indices.get_mut(name) else {
+        return Err(index_not_found(name));
+    };
+    let current = index.docs.get(id);
+    if let (Some(seq), Some(term)) = (opts.if_seq_no, opts.if_primary_term) {
+        if !current.is_some_and(|d| d.seq_no == seq && term == PRIMARY_TERM) {
+            return Err(conflict_seq(index, name, id, seq, term, current));
+        }
+    }
+    index.seq_no += 1;
+    let seq_no = index.seq_no;
+    match index.docs.remove(id) {
+        Some(d) => Ok((
+            200,
+            json!({"_index": name, "_id": id, "_version": d.version + 1, "result": "deleted", "_shards": shards(), "_seq_no": seq_no, "_primary_term": PRIMARY_TERM}),
+        )),
+        None => Ok((
+            404,
+            json!({"_index": name, "_id": id, "_version": 1, "result": "not_found", "_shards": shards(), "_seq_no": seq_no, "_primary_term": PRIMARY_TERM}),
+        )),
+    }
+}
+
+pub(crate) fn delete_doc(c: &mut Cluster, req: &Req, name: &str, id: &str) -> OsResult {
+    let opts = WriteOptions::from_req(req, false)?;
+    let (status, body) = delete_doc_inner(c, name, id, &opts)?;
+    Ok(Resp::json(status, body))
+}
+
+fn deep_merge(target: &mut Value, patch: &Value) {
+    match (target, patch) {
+        (Value::Object(t), Value::Object(p)) => {
+            for (k, v) in p {
+                match t.get_mut(k) {
+                    Some(existing) if existing.is_object() && v.is_object() => {
+                        deep_merge(existing, v)
+                    }
+                    _ => {
+                        t.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        (t, p) => *t = p.clone(),
+    }
+}
+
+/// `_update` with a partial `doc` (and `doc_as_upsert`/`upsert`); scripts are not supported.
+pub(crate) fn update_doc_inner(
+    c: &mut Cluster,
+    name: &str,
+    id: &str,
+    body: &Value,
+    opts: &WriteOptions,
+) -> Result<(u16, Value), OsError> {
+    let current = c.indices.get(name).and_then(|i| i.docs.get(id)).cloned();
+    let doc = body.get("doc");
+    if body.get("script").is_some() {
+        return Err(OsError::illegal_argument(
+            "scripted updates are not supported by the emulator",
+        ));
+    }
+    match current {
+        None => {
+            let upsert = if body.get("doc_as_upsert").and_then(Value::as_bool) == Some(true) {
+                doc.cloned()
+            } else {
+                body.get("upsert").cloned()
+            };
+            let Some(src) = upsert else {
+                let uuid = c
+                    .indices
+                    .get(name)
+                    .map_or_else(|| "_na_".to_string(), |i| i.uuid.clone());
+                return Err(OsError::new(
+                    404,
+                    "document_missing_exception",
+                    format!("[{id}]: document missing"),
+                )
+                .with("index_uuid", uuid)
+                .with("shard", "0")
+                .with("index", name));
+            };
+            let (s, mut v) = index_doc(
+                c,
+                name,
+                Some(id),
+                src,
+                &WriteOptions {
+                    create: true,
+                    if_seq_no: None,
+                    if_primary_term: None,
+                },
+            )?;
+            v.as_object_mut().map(|m| m.remove("_source"));
+            Ok((s, v))
+        }
+        Some(d) => {
+            let mut src = d.source.clone();
+            if let Some(p) = doc {
+                deep_merge(&mut src, p);
+            }
+            if src == d.source && body.get("detect_noop").and_then(Value::as_bool) != Some(false) {
+                return Ok((
+                    200,
+                    json!({"_index": name, "_id": id, "_version": d.version, "result": "noop",
+                           "_shards": {"total": 0, "successful": 0, "failed": 0}, "_seq_no": d.seq_no, "_primary_term": PRIMARY_TERM}),
+                ));
+            }
+            index_doc(c, name, Some(id), src, opts)
+        }
+    }
+}
+
+pub(crate) fn update_doc(c: &mut Cluster, req: &Req, name: &str, id: &str) -> OsResult {
+    let body = parse_json_body(req)?;
+    let opts = WriteOptions::from_req(req, false)?;
+    let (status, body) = update_doc_inner(c, name, id, &body, &opts)?;
+    Ok(Resp::json(status, body))
+}
+
+/// POST /_bulk and /{index}/_bulk: per-item results, `errors` set when any item failed.
+pub(crate) fn bulk(c: &mut Cluster, req: &Req, default_index: Option<&str>) -> OsResult {
+    let text = String::from_utf8_lossy(&req.body).into_owned();
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let mut items = Vec::new();
+    let mut errors = false;
+    let started = std::time::Instant::now();
+    while let Some(line) = lines.next() {
+        let action: Value = serde_json::from_str(line).map_err(|e| {
+            OsError::illegal_argument(format!(
+                "Malformed action/metadata line [{}], {e}",
+                items.len() + 1
+            ))
+        })?;
+        let Some((op, meta)) = action
+            .as_object()
+            .and_then(|m| m.iter().next())
+            .map(|(k, v)| (k.clone(), v.clone()))
+        else {
+            return Err(OsError::illegal_argument(
+                "Malformed action/metadata line, expected START_OBJECT",
+            ));
+        };
+        let index = meta
+            .get("_index")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .or_else(|| default_index.map(str::to_string));
+        let Some(index) = index else {
+            return Err(OsError::new(
+                400,
+                "action_request_validation_exception",
+                "Validation Failed: 1: index is missing;",
+            ));
+        };
+        let id = meta.get("_id").and_then(|v| {
+            v.as_str()
+                .map(str::to_string)
+                .or_else(|| v.as_i64().map(|n| n.to_string()))
+        });
+        let opts = WriteOptions {
+            create: op == "create" || meta.get("op_type").and_then(Value::as_str) == Some("create"),
+            if_seq_no: meta.get("if_seq_no").and_then(Value::as_i64),
+            if_primary_term: meta.get("if_primary_term").and_then(Value::as_i64),
+        };
+        let result = match op.as_str() {
+            "index" | "create" => {
+                let Some(src) = lines.next() else {
+                    return Err(OsError::illegal_argument(
+                        "The bulk request must be terminated by a newline [\\n]",
+                    ));
+                };
+                let source: Value = serde_json::from_str(src).map_err(|e| {
+                    OsError::bad_request(
+                        "mapper_parsing_exception",
+                        format!("failed to parse: {e}"),
+                    )
+                })?;
+                index_doc(c, &index, id.as_deref(), source, &opts)
+            }
+            "update" => {
+                let Some(src) = lines.next() else {
+                    return Err(OsError::illegal_argument(
+                        "The bulk request must be terminated by a newline [\\n]",
+                    ));
+                };
+                let body: Value = serde_json::from_str(src)
+                    .map_err(|e| OsError::bad_request("parse_exception", e.to_string()))?;
+                match &id {
+                    Some(id) => update_doc_inner(c, &index, id, &body, &opts),
+                    None => Err(OsError::new(
+                        400,
+                        "action_request_validation_exception",
+                        "Validation Failed: 1: id is missing;",
+                    )),
+                }
+            }
+            "delete" => match &id {
+                Some(id) => delete_doc_inner(c, &index, id, &opts),
+                None => Err(OsError::new(
+                    400,
+                    "action_request_validation_exception",
+                    "Validation Failed: 1: id is missing;",
+                )),
+            },
+            other => {
+                return Err(OsError::illegal_argument(format!(
+                    "Malformed action/metadata line [{}], expected one of [create, delete, index, update] but found [{other}]",
+                    items.len() + 1
+                )));
+            }
+        };
+        let item = match result {
+            Ok((status, mut v)) => {
+                if let Some(m) = v.as_object_mut() {
+                    m.insert("status".into(), json!(status));
+                }
+                v
+            }
+            Err(e) => {
+                errors = true;
+                let mut err = e.to_value()["error"].clone();
+                if let Some(m) = err.as_object_mut() {
+                    m.remove("root_cause");
+                }
+                json!({"_index": index, "_id": id, "status": e.status, "error": err})
+            }
+        };
+        items.push(json!({ op: item }));
+    }
+    Ok(Resp::ok(
+        json!({"took": started.elapsed().as_millis() as u64, "errors": errors, "items": items}),
+    ))
+}

@@ -1,0 +1,314 @@
+use cluster_emulator::Options;
+use serde_json::json;
+
+use crate::common::Ctx;
+
+#[test]
+fn xsrf_rule() {
+    let c = Ctx::new();
+    let url = format!(
+        "{}/api/saved_objects/index-pattern/x",
+        c.emu.dashboards_url()
+    );
+    let body = json!({"attributes": {"title": "x"}});
+    let r = c.send(c.http.post(&url).header("kbn-xsrf", "true").json(&body));
+    assert_eq!(
+        (r.status, r.json()),
+        (
+            400,
+            json!({"statusCode": 400, "error": "Bad Request", "message": "Request must contain a osd-xsrf header."})
+        )
+    );
+    let r = c.send(c.http.post(&url).header("osd-version", "1.0.0").json(&body));
+    assert_eq!(r.status, 400);
+    assert!(r.json()["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Browser client is out of date"));
+    let r = c.send(
+        c.http
+            .post(&url)
+            .header("osd-version", "2.19.0")
+            .json(&body),
+    );
+    assert_eq!(r.status, 200);
+}
+
+#[test]
+fn create_get_update_delete() {
+    let c = Ctx::new();
+    let r = c.osd_json(
+        "POST",
+        "/api/saved_objects/index-pattern/ip1",
+        Some(json!({"attributes": {"title": "logs-*", "timeFieldName": "@timestamp"}})),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let v = r.json();
+    assert_eq!(v["migrationVersion"], json!({"index-pattern": "7.6.0"}));
+    assert_eq!(v["namespaces"], json!(["default"]));
+    assert_eq!(v["version"], "WzAsMV0=");
+    let conflict = c.osd_json(
+        "POST",
+        "/api/saved_objects/index-pattern/ip1",
+        Some(json!({"attributes": {"title": "x"}})),
+    );
+    assert_eq!(conflict.status, 409);
+    assert_eq!(conflict.json()["error"], "Conflict");
+
+    let upd = c.osd_json(
+        "PUT",
+        "/api/saved_objects/index-pattern/ip1",
+        Some(json!({"attributes": {"title": "logs2-*"}})),
+    );
+    assert_eq!(upd.status, 200);
+    assert_eq!(upd.json()["attributes"], json!({"title": "logs2-*"}));
+    let got = c
+        .osd_json("GET", "/api/saved_objects/index-pattern/ip1", None)
+        .json();
+    assert_eq!(
+        got["attributes"],
+        json!({"title": "logs2-*", "timeFieldName": "@timestamp"})
+    );
+    assert_eq!(got["version"], "WzEsMV0=");
+    let keys: Vec<&String> = got.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "id",
+            "type",
+            "namespaces",
+            "updated_at",
+            "version",
+            "attributes",
+            "references",
+            "migrationVersion"
+        ]
+    );
+
+    let stale = c.osd_json(
+        "PUT",
+        "/api/saved_objects/index-pattern/ip1",
+        Some(json!({"attributes": {"title": "z"}, "version": "WzAsMV0="})),
+    );
+    assert_eq!(stale.status, 409);
+
+    let q = c.osd_json(
+        "POST",
+        "/api/saved_objects/query/q1",
+        Some(json!({"attributes": {"title": "q", "query": {"query": "a", "language": "kuery"}}})),
+    );
+    assert!(q.json().get("migrationVersion").is_none());
+    let newer = c.osd_json(
+        "POST",
+        "/api/saved_objects/visualization/v1",
+        Some(json!({"attributes": {"title": "v"}, "migrationVersion": {"visualization": "9.0.0"}})),
+    );
+    assert_eq!(newer.status, 422);
+    assert_eq!(
+        newer.json()["message"],
+        "Document \"v1\" has property \"visualization\" which belongs to a more recent version of OpenSearch Dashboards [9.0.0]. The last known version is [7.10.0]"
+    );
+    let bad_type = c.osd_json(
+        "POST",
+        "/api/saved_objects/nope/x",
+        Some(json!({"attributes": {}})),
+    );
+    assert_eq!(
+        bad_type.json()["message"],
+        "Unsupported saved object type: 'nope': Bad Request"
+    );
+
+    assert_eq!(
+        c.osd_json("DELETE", "/api/saved_objects/index-pattern/ip1", None)
+            .json(),
+        json!({})
+    );
+    let gone = c.osd_json("GET", "/api/saved_objects/index-pattern/ip1", None);
+    assert_eq!(
+        (gone.status, gone.json()),
+        (
+            404,
+            json!({"statusCode": 404, "error": "Not Found", "message": "Saved object [index-pattern/ip1] not found"})
+        )
+    );
+}
+
+#[test]
+fn bulk_get_bulk_create_and_find() {
+    let c = Ctx::new();
+    let items = json!([
+        {"type": "search", "id": "s1", "attributes": {"title": "Failed logins"}},
+        {"type": "search", "id": "s2", "attributes": {"title": "Admin activity"}},
+    ]);
+    let r = c.osd_json(
+        "POST",
+        "/api/saved_objects/_bulk_create",
+        Some(items.clone()),
+    );
+    assert_eq!(r.status, 200);
+    let again = c
+        .osd_json(
+            "POST",
+            "/api/saved_objects/_bulk_create",
+            Some(items.clone()),
+        )
+        .json();
+    assert_eq!(
+        again["saved_objects"][0]["error"],
+        json!({"statusCode": 409, "error": "Conflict", "message": "Saved object [search/s1] conflict"})
+    );
+    let over = c
+        .osd_json(
+            "POST",
+            "/api/saved_objects/_bulk_create?overwrite=true",
+            Some(items),
+        )
+        .json();
+    assert!(over["saved_objects"][0].get("error").is_none());
+
+    let bg = c.osd_json(
+        "POST",
+        "/api/saved_objects/_bulk_get",
+        Some(json!([{"type": "search", "id": "s1"}, {"type": "search", "id": "zz"}])),
+    );
+    assert_eq!(bg.status, 200);
+    let v = bg.json();
+    assert_eq!(v["saved_objects"][0]["id"], "s1");
+    assert_eq!(
+        v["saved_objects"][1],
+        json!({"id": "zz", "type": "search", "error": {"statusCode": 404, "error": "Not Found", "message": "Saved object [search/zz] not found"}})
+    );
+
+    let f = c
+        .osd_json(
+            "GET",
+            "/api/saved_objects/_find?type=search&search=fail*&search_fields=title",
+            None,
+        )
+        .json();
+    assert_eq!(f["total"], 1);
+    assert_eq!(f["saved_objects"][0]["id"], "s1");
+    let p = c
+        .osd_json(
+            "GET",
+            "/api/saved_objects/_find?type=search&per_page=1&page=2",
+            None,
+        )
+        .json();
+    assert_eq!(
+        (
+            p["page"].as_u64(),
+            p["per_page"].as_u64(),
+            p["total"].as_u64()
+        ),
+        (Some(2), Some(1), Some(2))
+    );
+    assert_eq!(p["saved_objects"][0]["id"], "s2");
+}
+
+#[test]
+fn tenants_are_separate_stores() {
+    let c = Ctx::new();
+    let create = |tenant: &str| {
+        c.send(
+            c.osd("POST", "/api/saved_objects/index-pattern/t")
+                .header("securitytenant", tenant)
+                .json(&json!({"attributes": {"title": tenant}})),
+        )
+    };
+    assert_eq!(create("global").status, 200);
+    assert_eq!(create("team_a").status, 200);
+    let get = |tenant: &str| {
+        c.send(
+            c.osd("GET", "/api/saved_objects/index-pattern/t")
+                .header("securitytenant", tenant),
+        )
+    };
+    assert_eq!(get("global").json()["attributes"]["title"], "global");
+    assert_eq!(get("team_a").json()["attributes"]["title"], "team_a");
+    assert_eq!(get("private").status, 404);
+    // The query parameter wins over the header.
+    let r = c.send(
+        c.osd(
+            "GET",
+            "/api/saved_objects/index-pattern/t?securitytenant=team_a",
+        )
+        .header("securitytenant", "global"),
+    );
+    assert_eq!(r.json()["attributes"]["title"], "team_a");
+}
+
+#[test]
+fn base_path_import_export_and_settings() {
+    let c = Ctx::with(Options {
+        dashboards_base_path: Some("/_dashboards".into()),
+        ..Options::default()
+    });
+    assert!(c.emu.dashboards_url().ends_with("/_dashboards"));
+    assert_eq!(
+        c.osd_json("GET", "/api/status", None).json()["version"]["number"],
+        "2.19.0"
+    );
+    let root = c
+        .emu
+        .dashboards_url()
+        .trim_end_matches("/_dashboards")
+        .to_string();
+    assert_eq!(c.send(c.http.get(format!("{root}/api/status"))).status, 404);
+
+    let ndjson = "{\"type\":\"index-pattern\",\"id\":\"ip\",\"attributes\":{\"title\":\"logs-*\"},\"references\":[]}\n{\"type\":\"search\",\"id\":\"s\",\"attributes\":{\"title\":\"S\"},\"references\":[{\"type\":\"index-pattern\",\"id\":\"ip\",\"name\":\"kibanaSavedObjectMeta.searchSourceJSON.index\"}]}\n";
+    let upload = |query: &str, name: &str| {
+        let part = reqwest::blocking::multipart::Part::text(ndjson.to_string())
+            .file_name(name.to_string());
+        let form = reqwest::blocking::multipart::Form::new().part("file", part);
+        c.send(
+            c.osd("POST", &format!("/api/saved_objects/_import{query}"))
+                .multipart(form),
+        )
+    };
+    let bad = upload("", "export.json");
+    assert_eq!(
+        (bad.status, bad.json()["message"].as_str()),
+        (400, Some("Invalid file extension .json"))
+    );
+    let first = upload("", "export.ndjson").json();
+    assert_eq!(first["successCount"], 2);
+    assert_eq!(first["success"], true);
+    assert!(first.get("errors").is_none());
+    let second = upload("", "export.ndjson").json();
+    assert_eq!(second["success"], false);
+    assert_eq!(second["errors"][0]["error"], json!({"type": "conflict"}));
+    let third = upload("?overwrite=true", "export.ndjson").json();
+    assert_eq!(third["successResults"][0]["overwrite"], true);
+    assert_eq!(
+        upload("?overwrite=true&createNewCopies=true", "export.ndjson").status,
+        400
+    );
+
+    let exp = c.osd_json(
+        "POST",
+        "/api/saved_objects/_export",
+        Some(json!({"objects": [{"type": "search", "id": "s"}], "includeReferencesDeep": true})),
+    );
+    let lines: Vec<&str> = exp.text.lines().collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(lines[2]).unwrap(),
+        json!({"exportedCount": 2, "missingRefCount": 0, "missingReferences": []})
+    );
+
+    let s = c.osd_json(
+        "POST",
+        "/api/opensearch-dashboards/settings",
+        Some(json!({"changes": {"defaultIndex": "ip"}})),
+    );
+    assert_eq!(
+        s.json()["settings"]["defaultIndex"],
+        json!({"userValue": "ip"})
+    );
+    let cfg = c
+        .osd_json("GET", "/api/saved_objects/config/2.19.0", None)
+        .json();
+    assert_eq!(cfg["attributes"]["defaultIndex"], "ip");
+    assert_eq!(cfg["migrationVersion"], json!({"config": "7.9.0"}));
+}

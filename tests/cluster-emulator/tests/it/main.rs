@@ -1,0 +1,9 @@
+//! The emulator's own tests, over real HTTP: one module per API area.
+
+mod admin;
+mod common;
+mod dashboards;
+mod documents;
+mod ism;
+mod pipelines;
+mod templates;

@@ -1,0 +1,106 @@
+use serde_json::json;
+
+use crate::common::Ctx;
+
+#[test]
+fn pipelines_round_trip_with_key_order() {
+    let c = Ctx::new();
+    let body =
+        r#"{"processors":[{"set":{"value":"x","field":"a"}}],"version":"3","description":"d"}"#;
+    let r = c.send(
+        c.os("PUT", "/_ingest/pipeline/p")
+            .header("content-type", "application/json")
+            .body(body),
+    );
+    assert_eq!((r.status, r.json()), (200, json!({"acknowledged": true})));
+    let got = c.send(c.os("GET", "/_ingest/pipeline/p"));
+    assert_eq!(got.text, format!("{{\"p\":{body}}}"));
+    let missing = c.os_json("GET", "/_ingest/pipeline/none", None);
+    assert_eq!((missing.status, missing.text.as_str()), (404, "{}"));
+    let del = c.os_json("DELETE", "/_ingest/pipeline/none", None);
+    assert_eq!(del.status, 404);
+    assert_eq!(del.json()["error"]["reason"], "pipeline [none] is missing");
+}
+
+#[test]
+fn pipeline_validation_errors() {
+    let c = Ctx::new();
+    let r = c.os_json(
+        "PUT",
+        "/_ingest/pipeline/p",
+        Some(json!({"processors": [{"nope": {}}]})),
+    );
+    assert_eq!(r.status, 400);
+    assert_eq!(
+        r.json()["error"]["root_cause"][0]["type"],
+        "parse_exception"
+    );
+    assert_eq!(
+        r.json()["error"]["reason"],
+        "No processor type exists with name [nope]"
+    );
+    assert_eq!(r.json()["error"]["processor_type"], "nope");
+
+    let r = c.os_json(
+        "PUT",
+        "/_ingest/pipeline/p",
+        Some(json!({"processors": [{"set": {"field": "a", "value": 1, "foo": 2}}]})),
+    );
+    assert_eq!(
+        r.json()["error"]["reason"],
+        "processor [set] doesn't support one or more provided configuration parameters [foo]"
+    );
+
+    let r = c.os_json(
+        "PUT",
+        "/_ingest/pipeline/p",
+        Some(json!({"processors": [{"rename": {"field": "a", "tag": "t"}}]})),
+    );
+    let e = &r.json()["error"];
+    assert_eq!(e["reason"], "[target_field] required property is missing");
+    assert_eq!(
+        (
+            e["property_name"].as_str(),
+            e["processor_type"].as_str(),
+            e["processor_tag"].as_str()
+        ),
+        (Some("target_field"), Some("rename"), Some("t"))
+    );
+
+    let r = c.os_json(
+        "PUT",
+        "/_ingest/pipeline/p",
+        Some(json!({"processors": [], "on_failure": []})),
+    );
+    assert_eq!(
+        r.json()["error"]["reason"],
+        "pipeline [p] cannot have an empty on_failure option defined"
+    );
+
+    let r = c.os_json(
+        "PUT",
+        "/_ingest/pipeline/p",
+        Some(json!({"processors": [], "_meta": {}})),
+    );
+    assert_eq!(
+        r.json()["error"]["reason"],
+        "pipeline [p] doesn't support one or more provided configuration parameters [_meta]"
+    );
+
+    let r = c.os_json(
+        "PUT",
+        "/_ingest/pipeline/p",
+        Some(json!({"description": "x"})),
+    );
+    assert_eq!(
+        r.json()["error"]["reason"],
+        "[processors] required property is missing"
+    );
+
+    let ok = c.os_json(
+        "PUT",
+        "/_ingest/pipeline/ua",
+        Some(json!({"processors": [{"user_agent": {"field": "ua"}}, {"geoip": {"field": "ip"}}]})),
+    );
+    assert_eq!(ok.status, 200, "{}", ok.text);
+}

@@ -1,0 +1,329 @@
+use serde_json::json;
+
+use crate::common::Ctx;
+
+#[test]
+fn composable_settings_are_normalised_and_shapes_match_the_server() {
+    let c = Ctx::new();
+    let r = c.os_json(
+        "PUT",
+        "/_index_template/t1",
+        Some(json!({"index_patterns": "logs-*", "template": {"settings": {"number_of_shards": 1, "index": {"hidden": false}}, "mappings": {}}})),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json(), json!({"acknowledged": true}));
+    let got = c.os_json("GET", "/_index_template/t1", None).json();
+    assert_eq!(
+        got,
+        json!({"index_templates": [{"name": "t1", "index_template": {
+            "index_patterns": ["logs-*"],
+            "template": {"settings": {"index": {"number_of_shards": "1", "hidden": "false"}}},
+            "composed_of": []
+        }}]})
+    );
+    let flat = c
+        .os_json("GET", "/_index_template/t1?flat_settings=true", None)
+        .json();
+    assert_eq!(
+        flat["index_templates"][0]["index_template"]["template"]["settings"],
+        json!({"index.hidden": "false", "index.number_of_shards": "1"})
+    );
+}
+
+#[test]
+fn composable_without_template_block_has_no_composed_of_and_data_stream_gets_default() {
+    let c = Ctx::new();
+    let r = c.os_json(
+        "PUT",
+        "/_index_template/t2",
+        Some(
+            json!({"index_patterns": ["x-*"], "data_stream": {}, "priority": 5, "_meta": {"a": 1}}),
+        ),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let t = &c.os_json("GET", "/_index_template/t2", None).json()["index_templates"][0]
+        ["index_template"];
+    assert!(t.get("composed_of").is_none());
+    assert_eq!(
+        t["data_stream"],
+        json!({"timestamp_field": {"name": "@timestamp"}})
+    );
+    assert_eq!(t["priority"], json!(5));
+    assert_eq!(t["_meta"], json!({"a": 1}));
+}
+
+#[test]
+fn composable_errors_have_the_real_shapes() {
+    let c = Ctx::new();
+    let r = c.os_json(
+        "PUT",
+        "/_index_template/bad",
+        Some(json!({"index_patterns": ["a-*"], "foo": 1})),
+    );
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["error"]["type"], "x_content_parse_exception");
+    assert_eq!(
+        r.json()["error"]["reason"],
+        "[1:27] [index_template] unknown field [foo]"
+    );
+
+    let r = c.os_json("PUT", "/_index_template/bad", Some(json!({})));
+    assert_eq!(r.status, 400);
+
+    let r = c.os_json(
+        "PUT",
+        "/_index_template/bad",
+        Some(json!({"index_patterns": ["a-*"], "composed_of": ["nope"]})),
+    );
+    assert_eq!(r.status, 400);
+    assert_eq!(
+        r.json()["error"]["type"],
+        "invalid_index_template_exception"
+    );
+    assert_eq!(
+        r.json()["error"]["reason"],
+        "index_template [bad] invalid, cause [index template [bad] specifies component templates [nope] that do not exist]"
+    );
+
+    let r = c.os_json(
+        "PUT",
+        "/_index_template/Bad",
+        Some(json!({"index_patterns": ["a-*"]})),
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.json()["error"]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("name must be lower cased"));
+
+    let r = c.os_json(
+        "PUT",
+        "/_index_template/x",
+        Some(json!({"index_patterns": ["a-*"], "template": {"settings": {"foo": 1}}})),
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.json()["error"]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("unknown setting [index.foo]"));
+
+    let missing = c.os_json("GET", "/_index_template/none", None);
+    assert_eq!(missing.status, 404);
+    assert_eq!(
+        missing.json()["error"]["type"],
+        "resource_not_found_exception"
+    );
+    assert_eq!(
+        missing.json()["error"]["reason"],
+        "index template matching [none] not found"
+    );
+    let wildcard = c.os_json("GET", "/_index_template/none*", None);
+    assert_eq!(
+        (wildcard.status, wildcard.json()),
+        (404, json!({"index_templates": []}))
+    );
+    let del = c.os_json("DELETE", "/_index_template/none", None);
+    assert_eq!(del.status, 404);
+    assert_eq!(
+        del.json()["error"]["type"],
+        "index_template_missing_exception"
+    );
+    assert_eq!(c.send(c.os("HEAD", "/_index_template/none")).status, 404);
+}
+
+#[test]
+fn create_flag_overlap_and_legacy_warning() {
+    let c = Ctx::new();
+    assert_eq!(
+        c.os_json(
+            "PUT",
+            "/_index_template/a",
+            Some(json!({"index_patterns": ["logs-*"]}))
+        )
+        .status,
+        200
+    );
+    let r = c.os_json(
+        "PUT",
+        "/_index_template/a?create=true",
+        Some(json!({"index_patterns": ["logs-*"]})),
+    );
+    assert_eq!(r.status, 400);
+    assert_eq!(
+        r.json()["error"]["reason"],
+        "index template [a] already exists"
+    );
+    // Updating itself is no conflict; another template at the same priority is.
+    assert_eq!(
+        c.os_json(
+            "PUT",
+            "/_index_template/a",
+            Some(json!({"index_patterns": ["logs-*"]}))
+        )
+        .status,
+        200
+    );
+    let r = c.os_json(
+        "PUT",
+        "/_index_template/b",
+        Some(json!({"index_patterns": ["logs-win-*"]})),
+    );
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["error"]["type"], "illegal_argument_exception");
+    assert!(r.json()["error"]["reason"].as_str().unwrap().starts_with(
+        "index template [b] has index patterns [logs-win-*] matching patterns from existing templates [a] with patterns (a => [logs-*]) that have the same priority [0]"
+    ));
+    assert_eq!(
+        c.os_json(
+            "PUT",
+            "/_index_template/b",
+            Some(json!({"index_patterns": ["logs-win-*"], "priority": 1}))
+        )
+        .status,
+        200
+    );
+
+    assert_eq!(
+        c.os_json(
+            "PUT",
+            "/_template/global",
+            Some(json!({"index_patterns": ["*"]}))
+        )
+        .status,
+        200
+    );
+    let r = c.os_json(
+        "PUT",
+        "/_index_template/c",
+        Some(json!({"index_patterns": ["c-*"]})),
+    );
+    let w = r
+        .headers
+        .get("warning")
+        .expect("warning header")
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(w.contains("index template [c] has index patterns [c-*] matching patterns from existing older templates [global] with patterns (global => [*]); this template [c] will take precedence during new index creation"), "{w}");
+}
+
+#[test]
+fn component_templates_and_in_use_errors() {
+    let c = Ctx::new();
+    let r = c.os_json(
+        "PUT",
+        "/_component_template/ct",
+        Some(json!({"template": {"settings": {"number_of_replicas": 0}, "mappings": {"_doc": {"properties": {"f": {"type": "keyword"}}}}, "aliases": {"al": {"routing": "b"}}}, "version": 2})),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let got = c.os_json("GET", "/_component_template/ct", None).json();
+    assert_eq!(
+        got,
+        json!({"component_templates": [{"name": "ct", "component_template": {"template": {
+            "settings": {"index": {"number_of_replicas": "0"}},
+            "mappings": {"properties": {"f": {"type": "keyword"}}},
+            "aliases": {"al": {"index_routing": "b", "search_routing": "b"}}
+        }, "version": 2}}]})
+    );
+    assert_eq!(
+        c.os_json(
+            "PUT",
+            "/_index_template/uses",
+            Some(json!({"index_patterns": ["u-*"], "composed_of": ["ct"]}))
+        )
+        .status,
+        200
+    );
+    let r = c.os_json("DELETE", "/_component_template/ct", None);
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["error"]["reason"], "component templates [ct] cannot be removed as they are still in use by index templates [uses]");
+    assert_eq!(
+        c.os_json("GET", "/_component_template/nope", None).status,
+        404
+    );
+    let r = c.os_json(
+        "PUT",
+        "/_component_template/nt",
+        Some(json!({"version": 1})),
+    );
+    assert_eq!(r.status, 400);
+}
+
+#[test]
+fn legacy_shapes() {
+    let c = Ctx::new();
+    assert_eq!(
+        c.os_json(
+            "PUT",
+            "/_template/l",
+            Some(json!({"index_patterns": "l-*", "settings": {"number_of_shards": 1}}))
+        )
+        .status,
+        200
+    );
+    let got = c.os_json("GET", "/_template/l", None).json();
+    assert_eq!(
+        got,
+        json!({"l": {"order": 0, "index_patterns": ["l-*"], "settings": {"index": {"number_of_shards": "1"}}, "mappings": {}, "aliases": {}}})
+    );
+    let missing = c.os_json("GET", "/_template/none", None);
+    assert_eq!((missing.status, missing.json()), (404, json!({})));
+    let r = c.os_json("PUT", "/_template/m", Some(json!({})));
+    assert_eq!(r.status, 400);
+    assert!(r.text.contains("index patterns are missing"));
+    assert_eq!(
+        c.os_json("DELETE", "/_template/none", None).json()["error"]["type"],
+        "index_template_missing_exception"
+    );
+}
+
+#[test]
+fn index_creation_composes_templates_and_simulate_agrees() {
+    let c = Ctx::new();
+    c.os_json("PUT", "/_component_template/low", Some(json!({"template": {"settings": {"number_of_replicas": 1}, "mappings": {"properties": {"a.b": {"type": "keyword"}}}}})));
+    c.os_json(
+        "PUT",
+        "/_component_template/high",
+        Some(json!({"template": {"settings": {"index.number_of_replicas": 0}}})),
+    );
+    let r = c.os_json(
+        "PUT",
+        "/_index_template/logs",
+        Some(json!({"index_patterns": ["logs-*"], "composed_of": ["low", "high"], "template": {"settings": {"number_of_shards": 2}, "aliases": {"all-logs": {}}}})),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let sim = c
+        .os_json("POST", "/_index_template/_simulate_index/logs-x", None)
+        .json();
+    assert_eq!(
+        sim["template"]["settings"],
+        json!({"index": {"number_of_replicas": "0", "number_of_shards": "2"}})
+    );
+    assert_eq!(
+        sim["template"]["mappings"],
+        json!({"properties": {"a": {"properties": {"b": {"type": "keyword"}}}}})
+    );
+    assert_eq!(sim["template"]["aliases"], json!({"all-logs": {}}));
+    let r = c.os_json(
+        "PUT",
+        "/logs-x",
+        Some(json!({"mappings": {"properties": {"c": {"type": "long"}}}})),
+    );
+    assert_eq!(
+        r.json(),
+        json!({"acknowledged": true, "shards_acknowledged": true, "index": "logs-x"})
+    );
+    let got = c.os_json("GET", "/logs-x", None).json();
+    assert_eq!(got["logs-x"]["settings"]["index"]["number_of_shards"], "2");
+    assert_eq!(
+        got["logs-x"]["mappings"]["properties"]["c"],
+        json!({"type": "long"})
+    );
+    assert_eq!(c.send(c.os("HEAD", "/logs-x")).status, 200);
+    assert_eq!(c.send(c.os("HEAD", "/logs-y")).status, 404);
+    let r = c.os_json("PUT", "/logs-x", None);
+    assert_eq!(
+        r.json()["error"]["type"],
+        "resource_already_exists_exception"
+    );
+}

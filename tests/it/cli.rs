@@ -1,0 +1,85 @@
+//! The command line itself: help, exit codes, configuration errors.
+
+use crate::common::{run_in, TestContext};
+
+#[test]
+fn help_documents_the_exit_codes() {
+    let run = run_in(std::env::temp_dir().as_path(), &["--help"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("Exit codes:"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("2  `plan --detailed-exitcode` only"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn usage_errors_exit_1_not_2() {
+    let run = run_in(
+        std::env::temp_dir().as_path(),
+        &["validate", "--no-such-flag"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("--no-such-flag"), "{}", run.stderr);
+    let run = run_in(std::env::temp_dir().as_path(), &["frobnicate"]);
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn missing_configuration_says_where_to_look() {
+    let empty = tempfile::tempdir().unwrap();
+    let run = run_in(empty.path(), &["validate"]);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!(run
+        .snapshot()
+        .replace(&empty.path().display().to_string(), "[TEMP_DIR]"));
+}
+
+#[test]
+fn unknown_target_lists_the_known_ones() {
+    let ctx = TestContext::fixture("minimal");
+    let run = ctx.siemctl(&["render", "--target", "staging"]);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!(run.snapshot());
+}
+
+#[test]
+fn var_flags_are_typed_by_the_declaration() {
+    let ctx = TestContext::fixture("minimal");
+    let run = ctx.siemctl(&["render", "--var", "shards=two"]);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!(run.snapshot());
+    let run = ctx.siemctl(&["render", "--var", "shard=2"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("did you mean `shards`?"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn errors_are_json_with_output_json() {
+    let ctx = TestContext::fixture("minimal");
+    let run = ctx.siemctl(&["validate", "--output", "json", "--target", "nope"]);
+    assert_eq!(run.code, 1);
+    let doc = run.json();
+    assert_eq!(doc["format_version"], 1);
+    assert!(doc["data"].is_null());
+    assert!(doc["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("no target `nope`"));
+}
+
+#[test]
+fn content_dir_flag_points_at_the_content() {
+    let ctx = TestContext::fixture("minimal");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let run = run_in(
+        elsewhere.path(),
+        &["-C", ctx.path().to_str().unwrap(), "validate"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}

@@ -1,0 +1,325 @@
+//! `siemctl validate`: each rule has a failing fixture and the message it produces.
+
+use crate::common::{repo_root, run_in, TestContext};
+
+const TEMPLATE: &str = "index-templates/demo/log-demo.index-template.json.hbs";
+const COMPONENT: &str = "index-templates/demo/log-demo.component-template.json.hbs";
+const PIPELINE: &str = "index-templates/demo/log-demo.pipeline.json.hbs";
+const POLICY: &str = "index-templates/_common/retention.ism-policy.json.hbs";
+const VISUALIZATION: &str = "dashboards/demo/demo-top-actions.visualization.json.hbs";
+const DASHBOARD: &str = "dashboards/demo/demo.dashboard.json.hbs";
+const SEARCH: &str = "saved-searches/demo/failures.yaml";
+
+/// Runs validate on the fixture after `change`, expecting failure.
+fn failing(change: impl FnOnce(&TestContext)) -> String {
+    let ctx = TestContext::fixture("minimal");
+    change(&ctx);
+    let run = ctx.siemctl(&["validate"]);
+    assert_eq!(run.code, 1, "validate should fail:\n{}", run.snapshot());
+    run.snapshot()
+}
+
+#[test]
+fn the_fixture_is_valid() {
+    let ctx = TestContext::fixture("minimal");
+    let run = ctx.siemctl(&["validate"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    insta::assert_snapshot!(run.snapshot());
+}
+
+#[test]
+fn the_bundled_content_validates_clean() {
+    let run = run_in(&repo_root(), &["validate"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert!(run.stdout.starts_with("ok: "), "{}", run.stdout);
+}
+
+#[test]
+fn undefined_variable_names_file_and_line() {
+    insta::assert_snapshot!(failing(|c| {
+        c.edit(TEMPLATE, "\"{{label}} events\"", "\"{{lable}} events\"");
+    }));
+}
+
+#[test]
+fn invalid_rendered_json_shows_the_line() {
+    insta::assert_snapshot!(failing(|c| {
+        c.edit(TEMPLATE, "\"priority\": 100,", "\"priority\": {{label}},");
+    }));
+}
+
+#[test]
+fn index_template_shape() {
+    insta::assert_snapshot!(failing(|c| {
+        c.edit(
+            TEMPLATE,
+            "\"index_patterns\": [\"{{index_prefix}}-demo-*\"],",
+            "\"index_pattern\": [\"{{index_prefix}}-demo-*\"],",
+        );
+        c.edit(
+            TEMPLATE,
+            "[\"base\", \"log-demo\"]",
+            "[\"bsae\", \"log-demo\"]",
+        );
+    }));
+}
+
+#[test]
+fn doc_wrapper_in_composable_mappings() {
+    insta::assert_snapshot!(failing(|c| {
+        c.edit(
+            COMPONENT,
+            "\"mappings\": {\n      \"properties\"",
+            "\"mappings\": { \"_doc\": {\n      \"properties\"",
+        );
+        c.edit(COMPONENT, "    }\n  }\n}", "    } }\n  }\n}");
+    }));
+}
+
+#[test]
+fn templates_set_a_total_fields_limit() {
+    insta::assert_snapshot!(failing(|c| {
+        c.edit(
+            "index-templates/_common/base.component-template.json.hbs",
+            ",\n        \"mapping\": { \"total_fields\": { \"limit\": 500 } }",
+            "",
+        );
+    }));
+}
+
+#[test]
+fn free_form_objects_must_be_flat_or_unindexed() {
+    insta::assert_snapshot!(failing(|c| {
+        c.edit(
+            COMPONENT,
+            "\"requestParameters\": { \"type\": \"flat_object\" }",
+            "\"requestParameters\": { \"type\": \"object\" }",
+        );
+    }));
+}
+
+#[test]
+fn default_pipeline_must_exist() {
+    insta::assert_snapshot!(failing(|c| {
+        c.edit(
+            TEMPLATE,
+            "\"default_pipeline\": \"log-demo\"",
+            "\"default_pipeline\": \"log-dmeo\"",
+        );
+    }));
+}
+
+#[test]
+fn version_is_set_by_siemctl() {
+    insta::assert_snapshot!(failing(|c| {
+        c.edit(
+            TEMPLATE,
+            "\"priority\": 100,",
+            "\"priority\": 100,\n  \"version\": 3,",
+        );
+    }));
+}
+
+#[test]
+fn overlapping_templates_at_one_priority() {
+    insta::assert_snapshot!(failing(|c| {
+        c.write(
+            "index-templates/demo/log-demo-copy.index-template.json.hbs",
+            "{\n  \"index_patterns\": [\"log-*\"],\n  \"composed_of\": [\"base\"],\n  \"priority\": 100\n}\n",
+        );
+    }));
+}
+
+#[test]
+fn pipeline_processors_are_checked_as_opensearch_would() {
+    insta::assert_snapshot!(failing(|c| {
+        c.edit(
+            PIPELINE,
+            "{ \"json\": { \"field\": \"message\", \"target_field\": \"demo\" } }",
+            "{ \"jsno\": { \"field\": \"message\" } }",
+        );
+        c.edit(PIPELINE, "\"formats\": [\"ISO8601\"], ", "");
+        c.edit(
+            PIPELINE,
+            "\"description\": \"{{label}}: raw JSON in message to ECS\",",
+            "\"description\": \"x\",\n  \"_meta\": { \"owner\": \"secops\" },",
+        );
+    }));
+}
+
+#[test]
+fn pipeline_empty_on_failure() {
+    insta::assert_snapshot!(failing(|c| {
+        let text = c.read(PIPELINE);
+        let start = text.find("\"on_failure\": [").unwrap();
+        let end = text[start..].find(']').unwrap() + start + 1;
+        c.write(
+            PIPELINE,
+            &format!("{}\"on_failure\": []{}", &text[..start], &text[end..]),
+        );
+    }));
+}
+
+#[test]
+fn ism_states_must_exist() {
+    insta::assert_snapshot!(failing(|c| {
+        c.edit(
+            POLICY,
+            "\"default_state\": \"hot\"",
+            "\"default_state\": \"warm\"",
+        );
+        c.edit(
+            POLICY,
+            "\"state_name\": \"delete\"",
+            "\"state_name\": \"deleted\"",
+        );
+    }));
+}
+
+#[test]
+fn references_must_resolve() {
+    insta::assert_snapshot!(failing(|c| {
+        c.edit(
+            VISUALIZATION,
+            "\"id\": \"log-demo\"",
+            "\"id\": \"log-dmeo\"",
+        );
+        c.edit(DASHBOARD, "\"name\": \"panel_0\"", "\"name\": \"panel_1\"");
+    }));
+}
+
+#[test]
+fn ids_and_titles_are_unique_per_kind() {
+    insta::assert_snapshot!(failing(|c| {
+        let yaml = c
+            .read(SEARCH)
+            .replace("id: demo-failures", "id: demo-failures-2");
+        c.write("saved-searches/demo/failures-copy.yaml", &yaml);
+        c.write(
+            "saved-searches/demo/again.yaml",
+            "id: demo-failures\ntitle: Another\nquery: event.action:x\n",
+        );
+    }));
+}
+
+#[test]
+fn json_string_attributes_are_written_as_json() {
+    insta::assert_snapshot!(failing(|c| {
+        c.edit(
+            VISUALIZATION,
+            "\"uiStateJSON\": {},",
+            "\"uiStateJSON\": \"{}\",",
+        );
+    }));
+}
+
+#[test]
+fn index_patterns_do_not_ship_fields() {
+    insta::assert_snapshot!(failing(|c| {
+        c.edit(
+            "dashboards/demo/log-demo.index-pattern.json.hbs",
+            "\"timeFieldName\": \"@timestamp\"",
+            "\"timeFieldName\": \"@timestamp\",\n    \"fields\": []",
+        );
+    }));
+}
+
+#[test]
+fn saved_search_query_must_parse() {
+    insta::assert_snapshot!(failing(|c| {
+        c.edit(
+            SEARCH,
+            "query: event.outcome:failure and not user.name:root",
+            "query: event.outcome:failure and (user.name:root",
+        );
+    }));
+}
+
+#[test]
+fn lucene_saved_search_query_must_parse() {
+    insta::assert_snapshot!(failing(|c| {
+        c.edit(
+            SEARCH,
+            "query: event.outcome:failure and not user.name:root",
+            "language: lucene\nquery: 'event.outcome:failure AND user.name:\"root'",
+        );
+    }));
+}
+
+#[test]
+fn saved_search_fields_must_be_mapped() {
+    insta::assert_snapshot!(failing(|c| {
+        c.edit(SEARCH, "not user.name:root", "not user.nmae:root");
+        c.edit(
+            SEARCH,
+            "columns: [user.name, source.ip, event.action]",
+            "columns: [user.name, source.address, event.action]",
+        );
+        c.edit(SEARCH, "- field: demo.region", "- field: demo.regoin");
+    }));
+}
+
+#[test]
+fn visualization_fields_must_be_mapped_and_aggregatable() {
+    insta::assert_snapshot!(failing(|c| {
+        c.edit(
+            VISUALIZATION,
+            "\"field\": \"event.action\"",
+            "\"field\": \"message\"",
+        );
+    }));
+}
+
+#[test]
+fn field_types_agree_across_log_types() {
+    insta::assert_snapshot!(failing(|c| {
+        c.write(
+            "index-templates/other/log-other.component-template.json.hbs",
+            "{\n  \"template\": {\n    \"mappings\": {\n      \"properties\": {\n        \"source\": { \"properties\": { \"ip\": { \"type\": \"keyword\" } } }\n      }\n    }\n  }\n}\n",
+        );
+        c.write(
+            "index-templates/other/log-other.index-template.json.hbs",
+            "{\n  \"index_patterns\": [\"log-other-*\"],\n  \"composed_of\": [\"base\", \"log-other\"],\n  \"priority\": 100\n}\n",
+        );
+        c.write(
+            "dashboards/_common/log-all.index-pattern.json.hbs",
+            "{ \"attributes\": { \"title\": \"log-*\", \"timeFieldName\": \"@timestamp\" } }\n",
+        );
+    }));
+}
+
+#[test]
+fn every_problem_is_reported_not_just_the_first() {
+    let ctx = TestContext::fixture("minimal");
+    ctx.edit(TEMPLATE, "\"{{label}} events\"", "\"{{lable}} events\"");
+    ctx.edit(
+        POLICY,
+        "\"default_state\": \"hot\"",
+        "\"default_state\": \"warm\"",
+    );
+    ctx.edit(PIPELINE, "\"json\": {", "\"jsno\": {");
+    let run = ctx.siemctl(&["validate", "--output", "json"]);
+    assert_eq!(run.code, 1);
+    let doc = run.json();
+    let problems = doc["data"]["problems"].as_array().unwrap();
+    let files: Vec<&str> = problems
+        .iter()
+        .map(|p| p["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, [POLICY, TEMPLATE, PIPELINE], "{doc:#}");
+    assert_eq!(problems[1]["line"], 6);
+    assert!(problems[1]["message"].as_str().unwrap().contains("lable"));
+    assert!(problems[2]["message"].as_str().unwrap().contains("jsno"));
+    assert_eq!(
+        doc["error"]["message"],
+        "validation failed: 3 problems in 3 files"
+    );
+}
+
+#[test]
+fn unknown_files_are_reported() {
+    insta::assert_snapshot!(failing(|c| {
+        c.write("dashboards/demo/notes.json", "{}");
+        c.write("index-templates/demo/log-demo.visualization.json.hbs", "{}");
+    }));
+}
