@@ -152,7 +152,9 @@ fn check_conflicts(
     covered: &[&(&Resource, Fields)],
     problems: &mut Vec<Problem>,
 ) {
-    let mut by_field: BTreeMap<&str, BTreeMap<&str, Vec<(&Resource, &Field)>>> = BTreeMap::new();
+    // field → type → the templates (and their field) that map it so
+    type Users<'a> = Vec<(&'a Resource, &'a Field)>;
+    let mut by_field: BTreeMap<&str, BTreeMap<&str, Users<'_>>> = BTreeMap::new();
     for (template, fields) in covered {
         for (name, field) in fields {
             by_field

@@ -23,17 +23,16 @@ pub(super) fn check(content: &Content) -> Vec<Problem> {
         match object.kind {
             Kind::IndexPattern => check_index_pattern(object, &mut problems),
             Kind::Config => check_config(content, object, &mut problems),
-            Kind::Visualization => {
+            Kind::Visualization
                 if !object
                     .body
                     .pointer("/attributes/visState/type")
-                    .is_some_and(Value::is_string)
-                {
-                    problems.push(
+                    .is_some_and(Value::is_string) =>
+            {
+                problems.push(
                         Problem::new(&object.file, "a visualization needs `visState` with a `type` (e.g. \"line\", \"table\", \"pie\")")
                             .at_line(object.line_of("/attributes/visState")),
                     );
-                }
             }
             _ => {}
         }
@@ -182,11 +181,11 @@ fn check_references(content: &Content, object: &Resource, problems: &mut Vec<Pro
 }
 
 fn check_index_pattern(object: &Resource, problems: &mut Vec<Problem>) {
-    if !object
+    let title = object
         .body
         .pointer("/attributes/title")
-        .is_some_and(|t| t.as_str().is_some_and(|s| !s.is_empty()))
-    {
+        .and_then(Value::as_str);
+    if title.is_none_or(str::is_empty) {
         problems.push(Problem::new(&object.file, "an index pattern needs a `title`: the index names it matches, e.g. `log-aws-cloudtrail-*`").at_line(object.line_of("/attributes")));
     }
     if object.body.pointer("/attributes/fields").is_some() {

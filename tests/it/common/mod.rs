@@ -5,31 +5,31 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The repository root, where the bundled content is.
-pub fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-pub struct TestContext {
+pub(crate) struct TestContext {
     dir: tempfile::TempDir,
 }
 
 /// The result of one run of siemctl.
-pub struct Run {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 impl Run {
     /// Exit code, stdout and stderr together, for snapshots.
-    pub fn snapshot(&self) -> String {
+    pub(crate) fn snapshot(&self) -> String {
         format!(
             "exit: {}\n--- stdout\n{}--- stderr\n{}",
             self.code, self.stdout, self.stderr
         )
     }
 
-    pub fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
     }
@@ -37,47 +37,42 @@ impl Run {
 
 impl TestContext {
     /// A copy of `tests/fixtures/<name>` in a fresh tempdir.
-    pub fn fixture(name: &str) -> Self {
+    pub(crate) fn fixture(name: &str) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         copy_tree(&repo_root().join("tests/fixtures").join(name), dir.path());
         TestContext { dir }
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
-    pub fn write(&self, rel: &str, text: &str) -> &Self {
+    pub(crate) fn write(&self, rel: &str, text: &str) -> &Self {
         let path = self.path().join(rel);
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, text).unwrap();
         self
     }
 
-    pub fn read(&self, rel: &str) -> String {
+    pub(crate) fn read(&self, rel: &str) -> String {
         fs::read_to_string(self.path().join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
     }
 
     /// Replaces `from` by `to` in a file; the text must be there.
-    pub fn edit(&self, rel: &str, from: &str, to: &str) -> &Self {
+    pub(crate) fn edit(&self, rel: &str, from: &str, to: &str) -> &Self {
         let text = self.read(rel);
         assert!(text.contains(from), "`{from}` is not in {rel}");
         self.write(rel, &text.replacen(from, to, 1))
     }
 
-    pub fn remove(&self, rel: &str) -> &Self {
-        fs::remove_file(self.path().join(rel)).unwrap();
-        self
-    }
-
     /// Runs siemctl in the content directory, without colors and without SIEMCTL_* from the
     /// environment of the test run.
-    pub fn siemctl(&self, args: &[&str]) -> Run {
+    pub(crate) fn siemctl(&self, args: &[&str]) -> Run {
         run_in(self.path(), args)
     }
 }
 
-pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+pub(crate) fn run_in(dir: &Path, args: &[&str]) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_siemctl"));
     command
         .args(args)
@@ -115,7 +110,7 @@ fn copy_tree(from: &Path, to: &Path) {
 }
 
 /// Every file under `dir` with its bytes, sorted by path.
-pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
         for entry in fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();

@@ -38,15 +38,15 @@ pub(crate) async fn read_upload(req: &Req) -> Result<Upload, Resp> {
     ))
 }
 
-fn icon(t: &str) -> &'static str {
+/// `management.icon` of the registered types (types without one get no `icon` key).
+fn icon(t: &str) -> Option<&'static str> {
     match t {
-        "index-pattern" => "indexPatternApp",
-        "visualization" => "visualizeApp",
-        "dashboard" => "dashboardApp",
-        "search" => "discoverApp",
-        "config" => "advancedSettingsApp",
-        "query" => "discoverApp",
-        _ => "",
+        "index-pattern" => Some("indexPatternApp"),
+        "visualization" => Some("visualizeApp"),
+        "dashboard" => Some("dashboardApp"),
+        "search" => Some("discoverApp"),
+        "config" => Some("advancedSettingsApp"),
+        _ => None,
     }
 }
 
@@ -56,7 +56,9 @@ fn meta(o: &Value) -> Value {
     if let Some(title) = o.get("attributes").and_then(|a| a.get("title")) {
         m.insert("title".into(), title.clone());
     }
-    m.insert("icon".into(), json!(icon(t)));
+    if let Some(i) = icon(t).filter(|_| is_known_type(t)) {
+        m.insert("icon".into(), json!(i));
+    }
     Value::Object(m)
 }
 
@@ -64,11 +66,19 @@ pub(crate) fn import(d: &mut Dashboards, req: &Req, tenant: &str, upload: &Uploa
     let overwrite = req.flag("overwrite");
     let copies = req.flag("createNewCopies");
     if overwrite && copies {
-        return boom(400, "cannot use [overwrite] with [createNewCopies]");
+        return boom(
+            400,
+            "[request query]: cannot use [overwrite] with [createNewCopies]",
+        );
     }
-    let ext = upload.filename.rsplit_once('.').map_or("", |(_, e)| e);
-    if ext != "ndjson" {
-        return boom(400, format!("Invalid file extension .{ext}"));
+    // path.extname, lower-cased.
+    let base = upload.filename.rsplit('/').next().unwrap_or("");
+    let ext = match base.rfind('.') {
+        Some(i) if i > 0 => base[i..].to_lowercase(),
+        _ => String::new(),
+    };
+    if ext != ".ndjson" {
+        return boom(400, format!("Invalid file extension {ext}"));
     }
     let text = String::from_utf8_lossy(&upload.bytes).into_owned();
     let mut objects = Vec::new();
@@ -91,6 +101,10 @@ pub(crate) fn import(d: &mut Dashboards, req: &Req, tenant: &str, upload: &Uploa
         return boom(400, "Can't import more than 10000 objects");
     }
     let store = d.store(tenant);
+    // Errors come out grouped as importSavedObjectsFromStream accumulates them: unsupported
+    // types (collect), missing references (validate), conflicts (check), then write failures.
+    let mut unsupported_errors: Vec<Value> = Vec::new();
+    let mut reference_errors: Vec<Value> = Vec::new();
     let mut errors: Vec<Value> = Vec::new();
     let mut successes: Vec<Value> = Vec::new();
     let in_file: BTreeSet<(String, String)> = objects
@@ -125,7 +139,7 @@ pub(crate) fn import(d: &mut Dashboards, req: &Req, tenant: &str, upload: &Uploa
             Value::Object(m)
         };
         if !is_known_type(&t) {
-            errors.push(base_err(json!({"type": "unsupported_type"})));
+            unsupported_errors.push(base_err(json!({"type": "unsupported_type"})));
             continue;
         }
         let refs = o.get("references").cloned().unwrap_or(json!([]));
@@ -143,7 +157,7 @@ pub(crate) fn import(d: &mut Dashboards, req: &Req, tenant: &str, upload: &Uploa
             .map(|r| json!({"type": r["type"], "id": r["id"]}))
             .collect();
         if !missing.is_empty() {
-            errors.push(base_err(
+            reference_errors.push(base_err(
                 json!({"type": "missing_references", "references": missing}),
             ));
             continue;
@@ -199,9 +213,10 @@ pub(crate) fn import(d: &mut Dashboards, req: &Req, tenant: &str, upload: &Uploa
                 if overwrite && exists {
                     m.insert("overwrite".into(), json!(true));
                 }
+                // createNewCopy is only set for copies made to resolve a conflict, not with
+                // ?createNewCopies (import_saved_objects.ts).
                 if let Some(n) = dest {
                     m.insert("destinationId".into(), json!(n));
-                    m.insert("createNewCopy".into(), json!(true));
                 }
                 successes.push(Value::Object(m));
             }
@@ -217,6 +232,11 @@ pub(crate) fn import(d: &mut Dashboards, req: &Req, tenant: &str, upload: &Uploa
             }
         }
     }
+    let errors: Vec<Value> = unsupported_errors
+        .into_iter()
+        .chain(reference_errors)
+        .chain(errors)
+        .collect();
     let mut out = Map::new();
     out.insert("successCount".into(), json!(successes.len()));
     out.insert("success".into(), json!(errors.is_empty()));
@@ -229,26 +249,85 @@ pub(crate) fn import(d: &mut Dashboards, req: &Req, tenant: &str, upload: &Uploa
     Resp::ok(Value::Object(out))
 }
 
-/// An exported object: keys in alphabetical order, namespaces removed.
-fn export_line(store: &Store, t: &str, id: &str) -> Option<Value> {
+/// `json-stable-stringify`: object keys sorted at every level.
+fn stable(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            Value::Object(
+                keys.into_iter()
+                    .map(|k| (k.clone(), stable(&m[k.as_str()])))
+                    .collect(),
+            )
+        }
+        Value::Array(a) => Value::Array(a.iter().map(stable).collect()),
+        other => other.clone(),
+    }
+}
+
+/// An exported object: the saved object without `namespaces`.
+fn export_object(store: &Store, t: &str, id: &str) -> Option<Value> {
     let o = store.objects.get(&(t.to_string(), id.to_string()))?;
-    let mut m = Map::new();
-    m.insert("attributes".into(), o.attributes.clone());
-    m.insert("id".into(), json!(o.id));
-    if let Some(mv) = &o.migration_version {
-        m.insert("migrationVersion".into(), mv.clone());
+    let mut v = o.to_value(None);
+    if let Some(m) = v.as_object_mut() {
+        m.remove("namespaces");
     }
-    if let Some(origin) = &o.origin_id {
-        m.insert("originId".into(), json!(origin));
+    Some(v)
+}
+
+fn key_of(v: &Value) -> (String, String) {
+    (
+        v["type"].as_str().unwrap_or("").to_string(),
+        v["id"].as_str().unwrap_or("").to_string(),
+    )
+}
+
+/// `sortObjects`: every object after the objects it references.
+fn sort_objects(objects: Vec<Value>) -> Result<Vec<Value>, Resp> {
+    let by_key: BTreeMap<(String, String), Value> =
+        objects.iter().map(|o| (key_of(o), o.clone())).collect();
+    let mut sorted: Vec<(String, String)> = Vec::new();
+    let mut path: Vec<(String, String)> = Vec::new();
+    fn include(
+        list: &[(String, String)],
+        by_key: &BTreeMap<(String, String), Value>,
+        path: &mut Vec<(String, String)>,
+        sorted: &mut Vec<(String, String)>,
+    ) -> Result<(), Resp> {
+        for k in list {
+            if path.contains(k) {
+                let chain: Vec<String> = path
+                    .iter()
+                    .chain(std::iter::once(k))
+                    .map(|(t, i)| format!("{t}:{i}"))
+                    .collect();
+                return Err(boom(
+                    400,
+                    format!("circular reference: [{}]", chain.join("->")),
+                ));
+            }
+            let refs: Vec<(String, String)> = by_key[k]["references"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(key_of)
+                .filter(|r| by_key.contains_key(r))
+                .collect();
+            if !refs.is_empty() {
+                path.push(k.clone());
+                include(&refs, by_key, path, sorted)?;
+                path.pop();
+            }
+            if !sorted.contains(k) {
+                sorted.push(k.clone());
+            }
+        }
+        Ok(())
     }
-    m.insert("references".into(), o.references.clone());
-    m.insert("type".into(), json!(o.type_));
-    m.insert("updated_at".into(), json!(o.updated_at));
-    m.insert(
-        "version".into(),
-        json!(super::saved_objects::encode_version(o.seq_no)),
-    );
-    Some(Value::Object(m))
+    let keys: Vec<(String, String)> = objects.iter().map(key_of).collect();
+    include(&keys, &by_key, &mut path, &mut sorted)?;
+    Ok(sorted.into_iter().map(|k| by_key[&k].clone()).collect())
 }
 
 pub(crate) fn export(store: &mut Store, req: &Req) -> Resp {
@@ -273,93 +352,109 @@ pub(crate) fn export(store: &mut Store, req: &Req) -> Resp {
             .collect(),
         _ => Vec::new(),
     };
-    let objects = body.get("objects").and_then(Value::as_array).cloned();
-    if types.is_empty() && objects.is_none() {
-        return boom(400, "Either `type` or `objects` are required.");
+    let objects = body
+        .get("objects")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let bad_types: Vec<&String> = types.iter().filter(|t| !is_known_type(t)).collect();
+    if !bad_types.is_empty() {
+        let list: Vec<&str> = bad_types.iter().map(|s| s.as_str()).collect();
+        return boom(
+            400,
+            format!(
+                "Trying to export non-exportable type(s): {}",
+                list.join(", ")
+            ),
+        );
     }
-    if !types.is_empty() && objects.is_some() {
+    let bad_objects: Vec<String> = objects
+        .iter()
+        .map(key_of)
+        .filter(|(t, _)| !is_known_type(t))
+        .map(|(t, i)| format!("{t}:{i}"))
+        .collect();
+    if !bad_objects.is_empty() {
+        return boom(
+            400,
+            format!(
+                "Trying to export object(s) with non-exportable types: {}",
+                bad_objects.join(", ")
+            ),
+        );
+    }
+    if !types.is_empty() && !objects.is_empty() {
         return boom(
             400,
             "Can't specify both \"types\" and \"objects\" properties when exporting",
         );
     }
-    for t in &types {
-        if !is_known_type(t) {
-            return boom(400, format!("Trying to export non-exportable type(s): {t}"));
-        }
-    }
-    let mut wanted: Vec<(String, String)> = Vec::new();
-    if let Some(list) = objects {
+    let mut roots: Vec<Value> = Vec::new();
+    if !objects.is_empty() {
         let mut errored = Vec::new();
-        for o in list {
-            let t = o["type"].as_str().unwrap_or("").to_string();
-            let id = o["id"].as_str().unwrap_or("").to_string();
-            if store.objects.contains_key(&(t.clone(), id.clone())) {
-                wanted.push((t, id));
-            } else {
-                errored.push(
+        for o in &objects {
+            let (t, id) = key_of(o);
+            match export_object(store, &t, &id) {
+                Some(v) => roots.push(v),
+                None => errored.push(
                     json!({"id": id, "type": t, "error": super::saved_objects::not_found(&t, &id)}),
-                );
+                ),
             }
         }
         if !errored.is_empty() {
             return Resp::json(
                 400,
-                json!({"statusCode": 400, "error": "Bad Request", "message": "Error fetching objects to export", "attributes": {"objects": errored}}),
+                json!({"statusCode": 400, "error": "Bad Request", "message": "Bad Request", "attributes": {"objects": errored}}),
             );
         }
-    } else {
-        let mut all: Vec<_> = store
+    } else if !types.is_empty() {
+        let mut keys: Vec<(String, String)> = store
             .objects
-            .values()
-            .filter(|o| types.contains(&o.type_))
+            .keys()
+            .filter(|(t, _)| types.contains(t))
+            .cloned()
             .collect();
-        all.sort_by_key(|o| o.created);
-        wanted = all
+        keys.sort_by(|a, b| a.1.cmp(&b.1));
+        roots = keys
             .iter()
-            .map(|o| (o.type_.clone(), o.id.clone()))
+            .filter_map(|(t, i)| export_object(store, t, i))
             .collect();
+    } else {
+        return boom(400, "Either `type` or `objects` are required.");
     }
-    let mut seen: BTreeSet<(String, String)> = wanted.iter().cloned().collect();
+    let mut all = roots;
     let mut missing_refs: Vec<Value> = Vec::new();
     if deep {
+        let mut seen: BTreeSet<(String, String)> = all.iter().map(key_of).collect();
         let mut i = 0;
-        while i < wanted.len() {
-            let (t, id) = wanted[i].clone();
-            if let Some(o) = store.objects.get(&(t, id)) {
-                for r in o.references.as_array().cloned().unwrap_or_default() {
-                    let k = (
-                        r["type"].as_str().unwrap_or("").to_string(),
-                        r["id"].as_str().unwrap_or("").to_string(),
-                    );
-                    if seen.contains(&k) {
-                        continue;
-                    }
-                    seen.insert(k.clone());
-                    if store.objects.contains_key(&k) {
-                        wanted.push(k);
-                    } else {
-                        missing_refs.push(json!({"type": k.0, "id": k.1}));
+        while i < all.len() {
+            let refs: Vec<(String, String)> = all[i]["references"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(key_of)
+                .collect();
+            for k in refs {
+                if seen.insert(k.clone()) {
+                    match export_object(store, &k.0, &k.1) {
+                        Some(v) => all.push(v),
+                        None => missing_refs.push(json!({"id": k.1, "type": k.0})),
                     }
                 }
             }
             i += 1;
         }
     }
-    let mut text = String::new();
-    let mut count = 0;
-    for (t, id) in &wanted {
-        if let Some(line) = export_line(store, t, id) {
-            text.push_str(&line.to_string());
-            text.push('\n');
-            count += 1;
-        }
-    }
+    let sorted = match sort_objects(all) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let mut lines: Vec<String> = sorted.iter().map(|o| stable(o).to_string()).collect();
     if !exclude_details {
-        text.push_str(&json!({"exportedCount": count, "missingRefCount": missing_refs.len(), "missingReferences": missing_refs}).to_string());
-        text.push('\n');
+        let details = json!({"exportedCount": sorted.len(), "missingRefCount": missing_refs.len(), "missingReferences": missing_refs});
+        lines.push(stable(&details).to_string());
     }
-    Resp::text(200, "application/ndjson", text).with_header(
+    Resp::text(200, "application/ndjson", lines.join("\n")).with_header(
         "Content-Disposition",
         "attachment; filename=\"export.ndjson\"",
     )

@@ -76,23 +76,26 @@ pub(crate) fn route(req: &Req) -> String {
     t.to_string()
 }
 
+/// `createXsrfPostAuthHandler` then `createVersionCheckPostAuthHandler` (lifecycle_handlers.ts).
 fn xsrf_check(req: &Req, version: &str) -> Option<Resp> {
-    if req.is_read() {
-        return None;
+    let has_version = req.header("osd-version").is_some();
+    if !req.is_read() && !has_version && req.header("osd-xsrf").is_none() {
+        return Some(boom(400, "Request must contain a osd-xsrf header."));
     }
-    if let Some(v) = req.header("osd-version") {
+    if let Some(v) = req.header("osd-version").filter(|v| !v.is_empty()) {
         if v != version {
-            return Some(boom(
+            return Some(Resp::json(
                 400,
-                format!("Browser client is out of date, please refresh the page (\"osd-version\" header was \"{v}\" but should be \"{version}\")"),
+                json!({
+                    "statusCode": 400,
+                    "error": "Bad Request",
+                    "message": format!("Browser client is out of date, please refresh the page (\"osd-version\" header was \"{v}\" but should be \"{version}\")"),
+                    "attributes": {"expected": version, "got": v},
+                }),
             ));
         }
-        return None;
     }
-    if req.header("osd-xsrf").is_some() {
-        return None;
-    }
-    Some(boom(400, "Request must contain a osd-xsrf header."))
+    None
 }
 
 pub(crate) async fn handle(shared: &Shared, req: &Req) -> Resp {

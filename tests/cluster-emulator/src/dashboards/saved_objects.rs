@@ -607,23 +607,24 @@ pub(crate) fn find(store: &Store, req: &Req) -> Resp {
             "[request query.type]: expected at least one defined value but got [undefined]",
         );
     }
-    let per_page: usize =
-        match req.param("per_page").map(str::parse::<i64>) {
-            None => 20,
-            Some(Ok(n)) if n >= 0 => usize::try_from(n).unwrap_or(20),
-            Some(Ok(n)) => return boom(
+    let per_page: usize = match req.param("per_page").map(str::parse::<i64>) {
+        None => 20,
+        Some(Ok(n)) if n >= 0 => usize::try_from(n).unwrap_or(20),
+        Some(Ok(n)) => {
+            return boom(
                 400,
                 format!(
                     "[request query.per_page]: Value must be equal to or greater than [0].: {n}"
                 ),
-            ),
-            Some(Err(_)) => {
-                return boom(
-                    400,
-                    "[request query.per_page]: expected value of type [number]",
-                )
-            }
-        };
+            )
+        }
+        Some(Err(_)) => {
+            return boom(
+                400,
+                "[request query.per_page]: expected value of type [number]",
+            )
+        }
+    };
     let page: usize = match req.param("page").map(str::parse::<i64>) {
         None => 1,
         Some(Ok(n)) if n >= 1 => usize::try_from(n).unwrap_or(1),
