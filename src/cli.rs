@@ -82,6 +82,19 @@ pub(crate) enum Command {
     /// objects, saved-search queries and the fields they name against the mappings, field types
     /// across log types, and mapping hygiene. Exits 1 if there is any problem.
     Validate(ValidateArgs),
+    /// Show how the cluster differs from the content, without changing anything.
+    ///
+    /// Reads the cluster with a fixed number of requests (list endpoints, _bulk_get), compares
+    /// normalised objects, and prints per object `+ create`, `~ update` or `- delete` with a
+    /// diff. Objects edited in the cluster since the last apply are marked as drift.
+    Plan(PlanArgs),
+    /// Make the cluster match the content: idempotent, ordered, locked, and recorded.
+    ///
+    /// Refuses to overwrite objects edited in the cluster since the last apply (unless
+    /// --overwrite-drift), to take over objects siemctl did not create (unless --adopt), and
+    /// to replace newer content with older (unless --allow-downgrade). Deletes only with
+    /// --prune, and only objects siemctl created.
+    Apply(ApplyArgs),
 }
 
 #[derive(Debug, Args)]
@@ -97,6 +110,83 @@ pub(crate) struct RenderArgs {
 pub(crate) struct ValidateArgs {
     #[command(flatten)]
     pub(crate) vars: VarArgs,
+}
+
+/// How to reach the cluster: flags and environment over `[targets.<name>]` of siemctl.toml.
+/// Credentials come only from the environment: SIEMCTL_USERNAME with SIEMCTL_PASSWORD or
+/// SIEMCTL_PASSWORD_FILE (basic auth), or the standard AWS chain (aws-sigv4).
+#[derive(Debug, Args)]
+pub(crate) struct ConnectArgs {
+    /// The OpenSearch URL, e.g. https://search-mydomain-abc.eu-west-1.es.amazonaws.com.
+    #[arg(long, value_name = "URL", env = "SIEMCTL_OPENSEARCH_URL")]
+    pub(crate) opensearch_url: Option<String>,
+    /// The OpenSearch Dashboards URL (on Amazon OpenSearch Service: the domain URL + /_dashboards).
+    #[arg(long, value_name = "URL", env = "SIEMCTL_DASHBOARDS_URL")]
+    pub(crate) dashboards_url: Option<String>,
+    /// Authentication: none, basic or aws-sigv4.
+    #[arg(long, value_name = "KIND", env = "SIEMCTL_AUTH")]
+    pub(crate) auth: Option<String>,
+    /// The Dashboards tenant: global (default), private, or a custom tenant name.
+    #[arg(long, value_name = "NAME", env = "SIEMCTL_TENANT")]
+    pub(crate) tenant: Option<String>,
+    /// A PEM file of CA certificates to trust besides the system's.
+    #[arg(long, value_name = "FILE", env = "SIEMCTL_CA_CERT")]
+    pub(crate) ca_cert: Option<PathBuf>,
+    /// Do not verify TLS certificates (prints a warning on every run).
+    #[arg(long)]
+    pub(crate) insecure: bool,
+    /// Seconds before one HTTP request times out (retries have their own budget).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub(crate) timeout: u64,
+    /// The most seconds one request may take with its retries (on 429, 502, 503, 504 and
+    /// connection errors, with exponential backoff, honouring Retry-After).
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        env = "SIEMCTL_RETRY_BUDGET",
+        default_value_t = 90
+    )]
+    pub(crate) retry_budget: u64,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PlanArgs {
+    #[command(flatten)]
+    pub(crate) vars: VarArgs,
+    #[command(flatten)]
+    pub(crate) connect: ConnectArgs,
+    /// Exit 2 when there are changes, 0 when there are none, 1 on error.
+    #[arg(long)]
+    pub(crate) detailed_exitcode: bool,
+    /// Also plan the deletion of objects siemctl created that have left the content.
+    #[arg(long)]
+    pub(crate) prune: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ApplyArgs {
+    #[command(flatten)]
+    pub(crate) vars: VarArgs,
+    #[command(flatten)]
+    pub(crate) connect: ConnectArgs,
+    /// Delete objects siemctl created that have left the content.
+    #[arg(long)]
+    pub(crate) prune: bool,
+    /// Do not ask for confirmation (also when CI=true).
+    #[arg(short, long)]
+    pub(crate) yes: bool,
+    /// Overwrite (or delete) objects that were edited in the cluster since the last apply.
+    #[arg(long)]
+    pub(crate) overwrite_drift: bool,
+    /// Apply even if the cluster holds content of a newer version.
+    #[arg(long)]
+    pub(crate) allow_downgrade: bool,
+    /// Take over objects that exist with the content's ids but that siemctl did not create.
+    #[arg(long)]
+    pub(crate) adopt: bool,
+    /// Seconds to wait for another apply's lock before giving up.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub(crate) lock_timeout: u64,
 }
 
 /// Where template variables come from besides `[vars]` of siemctl.toml.

@@ -9,6 +9,8 @@ pub(crate) enum ExitStatus {
     Success,
     /// 1: any error, usage errors included.
     Failure,
+    /// 2: `plan --detailed-exitcode` only: success, changes pending.
+    ChangesPending,
 }
 
 impl From<ExitStatus> for ExitCode {
@@ -16,6 +18,7 @@ impl From<ExitStatus> for ExitCode {
         match status {
             ExitStatus::Success => ExitCode::SUCCESS,
             ExitStatus::Failure => ExitCode::from(1),
+            ExitStatus::ChangesPending => ExitCode::from(2),
         }
     }
 }

@@ -4,12 +4,15 @@
 //! resources and validates them (pure: no network) → [`commands`] wire verbs to modules →
 //! [`output`] prints. See ARCHITECTURE.md for the module map.
 
+mod apply;
 mod cli;
+mod cluster;
 mod commands;
 mod content;
 mod exit;
 mod logging;
 mod output;
+mod plan;
 mod query;
 mod settings;
 
@@ -41,6 +44,8 @@ pub fn run() -> ExitCode {
     let result = match &cli.command {
         Command::Render(args) => commands::render::run(&cli.global, args, printer),
         Command::Validate(args) => commands::validate::run(&cli.global, args, printer),
+        Command::Plan(args) => commands::plan::run(&cli.global, args, printer),
+        Command::Apply(args) => commands::apply::run(&cli.global, args, printer),
     };
     match result {
         Ok(status) => status.into(),

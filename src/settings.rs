@@ -9,7 +9,9 @@ use anyhow::{bail, Context as _, Result};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use crate::cli::ConnectArgs;
 use crate::cli::{GlobalArgs, VarArgs};
+use crate::cluster::connection::{Overrides, Secret, TargetConnection};
 use crate::content::vars;
 use crate::content::version::ContentVersion;
 
@@ -20,8 +22,10 @@ pub(crate) struct ProjectConfig {
     pub(crate) content: ContentSection,
     #[serde(default)]
     pub(crate) vars: toml::Table,
+    /// `[targets.<name>]`: `vars` plus connection settings, split apart in [`Project::resolve`]
+    /// so that each part is parsed strictly.
     #[serde(default)]
-    pub(crate) targets: BTreeMap<String, TargetConfig>,
+    pub(crate) targets: BTreeMap<String, toml::Table>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -30,20 +34,14 @@ pub(crate) struct ContentSection {
     pub(crate) version: String,
 }
 
-/// One `[targets.<name>]` table. Only `vars` is read by the offline commands; the connection
-/// settings are kept whole for the commands that talk to a cluster.
-#[derive(Debug, Deserialize)]
-pub(crate) struct TargetConfig {
-    #[serde(default)]
-    pub(crate) vars: toml::Table,
-}
-
 /// What the offline commands need, resolved.
 #[derive(Debug)]
 pub(crate) struct Project {
     pub(crate) root: PathBuf,
     pub(crate) version: ContentVersion,
     pub(crate) vars: Map<String, Value>,
+    /// The selected target's connection settings (empty without a target).
+    pub(crate) target: TargetConnection,
 }
 
 impl Project {
@@ -60,10 +58,25 @@ impl Project {
                 format!("invalid [content].version in `{}`", config_path.display())
             })?;
         let file_vars = to_json_map(&config.vars);
+        let mut target = TargetConnection::default();
         let target_vars = match &var_args.target {
             None => None,
             Some(name) => match config.targets.get(name) {
-                Some(target) => Some((name.as_str(), to_json_map(&target.vars))),
+                Some(table) => {
+                    let mut table = table.clone();
+                    let vars = match table.remove("vars") {
+                        Some(toml::Value::Table(vars)) => vars,
+                        Some(_) => bail!(
+                            "`[targets.{name}].vars` in `{}` must be a table",
+                            config_path.display()
+                        ),
+                        None => toml::Table::new(),
+                    };
+                    target = table.try_into().with_context(|| {
+                        format!("invalid `[targets.{name}]` in `{}`", config_path.display())
+                    })?;
+                    Some((name.as_str(), to_json_map(&vars)))
+                }
                 None => {
                     let known: Vec<&String> = config.targets.keys().collect();
                     let known = if known.is_empty() {
@@ -99,6 +112,7 @@ impl Project {
             root,
             version,
             vars,
+            target,
         })
     }
 }
@@ -114,5 +128,22 @@ fn to_json_map(table: &toml::Table) -> Map<String, Value> {
     match serde_json::to_value(table) {
         Ok(Value::Object(map)) => map,
         _ => Map::new(),
+    }
+}
+
+/// The connection overrides of the flags and the environment. Credentials are read from the
+/// environment only.
+pub(crate) fn overrides(args: &ConnectArgs) -> Overrides {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    Overrides {
+        opensearch_url: args.opensearch_url.clone(),
+        dashboards_url: args.dashboards_url.clone(),
+        auth: args.auth.clone(),
+        tenant: args.tenant.clone(),
+        ca_cert: args.ca_cert.clone(),
+        insecure: args.insecure,
+        username: env("SIEMCTL_USERNAME"),
+        password: env("SIEMCTL_PASSWORD").map(Secret::new),
+        password_file: env("SIEMCTL_PASSWORD_FILE").map(PathBuf::from),
     }
 }

@@ -1,17 +1,38 @@
 //! One file per verb. Each only wires the modules together: settings → content → output.
 
+pub(crate) mod apply;
+pub(crate) mod plan;
 pub(crate) mod render;
 pub(crate) mod validate;
 
 use anyhow::Result;
 use serde_json::json;
 
-use crate::cli::{GlobalArgs, VarArgs};
+use std::time::Duration;
+
+use crate::cli::{ConnectArgs, GlobalArgs, VarArgs};
+use crate::cluster::http::RetryPolicy;
+use crate::cluster::{Cluster, Connection};
 use crate::content::problem::Problem;
+use crate::content::validate as checks;
 use crate::content::{self, Content};
 use crate::exit::ExitStatus;
 use crate::output::printer::{problem_summary, problems_json, Printer};
-use crate::settings::Project;
+use crate::plan::plan::{desired_from, Desired};
+use crate::settings::{self, Project};
+
+/// Reads the configuration, renders the content and validates it: every problem, sorted.
+pub(crate) fn load_checked(
+    global: &GlobalArgs,
+    vars: &VarArgs,
+) -> Result<(Project, Content, Vec<Problem>)> {
+    let project = Project::resolve(global, vars)?;
+    let (content, mut problems) =
+        content::load(&project.root, project.version, project.vars.clone())?;
+    problems.extend(checks::validate(&content));
+    checks::sort(&mut problems);
+    Ok((project, content, problems))
+}
 
 /// Reads the configuration and renders the content.
 pub(crate) fn load(global: &GlobalArgs, vars: &VarArgs) -> Result<(Content, Vec<Problem>)> {
@@ -36,4 +57,49 @@ pub(crate) fn report_problems(printer: Printer, verb: &str, problems: &[Problem]
         printer.error(&anyhow::anyhow!(message));
     }
     ExitStatus::Failure
+}
+
+/// What plan and apply work from: valid content, and a connected cluster.
+pub(crate) struct Session {
+    pub(crate) project: Project,
+    pub(crate) desired: Vec<Desired>,
+    pub(crate) cluster: Cluster,
+}
+
+/// Loads and validates the content (nothing is sent anywhere unless it is all valid), then
+/// connects. `Err(status)` when the content had problems, already reported.
+pub(crate) async fn open_session(
+    global: &GlobalArgs,
+    vars: &VarArgs,
+    connect: &ConnectArgs,
+    printer: Printer,
+) -> Result<Result<Session, ExitStatus>> {
+    let (project, content, problems) = load_checked(global, vars)?;
+    if !problems.is_empty() {
+        return Ok(Err(report_problems(printer, "validation", &problems)));
+    }
+    let connection = Connection::resolve(&project.target, &settings::overrides(connect))?;
+    if connection.insecure {
+        printer.warn("TLS certificate verification is off (--insecure): anyone on the network path can read and change this traffic, credentials included");
+    }
+    let retry = RetryPolicy {
+        budget: Duration::from_secs(connect.retry_budget),
+        ..RetryPolicy::default()
+    };
+    let cluster =
+        Cluster::connect(&connection, Duration::from_secs(connect.timeout), retry).await?;
+    Ok(Ok(Session {
+        project,
+        desired: desired_from(&content),
+        cluster,
+    }))
+}
+
+/// Runs a command's future on a runtime of its own.
+pub(crate) fn block_on<T>(future: impl std::future::Future<Output = T>) -> Result<T> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    Ok(runtime.block_on(future))
 }

@@ -12,7 +12,6 @@ use crate::cli::{GlobalArgs, RenderArgs};
 use crate::content::canonical::to_pretty;
 use crate::content::kind::Kind;
 use crate::content::resource::Resource;
-use crate::content::saved_object;
 use crate::exit::ExitStatus;
 use crate::output::printer::Printer;
 use crate::output::style;
@@ -63,15 +62,6 @@ pub(crate) fn run(global: &GlobalArgs, args: &RenderArgs, printer: Printer) -> R
     Ok(ExitStatus::Success)
 }
 
-/// The object as the API receives it.
-pub(crate) fn wire_form(resource: &Resource) -> Value {
-    if resource.kind.is_saved_object() {
-        saved_object::encode(resource.kind, &resource.id, &resource.body)
-    } else {
-        resource.body.clone()
-    }
-}
-
 /// Writes DIR/<kind>/<id>.json for every object and removes `.json` files in those kind folders
 /// that no object produced, so that DIR mirrors the content. Nothing else in DIR is touched.
 fn write_all(out: &Path, resources: &[Resource]) -> Result<()> {
@@ -99,7 +89,7 @@ fn write_all(out: &Path, resources: &[Resource]) -> Result<()> {
         fs::create_dir_all(&dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
         for resource in wanted {
             let path = dir.join(format!("{}.json", resource.id));
-            fs::write(&path, to_pretty(&wire_form(resource)))
+            fs::write(&path, to_pretty(&resource.wire()))
                 .with_context(|| format!("cannot write `{}`", path.display()))?;
         }
     }

@@ -5,9 +5,8 @@ use std::collections::BTreeSet;
 use anyhow::Result;
 use serde_json::json;
 
-use super::{load, report_problems};
+use super::{load_checked, report_problems};
 use crate::cli::{GlobalArgs, ValidateArgs};
-use crate::content::validate::{self, validate};
 use crate::exit::ExitStatus;
 use crate::output::printer::Printer;
 use crate::output::style;
@@ -17,9 +16,7 @@ pub(crate) fn run(
     args: &ValidateArgs,
     printer: Printer,
 ) -> Result<ExitStatus> {
-    let (content, mut problems) = load(global, &args.vars)?;
-    problems.extend(validate(&content));
-    validate::sort(&mut problems);
+    let (_, content, problems) = load_checked(global, &args.vars)?;
     if !problems.is_empty() {
         return Ok(report_problems(printer, "validation", &problems));
     }

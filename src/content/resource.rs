@@ -47,6 +47,16 @@ impl Resource {
             .unwrap_or_default()
     }
 
+    /// The object as its API receives it: the body for templates, pipelines and policies; for
+    /// saved objects `{type, id, attributes, references}` with JSON-string attributes encoded.
+    pub(crate) fn wire(&self) -> Value {
+        if self.kind.is_saved_object() {
+            super::saved_object::encode(self.kind, &self.id, &self.body)
+        } else {
+            self.body.clone()
+        }
+    }
+
     /// The line of the value at a JSON pointer in [`Resource::text`], when the text is JSON.
     pub(crate) fn line_of(&self, pointer: &str) -> Option<usize> {
         super::locate::line_of_pointer(&self.text, pointer)

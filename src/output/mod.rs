@@ -1,4 +1,5 @@
-//! Everything siemctl prints: the [`Printer`](printer::Printer) and semantic styles.
+//! Everything siemctl prints: the [`Printer`](printer::Printer), plans, and semantic styles.
 
+pub(crate) mod plan;
 pub(crate) mod printer;
 pub(crate) mod style;

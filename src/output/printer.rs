@@ -48,6 +48,19 @@ impl Printer {
         self.data(&(serde_json::to_string_pretty(&document).unwrap_or_default() + "\n"));
     }
 
+    /// A warning on stderr (also in JSON mode: stdout stays one document).
+    pub(crate) fn warn(self, text: &str) {
+        let w = style::warning();
+        let _ = writeln!(anstream::stderr().lock(), "{w}warning{w:#}: {text}");
+    }
+
+    /// A status line on stderr, in text mode.
+    pub(crate) fn status(self, text: &str) {
+        if !self.is_json() {
+            let _ = writeln!(anstream::stderr().lock(), "{text}");
+        }
+    }
+
     /// Problems in text form on stderr, each with its location and hint.
     pub(crate) fn problems(self, problems: &[Problem]) {
         let mut err = anstream::stderr().lock();

@@ -21,3 +21,19 @@ pub(crate) fn success() -> Style {
 pub(crate) fn heading() -> Style {
     Style::new().bold()
 }
+
+pub(crate) fn warning() -> Style {
+    Style::new().fg_color(Some(AnsiColor::Yellow.into())).bold()
+}
+
+pub(crate) fn diff_added() -> Style {
+    Style::new().fg_color(Some(AnsiColor::Green.into()))
+}
+
+pub(crate) fn diff_removed() -> Style {
+    Style::new().fg_color(Some(AnsiColor::Red.into()))
+}
+
+pub(crate) fn diff_changed() -> Style {
+    Style::new().fg_color(Some(AnsiColor::Yellow.into()))
+}

@@ -346,12 +346,15 @@ impl Parser {
             let trimmed = raw.trim_end();
             if let Some(last) = trimmed.chars().last().filter(|c| matches!(c, '=' | '!')) {
                 let at = field.start + trimmed.chars().count() - 1;
-                return Err(self.unknown_operator(at, &format!("{last}{first}")));
+                let op = format!("{last}{first}");
+                return Err(self.unknown_operator(at, &op, &op));
             }
         }
         let value_at = self.spaces_from(op_at + op_len);
         if let Some(c @ ('<' | '>' | '=')) = self.text.get(value_at) {
-            return Err(self.unknown_operator(op_at, &format!("{op}{c}")));
+            // `> =` with a space, or `>>`, `<>`, `>==`.
+            let written = self.text.slice(op_at, value_at + 1);
+            return Err(self.unknown_operator(op_at, &written, &format!("{op}{c}")));
         }
         self.check_field_name(field)?;
         self.push_field(field, nest);
@@ -704,8 +707,10 @@ impl Parser {
         )
     }
 
-    fn unknown_operator(&self, at: usize, op: &str) -> QueryError {
+    /// `written` is the operator as written, `op` without whitespace.
+    fn unknown_operator(&self, at: usize, written: &str, op: &str) -> QueryError {
         let hint = match op {
+            ">=" | "<=" => format!("write `{op}` without a space"),
             "=>" => "write `>=`".to_string(),
             "=<" => "write `<=`".to_string(),
             "<>" | "!>" | "!<" => "for \"not equal\" write `not field:value`".to_string(),
@@ -713,7 +718,7 @@ impl Parser {
         };
         self.text.error(
             at,
-            format!("`{op}` is not a DQL range operator"),
+            format!("`{written}` is not a DQL range operator"),
             Some(hint),
         )
     }
@@ -785,11 +790,23 @@ impl Parser {
                 } else {
                     c.to_string()
                 };
+                let from = self.spaces_from(at + op.len());
+                let to = (from..=self.text.len())
+                    .find(|&i| {
+                        self.text
+                            .get(i)
+                            .is_none_or(|c| is_space(c) || SPECIAL.contains(&c))
+                    })
+                    .unwrap_or(from);
+                let value = match self.text.slice(from, to) {
+                    v if v.is_empty() => "500".to_string(),
+                    v => v,
+                };
                 self.text.error(
                     at,
                     format!("unexpected `{op}` after `{field}:`"),
                     Some(format!(
-                        "DQL ranges have no colon: write `{field} {op} value`, e.g. `{field} {op} 500`"
+                        "DQL ranges have no colon: write `{field} {op} {value}`"
                     )),
                 )
             }
@@ -860,7 +877,7 @@ impl Parser {
             let (open, what, close) = match closer {
                 Closer::Paren(open) | Closer::ValueParen(open) => (open, "(", ")"),
                 Closer::Brace(open) => (open, "{", "}"),
-                Closer::End => (at, "", ""),
+                Closer::End => return self.text.error(at, "unexpected end of the query", None),
             };
             return self.text.error(
                 open,
@@ -1180,6 +1197,36 @@ mod tests {
         assert_eq!(
             fields("host.name:orion and tags:android or x:notepad"),
             vec![f("host.name", 1), f("tags", 21), f("x", 37)]
+        );
+    }
+
+    #[test]
+    fn keywords_are_case_insensitive() {
+        assert_eq!(
+            fields("Not a:1 aNd b:2 Or c:3"),
+            vec![f("a", 5), f("b", 13), f("c", 20)]
+        );
+        assert_eq!(fields("x:(a OR b AND NOT c)"), vec![f("x", 1)]);
+    }
+
+    #[test]
+    fn bundled_style_searches() {
+        assert_eq!(
+            fields(
+                "event.action:ACCEPT\nand source.ip:(\"10.0.0.0/8\" or \"172.16.0.0/12\")\nand not destination.ip:(\"10.0.0.0/8\")"
+            ),
+            vec![f("event.action", 1), f("source.ip", 25), f("destination.ip", 77)]
+        );
+        assert_eq!(
+            fields("event.severity >= 7 and not aws.guardduty.service.archived:true"),
+            vec![
+                f("event.severity", 1),
+                f("aws.guardduty.service.archived", 29)
+            ]
+        );
+        assert_eq!(
+            fields("event.action:accepted-*"),
+            vec![f("event.action", 1)]
         );
     }
 
@@ -1552,7 +1599,7 @@ mod tests {
             "http.response.status_code:>=500",
             27,
             "unexpected `>=` after `http.response.status_code:`",
-            "write `http.response.status_code >= value`",
+            "write `http.response.status_code >= 500`",
         );
     }
 
@@ -1575,6 +1622,12 @@ mod tests {
             7,
             "`<>` is not a DQL range operator",
             "not field:value",
+        );
+        fails(
+            "bytes > = 100",
+            7,
+            "`> =` is not a DQL range operator",
+            "write `>=` without a space",
         );
         fails(
             "bytes >> 100",

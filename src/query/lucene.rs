@@ -11,17 +11,20 @@
 //!        | QUOTED [boost/slop]
 //! ```
 //!
-//! Tokens are matched longest first (ties go to the earlier kind in
-//! [`Kind`]), and whitespace separates them. A term starts with any character
-//! but whitespace and `+ - ! ( ) : ^ [ ] " { } ~ * ? \ /`, continues with the
-//! same plus `-` and `+`, and `\` escapes any character. `AND`/`OR`/`NOT` are
-//! upper case; `&&`, `||` and `!` are their synonyms.
+//! Tokens are matched longest first (ties go to the kind declared first, the
+//! order of `Kind`), and whitespace separates them. A term starts with any
+//! character but whitespace and `+ - ! ( ) : ^ [ ] " { } ~ * ? \ /`, continues
+//! with the same plus `-` and `+`, and `\` escapes any character (`\u` takes
+//! four hex digits). `AND`/`OR`/`NOT` are upper case; `&&`, `||` and `!` are
+//! their synonyms. A `*` in a field name must be escaped: `user.\*:x`.
 //!
 //! Beyond the grammar, this parser rejects a few things OpenSearch accepts but
 //! that are almost certainly mistakes, each with a hint: lower-case
-//! `and`/`or`/`not` (plain search words in Lucene), a regex glued to a term
-//! (`/etc/passwd` is the regex `/etc/` then `passwd`), `field:>=` with the
-//! value after a space, and `_exists_:` with a wildcard term.
+//! `and`/`or`/`not` (plain search words in Lucene), `TO` outside brackets, a
+//! regex glued to a term (`/etc/passwd` is the regex `/etc/` then `passwd`),
+//! `field:>=` with the value after a space, `_exists_:` with a wildcard term,
+//! and a fuzziness that is not a number (`term~abc`, which fails at search
+//! time).
 
 use super::{FieldRef, QueryError, Text};
 
@@ -896,6 +899,20 @@ impl Parser<'_> {
                 ));
             }
         }
+        if term.kind == Kind::Term && image == "TO" {
+            let field = match scope {
+                Scope::Field(name) => name.as_str(),
+                _ => self.fields.last().map_or("field", |f| f.name.as_str()),
+            };
+            return Err(self.text.error(
+                term.start,
+                "`TO` only has a meaning inside a range",
+                Some(format!(
+                    "put the bounds in brackets: `{field}:[10 TO 20]` (`{{ }}` to exclude a bound); \
+                     to search for the word, put it in double quotes"
+                )),
+            ));
+        }
         if term.kind == Kind::Term && matches!(image.as_str(), ">" | ">=" | "<" | "<=") {
             let field = match scope {
                 Scope::Field(name) => name.as_str(),
@@ -1265,6 +1282,28 @@ mod tests {
     }
 
     #[test]
+    fn bundled_style_searches() {
+        assert_eq!(
+            fields(
+                "destination.port:(22 OR 3389) AND NOT source.ip:(\"10.0.0.0/8\" OR \"172.16.0.0/12\" OR \"192.168.0.0/16\")"
+            ),
+            vec![f("destination.port", 1), f("source.ip", 39)]
+        );
+        assert_eq!(
+            fields("process.name:sshd AND user.name:root AND event.action:(\"accepted-password\"\nOR \"failed-password\")"),
+            vec![f("process.name", 1), f("user.name", 23), f("event.action", 42)]
+        );
+        assert_eq!(
+            fields("_exists_:aws.guardduty.service.action AND event.severity:>=7 AND NOT aws.guardduty.service.archived:true"),
+            vec![
+                f("aws.guardduty.service.action", 10),
+                f("event.severity", 43),
+                f("aws.guardduty.service.archived", 70)
+            ]
+        );
+    }
+
+    #[test]
     fn groups_and_field_groups() {
         assert_eq!(
             fields("event.action:(CreateUser OR CreateAccessKey OR AttachUserPolicy) AND NOT user.name:terraform"),
@@ -1512,8 +1551,8 @@ mod tests {
             "exactly two bounds",
         );
         fails(
-            "bytes:1 TO 5]",
-            13,
+            "bytes:5]",
+            8,
             "this `]` has no matching `[`",
             "`field:[10 TO 20]`",
         );
@@ -1673,6 +1712,17 @@ mod tests {
             fields("tags:and OR tags:\"or\""),
             vec![f("tags", 1), f("tags", 13)]
         );
+    }
+
+    #[test]
+    fn to_outside_brackets() {
+        fails(
+            "bytes:1 TO 5",
+            9,
+            "`TO` only has a meaning inside a range",
+            "`bytes:[10 TO 20]`",
+        );
+        assert_eq!(fields("bytes:[1 TO 5] OR \"TO\""), vec![f("bytes", 1)]);
     }
 
     #[test]

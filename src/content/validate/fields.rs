@@ -96,28 +96,27 @@ pub(super) fn check(content: &Content) -> Vec<Problem> {
             Ok(refs) => {
                 for field in refs {
                     let at = query_line.map(|l| l + field.line.saturating_sub(1));
-                    check_field(
-                        &loaded.file,
+                    let named = Named {
                         at,
-                        &field.name,
-                        "the query",
-                        view,
-                        false,
-                        &mut problems,
-                    );
+                        name: &field.name,
+                        is_pattern: field.is_pattern,
+                        whence: "the query",
+                        aggregate: false,
+                    };
+                    check_field(&loaded.file, &named, view, &mut problems);
                 }
             }
         }
         for (name, at, what) in search.named_fields() {
-            check_field(
-                &loaded.file,
+            let whence = format!("the {what}");
+            let named = Named {
                 at,
                 name,
-                &format!("the {what}"),
-                view,
-                false,
-                &mut problems,
-            );
+                is_pattern: false,
+                whence: &whence,
+                aggregate: false,
+            };
+            check_field(&loaded.file, &named, view, &mut problems);
         }
     }
     for object in content
@@ -237,15 +236,31 @@ fn query_problem(
     problem
 }
 
+/// A field named by a query, a column, a sort, a filter or an aggregation.
+struct Named<'a> {
+    at: Option<usize>,
+    name: &'a str,
+    /// A name with wildcards, as the query parser decided.
+    is_pattern: bool,
+    /// "the query", "the column", ...: how messages refer to the place.
+    whence: &'a str,
+    /// Aggregations also need an aggregatable type.
+    aggregate: bool,
+}
+
 fn check_field(
     file: &std::path::Path,
-    at: Option<usize>,
-    name: &str,
-    whence: &str,
+    named: &Named<'_>,
     view: &PatternView<'_>,
-    aggregate: bool,
     problems: &mut Vec<Problem>,
 ) {
+    let Named {
+        at,
+        name,
+        is_pattern,
+        whence,
+        aggregate,
+    } = *named;
     if mapping::is_meta_field(name) || (name == "_source" && !aggregate) {
         return;
     }
@@ -256,7 +271,7 @@ fn check_field(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    if name.contains('*') {
+    if is_pattern {
         if !view.fields.keys().any(|f| glob::matches(name, f)) {
             problems.push(
                 Problem::new(
@@ -354,15 +369,14 @@ fn check_saved_object_fields(
         for (i, agg) in aggs.iter().enumerate() {
             if let Some(field) = agg.pointer("/params/field").and_then(Value::as_str) {
                 let at = object.line_of(&format!("/attributes/visState/aggs/{i}/params/field"));
-                check_field(
-                    &object.file,
+                let named = Named {
                     at,
-                    field,
-                    "an aggregation",
-                    view,
-                    true,
-                    problems,
-                );
+                    name: field,
+                    is_pattern: false,
+                    whence: "an aggregation",
+                    aggregate: true,
+                };
+                check_field(&object.file, &named, view, problems);
             }
         }
     }

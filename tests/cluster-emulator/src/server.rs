@@ -199,6 +199,8 @@ impl std::error::Error for DropConnection {}
 pub(crate) async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>, server: Server) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
+            // Out of file descriptors or a transient error: back off instead of spinning.
+            tokio::time::sleep(Duration::from_millis(10)).await;
             continue;
         };
         let shared = shared.clone();
@@ -404,7 +406,16 @@ fn check_auth(options: &Options, server: Server, req: &Req) -> Option<Resp> {
     Some(match server {
         Server::OpenSearch => Resp::text(401, "text/plain; charset=UTF-8", "Unauthorized")
             .with_header("WWW-Authenticate", "Basic realm=\"OpenSearch Security\""),
-        Server::Dashboards => boom(401, "Unauthorized"),
+        // security-dashboards-plugin: no credentials -> "Authentication required"; credentials
+        // the engine refuses -> the engine's 401 reason.
+        Server::Dashboards => boom(
+            401,
+            if req.header("authorization").is_some() {
+                "Unauthorized"
+            } else {
+                "Authentication required"
+            },
+        ),
     })
 }
 
@@ -421,6 +432,30 @@ fn admin(shared: &Shared, req: &Req, segs: &[String]) -> Resp {
     let sub = segs.get(1).map_or("", String::as_str);
     match (req.method.as_str(), sub) {
         ("GET", "stats") => Resp::ok(lock(&shared.stats).to_value()),
+        ("GET", "tenancy") => {
+            Resp::ok(json!({"preferred": lock(&shared.dashboards).preferred_tenants}))
+        }
+        ("POST", "tenancy") => {
+            let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+            let Some(list) = body.get("preferred").and_then(Value::as_array) else {
+                return Resp::json(
+                    400,
+                    json!({"error": "expected {\"preferred\": [\"Private\", \"Global\", ...]}"}),
+                );
+            };
+            let preferred: Vec<String> = list
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect();
+            lock(&shared.dashboards).preferred_tenants = preferred.clone();
+            Resp::ok(json!({"preferred": preferred}))
+        }
+        ("POST", "ui-visit") => {
+            let body: Value =
+                serde_json::from_slice(&req.body).unwrap_or(Value::Object(serde_json::Map::new()));
+            Resp::ok(crate::dashboards::ui_visit(shared, &body))
+        }
         ("POST", "reset") => {
             shared.reset();
             Resp::ok(json!({"reset": true}))

@@ -1,5 +1,7 @@
 //! The test context: a content directory in a tempdir, and a way to run siemctl in it.
 
+pub(crate) mod cluster;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -65,6 +67,11 @@ impl TestContext {
         self.write(rel, &text.replacen(from, to, 1))
     }
 
+    pub(crate) fn remove(&self, rel: &str) -> &Self {
+        fs::remove_file(self.path().join(rel)).unwrap();
+        self
+    }
+
     /// Runs siemctl in the content directory, without colors and without SIEMCTL_* from the
     /// environment of the test run.
     pub(crate) fn siemctl(&self, args: &[&str]) -> Run {
@@ -73,17 +80,26 @@ impl TestContext {
 }
 
 pub(crate) fn run_in(dir: &Path, args: &[&str]) -> Run {
+    run_with_env(dir, args, &[])
+}
+
+/// Runs siemctl in `dir` with only the given SIEMCTL_* variables (and never CI: tests decide).
+pub(crate) fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_siemctl"));
     command
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env_remove("CLICOLOR_FORCE")
-        .env_remove("FORCE_COLOR");
+        .env_remove("FORCE_COLOR")
+        .env_remove("CI");
     for (key, _) in std::env::vars() {
-        if key.starts_with("SIEMCTL_") || key == "RUST_LOG" {
+        if key.starts_with("SIEMCTL_") || key.starts_with("AWS_") || key == "RUST_LOG" {
             command.env_remove(key);
         }
+    }
+    for (key, value) in env {
+        command.env(key, value);
     }
     let output = command.output().expect("run siemctl");
     let clean = |bytes: &[u8]| {

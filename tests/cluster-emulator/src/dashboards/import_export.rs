@@ -100,6 +100,20 @@ pub(crate) fn import(d: &mut Dashboards, req: &Req, tenant: &str, upload: &Uploa
     if objects.len() > 10_000 {
         return boom(400, "Can't import more than 10000 objects");
     }
+    // bulkCreate migrates every document before writing any: a migrationVersion newer than the
+    // server's fails the whole import (422), with nothing written.
+    for o in &objects {
+        let t = o["type"].as_str().unwrap_or("");
+        if is_known_type(t) {
+            if let Err(r) = super::saved_objects::migrate(
+                t,
+                o["id"].as_str().unwrap_or(""),
+                o.get("migrationVersion"),
+            ) {
+                return r;
+            }
+        }
+    }
     let store = d.store(tenant);
     // Errors come out grouped as importSavedObjectsFromStream accumulates them: unsupported
     // types (collect), missing references (validate), conflicts (check), then write failures.

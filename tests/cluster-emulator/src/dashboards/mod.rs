@@ -3,6 +3,7 @@
 
 mod import_export;
 mod saved_objects;
+mod ui;
 
 use std::collections::BTreeMap;
 
@@ -14,9 +15,43 @@ use crate::Options;
 
 pub(crate) use saved_objects::Store;
 
+/// `POST /_emulator/ui-visit`: what a browser visit does, in one tenant (`{"tenant": ..}`,
+/// resolved like the securitytenant header) or in every tenant that has objects.
+pub(crate) fn ui_visit(shared: &Shared, body: &serde_json::Value) -> serde_json::Value {
+    let cluster = lock(&shared.cluster);
+    let mut d = lock(&shared.dashboards);
+    let version = shared.options.dashboards_version.clone();
+    let tenants: Vec<String> = match body.get("tenant").and_then(serde_json::Value::as_str) {
+        Some(t) => {
+            let user = shared
+                .options
+                .basic_auth
+                .as_ref()
+                .map_or("admin", |(u, _)| u.as_str());
+            let fake = Req {
+                method: "GET".into(),
+                segments: Vec::new(),
+                query: Vec::new(),
+                headers: vec![("securitytenant".into(), t.to_string())],
+                body: bytes::Bytes::new(),
+            };
+            vec![resolve_tenant(&fake, user, &d.preferred_tenants)]
+        }
+        None => d.tenants.keys().cloned().collect(),
+    };
+    let mut out = serde_json::Map::new();
+    for t in tenants {
+        let r = ui::visit(&cluster, d.store(&t), &version);
+        out.insert(t, r);
+    }
+    json!({"tenants": out})
+}
+
 /// Dashboards state: one saved-object store per tenant index.
 pub(crate) struct Dashboards {
     pub(crate) tenants: BTreeMap<String, Store>,
+    /// `opensearch_security.multitenancy.tenants.preferred` (set with `POST /_emulator/tenancy`).
+    pub(crate) preferred_tenants: Vec<String>,
 }
 
 impl Dashboards {
@@ -24,6 +59,7 @@ impl Dashboards {
         let _ = options;
         Dashboards {
             tenants: BTreeMap::new(),
+            preferred_tenants: Vec::new(),
         }
     }
 
@@ -32,10 +68,11 @@ impl Dashboards {
     }
 }
 
-/// The tenant a request works in, resolved as the security plugin's `resolveTenant` does with its
-/// default configuration (global and private tenants enabled, preferred `["Private", "Global"]`),
-/// every custom tenant name being available to the user.
-pub(crate) fn resolve_tenant(req: &Req, user: &str) -> String {
+/// The tenant a request works in, resolved as the security plugin's `resolveTenant` and
+/// `resolve` do (tenant_resolver.ts) with global and private tenants enabled and every custom
+/// tenant available to the user. `preferred` is `multitenancy.tenants.preferred` (the plugin's
+/// default is empty; the demo configuration uses `["Private", "Global"]`).
+pub(crate) fn resolve_tenant(req: &Req, user: &str, preferred: &[String]) -> String {
     let from_query = ["securityTenant_", "securitytenant", "security_tenant"]
         .iter()
         .find_map(|k| req.param(k).filter(|v| !v.is_empty()).map(str::to_string));
@@ -45,17 +82,28 @@ pub(crate) fn resolve_tenant(req: &Req, user: &str) -> String {
             .or_else(|| req.header("securityTenant_").filter(|v| !v.is_empty()))
             .map(str::to_string)
     });
-    match selected.as_deref() {
-        Some("global" | "") => "global".to_string(),
-        Some("private" | "__user__") => format!("__user__{user}"),
-        // `Global`/`Private` are not the reserved names (the match is case-sensitive) and are
-        // not available tenants either: the resolver falls back to the preferred tenants.
-        Some(t) if t.eq_ignore_ascii_case("global") || t.eq_ignore_ascii_case("private") => {
-            format!("__user__{user}")
+    let private = format!("__user__{user}");
+    if let Some(t) = selected.as_deref() {
+        match t {
+            // The reserved names match case-sensitively.
+            "global" | "" => return "global".to_string(),
+            "private" | "__user__" => return private,
+            // `Global`, `Private` and the like are neither reserved nor available tenants.
+            // The user's own name is the key of their private tenant among the available ones.
+            t if t == user => return private,
+            t if t.eq_ignore_ascii_case("global") || t.eq_ignore_ascii_case("private") => {}
+            t => return t.to_string(),
         }
-        Some(t) => t.to_string(),
-        None => format!("__user__{user}"),
     }
+    // Every tenant is available in the emulator, so the first preferred entry always resolves.
+    if let Some(p) = preferred.first() {
+        return match p.to_lowercase().as_str() {
+            "global" | "" => "global".to_string(),
+            "private" | "__user__" => private,
+            other => other.to_string(),
+        };
+    }
+    "global".to_string()
 }
 
 pub(crate) fn route(req: &Req) -> String {
@@ -103,8 +151,30 @@ pub(crate) async fn handle(shared: &Shared, req: &Req) -> Resp {
     if let Some(r) = xsrf_check(req, &version) {
         return r;
     }
+    // hapi parses a body as JSON unless told otherwise; other media types are refused (415),
+    // except the multipart upload of _import.
+    if !req.body.is_empty() {
+        if let Some(ct) = req.header("content-type") {
+            let essence = ct
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
+            let is_import = req.segments.last().is_some_and(|s| s == "_import");
+            let ok = if is_import {
+                essence == "multipart/form-data"
+            } else {
+                essence == "application/json" || essence.ends_with("+json")
+            };
+            if !ok {
+                return boom(415, "Unsupported Media Type");
+            }
+        }
+    }
     let user = username(&shared.options, req);
-    let tenant = resolve_tenant(req, &user);
+    let preferred = lock(&shared.dashboards).preferred_tenants.clone();
+    let tenant = resolve_tenant(req, &user, &preferred);
     let s: Vec<&str> = req.segments.iter().map(String::as_str).collect();
     // Multipart parsing is asynchronous: do it before taking the lock.
     if let (["api", "saved_objects", "_import"], "POST") = (s.as_slice(), req.method.as_str()) {

@@ -196,6 +196,63 @@ pub(crate) fn migrate(t: &str, id: &str, given: Option<&Value>) -> Result<Option
     Ok(Some(json!({ t: latest_version })))
 }
 
+/// The route schemas' check of `references`: an array of `{name, type, id}` strings.
+fn check_references(v: Option<&Value>, path: &str) -> Result<(), Resp> {
+    let Some(v) = v else { return Ok(()) };
+    let Some(items) = v.as_array() else {
+        return Err(boom(
+            400,
+            format!(
+                "[{path}.references]: expected value of type [array] but got [{}]",
+                js_type(v)
+            ),
+        ));
+    };
+    for (i, r) in items.iter().enumerate() {
+        let Some(m) = r.as_object() else {
+            return Err(boom(400, format!("[{path}.references.{i}]: expected a plain object value, but found [{}] instead.", js_type(r))));
+        };
+        for key in ["name", "type", "id"] {
+            match m.get(key) {
+                Some(Value::String(_)) => {}
+                Some(other) => {
+                    return Err(boom(
+                        400,
+                        format!("[{path}.references.{i}.{key}]: expected value of type [string] but got [{}]", js_type(other)),
+                    ));
+                }
+                None => {
+                    return Err(boom(
+                        400,
+                        format!("[{path}.references.{i}.{key}]: expected value of type [string] but got [undefined]"),
+                    ));
+                }
+            }
+        }
+        if let Some(extra) = m
+            .keys()
+            .find(|k| !["name", "type", "id"].contains(&k.as_str()))
+        {
+            return Err(boom(
+                400,
+                format!("[{path}.references.{i}.{extra}]: definition for this key is missing"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn js_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "Array",
+        Value::Object(_) => "Object",
+    }
+}
+
 fn parse_body(req: &Req) -> Result<Value, Resp> {
     if req.body.is_empty() {
         return Ok(Value::Null);
@@ -313,11 +370,19 @@ pub(crate) fn create(store: &mut Store, req: &Req, t: &str, id: Option<&str>) ->
             }
         }
     }
+    if let Err(r) = check_references(body.get("references"), "request body") {
+        return r;
+    }
     if !is_known_type(t) {
         return Resp::json(400, unsupported(t));
     }
     let overwrite = req.flag("overwrite");
-    let mut o = new_object(t, id.map(str::to_string), &body);
+    // A single create without an id gets a uuid v4 (serializer.generateRawId); _bulk_create uses v1.
+    let mut o = new_object(
+        t,
+        Some(id.map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_string)),
+        &body,
+    );
     o.version = None;
     let existing_version = id
         .and_then(|i| store.objects.get(&(t.to_string(), i.to_string())))
@@ -478,6 +543,22 @@ pub(crate) fn bulk_create(store: &mut Store, req: &Req) -> Resp {
             "[request body]: expected value of type [array] but got [Object]",
         );
     };
+    for (n, i) in items.iter().enumerate() {
+        if let Err(r) = check_references(i.get("references"), &format!("request body.{n}")) {
+            return r;
+        }
+        if !i.get("type").is_some_and(Value::is_string) {
+            return boom(
+                400,
+                format!(
+                    "[request body.{n}.type]: expected value of type [string] but got [undefined]"
+                ),
+            );
+        }
+        if !i.get("attributes").is_some_and(Value::is_object) {
+            return boom(400, format!("[request body.{n}.attributes]: expected value of type [object] but got [undefined]"));
+        }
+    }
     let overwrite = req.flag("overwrite");
     // A migrationVersion newer than the server's fails the whole request.
     for i in items {
@@ -594,59 +675,84 @@ fn matches_search(o: &SavedObject, search: &str, fields: &[String], and: bool) -
 }
 
 pub(crate) fn find(store: &Store, req: &Req) -> Resp {
-    let types: Vec<String> = req
-        .params("type")
-        .iter()
-        .flat_map(|t| t.split(','))
-        .map(str::to_string)
-        .filter(|t| !t.is_empty())
-        .collect();
+    // The route's query schema (routes/find.ts): unknown keys are refused, repeated keys make
+    // arrays, commas are not separators.
+    const KEYS: &[&str] = &[
+        "per_page",
+        "page",
+        "type",
+        "search",
+        "default_search_operator",
+        "search_fields",
+        "sort_field",
+        "has_reference",
+        "fields",
+        "filter",
+        "namespaces",
+        "workspaces",
+    ];
+    for (k, _) in &req.query {
+        if !KEYS.contains(&k.as_str())
+            && !["securitytenant", "securityTenant_", "security_tenant"].contains(&k.as_str())
+        {
+            return boom(
+                400,
+                format!("[request query.{k}]: definition for this key is missing"),
+            );
+        }
+    }
+    let types: Vec<String> = req.params("type").iter().map(|t| t.to_string()).collect();
     if types.is_empty() {
         return boom(
             400,
             "[request query.type]: expected at least one defined value but got [undefined]",
         );
     }
-    let per_page: usize = match req.param("per_page").map(str::parse::<i64>) {
-        None => 20,
-        Some(Ok(n)) if n >= 0 => usize::try_from(n).unwrap_or(20),
-        Some(Ok(n)) => {
-            return boom(
-                400,
-                format!(
-                    "[request query.per_page]: Value must be equal to or greater than [0].: {n}"
-                ),
-            )
-        }
-        Some(Err(_)) => {
-            return boom(
-                400,
-                "[request query.per_page]: expected value of type [number]",
-            )
+    let number = |name: &str, default: i64| -> Result<i64, Resp> {
+        match req.param(name) {
+            None => Ok(default),
+            Some(v) => match v.parse::<f64>() {
+                Ok(n) if n >= 0.0 && n.fract() == 0.0 => Ok(n as i64),
+                Ok(n) if n < 0.0 => Err(boom(
+                    400,
+                    format!("[request query.{name}]: Value must be equal to or greater than [0]."),
+                )),
+                _ => Err(boom(
+                    400,
+                    format!(
+                        "[request query.{name}]: expected value of type [number] but got [string]"
+                    ),
+                )),
+            },
         }
     };
-    let page: usize = match req.param("page").map(str::parse::<i64>) {
-        None => 1,
-        Some(Ok(n)) if n >= 1 => usize::try_from(n).unwrap_or(1),
-        Some(Ok(n)) => {
-            return boom(
-                400,
-                format!("[request query.page]: Value must be equal to or greater than [0].: {n}"),
-            )
-        }
-        Some(Err(_)) => return boom(400, "[request query.page]: expected value of type [number]"),
+    let per_page = match number("per_page", 20) {
+        Ok(n) => n,
+        Err(r) => return r,
     };
-    if page * per_page > 10_000 {
-        return boom(500, "An internal server error occurred.");
+    let page = match number("page", 1) {
+        Ok(n) => n,
+        Err(r) => return r,
+    };
+    let from = per_page * (page - 1);
+    if from < 0 {
+        return boom(
+            400,
+            format!(
+                "[from] parameter cannot be negative, found [{from}]: illegal_argument_exception"
+            ),
+        );
     }
+    // size/from go to the index as they are: past index.max_result_window the search fails.
+    if from + per_page > 10_000 {
+        return boom(400, "all shards failed: search_phase_execution_exception");
+    }
+    let (per_page, page) = (
+        usize::try_from(per_page).unwrap_or(0),
+        usize::try_from(page).unwrap_or(1),
+    );
     let fields: Option<Vec<String>> = {
-        let f: Vec<String> = req
-            .params("fields")
-            .iter()
-            .flat_map(|t| t.split(','))
-            .map(str::to_string)
-            .filter(|t| !t.is_empty())
-            .collect();
+        let f: Vec<String> = req.params("fields").iter().map(|t| t.to_string()).collect();
         if f.is_empty() {
             None
         } else {
@@ -656,8 +762,7 @@ pub(crate) fn find(store: &Store, req: &Req) -> Resp {
     let search_fields: Vec<String> = req
         .params("search_fields")
         .iter()
-        .flat_map(|t| t.split(','))
-        .map(str::to_string)
+        .map(|t| t.to_string())
         .collect();
     let and = req.param("default_search_operator") == Some("AND");
     let has_ref: Option<Value> = req
@@ -694,17 +799,23 @@ pub(crate) fn find(store: &Store, req: &Req) -> Resp {
             }
         };
         hits.sort_by_key(|o| key(o));
-        if req.param("sort_order") == Some("desc") {
-            hits.reverse();
-        }
     }
     let total = hits.len();
     let page_items: Vec<Value> = hits
         .into_iter()
-        .skip(per_page * (page - 1))
+        .skip(per_page * page.saturating_sub(1))
         .take(per_page)
         .map(|o| {
-            let mut v = o.to_value(fields.as_deref());
+            // find hits go through rawToSavedObject: the create/bulk_create key order.
+            let mut v = o.to_created_value();
+            if let (Some(f), Some(a)) = (fields.as_deref(), o.attributes.as_object()) {
+                v["attributes"] = Value::Object(
+                    a.iter()
+                        .filter(|(k, _)| f.iter().any(|x| x == *k))
+                        .map(|(k, x)| (k.clone(), x.clone()))
+                        .collect(),
+                );
+            }
             if let Some(m) = v.as_object_mut() {
                 m.insert(
                     "score".into(),
@@ -725,6 +836,7 @@ pub(crate) fn find(store: &Store, req: &Req) -> Resp {
 
 const BUILD_NUM: i64 = 8467;
 
+/// `uiSettingsClient.getUserProvided()`: every stored, non-null value as `{"userValue": v}`.
 fn user_settings(store: &Store, version: &str) -> Value {
     let mut out = Map::new();
     if let Some(cfg) = store
@@ -733,7 +845,9 @@ fn user_settings(store: &Store, version: &str) -> Value {
     {
         if let Some(a) = cfg.attributes.as_object() {
             for (k, v) in a {
-                out.insert(k.clone(), json!({"userValue": v}));
+                if !v.is_null() {
+                    out.insert(k.clone(), json!({"userValue": v}));
+                }
             }
         }
     }
@@ -744,8 +858,10 @@ pub(crate) fn get_settings(store: &mut Store, version: &str) -> Resp {
     Resp::ok(user_settings(store, version))
 }
 
-/// POST /api/opensearch-dashboards/settings `{"changes":{..}}`: writes the `config` object whose
-/// id is the Dashboards version (null removes a setting).
+/// POST /api/opensearch-dashboards/settings `{"changes":{..}}`, as `uiSettingsClient.setMany`
+/// does it: a partial update of the `config` object whose id is the Dashboards version; when
+/// that object is missing, it is first created with `buildNum` (createOrUpgradeSavedConfig) and
+/// the update retried. A null value is stored as null and no longer reported.
 pub(crate) fn set_settings(store: &mut Store, req: &Req, version: &str) -> Resp {
     let body = match parse_body(req) {
         Ok(b) => b,
@@ -758,34 +874,32 @@ pub(crate) fn set_settings(store: &mut Store, req: &Req, version: &str) -> Resp 
         );
     };
     let key = ("config".to_string(), version.to_string());
-    let mut attrs = store
-        .objects
-        .get(&key)
-        .map_or_else(|| json!({"buildNum": BUILD_NUM}), |o| o.attributes.clone());
-    if let Some(a) = attrs.as_object_mut() {
-        for (k, v) in changes {
-            if v.is_null() {
-                a.remove(k);
-            } else {
-                a.insert(k.clone(), v.clone());
-            }
+    if !store.objects.contains_key(&key) {
+        let o = NewObject {
+            type_: "config".into(),
+            id: Some(version.to_string()),
+            attributes: json!({"buildNum": BUILD_NUM}),
+            references: json!([]),
+            migration_version: None,
+            version: None,
+            origin_id: None,
+        };
+        if let Err(WriteError::Resp(r)) = store.write(o, false) {
+            return r;
         }
     }
-    let existing = store.objects.get(&key).cloned();
-    let o = NewObject {
-        type_: "config".into(),
-        id: Some(version.to_string()),
-        attributes: attrs,
-        references: existing
-            .as_ref()
-            .map_or(json!([]), |e| e.references.clone()),
-        migration_version: existing.as_ref().and_then(|e| e.migration_version.clone()),
-        version: None,
-        origin_id: None,
+    let Some(mut obj) = store.objects.get(&key).cloned() else {
+        return boom(500, "An internal server error occurred.");
     };
-    match store.write(o, true) {
-        Ok(_) => Resp::ok(user_settings(store, version)),
-        Err(WriteError::Resp(r)) => r,
-        Err(WriteError::Conflict) => boom(409, "Conflict"),
+    if let Some(a) = obj.attributes.as_object_mut() {
+        for (k, v) in changes {
+            a.insert(k.clone(), v.clone());
+        }
     }
+    store.seq_no += 1;
+    obj.seq_no = store.seq_no;
+    obj.doc_version += 1;
+    obj.updated_at = iso_now();
+    store.objects.insert(key, obj);
+    Resp::ok(user_settings(store, version))
 }

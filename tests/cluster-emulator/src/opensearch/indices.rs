@@ -6,8 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 
 use super::normalize::{
-    aliases_from_request, index_prefixed, java_hash_order, mappings_from_request,
-    settings_to_value, FlatSettings,
+    aliases_from_request, java_hash_order, mappings_from_request, settings_to_value, FlatSettings,
 };
 use super::templates::layers_for;
 use super::Cluster;
@@ -45,56 +44,101 @@ fn expand_dots(props: &Map<String, Value>) -> Map<String, Value> {
             let mut child = Map::new();
             child.insert(rest.to_string(), v);
             let wrapped = json!({"properties": Value::Object(expand_dots(&child))});
-            merge_field(&mut out, head, &wrapped);
+            let _ = merge_field(&mut out, head, &wrapped, "");
         } else {
-            merge_field(&mut out, k, &v);
+            let _ = merge_field(&mut out, k, &v, "");
         }
     }
     out
 }
 
-fn merge_field(props: &mut Map<String, Value>, name: &str, def: &Value) {
-    match props.get_mut(name) {
-        None => {
-            props.insert(name.to_string(), def.clone());
-        }
-        Some(existing) => {
-            let both_objects =
-                existing.get("properties").is_some() || def.get("properties").is_some();
-            let same_type = existing.get("type") == def.get("type");
-            if both_objects
-                && (same_type || def.get("type").is_none() || existing.get("type").is_none())
+fn count_fields(props: &Map<String, Value>) -> usize {
+    props
+        .values()
+        .map(|def| {
+            1 + def
+                .get("properties")
+                .and_then(Value::as_object)
+                .map_or(0, count_fields)
+                + def
+                    .get("fields")
+                    .and_then(Value::as_object)
+                    .map_or(0, Map::len)
+        })
+        .sum()
+}
+
+fn is_object_mapping(def: &Value) -> bool {
+    match def.get("type").and_then(Value::as_str) {
+        Some(t) => t == "object" || t == "nested",
+        None => true,
+    }
+}
+
+/// Merges one field definition as `ObjectMapper.merge` does with reason INDEX_TEMPLATE: objects
+/// (and nested) merge their explicit parameters and their properties recursively; a leaf field
+/// replaces the earlier definition entirely; an object meeting a leaf is an error.
+fn merge_field(
+    props: &mut Map<String, Value>,
+    name: &str,
+    def: &Value,
+    path: &str,
+) -> Result<(), String> {
+    let full = if path.is_empty() {
+        name.to_string()
+    } else {
+        format!("{path}.{name}")
+    };
+    let Some(existing) = props.get_mut(name) else {
+        props.insert(name.to_string(), def.clone());
+        return Ok(());
+    };
+    match (is_object_mapping(existing), is_object_mapping(def)) {
+        (true, true) => {
+            let old_nested = existing.get("type").and_then(Value::as_str) == Some("nested");
+            let new_nested = def.get("type").and_then(Value::as_str) == Some("nested");
+            if old_nested != new_nested
+                && def.get("type").is_some()
+                && existing.get("type").is_some()
             {
-                let (Some(e), Some(d)) = (existing.as_object_mut(), def.as_object()) else {
-                    return;
-                };
-                for (k, v) in d {
-                    if k == "properties" {
-                        let mut merged = e
-                            .get("properties")
-                            .and_then(Value::as_object)
-                            .cloned()
-                            .unwrap_or_default();
-                        if let Some(dp) = v.as_object() {
-                            for (fk, fv) in dp {
-                                merge_field(&mut merged, fk, fv);
-                            }
-                        }
-                        e.insert("properties".into(), Value::Object(merged));
-                    } else {
-                        e.insert(k.clone(), v.clone());
-                    }
-                }
-            } else if same_type {
-                if let (Some(e), Some(d)) = (existing.as_object_mut(), def.as_object()) {
-                    for (k, v) in d {
-                        e.insert(k.clone(), v.clone());
-                    }
-                }
-            } else {
-                *existing = def.clone();
+                return Err(if old_nested {
+                    "cannot change object mapping from nested to non-nested".to_string()
+                } else {
+                    "cannot change object mapping from non-nested to nested".to_string()
+                });
             }
+            let (Some(e), Some(d)) = (existing.as_object_mut(), def.as_object()) else {
+                return Ok(());
+            };
+            for (k, v) in d {
+                if k == "properties" {
+                    let mut merged = e
+                        .get("properties")
+                        .and_then(Value::as_object)
+                        .cloned()
+                        .unwrap_or_default();
+                    if let Some(dp) = v.as_object() {
+                        for (fk, fv) in dp {
+                            merge_field(&mut merged, fk, fv, &full)?;
+                        }
+                    }
+                    e.insert("properties".into(), Value::Object(merged));
+                } else {
+                    e.insert(k.clone(), v.clone());
+                }
+            }
+            Ok(())
         }
+        (false, false) => {
+            *existing = def.clone();
+            Ok(())
+        }
+        (true, false) => Err(format!(
+            "can't merge a non object mapping [{full}] with an object mapping [{full}]"
+        )),
+        (false, true) => Err(format!(
+            "can't merge an object mapping [{full}] into a non object mapping [{full}]"
+        )),
     }
 }
 
@@ -115,22 +159,41 @@ pub(crate) fn merge_mappings(root: &mut Map<String, Value>, layer: &Value) -> Re
                 .cloned()
                 .unwrap_or_default();
             for (fk, fv) in &expanded {
-                merge_field(&mut current, fk, fv);
+                merge_field(&mut current, fk, fv, "")?;
             }
             root.insert("properties".into(), Value::Object(current));
         } else if k == "dynamic_templates" {
-            root.insert(k.clone(), v.clone());
-        } else {
-            match (root.get_mut(k), v) {
-                (Some(Value::Object(e)), Value::Object(d)) => {
-                    for (dk, dv) in d {
-                        e.insert(dk.clone(), dv.clone());
-                    }
+            // RootObjectMapper merge with reason INDEX_TEMPLATE: dynamic templates are merged by
+            // name, a later one replacing an earlier one in place, new names appended.
+            let mut merged: Vec<Value> = root
+                .get(k)
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            let name_of = |t: &Value| t.as_object().and_then(|m| m.keys().next().cloned());
+            for t in v.as_array().into_iter().flatten() {
+                let name = name_of(t);
+                match merged
+                    .iter_mut()
+                    .find(|e| name.is_some() && name_of(e) == name)
+                {
+                    Some(slot) => *slot = t.clone(),
+                    None => merged.push(t.clone()),
                 }
-                _ => {
+            }
+            root.insert(k.clone(), Value::Array(merged));
+        } else if k == "_meta" {
+            // DocumentMapper merge with reason INDEX_TEMPLATE: `_meta` is deep-merged.
+            match root.get_mut(k) {
+                Some(existing) => deep_merge(existing, v),
+                None => {
                     root.insert(k.clone(), v.clone());
                 }
             }
+        } else {
+            // Metadata fields (`_source`, `_routing`, ...) and root parameters (`dynamic`,
+            // `date_detection`, ...) are replaced entirely.
+            root.insert(k.clone(), v.clone());
         }
     }
     Ok(())
@@ -233,23 +296,51 @@ pub(crate) fn create_index(
                             ));
                         }
                     }
+                    if let Some(e) = super::normalize::setting_value_errors(&s)
+                        .into_iter()
+                        .next()
+                    {
+                        return Err(OsError::illegal_argument(e));
+                    }
                     settings.extend(s);
                 }
                 "mappings" => {
+                    // RestCreateIndexAction.prepareMappings.
+                    if v.as_object()
+                        .is_some_and(|m| m.len() == 1 && m.contains_key("_doc"))
+                    {
+                        return Err(OsError::illegal_argument(
+                            "The mapping definition cannot be nested under a type",
+                        ));
+                    }
                     let m = mappings_from_request(v)?;
                     merge_mappings(&mut mappings, &m)
                         .map_err(|r| OsError::bad_request("mapper_parsing_exception", r))?;
                 }
                 "aliases" => aliases.extend(aliases_from_request(v)?),
                 other => {
-                    // Top-level keys other than these are read as settings.
-                    settings.insert(
-                        index_prefixed(other),
-                        Value::String(v.as_str().map_or_else(|| v.to_string(), str::to_string)),
-                    );
+                    return Err(OsError::bad_request(
+                        "parse_exception",
+                        format!("unknown key [{other}] for create index"),
+                    ));
                 }
             }
         }
+    }
+    // MapperService.checkTotalFieldsLimit: objects, leaves and multi-fields count.
+    let limit: usize = settings
+        .get("index.mapping.total_fields.limit")
+        .and_then(Value::as_str)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let total = mappings
+        .get("properties")
+        .and_then(Value::as_object)
+        .map_or(0, count_fields);
+    if total > limit {
+        return Err(OsError::illegal_argument(format!(
+            "Limit of total fields [{limit}] in index [{name}] has been exceeded"
+        )));
     }
     let uuid = new_uuid();
     settings
@@ -262,6 +353,12 @@ pub(crate) fn create_index(
         "index.creation_date".into(),
         json!(now_millis().to_string()),
     );
+    if c.version_at_least(2, 7) {
+        // Segment replication arrived in 2.7; every index reports its replication type since.
+        settings
+            .entry("index.replication.type".into())
+            .or_insert_with(|| json!("DOCUMENT"));
+    }
     settings.insert("index.uuid".into(), json!(uuid.clone()));
     settings.insert("index.provided_name".into(), json!(name));
     settings.insert("index.version.created".into(), json!(c.version_id()));
@@ -331,6 +428,74 @@ pub(crate) fn get_index(c: &Cluster, req: &Req, expr: &str) -> OsResult {
         );
     }
     Ok(Resp::ok(Value::Object(out)))
+}
+
+/// GET /{index}/_mapping and /{index}/_settings: one part of GET /{index}.
+pub(crate) fn get_part(c: &Cluster, req: &Req, expr: &str, part: &str) -> OsResult {
+    let names = resolve(c, expr)?;
+    let flat = req.flag("flat_settings");
+    let mut out = Map::new();
+    for n in names {
+        let i = &c.indices[&n];
+        let v = if part == "mappings" {
+            java_hash_order(&Value::Object(i.mappings.clone()))
+        } else {
+            settings_to_value(&i.settings, flat)
+        };
+        out.insert(n.clone(), json!({ part: v }));
+    }
+    Ok(Resp::ok(Value::Object(out)))
+}
+
+/// PUT /{index}/_mapping: a mapping update. New fields are added and objects merged; a leaf
+/// whose type changes is refused as MapperService refuses it.
+pub(crate) fn put_mapping(c: &mut Cluster, req: &Req, expr: &str) -> OsResult {
+    let body = parse_json_body(req)?;
+    let names = resolve(c, expr)?;
+    for n in &names {
+        let index = &c.indices[n];
+        if let (Some(old), Some(new)) = (
+            index.mappings.get("properties").and_then(Value::as_object),
+            body.get("properties").and_then(Value::as_object),
+        ) {
+            if let Some(e) = type_change(old, new, "") {
+                return Err(OsError::illegal_argument(e));
+            }
+        }
+    }
+    for n in names {
+        let index = c.indices.get_mut(&n).expect("resolved");
+        merge_mappings(&mut index.mappings, &body).map_err(OsError::illegal_argument)?;
+    }
+    Ok(Resp::ack())
+}
+
+fn type_change(old: &Map<String, Value>, new: &Map<String, Value>, path: &str) -> Option<String> {
+    for (k, nd) in new {
+        let full = if path.is_empty() {
+            k.clone()
+        } else {
+            format!("{path}.{k}")
+        };
+        let Some(od) = old.get(k) else { continue };
+        if let (Some(op), Some(np)) = (
+            od.get("properties").and_then(Value::as_object),
+            nd.get("properties").and_then(Value::as_object),
+        ) {
+            if let Some(e) = type_change(op, np, &full) {
+                return Some(e);
+            }
+            continue;
+        }
+        let ot = od.get("type").and_then(Value::as_str).unwrap_or("object");
+        let nt = nd.get("type").and_then(Value::as_str).unwrap_or("object");
+        if ot != nt {
+            return Some(format!(
+                "mapper [{full}] cannot be changed from type [{ot}] to [{nt}]"
+            ));
+        }
+    }
+    None
 }
 
 pub(crate) fn head_index(c: &Cluster, expr: &str) -> OsResult {
@@ -661,6 +826,18 @@ pub(crate) fn update_doc(c: &mut Cluster, req: &Req, name: &str, id: &str) -> Os
 /// POST /_bulk and /{index}/_bulk: per-item results, `errors` set when any item failed.
 pub(crate) fn bulk(c: &mut Cluster, req: &Req, default_index: Option<&str>) -> OsResult {
     let text = String::from_utf8_lossy(&req.body).into_owned();
+    if text.trim().is_empty() {
+        return Err(OsError::new(
+            400,
+            "action_request_validation_exception",
+            "Validation Failed: 1: no requests added;",
+        ));
+    }
+    if !text.ends_with('\n') {
+        return Err(OsError::illegal_argument(
+            "The bulk request must be terminated by a newline [\\n]",
+        ));
+    }
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
     let mut items = Vec::new();
     let mut errors = false;

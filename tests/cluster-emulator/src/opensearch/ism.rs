@@ -70,6 +70,59 @@ fn parse_retry(v: &Value) -> Result<Value, OsError> {
     Ok(json!({"count": count, "backoff": backoff, "delay": delay}))
 }
 
+/// A `Script` as ISM stores it: `Script.parse` with mustache as the default language, written
+/// back by `Script.toXContent` as source, lang, then options and params when not empty.
+fn script(v: &Value) -> Result<Value, OsError> {
+    let m = match v {
+        Value::String(s) => {
+            return Ok(json!({"source": s, "lang": "mustache"}));
+        }
+        Value::Object(m) => m,
+        _ => return Err(bad("message_template must be an object")),
+    };
+    let mut out = Map::new();
+    for k in m.keys() {
+        if !["source", "id", "lang", "options", "params"].contains(&k.as_str()) {
+            return Err(OsError::bad_request(
+                "parse_exception",
+                format!("[script] unknown field [{k}]"),
+            ));
+        }
+    }
+    match (m.get("source"), m.get("id")) {
+        (Some(src), _) => {
+            out.insert("source".into(), src.clone());
+        }
+        (None, Some(id)) => {
+            out.insert("id".into(), id.clone());
+        }
+        (None, None) => {
+            return Err(bad(
+                "must specify either [source] for an inline script or [id] for a stored script",
+            ))
+        }
+    }
+    if m.contains_key("source") {
+        out.insert(
+            "lang".into(),
+            m.get("lang").cloned().unwrap_or_else(|| json!("mustache")),
+        );
+    }
+    if let Some(o) = m
+        .get("options")
+        .filter(|o| o.as_object().is_some_and(|x| !x.is_empty()))
+    {
+        out.insert("options".into(), o.clone());
+    }
+    if let Some(p) = m
+        .get("params")
+        .filter(|p| p.as_object().is_some_and(|x| !x.is_empty()))
+    {
+        out.insert("params".into(), p.clone());
+    }
+    Ok(Value::Object(out))
+}
+
 fn action_body(kind: &str, cfg: &Value) -> Result<Value, OsError> {
     let m = cfg.as_object().cloned().unwrap_or_default();
     let out = match kind {
@@ -131,6 +184,21 @@ fn action_body(kind: &str, cfg: &Value) -> Result<Value, OsError> {
             Value::Object(m)
         }
         "delete" | "read_only" | "read_write" | "close" | "open" => json!({}),
+        "notification" => {
+            let mut o = Map::new();
+            for key in ["destination", "channel"] {
+                if let Some(x) = m.get(key) {
+                    o.insert(key.into(), x.clone());
+                }
+            }
+            match m.get("message_template") {
+                Some(t) => {
+                    o.insert("message_template".into(), script(t)?);
+                }
+                None => return Err(bad("NotificationAction message_template is null")),
+            }
+            Value::Object(o)
+        }
         _ => Value::Object(m),
     };
     Ok(out)
@@ -195,6 +263,9 @@ fn parse_transition(v: &Value) -> Result<Value, OsError> {
                         return Err(bad(format!("Invalid field: [{ck}] found in Conditions.")));
                     }
                 }
+                if c.len() != 1 {
+                    return Err(bad("Cannot provide more than one Transition condition"));
+                }
                 out.insert("conditions".into(), val.clone());
             }
             other => {
@@ -242,6 +313,7 @@ fn parse_ism_template(v: &Value, now: u64) -> Result<Value, OsError> {
     };
     let mut patterns = None;
     let mut priority = 0;
+    let mut given_time: Option<u64> = None;
     for (k, val) in m {
         match k.as_str() {
             "index_patterns" => {
@@ -251,7 +323,8 @@ fn parse_ism_template(v: &Value, now: u64) -> Result<Value, OsError> {
                 patterns = Some(list.clone());
             }
             "priority" => priority = val.as_i64().unwrap_or(0),
-            "last_updated_time" => {}
+            // ISMTemplate.parse keeps a given time (epoch millis); only a missing one is "now".
+            "last_updated_time" => given_time = val.as_u64(),
             other => {
                 return Err(bad(format!(
                     "Invalid field: [{other}] found in ISMTemplate."
@@ -266,7 +339,9 @@ fn parse_ism_template(v: &Value, now: u64) -> Result<Value, OsError> {
     if priority < 0 {
         return Err(bad("Requires priority to be >= 0"));
     }
-    Ok(json!({"index_patterns": patterns, "priority": priority, "last_updated_time": now}))
+    Ok(
+        json!({"index_patterns": patterns, "priority": priority, "last_updated_time": given_time.unwrap_or(now)}),
+    )
 }
 
 /// Parses a request policy into the server's shape (with `schema_version` as given, default 1).
@@ -293,8 +368,21 @@ fn parse_policy(id: &str, v: &Value, now: u64) -> Result<Map<String, Value>, OsE
                     let mut out = Map::new();
                     for key in ["destination", "channel", "message_template"] {
                         if let Some(x) = en.get(key) {
-                            out.insert(key.into(), x.clone());
+                            let v = if key == "message_template" {
+                                script(x)?
+                            } else {
+                                x.clone()
+                            };
+                            out.insert(key.into(), v);
                         }
+                    }
+                    if usize::from(en.contains_key("destination"))
+                        + usize::from(en.contains_key("channel"))
+                        != 1
+                    {
+                        return Err(bad(
+                            "ErrorNotification must contain a single destination or channel",
+                        ));
                     }
                     for key in en.keys() {
                         if !["destination", "channel", "message_template"].contains(&key.as_str()) {
@@ -336,19 +424,11 @@ fn parse_policy(id: &str, v: &Value, now: u64) -> Result<Map<String, Value>, OsE
     let Some(default_state) = default_state else {
         return Err(bad("default_state is null"));
     };
-    if states.is_empty() {
-        return Err(bad("Policy must contain at least one State"));
-    }
+    // The checks of Policy's init block, in their order.
     let names: Vec<&str> = states.iter().filter_map(|s| s["name"].as_str()).collect();
     let mut uniq = names.clone();
     uniq.sort_unstable();
     uniq.dedup();
-    if uniq.len() != names.len() {
-        return Err(bad("Policy cannot have duplicate state names"));
-    }
-    if !names.contains(&default_state.as_str()) {
-        return Err(bad("Policy must have a valid default state"));
-    }
     for s in &states {
         for t in s["transitions"].as_array().into_iter().flatten() {
             let target = t["state_name"].as_str().unwrap_or("");
@@ -359,6 +439,15 @@ fn parse_policy(id: &str, v: &Value, now: u64) -> Result<Map<String, Value>, OsE
                 )));
             }
         }
+    }
+    if uniq.len() != names.len() {
+        return Err(bad("Policy cannot have duplicate state names"));
+    }
+    if states.is_empty() {
+        return Err(bad("Policy must contain at least one State"));
+    }
+    if !names.contains(&default_state.as_str()) {
+        return Err(bad("Policy must have a valid default state"));
     }
     let mut out = Map::new();
     out.insert("policy_id".into(), json!(id));
@@ -372,12 +461,11 @@ fn parse_policy(id: &str, v: &Value, now: u64) -> Result<Map<String, Value>, OsE
     Ok(out)
 }
 
-fn version_conflict(id: &str, reason: String) -> OsError {
+fn version_conflict(_id: &str, reason: String) -> OsError {
     OsError::new(409, "version_conflict_engine_exception", reason)
         .with("index_uuid", "emulatorIsmConfigIdx0")
         .with("shard", "0")
         .with("index", CONFIG_INDEX)
-        .with("_id", id)
 }
 
 pub(crate) fn put(c: &mut Cluster, req: &Req, id: Option<&str>) -> OsResult {
@@ -385,17 +473,25 @@ pub(crate) fn put(c: &mut Cluster, req: &Req, id: Option<&str>) -> OsResult {
         return Err(bad("Missing policy ID"));
     };
     let body = parse_json_body(req)?;
-    let Some(policy_value) = body.get("policy") else {
-        return Err(bad("Policy field is missing"));
+    // parseWithType: exactly one wrapping field, whatever its name.
+    let expect = |want: &str, found: &str| {
+        OsError::bad_request(
+            "parsing_exception",
+            format!("Failed to parse object: expecting token of type [{want}] but found [{found}]"),
+        )
     };
-    if let Some(m) = body.as_object() {
-        for k in m.keys() {
-            if k != "policy" {
-                return Err(bad(format!(
-                    "Invalid field: [{k}] found in policy request."
-                )));
-            }
-        }
+    let Some(wrapper) = body.as_object() else {
+        return Err(expect("START_OBJECT", "VALUE_STRING"));
+    };
+    let mut fields = wrapper.values();
+    let Some(policy_value) = fields.next() else {
+        return Err(expect("FIELD_NAME", "END_OBJECT"));
+    };
+    if !policy_value.is_object() {
+        return Err(expect("START_OBJECT", "VALUE_STRING"));
+    }
+    if fields.next().is_some() {
+        return Err(expect("END_OBJECT", "FIELD_NAME"));
     }
     let now = now_millis();
     let parsed = parse_policy(id, policy_value, now)?;

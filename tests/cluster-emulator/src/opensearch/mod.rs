@@ -70,7 +70,7 @@ impl Cluster {
     /// The ISM config index schema version the plugin stamps on policies.
     pub(crate) fn ism_schema_version(&self) -> i64 {
         if self.version_at_least(3, 0) {
-            24
+            30
         } else if self.version_at_least(2, 17) {
             21
         } else {
@@ -113,6 +113,8 @@ pub(crate) fn route(req: &Req) -> String {
         [_, "_update", _] => "/{index}/_update/{id}",
         [_, "_source", _] => "/{index}/_source/{id}",
         [_, "_refresh"] => "/{index}/_refresh",
+        [_, "_mapping"] => "/{index}/_mapping",
+        [_, "_settings"] => "/{index}/_settings",
         ["_refresh"] => "/_refresh",
         [_] => "/{index}",
         _ => "(unknown)",
@@ -120,9 +122,47 @@ pub(crate) fn route(req: &Req) -> String {
     t.to_string()
 }
 
+/// RestController's media-type check: a body needs a supported Content-Type (406 otherwise).
+fn content_type_error(req: &Req) -> Option<Resp> {
+    if req.body.is_empty() {
+        return None;
+    }
+    let Some(ct) = req.header("content-type") else {
+        return Some(Resp::json(
+            406,
+            json!({"error": "Content-Type header is missing", "status": 406}),
+        ));
+    };
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let supported = [
+        "application/json",
+        "application/x-ndjson",
+        "application/yaml",
+        "application/cbor",
+        "application/smile",
+        "application/vnd.opensearch+json",
+        "application/vnd.opensearch+x-ndjson",
+    ];
+    if supported.contains(&essence.as_str()) {
+        return None;
+    }
+    Some(Resp::json(
+        406,
+        json!({"error": format!("Content-Type header [{ct}] is not supported"), "status": 406}),
+    ))
+}
+
 pub(crate) fn handle(shared: &Shared, req: &Req) -> Resp {
+    if let Some(r) = content_type_error(req) {
+        return r;
+    }
     let mut c = lock(&shared.cluster);
-    match dispatch(&mut c, req) {
+    let mut resp = match dispatch(&mut c, req) {
         Ok(r) => r,
         Err(e) => {
             if req.method == "HEAD" {
@@ -131,7 +171,17 @@ pub(crate) fn handle(shared: &Shared, req: &Req) -> Resp {
                 e.into_resp()
             }
         }
+    };
+    if req.param("master_timeout").is_some() {
+        resp.headers.push((
+            "Warning".to_string(),
+            format!(
+                "299 OpenSearch-{}-{BUILD_HASH} \"Deprecated parameter [master_timeout] used. To promote inclusive language, please use [cluster_manager_timeout] instead. It will be unsupported in a future major version.\"",
+                c.version
+            ),
+        ));
     }
+    resp
 }
 
 fn method_not_allowed(req: &Req, allowed: &[&str]) -> Result<Resp, OsError> {
@@ -207,6 +257,9 @@ fn dispatch(c: &mut Cluster, req: &Req) -> Result<Resp, OsError> {
         ([index, "_doc", id], "DELETE") => indices::delete_doc(c, req, index, id),
         ([index, "_update", id], "POST") => indices::update_doc(c, req, index, id),
         (["_all"], "GET") => indices::get_index(c, req, "_all"),
+        ([index, "_mapping"], "GET") => indices::get_part(c, req, index, "mappings"),
+        ([index, "_settings"], "GET") => indices::get_part(c, req, index, "settings"),
+        ([index, "_mapping"], "PUT" | "POST") => indices::put_mapping(c, req, index),
         ([index], "PUT") if !index.starts_with('_') => indices::put_index(c, req, index),
         ([index], "GET") if !index.starts_with('_') => indices::get_index(c, req, index),
         ([index], "HEAD") => indices::head_index(c, index),
@@ -219,7 +272,7 @@ fn dispatch(c: &mut Cluster, req: &Req) -> Result<Resp, OsError> {
             let uri = format!("/{}", req.segments.join("/"));
             Ok(Resp::json(
                 400,
-                json!({"error": format!("no handler found for uri [{uri}] and method [{m}]"), "status": 400}),
+                json!({"error": format!("no handler found for uri [{uri}] and method [{m}]")}),
             ))
         }
     }
@@ -289,4 +342,75 @@ fn health(c: &Cluster) -> Resp {
         "task_max_waiting_in_queue_millis": 0,
         "active_shards_percent_as_number": percent
     }))
+}
+
+/// One leaf field of the indices that match an index pattern, as `_fields_for_wildcard` sees it.
+pub(crate) struct LeafField {
+    pub(crate) name: String,
+    pub(crate) es_type: String,
+    /// The parent field of a multi-field (`message.keyword` has parent `message`).
+    pub(crate) parent: Option<String>,
+}
+
+/// The leaf fields of every index matching the comma-separated `pattern`, sorted by name.
+pub(crate) fn leaf_fields(c: &Cluster, pattern: &str) -> Vec<LeafField> {
+    fn walk(
+        props: &serde_json::Map<String, Value>,
+        prefix: &str,
+        out: &mut BTreeMap<String, LeafField>,
+    ) {
+        for (k, def) in props {
+            let name = if prefix.is_empty() {
+                k.clone()
+            } else {
+                format!("{prefix}.{k}")
+            };
+            if let Some(inner) = def.get("properties").and_then(Value::as_object) {
+                walk(inner, &name, out);
+                continue;
+            }
+            let es_type = def
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or("object")
+                .to_string();
+            if let Some(multi) = def.get("fields").and_then(Value::as_object) {
+                for (sub, sub_def) in multi {
+                    let sub_type = sub_def
+                        .get("type")
+                        .and_then(Value::as_str)
+                        .unwrap_or("keyword")
+                        .to_string();
+                    out.insert(
+                        format!("{name}.{sub}"),
+                        LeafField {
+                            name: format!("{name}.{sub}"),
+                            es_type: sub_type,
+                            parent: Some(name.clone()),
+                        },
+                    );
+                }
+            }
+            out.insert(
+                name.clone(),
+                LeafField {
+                    name,
+                    es_type,
+                    parent: None,
+                },
+            );
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (index, i) in &c.indices {
+        if pattern
+            .split(',')
+            .any(|p| crate::http::simple_match(p.trim(), index))
+        {
+            if let Some(props) = i.mappings.get("properties").and_then(Value::as_object) {
+                walk(props, "", &mut out);
+            }
+        }
+    }
+    out.into_values().collect()
 }

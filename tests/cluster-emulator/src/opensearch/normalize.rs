@@ -128,7 +128,7 @@ fn java_string_hash(s: &str) -> i32 {
     h
 }
 
-fn hash_map_iteration_order<'a>(keys: &[&'a String]) -> Vec<&'a String> {
+pub(crate) fn hash_map_iteration_order<'a>(keys: &[&'a String]) -> Vec<&'a String> {
     // Default capacity 16, load factor 0.75, doubling when size exceeds the threshold.
     let mut capacity: usize = 16;
     while keys.len() > capacity * 3 / 4 {
@@ -313,6 +313,76 @@ pub(crate) fn is_known_index_setting(key: &str) -> bool {
         "index.fielddata.",
     ];
     EXACT.contains(&key) || PREFIXES.iter().any(|p| key.starts_with(p))
+}
+
+/// The value checks of the most used index settings (`Setting.parseInt`, `Booleans.parseBoolean`,
+/// `TimeValue.parseTimeValue`): one message per bad value, in key order.
+pub(crate) fn setting_value_errors(settings: &FlatSettings) -> Vec<String> {
+    let mut errors = Vec::new();
+    for (key, value) in settings {
+        let Some(text) = value.as_str() else { continue };
+        let int_min = match key.as_str() {
+            "index.number_of_shards"
+            | "index.max_result_window"
+            | "index.number_of_routing_shards" => Some(1),
+            "index.number_of_replicas" | "index.priority" | "index.routing_partition_size" => {
+                Some(0)
+            }
+            _ => None,
+        };
+        if let Some(min) = int_min {
+            match text.parse::<i64>() {
+                Ok(v) if v < min => {
+                    errors.push(format!(
+                        "Failed to parse value [{text}] for setting [{key}] must be >= {min}"
+                    ));
+                }
+                Ok(v) if key == "index.number_of_shards" && v > 1024 => {
+                    errors.push(format!(
+                        "Failed to parse value [{text}] for setting [{key}] must be <= 1024"
+                    ));
+                }
+                Ok(_) => {}
+                Err(_) => errors.push(format!(
+                    "Failed to parse value [{text}] for setting [{key}]"
+                )),
+            }
+            continue;
+        }
+        if matches!(
+            key.as_str(),
+            "index.hidden"
+                | "index.blocks.read_only"
+                | "index.blocks.write"
+                | "index.blocks.read"
+                | "index.blocks.metadata"
+                | "index.knn"
+        ) && text != "true"
+            && text != "false"
+        {
+            errors.push(format!(
+                "Failed to parse value [{text}] as only [true] or [false] are allowed."
+            ));
+            continue;
+        }
+        if key == "index.refresh_interval" && !is_time_value(text) {
+            errors.push(format!(
+                "failed to parse setting [{key}] with value [{text}] as a time value: unit is missing or unrecognized"
+            ));
+        }
+    }
+    errors
+}
+
+fn is_time_value(text: &str) -> bool {
+    if text == "-1" || text == "0" {
+        return true;
+    }
+    let units = ["nanos", "micros", "ms", "s", "m", "h", "d"];
+    units.iter().any(|u| {
+        text.strip_suffix(u)
+            .is_some_and(|n| !n.is_empty() && n.trim().parse::<f64>().is_ok())
+    })
 }
 
 pub(crate) fn unknown_setting_message(key: &str) -> String {

@@ -240,6 +240,8 @@ fn validate_processor_list(list: &Value, property: &str) -> Result<(), OsError> 
     Ok(())
 }
 
+/// `ConfigurationUtils.readProcessor`: tag, then the processor's own on_failure, then the
+/// factory's required options, then the leftover (unsupported) options.
 fn validate_processor(item: &Value) -> Result<(), OsError> {
     let Some(map) = item.as_object() else {
         return Err(OsError::bad_request(
@@ -269,6 +271,17 @@ fn validate_processor(item: &Value) -> Result<(), OsError> {
                 ),
             ));
         };
+        if let Some(of) = cfg.get("on_failure") {
+            validate_processor_list(of, "on_failure")?;
+            if of.as_array().is_some_and(Vec::is_empty) {
+                return Err(config_error(
+                    Some(kind),
+                    tag,
+                    Some("on_failure"),
+                    "processors list cannot be empty",
+                ));
+            }
+        }
         for r in *required {
             if !cfg.contains_key(*r) {
                 return Err(config_error(
@@ -317,23 +330,12 @@ fn validate_processor(item: &Value) -> Result<(), OsError> {
             }
             _ => {}
         }
-        if let Some(of) = cfg.get("on_failure") {
-            if of.as_array().is_some_and(Vec::is_empty) {
-                return Err(config_error(
-                    Some(kind),
-                    tag,
-                    Some("on_failure"),
-                    "processors list cannot be empty",
-                ));
-            }
-            validate_processor_list(of, "on_failure")?;
-        }
         if kind == "foreach" {
             if let Some(p) = cfg.get("processor") {
                 validate_processor(p)?;
             }
         }
-        let mut unknown: Vec<&String> = cfg
+        let unknown: Vec<&String> = cfg
             .keys()
             .filter(|k| {
                 !required.contains(&k.as_str())
@@ -342,8 +344,9 @@ fn validate_processor(item: &Value) -> Result<(), OsError> {
             })
             .collect();
         if !unknown.is_empty() {
-            unknown.sort();
-            let list: Vec<&str> = unknown.iter().map(|s| s.as_str()).collect();
+            // The validation parses the request into a HashMap: leftovers come in its order.
+            let ordered = super::normalize::hash_map_iteration_order(&unknown);
+            let list: Vec<&str> = ordered.iter().map(|s| s.as_str()).collect();
             return Err(config_error(
                 Some(kind),
                 tag,
@@ -355,7 +358,7 @@ fn validate_processor(item: &Value) -> Result<(), OsError> {
     Ok(())
 }
 
-/// The checks `Pipeline.create` makes.
+/// The checks `Pipeline.create` makes, in its order.
 pub(crate) fn validate(id: &str, body: &Value) -> Result<(), OsError> {
     let Some(map) = body.as_object() else {
         return Err(OsError::bad_request(
@@ -395,23 +398,28 @@ pub(crate) fn validate(id: &str, body: &Value) -> Result<(), OsError> {
     };
     validate_processor_list(processors, "processors")?;
     if let Some(of) = map.get("on_failure") {
-        if of.as_array().is_some_and(Vec::is_empty) {
-            return Err(OsError::bad_request(
-                "parse_exception",
-                format!("pipeline [{id}] cannot have an empty on_failure option defined"),
-            ));
-        }
         validate_processor_list(of, "on_failure")?;
     }
-    let extra: Vec<&str> = map
+    let extra: Vec<&String> = map
         .keys()
-        .map(String::as_str)
-        .filter(|k| !["description", "version", "processors", "on_failure"].contains(k))
+        .filter(|k| !["description", "version", "processors", "on_failure"].contains(&k.as_str()))
         .collect();
     if !extra.is_empty() {
+        let ordered = super::normalize::hash_map_iteration_order(&extra);
+        let list: Vec<&str> = ordered.iter().map(|s| s.as_str()).collect();
         return Err(OsError::bad_request(
             "parse_exception",
-            format!("pipeline [{id}] doesn't support one or more provided configuration parameters [{}]", extra.join(", ")),
+            format!("pipeline [{id}] doesn't support one or more provided configuration parameters [{}]", list.join(", ")),
+        ));
+    }
+    if map
+        .get("on_failure")
+        .and_then(Value::as_array)
+        .is_some_and(Vec::is_empty)
+    {
+        return Err(OsError::bad_request(
+            "parse_exception",
+            format!("pipeline [{id}] cannot have an empty on_failure option defined"),
         ));
     }
     Ok(())
@@ -426,7 +434,10 @@ pub(crate) fn put(c: &mut Cluster, req: &Req, id: &str) -> OsResult {
 
 pub(crate) fn get(c: &Cluster, id: Option<&str>) -> OsResult {
     let mut out = Map::new();
-    for (k, v) in &c.pipelines {
+    // IngestMetadata keeps its pipelines in a HashMap: responses come in its iteration order.
+    let keys: Vec<&String> = c.pipelines.keys().collect();
+    for k in super::normalize::hash_map_iteration_order(&keys) {
+        let v = &c.pipelines[k.as_str()];
         let wanted = id.is_none_or(|ids| ids.split(',').any(|p| simple_match(p, k)));
         if wanted {
             out.insert(k.clone(), v.clone());
@@ -442,10 +453,11 @@ pub(crate) fn delete(c: &mut Cluster, id: &str) -> OsResult {
     let matched: Vec<String> = c
         .pipelines
         .keys()
-        .filter(|k| id.split(',').any(|p| simple_match(p, k)))
+        .filter(|k| simple_match(id, k))
         .cloned()
         .collect();
-    if matched.is_empty() && !id.contains('*') {
+    // IngestService.innerDelete: nothing matched is a 404 unless the id is the match-all `*`.
+    if matched.is_empty() && id != "*" {
         return Err(OsError::new(
             404,
             "resource_not_found_exception",

@@ -74,14 +74,114 @@ fn key_location(body: &[u8], key: &str) -> String {
     "[1:1]".to_string()
 }
 
+/// The fields each strict parser declares (the candidates for "did you mean").
+fn declared_fields(parser: &str) -> &'static [&'static str] {
+    match parser {
+        "index_template" => &[
+            "index_patterns",
+            "template",
+            "composed_of",
+            "priority",
+            "version",
+            "_meta",
+            "data_stream",
+        ],
+        "template" => &["settings", "mappings", "aliases"],
+        "component_template" => &["template", "version", "_meta"],
+        "data_stream_template" => &["timestamp_field"],
+        _ => &[],
+    }
+}
+
+/// Lucene's `LevenshteinDistance.getDistance`: 1 - edits / longest length.
+fn levenshtein_similarity(a: &str, b: &str) -> f32 {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.is_empty() || b.is_empty() {
+        return if a == b { 1.0 } else { 0.0 };
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j + 1] + 1).min(cur[j] + 1).min(prev[j] + cost);
+        }
+        prev = cur;
+    }
+    1.0 - (prev[b.len()] as f32) / (a.len().max(b.len()) as f32)
+}
+
+/// `SuggestingErrorOnUnknown.suggest`: candidates more than 50% similar, best first.
+fn suggest(field: &str, candidates: &[&str]) -> String {
+    let mut scored: Vec<(f32, &str)> = candidates
+        .iter()
+        .map(|c| (levenshtein_similarity(field, c), *c))
+        .filter(|(d, _)| *d > 0.5)
+        .collect();
+    if scored.is_empty() {
+        return String::new();
+    }
+    scored.sort_by(|a, b| {
+        b.0.partial_cmp(&a.0)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.1.cmp(b.1))
+    });
+    let keys: Vec<&str> = scored.iter().map(|(_, k)| *k).collect();
+    if keys.len() == 1 {
+        format!(" did you mean [{}]?", keys[0])
+    } else {
+        format!(" did you mean any of [{}]?", keys.join(", "))
+    }
+}
+
 fn unknown_field(req: &Req, parser: &str, field: &str) -> OsError {
     OsError::bad_request(
         "x_content_parse_exception",
         format!(
-            "{} [{parser}] unknown field [{field}]",
-            key_location(&req.body, field)
+            "{} [{parser}] unknown field [{field}]{}",
+            key_location(&req.body, field),
+            suggest(field, declared_fields(parser))
         ),
     )
+}
+
+/// `[line:column]` of the value that follows the first `"key":` in the raw body.
+fn value_location(body: &[u8], key: &str) -> String {
+    let text = String::from_utf8_lossy(body);
+    let needle = format!("\"{key}\"");
+    if let Some(pos) = text.find(&needle) {
+        let after = &text[pos + needle.len()..];
+        let trimmed = after.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(':') {
+            let value = rest.trim_start();
+            let at = text.len() - value.len();
+            let before = &text[..at];
+            let line = before.matches('\n').count() + 1;
+            let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            return format!("[{line}:{col}]");
+        }
+    }
+    "[1:1]".to_string()
+}
+
+/// An inner parser's unknown field, wrapped by the outer parser as "failed to parse field"
+/// (located where the parser stopped: the unknown field's value).
+fn nested_unknown_field(
+    req: &Req,
+    outer: &str,
+    outer_field: &str,
+    inner: &str,
+    field: &str,
+) -> OsError {
+    OsError::bad_request(
+        "x_content_parse_exception",
+        format!(
+            "{} [{outer}] failed to parse field [{outer_field}]",
+            value_location(&req.body, field)
+        ),
+    )
+    .caused_by(unknown_field(req, inner, field))
 }
 
 fn failed_to_parse_field(req: &Req, parser: &str, field: &str, cause: OsError) -> OsError {
@@ -210,11 +310,8 @@ fn parse_template_block(req: &Req, outer: &str, v: &Value) -> Result<Template, O
                 t.aliases = Some(a);
             }
             other => {
-                return Err(failed_to_parse_field(
-                    req,
-                    outer,
-                    "template",
-                    unknown_field(req, "template", other),
+                return Err(nested_unknown_field(
+                    req, outer, "template", "template", other,
                 ));
             }
         }
@@ -290,6 +387,7 @@ fn validate_names(
                 errors.push(unknown_setting_message(key));
             }
         }
+        errors.extend(super::normalize::setting_value_errors(s));
     }
     if errors.is_empty() {
         Ok(())
@@ -559,11 +657,12 @@ fn parse_composable(req: &Req, body: &Value) -> Result<Composable, OsError> {
                         .unwrap_or("@timestamp");
                     for key in ds.keys() {
                         if key != "timestamp_field" {
-                            return Err(failed_to_parse_field(
+                            return Err(nested_unknown_field(
                                 req,
                                 p,
                                 "data_stream",
-                                unknown_field(req, "data_stream_template", key),
+                                "data_stream_template",
+                                key,
                             ));
                         }
                     }
@@ -639,6 +738,8 @@ pub(crate) fn get_composable(c: &Cluster, req: &Req, name: Option<&str>) -> OsRe
             c.templates.keys().filter(|k| k.as_str() == n).collect()
         }
     };
+    // The response is built from a HashMap: its iteration order, not the names' order.
+    let names = super::normalize::hash_map_iteration_order(&names);
     let list: Vec<Value> = names
         .iter()
         .map(|n| json!({"name": n, "index_template": composable_to_value(&c.templates[n.as_str()], flat)}))
@@ -651,24 +752,20 @@ pub(crate) fn get_composable(c: &Cluster, req: &Req, name: Option<&str>) -> OsRe
     Ok(Resp::json(status, json!({"index_templates": list})))
 }
 
+/// `removeIndexTemplateV2`: one name or wildcard; nothing matched is a 404 unless the name is `*`.
 pub(crate) fn delete_composable(c: &mut Cluster, name: &str) -> OsResult {
-    let names: Vec<String> = name.split(',').map(str::to_string).collect();
-    let mut matched = Vec::new();
-    for n in &names {
-        let hits: Vec<String> = c
-            .templates
-            .keys()
-            .filter(|k| simple_match(n, k))
-            .cloned()
-            .collect();
-        if hits.is_empty() && !n.contains('*') {
-            return Err(OsError::new(
-                404,
-                "index_template_missing_exception",
-                format!("index_template [{n}] missing"),
-            ));
-        }
-        matched.extend(hits);
+    let matched: Vec<String> = c
+        .templates
+        .keys()
+        .filter(|k| simple_match(name, k))
+        .cloned()
+        .collect();
+    if matched.is_empty() && name != "*" {
+        return Err(OsError::new(
+            404,
+            "index_template_missing_exception",
+            format!("index_template [{name}] missing"),
+        ));
     }
     for n in matched {
         c.templates.remove(&n);
@@ -707,7 +804,22 @@ pub(crate) fn put_component(c: &mut Cluster, req: &Req, name: &str) -> OsResult 
     let Some(template) = template else {
         return Err(OsError::illegal_argument("Required [template]"));
     };
-    validate_names(name, &[], template.settings.as_ref())?;
+    if req.flag("create") && c.components.contains_key(name) {
+        return Err(OsError::illegal_argument(format!(
+            "component template [{name}] already exists"
+        )));
+    }
+    // validateTemplate builds a temporary index from the settings: bad settings fail directly;
+    // the name rules are checked after it (collected, as for index templates).
+    if let Some(s) = &template.settings {
+        if let Some(key) = s.keys().find(|k| !is_known_index_setting(k)) {
+            return Err(OsError::illegal_argument(unknown_setting_message(key)));
+        }
+        if let Some(e) = super::normalize::setting_value_errors(s).into_iter().next() {
+            return Err(OsError::illegal_argument(e));
+        }
+    }
+    validate_names(name, &[], None)?;
     if req.flag("create") && c.components.contains_key(name) {
         return Err(OsError::illegal_argument(format!(
             "component template [{name}] already exists"
@@ -760,6 +872,7 @@ pub(crate) fn get_component(c: &Cluster, req: &Req, name: Option<&str>) -> OsRes
             c.components.keys().filter(|k| k.as_str() == n).collect()
         }
     };
+    let names = super::normalize::hash_map_iteration_order(&names);
     let list: Vec<Value> = names
         .iter()
         .map(|n| json!({"name": n, "component_template": component_to_value(&c.components[n.as_str()], flat)}))
@@ -852,52 +965,63 @@ pub(crate) fn put_legacy(c: &mut Cluster, req: &Req, name: &str) -> OsResult {
                     )),
                 };
             }
+            // PutIndexTemplateRequest.source: order through nodeIntegerValue, version must be an
+            // integer, settings an object, any other key is an error.
             "order" => {
                 t.order = match v {
-                    Value::Number(n) => n.as_i64().unwrap_or(0),
-                    Value::String(s) => s.parse().map_err(|_| {
-                        OsError::illegal_argument(format!("For input string: \"{s}\""))
-                    })?,
-                    _ => return Err(OsError::illegal_argument("Malformed [order] value")),
+                    Value::Number(n) if n.is_i64() => n.as_i64().unwrap_or(0),
+                    other => {
+                        let text = other
+                            .as_str()
+                            .map_or_else(|| other.to_string(), str::to_string);
+                        text.parse().map_err(|_| {
+                            OsError::bad_request(
+                                "number_format_exception",
+                                format!("For input string: \"{text}\""),
+                            )
+                        })?
+                    }
                 };
             }
             "version" => {
                 t.version = match v {
-                    Value::Number(n) => n.as_i64(),
-                    Value::Null => None,
-                    Value::String(s) => Some(s.parse().map_err(|_| {
-                        OsError::illegal_argument(format!("For input string: \"{s}\""))
-                    })?),
-                    _ => return Err(OsError::illegal_argument("Malformed [version] value")),
+                    Value::Number(n) if n.as_i64().is_some_and(|x| i32::try_from(x).is_ok()) => {
+                        n.as_i64()
+                    }
+                    _ => {
+                        return Err(OsError::illegal_argument(
+                            "Malformed [version] value, should be an integer",
+                        ))
+                    }
                 };
             }
-            "settings" => t.settings = settings_from_request(v)?,
+            "settings" => {
+                if !v.is_object() {
+                    return Err(OsError::illegal_argument(
+                        "Malformed [settings] section, should include an inner object",
+                    ));
+                }
+                t.settings = settings_from_request(v)?;
+            }
             "mappings" => {
                 if let Some(m) = v.as_object() {
+                    // RestCreateIndexAction.prepareMappings, shared by the legacy template API.
+                    if m.len() == 1 && m.contains_key("_doc") {
+                        return Err(OsError::illegal_argument(
+                            "The mapping definition cannot be nested under a type",
+                        ));
+                    }
                     if !m.is_empty() {
-                        t.mappings = mappings_from_request(v)?;
+                        t.mappings = v.clone();
                     }
                 }
             }
             "aliases" => t.aliases = aliases_from_request(v)?,
-            "template" => {
-                return Err(OsError::illegal_argument(
-                    "Deprecated field [template] used, replaced by [index_patterns]",
-                ));
-            }
             other => {
-                // PutIndexTemplateRequest.source: any other key is taken as a setting if it is a
-                // known one; otherwise it is an error.
-                let key = super::normalize::index_prefixed(other);
-                if v.is_object() {
-                    return Err(OsError::illegal_argument(format!(
-                        "unknown key [{other}] in the template "
-                    )));
-                }
-                t.settings.insert(
-                    key,
-                    Value::String(v.as_str().map_or_else(|| v.to_string(), str::to_string)),
-                );
+                return Err(OsError::bad_request(
+                    "parse_exception",
+                    format!("unknown key [{other}] in the template "),
+                ));
             }
         }
     }
@@ -980,10 +1104,11 @@ pub(crate) fn delete_legacy(c: &mut Cluster, name: &str) -> OsResult {
     let matched: Vec<String> = c
         .legacy
         .keys()
-        .filter(|k| name.split(',').any(|p| simple_match(p, k)))
+        .filter(|k| simple_match(name, k))
         .cloned()
         .collect();
-    if matched.is_empty() && !name.contains('*') {
+    // removeTemplates: nothing matched is a 404 unless the name is the match-all `*`.
+    if matched.is_empty() && name != "*" {
         return Err(OsError::new(
             404,
             "index_template_missing_exception",
@@ -1232,6 +1357,16 @@ pub(crate) fn cat_templates(c: &Cluster, req: &Req, name: Option<&str>) -> OsRes
 #[cfg(test)]
 mod tests {
     use super::patterns_overlap;
+
+    #[test]
+    fn suggestions() {
+        use super::suggest;
+        assert_eq!(
+            suggest("priorty", &["priority", "version"]),
+            " did you mean [priority]?"
+        );
+        assert_eq!(suggest("foo", &["priority", "version"]), "");
+    }
 
     #[test]
     fn overlap_rules() {

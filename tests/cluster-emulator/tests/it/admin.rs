@@ -141,9 +141,10 @@ fn basic_auth_gives_real_401s() {
         401
     );
     let d = c.osd_json("GET", "/api/status", None);
+    assert_eq!(d.status, 401);
     assert_eq!(
-        (d.status, d.json()["statusCode"].as_u64()),
-        (401, Some(401))
+        d.json(),
+        json!({"statusCode": 401, "error": "Unauthorized", "message": "Authentication required"})
     );
     assert_eq!(
         c.send(
@@ -180,4 +181,74 @@ fn admin_endpoints_on_dashboards_port_under_base_path_and_root() {
         .status,
         200
     );
+}
+
+#[test]
+fn content_types_are_checked_like_the_servers_do() {
+    let c = Ctx::new();
+    let r = c.send(
+        c.os("PUT", "/_ingest/pipeline/p")
+            .body("{\"processors\":[]}"),
+    );
+    assert_eq!(
+        (r.status, r.json()),
+        (
+            406,
+            json!({"error": "Content-Type header is missing", "status": 406})
+        )
+    );
+    let r = c.send(
+        c.os("PUT", "/_ingest/pipeline/p")
+            .header("content-type", "text/plain")
+            .body("{\"processors\":[]}"),
+    );
+    assert_eq!(
+        r.json()["error"],
+        "Content-Type header [text/plain] is not supported"
+    );
+    let r = c.send(
+        c.osd("POST", "/api/saved_objects/index-pattern/x")
+            .header("content-type", "text/plain")
+            .body("{\"attributes\":{}}"),
+    );
+    assert_eq!(r.status, 415);
+}
+
+#[test]
+fn the_binary_prints_one_json_line_with_both_urls() {
+    use std::io::BufRead as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cluster-emulator"))
+        .args([
+            "--opensearch",
+            "127.0.0.1:0",
+            "--dashboards",
+            "127.0.0.1:0",
+            "--dashboards-base-path",
+            "/_dashboards",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("line");
+    let v: serde_json::Value = serde_json::from_str(&line).expect("json line");
+    let os = v["opensearch"].as_str().unwrap().to_string();
+    let osd = v["dashboards"].as_str().unwrap().to_string();
+    assert!(
+        os.starts_with("http://127.0.0.1:") && osd.ends_with("/_dashboards"),
+        "{line}"
+    );
+    let http = reqwest::blocking::Client::new();
+    assert_eq!(http.get(&os).send().unwrap().status(), 200);
+    assert_eq!(
+        http.get(format!("{osd}/api/status"))
+            .send()
+            .unwrap()
+            .status(),
+        200
+    );
+    child.kill().ok();
+    child.wait().ok();
 }

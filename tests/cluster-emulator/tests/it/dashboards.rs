@@ -312,3 +312,241 @@ fn base_path_import_export_and_settings() {
     assert_eq!(cfg["attributes"]["defaultIndex"], "ip");
     assert_eq!(cfg["migrationVersion"], json!({"config": "7.9.0"}));
 }
+
+#[test]
+fn find_validates_its_query() {
+    let c = Ctx::new();
+    let r = c.osd_json("GET", "/api/saved_objects/_find", None);
+    assert_eq!(
+        r.json()["message"],
+        "[request query.type]: expected at least one defined value but got [undefined]"
+    );
+    let r = c.osd_json(
+        "GET",
+        "/api/saved_objects/_find?type=search&sort_order=desc",
+        None,
+    );
+    assert_eq!(
+        r.json()["message"],
+        "[request query.sort_order]: definition for this key is missing"
+    );
+    let r = c.osd_json("GET", "/api/saved_objects/_find?type=nope", None);
+    assert_eq!(
+        r.json(),
+        json!({"page": 1, "per_page": 20, "total": 0, "saved_objects": []})
+    );
+    let r = c.osd_json(
+        "GET",
+        "/api/saved_objects/_find?type=search&per_page=10000&page=2",
+        None,
+    );
+    assert_eq!(r.status, 400);
+}
+
+#[test]
+fn export_is_stable_stringified_and_sorted_by_references() {
+    let c = Ctx::new();
+    c.osd_json("POST", "/api/saved_objects/search/b-search", Some(json!({"attributes": {"title": "S", "columns": ["z", "a"]},
+        "references": [{"name": "kibanaSavedObjectMeta.searchSourceJSON.index", "type": "index-pattern", "id": "z-ip"}]})));
+    c.osd_json(
+        "POST",
+        "/api/saved_objects/index-pattern/z-ip",
+        Some(json!({"attributes": {"title": "logs-*", "timeFieldName": "@timestamp"}})),
+    );
+    let exp = c.osd_json(
+        "POST",
+        "/api/saved_objects/_export",
+        Some(json!({"type": ["search", "index-pattern"]})),
+    );
+    assert_eq!(exp.headers["content-type"], "application/ndjson");
+    assert!(!exp.text.ends_with('\n'));
+    let lines: Vec<&str> = exp.text.lines().collect();
+    // The index pattern is referenced by the search, so it comes first.
+    assert!(lines[0].starts_with(r#"{"attributes":{"timeFieldName":"@timestamp","title":"logs-*"},"id":"z-ip","migrationVersion":{"index-pattern":"7.6.0"},"references":[],"type":"index-pattern","updated_at":""#), "{}", lines[0]);
+    assert!(lines[1].contains(r#""id":"b-search""#));
+    assert_eq!(
+        lines[2],
+        r#"{"exportedCount":2,"missingRefCount":0,"missingReferences":[]}"#
+    );
+    let missing = c.osd_json(
+        "POST",
+        "/api/saved_objects/_export",
+        Some(json!({"objects": [{"type": "search", "id": "nope"}]})),
+    );
+    assert_eq!(missing.json()["message"], "Bad Request");
+    assert_eq!(missing.json()["attributes"]["objects"][0]["id"], "nope");
+}
+
+#[test]
+fn import_with_new_copies_and_a_too_new_object() {
+    let c = Ctx::new();
+    let upload = |query: &str, body: &str| {
+        let part = reqwest::blocking::multipart::Part::text(body.to_string()).file_name("x.NDJSON");
+        let form = reqwest::blocking::multipart::Form::new().part("file", part);
+        c.send(
+            c.osd("POST", &format!("/api/saved_objects/_import{query}"))
+                .multipart(form),
+        )
+    };
+    let line =
+        r#"{"type":"index-pattern","id":"ip","attributes":{"title":"logs-*"},"references":[]}"#;
+    let r = upload("?createNewCopies=true", line).json();
+    let result = &r["successResults"][0];
+    assert!(result["destinationId"].is_string());
+    assert!(result.get("createNewCopy").is_none());
+    assert_eq!(
+        result["meta"],
+        json!({"title": "logs-*", "icon": "indexPatternApp"})
+    );
+    let newer = r#"{"type":"visualization","id":"v","attributes":{"title":"v"},"references":[],"migrationVersion":{"visualization":"99.0.0"}}"#;
+    let r = upload("", &format!("{line}\n{newer}"));
+    assert_eq!(r.status, 422);
+    let unsupported = upload("", r#"{"type":"nope","id":"n","attributes":{"title":"N"}}"#).json();
+    assert_eq!(
+        unsupported["errors"][0],
+        json!({"id": "n", "type": "nope", "title": "N", "meta": {"title": "N"}, "error": {"type": "unsupported_type"}})
+    );
+}
+
+#[test]
+fn version_header_is_checked_on_reads_too_and_settings_write_twice_at_first() {
+    let c = Ctx::new();
+    let r = c.send(c.osd("GET", "/api/status").header("osd-version", "1.0.0"));
+    assert_eq!(r.status, 400);
+    assert_eq!(
+        r.json()["attributes"],
+        json!({"expected": "2.19.0", "got": "1.0.0"})
+    );
+    c.osd_json(
+        "POST",
+        "/api/opensearch-dashboards/settings",
+        Some(json!({"changes": {"defaultIndex": "ip"}})),
+    );
+    let cfg = c
+        .osd_json("GET", "/api/saved_objects/config/2.19.0", None)
+        .json();
+    assert_eq!(cfg["version"], "WzEsMV0=");
+    assert_eq!(
+        cfg["attributes"],
+        json!({"buildNum": 8467, "defaultIndex": "ip"})
+    );
+    let s = c
+        .osd_json(
+            "POST",
+            "/api/opensearch-dashboards/settings",
+            Some(json!({"changes": {"defaultIndex": null}})),
+        )
+        .json();
+    assert_eq!(s, json!({"settings": {"buildNum": {"userValue": 8467}}}));
+}
+
+#[test]
+fn a_simulated_ui_visit_creates_config_and_refreshes_index_pattern_fields() {
+    let c = Ctx::new();
+    c.os_json(
+        "PUT",
+        "/logs-a",
+        Some(
+            json!({"mappings": {"properties": {"@timestamp": {"type": "date"},
+        "message": {"type": "text", "fields": {"keyword": {"type": "keyword"}}}}}}),
+        ),
+    );
+    let create = c.send(
+        c.osd("POST", "/api/saved_objects/index-pattern/ip")
+            .header("securitytenant", "global")
+            .json(&json!({"attributes": {"title": "logs-*", "timeFieldName": "@timestamp"}})),
+    );
+    let before = create.json()["version"].clone();
+    let r = c.send(
+        c.os("POST", "/_emulator/ui-visit")
+            .json(&json!({"tenant": "global"})),
+    );
+    assert_eq!(
+        r.json()["tenants"]["global"],
+        json!({"config_created": true, "index_patterns_refreshed": ["ip"]})
+    );
+    let got = c
+        .send(
+            c.osd("GET", "/api/saved_objects/index-pattern/ip")
+                .header("securitytenant", "global"),
+        )
+        .json();
+    assert_ne!(got["version"], before);
+    let fields: serde_json::Value =
+        serde_json::from_str(got["attributes"]["fields"].as_str().unwrap()).unwrap();
+    let names: Vec<&str> = fields
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "@timestamp",
+            "_id",
+            "_index",
+            "_score",
+            "_source",
+            "_type",
+            "message",
+            "message.keyword"
+        ]
+    );
+    assert_eq!(
+        fields[7]["subType"],
+        json!({"multi": {"parent": "message"}})
+    );
+    let cfg = c.send(
+        c.osd("GET", "/api/saved_objects/config/2.19.0")
+            .header("securitytenant", "global"),
+    );
+    assert_eq!(cfg.status, 200);
+    // A second visit changes nothing.
+    let again = c
+        .send(
+            c.os("POST", "/_emulator/ui-visit")
+                .json(&json!({"tenant": "global"})),
+        )
+        .json();
+    assert_eq!(
+        again["tenants"]["global"],
+        json!({"config_created": false, "index_patterns_refreshed": []})
+    );
+}
+
+#[test]
+fn default_tenant_follows_the_preferred_list() {
+    let c = Ctx::new();
+    let create = |tenant: Option<&str>, title: &str| {
+        let mut b = c.osd("POST", "/api/saved_objects/index-pattern/d?overwrite=true");
+        if let Some(t) = tenant {
+            b = b.header("securitytenant", t);
+        }
+        c.send(b.json(&json!({"attributes": {"title": title}})))
+    };
+    let read = |tenant: &str| {
+        c.send(
+            c.osd("GET", "/api/saved_objects/index-pattern/d")
+                .header("securitytenant", tenant),
+        )
+        .json()["attributes"]["title"]
+            .clone()
+    };
+    // The plugin's default preferred list is empty: no tenant means global.
+    create(None, "no-header");
+    assert_eq!(read("global"), "no-header");
+    // `Global` is not the reserved name: it falls back to the default too.
+    create(Some("Global"), "capital");
+    assert_eq!(read("global"), "capital");
+    // With the demo configuration's preferred list, no tenant means private.
+    let r = c.send(
+        c.os("POST", "/_emulator/tenancy")
+            .json(&json!({"preferred": ["Private", "Global"]})),
+    );
+    assert_eq!(r.status, 200);
+    create(None, "private-now");
+    assert_eq!(read("private"), "private-now");
+    assert_eq!(read("admin"), "private-now");
+    assert_eq!(read("global"), "capital");
+}

@@ -79,3 +79,52 @@ fn bulk_reports_per_item_results() {
     assert_eq!(v["items"][2]["delete"]["status"], 404);
     assert_eq!(v["items"][2]["delete"]["result"], "not_found");
 }
+
+#[test]
+fn total_fields_limit_is_enforced_at_index_creation() {
+    let c = Ctx::new();
+    let props: serde_json::Map<String, serde_json::Value> = (0..4)
+        .map(|i| (format!("f{i}"), json!({"type": "keyword"})))
+        .collect();
+    let body = json!({"settings": {"index.mapping.total_fields.limit": 3}, "mappings": {"properties": props}});
+    let r = c.os_json("PUT", "/too-many", Some(body));
+    assert_eq!(r.status, 400);
+    assert_eq!(
+        r.json()["error"]["reason"],
+        "Limit of total fields [3] in index [too-many] has been exceeded"
+    );
+}
+
+#[test]
+fn mapping_and_settings_of_an_index() {
+    let c = Ctx::new();
+    c.os_json(
+        "PUT",
+        "/m",
+        Some(json!({"mappings": {"properties": {"a": {"type": "keyword"}}}})),
+    );
+    let r = c.os_json(
+        "PUT",
+        "/m/_mapping",
+        Some(json!({"properties": {"b": {"type": "long"}}})),
+    );
+    assert_eq!(r.json(), json!({"acknowledged": true}));
+    let m = c.os_json("GET", "/m/_mapping", None).json();
+    assert_eq!(
+        m["m"]["mappings"]["properties"]["b"],
+        json!({"type": "long"})
+    );
+    let r = c.os_json(
+        "PUT",
+        "/m/_mapping",
+        Some(json!({"properties": {"a": {"type": "long"}}})),
+    );
+    assert_eq!(
+        r.json()["error"]["reason"],
+        "mapper [a] cannot be changed from type [keyword] to [long]"
+    );
+    let s = c
+        .os_json("GET", "/m/_settings?flat_settings=true", None)
+        .json();
+    assert_eq!(s["m"]["settings"]["index.number_of_shards"], "1");
+}

@@ -108,3 +108,23 @@ fn invalid_policies() {
         "Invalid field: [explode] found in Actions."
     );
 }
+
+#[test]
+fn scripts_get_their_language_and_the_wrapper_name_is_free() {
+    let c = Ctx::new();
+    let body = json!({"anything": {"description": "d", "default_state": "a", "states": [{"name": "a", "actions": []}],
+        "error_notification": {"channel": {"id": "c1"}, "message_template": {"source": "failed"}}}});
+    let r = c.os_json("PUT", "/_plugins/_ism/policies/s", Some(body));
+    assert_eq!(r.status, 201, "{}", r.text);
+    let got = c.os_json("GET", "/_plugins/_ism/policies/s", None).json();
+    assert_eq!(
+        got["policy"]["error_notification"],
+        json!({"channel": {"id": "c1"}, "message_template": {"source": "failed", "lang": "mustache"}})
+    );
+    assert_eq!(got["policy"]["ism_template"], serde_json::Value::Null);
+    let r = c.os_json("PUT", "/_plugins/_ism/policies/s2", Some(json!({})));
+    assert_eq!(r.json()["error"]["type"], "parsing_exception");
+    let list = c.os_json("GET", "/_plugins/_ism/policies", None).json();
+    assert_eq!(list["total_policies"], 1);
+    assert_eq!(list["policies"][0]["_id"], "s");
+}

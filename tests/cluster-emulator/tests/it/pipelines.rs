@@ -104,3 +104,30 @@ fn pipeline_validation_errors() {
     );
     assert_eq!(ok.status, 200, "{}", ok.text);
 }
+
+#[test]
+fn processor_errors_follow_the_real_check_order() {
+    let c = Ctx::new();
+    // on_failure of a processor is checked before its required options.
+    let r = c.os_json(
+        "PUT",
+        "/_ingest/pipeline/p",
+        Some(json!({"processors": [{"rename": {"on_failure": []}}]})),
+    );
+    assert_eq!(
+        r.json()["error"]["reason"],
+        "[on_failure] processors list cannot be empty"
+    );
+    // Unknown top-level keys are reported before an empty pipeline on_failure.
+    let r = c.os_json(
+        "PUT",
+        "/_ingest/pipeline/p",
+        Some(json!({"processors": [], "on_failure": [], "x": 1})),
+    );
+    assert_eq!(
+        r.json()["error"]["reason"],
+        "pipeline [p] doesn't support one or more provided configuration parameters [x]"
+    );
+    let all = c.os_json("GET", "/_ingest/pipeline", None);
+    assert_eq!((all.status, all.json()), (200, json!({})));
+}

@@ -327,3 +327,235 @@ fn index_creation_composes_templates_and_simulate_agrees() {
         "resource_already_exists_exception"
     );
 }
+
+#[test]
+fn unknown_fields_suggest_and_nested_fields_are_wrapped() {
+    let c = Ctx::new();
+    let r = c.send(
+        c.os("PUT", "/_index_template/t")
+            .header("content-type", "application/json")
+            .body(r#"{"index_patterns":["a"],"priorty":1}"#),
+    );
+    assert_eq!(
+        r.json()["error"]["reason"],
+        "[1:25] [index_template] unknown field [priorty] did you mean [priority]?"
+    );
+    let r = c.send(
+        c.os("PUT", "/_index_template/t")
+            .header("content-type", "application/json")
+            .body(r#"{"index_patterns":["a"],"template":{"setings":{}}}"#),
+    );
+    let e = r.json()["error"].clone();
+    assert_eq!(e["type"], "x_content_parse_exception");
+    assert_eq!(
+        e["reason"],
+        "[1:47] [index_template] failed to parse field [template]"
+    );
+    assert_eq!(
+        e["caused_by"]["reason"],
+        "[1:37] [template] unknown field [setings] did you mean [settings]?"
+    );
+    assert_eq!(
+        e["root_cause"][0]["reason"],
+        "[1:37] [template] unknown field [setings] did you mean [settings]?"
+    );
+}
+
+#[test]
+fn typed_mappings_are_refused_by_legacy_and_index_apis_but_unwrapped_by_composable() {
+    let c = Ctx::new();
+    let typed = json!({"_doc": {"properties": {"f": {"type": "keyword"}}}});
+    let r = c.os_json(
+        "PUT",
+        "/_template/l",
+        Some(json!({"index_patterns": ["l-*"], "mappings": typed})),
+    );
+    assert_eq!(
+        (r.status, r.json()["error"]["reason"].as_str()),
+        (
+            400,
+            Some("The mapping definition cannot be nested under a type")
+        )
+    );
+    let r = c.os_json("PUT", "/idx", Some(json!({"mappings": typed})));
+    assert_eq!(r.json()["error"]["type"], "illegal_argument_exception");
+    let r = c.os_json(
+        "PUT",
+        "/_index_template/ok",
+        Some(json!({"index_patterns": ["ok-*"], "template": {"mappings": typed}})),
+    );
+    assert_eq!(r.status, 200);
+    let got = c.os_json("GET", "/_index_template/ok", None).json();
+    assert_eq!(
+        got["index_templates"][0]["index_template"]["template"]["mappings"],
+        json!({"properties": {"f": {"type": "keyword"}}})
+    );
+}
+
+#[test]
+fn setting_values_are_checked() {
+    let c = Ctx::new();
+    let r = c.os_json(
+        "PUT",
+        "/_index_template/t",
+        Some(json!({"index_patterns": ["a"], "template": {"settings": {"number_of_shards": 0}}})),
+    );
+    assert_eq!(
+        r.json()["error"]["type"],
+        "invalid_index_template_exception"
+    );
+    assert!(
+        r.text.contains(
+            "Failed to parse value [0] for setting [index.number_of_shards] must be >= 1"
+        ),
+        "{}",
+        r.text
+    );
+    let r = c.os_json(
+        "PUT",
+        "/_component_template/c",
+        Some(json!({"template": {"settings": {"index.number_of_shards": "x"}}})),
+    );
+    assert_eq!(r.json()["error"]["type"], "illegal_argument_exception");
+    assert_eq!(
+        r.json()["error"]["reason"],
+        "Failed to parse value [x] for setting [index.number_of_shards]"
+    );
+    let r = c.os_json(
+        "PUT",
+        "/_template/l",
+        Some(json!({"index_patterns": ["l"], "version": "3"})),
+    );
+    assert_eq!(
+        r.json()["error"]["reason"],
+        "Malformed [version] value, should be an integer"
+    );
+    let r = c.os_json(
+        "PUT",
+        "/_template/l",
+        Some(json!({"index_patterns": ["l"], "foo": 1})),
+    );
+    assert_eq!(
+        r.json()["error"]["reason"],
+        "unknown key [foo] in the template "
+    );
+}
+
+#[test]
+fn mapping_and_meta_key_order_is_not_kept_but_settings_are_sorted() {
+    let c = Ctx::new();
+    let body = r#"{"index_patterns":["o-*"],"template":{"settings":{"number_of_shards":1,"codec":"best_compression"},"mappings":{"properties":{"zeta":{"type":"keyword"},"alpha":{"type":"keyword"},"message":{"type":"text"}}}},"_meta":{"z":1,"a":2}}"#;
+    let r = c.send(
+        c.os("PUT", "/_index_template/o")
+            .header("content-type", "application/json")
+            .body(body),
+    );
+    assert_eq!(r.status, 200);
+    let flat = c.send(c.os("GET", "/_index_template/o?flat_settings=true"));
+    assert!(
+        flat.text
+            .contains(r#"{"index.codec":"best_compression","index.number_of_shards":"1"}"#),
+        "{}",
+        flat.text
+    );
+    // Same content either way.
+    let v = flat.json();
+    assert_eq!(
+        v["index_templates"][0]["index_template"]["_meta"],
+        json!({"a": 2, "z": 1})
+    );
+    assert!(c
+        .os_json("GET", "/_index_template/o?master_timeout=1m", None)
+        .headers
+        .get("warning")
+        .is_some());
+}
+
+#[test]
+fn dynamic_templates_are_merged_by_name_across_components() {
+    let c = Ctx::new();
+    c.os_json(
+        "PUT",
+        "/_component_template/base",
+        Some(json!({"template": {"mappings": {"dynamic_templates": [
+        {"strings": {"match_mapping_type": "string", "mapping": {"type": "keyword"}}},
+        {"ips": {"match": "*.ip", "mapping": {"type": "ip"}}}]}}})),
+    );
+    c.os_json(
+        "PUT",
+        "/_component_template/type",
+        Some(json!({"template": {"mappings": {"dynamic_templates": [
+        {"strings": {"match_mapping_type": "string", "mapping": {"type": "text"}}},
+        {"ports": {"match": "*.port", "mapping": {"type": "integer"}}}]}}})),
+    );
+    c.os_json(
+        "PUT",
+        "/_index_template/log",
+        Some(json!({"index_patterns": ["log-*"], "composed_of": ["base", "type"]})),
+    );
+    let sim = c
+        .os_json("POST", "/_index_template/_simulate_index/log-x", None)
+        .json();
+    let names: Vec<String> = sim["template"]["mappings"]["dynamic_templates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_object().unwrap().keys().next().unwrap().clone())
+        .collect();
+    assert_eq!(names, ["strings", "ips", "ports"]);
+    assert_eq!(
+        sim["template"]["mappings"]["dynamic_templates"][0]["strings"]["mapping"]["type"],
+        "text"
+    );
+}
+
+#[test]
+fn composition_replaces_leaves_merges_objects_and_refuses_clashes() {
+    let c = Ctx::new();
+    c.os_json("PUT", "/_component_template/a", Some(json!({"template": {"mappings": {"_source": {"enabled": false},
+        "properties": {"f": {"type": "keyword", "ignore_above": 256}, "o": {"properties": {"x": {"type": "long"}}}}}}})));
+    c.os_json(
+        "PUT",
+        "/_component_template/b",
+        Some(
+            json!({"template": {"mappings": {"_source": {"includes": ["a"]},
+        "properties": {"f": {"type": "keyword"}, "o": {"properties": {"y": {"type": "long"}}}}}}}),
+        ),
+    );
+    assert_eq!(
+        c.os_json(
+            "PUT",
+            "/_index_template/ab",
+            Some(json!({"index_patterns": ["ab-*"], "composed_of": ["a", "b"]}))
+        )
+        .status,
+        200
+    );
+    let m = c
+        .os_json("POST", "/_index_template/_simulate_index/ab-1", None)
+        .json()["template"]["mappings"]
+        .clone();
+    assert_eq!(m["properties"]["f"], json!({"type": "keyword"}));
+    assert_eq!(
+        m["properties"]["o"]["properties"],
+        json!({"x": {"type": "long"}, "y": {"type": "long"}})
+    );
+    assert_eq!(m["_source"], json!({"includes": ["a"]}));
+    c.os_json(
+        "PUT",
+        "/_component_template/leaf",
+        Some(json!({"template": {"mappings": {"properties": {"o": {"type": "keyword"}}}}})),
+    );
+    let r = c.os_json(
+        "PUT",
+        "/_index_template/bad",
+        Some(json!({"index_patterns": ["bad-*"], "composed_of": ["a", "leaf"]})),
+    );
+    assert_eq!(r.status, 400);
+    let e = r.json()["error"].clone();
+    assert_eq!(e["reason"], "composable template [bad] template after composition with component templates [a, leaf] is invalid");
+    assert_eq!(
+        e["caused_by"]["reason"],
+        "invalid composite mappings for [bad]"
+    );
+}

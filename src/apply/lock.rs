@@ -1,0 +1,136 @@
+//! The apply lock: a create-only document in siemctl's index, holding who holds it and until
+//! when. A second apply waits a bounded time, then fails naming the holder; the lock of a
+//! crashed apply expires.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::{bail, Context as _, Result};
+use serde::{Deserialize, Serialize};
+
+use super::state::STATE_INDEX;
+use crate::cluster::opensearch::{WriteIf, Written};
+use crate::cluster::Cluster;
+
+const LOCK_DOC: &str = "lock";
+
+/// What the lock document records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Holder {
+    /// `user@host` of the run.
+    pub(crate) who: String,
+    pub(crate) pid: u32,
+    /// A random id of this run, to recognise our own lock after a retried write.
+    pub(crate) run_id: String,
+    pub(crate) acquired_at_ms: u64,
+    pub(crate) expires_at_ms: u64,
+}
+
+/// A held lock; release it with [`Lock::release`].
+pub(crate) struct Lock {
+    seq_no: i64,
+    primary_term: i64,
+}
+
+pub(crate) fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// `user@host` for records and messages.
+pub(crate) fn identity() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .filter(|h| !h.is_empty())
+        .or_else(|| {
+            std::fs::read_to_string("/etc/hostname")
+                .ok()
+                .map(|h| h.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown-host".into());
+    format!("{user}@{host}")
+}
+
+impl Lock {
+    /// Takes the lock, waiting up to `wait` for another holder, taking over an expired lock.
+    pub(crate) async fn acquire(cluster: &Cluster, ttl: Duration, wait: Duration) -> Result<Lock> {
+        cluster
+            .ensure_index(STATE_INDEX)
+            .await
+            .context("cannot create siemctl's state index")?;
+        let run_id = format!("{:016x}", fastrand::u64(..));
+        let started = std::time::Instant::now();
+        loop {
+            let now = now_ms();
+            let holder = Holder {
+                who: identity(),
+                pid: std::process::id(),
+                run_id: run_id.clone(),
+                acquired_at_ms: now,
+                expires_at_ms: now + u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX),
+            };
+            let source = serde_json::to_value(&holder)?;
+            match cluster
+                .put_doc(STATE_INDEX, LOCK_DOC, &source, WriteIf::Absent)
+                .await
+                .context("cannot take the apply lock")?
+            {
+                Written::Done {
+                    seq_no,
+                    primary_term,
+                } => {
+                    return Ok(Lock {
+                        seq_no,
+                        primary_term,
+                    })
+                }
+                Written::Conflict => {}
+            }
+            let Some(doc) = cluster.get_doc(STATE_INDEX, LOCK_DOC).await? else {
+                continue;
+            };
+            let current: Holder = serde_json::from_value(doc.source.clone())
+                .context("the lock document is not siemctl's")?;
+            if current.run_id == run_id {
+                // Our own create, applied before a dropped connection made us retry it.
+                return Ok(Lock {
+                    seq_no: doc.seq_no,
+                    primary_term: doc.primary_term,
+                });
+            }
+            if current.expires_at_ms <= now {
+                tracing::warn!(holder = %current.who, "taking over an expired apply lock");
+                cluster
+                    .delete_doc(STATE_INDEX, LOCK_DOC, doc.seq_no, doc.primary_term)
+                    .await?;
+                continue;
+            }
+            if started.elapsed() >= wait {
+                let remaining = Duration::from_millis(current.expires_at_ms.saturating_sub(now));
+                bail!(
+                    "another apply holds the lock on this cluster: {} (pid {}), since {}s ago; it expires in {}s if that run died.\nWait for it to finish, or pass --lock-timeout SECONDS to wait longer",
+                    current.who,
+                    current.pid,
+                    now.saturating_sub(current.acquired_at_ms) / 1000,
+                    remaining.as_secs()
+                );
+            }
+            tracing::info!(holder = %current.who, "waiting for the apply lock");
+            tokio::time::sleep(Duration::from_millis(500).min(wait)).await;
+        }
+    }
+
+    pub(crate) async fn release(self, cluster: &Cluster) -> Result<()> {
+        if !cluster
+            .delete_doc(STATE_INDEX, LOCK_DOC, self.seq_no, self.primary_term)
+            .await
+            .context("cannot release the apply lock")?
+        {
+            tracing::warn!("the apply lock changed hands while this run held it (it had expired)");
+        }
+        Ok(())
+    }
+}

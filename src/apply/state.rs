@@ -1,0 +1,133 @@
+//! siemctl's record of what it manages, kept in the cluster: one document for the
+//! cluster-wide objects (templates, pipelines, ISM policies) and one per Dashboards tenant
+//! (saved objects), in siemctl's own index.
+//!
+//! Each entry holds the digest of the normalised object siemctl last wrote, so that a later
+//! plan tells "changed in the content" (desired ≠ recorded) from "changed in the cluster since
+//! the last apply" (live ≠ recorded). Before writing, apply records its intent as `pending`;
+//! after, the outcome. A run cut off in between leaves pending entries that the next plan
+//! resolves by looking at what the cluster holds.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::content::kind::Kind;
+
+/// The index siemctl keeps its state and lock documents in.
+pub(crate) const STATE_INDEX: &str = "siemctl-state";
+/// The id of the cluster-wide state document.
+pub(crate) const CLUSTER_DOC: &str = "state-cluster";
+
+/// The id of a tenant's state document.
+pub(crate) fn tenant_doc(tenant: &str) -> String {
+    format!("state-tenant-{tenant}")
+}
+
+/// Whether a kind's state lives in the tenant document (saved objects) or the cluster one.
+pub(crate) fn is_tenant_scoped(kind: Kind) -> bool {
+    kind.is_saved_object()
+}
+
+/// One state document.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub(crate) struct State {
+    /// The version of this document's format.
+    #[serde(default = "format_version")]
+    pub(crate) format: u32,
+    /// The content version last applied.
+    #[serde(default)]
+    pub(crate) content_version: Option<String>,
+    /// The git commit of the content last applied, when known.
+    #[serde(default)]
+    pub(crate) git_commit: Option<String>,
+    #[serde(default)]
+    pub(crate) applied_at_ms: Option<u64>,
+    #[serde(default)]
+    pub(crate) applied_by: Option<String>,
+    /// `kind/id` → entry.
+    #[serde(default)]
+    pub(crate) objects: BTreeMap<String, Entry>,
+}
+
+fn format_version() -> u32 {
+    1
+}
+
+/// What siemctl knows of one object it manages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Entry {
+    /// Digest of the normalised object siemctl wrote (or, when pending, is writing).
+    pub(crate) digest: String,
+    /// The content version it was written from.
+    pub(crate) version: String,
+    /// Set while a write or delete is in flight.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) pending: Option<Pending>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "op")]
+pub(crate) enum Pending {
+    /// Being written; `previous` is the digest recorded before (None for a create).
+    Write { previous: Option<String> },
+    /// Being deleted.
+    Delete,
+}
+
+/// The key of an object in [`State::objects`].
+pub(crate) fn key(kind: Kind, id: &str) -> String {
+    format!("{}/{id}", kind.name())
+}
+
+/// Parses a key back into kind and id.
+pub(crate) fn parse_key(key: &str) -> Option<(Kind, &str)> {
+    let (kind, id) = key.split_once('/')?;
+    Kind::ALL
+        .into_iter()
+        .find(|k| k.name() == kind)
+        .map(|k| (k, id))
+}
+
+/// The digests an object may legitimately have in the cluster, given its entry: what was
+/// written, or for an unfinished write, what was there before.
+pub(crate) fn accepted_digests(entry: &Entry) -> Vec<&str> {
+    match &entry.pending {
+        Some(Pending::Write {
+            previous: Some(previous),
+        }) => vec![entry.digest.as_str(), previous.as_str()],
+        _ => vec![entry.digest.as_str()],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_round_trip() {
+        let k = key(Kind::IndexPattern, "log-all");
+        assert_eq!(k, "index_pattern/log-all");
+        assert_eq!(parse_key(&k), Some((Kind::IndexPattern, "log-all")));
+        assert_eq!(parse_key("nonsense"), None);
+    }
+
+    #[test]
+    fn serialises_pending_operations_readably() {
+        let entry = Entry {
+            digest: "d".into(),
+            version: "1.0.0".into(),
+            pending: Some(Pending::Write {
+                previous: Some("p".into()),
+            }),
+        };
+        let json = serde_json::to_value(&entry).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"digest": "d", "version": "1.0.0", "pending": {"op": "write", "previous": "p"}})
+        );
+        assert_eq!(accepted_digests(&entry), ["d", "p"]);
+        let state: State = serde_json::from_value(serde_json::json!({})).unwrap();
+        assert_eq!(state.format, 1);
+    }
+}

@@ -1,0 +1,237 @@
+//! `siemctl apply`: make the cluster match the content.
+
+use std::io::{BufRead as _, IsTerminal as _, Write as _};
+use std::time::Duration;
+
+use anyhow::{bail, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::json;
+
+use super::plan::make_plan;
+use super::{block_on, open_session};
+use crate::apply::executor::{Outcome, Run};
+use crate::apply::live;
+use crate::apply::lock::Lock;
+use crate::cli::{ApplyArgs, GlobalArgs};
+use crate::exit::ExitStatus;
+use crate::output::plan as show;
+use crate::output::printer::Printer;
+use crate::plan::plan::{Action, Plan};
+
+/// A lock outlives any sane apply; a crashed run's lock expires after this.
+const LOCK_TTL: Duration = Duration::from_secs(15 * 60);
+
+pub(crate) fn run(global: &GlobalArgs, args: &ApplyArgs, printer: Printer) -> Result<ExitStatus> {
+    block_on(async {
+        let session = match open_session(global, &args.vars, &args.connect, printer).await? {
+            Ok(session) => session,
+            Err(status) => return Ok(status),
+        };
+        let version = session.project.version;
+        // A first read without the lock: an apply with nothing to do writes nothing at all.
+        let snapshot = live::read(&session.cluster, &session.desired).await?;
+        printer.status(&snapshot.describe(session.cluster.tenant()));
+        let plan = make_plan(&session.desired, &snapshot, version, args.prune);
+        if !plan.has_changes() && !plan.unmanaged().any(|_| args.adopt) {
+            if printer.is_json() {
+                printer.json(json!({ "plan": show::json(&plan), "result": summary(&Outcome { unchanged: plan.count(Action::NoOp), ..Outcome::default() }) }), serde_json::Value::Null);
+            } else {
+                printer.data("No changes.\n");
+            }
+            return Ok(ExitStatus::Success);
+        }
+        check_safety(&plan, args)?;
+        if !printer.is_json() {
+            printer.data(&show::text(&plan));
+        }
+        confirm(args)?;
+        // Under the lock, read again: another apply may have finished in between.
+        let lock = Lock::acquire(
+            &session.cluster,
+            LOCK_TTL,
+            Duration::from_secs(args.lock_timeout),
+        )
+        .await?;
+        let result = async {
+            let snapshot = live::read(&session.cluster, &session.desired).await?;
+            let plan = make_plan(&session.desired, &snapshot, version, args.prune);
+            check_safety(&plan, args)?;
+            let total = plan
+                .changes
+                .iter()
+                .filter(|c| c.action != Action::NoOp)
+                .count();
+            let run = Run {
+                cluster: &session.cluster,
+                plan: &plan,
+                desired: &session.desired,
+                snapshot: &snapshot,
+                version,
+                git_commit: git_commit(&session.project.root),
+                progress: progress_bar(printer, total),
+            };
+            let outcome = run.execute().await?;
+            Ok::<_, anyhow::Error>((plan, outcome))
+        }
+        .await;
+        let released = lock.release(&session.cluster).await;
+        let (plan, outcome) = result?;
+        released?;
+        report(printer, &plan, &outcome);
+        Ok(if outcome.failed.is_empty() {
+            ExitStatus::Success
+        } else {
+            ExitStatus::Failure
+        })
+    })?
+}
+
+/// Downgrades, drift and unmanaged objects stop the apply unless explicitly allowed.
+fn check_safety(plan: &Plan, args: &ApplyArgs) -> Result<()> {
+    if !plan.downgrade.is_empty() && !args.allow_downgrade {
+        bail!(
+            "refusing to downgrade: {}\nhint: this content is older than what the cluster holds (an old CI job?); pass --allow-downgrade if that is really intended",
+            plan.downgrade.join("; ")
+        );
+    }
+    let drifted: Vec<String> = plan
+        .drifted()
+        .map(|c| {
+            format!(
+                "{} `{}`{}",
+                c.kind,
+                c.id,
+                c.title
+                    .as_deref()
+                    .map(|t| format!(" (\"{t}\")"))
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    if !drifted.is_empty() && !args.overwrite_drift {
+        bail!(
+            "refusing to overwrite objects edited in the cluster since the last apply: {}\nhint: bring the edits into the content first (export them from Dashboards > Saved objects, or see `siemctl plan` for the difference), or pass --overwrite-drift to discard them",
+            drifted.join(", ")
+        );
+    }
+    let unmanaged: Vec<String> = plan
+        .unmanaged()
+        .map(|c| format!("{} `{}`", c.kind, c.id))
+        .collect();
+    if !unmanaged.is_empty() && !args.adopt {
+        bail!(
+            "these objects exist in the cluster but siemctl did not create them: {}\nhint: siemctl never takes over objects silently; pass --adopt to manage them from now on (they will be replaced by the content)",
+            unmanaged.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// Asks on a terminal; --yes or CI=true skip the question. Without a terminal and without
+/// either, it refuses rather than guess.
+fn confirm(args: &ApplyArgs) -> Result<()> {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    if args.yes || ci {
+        return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("apply needs confirmation, and stdin is not a terminal: pass --yes (CI=true also skips the question)");
+    }
+    eprint!("Apply these changes? Only `yes` is accepted: ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    if answer.trim() != "yes" {
+        bail!("apply cancelled");
+    }
+    Ok(())
+}
+
+fn progress_bar(printer: Printer, total: usize) -> ProgressBar {
+    if printer.is_json() || total < 10 || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{spinner} applying [{bar:30}] {pos}/{len}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+fn summary(outcome: &Outcome) -> serde_json::Value {
+    let list = |items: &[(crate::content::kind::Kind, String)]| {
+        items
+            .iter()
+            .map(|(k, id)| json!({"kind": k.name(), "id": id}))
+            .collect::<Vec<_>>()
+    };
+    json!({
+        "created": list(&outcome.created),
+        "updated": list(&outcome.updated),
+        "deleted": list(&outcome.deleted),
+        "unchanged": outcome.unchanged,
+        "failed": outcome.failed.iter().map(|(k, id, reason)| json!({"kind": k.name(), "id": id, "reason": reason})).collect::<Vec<_>>(),
+    })
+}
+
+fn report(printer: Printer, plan: &Plan, outcome: &Outcome) {
+    if printer.is_json() {
+        let error = if outcome.failed.is_empty() {
+            serde_json::Value::Null
+        } else {
+            json!({"message": format!("{} objects failed", outcome.failed.len()), "causes": []})
+        };
+        printer.json(
+            json!({ "plan": show::json(plan), "result": summary(outcome) }),
+            error,
+        );
+        return;
+    }
+    for (kind, id, reason) in &outcome.failed {
+        printer.error(&anyhow::anyhow!("{kind} `{id}` failed: {reason}"));
+    }
+    printer.data(&format!(
+        "Apply {}: {} created, {} updated, {} deleted, {} unchanged{}.\n",
+        if outcome.failed.is_empty() {
+            "complete"
+        } else {
+            "incomplete"
+        },
+        outcome.created.len(),
+        outcome.updated.len(),
+        outcome.deleted.len(),
+        outcome.unchanged,
+        if outcome.failed.is_empty() {
+            String::new()
+        } else {
+            format!(", {} failed", outcome.failed.len())
+        }
+    ));
+}
+
+/// The commit of the content, from CI variables or git.
+fn git_commit(root: &std::path::Path) -> Option<String> {
+    for var in [
+        "GITHUB_SHA",
+        "CI_COMMIT_SHA",
+        "BUILD_SOURCEVERSION",
+        "GIT_COMMIT",
+    ] {
+        if let Ok(sha) = std::env::var(var) {
+            if !sha.is_empty() {
+                return Some(sha);
+            }
+        }
+    }
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["rev-parse", "HEAD"])
+        .output()
+        .ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
+        .filter(|s| !s.is_empty())
+}

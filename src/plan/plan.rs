@@ -1,0 +1,283 @@
+//! The plan: what apply would do to make the cluster match the content. Pure: it takes the
+//! desired objects, what the cluster holds, and siemctl's state, and returns [`Plan`].
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::apply::state::{self, State};
+use crate::content::kind::Kind;
+use crate::content::version::ContentVersion;
+
+use super::normalize;
+
+/// One object of the content, ready to compare and send.
+#[derive(Debug, Clone)]
+pub(crate) struct Desired {
+    pub(crate) kind: Kind,
+    pub(crate) id: String,
+    pub(crate) title: Option<String>,
+    /// The normalised form (see [`normalize::desired`]).
+    pub(crate) normalized: Value,
+    pub(crate) digest: String,
+    /// The body sent to the API.
+    pub(crate) wire: Value,
+}
+
+/// One object as the cluster holds it.
+#[derive(Debug, Clone)]
+pub(crate) struct Live {
+    pub(crate) normalized: Value,
+    pub(crate) digest: String,
+    pub(crate) title: Option<String>,
+    /// The integer `version` of a template or pipeline, for downgrade protection.
+    pub(crate) version: Option<i64>,
+    /// An ISM policy's seq_no and primary term, for its conditional update.
+    pub(crate) seq: Option<(i64, i64)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Action {
+    Create,
+    Update,
+    Delete,
+    NoOp,
+}
+
+impl Action {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Delete => "delete",
+            Action::NoOp => "no-op",
+        }
+    }
+}
+
+/// How the cluster differs from what siemctl last applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Drift {
+    /// Edited in the cluster (an analyst changed it in the UI) since the last apply.
+    Edited,
+    /// Deleted in the cluster since the last apply.
+    Deleted,
+}
+
+impl Drift {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Drift::Edited => "edited",
+            Drift::Deleted => "deleted",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Change {
+    pub(crate) kind: Kind,
+    pub(crate) id: String,
+    pub(crate) title: Option<String>,
+    pub(crate) action: Action,
+    pub(crate) drift: Option<Drift>,
+    /// Exists in the cluster with the content's id, but siemctl did not create it.
+    pub(crate) unmanaged: bool,
+    /// The content changed since the last apply (as opposed to only the cluster).
+    pub(crate) content_changed: bool,
+    pub(crate) before: Option<Value>,
+    pub(crate) after: Option<Value>,
+}
+
+/// Objects siemctl manages that left the content, kept because --prune was not given.
+#[derive(Debug, Clone)]
+pub(crate) struct Orphan {
+    pub(crate) kind: Kind,
+    pub(crate) id: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Plan {
+    /// Every object of the content and every deletion, in apply order (deletions last).
+    pub(crate) changes: Vec<Change>,
+    pub(crate) orphans: Vec<Orphan>,
+    /// Why applying would downgrade newer content, if it would.
+    pub(crate) downgrade: Vec<String>,
+}
+
+impl Plan {
+    pub(crate) fn count(&self, action: Action) -> usize {
+        self.changes.iter().filter(|c| c.action == action).count()
+    }
+
+    pub(crate) fn has_changes(&self) -> bool {
+        self.changes.iter().any(|c| c.action != Action::NoOp)
+    }
+
+    pub(crate) fn drifted(&self) -> impl Iterator<Item = &Change> {
+        self.changes
+            .iter()
+            .filter(|c| c.drift == Some(Drift::Edited) && c.action != Action::NoOp)
+    }
+
+    pub(crate) fn unmanaged(&self) -> impl Iterator<Item = &Change> {
+        self.changes.iter().filter(|c| c.unmanaged)
+    }
+}
+
+/// Everything the plan compares.
+pub(crate) struct Inputs<'a> {
+    pub(crate) desired: &'a [Desired],
+    pub(crate) live: &'a BTreeMap<(Kind, String), Live>,
+    /// The cluster state and the tenant state, merged: `kind/id` → entry.
+    pub(crate) state: &'a State,
+    /// The content versions recorded by the state documents.
+    pub(crate) recorded_versions: Vec<ContentVersion>,
+    pub(crate) version: ContentVersion,
+    pub(crate) prune: bool,
+}
+
+pub(crate) fn plan(inputs: &Inputs<'_>) -> Plan {
+    let mut plan = Plan::default();
+    for recorded in &inputs.recorded_versions {
+        if *recorded > inputs.version {
+            plan.downgrade.push(format!(
+                "the cluster was last applied from content {recorded}, newer than this content {}",
+                inputs.version
+            ));
+        }
+    }
+    for desired in inputs.desired {
+        let key = state::key(desired.kind, &desired.id);
+        let entry = inputs.state.objects.get(&key);
+        let live = inputs.live.get(&(desired.kind, desired.id.clone()));
+        if let Some(version) = live.and_then(|l| l.version) {
+            if version > inputs.version.as_integer() {
+                plan.downgrade.push(format!(
+                    "{} `{}` has version {version}, newer than this content ({})",
+                    desired.kind,
+                    desired.id,
+                    inputs.version.as_integer()
+                ));
+            }
+        }
+        let content_changed = entry.is_none_or(|e| e.digest != desired.digest);
+        let change = match (live, entry) {
+            (None, entry) => Change {
+                kind: desired.kind,
+                id: desired.id.clone(),
+                title: desired.title.clone(),
+                action: Action::Create,
+                drift: entry
+                    .filter(|e| e.pending.is_none())
+                    .map(|_| Drift::Deleted),
+                unmanaged: false,
+                content_changed,
+                before: None,
+                after: Some(desired.normalized.clone()),
+            },
+            (Some(live), entry) => {
+                let same = live.normalized == desired.normalized;
+                let drift = entry.and_then(|e| {
+                    (!state::accepted_digests(e).contains(&live.digest.as_str()))
+                        .then_some(Drift::Edited)
+                });
+                Change {
+                    kind: desired.kind,
+                    id: desired.id.clone(),
+                    title: desired.title.clone().or_else(|| live.title.clone()),
+                    action: if same { Action::NoOp } else { Action::Update },
+                    drift: if same { None } else { drift },
+                    unmanaged: entry.is_none(),
+                    content_changed,
+                    before: Some(live.normalized.clone()),
+                    after: Some(desired.normalized.clone()),
+                }
+            }
+        };
+        plan.changes.push(change);
+    }
+    // Managed objects that left the content: deleted with --prune, listed otherwise.
+    let mut deletions = Vec::new();
+    for (key, entry) in &inputs.state.objects {
+        let Some((kind, id)) = state::parse_key(key) else {
+            continue;
+        };
+        if inputs.desired.iter().any(|d| d.kind == kind && d.id == id) {
+            continue;
+        }
+        let Some(live) = inputs.live.get(&(kind, id.to_string())) else {
+            continue;
+        };
+        if !inputs.prune {
+            plan.orphans.push(Orphan {
+                kind,
+                id: id.to_string(),
+            });
+            continue;
+        }
+        let drift = (!state::accepted_digests(entry).contains(&live.digest.as_str()))
+            .then_some(Drift::Edited);
+        deletions.push(Change {
+            kind,
+            id: id.to_string(),
+            title: live.title.clone(),
+            action: Action::Delete,
+            drift,
+            unmanaged: false,
+            content_changed: true,
+            before: Some(live.normalized.clone()),
+            after: None,
+        });
+    }
+    plan.changes
+        .sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+    deletions.sort_by(|a, b| (b.kind, &a.id).cmp(&(a.kind, &b.id)));
+    plan.changes.extend(deletions);
+    plan
+}
+
+/// The content's objects in the form the plan compares and apply sends.
+pub(crate) fn desired_from(content: &crate::content::Content) -> Vec<Desired> {
+    content
+        .resources
+        .iter()
+        .map(|resource| {
+            let normalized = normalize::desired(resource.kind, &resource.body);
+            Desired {
+                kind: resource.kind,
+                id: resource.id.clone(),
+                title: resource.title().map(str::to_string),
+                digest: normalize::digest(&normalized),
+                normalized,
+                wire: if resource.kind == Kind::Config {
+                    resource.body.clone()
+                } else {
+                    resource.wire()
+                },
+            }
+        })
+        .collect()
+}
+
+/// The normalised, digested form of a live object.
+pub(crate) fn live_object(
+    kind: Kind,
+    raw: &Value,
+    desired: Option<&Desired>,
+    seq: Option<(i64, i64)>,
+) -> Live {
+    let normalized = normalize::live(kind, raw, desired.map(|d| &d.normalized));
+    Live {
+        digest: normalize::digest(&normalized),
+        title: raw
+            .pointer("/attributes/title")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        version: raw.get("version").and_then(|v| {
+            v.as_i64()
+                .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+        }),
+        seq,
+        normalized,
+    }
+}

@@ -1,0 +1,521 @@
+//! plan and apply over real HTTP against the cluster emulator.
+
+use std::time::Duration;
+
+use cluster_emulator::Options;
+use serde_json::json;
+
+use crate::common::cluster::ClusterContext;
+
+const SEARCH: &str = "saved-searches/demo/failures.yaml";
+const TEMPLATE: &str = "index-templates/demo/log-demo.index-template.json.hbs";
+
+fn applied(fixture: &str) -> ClusterContext {
+    let c = ClusterContext::new(fixture);
+    let run = c.siemctl(&["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    c
+}
+
+#[test]
+fn fresh_apply_then_no_changes_and_no_writes() {
+    let c = ClusterContext::new("minimal");
+    let run = c.siemctl(&["plan", "--detailed-exitcode"]);
+    assert_eq!(run.code, 2, "changes pending: {}", run.snapshot());
+    let run = c.siemctl(&["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    insta::assert_snapshot!(run.snapshot());
+    let run = c.siemctl(&["plan", "--detailed-exitcode"]);
+    assert_eq!(
+        run.code,
+        0,
+        "no false diff right after apply: {}",
+        run.snapshot()
+    );
+    assert!(
+        run.stdout
+            .contains("Plan: 0 to create, 0 to update, 0 to delete, 10 unchanged."),
+        "{}",
+        run.stdout
+    );
+    let before = c.writes();
+    let run = c.siemctl(&["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert_eq!(run.stdout, "No changes.\n");
+    assert_eq!(c.writes(), before, "a second apply sends no write request");
+}
+
+#[test]
+fn a_dashboards_visit_is_not_a_change() {
+    let c = applied("minimal");
+    c.ui_visit(); // rewrites the index pattern's field cache, creates the config object
+    let run = c.siemctl(&["plan", "--detailed-exitcode"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+}
+
+#[test]
+fn a_content_change_updates_exactly_that_object() {
+    let c = applied("minimal");
+    c.content
+        .edit(TEMPLATE, "\"priority\": 100", "\"priority\": 150");
+    let run = c.siemctl(&["plan", "--detailed-exitcode"]);
+    assert_eq!(run.code, 2);
+    insta::assert_snapshot!(run.snapshot());
+    let before = c.stats();
+    let run = c.siemctl(&["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert!(
+        run.stdout
+            .ends_with("Apply complete: 0 created, 1 updated, 0 deleted, 9 unchanged.\n"),
+        "{}",
+        run.stdout
+    );
+    let count = |stats: &serde_json::Value, method: &str, route: &str| {
+        stats["by_route"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["method"] == method && r["route"] == route)
+            .map(|r| r["count"].as_u64().unwrap())
+            .sum::<u64>()
+    };
+    let after = c.stats();
+    assert_eq!(
+        count(&after, "PUT", "/_index_template/{name}")
+            - count(&before, "PUT", "/_index_template/{name}"),
+        1
+    );
+    for route in [
+        "/_component_template/{name}",
+        "/_ingest/pipeline/{id}",
+        "/_plugins/_ism/policies/{policy_id}",
+    ] {
+        assert_eq!(
+            count(&after, "PUT", route),
+            count(&before, "PUT", route),
+            "{route} untouched"
+        );
+    }
+    assert_eq!(
+        count(&after, "POST", "/api/saved_objects/_bulk_create"),
+        count(&before, "POST", "/api/saved_objects/_bulk_create")
+    );
+    let (_, template) = c.opensearch("GET", "/_index_template/log-demo", None);
+    assert_eq!(
+        template["index_templates"][0]["index_template"]["priority"],
+        150
+    );
+    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+}
+
+#[test]
+fn ui_edits_are_drift_refused_then_overwritten_on_request() {
+    let c = applied("minimal");
+    // An analyst edits the saved search in Dashboards (a partial update, as the UI's API does).
+    let edit = json!({"attributes": {"title": "Demo: failures (mine)"}});
+    c.dashboards(
+        "PUT",
+        "/api/saved_objects/search/demo-failures",
+        Some(edit),
+        "global",
+    );
+    let run = c.siemctl(&["plan"]);
+    assert_eq!(run.code, 0);
+    insta::assert_snapshot!("drift_plan", run.snapshot());
+    // apply would discard the edit: it refuses, naming the object and what to do, and writes nothing.
+    let before = c.writes();
+    let run = c.siemctl(&["apply", "--yes"]);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!("drift_refused", run.snapshot());
+    assert_eq!(c.writes(), before, "refused before writing anything");
+    let run = c.siemctl(&["apply", "--yes", "--overwrite-drift"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    let title = &c.saved_object("search", "demo-failures", "global")["attributes"]["title"];
+    assert_eq!(title, "Demo: failures", "the content's version is back");
+    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+}
+
+#[test]
+fn prune_deletes_only_managed_objects() {
+    let c = applied("minimal");
+    // Objects siemctl does not manage.
+    c.dashboards(
+        "POST",
+        "/api/saved_objects/search/analyst-own",
+        Some(json!({"attributes": {"title": "Mine", "columns": [], "sort": []}})),
+        "global",
+    );
+    let (status, _) = c.opensearch(
+        "PUT",
+        "/_component_template/someone-elses",
+        Some(json!({"template": {"settings": {"number_of_shards": 1}}})),
+    );
+    assert_eq!(status, 200);
+    c.content.remove(SEARCH);
+    let run = c.siemctl(&["plan"]);
+    assert!(
+        run.stdout.contains("search demo-failures left the content"),
+        "{}",
+        run.stdout
+    );
+    let run = c.siemctl(&["apply", "--yes", "--prune"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert!(
+        run.stdout.contains("- delete search demo-failures"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .ends_with("0 created, 0 updated, 1 deleted, 9 unchanged.\n"),
+        "{}",
+        run.stdout
+    );
+    c.saved_object("search", "analyst-own", "global");
+    let (status, _) = c.opensearch("GET", "/_component_template/someone-elses", None);
+    assert_eq!(status, 200, "unmanaged objects are untouched");
+    assert_eq!(
+        c.siemctl(&["plan", "--prune", "--detailed-exitcode"]).code,
+        0
+    );
+}
+
+#[test]
+fn objects_siemctl_did_not_create_are_reported_not_taken_over() {
+    let c = ClusterContext::new("minimal");
+    c.dashboards(
+        "POST",
+        "/api/saved_objects/index-pattern/log-demo",
+        Some(json!({"attributes": {"title": "somebody-*"}})),
+        "global",
+    );
+    let run = c.siemctl(&["apply", "--yes"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("index_pattern `log-demo`"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("--adopt"), "{}", run.stderr);
+    assert_eq!(
+        c.saved_object("index-pattern", "log-demo", "global")["attributes"]["title"],
+        "somebody-*"
+    );
+    let run = c.siemctl(&["apply", "--yes", "--adopt"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert_eq!(
+        c.saved_object("index-pattern", "log-demo", "global")["attributes"]["title"],
+        "log-demo-*"
+    );
+}
+
+#[test]
+fn older_content_does_not_replace_newer() {
+    let c = applied("minimal");
+    c.content
+        .edit("siemctl.toml", "version = \"2.3.4\"", "version = \"2.3.3\"");
+    c.content
+        .edit(TEMPLATE, "\"priority\": 100", "\"priority\": 90");
+    let run = c.siemctl(&["apply", "--yes"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("refusing to downgrade"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("2.3.4"), "{}", run.stderr);
+    let run = c.siemctl(&["apply", "--yes", "--allow-downgrade"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+}
+
+#[test]
+fn faults_mid_apply_are_retried_and_the_next_apply_is_a_no_op() {
+    let c = ClusterContext::new("minimal");
+    c.faults(json!([
+        {"method": "PUT", "path": "/_index_template/*", "status": 429, "retry_after": 1},
+        {"method": "PUT", "path": "/_ingest/pipeline/*", "status": 503, "count": 2},
+        {"method": "POST", "path": "/api/saved_objects/_bulk_create", "drop_after": true},
+        {"method": "PUT", "path": "/_plugins/_ism/policies/*", "drop_after": true},
+        {"method": "PUT", "path": "/siemctl-state/_doc/*", "drop_after": true}
+    ]));
+    let run = c.siemctl(&["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    let rules: serde_json::Value =
+        reqwest::blocking::get(format!("{}/_emulator/faults", c.emulator.opensearch_url()))
+            .unwrap()
+            .json()
+            .unwrap();
+    assert_eq!(
+        rules
+            .as_array()
+            .map(Vec::len)
+            .or_else(|| rules["rules"].as_array().map(Vec::len)),
+        Some(0),
+        "every fault was hit: {rules}"
+    );
+    let run = c.siemctl(&["plan", "--detailed-exitcode"]);
+    assert_eq!(run.code, 0, "converged: {}", run.snapshot());
+    let before = c.writes();
+    assert_eq!(c.siemctl(&["apply", "--yes"]).stdout, "No changes.\n");
+    assert_eq!(c.writes(), before);
+}
+
+#[test]
+fn a_failed_object_fails_the_run_and_the_next_apply_converges() {
+    let c = ClusterContext::new("minimal");
+    // The server keeps failing one write beyond the retry budget of this run.
+    c.faults(json!([{"method": "PUT", "path": "/_ingest/pipeline/*", "status": 502, "count": 50}]));
+    let run = c.siemctl(&["apply", "--yes", "--retry-budget", "2"]);
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    assert!(
+        run.stderr.contains("ingest_pipeline `log-demo` failed"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.contains("1 failed"), "{}", run.stdout);
+    reqwest::blocking::Client::new()
+        .delete(format!("{}/_emulator/faults", c.emulator.opensearch_url()))
+        .send()
+        .unwrap();
+    let run = c.siemctl(&["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert!(
+        run.stdout.contains("+ create ingest_pipeline log-demo"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+}
+
+#[test]
+fn concurrent_applies_do_not_interleave() {
+    let c = ClusterContext::with_options(
+        "minimal",
+        Options {
+            latency_ms: 20,
+            ..Options::default()
+        },
+    );
+    let first = c.spawn(&["apply", "--yes"]);
+    let second = c.spawn(&["apply", "--yes"]);
+    let (a, b) = (
+        first.wait_with_output().unwrap(),
+        second.wait_with_output().unwrap(),
+    );
+    let texts = [
+        String::from_utf8_lossy(&a.stdout).to_string(),
+        String::from_utf8_lossy(&b.stdout).to_string(),
+    ];
+    assert!(
+        a.status.success() && b.status.success(),
+        "{texts:?}\n{}\n{}",
+        String::from_utf8_lossy(&a.stderr),
+        String::from_utf8_lossy(&b.stderr)
+    );
+    // One created everything; the other, after waiting for the lock, found nothing to do.
+    let created: Vec<bool> = texts.iter().map(|t| t.contains("10 created")).collect();
+    assert_eq!(created.iter().filter(|c| **c).count(), 1, "{texts:?}");
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("No changes.") || t.contains("0 created, 0 updated")),
+        "{texts:?}"
+    );
+    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+}
+
+#[test]
+fn a_held_lock_names_its_holder_and_an_expired_one_is_taken_over() {
+    let c = ClusterContext::new("minimal");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    let lock = |expires: u64| json!({"who": "ci@runner-7", "pid": 4242, "run_id": "other", "acquired_at_ms": now - 1000, "expires_at_ms": expires});
+    c.opensearch("PUT", "/siemctl-state", Some(json!({})));
+    let (status, _) = c.opensearch(
+        "PUT",
+        "/siemctl-state/_doc/lock?op_type=create",
+        Some(lock(now + 600_000)),
+    );
+    assert_eq!(status, 201);
+    let run = c.siemctl(&["apply", "--yes", "--lock-timeout", "1"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("ci@runner-7 (pid 4242)"),
+        "{}",
+        run.stderr
+    );
+    c.opensearch("DELETE", "/siemctl-state/_doc/lock", None);
+    c.opensearch(
+        "PUT",
+        "/siemctl-state/_doc/lock?op_type=create",
+        Some(lock(now - 1)),
+    );
+    let run = c.siemctl(&["apply", "--yes", "--lock-timeout", "1"]);
+    assert_eq!(
+        run.code,
+        0,
+        "a crashed run's lock expires: {}",
+        run.snapshot()
+    );
+}
+
+#[test]
+fn the_password_never_appears_in_output_or_logs() {
+    let secret = "s3cr3t-P@ss";
+    let c = ClusterContext::with_options(
+        "minimal",
+        Options {
+            basic_auth: Some(("admin".into(), secret.into())),
+            ..Options::default()
+        },
+    );
+    let env = [
+        ("SIEMCTL_USERNAME", "admin"),
+        ("SIEMCTL_PASSWORD", secret),
+        ("SIEMCTL_AUTH", "basic"),
+    ];
+    for args in [
+        &["apply", "--yes", "-vv"][..],
+        &["plan", "-vv", "--output", "json"][..],
+    ] {
+        let run = c.siemctl_env(args, &env);
+        assert_eq!(run.code, 0, "{}", run.snapshot());
+        assert!(
+            !run.stdout.contains(secret) && !run.stderr.contains(secret),
+            "{}",
+            run.snapshot()
+        );
+    }
+    // Wrong password: the error says 401, without the password either.
+    let run = c.siemctl_env(
+        &["plan", "-vv"],
+        &[
+            ("SIEMCTL_USERNAME", "admin"),
+            ("SIEMCTL_PASSWORD", "wrong-Secret-9"),
+            ("SIEMCTL_AUTH", "basic"),
+        ],
+    );
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("401"), "{}", run.stderr);
+    assert!(!run.stderr.contains("wrong-Secret-9") && !run.stdout.contains("wrong-Secret-9"));
+    // A password in a URL is refused without being echoed.
+    let url = c
+        .emulator
+        .opensearch_url()
+        .replace("http://", &format!("http://admin:{secret}@"));
+    let run = c.siemctl_env(&["plan"], &[("SIEMCTL_OPENSEARCH_URL", url.as_str())]);
+    assert_eq!(run.code, 1);
+    assert!(!run.stderr.contains(secret), "{}", run.stderr);
+}
+
+#[test]
+fn tenants_are_isolated() {
+    let c = ClusterContext::new("minimal");
+    let run = c.siemctl(&["apply", "--yes", "--tenant", "secops"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    c.saved_object("search", "demo-failures", "secops");
+    // The global tenant has none of the saved objects; the cluster-wide objects are shared.
+    let run = c.siemctl(&["plan", "--tenant", "global", "--output", "json"]);
+    let summary = &run.json()["data"]["summary"];
+    assert_eq!(summary["create"], 5, "{summary}");
+    assert_eq!(summary["unchanged"], 5, "{summary}");
+    assert_eq!(
+        c.siemctl(&["plan", "--tenant", "secops", "--detailed-exitcode"])
+            .code,
+        0
+    );
+}
+
+#[test]
+fn dashboards_under_a_base_path() {
+    let c = ClusterContext::with_options(
+        "minimal",
+        Options {
+            dashboards_base_path: Some("/_dashboards".into()),
+            ..Options::default()
+        },
+    );
+    assert!(c.emulator.dashboards_url().ends_with("/_dashboards"));
+    let run = c.siemctl(&["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+}
+
+#[test]
+fn plan_json_document() {
+    let c = applied("minimal");
+    c.content
+        .edit(TEMPLATE, "\"priority\": 100", "\"priority\": 150");
+    let run = c.siemctl(&["plan", "--output", "json"]);
+    assert_eq!(run.code, 0);
+    let doc = run.json();
+    assert_eq!(doc["format_version"], 1);
+    assert_eq!(
+        doc["data"]["summary"],
+        json!({"create": 0, "update": 1, "delete": 0, "unchanged": 9})
+    );
+    let change = &doc["data"]["changes"][0];
+    assert_eq!(
+        (
+            change["kind"].as_str(),
+            change["id"].as_str(),
+            change["action"].as_str()
+        ),
+        (Some("index_template"), Some("log-demo"), Some("update"))
+    );
+    assert_eq!(change["drift"], serde_json::Value::Null);
+    assert!(
+        change["diff"]
+            .as_str()
+            .unwrap()
+            .contains("-  \"priority\": 100,\n+  \"priority\": 150,"),
+        "{}",
+        change["diff"]
+    );
+}
+
+#[test]
+fn unsupported_servers_are_refused() {
+    let c = ClusterContext::with_options(
+        "minimal",
+        Options {
+            version: "1.2.4".into(),
+            ..Options::default()
+        },
+    );
+    let run = c.siemctl(&["plan"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("OpenSearch 1.2.4 is too old"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn no_op_plan_requests_do_not_grow_with_the_content() {
+    let small = applied("minimal");
+    let before = small.total_requests();
+    assert_eq!(small.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+    let small_count = small.total_requests() - before;
+
+    let large = ClusterContext::new("minimal");
+    for i in 0..100 {
+        large.content.write(
+            &format!("saved-searches/demo/extra-{i}.yaml"),
+            &format!("id: extra-{i}\ntitle: Extra {i}\nquery: event.action:a{i}\n"),
+        );
+    }
+    let run = large.siemctl(&["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    let before = large.total_requests();
+    assert_eq!(large.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+    assert_eq!(
+        large.total_requests() - before,
+        small_count,
+        "content 10 times larger, same number of requests"
+    );
+    let _ = Duration::ZERO;
+}

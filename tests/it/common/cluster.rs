@@ -1,0 +1,184 @@
+//! A content directory plus a cluster emulator, and siemctl pointed at both.
+
+use std::process::{Child, Command, Stdio};
+
+use cluster_emulator::{Emulator, Options};
+use serde_json::{json, Value};
+
+use super::{Run, TestContext};
+
+pub(crate) struct ClusterContext {
+    pub(crate) content: TestContext,
+    pub(crate) emulator: Emulator,
+    http: reqwest::blocking::Client,
+}
+
+impl ClusterContext {
+    pub(crate) fn new(fixture: &str) -> Self {
+        Self::with_options(fixture, Options::default())
+    }
+
+    pub(crate) fn with_options(fixture: &str, options: Options) -> Self {
+        ClusterContext {
+            content: TestContext::fixture(fixture),
+            emulator: Emulator::start(options).expect("start the emulator"),
+            http: reqwest::blocking::Client::new(),
+        }
+    }
+
+    /// siemctl with the emulator's URLs in the environment (as CI would set them).
+    pub(crate) fn siemctl(&self, args: &[&str]) -> Run {
+        self.siemctl_env(args, &[])
+    }
+
+    pub(crate) fn siemctl_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut all_env = vec![
+            ("SIEMCTL_OPENSEARCH_URL", self.emulator.opensearch_url()),
+            ("SIEMCTL_DASHBOARDS_URL", self.emulator.dashboards_url()),
+        ];
+        all_env.extend_from_slice(env);
+        let run = super::run_with_env(self.content.path(), args, &all_env);
+        Run {
+            stdout: self.scrub(&run.stdout),
+            stderr: self.scrub(&run.stderr),
+            ..run
+        }
+    }
+
+    /// Starts siemctl without waiting for it.
+    pub(crate) fn spawn(&self, args: &[&str]) -> Child {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_siemctl"));
+        command
+            .args(args)
+            .current_dir(self.content.path())
+            .env("NO_COLOR", "1")
+            .env("SIEMCTL_OPENSEARCH_URL", self.emulator.opensearch_url())
+            .env("SIEMCTL_DASHBOARDS_URL", self.emulator.dashboards_url())
+            .env_remove("CI")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        command.spawn().expect("spawn siemctl")
+    }
+
+    fn scrub(&self, text: &str) -> String {
+        text.replace(self.emulator.opensearch_url(), "[OPENSEARCH]")
+            .replace(self.emulator.dashboards_url(), "[DASHBOARDS]")
+    }
+
+    /// `GET /_emulator/stats`.
+    pub(crate) fn stats(&self) -> Value {
+        self.http
+            .get(format!(
+                "{}/_emulator/stats",
+                self.emulator.opensearch_url()
+            ))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap()
+    }
+
+    /// Requests that change something, as `METHOD route` strings. `_bulk_get` is a POST that
+    /// only reads, so it is not one of them.
+    pub(crate) fn writes(&self) -> Vec<String> {
+        self.stats()["by_route"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| {
+                !matches!(r["method"].as_str(), Some("GET" | "HEAD"))
+                    && r["route"] != "/api/saved_objects/_bulk_get"
+            })
+            .map(|r| {
+                format!(
+                    "{} {} x{}",
+                    r["method"].as_str().unwrap(),
+                    r["route"].as_str().unwrap(),
+                    r["count"]
+                )
+            })
+            .collect()
+    }
+
+    pub(crate) fn total_requests(&self) -> u64 {
+        self.stats()["total"].as_u64().unwrap()
+    }
+
+    /// Zeroes the counters only: the emulator's reset also empties its state, so the
+    /// counters are read before and after instead.
+    pub(crate) fn faults(&self, rules: Value) {
+        let response = self
+            .http
+            .post(format!(
+                "{}/_emulator/faults",
+                self.emulator.opensearch_url()
+            ))
+            .json(&rules)
+            .send()
+            .unwrap();
+        assert!(
+            response.status().is_success(),
+            "{}",
+            response.text().unwrap()
+        );
+    }
+
+    /// A request to Dashboards as a user of the UI would send it.
+    pub(crate) fn dashboards(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        tenant: &str,
+    ) -> Value {
+        let url = format!("{}{path}", self.emulator.dashboards_url());
+        let mut request = self
+            .http
+            .request(method.parse().unwrap(), url)
+            .header("osd-xsrf", "true")
+            .header("securitytenant", tenant);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().unwrap();
+        let status = response.status();
+        let text = response.text().unwrap();
+        assert!(status.is_success(), "{method} {path}: {status} {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    pub(crate) fn opensearch(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let mut request = self.http.request(
+            method.parse().unwrap(),
+            format!("{}{path}", self.emulator.opensearch_url()),
+        );
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().unwrap_or(Value::Null))
+    }
+
+    pub(crate) fn saved_object(&self, saved_object_type: &str, id: &str, tenant: &str) -> Value {
+        self.dashboards(
+            "GET",
+            &format!("/api/saved_objects/{saved_object_type}/{id}"),
+            None,
+            tenant,
+        )
+    }
+
+    pub(crate) fn ui_visit(&self) {
+        let response = self
+            .http
+            .post(format!(
+                "{}/_emulator/ui-visit",
+                self.emulator.dashboards_url()
+            ))
+            .json(&json!({}))
+            .send()
+            .unwrap();
+        assert!(response.status().is_success());
+    }
+}
