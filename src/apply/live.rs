@@ -70,6 +70,10 @@ pub(crate) async fn detect(cluster: &Cluster) -> Result<(ServerInfo, Option<Stri
 
 pub(crate) async fn read(cluster: &Cluster, desired: &[Desired]) -> Result<Snapshot> {
     let (server, dashboards_version) = detect(cluster).await?;
+    let needs = crate::plan::compat::check(server.version(), desired);
+    if !needs.is_empty() {
+        anyhow::bail!("the content needs a newer OpenSearch: {}", needs.join("; "));
+    }
     let tenant_doc = state::tenant_doc(cluster.tenant());
     let (components, index_templates, pipelines, policies, cluster_state, tenant_state) = tokio::join!(
         cluster.list(Kind::ComponentTemplate),

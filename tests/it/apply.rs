@@ -519,3 +519,32 @@ fn no_op_plan_requests_do_not_grow_with_the_content() {
     );
     let _ = Duration::ZERO;
 }
+
+#[test]
+fn content_needing_a_newer_server_is_refused_before_writing() {
+    let c = ClusterContext::with_options(
+        "minimal",
+        Options {
+            version: "2.5.0".into(),
+            ..Options::default()
+        },
+    );
+    let run = c.siemctl(&["apply", "--yes"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("component_template `log-demo` maps `flat_object` fields, which need OpenSearch 2.7 or later; this cluster runs 2.5.0"), "{}", run.stderr);
+    assert!(c.writes().is_empty(), "{:?}", c.writes());
+}
+
+#[test]
+fn insecure_warns_on_every_run() {
+    let c = applied("minimal");
+    let run = c.siemctl(&["plan", "--insecure", "--output", "json"]);
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stderr
+            .contains("warning: TLS certificate verification is off"),
+        "{}",
+        run.stderr
+    );
+    run.json();
+}
