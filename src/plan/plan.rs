@@ -187,7 +187,9 @@ pub(crate) fn plan(inputs: &Inputs<'_>) -> Plan {
                     title: desired.title.clone().or_else(|| live.title.clone()),
                     action: if same { Action::NoOp } else { Action::Update },
                     drift: if same { None } else { drift },
-                    unmanaged: entry.is_none(),
+                    // The advanced-settings object is a per-tenant singleton that Dashboards
+                    // creates itself; siemctl manages only the settings it declares there.
+                    unmanaged: entry.is_none() && desired.kind != Kind::Config,
                     content_changed,
                     before: Some(live.normalized.clone()),
                     after: Some(desired.normalized.clone()),
@@ -203,6 +205,10 @@ pub(crate) fn plan(inputs: &Inputs<'_>) -> Plan {
             continue;
         };
         if inputs.desired.iter().any(|d| d.kind == kind && d.id == id) {
+            continue;
+        }
+        // Advanced settings are never deleted: they hold the tenant's other settings too.
+        if kind == Kind::Config {
             continue;
         }
         let Some(live) = inputs.live.get(&(kind, id.to_string())) else {

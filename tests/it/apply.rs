@@ -48,7 +48,7 @@ fn fresh_apply_then_no_changes_and_no_writes() {
 #[test]
 fn a_dashboards_visit_is_not_a_change() {
     let c = applied("minimal");
-    c.ui_visit(); // rewrites the index pattern's field cache, creates the config object
+    c.ui_visit("global"); // rewrites the index pattern's field cache, creates the config object
     let run = c.siemctl(&["plan", "--detailed-exitcode"]);
     assert_eq!(run.code, 0, "{}", run.snapshot());
 }
@@ -547,4 +547,34 @@ fn insecure_warns_on_every_run() {
         run.stderr
     );
     run.json();
+}
+
+#[test]
+fn a_fresh_domain_someone_already_opened_applies_cleanly() {
+    // Opening Dashboards creates the tenant's config object before siemctl ever ran.
+    let c = ClusterContext::new("minimal");
+    c.ui_visit("global");
+    let run = c.siemctl(&["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    let config = c.saved_object("config", "2.19.0", "global");
+    assert_eq!(config["attributes"]["defaultIndex"], "log-demo");
+    assert_eq!(
+        config["attributes"]["buildNum"], 8467,
+        "settings siemctl does not declare are left alone"
+    );
+    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+}
+
+#[test]
+fn prune_never_deletes_the_advanced_settings() {
+    let c = applied("minimal");
+    c.content
+        .remove("dashboards/_common/advanced-settings.config.json.hbs");
+    let run = c.siemctl(&["apply", "--yes", "--prune"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert_eq!(run.stdout, "No changes.\n");
+    assert_eq!(
+        c.saved_object("config", "2.19.0", "global")["attributes"]["defaultIndex"],
+        "log-demo"
+    );
 }

@@ -169,14 +169,15 @@ impl ClusterContext {
         )
     }
 
-    pub(crate) fn ui_visit(&self) {
+    /// What a person opening Dashboards in the tenant does to the saved objects.
+    pub(crate) fn ui_visit(&self, tenant: &str) {
         let response = self
             .http
             .post(format!(
                 "{}/_emulator/ui-visit",
                 self.emulator.dashboards_url()
             ))
-            .json(&json!({}))
+            .json(&json!({ "tenant": tenant }))
             .send()
             .unwrap();
         assert!(response.status().is_success());
