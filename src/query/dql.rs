@@ -1030,42 +1030,19 @@ impl Parser {
 mod tests {
     use super::*;
 
+    use crate::query::testing::{f, p};
+    use crate::query::Language;
+
     fn fields(query: &str) -> Vec<(String, usize, bool)> {
-        match parse(query) {
-            Ok(fields) => fields
-                .into_iter()
-                .map(|f| (f.name, f.column, f.is_pattern))
-                .collect(),
-            Err(e) => panic!("{query:?} should parse, got {e} (hint: {:?})", e.hint),
-        }
-    }
-
-    fn f(name: &str, column: usize) -> (String, usize, bool) {
-        (name.to_string(), column, false)
-    }
-
-    fn p(name: &str, column: usize) -> (String, usize, bool) {
-        (name.to_string(), column, true)
+        crate::query::testing::fields(Language::Dql, query)
     }
 
     fn error(query: &str) -> QueryError {
-        match parse(query) {
-            Ok(fields) => panic!("{query:?} should fail, parsed as {fields:?}"),
-            Err(e) => e,
-        }
+        crate::query::testing::error(Language::Dql, query)
     }
 
-    /// Asserts the column and message of the error for `query`, and that a
-    /// hint is given that contains `hint`.
     fn fails(query: &str, column: usize, message: &str, hint: &str) {
-        let e = error(query);
-        assert_eq!(
-            (e.column, e.message.as_str()),
-            (column, message),
-            "for {query:?}"
-        );
-        let got = e.hint.unwrap_or_default();
-        assert!(got.contains(hint), "hint for {query:?} was {got:?}");
+        crate::query::testing::fails(Language::Dql, query, column, message, hint);
     }
 
     // ----- valid queries -------------------------------------------------

@@ -170,3 +170,51 @@ mod tests {
         assert_eq!(text.len(), 13);
     }
 }
+
+/// Test helpers shared by the parsers' tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{parse, Language, QueryError};
+
+    /// The fields of a query that must parse: (name, column, is_pattern).
+    pub(crate) fn fields(language: Language, query: &str) -> Vec<(String, usize, bool)> {
+        match parse(language, query) {
+            Ok(fields) => fields
+                .into_iter()
+                .map(|f| (f.name, f.column, f.is_pattern))
+                .collect(),
+            Err(e) => panic!("{query:?} should parse, got {e} (hint: {:?})", e.hint),
+        }
+    }
+
+    /// A plain field reference, for comparing with [`fields`].
+    pub(crate) fn f(name: &str, column: usize) -> (String, usize, bool) {
+        (name.to_string(), column, false)
+    }
+
+    /// A pattern field reference, for comparing with [`fields`].
+    pub(crate) fn p(name: &str, column: usize) -> (String, usize, bool) {
+        (name.to_string(), column, true)
+    }
+
+    /// The error of a query that must not parse.
+    pub(crate) fn error(language: Language, query: &str) -> QueryError {
+        match parse(language, query) {
+            Ok(fields) => panic!("{query:?} should fail, parsed as {fields:?}"),
+            Err(e) => e,
+        }
+    }
+
+    /// Asserts the column and message of the error for `query`, and that its hint contains
+    /// `hint`.
+    pub(crate) fn fails(language: Language, query: &str, column: usize, message: &str, hint: &str) {
+        let e = error(language, query);
+        assert_eq!(
+            (e.column, e.message.as_str()),
+            (column, message),
+            "for {query:?}"
+        );
+        let got = e.hint.unwrap_or_default();
+        assert!(got.contains(hint), "hint for {query:?} was {got:?}");
+    }
+}
