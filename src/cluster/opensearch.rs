@@ -59,6 +59,18 @@ pub(crate) struct LivePolicy {
     pub(crate) body: Value,
 }
 
+impl LivePolicy {
+    /// From a GET response or an item of the list: `{_id, _seq_no, _primary_term, policy}`.
+    fn from_response(item: &Value) -> LivePolicy {
+        let (seq_no, primary_term) = seq_of(item);
+        LivePolicy {
+            seq_no,
+            primary_term,
+            body: json!({ "policy": item.get("policy").cloned().unwrap_or(Value::Null) }),
+        }
+    }
+}
+
 /// A document with its sequence number and primary term.
 #[derive(Debug, Clone)]
 pub(crate) struct Doc {
@@ -163,14 +175,7 @@ impl Cluster {
                 let Some(id) = item.get("_id").and_then(Value::as_str) else {
                     continue;
                 };
-                policies.insert(
-                    id.to_string(),
-                    LivePolicy {
-                        seq_no: item.get("_seq_no").and_then(Value::as_i64).unwrap_or(0),
-                        primary_term: item.get("_primary_term").and_then(Value::as_i64).unwrap_or(0),
-                        body: json!({ "policy": item.get("policy").cloned().unwrap_or(Value::Null) }),
-                    },
-                );
+                policies.insert(id.to_string(), LivePolicy::from_response(item));
             }
             let total = body
                 .get("total_policies")
@@ -197,14 +202,7 @@ impl Cluster {
             return Ok(None);
         }
         let body = response.ok(&Method::GET, &url)?.json(&Method::GET, &url)?;
-        Ok(Some(LivePolicy {
-            seq_no: body.get("_seq_no").and_then(Value::as_i64).unwrap_or(0),
-            primary_term: body
-                .get("_primary_term")
-                .and_then(Value::as_i64)
-                .unwrap_or(0),
-            body: json!({ "policy": body.get("policy").cloned().unwrap_or(Value::Null) }),
-        }))
+        Ok(Some(LivePolicy::from_response(&body)))
     }
 
     /// Writes a whole template or pipeline.
@@ -228,18 +226,7 @@ impl Cluster {
                 "?if_seq_no={seq_no}&if_primary_term={primary_term}"
             ));
         }
-        let (response, url) = self.opensearch(Method::PUT, &path, Some(body)).await?;
-        if response.status == 409 {
-            return Ok(Written::Conflict);
-        }
-        let body = response.ok(&Method::PUT, &url)?.json(&Method::PUT, &url)?;
-        Ok(Written::Done {
-            seq_no: body.get("_seq_no").and_then(Value::as_i64).unwrap_or(0),
-            primary_term: body
-                .get("_primary_term")
-                .and_then(Value::as_i64)
-                .unwrap_or(0),
-        })
+        self.conditional_put(&path, body).await
     }
 
     /// Deletes a template, pipeline or policy; one that is already gone is fine.
@@ -263,12 +250,10 @@ impl Cluster {
         if body.get("found").and_then(Value::as_bool) == Some(false) {
             return Ok(None);
         }
+        let (seq_no, primary_term) = seq_of(&body);
         Ok(Some(Doc {
-            seq_no: body.get("_seq_no").and_then(Value::as_i64).unwrap_or(0),
-            primary_term: body
-                .get("_primary_term")
-                .and_then(Value::as_i64)
-                .unwrap_or(0),
+            seq_no,
+            primary_term,
             source: body.get("_source").cloned().unwrap_or(Value::Null),
         }))
     }
@@ -288,17 +273,20 @@ impl Cluster {
             } => format!("if_seq_no={seq_no}&if_primary_term={primary_term}"),
         };
         let path = format!("/{index}/_doc/{}?{query}&refresh=true", segment(id));
-        let (response, url) = self.opensearch(Method::PUT, &path, Some(source)).await?;
+        self.conditional_put(&path, source).await
+    }
+
+    /// A PUT whose 409 means "exists" or "changed since read".
+    async fn conditional_put(&self, path: &str, body: &Value) -> Result<Written, Error> {
+        let (response, url) = self.opensearch(Method::PUT, path, Some(body)).await?;
         if response.status == 409 {
             return Ok(Written::Conflict);
         }
         let body = response.ok(&Method::PUT, &url)?.json(&Method::PUT, &url)?;
+        let (seq_no, primary_term) = seq_of(&body);
         Ok(Written::Done {
-            seq_no: body.get("_seq_no").and_then(Value::as_i64).unwrap_or(0),
-            primary_term: body
-                .get("_primary_term")
-                .and_then(Value::as_i64)
-                .unwrap_or(0),
+            seq_no,
+            primary_term,
         })
     }
 
@@ -348,6 +336,12 @@ impl Cluster {
         }
         response.ok(&Method::PUT, &url).map(drop)
     }
+}
+
+/// `_seq_no` and `_primary_term` of a response or list item.
+fn seq_of(body: &Value) -> (i64, i64) {
+    let number = |key: &str| body.get(key).and_then(Value::as_i64).unwrap_or(0);
+    (number("_seq_no"), number("_primary_term"))
 }
 
 fn base_path(kind: Kind) -> Result<&'static str, Error> {
