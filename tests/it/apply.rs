@@ -578,3 +578,14 @@ fn prune_never_deletes_the_advanced_settings() {
         "log-demo"
     );
 }
+
+#[test]
+fn apply_without_a_terminal_needs_yes_or_ci() {
+    let c = ClusterContext::new("minimal");
+    let run = c.siemctl(&["apply"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("pass --yes"), "{}", run.stderr);
+    assert!(c.writes().is_empty(), "nothing written: {:?}", c.writes());
+    let run = c.siemctl_env(&["apply"], &[("CI", "true")]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+}
