@@ -26,6 +26,10 @@ pub(crate) struct Outcome {
     pub(crate) unchanged: usize,
     /// kind, id, and the server's reason.
     pub(crate) failed: Vec<(Kind, String, String)>,
+    /// Deletions not attempted because a write failed or the run was stopped.
+    pub(crate) skipped_deletions: usize,
+    /// Failures of the run itself (saving siemctl's state), after the objects were written.
+    pub(crate) errors: Vec<String>,
 }
 
 /// Groups of kinds written together, in order: each only references earlier groups.
@@ -47,6 +51,8 @@ pub(crate) struct Run<'a> {
     pub(crate) version: ContentVersion,
     pub(crate) git_commit: Option<String>,
     pub(crate) progress: ProgressBar,
+    /// Set when the run must stop early (a signal, or the lock was lost).
+    pub(crate) stop: &'a crate::apply::lock::Stop,
 }
 
 impl Run<'_> {
@@ -58,7 +64,7 @@ impl Run<'_> {
         let mut cluster_state = self.snapshot.cluster_state.clone();
         let mut tenant_state = self.snapshot.tenant_state.clone();
         // 1. Record the intent, so that a run cut off halfway leaves a true record.
-        self.stage(&mut cluster_state.state, &mut tenant_state.state, false);
+        self.intend(&mut cluster_state.state, &mut tenant_state.state);
         self.save(&mut cluster_state, &mut tenant_state).await?;
         // 2. Write, group by group, then delete in reverse order.
         let by_id: BTreeMap<(Kind, &str), &Desired> = self
@@ -67,6 +73,9 @@ impl Run<'_> {
             .map(|d| ((d.kind, d.id.as_str()), d))
             .collect();
         for group in GROUPS {
+            if self.stop.stopped() {
+                break;
+            }
             let changes: Vec<&Change> = self
                 .plan
                 .changes
@@ -92,123 +101,183 @@ impl Run<'_> {
                 }
             }
         }
-        for change in self
+        // A failed write may be what a deletion relied on (a renamed template whose new
+        // version was refused): delete nothing then, and say so.
+        let deletions: Vec<&Change> = self
             .plan
             .changes
             .iter()
             .filter(|c| c.action == Action::Delete)
-        {
-            self.progress.inc(1);
-            let result = match change.kind.saved_object_type() {
-                Some(saved_object_type) => {
-                    self.cluster
-                        .delete_saved_object(saved_object_type, &change.id)
-                        .await
+            .collect();
+        if !deletions.is_empty() && (!outcome.failed.is_empty() || self.stop.stopped()) {
+            outcome.skipped_deletions = deletions.len();
+        } else {
+            for change in deletions {
+                if self.stop.stopped() {
+                    break;
                 }
-                None => self.cluster.delete(change.kind, &change.id).await,
-            };
-            match result {
-                Ok(()) => outcome.deleted.push((change.kind, change.id.clone())),
-                Err(err) => {
-                    outcome
-                        .failed
-                        .push((change.kind, change.id.clone(), format!("{err:#}")))
+                self.progress.inc(1);
+                let result = match change.kind.saved_object_type() {
+                    Some(saved_object_type) => {
+                        self.cluster
+                            .delete_saved_object(saved_object_type, &change.id)
+                            .await
+                    }
+                    None => self.cluster.delete(change.kind, &change.id).await,
+                };
+                match result {
+                    Ok(()) => outcome.deleted.push((change.kind, change.id.clone())),
+                    Err(err) => {
+                        outcome
+                            .failed
+                            .push((change.kind, change.id.clone(), format!("{err:#}")))
+                    }
                 }
             }
         }
         self.progress.finish_and_clear();
-        // 3. Record the outcome: done entries lose `pending`; failed ones keep it, which the
-        // next plan resolves against what the cluster holds.
-        let failed: Vec<(Kind, &str)> = outcome
-            .failed
-            .iter()
-            .map(|(k, id, _)| (*k, id.as_str()))
-            .collect();
-        for stored in [&mut cluster_state.state, &mut tenant_state.state] {
-            stored.objects.retain(|key, entry| {
-                let Some((kind, id)) = state::parse_key(key) else {
-                    return true;
-                };
-                let is_failed = failed.contains(&(kind, id));
-                match &entry.pending {
-                    Some(Pending::Delete) => is_failed,
-                    _ => true,
-                }
-            });
-            for (key, entry) in &mut stored.objects {
-                let Some((kind, id)) = state::parse_key(key) else {
-                    continue;
-                };
-                if !failed.contains(&(kind, id)) {
-                    entry.pending = None;
-                }
-            }
+        // 3. Record the outcome.
+        self.settle(&mut cluster_state.state, &mut tenant_state.state, &outcome);
+        if let Err(err) = self.save(&mut cluster_state, &mut tenant_state).await {
+            outcome.errors.push(format!("{err:#}"));
         }
-        self.stage(&mut cluster_state.state, &mut tenant_state.state, true);
-        self.save(&mut cluster_state, &mut tenant_state).await?;
         Ok(outcome)
     }
 
-    /// Adds the plan's entries to the states (as pending unless `done`), and the run's record.
-    fn stage(&self, cluster_state: &mut State, tenant_state: &mut State, done: bool) {
+    fn desired(&self, kind: Kind, id: &str) -> Option<&Desired> {
+        self.desired.iter().find(|d| d.kind == kind && d.id == id)
+    }
+
+    fn entry_for<'s>(
+        cluster_state: &'s mut State,
+        tenant_state: &'s mut State,
+        kind: Kind,
+    ) -> &'s mut State {
+        if state::is_tenant_scoped(kind) {
+            tenant_state
+        } else {
+            cluster_state
+        }
+    }
+
+    /// Before writing: each write recorded as pending, with the digest the cluster holds now
+    /// (so an unfinished write is recognised either way); each deletion marked; adopted and
+    /// refreshed records written as they are.
+    fn intend(&self, cluster_state: &mut State, tenant_state: &mut State) {
         let version = self.version.to_string();
         for change in &self.plan.changes {
-            let target = if state::is_tenant_scoped(change.kind) {
-                &mut *tenant_state
-            } else {
-                &mut *cluster_state
-            };
+            let target = Self::entry_for(cluster_state, tenant_state, change.kind);
             let key = state::key(change.kind, &change.id);
             match change.action {
-                Action::Delete if !done => {
+                Action::Delete => {
                     if let Some(entry) = target.objects.get_mut(&key) {
                         entry.pending = Some(Pending::Delete);
                     }
                 }
-                Action::Create | Action::Update if !done => {
-                    let Some(desired) = self
-                        .desired
-                        .iter()
-                        .find(|d| d.kind == change.kind && d.id == change.id)
-                    else {
+                Action::Create | Action::Update => {
+                    let Some(desired) = self.desired(change.kind, &change.id) else {
                         continue;
                     };
-                    let previous = target.objects.get(&key).map(|e| e.digest.clone());
-                    target.objects.insert(
-                        key,
-                        Entry {
-                            digest: desired.digest.clone(),
-                            version: version.clone(),
-                            pending: Some(Pending::Write { previous }),
-                        },
-                    );
-                }
-                Action::NoOp if change.unmanaged && !done => {
-                    // Adopted: identical already, recorded as managed from now on.
-                    let Some(desired) = self
-                        .desired
-                        .iter()
-                        .find(|d| d.kind == change.kind && d.id == change.id)
-                    else {
-                        continue;
+                    let previous = self
+                        .snapshot
+                        .live
+                        .get(&(change.kind, change.id.clone()))
+                        .map(|l| l.digest.clone());
+                    let entry = Entry {
+                        digest: desired.digest.clone(),
+                        version: version.clone(),
+                        pending: Some(Pending::Write { previous }),
                     };
-                    target.objects.insert(
-                        key,
-                        Entry {
-                            digest: desired.digest.clone(),
-                            version: version.clone(),
-                            pending: None,
-                        },
-                    );
+                    target.objects.insert(key, entry);
                 }
-                _ => {}
+                Action::NoOp => {}
             }
         }
-        for stored in [cluster_state, tenant_state] {
-            stored.content_version = Some(version.clone());
-            stored.git_commit.clone_from(&self.git_commit);
-            stored.applied_at_ms = Some(now_ms());
-            stored.applied_by = Some(identity());
+        for (kind, id) in &self.plan.refresh {
+            let Some(desired) = self.desired(*kind, id) else {
+                continue;
+            };
+            let target = Self::entry_for(cluster_state, tenant_state, *kind);
+            target.objects.insert(
+                state::key(*kind, id),
+                Entry {
+                    digest: desired.digest.clone(),
+                    version: version.clone(),
+                    pending: None,
+                },
+            );
+        }
+    }
+
+    /// After writing: what was written or deleted is recorded as done; what failed stays
+    /// pending. Pending entries of earlier runs are settled against what this run read.
+    /// The run's record (content version, commit) is updated only if something was written.
+    fn settle(&self, cluster_state: &mut State, tenant_state: &mut State, outcome: &Outcome) {
+        let done: Vec<(Kind, &str)> = outcome
+            .created
+            .iter()
+            .chain(&outcome.updated)
+            .map(|(k, id)| (*k, id.as_str()))
+            .collect();
+        let deleted: Vec<(Kind, &str)> = outcome
+            .deleted
+            .iter()
+            .map(|(k, id)| (*k, id.as_str()))
+            .collect();
+        let in_plan: Vec<(Kind, &str)> = self
+            .plan
+            .changes
+            .iter()
+            .filter(|c| c.action != Action::NoOp)
+            .map(|c| (c.kind, c.id.as_str()))
+            .collect();
+        for stored in [&mut *cluster_state, &mut *tenant_state] {
+            stored.objects.retain(|key, entry| {
+                let Some((kind, id)) = state::parse_key(key) else {
+                    return true;
+                };
+                if deleted.contains(&(kind, id)) {
+                    return false;
+                }
+                if done.contains(&(kind, id)) {
+                    entry.pending = None;
+                    return true;
+                }
+                if in_plan.contains(&(kind, id)) {
+                    return true; // failed or not reached: stays pending
+                }
+                // Left over from an earlier run: settle it against what the cluster holds.
+                let live = self
+                    .snapshot
+                    .live
+                    .get(&(kind, id.to_string()))
+                    .map(|l| l.digest.as_str());
+                match (&entry.pending, live) {
+                    (None, _) => true,
+                    (Some(Pending::Delete), None) => false,
+                    (Some(Pending::Delete), Some(_)) => true,
+                    (Some(Pending::Write { previous: None }), None) => false,
+                    (Some(Pending::Write { previous }), Some(live)) => {
+                        if live == entry.digest {
+                            entry.pending = None;
+                        } else if previous.as_deref() == Some(live) {
+                            entry.digest = live.to_string();
+                            entry.pending = None;
+                        }
+                        true
+                    }
+                    (Some(Pending::Write { .. }), None) => true,
+                }
+            });
+        }
+        let wrote = !done.is_empty() || !deleted.is_empty() || !self.plan.refresh.is_empty();
+        if wrote {
+            for stored in [cluster_state, tenant_state] {
+                stored.content_version = Some(self.version.to_string());
+                stored.git_commit.clone_from(&self.git_commit);
+                stored.applied_at_ms = Some(now_ms());
+                stored.applied_by = Some(identity());
+            }
         }
     }
 
@@ -276,16 +345,8 @@ impl Run<'_> {
                 .iter()
                 .filter_map(|c| by_id.get(&(c.kind, c.id.as_str())).map(|d| d.wire.clone()))
                 .collect();
-            match self.cluster.bulk_create(&bodies).await {
-                Ok(items) => {
-                    for (change, item) in saved.iter().zip(items) {
-                        results.push((*change, item.error.map_or(Ok(()), Err)));
-                    }
-                }
-                Err(err) => {
-                    let reason = format!("{err:#}");
-                    results.extend(saved.iter().map(|c| (*c, Err(reason.clone()))));
-                }
+            for (change, item) in saved.iter().zip(self.cluster.bulk_create(&bodies).await) {
+                results.push((*change, item.error.map_or(Ok(()), Err)));
             }
         }
         for change in changes
@@ -296,6 +357,13 @@ impl Run<'_> {
             let Some(desired) = by_id.get(&(change.kind, change.id.as_str())) else {
                 continue;
             };
+            if self.stop.stopped() {
+                results.push((
+                    change,
+                    Err("not attempted: the run was stopped".to_string()),
+                ));
+                continue;
+            }
             let result = match change.kind {
                 Kind::Config => self
                     .cluster

@@ -4,6 +4,9 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
 use anyhow::{bail, Context as _, Result};
 use serde::{Deserialize, Serialize};
 
@@ -25,10 +28,59 @@ pub(crate) struct Holder {
     pub(crate) expires_at_ms: u64,
 }
 
-/// A held lock; release it with [`Lock::release`].
+/// A held lock; keep it with [`Lock::keep_alive`], release it with [`Lock::release`].
 pub(crate) struct Lock {
-    seq_no: i64,
-    primary_term: i64,
+    /// seq_no and primary term of our lock document, moved on by each renewal.
+    seq: Mutex<(i64, i64)>,
+    holder: Holder,
+}
+
+/// Asks a running apply to stop between objects: on SIGINT or SIGTERM (a cancelled CI job),
+/// or when the lock was lost. What was written is still recorded, and the lock released.
+#[derive(Debug, Default)]
+pub(crate) struct Stop {
+    flag: AtomicBool,
+    reason: Mutex<Option<String>>,
+}
+
+impl Stop {
+    pub(crate) fn stopped(&self) -> bool {
+        self.flag.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn request(&self, reason: &str) {
+        if let Ok(mut slot) = self.reason.lock() {
+            slot.get_or_insert_with(|| reason.to_string());
+        }
+        self.flag.store(true, Ordering::SeqCst);
+    }
+
+    pub(crate) fn reason(&self) -> Option<String> {
+        self.reason.lock().ok().and_then(|r| r.clone())
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub(crate) async fn interrupted() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 pub(crate) fn now_ms() -> u64 {
@@ -83,9 +135,9 @@ impl Lock {
                     primary_term,
                 } => {
                     return Ok(Lock {
-                        seq_no,
-                        primary_term,
-                    })
+                        seq: Mutex::new((seq_no, primary_term)),
+                        holder,
+                    });
                 }
                 Written::Conflict => {}
             }
@@ -97,8 +149,8 @@ impl Lock {
             if current.run_id == run_id {
                 // Our own create, applied before a dropped connection made us retry it.
                 return Ok(Lock {
-                    seq_no: doc.seq_no,
-                    primary_term: doc.primary_term,
+                    seq: Mutex::new((doc.seq_no, doc.primary_term)),
+                    holder: current,
                 });
             }
             if current.expires_at_ms <= now {
@@ -123,9 +175,52 @@ impl Lock {
         }
     }
 
+    /// Renews the lock every third of its lifetime for as long as it is polled, so that a long
+    /// apply keeps it. If the lock was taken over (it had expired), asks the run to stop.
+    pub(crate) async fn keep_alive(&self, cluster: &Cluster, ttl: Duration, stop: &Stop) {
+        loop {
+            tokio::time::sleep(ttl / 3).await;
+            let mut holder = self.holder.clone();
+            holder.expires_at_ms = now_ms() + u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX);
+            let Ok(source) = serde_json::to_value(&holder) else {
+                continue;
+            };
+            let (seq_no, primary_term) = self.seq.lock().map(|s| *s).unwrap_or((0, 0));
+            match cluster
+                .put_doc(
+                    STATE_INDEX,
+                    LOCK_DOC,
+                    &source,
+                    WriteIf::Unchanged {
+                        seq_no,
+                        primary_term,
+                    },
+                )
+                .await
+            {
+                Ok(Written::Done {
+                    seq_no,
+                    primary_term,
+                }) => {
+                    if let Ok(mut seq) = self.seq.lock() {
+                        *seq = (seq_no, primary_term);
+                    }
+                }
+                Ok(Written::Conflict) => {
+                    stop.request(
+                        "the apply lock was taken over by another run (it had expired): stopping",
+                    );
+                    return;
+                }
+                Err(err) => tracing::warn!("cannot renew the apply lock (will retry): {err}"),
+            }
+        }
+    }
+
     pub(crate) async fn release(self, cluster: &Cluster) -> Result<()> {
+        let (seq_no, primary_term) = self.seq.lock().map(|s| *s).unwrap_or((0, 0));
         if !cluster
-            .delete_doc(STATE_INDEX, LOCK_DOC, self.seq_no, self.primary_term)
+            .delete_doc(STATE_INDEX, LOCK_DOC, seq_no, primary_term)
             .await
             .context("cannot release the apply lock")?
         {

@@ -82,41 +82,49 @@ impl Cluster {
 
     /// Writes whole objects with `_bulk_create?overwrite=true`: each replaces what was there
     /// (never a partial merge). Per-object failures are returned, not raised.
-    pub(crate) async fn bulk_create(&self, objects: &[Value]) -> Result<Vec<ItemResult>, Error> {
+    pub(crate) async fn bulk_create(&self, objects: &[Value]) -> Vec<ItemResult> {
         let mut results = Vec::with_capacity(objects.len());
         for chunk in objects.chunks(BATCH) {
-            let (response, url) = self
-                .dashboards(
-                    Method::POST,
-                    "/api/saved_objects/_bulk_create?overwrite=true",
-                    Some(&Value::Array(chunk.to_vec())),
-                )
-                .await?;
-            let body = response
-                .ok(&Method::POST, &url)?
-                .json(&Method::POST, &url)?;
-            let items = body
-                .get("saved_objects")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            for (_, item) in chunk
-                .iter()
-                .zip(items.iter().chain(std::iter::repeat(&Value::Null)))
-            {
-                let error = if item.is_null() {
-                    Some("the server did not report on this object".to_string())
-                } else {
-                    item.get("error").map(|e| {
+            // A chunk that fails as a whole fails its objects only: earlier chunks stay written.
+            match self.bulk_create_chunk(chunk).await {
+                Ok(items) => results.extend(items),
+                Err(err) => results.extend(chunk.iter().map(|_| ItemResult {
+                    error: Some(err.to_string()),
+                })),
+            }
+        }
+        results
+    }
+
+    async fn bulk_create_chunk(&self, chunk: &[Value]) -> Result<Vec<ItemResult>, Error> {
+        let (response, url) = self
+            .dashboards(
+                Method::POST,
+                "/api/saved_objects/_bulk_create?overwrite=true",
+                Some(&Value::Array(chunk.to_vec())),
+            )
+            .await?;
+        let body = response
+            .ok(&Method::POST, &url)?
+            .json(&Method::POST, &url)?;
+        let items = body
+            .get("saved_objects")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        Ok((0..chunk.len())
+            .map(|i| {
+                let error = match items.get(i) {
+                    None => Some("the server did not report on this object".to_string()),
+                    Some(item) => item.get("error").map(|e| {
                         e.get("message")
                             .and_then(Value::as_str)
                             .map_or_else(|| e.to_string(), str::to_string)
-                    })
+                    }),
                 };
-                results.push(ItemResult { error });
-            }
-        }
-        Ok(results)
+                ItemResult { error }
+            })
+            .collect())
     }
 
     /// Deletes a saved object; one that is already gone is fine.

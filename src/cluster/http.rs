@@ -28,7 +28,6 @@ pub(crate) enum Auth {
 /// When and how long to retry.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct RetryPolicy {
-    pub(crate) max_attempts: u32,
     pub(crate) base_delay: Duration,
     pub(crate) max_delay: Duration,
     /// The most time one request may take, retries included.
@@ -38,7 +37,6 @@ pub(crate) struct RetryPolicy {
 impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
-            max_attempts: 8,
             base_delay: Duration::from_millis(250),
             max_delay: Duration::from_secs(10),
             budget: Duration::from_secs(90),
@@ -97,7 +95,10 @@ impl Client {
         let mut builder = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(Duration::from_secs(10))
-            .user_agent(concat!("siemctl/", env!("CARGO_PKG_VERSION")));
+            .user_agent(concat!("siemctl/", env!("CARGO_PKG_VERSION")))
+            // A redirect is a login page or a proxy, never the API: a POST turned into a GET
+            // that answers 200 with HTML must not pass for success.
+            .redirect(reqwest::redirect::Policy::none());
         if let Some(path) = &connection.ca_cert {
             let pem = std::fs::read(path).map_err(|e| {
                 Error::Settings(format!("cannot read the CA file `{}`: {e}", path.display()))
@@ -156,8 +157,13 @@ impl Client {
                     });
                 }
             };
-            let delay = retry_after.unwrap_or_else(|| self.backoff(attempt));
-            if attempt >= self.retry.max_attempts || elapsed + delay > self.retry.budget {
+            // The budget governs: the wait is cut to what is left of it, and the run gives up
+            // only when nothing is left.
+            let remaining = self.retry.budget.saturating_sub(elapsed);
+            let delay = retry_after
+                .unwrap_or_else(|| self.backoff(attempt))
+                .min(remaining);
+            if remaining.is_zero() {
                 tracing::debug!(%method, url, attempt, ?elapsed, last, "giving up");
                 return match outcome {
                     Err(err) if attempt == 1 => Err(Error::Connect {

@@ -11,7 +11,7 @@ use super::plan::make_plan;
 use super::{block_on, open_session};
 use crate::apply::executor::{Outcome, Run};
 use crate::apply::live;
-use crate::apply::lock::Lock;
+use crate::apply::lock::{interrupted, Lock, Stop};
 use crate::cli::{ApplyArgs, GlobalArgs};
 use crate::exit::ExitStatus;
 use crate::output::plan as show;
@@ -32,11 +32,18 @@ pub(crate) fn run(global: &GlobalArgs, args: &ApplyArgs, printer: Printer) -> Re
         let snapshot = live::read(&session.cluster, &session.desired).await?;
         printer.status(&snapshot.describe(session.cluster.tenant()));
         let plan = make_plan(&session.desired, &snapshot, version, args.prune);
-        if !plan.has_changes() && !plan.unmanaged().any(|_| args.adopt) {
+        let adopting = args.adopt && plan.unmanaged().next().is_some();
+        if !plan.needs_apply() && !adopting {
             if printer.is_json() {
                 printer.json(json!({ "plan": show::json(&plan), "result": summary(&Outcome { unchanged: plan.count(Action::NoOp), ..Outcome::default() }) }), serde_json::Value::Null);
             } else {
                 printer.data("No changes.\n");
+                for orphan in &plan.orphans {
+                    printer.status(&format!(
+                        "{} `{}` left the content; siemctl created it, and --prune would delete it",
+                        orphan.kind, orphan.id
+                    ));
+                }
             }
             return Ok(ExitStatus::Success);
         }
@@ -52,15 +59,17 @@ pub(crate) fn run(global: &GlobalArgs, args: &ApplyArgs, printer: Printer) -> Re
             Duration::from_secs(args.lock_timeout),
         )
         .await?;
+        let stop = Stop::default();
         let result = async {
             let snapshot = live::read(&session.cluster, &session.desired).await?;
-            let plan = make_plan(&session.desired, &snapshot, version, args.prune);
+            let mut plan = make_plan(&session.desired, &snapshot, version, args.prune);
             check_safety(&plan, args)?;
-            let total = plan
-                .changes
-                .iter()
-                .filter(|c| c.action != Action::NoOp)
-                .count();
+            if args.adopt {
+                // Adopted objects that are already as the content wants them: recorded only.
+                let adopted: Vec<_> = plan.unmanaged().filter(|c| c.action == Action::NoOp).map(|c| (c.kind, c.id.clone())).collect();
+                plan.refresh.extend(adopted);
+            }
+            let total = plan.changes.iter().filter(|c| c.action != Action::NoOp).count();
             let run = Run {
                 cluster: &session.cluster,
                 plan: &plan,
@@ -69,16 +78,33 @@ pub(crate) fn run(global: &GlobalArgs, args: &ApplyArgs, printer: Printer) -> Re
                 version,
                 git_commit: git_commit(&session.project.root),
                 progress: progress_bar(printer, total),
+                stop: &stop,
             };
-            let outcome = run.execute().await?;
+            // The lock is renewed, and a signal asks the run to stop between objects, for as
+            // long as the run goes on.
+            let interrupt = async {
+                interrupted().await;
+                stop.request("interrupted: stopped between objects; what was written is recorded");
+                std::future::pending::<()>().await;
+            };
+            let outcome = tokio::select! {
+                outcome = run.execute() => outcome?,
+                () = lock.keep_alive(&session.cluster, LOCK_TTL, &stop) => unreachable!("keep_alive only returns after asking to stop"),
+                () = interrupt => unreachable!("pending"),
+            };
             Ok::<_, anyhow::Error>((plan, outcome))
         }
         .await;
         let released = lock.release(&session.cluster).await;
-        let (plan, outcome) = result?;
-        released?;
+        let (plan, mut outcome) = result?;
+        if let Some(reason) = stop.reason() {
+            outcome.errors.push(reason);
+        }
+        if let Err(err) = released {
+            outcome.errors.push(format!("{err:#}"));
+        }
         report(printer, &plan, &outcome);
-        Ok(if outcome.failed.is_empty() {
+        Ok(if outcome.failed.is_empty() && outcome.errors.is_empty() {
             ExitStatus::Success
         } else {
             ExitStatus::Failure
@@ -175,11 +201,12 @@ fn summary(outcome: &Outcome) -> serde_json::Value {
 }
 
 fn report(printer: Printer, plan: &Plan, outcome: &Outcome) {
+    let complete = outcome.failed.is_empty() && outcome.errors.is_empty();
     if printer.is_json() {
-        let error = if outcome.failed.is_empty() {
+        let error = if complete {
             serde_json::Value::Null
         } else {
-            json!({"message": format!("{} objects failed", outcome.failed.len()), "causes": []})
+            json!({"message": format!("{} objects failed", outcome.failed.len()), "causes": outcome.errors})
         };
         printer.json(
             json!({ "plan": show::json(plan), "result": summary(outcome) }),
@@ -190,22 +217,27 @@ fn report(printer: Printer, plan: &Plan, outcome: &Outcome) {
     for (kind, id, reason) in &outcome.failed {
         printer.error(&anyhow::anyhow!("{kind} `{id}` failed: {reason}"));
     }
+    for error in &outcome.errors {
+        printer.error(&anyhow::anyhow!("{error}"));
+    }
+    if outcome.skipped_deletions > 0 {
+        printer.warn(&format!(
+            "{} deletions were not attempted because the run did not complete; run apply again",
+            outcome.skipped_deletions
+        ));
+    }
+    let failed = if outcome.failed.is_empty() {
+        String::new()
+    } else {
+        format!(", {} failed", outcome.failed.len())
+    };
     printer.data(&format!(
-        "Apply {}: {} created, {} updated, {} deleted, {} unchanged{}.\n",
-        if outcome.failed.is_empty() {
-            "complete"
-        } else {
-            "incomplete"
-        },
+        "Apply {}: {} created, {} updated, {} deleted, {} unchanged{failed}.\n",
+        if complete { "complete" } else { "incomplete" },
         outcome.created.len(),
         outcome.updated.len(),
         outcome.deleted.len(),
         outcome.unchanged,
-        if outcome.failed.is_empty() {
-            String::new()
-        } else {
-            format!(", {} failed", outcome.failed.len())
-        }
     ));
 }
 

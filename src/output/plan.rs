@@ -76,6 +76,13 @@ pub(crate) fn text(plan: &Plan) -> String {
             orphan.kind, orphan.id
         );
     }
+    if !plan.refresh.is_empty() {
+        let _ = writeln!(
+            out,
+            "  siemctl's record of {} unchanged objects is out of date (an edit brought into the content, or an earlier interrupted run); apply updates the record only",
+            plan.refresh.len()
+        );
+    }
     let h = style::heading();
     let _ = writeln!(
         out,

@@ -215,6 +215,8 @@ fn normalize_ism(body: &Value) -> Value {
                 .map(|mut item| {
                     if let Value::Object(map) = &mut item {
                         map.remove("last_updated_time");
+                        // ISMTemplate's priority defaults to 0.
+                        map.entry("priority").or_insert(json!(0));
                     }
                     item
                 })
@@ -233,11 +235,34 @@ fn normalize_ism(body: &Value) -> Value {
             }
         }
     }
+    let mut policy = Value::Object(policy);
+    strip_mustache_lang(&mut policy);
     json!({ "policy": policy })
+}
+
+/// Message templates come back with `"lang": "mustache"`, their only language.
+fn strip_mustache_lang(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Object(template)) = map.get_mut("message_template") {
+                if template.get("lang").and_then(Value::as_str) == Some("mustache") {
+                    template.remove("lang");
+                }
+            }
+            map.values_mut().for_each(strip_mustache_lang);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_mustache_lang),
+        _ => {}
+    }
 }
 
 /// Removes what equals the plugin's defaults, so that the content may leave them out.
 fn strip_action_defaults(action: &mut Map<String, Value>) {
+    // A partial retry gets the missing parts filled in by the plugin.
+    if let Some(Value::Object(retry)) = action.get_mut("retry") {
+        retry.entry("backoff").or_insert(json!("exponential"));
+        retry.entry("delay").or_insert(json!("1m"));
+    }
     if action.get("retry") == Some(&json!({ "count": 3, "backoff": "exponential", "delay": "1m" }))
     {
         action.remove("retry");
@@ -361,6 +386,26 @@ mod tests {
         let custom_retry = json!({"policy": {"description": "d", "default_state": "hot", "states": [{"name": "hot", "actions": [{"retry": {"count": 5, "backoff": "constant", "delay": "1m"}, "delete": {}}], "transitions": []}]}});
         assert_ne!(
             desired(Kind::IsmPolicy, &custom_retry),
+            live(Kind::IsmPolicy, &returned, None)
+        );
+    }
+
+    #[test]
+    fn ism_notification_and_partial_defaults() {
+        let sent = json!({"policy": {
+            "description": "d", "default_state": "hot",
+            "error_notification": {"destination": {"slack": {"url": "https://hooks.example/x"}}, "message_template": {"source": "{{ctx.index}} failed"}},
+            "states": [{"name": "hot", "actions": [{"retry": {"count": 5}, "notification": {"destination": {"slack": {"url": "https://hooks.example/x"}}, "message_template": {"source": "m"}}}]}],
+            "ism_template": {"index_patterns": ["log-*"]}
+        }});
+        let returned = json!({"policy": {
+            "description": "d", "default_state": "hot",
+            "error_notification": {"destination": {"slack": {"url": "https://hooks.example/x"}}, "message_template": {"source": "{{ctx.index}} failed", "lang": "mustache"}},
+            "states": [{"name": "hot", "actions": [{"retry": {"count": 5, "backoff": "exponential", "delay": "1m"}, "notification": {"destination": {"slack": {"url": "https://hooks.example/x"}}, "message_template": {"source": "m", "lang": "mustache"}}}], "transitions": []}],
+            "ism_template": [{"index_patterns": ["log-*"], "priority": 0, "last_updated_time": 1}]
+        }});
+        assert_eq!(
+            desired(Kind::IsmPolicy, &sent),
             live(Kind::IsmPolicy, &returned, None)
         );
     }

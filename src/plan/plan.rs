@@ -102,6 +102,10 @@ pub(crate) struct Plan {
     pub(crate) orphans: Vec<Orphan>,
     /// Why applying would downgrade newer content, if it would.
     pub(crate) downgrade: Vec<String>,
+    /// Managed objects already as the content wants them whose record is out of date (an
+    /// edit brought into the content, a write of an earlier run that did go through): apply
+    /// rewrites the record only, so that a later change is not mistaken for drift.
+    pub(crate) refresh: Vec<(Kind, String)>,
 }
 
 impl Plan {
@@ -111,6 +115,11 @@ impl Plan {
 
     pub(crate) fn has_changes(&self) -> bool {
         self.changes.iter().any(|c| c.action != Action::NoOp)
+    }
+
+    /// Whether apply has anything to write: objects, or records.
+    pub(crate) fn needs_apply(&self) -> bool {
+        self.has_changes() || !self.refresh.is_empty()
     }
 
     pub(crate) fn drifted(&self) -> impl Iterator<Item = &Change> {
@@ -160,6 +169,13 @@ pub(crate) fn plan(inputs: &Inputs<'_>) -> Plan {
                 ));
             }
         }
+        // A pending create that never happened does not make siemctl the owner of an object
+        // someone else made under that id since.
+        let entry = entry.filter(|e| {
+            let never_created =
+                matches!(&e.pending, Some(state::Pending::Write { previous: None }));
+            !(never_created && live.is_some_and(|l| l.digest != e.digest))
+        });
         let content_changed = entry.is_none_or(|e| e.digest != desired.digest);
         let change = match (live, entry) {
             (None, entry) => Change {
@@ -181,15 +197,33 @@ pub(crate) fn plan(inputs: &Inputs<'_>) -> Plan {
                     (!state::accepted_digests(e).contains(&live.digest.as_str()))
                         .then_some(Drift::Edited)
                 });
+                let stale_record =
+                    entry.is_some_and(|e| e.digest != desired.digest || e.pending.is_some());
+                // The advanced-settings object is a per-tenant singleton that Dashboards
+                // creates itself; siemctl owns only the settings it declares there, and takes
+                // them over silently only where they are unset or already as declared.
+                let unmanaged = entry.is_none()
+                    && match desired.kind {
+                        Kind::Config => {
+                            !same
+                                && live
+                                    .normalized
+                                    .get("attributes")
+                                    .and_then(Value::as_object)
+                                    .is_some_and(|a| !a.is_empty())
+                        }
+                        _ => true,
+                    };
+                if same && (stale_record || (entry.is_none() && desired.kind == Kind::Config)) {
+                    plan.refresh.push((desired.kind, desired.id.clone()));
+                }
                 Change {
                     kind: desired.kind,
                     id: desired.id.clone(),
                     title: desired.title.clone().or_else(|| live.title.clone()),
                     action: if same { Action::NoOp } else { Action::Update },
                     drift: if same { None } else { drift },
-                    // The advanced-settings object is a per-tenant singleton that Dashboards
-                    // creates itself; siemctl manages only the settings it declares there.
-                    unmanaged: entry.is_none() && desired.kind != Kind::Config,
+                    unmanaged,
                     content_changed,
                     before: Some(live.normalized.clone()),
                     after: Some(desired.normalized.clone()),

@@ -589,3 +589,184 @@ fn apply_without_a_terminal_needs_yes_or_ci() {
     let run = c.siemctl_env(&["apply"], &[("CI", "true")]);
     assert_eq!(run.code, 0, "{}", run.snapshot());
 }
+
+const POLICY: &str = "index-templates/_common/retention.ism-policy.json.hbs";
+
+#[test]
+fn an_edit_brought_into_the_content_is_not_drift_later() {
+    let c = applied("minimal");
+    let edit = json!({"attributes": {"title": "Demo: failures (mine)"}});
+    c.dashboards(
+        "PUT",
+        "/api/saved_objects/search/demo-failures",
+        Some(edit),
+        "global",
+    );
+    // The analyst's edit is brought into the content: nothing to write but siemctl's record.
+    c.content.edit(
+        SEARCH,
+        "title: \"Demo: failures\"",
+        "title: \"Demo: failures (mine)\"",
+    );
+    let run = c.siemctl(&["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    // A later change of the same object is a content change, not drift.
+    c.content.edit(
+        SEARCH,
+        "title: \"Demo: failures (mine)\"",
+        "title: \"Demo: failures (v2)\"",
+    );
+    let run = c.siemctl(&["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert_eq!(c.siemctl(&["apply", "--yes"]).stdout, "No changes.\n");
+}
+
+#[test]
+fn ism_notification_policies_converge() {
+    let c = ClusterContext::new("minimal");
+    c.content.edit(
+        POLICY,
+        "\"default_state\": \"hot\",",
+        "\"default_state\": \"hot\",\n    \"error_notification\": { \"destination\": { \"slack\": { \"url\": \"https://hooks.example.com/x\" } }, \"message_template\": { \"source\": \"\\{{ctx.index}} failed\" } },",
+    );
+    c.content.edit(
+        POLICY,
+        "\"actions\": [ { \"delete\": {} } ]",
+        "\"actions\": [ { \"retry\": { \"count\": 5 }, \"delete\": {} } ]",
+    );
+    c.content
+        .edit(POLICY, "\"priority\": 100 }", "\"priority\": 0 }");
+    assert_eq!(c.siemctl(&["validate"]).code, 0);
+    let run = c.siemctl(&["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    let run = c.siemctl(&["plan", "--detailed-exitcode"]);
+    assert_eq!(run.code, 0, "no false diff: {}", run.snapshot());
+}
+
+#[test]
+fn repeated_failures_of_one_update_are_not_drift() {
+    let c = applied("minimal");
+    c.content
+        .edit(TEMPLATE, "\"priority\": 100", "\"priority\": 150");
+    c.faults(
+        json!([{"method": "PUT", "path": "/_index_template/*", "status": 502, "count": 1000}]),
+    );
+    for _ in 0..2 {
+        let run = c.siemctl(&["apply", "--yes", "--retry-budget", "1"]);
+        assert_eq!(run.code, 1, "{}", run.snapshot());
+    }
+    reqwest::blocking::Client::new()
+        .delete(format!("{}/_emulator/faults", c.emulator.opensearch_url()))
+        .send()
+        .unwrap();
+    let run = c.siemctl(&["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+}
+
+#[test]
+fn a_failed_delete_is_remembered_by_later_runs() {
+    let c = applied("minimal");
+    c.content.remove(SEARCH);
+    c.faults(json!([{"method": "DELETE", "path": "/api/saved_objects/search/*", "status": 503, "count": 1000}]));
+    let run = c.siemctl(&["apply", "--yes", "--prune", "--retry-budget", "1"]);
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    reqwest::blocking::Client::new()
+        .delete(format!("{}/_emulator/faults", c.emulator.opensearch_url()))
+        .send()
+        .unwrap();
+    // A later run without --prune, changing something else.
+    c.content
+        .edit(TEMPLATE, "\"priority\": 100", "\"priority\": 150");
+    let run = c.siemctl(&["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    let run = c.siemctl(&["plan", "--prune"]);
+    assert!(
+        run.stdout.contains("- delete search demo-failures"),
+        "siemctl still knows it created it: {}",
+        run.stdout
+    );
+}
+
+#[test]
+fn deletions_wait_when_a_write_failed() {
+    let c = applied("minimal");
+    // Renaming a template: the new one overlaps the old one at the same priority, so
+    // OpenSearch refuses it while the old one exists. The old one must not be deleted anyway.
+    let text = c.content.read(TEMPLATE);
+    c.content.remove(TEMPLATE);
+    c.content.write(
+        "index-templates/demo/log-demo-v2.index-template.json.hbs",
+        &text,
+    );
+    let run = c.siemctl(&["apply", "--yes", "--prune"]);
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    assert!(
+        run.stderr.contains("index_template `log-demo-v2` failed"),
+        "{}",
+        run.stderr
+    );
+    let (status, _) = c.opensearch("GET", "/_index_template/log-demo", None);
+    assert_eq!(status, 200, "the old template is still there");
+}
+
+#[test]
+fn the_retry_budget_governs_not_an_attempt_count() {
+    let c = ClusterContext::new("minimal");
+    c.faults(json!([{"method": "PUT", "path": "/_ingest/pipeline/*", "status": 429, "retry_after": 1, "count": 9}]));
+    let run = c.siemctl(&["apply", "--yes", "--retry-budget", "30"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+}
+
+#[test]
+fn a_failed_run_does_not_record_its_version() {
+    let c = applied("minimal");
+    c.content
+        .edit("siemctl.toml", "version = \"2.3.4\"", "version = \"2.4.0\"");
+    c.content
+        .edit(TEMPLATE, "\"priority\": 100", "\"priority\": 150");
+    c.faults(
+        json!([{"method": "PUT", "path": "/_index_template/*", "status": 502, "count": 1000}]),
+    );
+    assert_eq!(
+        c.siemctl(&["apply", "--yes", "--retry-budget", "1"]).code,
+        1
+    );
+    reqwest::blocking::Client::new()
+        .delete(format!("{}/_emulator/faults", c.emulator.opensearch_url()))
+        .send()
+        .unwrap();
+    // Going back to the release the cluster really holds is not a downgrade.
+    c.content
+        .edit("siemctl.toml", "version = \"2.4.0\"", "version = \"2.3.4\"");
+    c.content
+        .edit(TEMPLATE, "\"priority\": 150", "\"priority\": 100");
+    let run = c.siemctl(&["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_cancelled_apply_releases_its_lock_and_the_next_converges() {
+    let c = ClusterContext::with_options(
+        "minimal",
+        Options {
+            latency_ms: 150,
+            ..Options::default()
+        },
+    );
+    let child = c.spawn(&["apply", "--yes"]);
+    std::thread::sleep(Duration::from_millis(2500));
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    let run = c.siemctl(&["apply", "--yes", "--lock-timeout", "1"]);
+    assert_eq!(run.code, 0, "the lock was released: {}", run.snapshot());
+    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+}
