@@ -187,6 +187,7 @@ impl Run<'_> {
                         digest: desired.digest.clone(),
                         version: version.clone(),
                         pending: Some(Pending::Write { previous }),
+                        keys: state::declared_keys(desired.kind, &desired.normalized),
                     };
                     target.objects.insert(key, entry);
                 }
@@ -204,6 +205,7 @@ impl Run<'_> {
                     digest: desired.digest.clone(),
                     version: version.clone(),
                     pending: None,
+                    keys: state::declared_keys(desired.kind, &desired.normalized),
                 },
             );
         }
@@ -365,11 +367,29 @@ impl Run<'_> {
                 continue;
             }
             let result = match change.kind {
-                Kind::Config => self
-                    .cluster
-                    .update_settings(desired.wire.get("attributes").unwrap_or(&Value::Null))
-                    .await
-                    .map_err(|e| format!("{e:#}")),
+                Kind::Config => {
+                    // Settings siemctl set before and the content dropped are unset (null).
+                    let mut changes = desired
+                        .wire
+                        .get("attributes")
+                        .cloned()
+                        .unwrap_or_else(|| Value::Object(serde_json::Map::new()));
+                    let entry = self
+                        .snapshot
+                        .tenant_state
+                        .state
+                        .objects
+                        .get(&state::key(change.kind, &change.id));
+                    if let Value::Object(map) = &mut changes {
+                        for key in state::dropped_keys(entry, &desired.normalized) {
+                            map.insert(key, Value::Null);
+                        }
+                    }
+                    self.cluster
+                        .update_settings(&changes)
+                        .await
+                        .map_err(|e| format!("{e:#}"))
+                }
                 Kind::IsmPolicy => self.write_policy(change, desired).await,
                 kind => self
                     .cluster

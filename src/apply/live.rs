@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{Context as _, Result};
+use serde_json::Value;
 
 use super::state::{self, State, CLUSTER_DOC, STATE_INDEX};
 use crate::cluster::opensearch::ServerInfo;
@@ -161,12 +162,22 @@ pub(crate) async fn read(cluster: &Cluster, desired: &[Desired]) -> Result<Snaps
             .context("cannot read saved objects (_bulk_get)")?;
         for ((kind, id), object) in saved.into_iter().zip(found) {
             if let Some(object) = object {
-                let live_object = live_object(
-                    kind,
-                    &object,
-                    by_id.get(&(kind, id.as_str())).copied(),
-                    None,
-                );
+                let desired = by_id.get(&(kind, id.as_str())).copied();
+                // Advanced settings are compared over the settings declared now and those
+                // siemctl set before (a dropped one still set in the cluster is a change).
+                let widened = desired.filter(|d| d.kind == Kind::Config).map(|d| {
+                    let entry = tenant_state.state.objects.get(&state::key(kind, &id));
+                    let mut d = d.clone();
+                    if let Some(Value::Object(attributes)) = d.normalized.get_mut("attributes") {
+                        for key in
+                            state::dropped_keys(entry, &by_id[&(kind, id.as_str())].normalized)
+                        {
+                            attributes.insert(key, Value::Null);
+                        }
+                    }
+                    d
+                });
+                let live_object = live_object(kind, &object, widened.as_ref().or(desired), None);
                 live.insert((kind, id), live_object);
             }
         }

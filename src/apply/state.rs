@@ -64,6 +64,10 @@ pub(crate) struct Entry {
     /// Set while a write or delete is in flight.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) pending: Option<Pending>,
+    /// For advanced settings: the settings siemctl set, so that one dropped from the content
+    /// is unset rather than left behind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) keys: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -130,4 +134,31 @@ mod tests {
         let state: State = serde_json::from_value(serde_json::json!({})).unwrap();
         assert_eq!(state.format, 1);
     }
+}
+
+/// The settings an advanced-settings object declares (None for other kinds).
+pub(crate) fn declared_keys(kind: Kind, normalized: &serde_json::Value) -> Option<Vec<String>> {
+    (kind == Kind::Config).then(|| {
+        normalized
+            .get("attributes")
+            .and_then(serde_json::Value::as_object)
+            .map(|a| a.keys().cloned().collect())
+            .unwrap_or_default()
+    })
+}
+
+/// Settings siemctl set before that the content no longer declares.
+pub(crate) fn dropped_keys(entry: Option<&Entry>, normalized: &serde_json::Value) -> Vec<String> {
+    let declared = normalized
+        .get("attributes")
+        .and_then(serde_json::Value::as_object);
+    entry
+        .and_then(|e| e.keys.as_ref())
+        .map(|keys| {
+            keys.iter()
+                .filter(|k| !declared.is_some_and(|d| d.contains_key(*k)))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -135,9 +135,19 @@ fn check_safety(plan: &Plan, args: &ApplyArgs) -> Result<()> {
         })
         .collect();
     if !drifted.is_empty() && !args.overwrite_drift {
+        let saved_objects = plan.drifted().any(|c| c.kind.is_saved_object());
+        let cluster_objects = plan.drifted().any(|c| !c.kind.is_saved_object());
+        let mut ways = vec!["`siemctl plan` shows each difference".to_string()];
+        if saved_objects {
+            ways.push("Dashboards > Dashboards Management > Saved objects exports the edited objects (their JSON-string attributes go into the content as JSON)".into());
+        }
+        if cluster_objects {
+            ways.push("GET _index_template/<id>, _component_template/<id>, _ingest/pipeline/<id> or _plugins/_ism/policies/<id> shows a template, pipeline or policy as the cluster holds it".into());
+        }
         bail!(
-            "refusing to overwrite objects edited in the cluster since the last apply: {}\nhint: bring the edits into the content first (export them from Dashboards > Saved objects, or see `siemctl plan` for the difference), or pass --overwrite-drift to discard them",
-            drifted.join(", ")
+            "refusing to overwrite objects edited in the cluster since the last apply: {}\nhint: bring the edits into the content first ({}), then apply; or pass --overwrite-drift to discard them",
+            drifted.join(", "),
+            ways.join("; ")
         );
     }
     let unmanaged: Vec<String> = plan

@@ -84,6 +84,8 @@ fn normalize(kind: Kind, body: &Value, desired: Option<&Value>) -> Value {
             {
                 attributes.retain(|key, _| declared.contains_key(key));
             }
+            // A null setting is an unset one.
+            attributes.retain(|_, value| !value.is_null());
             json!({ "attributes": attributes })
         }
         _ => {

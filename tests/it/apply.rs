@@ -770,3 +770,34 @@ fn a_cancelled_apply_releases_its_lock_and_the_next_converges() {
     assert_eq!(run.code, 0, "the lock was released: {}", run.snapshot());
     assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
 }
+
+#[test]
+fn a_setting_dropped_from_the_content_is_unset() {
+    let c = ClusterContext::new("minimal");
+    let settings = "dashboards/_common/advanced-settings.config.json.hbs";
+    c.content.edit(
+        settings,
+        "\"defaultIndex\": \"log-demo\"",
+        "\"defaultIndex\": \"log-demo\", \"dateFormat:dow\": \"Monday\"",
+    );
+    assert_eq!(c.siemctl(&["apply", "--yes"]).code, 0);
+    assert_eq!(
+        c.saved_object("config", "2.19.0", "global")["attributes"]["dateFormat:dow"],
+        "Monday"
+    );
+    c.content
+        .edit(settings, ", \"dateFormat:dow\": \"Monday\"", "");
+    let run = c.siemctl(&["plan", "--detailed-exitcode"]);
+    assert_eq!(run.code, 2, "{}", run.snapshot());
+    let run = c.siemctl(&["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    let config = c.saved_object("config", "2.19.0", "global");
+    assert!(
+        config["attributes"]
+            .get("dateFormat:dow")
+            .is_none_or(serde_json::Value::is_null),
+        "{config}"
+    );
+    assert_eq!(config["attributes"]["defaultIndex"], "log-demo");
+    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+}
