@@ -104,38 +104,6 @@ pub(crate) fn accepted_digests(entry: &Entry) -> Vec<&str> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keys_round_trip() {
-        let k = key(Kind::IndexPattern, "log-all");
-        assert_eq!(k, "index_pattern/log-all");
-        assert_eq!(parse_key(&k), Some((Kind::IndexPattern, "log-all")));
-        assert_eq!(parse_key("nonsense"), None);
-    }
-
-    #[test]
-    fn serialises_pending_operations_readably() {
-        let entry = Entry {
-            digest: "d".into(),
-            version: "1.0.0".into(),
-            pending: Some(Pending::Write {
-                previous: Some("p".into()),
-            }),
-        };
-        let json = serde_json::to_value(&entry).unwrap();
-        assert_eq!(
-            json,
-            serde_json::json!({"digest": "d", "version": "1.0.0", "pending": {"op": "write", "previous": "p"}})
-        );
-        assert_eq!(accepted_digests(&entry), ["d", "p"]);
-        let state: State = serde_json::from_value(serde_json::json!({})).unwrap();
-        assert_eq!(state.format, 1);
-    }
-}
-
 /// The settings an advanced-settings object declares (None for other kinds).
 pub(crate) fn declared_keys(kind: Kind, normalized: &serde_json::Value) -> Option<Vec<String>> {
     (kind == Kind::Config).then(|| {
@@ -161,4 +129,37 @@ pub(crate) fn dropped_keys(entry: Option<&Entry>, normalized: &serde_json::Value
                 .collect()
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_round_trip() {
+        let k = key(Kind::IndexPattern, "log-all");
+        assert_eq!(k, "index_pattern/log-all");
+        assert_eq!(parse_key(&k), Some((Kind::IndexPattern, "log-all")));
+        assert_eq!(parse_key("nonsense"), None);
+    }
+
+    #[test]
+    fn serialises_pending_operations_readably() {
+        let entry = Entry {
+            digest: "d".into(),
+            version: "1.0.0".into(),
+            pending: Some(Pending::Write {
+                previous: Some("p".into()),
+            }),
+            keys: None,
+        };
+        let json = serde_json::to_value(&entry).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"digest": "d", "version": "1.0.0", "pending": {"op": "write", "previous": "p"}})
+        );
+        assert_eq!(accepted_digests(&entry), ["d", "p"]);
+        let state: State = serde_json::from_value(serde_json::json!({})).unwrap();
+        assert_eq!(state.format, 1);
+    }
 }
