@@ -293,7 +293,7 @@ impl Run<'_> {
             .ensure_index(STATE_INDEX)
             .await
             .context("cannot create siemctl's state index")?;
-        let tenant_doc = state::tenant_doc(self.cluster.tenant());
+        let tenant_doc = state::tenant_doc(&self.cluster.tenant_record_name());
         for (id, stored) in [
             (CLUSTER_DOC, cluster_state),
             (tenant_doc.as_str(), tenant_state),

@@ -24,6 +24,8 @@ pub(crate) struct Cluster {
     opensearch: String,
     dashboards: Option<String>,
     tenant: String,
+    /// The basic-auth user, when there is one.
+    username: Option<String>,
 }
 
 impl Cluster {
@@ -55,11 +57,25 @@ impl Cluster {
             opensearch: connection.opensearch_url.clone(),
             dashboards: connection.dashboards_url.clone(),
             tenant: connection.tenant.clone(),
+            username: match &connection.auth {
+                AuthSettings::Basic { username, .. } => Some(username.clone()),
+                _ => None,
+            },
         })
     }
 
     pub(crate) fn tenant(&self) -> &str {
         &self.tenant
+    }
+
+    /// The tenant as siemctl records it: every user has a private tenant of their own, so the
+    /// private tenant is recorded per user where the user is known (basic auth).
+    pub(crate) fn tenant_record_name(&self) -> String {
+        match (self.tenant.as_str(), &self.username) {
+            ("private" | "__user__", Some(user)) => format!("private-{user}"),
+            ("private" | "__user__", None) => "private".to_string(),
+            (tenant, _) => tenant.to_string(),
+        }
     }
 
     pub(crate) fn has_dashboards(&self) -> bool {

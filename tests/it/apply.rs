@@ -801,3 +801,41 @@ fn a_setting_dropped_from_the_content_is_unset() {
     assert_eq!(config["attributes"]["defaultIndex"], "log-demo");
     assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
 }
+
+#[test]
+fn the_private_tenant_is_recorded_per_user() {
+    let c = ClusterContext::with_options(
+        "minimal",
+        Options {
+            basic_auth: Some(("analyst1".into(), "pw-1".into())),
+            ..Options::default()
+        },
+    );
+    let env = [
+        ("SIEMCTL_USERNAME", "analyst1"),
+        ("SIEMCTL_PASSWORD", "pw-1"),
+    ];
+    let run = c.siemctl_env(&["apply", "--yes", "--tenant", "private"], &env);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    let found = reqwest::blocking::Client::new()
+        .get(format!(
+            "{}/siemctl-state/_doc/state-tenant-private-analyst1",
+            c.emulator.opensearch_url()
+        ))
+        .basic_auth("analyst1", Some("pw-1"))
+        .send()
+        .unwrap();
+    assert_eq!(
+        found.status().as_u16(),
+        200,
+        "each user's private tenant has its own record"
+    );
+    assert_eq!(
+        c.siemctl_env(
+            &["plan", "--tenant", "private", "--detailed-exitcode"],
+            &env
+        )
+        .code,
+        0
+    );
+}
