@@ -95,6 +95,13 @@ pub(crate) enum Command {
     /// to replace newer content with older (unless --allow-downgrade). Deletes only with
     /// --prune, and only objects siemctl created.
     Apply(ApplyArgs),
+    /// Bring saved objects edited in Dashboards back into the content files.
+    ///
+    /// Reads each named object (or, with --drifted, every one edited since the last apply) and
+    /// writes it where it lives in the content: JSON saved objects in the authoring form
+    /// (JSON-string attributes as JSON), saved searches back to YAML. Review the result with
+    /// `git diff`: values that came from template variables are written as they are.
+    Pull(PullArgs),
 }
 
 #[derive(Debug, Args)]
@@ -187,6 +194,24 @@ pub(crate) struct ApplyArgs {
     /// Seconds to wait for another apply's lock before giving up.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub(crate) lock_timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PullArgs {
+    #[command(flatten)]
+    pub(crate) vars: VarArgs,
+    #[command(flatten)]
+    pub(crate) connect: ConnectArgs,
+    /// Objects to pull, as KIND/ID: `visualization/aws-cloudtrail-top-api-calls`,
+    /// `search/my-search`, `dashboard/...`, `index-pattern/...`, `query/...`.
+    #[arg(value_name = "KIND/ID")]
+    pub(crate) objects: Vec<String>,
+    /// Pull every saved object edited in Dashboards since the last apply.
+    #[arg(long)]
+    pub(crate) drifted: bool,
+    /// The log type folder for objects not yet in the content (dashboards/<NAME>/).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) log_type: Option<String>,
 }
 
 /// Where template variables come from besides `[vars]` of siemctl.toml.

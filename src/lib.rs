@@ -46,6 +46,7 @@ pub fn run() -> ExitCode {
         Command::Validate(args) => commands::validate::run(&cli.global, args, printer),
         Command::Plan(args) => commands::plan::run(&cli.global, args, printer),
         Command::Apply(args) => commands::apply::run(&cli.global, args, printer),
+        Command::Pull(args) => commands::pull::run(&cli.global, args, printer),
     };
     match result {
         Ok(status) => status.into(),

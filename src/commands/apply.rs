@@ -139,7 +139,10 @@ fn check_safety(plan: &Plan, args: &ApplyArgs) -> Result<()> {
         let cluster_objects = plan.drifted().any(|c| !c.kind.is_saved_object());
         let mut ways = vec!["`siemctl plan` shows each difference".to_string()];
         if saved_objects {
-            ways.push("Dashboards > Dashboards Management > Saved objects exports the edited objects (their JSON-string attributes go into the content as JSON)".into());
+            ways.push(
+                "`siemctl pull --drifted` writes the edited saved objects into their content files"
+                    .into(),
+            );
         }
         if cluster_objects {
             ways.push("GET _index_template/<id>, _component_template/<id>, _ingest/pipeline/<id> or _plugins/_ism/policies/<id> shows a template, pipeline or policy as the cluster holds it".into());

@@ -2,6 +2,7 @@
 
 pub(crate) mod apply;
 pub(crate) mod plan;
+pub(crate) mod pull;
 pub(crate) mod render;
 pub(crate) mod validate;
 
@@ -62,6 +63,7 @@ pub(crate) fn report_problems(printer: Printer, verb: &str, problems: &[Problem]
 /// What plan and apply work from: valid content, and a connected cluster.
 pub(crate) struct Session {
     pub(crate) project: Project,
+    pub(crate) content: Content,
     pub(crate) desired: Vec<Desired>,
     pub(crate) cluster: Cluster,
 }
@@ -91,6 +93,7 @@ pub(crate) async fn open_session(
     Ok(Ok(Session {
         project,
         desired: desired_from(&content),
+        content,
         cluster,
     }))
 }

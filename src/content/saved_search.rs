@@ -422,3 +422,177 @@ tags: [initial-access]
         );
     }
 }
+
+/// A saved search as written back to YAML by `pull`: the fields of [`SavedSearchFile`], in the
+/// order an analyst reads them.
+#[derive(Debug, serde::Serialize)]
+struct SavedSearchOut {
+    id: String,
+    title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    language: &'static str,
+    query: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    columns: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    sort: Vec<BTreeMap<String, String>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    filters: Vec<FilterOut>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tags: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    index_pattern: Option<String>,
+}
+
+#[derive(Debug, serde::Serialize)]
+struct FilterOut {
+    field: String,
+    value: Value,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    negate: bool,
+}
+
+/// The YAML of a `search` saved object (content form, JSON-string attributes decoded), for
+/// `pull`. `default_index_pattern` is the log type's own, left implicit. A search using what
+/// the YAML format cannot say (filters other than "is" / "is one of", disabled filters) is an
+/// error naming it, so that nothing is silently lost.
+pub(crate) fn to_yaml(
+    id: &str,
+    body: &Value,
+    default_index_pattern: Option<&str>,
+) -> Result<String, String> {
+    let attributes = body.get("attributes").cloned().unwrap_or(Value::Null);
+    let text = |v: &Value, key: &str| {
+        v.get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let source = attributes
+        .pointer("/kibanaSavedObjectMeta/searchSourceJSON")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let language = match source.pointer("/query/language").and_then(Value::as_str) {
+        Some("lucene") => "lucene",
+        _ => "dql",
+    };
+    let query = source
+        .pointer("/query/query")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let mut description = text(&attributes, "description");
+    let mut tags = Vec::new();
+    if let Some((before, list)) = description.rsplit_once("Tags: ") {
+        if before.is_empty() || before.ends_with("\n\n") {
+            tags = list.split(", ").map(str::to_string).collect();
+            description = before.trim_end().to_string();
+        }
+    }
+    let columns: Vec<String> = attributes
+        .get("columns")
+        .and_then(Value::as_array)
+        .map(|c| {
+            c.iter()
+                .filter_map(Value::as_str)
+                .filter(|c| *c != "_source")
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    let sort = attributes
+        .get("sort")
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| {
+                    let pair = item.as_array()?;
+                    Some(BTreeMap::from([(
+                        pair.first()?.as_str()?.to_string(),
+                        pair.get(1)?.as_str()?.to_string(),
+                    )]))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut filters = Vec::new();
+    for filter in source
+        .get("filter")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let meta = filter.get("meta").cloned().unwrap_or(Value::Null);
+        let field = text(&meta, "key");
+        if meta.get("disabled").and_then(Value::as_bool) == Some(true) {
+            return Err(format!("the filter on `{field}` is disabled, which the YAML format cannot say: remove it in Dashboards, or keep this search as JSON"));
+        }
+        let value = match meta.get("type").and_then(Value::as_str) {
+            Some("phrase") => meta.pointer("/params/query").cloned().unwrap_or(Value::Null),
+            Some("phrases") => meta.get("params").cloned().unwrap_or(Value::Null),
+            other => {
+                return Err(format!(
+                    "the filter on `{field}` is of type `{}`, which the YAML format cannot say (only \"is\" and \"is one of\"): keep this search as JSON",
+                    other.unwrap_or("custom")
+                ))
+            }
+        };
+        filters.push(FilterOut {
+            field,
+            value,
+            negate: meta.get("negate").and_then(Value::as_bool).unwrap_or(false),
+        });
+    }
+    let index_pattern = body
+        .get("references")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|r| {
+            r.get("name").and_then(Value::as_str)
+                == Some("kibanaSavedObjectMeta.searchSourceJSON.index")
+        })
+        .and_then(|r| r.get("id").and_then(Value::as_str))
+        .filter(|id| Some(*id) != default_index_pattern)
+        .map(str::to_string);
+    let out = SavedSearchOut {
+        id: id.to_string(),
+        title: text(&attributes, "title"),
+        description: Some(description).filter(|d| !d.is_empty()),
+        language,
+        query,
+        columns,
+        sort,
+        filters,
+        tags,
+        index_pattern,
+    };
+    serde_saphyr::to_string(&out).map_err(|e| format!("cannot write YAML: {e}"))
+}
+
+#[cfg(test)]
+mod pull_tests {
+    use super::*;
+
+    #[test]
+    fn a_search_round_trips_through_yaml() {
+        let yaml = "id: s1\ntitle: \"CloudTrail: failed console logins\"\ndescription: Failed sign-ins.\nlanguage: dql\nquery: event.action:ConsoleLogin and event.outcome:failure\ncolumns: [user.name, source.ip]\nsort:\n  - \"@timestamp\": desc\nfilters:\n  - field: cloud.region\n    value: us-east-1\n  - field: event.outcome\n    value: [failure, unknown]\n    negate: true\ntags: [initial-access]\n";
+        let search = parse(Path::new("s.yaml"), yaml).unwrap();
+        let body = search.to_body("ct");
+        let written = to_yaml("s1", &body, Some("ct")).unwrap();
+        let again = parse(Path::new("s.yaml"), &written).unwrap();
+        assert_eq!(again.to_body("ct"), body, "{written}");
+        assert!(!written.contains("index_pattern"), "{written}");
+        let other = to_yaml("s1", &body, Some("log-all")).unwrap();
+        assert!(other.contains("index_pattern: ct"), "{other}");
+    }
+
+    #[test]
+    fn what_yaml_cannot_say_is_refused() {
+        let body = json!({"attributes": {"title": "t", "kibanaSavedObjectMeta": {"searchSourceJSON": {"query": {"query": "", "language": "kuery"}, "filter": [{"meta": {"key": "bytes", "type": "range", "params": {"gte": 1}}}]}}}});
+        let err = to_yaml("s", &body, None).unwrap_err();
+        assert!(err.contains("of type `range`"), "{err}");
+    }
+}

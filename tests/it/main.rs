@@ -3,5 +3,6 @@
 mod apply;
 mod cli;
 mod common;
+mod pull;
 mod render;
 mod validate;

@@ -1,0 +1,104 @@
+//! `siemctl pull`: edits made in Dashboards, back into the content.
+
+use serde_json::{json, Value};
+
+use crate::common::cluster::ClusterContext;
+
+fn applied() -> ClusterContext {
+    let c = ClusterContext::new("minimal");
+    let run = c.siemctl(&["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    c
+}
+
+#[test]
+fn a_drifted_saved_search_comes_back_as_yaml() {
+    let c = applied();
+    let edit = json!({"attributes": {"title": "Demo: failures by user", "columns": ["user.name", "event.action"]}});
+    c.dashboards(
+        "PUT",
+        "/api/saved_objects/search/demo-failures",
+        Some(edit),
+        "global",
+    );
+    let run = c.siemctl(&["pull", "--drifted"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    insta::assert_snapshot!(c.content.read("saved-searches/demo/failures.yaml"));
+    // The content now says what the cluster holds: nothing to change, no drift later.
+    let run = c.siemctl(&["plan", "--detailed-exitcode"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert_eq!(c.siemctl(&["apply", "--yes"]).code, 0);
+    c.content.edit(
+        "saved-searches/demo/failures.yaml",
+        "Demo: failures by user",
+        "Demo: failures per user",
+    );
+    assert_eq!(
+        c.siemctl(&["apply", "--yes"]).code,
+        0,
+        "a later change is not drift"
+    );
+}
+
+#[test]
+fn a_visualization_comes_back_readable_with_a_warning_about_variables() {
+    let c = applied();
+    let vis = c.saved_object("visualization", "demo-top-actions", "global");
+    let mut state: Value =
+        serde_json::from_str(vis["attributes"]["visState"].as_str().unwrap()).unwrap();
+    state["params"]["perPage"] = json!(25);
+    let edit = json!({"attributes": {"visState": state.to_string()}});
+    c.dashboards(
+        "PUT",
+        "/api/saved_objects/visualization/demo-top-actions",
+        Some(edit),
+        "global",
+    );
+    let run = c.siemctl(&["pull", "visualization/demo-top-actions"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert!(
+        run.stderr.contains("used template variables"),
+        "{}",
+        run.stderr
+    );
+    let pulled: Value = serde_json::from_str(
+        &c.content
+            .read("dashboards/demo/demo-top-actions.visualization.json.hbs"),
+    )
+    .unwrap();
+    assert_eq!(
+        pulled["attributes"]["visState"]["params"]["perPage"], 25,
+        "visState is JSON, not a string"
+    );
+    assert!(pulled.get("id").is_none() && pulled["attributes"].get("version").is_some());
+    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+}
+
+#[test]
+fn an_object_made_in_dashboards_joins_the_content() {
+    let c = applied();
+    let vis_state = json!({"title": "Made in the UI", "type": "metric", "params": {}, "aggs": [{"id": "1", "type": "count", "schema": "metric", "params": {}}]});
+    let body = json!({"attributes": {"title": "Made in the UI", "visState": vis_state.to_string(), "uiStateJSON": "{}", "description": "", "version": 1,
+        "kibanaSavedObjectMeta": {"searchSourceJSON": "{\"query\":{\"query\":\"\",\"language\":\"kuery\"},\"filter\":[],\"indexRefName\":\"kibanaSavedObjectMeta.searchSourceJSON.index\"}"}},
+        "references": [{"name": "kibanaSavedObjectMeta.searchSourceJSON.index", "type": "index-pattern", "id": "log-demo"}]});
+    c.dashboards(
+        "POST",
+        "/api/saved_objects/visualization/ui-made",
+        Some(body),
+        "global",
+    );
+    let run = c.siemctl(&["pull", "visualization/ui-made"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("--log-type"), "{}", run.stderr);
+    let run = c.siemctl(&["pull", "visualization/ui-made", "--log-type", "demo"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert!(c
+        .content
+        .path()
+        .join("dashboards/demo/ui-made.visualization.json.hbs")
+        .exists());
+    // It exists already but siemctl did not create it: apply takes it over only with --adopt.
+    let run = c.siemctl(&["apply", "--yes", "--adopt"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+}
