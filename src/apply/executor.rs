@@ -343,12 +343,51 @@ impl Run<'_> {
             .filter(|c| c.kind.is_saved_object() && c.kind != Kind::Config)
             .collect();
         if !saved.is_empty() {
-            let bodies: Vec<Value> = saved
-                .iter()
-                .filter_map(|c| by_id.get(&(c.kind, c.id.as_str())).map(|d| d.wire.clone()))
-                .collect();
-            for (change, item) in saved.iter().zip(self.cluster.bulk_create(&bodies).await) {
-                results.push((*change, item.error.map_or(Ok(()), Err)));
+            // Creates may not replace an object made meanwhile; updates carry the version read.
+            for creating in [true, false] {
+                let batch: Vec<&Change> = saved
+                    .iter()
+                    .copied()
+                    .filter(|c| (c.action == Action::Create) == creating)
+                    .collect();
+                if batch.is_empty() {
+                    continue;
+                }
+                let bodies: Vec<Value> = batch
+                    .iter()
+                    .filter_map(|c| by_id.get(&(c.kind, c.id.as_str())))
+                    .map(|d| {
+                        let mut body = d.wire.clone();
+                        let version = self
+                            .snapshot
+                            .live
+                            .get(&(d.kind, d.id.clone()))
+                            .and_then(|l| l.saved_version.clone());
+                        if let (Some(version), Value::Object(map)) = (version, &mut body) {
+                            map.insert("version".into(), Value::String(version));
+                        }
+                        body
+                    })
+                    .collect();
+                let items = self.cluster.bulk_create(&bodies, !creating).await;
+                let conflicts: Vec<&Change> = batch
+                    .iter()
+                    .zip(&items)
+                    .filter(|(_, item)| item.conflict)
+                    .map(|(c, _)| *c)
+                    .collect();
+                let resolved = self.resolve_conflicts(&conflicts, by_id).await;
+                for (change, item) in batch.iter().zip(items) {
+                    let result = match (item.error, item.conflict) {
+                        (None, _) => Ok(()),
+                        (Some(_), true) => resolved
+                            .iter()
+                            .find(|(c, _)| std::ptr::eq(*c, *change))
+                            .map_or_else(|| Err("conflict".to_string()), |(_, r)| r.clone()),
+                        (Some(error), false) => Err(error),
+                    };
+                    results.push((*change, result));
+                }
             }
         }
         for change in changes
@@ -391,6 +430,11 @@ impl Run<'_> {
                         .map_err(|e| format!("{e:#}"))
                 }
                 Kind::IsmPolicy => self.write_policy(change, desired).await,
+                Kind::ComponentTemplate | Kind::IndexTemplate
+                    if change.action == Action::Create =>
+                {
+                    self.create_template(change, desired).await
+                }
                 kind => self
                     .cluster
                     .put(kind, &change.id, &desired.wire)
@@ -400,6 +444,72 @@ impl Run<'_> {
             results.push((change, result));
         }
         results
+    }
+
+    /// A 409 on a saved object: our own write, applied before a dropped connection made the
+    /// client retry it, reads back as what we sent; anything else was made or changed by
+    /// someone else since the plan read it, and is not overwritten.
+    async fn resolve_conflicts<'c>(
+        &self,
+        conflicts: &[&'c Change],
+        by_id: &BTreeMap<(Kind, &str), &Desired>,
+    ) -> Vec<(&'c Change, Result<(), String>)> {
+        if conflicts.is_empty() {
+            return Vec::new();
+        }
+        let request: Vec<(String, String)> = conflicts
+            .iter()
+            .map(|c| {
+                (
+                    c.kind.saved_object_type().unwrap_or_default().to_string(),
+                    c.id.clone(),
+                )
+            })
+            .collect();
+        let found = match self.cluster.bulk_get(&request).await {
+            Ok(found) => found,
+            Err(err) => {
+                return conflicts
+                    .iter()
+                    .map(|c| {
+                        (
+                            *c,
+                            Err(format!("conflict, and reading it back failed: {err:#}")),
+                        )
+                    })
+                    .collect()
+            }
+        };
+        conflicts
+            .iter()
+            .zip(found)
+            .map(|(change, live)| {
+                let ours = match (live, by_id.get(&(change.kind, change.id.as_str()))) {
+                    (Some(live), Some(desired)) => normalize::live(change.kind, &live, Some(&desired.normalized)) == desired.normalized,
+                    _ => false,
+                };
+                let result = if ours {
+                    Ok(())
+                } else {
+                    Err("made or changed by someone else since siemctl read it (conflict): not overwritten; run plan again".to_string())
+                };
+                (*change, result)
+            })
+            .collect()
+    }
+
+    /// A template the plan saw missing is created only if it is still missing; if it exists
+    /// now, it is ours only when it is what we sent (a retried create).
+    async fn create_template(&self, change: &Change, desired: &Desired) -> Result<(), String> {
+        match self.cluster.create_template(change.kind, &change.id, &desired.wire).await {
+            Ok(Written::Done { .. }) => Ok(()),
+            Ok(Written::Conflict) => match self.cluster.get_template(change.kind, &change.id).await {
+                Ok(Some(live)) if normalize::live(change.kind, &live, Some(&desired.normalized)) == desired.normalized => Ok(()),
+                Ok(_) => Err("created by someone else since siemctl read the cluster: not overwritten; run plan again".into()),
+                Err(err) => Err(format!("{err:#}")),
+            },
+            Err(err) => Err(format!("{err:#}")),
+        }
     }
 
     /// ISM writes are create-or-conditional-update. A 409 after a retried write is resolved by

@@ -1,5 +1,5 @@
 //! The OpenSearch Dashboards calls siemctl makes: status, `_bulk_get` to read every managed
-//! saved object in one request per batch, `_bulk_create?overwrite=true` to write whole objects,
+//! saved object in one request per batch, `_bulk_create` to write whole objects,
 //! deletes, and the advanced-settings API. Every call carries the tenant.
 
 use reqwest::Method;
@@ -13,6 +13,8 @@ const BATCH: usize = 500;
 /// The outcome of one object of a bulk create, in the order sent.
 #[derive(Debug, Clone)]
 pub(crate) struct ItemResult {
+    /// The object was refused with 409: it exists (a create) or changed (a conditional update).
+    pub(crate) conflict: bool,
     /// The server's error for this object, if it failed.
     pub(crate) error: Option<String>,
 }
@@ -80,15 +82,18 @@ impl Cluster {
         Ok(found)
     }
 
-    /// Writes whole objects with `_bulk_create?overwrite=true`: each replaces what was there
-    /// (never a partial merge). Per-object failures are returned, not raised.
-    pub(crate) async fn bulk_create(&self, objects: &[Value]) -> Vec<ItemResult> {
+    /// Writes whole objects with `_bulk_create` (never the partial-merge update): creates with
+    /// `overwrite=false`, so an object someone else made meanwhile is not replaced; updates
+    /// with `overwrite=true` and each object's `version`, so one changed meanwhile is not
+    /// either. Per-object failures (409 among them) are returned, not raised.
+    pub(crate) async fn bulk_create(&self, objects: &[Value], overwrite: bool) -> Vec<ItemResult> {
         let mut results = Vec::with_capacity(objects.len());
         for chunk in objects.chunks(BATCH) {
             // A chunk that fails as a whole fails its objects only: earlier chunks stay written.
-            match self.bulk_create_chunk(chunk).await {
+            match self.bulk_create_chunk(chunk, overwrite).await {
                 Ok(items) => results.extend(items),
                 Err(err) => results.extend(chunk.iter().map(|_| ItemResult {
+                    conflict: false,
                     error: Some(err.to_string()),
                 })),
             }
@@ -96,11 +101,19 @@ impl Cluster {
         results
     }
 
-    async fn bulk_create_chunk(&self, chunk: &[Value]) -> Result<Vec<ItemResult>, Error> {
+    async fn bulk_create_chunk(
+        &self,
+        chunk: &[Value],
+        overwrite: bool,
+    ) -> Result<Vec<ItemResult>, Error> {
         let (response, url) = self
             .dashboards(
                 Method::POST,
-                "/api/saved_objects/_bulk_create?overwrite=true",
+                if overwrite {
+                    "/api/saved_objects/_bulk_create?overwrite=true"
+                } else {
+                    "/api/saved_objects/_bulk_create?overwrite=false"
+                },
                 Some(&Value::Array(chunk.to_vec())),
             )
             .await?;
@@ -122,7 +135,12 @@ impl Cluster {
                             .map_or_else(|| e.to_string(), str::to_string)
                     }),
                 };
-                ItemResult { error }
+                let conflict = items
+                    .get(i)
+                    .and_then(|item| item.pointer("/error/statusCode"))
+                    .and_then(Value::as_u64)
+                    == Some(409);
+                ItemResult { conflict, error }
             })
             .collect())
     }

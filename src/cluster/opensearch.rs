@@ -205,6 +205,53 @@ impl Cluster {
         Ok(Some(LivePolicy::from_response(&body)))
     }
 
+    /// Creates a component or index template only if no template of that name exists
+    /// (`create=true`); [`Written::Conflict`] when one does.
+    pub(crate) async fn create_template(
+        &self,
+        kind: Kind,
+        id: &str,
+        body: &Value,
+    ) -> Result<Written, Error> {
+        let path = format!("{}/{}?create=true", base_path(kind)?, segment(id));
+        let (response, url) = self.opensearch(Method::PUT, &path, Some(body)).await?;
+        if response.status == 400
+            && String::from_utf8_lossy(&response.body).contains("already exists")
+        {
+            return Ok(Written::Conflict);
+        }
+        response.ok(&Method::PUT, &url)?;
+        Ok(Written::Done {
+            seq_no: 0,
+            primary_term: 0,
+        })
+    }
+
+    /// One component or index template as GET returns it, if it exists.
+    pub(crate) async fn get_template(&self, kind: Kind, id: &str) -> Result<Option<Value>, Error> {
+        let (list_key, item_key) = match kind {
+            Kind::ComponentTemplate => ("component_templates", "component_template"),
+            _ => ("index_templates", "index_template"),
+        };
+        let (response, url) = self
+            .opensearch(
+                Method::GET,
+                &format!("{}/{}", base_path(kind)?, segment(id)),
+                None,
+            )
+            .await?;
+        if response.status == 404 {
+            return Ok(None);
+        }
+        let body = response.ok(&Method::GET, &url)?.json(&Method::GET, &url)?;
+        Ok(body
+            .get(list_key)
+            .and_then(Value::as_array)
+            .and_then(|l| l.first())
+            .and_then(|item| item.get(item_key))
+            .cloned())
+    }
+
     /// Writes a whole template or pipeline.
     pub(crate) async fn put(&self, kind: Kind, id: &str, body: &Value) -> Result<(), Error> {
         let path = format!("{}/{}", base_path(kind)?, segment(id));

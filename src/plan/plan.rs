@@ -34,6 +34,9 @@ pub(crate) struct Live {
     pub(crate) version: Option<i64>,
     /// An ISM policy's seq_no and primary term, for its conditional update.
     pub(crate) seq: Option<(i64, i64)>,
+    /// A saved object's `version` (base64 of seq_no and primary term), for its conditional
+    /// overwrite.
+    pub(crate) saved_version: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -318,6 +321,14 @@ pub(crate) fn live_object(
                 .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
         }),
         seq,
+        saved_version: kind
+            .is_saved_object()
+            .then(|| {
+                raw.get("version")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            })
+            .flatten(),
         normalized,
     }
 }

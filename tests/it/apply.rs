@@ -839,3 +839,32 @@ fn the_private_tenant_is_recorded_per_user() {
         0
     );
 }
+
+#[test]
+fn an_object_made_by_someone_else_during_the_apply_is_not_overwritten() {
+    let c = ClusterContext::new("minimal");
+    // The first bulk create (the index patterns) is held back; meanwhile someone creates the
+    // index pattern siemctl is about to create.
+    c.faults(
+        json!([{"method": "POST", "path": "/api/saved_objects/_bulk_create", "latency_ms": 2000}]),
+    );
+    let child = c.spawn(&["apply", "--yes"]);
+    std::thread::sleep(Duration::from_millis(1000));
+    c.dashboards(
+        "POST",
+        "/api/saved_objects/index-pattern/log-demo",
+        Some(json!({"attributes": {"title": "someone-*"}})),
+        "global",
+    );
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("index_pattern `log-demo` failed: made or changed by someone else"),
+        "{stderr}"
+    );
+    assert_eq!(
+        c.saved_object("index-pattern", "log-demo", "global")["attributes"]["title"],
+        "someone-*"
+    );
+}
