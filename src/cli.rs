@@ -14,7 +14,8 @@ Exit codes:
 ///
 /// siemctl renders the index templates, ingest pipelines, ISM policies, index patterns,
 /// visualizations, dashboards and saved searches in this repository, validates them offline,
-/// and (in later commands) diffs and applies them to a cluster.
+/// diffs them against a cluster (plan), applies them idempotently (apply), and brings edits
+/// made in Dashboards back into the content (pull).
 #[derive(Debug, Parser)]
 #[command(name = "siemctl", version, after_help = EXIT_CODES, max_term_width = 100)]
 pub(crate) struct Cli {
@@ -217,7 +218,8 @@ pub(crate) struct PullArgs {
 /// Where template variables come from besides `[vars]` of siemctl.toml.
 #[derive(Debug, Args)]
 pub(crate) struct VarArgs {
-    /// Use the variables of this target, `[targets.NAME.vars]` in siemctl.toml.
+    /// The target of siemctl.toml to use, `[targets.NAME]`: its connection settings and its
+    /// variables (`[targets.NAME.vars]`).
     #[arg(long, value_name = "NAME", env = "SIEMCTL_TARGET")]
     pub(crate) target: Option<String>,
 
