@@ -213,6 +213,10 @@ pub(crate) struct PullArgs {
     /// The log type folder for objects not yet in the content (dashboards/<NAME>/).
     #[arg(long, value_name = "NAME")]
     pub(crate) log_type: Option<String>,
+    /// Write saved searches as JSON saved objects (dashboards/<log-type>/<id>.search.json.hbs),
+    /// replacing their YAML file: for searches using what the YAML format cannot express.
+    #[arg(long)]
+    pub(crate) as_json: bool,
 }
 
 /// Where template variables come from besides `[vars]` of siemctl.toml.

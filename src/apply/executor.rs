@@ -87,6 +87,20 @@ impl Run<'_> {
             if changes.is_empty() {
                 continue;
             }
+            // Later groups reference earlier ones: after a failure, write none of them (a
+            // dashboard bound to an index pattern that was refused would be bound to someone
+            // else's).
+            if !outcome.failed.is_empty() {
+                for change in changes {
+                    let reason =
+                        "not attempted: an object it may depend on failed earlier in this run"
+                            .to_string();
+                    outcome
+                        .failed
+                        .push((change.kind, change.id.clone(), reason));
+                }
+                continue;
+            }
             for (change, result) in self.write_group(&changes, &by_id).await {
                 self.progress.inc(1);
                 match result {
@@ -112,8 +126,10 @@ impl Run<'_> {
         if !deletions.is_empty() && (!outcome.failed.is_empty() || self.stop.stopped()) {
             outcome.skipped_deletions = deletions.len();
         } else {
-            for change in deletions {
+            let total = deletions.len();
+            for (done, change) in deletions.into_iter().enumerate() {
                 if self.stop.stopped() {
+                    outcome.skipped_deletions = total - done;
                     break;
                 }
                 self.progress.inc(1);
@@ -187,7 +203,22 @@ impl Run<'_> {
                         digest: desired.digest.clone(),
                         version: version.clone(),
                         pending: Some(Pending::Write { previous }),
-                        keys: state::declared_keys(desired.kind, &desired.normalized),
+                        // Until the write is done, also the settings still to unset.
+                        keys: state::declared_keys(desired.kind, &desired.normalized).map(
+                            |mut keys| {
+                                let old = target
+                                    .objects
+                                    .get(&key)
+                                    .and_then(|e| e.keys.clone())
+                                    .unwrap_or_default();
+                                for key in old {
+                                    if !keys.contains(&key) {
+                                        keys.push(key);
+                                    }
+                                }
+                                keys
+                            },
+                        ),
                     };
                     target.objects.insert(key, entry);
                 }
@@ -243,6 +274,12 @@ impl Run<'_> {
                 }
                 if done.contains(&(kind, id)) {
                     entry.pending = None;
+                    // Settings dropped from the content are unset now: forget them.
+                    if let Some(desired) =
+                        self.desired.iter().find(|d| d.kind == kind && d.id == id)
+                    {
+                        entry.keys = state::declared_keys(kind, &desired.normalized);
+                    }
                     return true;
                 }
                 if in_plan.contains(&(kind, id)) {
@@ -265,6 +302,9 @@ impl Run<'_> {
                         } else if previous.as_deref() == Some(live) {
                             entry.digest = live.to_string();
                             entry.pending = None;
+                        } else if previous.is_none() {
+                            // Never created by siemctl; someone else's object is there now.
+                            return false;
                         }
                         true
                     }
@@ -293,7 +333,7 @@ impl Run<'_> {
             .ensure_index(STATE_INDEX)
             .await
             .context("cannot create siemctl's state index")?;
-        let tenant_doc = state::tenant_doc(&self.cluster.tenant_record_name());
+        let tenant_doc = state::tenant_doc(self.cluster.tenant(), self.cluster.username());
         for (id, stored) in [
             (CLUSTER_DOC, cluster_state),
             (tenant_doc.as_str(), tenant_state),

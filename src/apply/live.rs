@@ -75,7 +75,7 @@ pub(crate) async fn read(cluster: &Cluster, desired: &[Desired]) -> Result<Snaps
     if !needs.is_empty() {
         anyhow::bail!("the content needs a newer OpenSearch: {}", needs.join("; "));
     }
-    let tenant_doc = state::tenant_doc(&cluster.tenant_record_name());
+    let tenant_doc = state::tenant_doc(cluster.tenant(), cluster.username());
     let (components, index_templates, pipelines, policies, cluster_state, tenant_state) = tokio::join!(
         cluster.list(Kind::ComponentTemplate),
         cluster.list(Kind::IndexTemplate),

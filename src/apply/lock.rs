@@ -175,17 +175,25 @@ impl Lock {
         }
     }
 
-    /// Renews the lock every third of its lifetime for as long as it is polled, so that a long
-    /// apply keeps it. If the lock was taken over (it had expired), asks the run to stop.
+    /// Renews the lock every third of its lifetime for as long as it is polled (it never
+    /// returns), so that a long apply keeps it. A conflict is read back: our own renewal,
+    /// retried after a dropped connection, is still ours; another run's lock means ours had
+    /// expired, and the run is asked to stop. So is a run whose lock expired without a
+    /// successful renewal.
     pub(crate) async fn keep_alive(&self, cluster: &Cluster, ttl: Duration, stop: &Stop) {
+        let ttl_ms = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX);
+        let mut expires_at_ms = self.holder.expires_at_ms;
         loop {
             tokio::time::sleep(ttl / 3).await;
+            if stop.stopped() {
+                continue;
+            }
             let mut holder = self.holder.clone();
-            holder.expires_at_ms = now_ms() + u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX);
+            holder.expires_at_ms = now_ms() + ttl_ms;
             let Ok(source) = serde_json::to_value(&holder) else {
                 continue;
             };
-            let (seq_no, primary_term) = self.seq.lock().map(|s| *s).unwrap_or((0, 0));
+            let (seq_no, primary_term) = self.current();
             match cluster
                 .put_doc(
                     STATE_INDEX,
@@ -202,29 +210,71 @@ impl Lock {
                     seq_no,
                     primary_term,
                 }) => {
-                    if let Ok(mut seq) = self.seq.lock() {
-                        *seq = (seq_no, primary_term);
-                    }
+                    self.set(seq_no, primary_term);
+                    expires_at_ms = holder.expires_at_ms;
                 }
-                Ok(Written::Conflict) => {
-                    stop.request(
+                Ok(Written::Conflict) => match self.read_back(cluster).await {
+                    Ok(Some(expires)) => expires_at_ms = expires,
+                    Ok(None) => stop.request(
                         "the apply lock was taken over by another run (it had expired): stopping",
-                    );
-                    return;
-                }
+                    ),
+                    Err(err) => {
+                        tracing::warn!("cannot read the apply lock back (will retry): {err:#}")
+                    }
+                },
                 Err(err) => tracing::warn!("cannot renew the apply lock (will retry): {err}"),
+            }
+            if now_ms() >= expires_at_ms {
+                stop.request("the apply lock expired without a successful renewal: stopping");
             }
         }
     }
 
+    fn current(&self) -> (i64, i64) {
+        self.seq.lock().map(|s| *s).unwrap_or((0, 0))
+    }
+
+    fn set(&self, seq_no: i64, primary_term: i64) {
+        if let Ok(mut seq) = self.seq.lock() {
+            *seq = (seq_no, primary_term);
+        }
+    }
+
+    /// Reads the lock document: if it is still ours, adopts its seq_no and returns its expiry.
+    async fn read_back(&self, cluster: &Cluster) -> Result<Option<u64>> {
+        let Some(doc) = cluster.get_doc(STATE_INDEX, LOCK_DOC).await? else {
+            return Ok(None);
+        };
+        let holder: Holder =
+            serde_json::from_value(doc.source).context("the lock document is not siemctl's")?;
+        if holder.run_id != self.holder.run_id {
+            return Ok(None);
+        }
+        self.set(doc.seq_no, doc.primary_term);
+        Ok(Some(holder.expires_at_ms))
+    }
+
     pub(crate) async fn release(self, cluster: &Cluster) -> Result<()> {
-        let (seq_no, primary_term) = self.seq.lock().map(|s| *s).unwrap_or((0, 0));
-        if !cluster
+        let (seq_no, primary_term) = self.current();
+        let released = cluster
             .delete_doc(STATE_INDEX, LOCK_DOC, seq_no, primary_term)
             .await
-            .context("cannot release the apply lock")?
-        {
-            tracing::warn!("the apply lock changed hands while this run held it (it had expired)");
+            .context("cannot release the apply lock")?;
+        if !released {
+            // A renewal applied but unanswered moved the seq_no: still ours, delete it by the
+            // seq_no read back.
+            match self.read_back(cluster).await? {
+                Some(_) => {
+                    let (seq_no, primary_term) = self.current();
+                    cluster
+                        .delete_doc(STATE_INDEX, LOCK_DOC, seq_no, primary_term)
+                        .await
+                        .context("cannot release the apply lock")?;
+                }
+                None => tracing::warn!(
+                    "the apply lock changed hands while this run held it (it had expired)"
+                ),
+            }
         }
         Ok(())
     }

@@ -19,9 +19,15 @@ pub(crate) const STATE_INDEX: &str = "siemctl-state";
 /// The id of the cluster-wide state document.
 pub(crate) const CLUSTER_DOC: &str = "state-cluster";
 
-/// The id of a tenant's state document.
-pub(crate) fn tenant_doc(tenant: &str) -> String {
-    format!("state-tenant-{tenant}")
+/// The id of a tenant's state document. Every user has a private tenant of their own, so a
+/// private tenant's record is per user where the user is known (basic auth); its prefix differs
+/// from the custom tenants' so that no tenant name can collide with it.
+pub(crate) fn tenant_doc(tenant: &str, user: Option<&str>) -> String {
+    match (tenant, user) {
+        ("private" | "__user__", Some(user)) => format!("state-private-{user}"),
+        ("private" | "__user__", None) => "state-private".to_string(),
+        (tenant, _) => format!("state-tenant-{tenant}"),
+    }
 }
 
 /// Whether a kind's state lives in the tenant document (saved objects) or the cluster one.

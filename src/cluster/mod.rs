@@ -68,14 +68,9 @@ impl Cluster {
         &self.tenant
     }
 
-    /// The tenant as siemctl records it: every user has a private tenant of their own, so the
-    /// private tenant is recorded per user where the user is known (basic auth).
-    pub(crate) fn tenant_record_name(&self) -> String {
-        match (self.tenant.as_str(), &self.username) {
-            ("private" | "__user__", Some(user)) => format!("private-{user}"),
-            ("private" | "__user__", None) => "private".to_string(),
-            (tenant, _) => tenant.to_string(),
-        }
+    /// The basic-auth user, when there is one.
+    pub(crate) fn username(&self) -> Option<&str> {
+        self.username.as_deref()
     }
 
     pub(crate) fn has_dashboards(&self) -> bool {

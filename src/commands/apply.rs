@@ -85,11 +85,13 @@ pub(crate) fn run(global: &GlobalArgs, args: &ApplyArgs, printer: Printer) -> Re
             let interrupt = async {
                 interrupted().await;
                 stop.request("interrupted: stopped between objects; what was written is recorded");
-                std::future::pending::<()>().await;
+                interrupted().await;
+                eprintln!("error: interrupted twice: exiting now; the apply lock expires within 15 minutes, and the next apply settles what was written");
+                std::process::exit(1);
             };
             let outcome = tokio::select! {
                 outcome = run.execute() => outcome?,
-                () = lock.keep_alive(&session.cluster, LOCK_TTL, &stop) => unreachable!("keep_alive only returns after asking to stop"),
+                () = lock.keep_alive(&session.cluster, LOCK_TTL, &stop) => unreachable!("keep_alive never returns"),
                 () = interrupt => unreachable!("pending"),
             };
             Ok::<_, anyhow::Error>((plan, outcome))

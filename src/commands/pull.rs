@@ -1,7 +1,7 @@
 //! `siemctl pull`: saved objects edited in Dashboards, back into the content files.
 
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _, Result};
 use serde_json::json;
@@ -12,6 +12,7 @@ use crate::cli::{GlobalArgs, PullArgs};
 use crate::content::canonical::to_pretty;
 use crate::content::kind::Kind;
 use crate::content::saved_search;
+use crate::content::Content;
 use crate::exit::ExitStatus;
 use crate::output::printer::Printer;
 use crate::plan::normalize;
@@ -31,9 +32,22 @@ pub(crate) fn run(global: &GlobalArgs, args: &PullArgs, printer: Printer) -> Res
             }
             let snapshot = live::read(&session.cluster, &session.desired).await?;
             let plan = make_plan(&session.desired, &snapshot, session.project.version, false);
-            plan.changes
+            let drifted: Vec<_> = plan
+                .changes
                 .iter()
                 .filter(|c| c.drift == Some(Drift::Edited) && c.kind.is_saved_object())
+                .collect();
+            if let Some(config) = drifted.iter().find(|c| c.kind == Kind::Config) {
+                let file = session
+                    .content
+                    .get(Kind::Config, &config.id)
+                    .map(|r| r.file.display().to_string())
+                    .unwrap_or_default();
+                printer.warn(&format!("the advanced settings were changed in Dashboards; pull does not bring settings back: edit `{file}` by hand (`siemctl plan` shows the difference)"));
+            }
+            drifted
+                .iter()
+                .filter(|c| c.kind != Kind::Config)
                 .map(|c| (c.kind, c.id.clone()))
                 .collect()
         } else {
@@ -75,36 +89,38 @@ pub(crate) fn run(global: &GlobalArgs, args: &PullArgs, printer: Printer) -> Res
             };
             let body = normalize::live(*kind, &object, None);
             let existing = session.content.get(*kind, id);
-            let path: PathBuf = match (existing, &args.log_type) {
-                (Some(resource), _) => resource.file.clone(),
-                (None, Some(log_type)) => PathBuf::from("dashboards").join(log_type).join(format!("{id}{}", kind.file_suffix())),
-                (None, None) => bail!("{kind} `{id}` is not in the content yet: pass --log-type NAME to put it in dashboards/NAME/"),
+            let log_type = existing
+                .map(|r| r.log_type.clone())
+                .or_else(|| args.log_type.clone());
+            let Some(log_type) = log_type else {
+                bail!("{kind} `{id}` is not in the content yet: pass --log-type NAME to put it in dashboards/NAME/");
             };
-            let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
-            let text = if is_yaml {
-                let log_type = existing.map(|r| r.log_type.as_str()).unwrap_or_default();
-                let default_pattern = session
-                    .content
-                    .of_kind(Kind::IndexPattern)
-                    .filter(|p| p.log_type == log_type)
-                    .map(|p| p.id.as_str())
-                    .collect::<Vec<_>>();
-                saved_search::to_yaml(
+            let json_path = PathBuf::from("dashboards")
+                .join(&log_type)
+                .join(format!("{id}{}", kind.file_suffix()));
+            let path = match existing {
+                Some(resource) if !(args.as_json && is_yaml(&resource.file)) => {
+                    resource.file.clone()
+                }
+                _ => json_path,
+            };
+            let text = if is_yaml(&path) {
+                yaml_of(
+                    &session.content,
+                    *kind,
                     id,
+                    &log_type,
                     &body,
-                    default_pattern
-                        .first()
-                        .copied()
-                        .filter(|_| default_pattern.len() == 1),
-                )
-                .map_err(|e| {
-                    anyhow::anyhow!("cannot pull {kind} `{id}` into `{}`: {e}", path.display())
-                })?
+                    &object,
+                    &path,
+                )?
             } else {
-                to_pretty(&body)
+                // A `{{` from Dashboards (a URL template of a field format, say) is text, not a
+                // variable: escaped, it renders back as it is.
+                to_pretty(&body).replace("{{", "\\{{")
             };
             let full = session.project.root.join(&path);
-            if existing.is_some() && fs::read_to_string(&full).is_ok_and(|old| old.contains("{{")) {
+            if existing.is_some_and(|r| uses_variables(&session.project.root.join(&r.file))) {
                 printer.warn(&format!("`{}` used template variables; the pulled file has their values written out: put the {{{{...}}}} back where they belong (see `git diff`)", path.display()));
             }
             if let Some(parent) = full.parent() {
@@ -112,6 +128,15 @@ pub(crate) fn run(global: &GlobalArgs, args: &PullArgs, printer: Printer) -> Res
                     .with_context(|| format!("cannot create `{}`", parent.display()))?;
             }
             fs::write(&full, text).with_context(|| format!("cannot write `{}`", full.display()))?;
+            if let Some(old) = existing.map(|r| &r.file).filter(|old| **old != path) {
+                fs::remove_file(session.project.root.join(old))
+                    .with_context(|| format!("cannot remove `{}`", old.display()))?;
+                printer.status(&format!(
+                    "Removed `{}`, replaced by `{}`",
+                    old.display(),
+                    path.display()
+                ));
+            }
             written
                 .push(json!({"kind": kind.name(), "id": id, "file": path.display().to_string()}));
             printer.status(&format!("Pulled {kind} `{id}` into `{}`", path.display()));
@@ -145,5 +170,68 @@ fn parse_object(text: &str) -> Result<(Kind, String)> {
     if !kind.is_saved_object() || kind == Kind::Config {
         bail!("`{text}`: pull brings back saved objects (index-pattern, search, query, visualization, dashboard)");
     }
+    // The id becomes a file name: nothing that could leave the content folder.
+    if id.starts_with('.')
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        bail!("`{id}` cannot be a content file name: pull takes ids of letters, digits, `-`, `_` and `.`");
+    }
     Ok((kind, id.to_string()))
+}
+
+fn is_yaml(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+}
+
+/// Whether a content file uses template variables (an unescaped `{{`).
+fn uses_variables(path: &Path) -> bool {
+    fs::read_to_string(path)
+        .is_ok_and(|text| text.matches("{{").count() > text.matches("\\{{").count())
+}
+
+/// The YAML of a saved search or query, checked by reading it back: it must turn into the very
+/// object the cluster holds, or the YAML format cannot express it and nothing is written.
+fn yaml_of(
+    content: &Content,
+    kind: Kind,
+    id: &str,
+    log_type: &str,
+    body: &serde_json::Value,
+    live: &serde_json::Value,
+    path: &Path,
+) -> Result<String> {
+    let patterns: Vec<&str> = content
+        .of_kind(Kind::IndexPattern)
+        .filter(|p| p.log_type == log_type)
+        .map(|p| p.id.as_str())
+        .collect();
+    let default_pattern = patterns.first().copied().filter(|_| patterns.len() == 1);
+    let refuse = |why: String| {
+        anyhow::anyhow!("cannot pull {kind} `{id}` into `{}`: {why}\nhint: pass --as-json to keep it as a JSON saved object in dashboards/{log_type}/ instead", path.display())
+    };
+    let yaml = saved_search::to_yaml(id, body, default_pattern).map_err(refuse)?;
+    let reparsed = saved_search::parse(path, &yaml).map_err(|p| {
+        refuse(
+            p.iter()
+                .map(|p| p.message.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })?;
+    let binding = reparsed
+        .file
+        .index_pattern
+        .as_ref()
+        .map(|p| p.value.clone())
+        .or(default_pattern.map(str::to_string))
+        .unwrap_or_default();
+    let same = reparsed.kind == kind
+        && normalize::desired(kind, &reparsed.to_body(&binding))
+            == normalize::live(kind, live, None);
+    if !same {
+        return Err(refuse("the YAML format cannot express all of it (e.g. a filter label, a filter on another index pattern, or attributes set in Dashboards that a YAML search does not have)".into()));
+    }
+    Ok(yaml)
 }

@@ -201,6 +201,16 @@ mod tests {
             value,
             json!({"m": "{{_ingest.on_failure_message}}", "n": 1})
         );
+        let (_, value) = r
+            .render_json(
+                Path::new("p.json.hbs"),
+                r#"{"t": "\{{{_ingest.timestamp}}}", "u": "https://x/\{{value}}/\{{ value }}"}"#,
+            )
+            .unwrap();
+        assert_eq!(
+            value,
+            json!({"t": "{{{_ingest.timestamp}}}", "u": "https://x/{{value}}/{{ value }}"})
+        );
         let p = r
             .render_json(
                 Path::new("p.json.hbs"),

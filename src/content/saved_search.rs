@@ -443,6 +443,8 @@ struct SavedSearchOut {
     tags: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     index_pattern: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -469,10 +471,17 @@ pub(crate) fn to_yaml(
             .unwrap_or_default()
             .to_string()
     };
-    let source = attributes
-        .pointer("/kibanaSavedObjectMeta/searchSourceJSON")
-        .cloned()
-        .unwrap_or(Value::Null);
+    // A saved query keeps its query and filters at the top of its attributes; a search keeps them
+    // in its search source.
+    let is_query = attributes.get("query").is_some_and(Value::is_object);
+    let source = if is_query {
+        json!({ "query": attributes.get("query"), "filter": attributes.get("filters").cloned().unwrap_or(json!([])) })
+    } else {
+        attributes
+            .pointer("/kibanaSavedObjectMeta/searchSourceJSON")
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
     let language = match source.pointer("/query/language").and_then(Value::as_str) {
         Some("lucene") => "lucene",
         _ => "dql",
@@ -545,18 +554,24 @@ pub(crate) fn to_yaml(
             negate: meta.get("negate").and_then(Value::as_bool).unwrap_or(false),
         });
     }
-    let index_pattern = body
-        .get("references")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .find(|r| {
-            r.get("name").and_then(Value::as_str)
-                == Some("kibanaSavedObjectMeta.searchSourceJSON.index")
-        })
-        .and_then(|r| r.get("id").and_then(Value::as_str))
-        .filter(|id| Some(*id) != default_index_pattern)
-        .map(str::to_string);
+    let index_pattern = if is_query {
+        // A saved query binds each filter to its index pattern directly.
+        source
+            .pointer("/filter/0/meta/index")
+            .and_then(Value::as_str)
+    } else {
+        body.get("references")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find(|r| {
+                r.get("name").and_then(Value::as_str)
+                    == Some("kibanaSavedObjectMeta.searchSourceJSON.index")
+            })
+            .and_then(|r| r.get("id").and_then(Value::as_str))
+    }
+    .filter(|id| Some(*id) != default_index_pattern)
+    .map(str::to_string);
     let out = SavedSearchOut {
         id: id.to_string(),
         title: text(&attributes, "title"),
@@ -568,6 +583,7 @@ pub(crate) fn to_yaml(
         filters,
         tags,
         index_pattern,
+        kind: is_query.then_some("query"),
     };
     serde_saphyr::to_string(&out).map_err(|e| format!("cannot write YAML: {e}"))
 }

@@ -248,6 +248,19 @@ pub(crate) fn plan(inputs: &Inputs<'_>) -> Plan {
         if kind == Kind::Config {
             continue;
         }
+        // A create that never happened does not own what someone else made under that id.
+        let never_created = matches!(
+            &entry.pending,
+            Some(state::Pending::Write { previous: None })
+        );
+        if never_created
+            && inputs
+                .live
+                .get(&(kind, id.to_string()))
+                .is_some_and(|l| l.digest != entry.digest)
+        {
+            continue;
+        }
         let Some(live) = inputs.live.get(&(kind, id.to_string())) else {
             continue;
         };

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use cluster_emulator::Options;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::common::cluster::ClusterContext;
 
@@ -272,7 +272,12 @@ fn a_failed_object_fails_the_run_and_the_next_apply_converges() {
         "{}",
         run.stderr
     );
-    assert!(run.stdout.contains("1 failed"), "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("not attempted: an object it may depend on failed"),
+        "later groups wait: {}",
+        run.stderr
+    );
     reqwest::blocking::Client::new()
         .delete(format!("{}/_emulator/faults", c.emulator.opensearch_url()))
         .send()
@@ -819,7 +824,7 @@ fn the_private_tenant_is_recorded_per_user() {
     assert_eq!(run.code, 0, "{}", run.snapshot());
     let found = reqwest::blocking::Client::new()
         .get(format!(
-            "{}/siemctl-state/_doc/state-tenant-private-analyst1",
+            "{}/siemctl-state/_doc/state-private-analyst1",
             c.emulator.opensearch_url()
         ))
         .basic_auth("analyst1", Some("pw-1"))
@@ -867,4 +872,98 @@ fn an_object_made_by_someone_else_during_the_apply_is_not_overwritten() {
         c.saved_object("index-pattern", "log-demo", "global")["attributes"]["title"],
         "someone-*"
     );
+}
+
+#[test]
+fn a_create_that_failed_does_not_own_what_someone_else_made() {
+    let c = applied("minimal");
+    c.content.write(
+        "saved-searches/demo/x.yaml",
+        "id: demo-x\ntitle: Demo X\nquery: event.action:x\n",
+    );
+    c.faults(json!([{"method": "POST", "path": "/api/saved_objects/_bulk_create", "status": 502, "count": 1000}]));
+    assert_eq!(
+        c.siemctl(&["apply", "--yes", "--retry-budget", "1"]).code,
+        1
+    );
+    reqwest::blocking::Client::new()
+        .delete(format!("{}/_emulator/faults", c.emulator.opensearch_url()))
+        .send()
+        .unwrap();
+    c.dashboards(
+        "POST",
+        "/api/saved_objects/search/demo-x",
+        Some(json!({"attributes": {"title": "Theirs", "columns": [], "sort": []}})),
+        "global",
+    );
+    c.content.remove("saved-searches/demo/x.yaml");
+    let run = c.siemctl(&["apply", "--yes", "--prune", "--overwrite-drift"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert_eq!(
+        c.saved_object("search", "demo-x", "global")["attributes"]["title"],
+        "Theirs",
+        "not deleted"
+    );
+}
+
+#[test]
+fn a_dropped_setting_whose_unset_failed_is_unset_later() {
+    let c = ClusterContext::new("minimal");
+    let settings = "dashboards/_common/advanced-settings.config.json.hbs";
+    c.content.edit(
+        settings,
+        "\"defaultIndex\": \"log-demo\"",
+        "\"defaultIndex\": \"log-demo\", \"theme:darkMode\": true",
+    );
+    assert_eq!(c.siemctl(&["apply", "--yes"]).code, 0);
+    c.content.edit(settings, ", \"theme:darkMode\": true", "");
+    c.faults(json!([{"method": "POST", "path": "/api/opensearch-dashboards/settings", "status": 502, "count": 1000}]));
+    assert_eq!(
+        c.siemctl(&["apply", "--yes", "--retry-budget", "1"]).code,
+        1
+    );
+    reqwest::blocking::Client::new()
+        .delete(format!("{}/_emulator/faults", c.emulator.opensearch_url()))
+        .send()
+        .unwrap();
+    let run = c.siemctl(&["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    let config = c.saved_object("config", "2.19.0", "global");
+    assert!(
+        config["attributes"]
+            .get("theme:darkMode")
+            .is_none_or(Value::is_null),
+        "{config}"
+    );
+}
+
+#[test]
+fn later_groups_wait_when_an_earlier_one_failed() {
+    let c = ClusterContext::new("minimal");
+    c.faults(
+        json!([{"method": "POST", "path": "/api/saved_objects/_bulk_create", "latency_ms": 2000}]),
+    );
+    let child = c.spawn(&["apply", "--yes"]);
+    std::thread::sleep(Duration::from_millis(1000));
+    c.dashboards(
+        "POST",
+        "/api/saved_objects/index-pattern/log-demo",
+        Some(json!({"attributes": {"title": "someone-*"}})),
+        "global",
+    );
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let dashboards_written = c.stats()["by_route"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["route"] == "/api/saved_objects/_bulk_create")
+        .map(|r| r["count"].as_u64().unwrap())
+        .sum::<u64>();
+    assert_eq!(
+        dashboards_written, 1,
+        "only the index patterns were attempted"
+    );
+    let (status, _) = c.opensearch("GET", "/_index_template/log-demo", None);
+    assert_eq!(status, 200, "earlier groups were written");
 }

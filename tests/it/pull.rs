@@ -102,3 +102,127 @@ fn an_object_made_in_dashboards_joins_the_content() {
     assert_eq!(run.code, 0, "{}", run.snapshot());
     assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
 }
+
+#[test]
+fn a_saved_query_comes_back_as_a_saved_query() {
+    let c = ClusterContext::new("minimal");
+    c.content.write("saved-searches/demo/q.yaml", "id: demo-q\ntitle: \"Demo: a query\"\nkind: query\nlanguage: lucene\nquery: 'event.action:x*'\n");
+    assert_eq!(c.siemctl(&["apply", "--yes"]).code, 0);
+    c.dashboards(
+        "PUT",
+        "/api/saved_objects/query/demo-q",
+        Some(json!({"attributes": {"title": "Demo: a better query"}})),
+        "global",
+    );
+    let run = c.siemctl(&["pull", "query/demo-q"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    let yaml = c.content.read("saved-searches/demo/q.yaml");
+    assert!(
+        yaml.contains("kind: query")
+            && yaml.contains("event.action:x*")
+            && yaml.contains("a better query"),
+        "{yaml}"
+    );
+    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+}
+
+#[test]
+fn what_yaml_cannot_express_is_refused_or_kept_as_json() {
+    let c = applied();
+    let search = c.saved_object("search", "demo-failures", "global");
+    let mut source: Value = serde_json::from_str(
+        search["attributes"]["kibanaSavedObjectMeta"]["searchSourceJSON"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    source["filter"][0]["meta"]["alias"] = json!("only us-east-1");
+    let edit =
+        json!({"attributes": {"kibanaSavedObjectMeta": {"searchSourceJSON": source.to_string()}}});
+    c.dashboards(
+        "PUT",
+        "/api/saved_objects/search/demo-failures",
+        Some(edit),
+        "global",
+    );
+    let before = c.content.read("saved-searches/demo/failures.yaml");
+    let run = c.siemctl(&["pull", "--drifted"]);
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    assert!(run.stderr.contains("--as-json"), "{}", run.stderr);
+    assert_eq!(
+        c.content.read("saved-searches/demo/failures.yaml"),
+        before,
+        "nothing written"
+    );
+    let run = c.siemctl(&["pull", "--drifted", "--as-json"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert!(!c
+        .content
+        .path()
+        .join("saved-searches/demo/failures.yaml")
+        .exists());
+    let pulled: Value = serde_json::from_str(
+        &c.content
+            .read("dashboards/demo/demo-failures.search.json.hbs"),
+    )
+    .unwrap();
+    assert_eq!(
+        pulled["attributes"]["kibanaSavedObjectMeta"]["searchSourceJSON"]["filter"][0]["meta"]
+            ["alias"],
+        "only us-east-1"
+    );
+    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+}
+
+#[test]
+fn text_with_braces_from_dashboards_stays_text() {
+    let c = applied();
+    let formats = json!({"source.ip": {"id": "url", "params": {"urlTemplate": "https://intel.example/ip/{{value}}"}}}).to_string();
+    c.dashboards(
+        "PUT",
+        "/api/saved_objects/index-pattern/log-demo",
+        Some(json!({"attributes": {"fieldFormatMap": formats}})),
+        "global",
+    );
+    let run = c.siemctl(&["pull", "index-pattern/log-demo"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    let pulled = c
+        .content
+        .read("dashboards/demo/log-demo.index-pattern.json.hbs");
+    assert!(
+        pulled.contains(r"https://intel.example/ip/\{{value}}"),
+        "escaped for Handlebars: {pulled}"
+    );
+    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+}
+
+#[test]
+fn drifted_settings_are_named_not_pulled() {
+    let c = applied();
+    c.dashboards(
+        "POST",
+        "/api/opensearch-dashboards/settings",
+        Some(json!({"changes": {"defaultIndex": "other"}})),
+        "global",
+    );
+    let run = c.siemctl(&["pull", "--drifted"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert!(
+        run.stderr
+            .contains("edit `dashboards/_common/advanced-settings.config.json.hbs` by hand"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn ids_that_would_leave_the_content_folder_are_refused() {
+    let c = applied();
+    let run = c.siemctl(&["pull", "visualization/../../etc", "--log-type", "demo"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("cannot be a content file name"),
+        "{}",
+        run.stderr
+    );
+}
