@@ -1,7 +1,5 @@
 //! plan and apply over real HTTP against the cluster emulator.
 
-use std::time::Duration;
-
 use cluster_emulator::Options;
 use serde_json::{json, Value};
 
@@ -522,7 +520,6 @@ fn no_op_plan_requests_do_not_grow_with_the_content() {
         small_count,
         "content 10 times larger, same number of requests"
     );
-    let _ = Duration::ZERO;
 }
 
 #[test]
@@ -761,7 +758,8 @@ fn a_cancelled_apply_releases_its_lock_and_the_next_converges() {
         },
     );
     let child = c.spawn(&["apply", "--yes"]);
-    std::thread::sleep(Duration::from_millis(2500));
+    // Once the apply is writing (its state recorded as pending), cancel it.
+    c.wait_for_request("PUT", "/_component_template/{name}");
     let status = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -854,7 +852,8 @@ fn an_object_made_by_someone_else_during_the_apply_is_not_overwritten() {
         json!([{"method": "POST", "path": "/api/saved_objects/_bulk_create", "latency_ms": 2000}]),
     );
     let child = c.spawn(&["apply", "--yes"]);
-    std::thread::sleep(Duration::from_millis(1000));
+    // The first bulk create (the index patterns) has arrived and is held back.
+    c.wait_for_request("POST", "/api/saved_objects/_bulk_create");
     c.dashboards(
         "POST",
         "/api/saved_objects/index-pattern/log-demo",
@@ -944,7 +943,8 @@ fn later_groups_wait_when_an_earlier_one_failed() {
         json!([{"method": "POST", "path": "/api/saved_objects/_bulk_create", "latency_ms": 2000}]),
     );
     let child = c.spawn(&["apply", "--yes"]);
-    std::thread::sleep(Duration::from_millis(1000));
+    // The first bulk create (the index patterns) has arrived and is held back.
+    c.wait_for_request("POST", "/api/saved_objects/_bulk_create");
     c.dashboards(
         "POST",
         "/api/saved_objects/index-pattern/log-demo",

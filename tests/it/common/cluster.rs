@@ -100,6 +100,24 @@ impl ClusterContext {
             .collect()
     }
 
+    /// Waits (up to 20 s) until the emulator has received a request on `route` with `method`,
+    /// so that tests act at a known step of a running apply instead of after a guessed delay.
+    pub(crate) fn wait_for_request(&self, method: &str, route: &str) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while std::time::Instant::now() < deadline {
+            let seen = self.stats()["by_route"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["method"] == method && r["route"] == route);
+            if seen {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        panic!("no {method} {route} within 20 s");
+    }
+
     pub(crate) fn total_requests(&self) -> u64 {
         self.stats()["total"].as_u64().unwrap()
     }
