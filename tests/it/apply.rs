@@ -276,10 +276,7 @@ fn a_failed_object_fails_the_run_and_the_next_apply_converges() {
         "later groups wait: {}",
         run.stderr
     );
-    reqwest::blocking::Client::new()
-        .delete(format!("{}/_emulator/faults", c.emulator.opensearch_url()))
-        .send()
-        .unwrap();
+    c.clear_faults();
     let run = c.siemctl(&["apply", "--yes"]);
     assert_eq!(run.code, 0, "{}", run.snapshot());
     assert!(
@@ -657,10 +654,7 @@ fn repeated_failures_of_one_update_are_not_drift() {
         let run = c.siemctl(&["apply", "--yes", "--retry-budget", "1"]);
         assert_eq!(run.code, 1, "{}", run.snapshot());
     }
-    reqwest::blocking::Client::new()
-        .delete(format!("{}/_emulator/faults", c.emulator.opensearch_url()))
-        .send()
-        .unwrap();
+    c.clear_faults();
     let run = c.siemctl(&["apply", "--yes"]);
     assert_eq!(run.code, 0, "{}", run.snapshot());
     assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
@@ -673,10 +667,7 @@ fn a_failed_delete_is_remembered_by_later_runs() {
     c.faults(json!([{"method": "DELETE", "path": "/api/saved_objects/search/*", "status": 503, "count": 1000}]));
     let run = c.siemctl(&["apply", "--yes", "--prune", "--retry-budget", "1"]);
     assert_eq!(run.code, 1, "{}", run.snapshot());
-    reqwest::blocking::Client::new()
-        .delete(format!("{}/_emulator/faults", c.emulator.opensearch_url()))
-        .send()
-        .unwrap();
+    c.clear_faults();
     // A later run without --prune, changing something else.
     c.content
         .edit(TEMPLATE, "\"priority\": 100", "\"priority\": 150");
@@ -734,10 +725,7 @@ fn a_failed_run_does_not_record_its_version() {
         c.siemctl(&["apply", "--yes", "--retry-budget", "1"]).code,
         1
     );
-    reqwest::blocking::Client::new()
-        .delete(format!("{}/_emulator/faults", c.emulator.opensearch_url()))
-        .send()
-        .unwrap();
+    c.clear_faults();
     // Going back to the release the cluster really holds is not a downgrade.
     c.content
         .edit("siemctl.toml", "version = \"2.4.0\"", "version = \"2.3.4\"");
@@ -844,10 +832,11 @@ fn the_private_tenant_is_recorded_per_user() {
 }
 
 #[test]
-fn an_object_made_by_someone_else_during_the_apply_is_not_overwritten() {
+fn an_object_made_by_someone_else_during_the_apply_is_not_overwritten_nor_built_on() {
     let c = ClusterContext::new("minimal");
     // The first bulk create (the index patterns) is held back; meanwhile someone creates the
-    // index pattern siemctl is about to create.
+    // index pattern siemctl is about to create. siemctl must not overwrite it, nor write the
+    // searches, visualizations and dashboards that would be bound to it.
     c.faults(
         json!([{"method": "POST", "path": "/api/saved_objects/_bulk_create", "latency_ms": 2000}]),
     );
@@ -871,6 +860,20 @@ fn an_object_made_by_someone_else_during_the_apply_is_not_overwritten() {
         c.saved_object("index-pattern", "log-demo", "global")["attributes"]["title"],
         "someone-*"
     );
+    // Nothing of the later groups (bound to that index pattern) was written.
+    let dashboards_written = c.stats()["by_route"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["route"] == "/api/saved_objects/_bulk_create")
+        .map(|r| r["count"].as_u64().unwrap())
+        .sum::<u64>();
+    assert_eq!(
+        dashboards_written, 1,
+        "only the index patterns were attempted"
+    );
+    let (status, _) = c.opensearch("GET", "/_index_template/log-demo", None);
+    assert_eq!(status, 200, "earlier groups were written");
 }
 
 #[test]
@@ -885,10 +888,7 @@ fn a_create_that_failed_does_not_own_what_someone_else_made() {
         c.siemctl(&["apply", "--yes", "--retry-budget", "1"]).code,
         1
     );
-    reqwest::blocking::Client::new()
-        .delete(format!("{}/_emulator/faults", c.emulator.opensearch_url()))
-        .send()
-        .unwrap();
+    c.clear_faults();
     c.dashboards(
         "POST",
         "/api/saved_objects/search/demo-x",
@@ -921,10 +921,7 @@ fn a_dropped_setting_whose_unset_failed_is_unset_later() {
         c.siemctl(&["apply", "--yes", "--retry-budget", "1"]).code,
         1
     );
-    reqwest::blocking::Client::new()
-        .delete(format!("{}/_emulator/faults", c.emulator.opensearch_url()))
-        .send()
-        .unwrap();
+    c.clear_faults();
     let run = c.siemctl(&["apply", "--yes"]);
     assert_eq!(run.code, 0, "{}", run.snapshot());
     let config = c.saved_object("config", "2.19.0", "global");
@@ -934,36 +931,4 @@ fn a_dropped_setting_whose_unset_failed_is_unset_later() {
             .is_none_or(Value::is_null),
         "{config}"
     );
-}
-
-#[test]
-fn later_groups_wait_when_an_earlier_one_failed() {
-    let c = ClusterContext::new("minimal");
-    c.faults(
-        json!([{"method": "POST", "path": "/api/saved_objects/_bulk_create", "latency_ms": 2000}]),
-    );
-    let child = c.spawn(&["apply", "--yes"]);
-    // The first bulk create (the index patterns) has arrived and is held back.
-    c.wait_for_request("POST", "/api/saved_objects/_bulk_create");
-    c.dashboards(
-        "POST",
-        "/api/saved_objects/index-pattern/log-demo",
-        Some(json!({"attributes": {"title": "someone-*"}})),
-        "global",
-    );
-    let output = child.wait_with_output().unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let dashboards_written = c.stats()["by_route"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["route"] == "/api/saved_objects/_bulk_create")
-        .map(|r| r["count"].as_u64().unwrap())
-        .sum::<u64>();
-    assert_eq!(
-        dashboards_written, 1,
-        "only the index patterns were attempted"
-    );
-    let (status, _) = c.opensearch("GET", "/_index_template/log-demo", None);
-    assert_eq!(status, 200, "earlier groups were written");
 }

@@ -141,6 +141,12 @@ impl ClusterContext {
         );
     }
 
+    /// Removes every fault rule still waiting.
+    pub(crate) fn clear_faults(&self) {
+        let url = format!("{}/_emulator/faults", self.emulator.opensearch_url());
+        assert!(self.http.delete(url).send().unwrap().status().is_success());
+    }
+
     /// A request to Dashboards as a user of the UI would send it.
     pub(crate) fn dashboards(
         &self,
