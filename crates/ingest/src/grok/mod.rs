@@ -1,0 +1,1 @@
+//! Grok: OpenSearch's pattern bank on the Oniguruma engine.

@@ -1,0 +1,1 @@
+//! The `date_index_name` processor.

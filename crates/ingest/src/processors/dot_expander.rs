@@ -1,0 +1,1 @@
+//! The `dot_expander` processor.

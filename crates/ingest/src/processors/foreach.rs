@@ -1,0 +1,1 @@
+//! The `foreach` processor.

@@ -1,0 +1,1 @@
+//! The `html_strip` processor.

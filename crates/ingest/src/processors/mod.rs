@@ -1,0 +1,35 @@
+//! One module per processor type, as in `modules/ingest-common/src/main/java/org/opensearch/ingest/common/`.
+
+pub mod append;
+pub mod bytes;
+pub mod community_id;
+pub mod convert;
+pub mod copy;
+pub mod csv;
+pub mod date;
+pub mod date_index_name;
+pub mod dissect;
+pub mod dot_expander;
+pub mod drop;
+pub mod fail;
+pub mod fingerprint;
+pub mod foreach;
+pub mod grok;
+pub mod gsub;
+pub mod html_strip;
+pub mod join;
+pub mod json;
+pub mod kv;
+pub mod lowercase;
+pub mod pipeline;
+pub mod remove;
+pub mod remove_by_pattern;
+pub mod rename;
+pub mod script;
+pub mod set;
+pub mod sort;
+pub mod split;
+pub mod trim;
+pub mod uppercase;
+pub mod urldecode;
+pub mod user_agent;

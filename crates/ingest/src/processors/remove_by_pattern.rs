@@ -1,0 +1,1 @@
+//! The `remove_by_pattern` processor.
