@@ -43,6 +43,10 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { context: Context::Ingest, regex: RegexSetting::Limited { limit_factor: 6 }, max_loop_counter: 1_000_000 }
+        Options {
+            context: Context::Ingest,
+            regex: RegexSetting::Limited { limit_factor: 6 },
+            max_loop_counter: 1_000_000,
+        }
     }
 }

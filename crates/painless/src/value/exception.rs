@@ -13,11 +13,17 @@ pub struct Exception {
 
 impl Exception {
     pub fn new(class: &str, message: impl Into<String>) -> Exception {
-        Exception { class: class.into(), message: Some(message.into()) }
+        Exception {
+            class: class.into(),
+            message: Some(message.into()),
+        }
     }
 
     pub fn without_message(class: &str) -> Exception {
-        Exception { class: class.into(), message: None }
+        Exception {
+            class: class.into(),
+            message: None,
+        }
     }
 
     pub fn illegal_argument(message: impl Into<String>) -> Exception {

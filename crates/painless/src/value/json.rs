@@ -28,7 +28,9 @@ pub enum JsonError {
 /// Parses JSON text into a [`Value`].
 pub fn parse_json(text: &str) -> Result<Value, JsonError> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = ValueSeed.deserialize(&mut de).map_err(|e| JsonError::Parse(e.to_string()))?;
+    let value = ValueSeed
+        .deserialize(&mut de)
+        .map_err(|e| JsonError::Parse(e.to_string()))?;
     de.end().map_err(|e| JsonError::Parse(e.to_string()))?;
     Ok(value)
 }
@@ -41,9 +43,10 @@ pub fn from_json(json: &serde_json::Value) -> Value {
         serde_json::Value::Bool(b) => Value::Boolean(*b),
         serde_json::Value::Number(n) => number(n),
         serde_json::Value::String(s) => Value::string(s.as_str()),
-        serde_json::Value::Array(items) => {
-            Value::List(Rc::new(RefCell::new(JList::from_vec(ListKind::ArrayList, items.iter().map(from_json).collect()))))
-        }
+        serde_json::Value::Array(items) => Value::List(Rc::new(RefCell::new(JList::from_vec(
+            ListKind::ArrayList,
+            items.iter().map(from_json).collect(),
+        )))),
         serde_json::Value::Object(fields) => {
             let mut map = JMap::new(MapKind::Hash);
             for (k, v) in fields {
@@ -79,9 +82,26 @@ pub fn to_json(value: &Value) -> Result<serde_json::Value, JsonError> {
         Value::Float(v) => float_json(java_float_to_string(*v), f64::from(*v)),
         Value::Double(v) => float_json(java_double_to_string(*v), *v),
         Value::String(s) => serde_json::Value::String(s.to_string()),
-        Value::List(l) => serde_json::Value::Array(l.borrow().items.iter().map(to_json).collect::<Result<_, _>>()?),
-        Value::Set(s) => serde_json::Value::Array(s.borrow().iter().map(|v| to_json(&v)).collect::<Result<_, _>>()?),
-        Value::Array(a) => serde_json::Value::Array(a.borrow().items.iter().map(to_json).collect::<Result<_, _>>()?),
+        Value::List(l) => serde_json::Value::Array(
+            l.borrow()
+                .items
+                .iter()
+                .map(to_json)
+                .collect::<Result<_, _>>()?,
+        ),
+        Value::Set(s) => serde_json::Value::Array(
+            s.borrow()
+                .iter()
+                .map(|v| to_json(&v))
+                .collect::<Result<_, _>>()?,
+        ),
+        Value::Array(a) => serde_json::Value::Array(
+            a.borrow()
+                .items
+                .iter()
+                .map(to_json)
+                .collect::<Result<_, _>>()?,
+        ),
         Value::Map(m) => {
             let mut object = serde_json::Map::new();
             for (k, v) in m.borrow().iter() {
@@ -219,7 +239,10 @@ impl<'de> Visitor<'de> for ValueVisitor {
         while let Some(item) = seq.next_element_seed(ValueSeed)? {
             items.push(item);
         }
-        Ok(Value::List(Rc::new(RefCell::new(JList::from_vec(ListKind::ArrayList, items)))))
+        Ok(Value::List(Rc::new(RefCell::new(JList::from_vec(
+            ListKind::ArrayList,
+            items,
+        )))))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
@@ -240,7 +263,8 @@ mod tests {
 
     #[test]
     fn numbers_take_jacksons_types() {
-        let v = parse_json(r#"{"a": 1, "b": 3000000000, "c": 1.5, "d": [true, null, "x"]}"#).unwrap();
+        let v =
+            parse_json(r#"{"a": 1, "b": 3000000000, "c": 1.5, "d": [true, null, "x"]}"#).unwrap();
         let Value::Map(m) = &v else { panic!() };
         let m = m.borrow();
         assert!(matches!(m.get_str("a"), Some(Value::Int(1))));
@@ -257,7 +281,15 @@ mod tests {
     #[test]
     fn writes_java_numbers() {
         let mut out = String::new();
-        write_json(&Value::list_from(vec![Value::Float(1.1), Value::Double(1e10), Value::Char(65)]), &mut out).unwrap();
+        write_json(
+            &Value::list_from(vec![
+                Value::Float(1.1),
+                Value::Double(1e10),
+                Value::Char(65),
+            ]),
+            &mut out,
+        )
+        .unwrap();
         assert_eq!(out, r#"[1.1,1.0E10,"A"]"#);
         let json = to_json(&Value::Float(1.1)).unwrap();
         assert_eq!(json.to_string(), "1.1");

@@ -33,15 +33,31 @@ impl ListKind {
 pub struct JList {
     pub kind: ListKind,
     pub items: Vec<Value>,
+    /// Temporarily read-only (an ingest condition's view of the document): every change must
+    /// throw `UnsupportedOperationException`, as for [`ListKind::Unmodifiable`].
+    pub frozen: bool,
 }
 
 impl JList {
     pub fn new(kind: ListKind) -> JList {
-        JList { kind, items: Vec::new() }
+        JList {
+            kind,
+            items: Vec::new(),
+            frozen: false,
+        }
     }
 
     pub fn from_vec(kind: ListKind, items: Vec<Value>) -> JList {
-        JList { kind, items }
+        JList {
+            kind,
+            items,
+            frozen: false,
+        }
+    }
+
+    /// Whether changes are allowed (not unmodifiable, not frozen).
+    pub fn is_mutable(&self) -> bool {
+        !self.frozen && self.kind != ListKind::Unmodifiable
     }
 }
 
@@ -78,11 +94,22 @@ impl SetKind {
 pub struct JSet {
     pub kind: SetKind,
     map: JMap,
+    /// Temporarily read-only, as [`JList::frozen`].
+    pub frozen: bool,
 }
 
 impl JSet {
     pub fn new(kind: SetKind) -> JSet {
-        JSet { kind, map: JMap::new(kind.map_kind()) }
+        JSet {
+            kind,
+            map: JMap::new(kind.map_kind()),
+            frozen: false,
+        }
+    }
+
+    /// Whether changes are allowed (not unmodifiable, not frozen).
+    pub fn is_mutable(&self) -> bool {
+        !self.frozen && self.kind != SetKind::Unmodifiable
     }
 
     /// Adds a value; `true` when it was not there (`Set.add`).
@@ -134,7 +161,10 @@ pub struct JArray {
 
 impl JArray {
     pub fn new(element_type: Rc<str>, items: Vec<Value>) -> JArray {
-        JArray { element_type, items }
+        JArray {
+            element_type,
+            items,
+        }
     }
 
     /// The JVM descriptor of the array's class (`I`, `Ljava.lang.String;`, ...), for `toString`.

@@ -46,22 +46,40 @@ pub struct JMap {
     entries: IndexMap<Key, Value>,
     /// The table length Java's HashMap would have (0 before the first insertion).
     capacity: usize,
+    /// Temporarily read-only (an ingest condition's view of the document): every change must
+    /// throw `UnsupportedOperationException`, as for [`MapKind::Unmodifiable`].
+    pub frozen: bool,
 }
 
 impl JMap {
     pub fn new(kind: MapKind) -> JMap {
-        JMap { kind, entries: IndexMap::new(), capacity: 0 }
+        JMap {
+            kind,
+            entries: IndexMap::new(),
+            capacity: 0,
+            frozen: false,
+        }
     }
 
     /// `new HashMap<>(initialCapacity)`: Java rounds the capacity up to a power of two.
     pub fn with_capacity(kind: MapKind, initial_capacity: usize) -> JMap {
-        JMap { kind, entries: IndexMap::with_capacity(initial_capacity), capacity: table_size_for(initial_capacity) }
+        JMap {
+            kind,
+            entries: IndexMap::with_capacity(initial_capacity),
+            capacity: table_size_for(initial_capacity),
+            frozen: false,
+        }
     }
 
     /// `new HashMap<>(other)`: sized for the other map's entries, then filled in its order.
     pub fn copy_of(kind: MapKind, other: &JMap) -> JMap {
         let wanted = ((other.len() as f64) / 0.75 + 1.0) as usize;
-        let mut map = JMap { kind, entries: IndexMap::with_capacity(other.len()), capacity: 0 };
+        let mut map = JMap {
+            kind,
+            entries: IndexMap::with_capacity(other.len()),
+            capacity: 0,
+            frozen: false,
+        };
         if !other.is_empty() {
             map.capacity = table_size_for(wanted);
         }
@@ -69,6 +87,11 @@ impl JMap {
             map.insert(k, v);
         }
         map
+    }
+
+    /// Whether changes are allowed (not unmodifiable, not frozen).
+    pub fn is_mutable(&self) -> bool {
+        !self.frozen && self.kind != MapKind::Unmodifiable
     }
 
     pub fn kind(&self) -> MapKind {
@@ -148,12 +171,18 @@ impl JMap {
 
     /// The keys in the order Java iterates them.
     pub fn keys(&self) -> Vec<Value> {
-        self.order().into_iter().map(|i| self.entries.get_index(i).expect("index").0 .0.clone()).collect()
+        self.order()
+            .into_iter()
+            .map(|i| self.entries.get_index(i).expect("index").0 .0.clone())
+            .collect()
     }
 
     /// The values in the order Java iterates them.
     pub fn values(&self) -> Vec<Value> {
-        self.order().into_iter().map(|i| self.entries.get_index(i).expect("index").1.clone()).collect()
+        self.order()
+            .into_iter()
+            .map(|i| self.entries.get_index(i).expect("index").1.clone())
+            .collect()
     }
 
     /// Positions into `entries` in iteration order.
@@ -182,7 +211,12 @@ impl JMap {
     }
 
     pub fn deep_copy(&self) -> JMap {
-        let mut copy = JMap { kind: self.kind, entries: IndexMap::with_capacity(self.len()), capacity: self.capacity };
+        let mut copy = JMap {
+            kind: self.kind,
+            entries: IndexMap::with_capacity(self.len()),
+            capacity: self.capacity,
+            frozen: false,
+        };
         for (k, v) in &self.entries {
             copy.entries.insert(k.clone(), v.deep_copy());
         }
@@ -191,11 +225,16 @@ impl JMap {
 
     pub fn java_equals(&self, other: &JMap) -> bool {
         self.len() == other.len()
-            && self.entries.iter().all(|(k, v)| other.entries.get(k).is_some_and(|w| v.java_equals(w)))
+            && self
+                .entries
+                .iter()
+                .all(|(k, v)| other.entries.get(k).is_some_and(|w| v.java_equals(w)))
     }
 
     pub fn java_hash_code(&self) -> i32 {
-        self.entries.iter().fold(0i32, |h, (k, v)| h.wrapping_add(k.0.java_hash_code() ^ v.java_hash_code()))
+        self.entries.iter().fold(0i32, |h, (k, v)| {
+            h.wrapping_add(k.0.java_hash_code() ^ v.java_hash_code())
+        })
     }
 }
 
@@ -218,7 +257,10 @@ pub fn natural_order(a: &Value, b: &Value) -> Ordering {
         (Value::Boolean(x), Value::Boolean(y)) => x.cmp(y),
         (Value::Double(x), Value::Double(y)) => java_double_compare(*x, *y),
         (Value::Float(x), Value::Float(y)) => java_double_compare(f64::from(*x), f64::from(*y)),
-        _ => a.class_name().unwrap_or("").cmp(b.class_name().unwrap_or("")),
+        _ => a
+            .class_name()
+            .unwrap_or("")
+            .cmp(b.class_name().unwrap_or("")),
     }
 }
 

@@ -64,7 +64,10 @@ pub trait JavaObject: Any {
     fn java_to_string(&self) -> String;
     /// `equals(other)`; identity by default, as `Object.equals`.
     fn java_equals(&self, other: &dyn JavaObject) -> bool {
-        std::ptr::addr_eq(self as *const Self as *const (), other as *const dyn JavaObject as *const ())
+        std::ptr::addr_eq(
+            self as *const Self as *const (),
+            other as *const dyn JavaObject as *const (),
+        )
     }
     /// `hashCode()`; consistent with [`JavaObject::java_equals`].
     fn java_hash_code(&self) -> i32 {
@@ -93,7 +96,10 @@ impl Value {
     }
 
     pub fn list_from(items: Vec<Value>) -> Value {
-        Value::List(Rc::new(RefCell::new(JList::from_vec(ListKind::ArrayList, items))))
+        Value::List(Rc::new(RefCell::new(JList::from_vec(
+            ListKind::ArrayList,
+            items,
+        ))))
     }
 
     pub fn map_from(map: JMap) -> Value {
@@ -217,11 +223,16 @@ impl Value {
             (Value::List(a), Value::List(b)) => {
                 Rc::ptr_eq(a, b) || {
                     let (a, b) = (a.borrow(), b.borrow());
-                    a.items.len() == b.items.len() && a.items.iter().zip(&b.items).all(|(x, y)| x.java_equals(y))
+                    a.items.len() == b.items.len()
+                        && a.items.iter().zip(&b.items).all(|(x, y)| x.java_equals(y))
                 }
             }
-            (Value::Map(a), Value::Map(b)) => Rc::ptr_eq(a, b) || a.borrow().java_equals(&b.borrow()),
-            (Value::Set(a), Value::Set(b)) => Rc::ptr_eq(a, b) || a.borrow().java_equals(&b.borrow()),
+            (Value::Map(a), Value::Map(b)) => {
+                Rc::ptr_eq(a, b) || a.borrow().java_equals(&b.borrow())
+            }
+            (Value::Set(a), Value::Set(b)) => {
+                Rc::ptr_eq(a, b) || a.borrow().java_equals(&b.borrow())
+            }
             (Value::Array(a), Value::Array(b)) => Rc::ptr_eq(a, b),
             (Value::Object(a), Value::Object(b)) => a.java_equals(b.as_ref()),
             _ => false,
@@ -258,7 +269,10 @@ impl Value {
                 h
             }
             Value::Map(m) => m.borrow().java_hash_code(),
-            Value::Set(s) => s.borrow().iter().fold(0i32, |h, v| h.wrapping_add(v.java_hash_code())),
+            Value::Set(s) => s
+                .borrow()
+                .iter()
+                .fold(0i32, |h, v| h.wrapping_add(v.java_hash_code())),
             Value::Array(a) => Rc::as_ptr(a) as usize as i32,
             Value::Object(o) => o.java_hash_code(),
         }
@@ -275,6 +289,38 @@ impl Value {
             (Value::Object(a), Value::Object(b)) => Rc::ptr_eq(a, b),
             (Value::String(a), Value::String(b)) => Rc::ptr_eq(a, b) || a == b,
             _ => self.java_equals(other),
+        }
+    }
+
+    /// Marks every collection reachable from this value read-only (`true`) or writable again
+    /// (`false`); an ingest condition runs with its document frozen.
+    pub fn set_frozen(&self, frozen: bool) {
+        match self {
+            Value::List(l) => {
+                let items = {
+                    let mut l = l.borrow_mut();
+                    l.frozen = frozen;
+                    l.items.clone()
+                };
+                items.iter().for_each(|v| v.set_frozen(frozen));
+            }
+            Value::Map(m) => {
+                let values = {
+                    let mut m = m.borrow_mut();
+                    m.frozen = frozen;
+                    m.values()
+                };
+                values.iter().for_each(|v| v.set_frozen(frozen));
+            }
+            Value::Set(s) => {
+                let items: Vec<Value> = {
+                    let mut s = s.borrow_mut();
+                    s.frozen = frozen;
+                    s.iter().collect()
+                };
+                items.iter().for_each(|v| v.set_frozen(frozen));
+            }
+            _ => {}
         }
     }
 
