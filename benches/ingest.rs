@@ -5,7 +5,6 @@
 //! This is a measurement, not a test: it asserts nothing about time. It does assert that every
 //! event is indexed or dropped, so that a pipeline failing fast is not mistaken for speed.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -90,7 +89,6 @@ fn main() {
         ("web access (grok)", "log-web-apache-2026-11", lines(&samples.join("web-apache.log"))),
     ];
     let per_kind = EVENTS / kinds.len();
-    let mut results = BTreeMap::new();
     for (label, index, events) in &kinds {
         let requests: Vec<IndexRequest> = (0..per_kind)
             .map(|i| IndexRequest {
@@ -111,7 +109,6 @@ fn main() {
         }
         let elapsed = started.elapsed().as_secs_f64();
         assert_eq!(failed, 0, "{label}: {failed} events failed");
-        results.insert(*label, per_kind as f64 / elapsed);
         println!("{label:<28} {per_kind:>7} events in {elapsed:>6.2} s   {:>9.0} events/s", per_kind as f64 / elapsed);
     }
 }
