@@ -4,6 +4,8 @@
 //! pipeline creation), then [`Script::execute`] per document. Values are [`Value`]s, shared with
 //! the ingest engine, so `ctx` is the ingest document's own map.
 
+pub mod allowlist;
+pub mod stdlib;
 pub mod value;
 
 pub use value::{Exception, Value};
