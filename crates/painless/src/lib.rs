@@ -4,8 +4,10 @@
 //! pipeline creation), then [`Script::execute`] per document. Values are [`Value`]s, shared with
 //! the ingest engine, so `ctx` is the ingest document's own map.
 
+pub mod allowlist;
 mod compiler;
 mod error;
+pub mod stdlib;
 pub mod value;
 
 pub use error::{Position, ScriptError};

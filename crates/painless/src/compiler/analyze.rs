@@ -577,6 +577,24 @@ impl<'l> Analyzer<'l> {
         match &e.kind {
             ExprKind::Numeric(text, kind) => {
                 let (k, ty) = numeric(text, *kind, pos)?;
+                // An int literal takes a byte, short or char target type (upstream
+                // `visitNumeric` parses it as that type), so `byte b = 1` compiles.
+                if let (Konst::Int(v), Some(Ty::Prim(p))) = (&k, target) {
+                    let fits = match p {
+                        P::Byte => i8::try_from(*v).is_ok(),
+                        P::Short => i16::try_from(*v).is_ok(),
+                        P::Char => u16::try_from(*v).is_ok(),
+                        _ => false,
+                    };
+                    if fits {
+                        let k = match p {
+                            P::Byte => Konst::Byte(*v as i8),
+                            P::Short => Konst::Short(*v as i16),
+                            _ => Konst::Char(*v as u16),
+                        };
+                        return Ok((Ex::Const(k), Ty::Prim(*p)));
+                    }
+                }
                 Ok((Ex::Const(k), ty))
             }
             ExprKind::Str(s) => Ok((
@@ -817,11 +835,16 @@ impl<'l> Analyzer<'l> {
         if let ExprKind::Field { target, name, .. } = &e.kind {
             if let Some(c) = self.static_type_of(target) {
                 if let Some((ty, v)) = self.lib.static_field(c, name) {
-                    let k = konst_of(&v).ok_or_else(|| CompileError {
-                        offset: e.pos,
-                        exception: Exception::illegal_argument("unsupported static field"),
-                    })?;
-                    return Ok(Some((Ex::Const(k), ty)));
+                    let Some(v) = v else {
+                        return unsupported(
+                            e.pos,
+                            format!("{}.{name}", self.lib.class(c).painless_name),
+                        );
+                    };
+                    return Ok(Some(match konst_of(&v) {
+                        Some(k) => (Ex::Const(k), ty),
+                        None => (Ex::StaticValue(c, name.clone()), ty),
+                    }));
                 }
                 return iae(
                     e.pos,
@@ -1212,7 +1235,7 @@ impl<'l> Analyzer<'l> {
                 null_safe,
             } => {
                 if let Some(c) = self.static_type_of(target) {
-                    if let Some((ty, v)) = self.lib.static_field(c, name) {
+                    if let Some((ty, Some(v))) = self.lib.static_field(c, name) {
                         if let Some(k) = konst_of(&v) {
                             return Ok((Place::Static(k), ty, false));
                         }

@@ -111,6 +111,7 @@ pub(crate) struct Interp<'p> {
 }
 
 const MAX_DEPTH: u32 = 256;
+const MAX_ARRAY_ELEMENTS: usize = 1 << 22;
 
 impl<'p> Interp<'p> {
     pub fn new(lib: &'static Library, program: &'p Program, max_loop_counter: u32) -> Self {
@@ -486,6 +487,13 @@ impl<'p> Interp<'p> {
                     }
                     sizes.push(n as usize);
                 }
+                // The JVM's heap bounds an array; this engine stops at 2^22 elements in all.
+                let total = sizes
+                    .iter()
+                    .try_fold(1usize, |acc, n| acc.checked_mul((*n).max(1)));
+                if total.is_none_or(|t| t > MAX_ARRAY_ELEMENTS) {
+                    return throw(Exception::new("OutOfMemoryError", "Java heap space"));
+                }
                 Ok(self.new_array(elem, &sizes))
             }
             Ex::NewArrayInit(elem, items) => {
@@ -649,6 +657,11 @@ impl<'p> Interp<'p> {
                     java_name,
                 })))
             }
+            Ex::StaticValue(c, name) => Ok(self
+                .lib
+                .static_field(*c, name)
+                .and_then(|(_, v)| v)
+                .unwrap_or(Value::Null)),
             Ex::Regex(_, _, pos) => at(
                 Err(Exception::unsupported_operation(
                     "not supported by siemctl's offline Painless: regex literals",

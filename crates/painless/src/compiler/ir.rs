@@ -108,6 +108,8 @@ pub(crate) enum Ex {
     BoundRef(Box<Ex>, String),
     /// `new SomeException(message)`.
     NewException(String, Option<Box<Ex>>),
+    /// A static field whose value is an object (`ChronoUnit.DAYS`), fetched when used.
+    StaticValue(Cls, String),
     /// A regex literal (pattern, flags), compiled on first use of each execution.
     Regex(String, String, usize),
     /// Null-safe access: if the target is null the whole chain is null.

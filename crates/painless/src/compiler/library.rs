@@ -1,13 +1,16 @@
-//! The compiler's view of the allowlist: classes (with their supertypes), methods, fields and
-//! constructors, and the native implementations behind them. Everything the compiler and the
-//! interpreter ask about the class library goes through [`Library`].
+//! The compiler's view of the allowlist (painless-stdlib's [`crate::allowlist`]): classes with
+//! their supertypes, methods with their native implementations ([`crate::stdlib::resolve`]),
+//! fields and constructors, converted to the compiler's types once per script context.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::types::{Ty, P};
-use crate::value::{Exception, Value};
+use crate::allowlist::{self, Allowlist, Type};
+use crate::value::Value;
 use crate::Context;
+
+pub use crate::stdlib::{Host, NativeFn, Thrown};
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub(crate) struct Cls(pub u32);
@@ -16,27 +19,7 @@ pub(crate) struct Cls(pub u32);
 pub(crate) struct ClassInfo {
     pub painless_name: String,
     pub java_name: String,
-    /// Every supertype (not the class itself).
-    pub supers: Vec<Cls>,
-    pub is_interface: bool,
 }
-
-/// What a thrown value is while it propagates: a Java exception, or the engine's refusal.
-#[derive(Clone, Debug)]
-pub enum Thrown {
-    Exception(Exception),
-    Unsupported(String),
-}
-
-/// What native methods can ask of the interpreter.
-pub trait Host {
-    /// Runs a lambda or method reference value with these arguments.
-    fn call(&mut self, function: &Value, args: &[Value]) -> Result<Value, Thrown>;
-    /// Counts one loop iteration against the loop counter.
-    fn tick(&mut self) -> Result<(), Thrown>;
-}
-
-pub type NativeFn = fn(Option<&Value>, &[Value], &mut dyn Host) -> Result<Value, Thrown>;
 
 #[derive(Clone, Debug)]
 pub(crate) struct MethodInfo {
@@ -44,300 +27,118 @@ pub(crate) struct MethodInfo {
     pub name: String,
     pub params: Vec<Ty>,
     pub ret: Ty,
-    pub is_static: bool,
     pub native: Option<NativeFn>,
 }
 
 pub(crate) struct Library {
+    al: &'static Allowlist,
     classes: Vec<ClassInfo>,
-    by_painless: HashMap<String, Cls>,
-    by_java: HashMap<String, Cls>,
+    /// By allowlist MethodId.
+    methods: Vec<MethodInfo>,
     object: Cls,
     number: Cls,
     string: Cls,
     boxes: [Cls; 8],
+    /// Script-visible names (hidden runtime classes excluded).
+    names: HashMap<String, Cls>,
 }
 
-/// Classes the language itself needs (boxes, String, Number, collections for shortcuts and
-/// initializers, exceptions for catch). Upstream derives supertypes from the JVM classes; these
-/// are the JDK's.
-const CORE: &[(&str, &str, bool, &[&str])] = &[
-    ("Object", "java.lang.Object", false, &[]),
-    ("Number", "java.lang.Number", false, &["Object"]),
-    ("CharSequence", "java.lang.CharSequence", true, &["Object"]),
-    ("Comparable", "java.lang.Comparable", true, &["Object"]),
-    ("Iterable", "java.lang.Iterable", true, &["Object"]),
-    (
-        "String",
-        "java.lang.String",
-        false,
-        &["CharSequence", "Comparable", "Object"],
-    ),
-    (
-        "Boolean",
-        "java.lang.Boolean",
-        false,
-        &["Comparable", "Object"],
-    ),
-    (
-        "Byte",
-        "java.lang.Byte",
-        false,
-        &["Number", "Comparable", "Object"],
-    ),
-    (
-        "Short",
-        "java.lang.Short",
-        false,
-        &["Number", "Comparable", "Object"],
-    ),
-    (
-        "Character",
-        "java.lang.Character",
-        false,
-        &["Comparable", "Object"],
-    ),
-    (
-        "Integer",
-        "java.lang.Integer",
-        false,
-        &["Number", "Comparable", "Object"],
-    ),
-    (
-        "Long",
-        "java.lang.Long",
-        false,
-        &["Number", "Comparable", "Object"],
-    ),
-    (
-        "Float",
-        "java.lang.Float",
-        false,
-        &["Number", "Comparable", "Object"],
-    ),
-    (
-        "Double",
-        "java.lang.Double",
-        false,
-        &["Number", "Comparable", "Object"],
-    ),
-    (
-        "Collection",
-        "java.util.Collection",
-        true,
-        &["Iterable", "Object"],
-    ),
-    (
-        "List",
-        "java.util.List",
-        true,
-        &["Collection", "Iterable", "Object"],
-    ),
-    (
-        "ArrayList",
-        "java.util.ArrayList",
-        false,
-        &["List", "Collection", "Iterable", "Object"],
-    ),
-    (
-        "LinkedList",
-        "java.util.LinkedList",
-        false,
-        &["List", "Collection", "Iterable", "Object"],
-    ),
-    (
-        "Set",
-        "java.util.Set",
-        true,
-        &["Collection", "Iterable", "Object"],
-    ),
-    (
-        "HashSet",
-        "java.util.HashSet",
-        false,
-        &["Set", "Collection", "Iterable", "Object"],
-    ),
-    (
-        "LinkedHashSet",
-        "java.util.LinkedHashSet",
-        false,
-        &["HashSet", "Set", "Collection", "Iterable", "Object"],
-    ),
-    (
-        "TreeSet",
-        "java.util.TreeSet",
-        false,
-        &["Set", "Collection", "Iterable", "Object"],
-    ),
-    ("Map", "java.util.Map", true, &["Object"]),
-    ("HashMap", "java.util.HashMap", false, &["Map", "Object"]),
-    (
-        "LinkedHashMap",
-        "java.util.LinkedHashMap",
-        false,
-        &["HashMap", "Map", "Object"],
-    ),
-    ("TreeMap", "java.util.TreeMap", false, &["Map", "Object"]),
-    ("Map.Entry", "java.util.Map$Entry", true, &["Object"]),
-    ("Exception", "java.lang.Exception", false, &["Object"]),
-    (
-        "RuntimeException",
-        "java.lang.RuntimeException",
-        false,
-        &["Exception", "Object"],
-    ),
-    (
-        "IllegalArgumentException",
-        "java.lang.IllegalArgumentException",
-        false,
-        &["RuntimeException", "Exception", "Object"],
-    ),
-    (
-        "IllegalStateException",
-        "java.lang.IllegalStateException",
-        false,
-        &["RuntimeException", "Exception", "Object"],
-    ),
-    (
-        "ArithmeticException",
-        "java.lang.ArithmeticException",
-        false,
-        &["RuntimeException", "Exception", "Object"],
-    ),
-    (
-        "NullPointerException",
-        "java.lang.NullPointerException",
-        false,
-        &["RuntimeException", "Exception", "Object"],
-    ),
-    (
-        "ClassCastException",
-        "java.lang.ClassCastException",
-        false,
-        &["RuntimeException", "Exception", "Object"],
-    ),
-    (
-        "UnsupportedOperationException",
-        "java.lang.UnsupportedOperationException",
-        false,
-        &["RuntimeException", "Exception", "Object"],
-    ),
-    (
-        "IndexOutOfBoundsException",
-        "java.lang.IndexOutOfBoundsException",
-        false,
-        &["RuntimeException", "Exception", "Object"],
-    ),
-    (
-        "ArrayIndexOutOfBoundsException",
-        "java.lang.ArrayIndexOutOfBoundsException",
-        false,
-        &[
-            "IndexOutOfBoundsException",
-            "RuntimeException",
-            "Exception",
-            "Object",
-        ],
-    ),
-    (
-        "StringIndexOutOfBoundsException",
-        "java.lang.StringIndexOutOfBoundsException",
-        false,
-        &[
-            "IndexOutOfBoundsException",
-            "RuntimeException",
-            "Exception",
-            "Object",
-        ],
-    ),
-    (
-        "NumberFormatException",
-        "java.lang.NumberFormatException",
-        false,
-        &[
-            "IllegalArgumentException",
-            "RuntimeException",
-            "Exception",
-            "Object",
-        ],
-    ),
-    (
-        "NegativeArraySizeException",
-        "java.lang.NegativeArraySizeException",
-        false,
-        &["RuntimeException", "Exception", "Object"],
-    ),
-];
-
-/// Runtime classes of values that are no allowlisted class themselves, mapped to the allowlisted
-/// class whose methods they expose.
-const ALIASES: &[(&str, &str)] = &[
-    ("java.util.ImmutableCollections$ListN", "List"),
-    ("java.util.ImmutableCollections$SetN", "Set"),
-    ("java.util.ImmutableCollections$MapN", "Map"),
-];
+fn ty_of(t: &Type) -> Ty {
+    match t {
+        Type::Void => Ty::Void,
+        Type::Boolean => Ty::Prim(P::Boolean),
+        Type::Byte => Ty::Prim(P::Byte),
+        Type::Short => Ty::Prim(P::Short),
+        Type::Char => Ty::Prim(P::Char),
+        Type::Int => Ty::Prim(P::Int),
+        Type::Long => Ty::Prim(P::Long),
+        Type::Float => Ty::Prim(P::Float),
+        Type::Double => Ty::Prim(P::Double),
+        Type::Def => Ty::Def,
+        Type::Class(c) => Ty::Class(Cls(c.0)),
+        Type::Array(e) => Ty::Array(Box::new(ty_of(e))),
+    }
+}
 
 impl Library {
     pub fn for_context(context: Context) -> &'static Library {
         static INGEST: OnceLock<Library> = OnceLock::new();
         static OTHER: OnceLock<Library> = OnceLock::new();
         match context {
-            Context::Ingest | Context::IngestCondition => INGEST.get_or_init(Library::build),
-            Context::PainlessTest => OTHER.get_or_init(Library::build),
+            Context::Ingest => INGEST.get_or_init(|| Library::build(context)),
+            Context::IngestCondition | Context::PainlessTest => {
+                OTHER.get_or_init(|| Library::build(context))
+            }
         }
     }
 
-    fn build() -> Library {
-        let mut lib = Library {
-            classes: Vec::new(),
-            by_painless: HashMap::new(),
-            by_java: HashMap::new(),
-            object: Cls(0),
-            number: Cls(0),
-            string: Cls(0),
-            boxes: [Cls(0); 8],
+    fn build(context: Context) -> Library {
+        let al = allowlist::for_context(context);
+        let classes: Vec<ClassInfo> = al
+            .classes()
+            .iter()
+            .map(|c| ClassInfo {
+                painless_name: c.painless_name.clone(),
+                java_name: c.java_name.clone(),
+            })
+            .collect();
+        let mut names = HashMap::new();
+        for c in al.classes() {
+            if !c.hidden {
+                names.insert(c.painless_name.clone(), Cls(c.id.0));
+            }
+        }
+        let methods = al
+            .methods()
+            .iter()
+            .map(|m| MethodInfo {
+                class: Cls(m.class.0),
+                name: m.name.clone(),
+                params: m.params.iter().map(ty_of).collect(),
+                ret: ty_of(&m.ret),
+                native: crate::stdlib::resolve(m),
+            })
+            .collect();
+        let c = |n: &str| -> Cls {
+            Cls(al
+                .class_by_name(n)
+                .unwrap_or_else(|| panic!("the allowlist has no {n}"))
+                .id
+                .0)
         };
-        for (name, java, iface, _) in CORE {
-            let id = Cls(lib.classes.len() as u32);
-            lib.classes.push(ClassInfo {
-                painless_name: (*name).to_owned(),
-                java_name: (*java).to_owned(),
-                supers: Vec::new(),
-                is_interface: *iface,
-            });
-            lib.by_painless.insert((*name).to_owned(), id);
-            lib.by_java.insert((*java).to_owned(), id);
+        Library {
+            al,
+            classes,
+            methods,
+            object: c("Object"),
+            number: c("Number"),
+            string: c("String"),
+            boxes: [
+                c("Boolean"),
+                c("Byte"),
+                c("Short"),
+                c("Character"),
+                c("Integer"),
+                c("Long"),
+                c("Float"),
+                c("Double"),
+            ],
+            names,
         }
-        for (i, (_, _, _, supers)) in CORE.iter().enumerate() {
-            let s = supers.iter().map(|n| lib.by_painless[*n]).collect();
-            lib.classes[i].supers = s;
-        }
-        for (java, target) in ALIASES {
-            let id = lib.by_painless[*target];
-            lib.by_java.insert((*java).to_owned(), id);
-        }
-        let c = |n: &str| lib.by_painless[n];
-        lib.object = c("Object");
-        lib.number = c("Number");
-        lib.string = c("String");
-        lib.boxes = [
-            c("Boolean"),
-            c("Byte"),
-            c("Short"),
-            c("Character"),
-            c("Integer"),
-            c("Long"),
-            c("Float"),
-            c("Double"),
-        ];
-        lib
     }
 
     pub fn class(&self, c: Cls) -> &ClassInfo {
         &self.classes[c.0 as usize]
     }
     pub fn class_by_name(&self, name: &str) -> Option<Cls> {
-        self.by_painless.get(name).copied()
+        if let Some(c) = self.names.get(name) {
+            return Some(*c);
+        }
+        // Canonical names (`java.util.Map.Entry`) as upstream also accepts them.
+        match self.al.class_by_name(name) {
+            Some(c) if !c.hidden && name.contains('.') && !name.contains('$') => Some(Cls(c.id.0)),
+            _ => None,
+        }
     }
     pub fn object(&self) -> Cls {
         self.object
@@ -367,7 +168,8 @@ impl Library {
     }
 
     pub fn is_subclass(&self, c: Cls, of: Cls) -> bool {
-        c == of || self.class(c).supers.contains(&of)
+        self.al
+            .is_assignable(allowlist::ClassId(c.0), allowlist::ClassId(of.0))
     }
 
     /// `expected.isAssignableFrom(actual)` for reference types (arrays included).
@@ -396,11 +198,10 @@ impl Library {
     /// The class of a runtime value (for `def` dispatch and instance checks); `None` for null
     /// and for arrays (see [`Library::value_is`]).
     pub fn runtime_class(&self, v: &Value) -> Option<Cls> {
-        let name = match v {
-            Value::Null | Value::Array(_) => return None,
-            other => other.class_name()?,
-        };
-        self.by_java.get(name).copied()
+        match v {
+            Value::Null | Value::Array(_) => None,
+            other => Some(Cls(self.al.class_of(other).0)),
+        }
     }
 
     /// `value instanceof ty`.
@@ -415,7 +216,7 @@ impl Library {
                 }
                 match self.runtime_class(v) {
                     Some(rc) => self.is_subclass(rc, *c),
-                    None => !v.is_null() && *c == self.object,
+                    None => false,
                 }
             }
             Ty::Array(_) => match v {
@@ -445,23 +246,28 @@ impl Library {
         self.class_by_name(name).map(Ty::Class)
     }
 
+    fn info(&self, m: Option<&allowlist::Method>) -> Option<&MethodInfo> {
+        m.map(|m| &self.methods[m.id.0 as usize])
+    }
+
     /// An instance method (augmentations included, supertypes searched).
-    pub fn method(&self, _c: Cls, _name: &str, _arity: usize) -> Option<MethodInfo> {
-        None
+    pub fn method(&self, c: Cls, name: &str, arity: usize) -> Option<&MethodInfo> {
+        self.info(self.al.method(allowlist::ClassId(c.0), name, arity))
     }
-    pub fn static_method(&self, _c: Cls, _name: &str, _arity: usize) -> Option<MethodInfo> {
-        None
+    pub fn static_method(&self, c: Cls, name: &str, arity: usize) -> Option<&MethodInfo> {
+        self.info(self.al.static_method(allowlist::ClassId(c.0), name, arity))
     }
-    pub fn constructor(&self, _c: Cls, _arity: usize) -> Option<MethodInfo> {
-        None
+    pub fn constructor(&self, c: Cls, arity: usize) -> Option<&MethodInfo> {
+        self.info(self.al.constructor(allowlist::ClassId(c.0), arity))
     }
-    /// A public field: (type, static getter for static fields).
-    pub fn static_field(&self, _c: Cls, _name: &str) -> Option<(Ty, Value)> {
-        None
+    /// A static field: its type and value (`None` when it has no offline value).
+    pub fn static_field(&self, c: Cls, name: &str) -> Option<(Ty, Option<Value>)> {
+        let f = self.al.field(allowlist::ClassId(c.0), name)?;
+        Some((ty_of(&f.ty), crate::stdlib::static_field(f)))
     }
     /// The abstract method of a functional interface.
-    pub fn functional_method(&self, _c: Cls) -> Option<MethodInfo> {
-        None
+    pub fn functional_method(&self, c: Cls) -> Option<&MethodInfo> {
+        self.info(self.al.functional_method(allowlist::ClassId(c.0)))
     }
 }
 
