@@ -58,6 +58,8 @@ pub(crate) enum Ex {
     NewArray(Ty, Vec<Ex>, usize),
     NewArrayInit(Ty, Vec<Ex>),
     Load(Box<Place>, usize),
+    /// `x?.name`: null when the receiver is null.
+    LoadNullSafe(Box<Place>, usize),
     Store {
         place: Box<Place>,
         value: Box<Ex>,

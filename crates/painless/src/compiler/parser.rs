@@ -297,7 +297,14 @@ impl<'a> Parser<'a> {
                 if in_block && *self.peek() == Tok::RBrack {
                     return Ok(s);
                 }
-                self.error_here()
+                let tok = &self.toks[self.i];
+                Err(ParseError {
+                    offset: tok.start,
+                    exception: Exception::illegal_argument(format!(
+                        "unexpected token ['{}'] was expecting one of [{{<EOF>, ';'}}].",
+                        token_text(&tok.tok)
+                    )),
+                })
             }
         }
     }
