@@ -72,6 +72,7 @@ pub(crate) struct Analyzer<'l> {
     /// (explicit, internal) of the cast the parent applies to the expression being analysed:
     /// conditionals pass them on to their branches (upstream replicates `Explicit`/`Internal`).
     flags: (bool, bool),
+    in_main: bool,
 }
 
 pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> {
@@ -83,6 +84,7 @@ pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> 
         sigs: HashMap::new(),
         functions: Vec::new(),
         flags: (false, false),
+        in_main: false,
     };
     // Signatures first, so functions can call each other.
     for f in &unit.functions {
@@ -99,7 +101,7 @@ pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> 
         if a.sigs.contains_key(&key) {
             return iae(
                 f.pos,
-                format!("duplicate function [{}/{}]", f.name, f.params.len()),
+                format!("found duplicate function [{}/{}]", f.name, f.params.len()),
             );
         }
         let index = a.functions.len();
@@ -107,6 +109,16 @@ pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> 
         a.sigs.insert(key, Sig { index, params, ret });
     }
     for f in &unit.functions {
+        if f.body.is_empty() {
+            return iae(
+                f.pos,
+                format!(
+                    "invalid function definition: found no statements for function [{}] with [{}] parameters",
+                    f.name,
+                    f.params.len()
+                ),
+            );
+        }
         let sig = &a.sigs[&(f.name.clone(), f.params.len())];
         let (index, params, ret) = (sig.index, sig.params.clone(), sig.ret.clone());
         a.fns.push(FnCtx {
@@ -142,6 +154,7 @@ pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> 
         });
     }
     // The script's own method: `execute(params[, ctx])`.
+    a.in_main = true;
     let ret = match options.context {
         Context::Ingest => Ty::Void,
         Context::IngestCondition => Ty::Prim(P::Boolean),
@@ -196,7 +209,10 @@ fn always_exits_or_yields(stmts: &[Stmt]) -> bool {
         Some(Stmt {
             kind: StmtKind::If(_, a, Some(b)),
             ..
-        }) => always_exits_or_yields(std::slice::from_ref(a)) && always_exits_or_yields(std::slice::from_ref(b)),
+        }) => {
+            always_exits_or_yields(std::slice::from_ref(a))
+                && always_exits_or_yields(std::slice::from_ref(b))
+        }
         Some(Stmt {
             kind: StmtKind::Block(b),
             ..
@@ -257,7 +273,9 @@ fn describe(e: &Expr) -> Desc {
         ExprKind::Instanceof(_, t) => {
             Desc::Op(format!("instanceof with target type [{}]", type_text(t)))
         }
-        ExprKind::Cast(t, _) => Desc::Op(format!("explicit cast with target type [{}]", type_text(t))),
+        ExprKind::Cast(t, _) => {
+            Desc::Op(format!("explicit cast with target type [{}]", type_text(t)))
+        }
         ExprKind::ListInit(_) => Desc::Op("list initializer".into()),
         ExprKind::MapInit(_) => Desc::Op("map initializer".into()),
         ExprKind::NewArray(..) | ExprKind::NewArrayInit(..) => Desc::Op("new array".into()),
@@ -427,6 +445,12 @@ impl<'l> Analyzer<'l> {
                         self.flags = (false, true);
                         let (ex, ty) = self.expr(e, Some(&ret))?;
                         if ty == Ty::Void {
+                            if !self.in_main && !self.cur().is_lambda {
+                                return iae(
+                                    e.pos,
+                                    "invalid function definition: not all paths provide a return value",
+                                );
+                            }
                             return Ok(St::Expr(ex));
                         }
                         let ex = self.cast(ex, &ty, &ret, false, true, e.pos)?;
@@ -870,7 +894,9 @@ impl<'l> Analyzer<'l> {
                 Ok((Ex::InstanceOf(Box::new(ex), ty), Ty::Prim(P::Boolean)))
             }
             ExprKind::Elvis(l, r) => {
+                self.flags = (explicit, internal);
                 let (lx, lt) = self.expr(l, target)?;
+                self.flags = (explicit, internal);
                 let (rx, rt) = self.expr(r, target)?;
                 if lt.is_prim() {
                     return iae(
@@ -904,7 +930,9 @@ impl<'l> Analyzer<'l> {
             }
             ExprKind::Cond(c, a, b) => {
                 let cond = self.condition(c)?;
+                self.flags = (explicit, internal);
                 let (ax, at) = self.expr(a, target)?;
+                self.flags = (explicit, internal);
                 let (bx, bt) = self.expr(b, target)?;
                 let ty = match target {
                     Some(t) if *t != Ty::Void => t.clone(),
@@ -1304,7 +1332,9 @@ impl<'l> Analyzer<'l> {
                             let (recv, _) = self.expr(&v, None)?;
                             return Ok((Ex::BoundRef(Box::new(recv), method.clone()), ty));
                         }
-                        let rt = self.resolve_type(tn)?;
+                        let Ok(rt) = self.resolve_type(tn) else {
+                            return iae(e.pos, format!("variable [{}] is not defined", tn.name));
+                        };
                         if method == "new" {
                             return match rt {
                                 Ty::Array(_) => Ok((Ex::FuncRef(FuncRef::NewArray(rt)), ty)),
@@ -1324,7 +1354,7 @@ impl<'l> Analyzer<'l> {
                                 let f = self.native_of(&m, e.pos)?;
                                 return Ok((Ex::FuncRef(FuncRef::Static(f, arity)), ty));
                             }
-                            if arity > 0 && self.lib.method(c, method, arity - 1).is_none() {
+                            if arity == 0 || self.lib.method(c, method, arity - 1).is_none() {
                                 return iae(
                                     e.pos,
                                     format!(
@@ -1335,6 +1365,16 @@ impl<'l> Analyzer<'l> {
                                     ),
                                 );
                             }
+                        }
+                        let exists = (0..=8).any(|n| {
+                            self.lib.method(c, method, n).is_some()
+                                || self.lib.static_method(c, method, n).is_some()
+                        });
+                        if !exists {
+                            return iae(
+                                e.pos,
+                                format!("function reference [{}::{method}] not found", tn.name),
+                            );
                         }
                         Ok((Ex::FuncRef(FuncRef::Unbound(c, method.clone())), ty))
                     }
@@ -1465,10 +1505,7 @@ impl<'l> Analyzer<'l> {
                     ),
                 }
             }
-            _ => iae(
-                pos,
-                "invalid assignment: cannot assign a value to this expression",
-            ),
+            _ => iae(pos, invalid_assignment(e)),
         }
     }
 
@@ -1803,11 +1840,8 @@ impl<'l> Analyzer<'l> {
             return unsupported(pos, "regex operators (java.util.regex.Pattern)");
         };
         let rx = self.cast(rx, &rt, &Ty::Class(pattern), false, false, pos)?;
-        let cs = self
-            .lib
-            .class_by_name("CharSequence")
-            .expect("CharSequence");
-        let lx = self.cast(lx, &lt, &Ty::Class(cs), false, false, pos)?;
+        // upstream casts the text to String (`EBinary` for FIND/MATCH)
+        let lx = self.cast(lx, &lt, &self.string_ty(), false, false, pos)?;
         let Some(matcher) = self.lib.method(pattern, "matcher", 1) else {
             return unsupported(pos, "Pattern.matcher/1");
         };
@@ -2008,12 +2042,13 @@ fn numeric(text: &str, kind: NumKind, pos: usize) -> CResult<(Konst, Ty)> {
             } else {
                 match i32::from_str_radix(&s, radix) {
                     Ok(v) => Ok((Konst::Int(v), Ty::Prim(P::Int))),
-                    Err(_) => iae(
+                    Err(_) if i64::from_str_radix(&s, radix).is_ok() => iae(
                         pos,
                         format!(
                             "Invalid int constant [{text}]. If you want a long constant then change it to [{text}L]."
                         ),
                     ),
+                    Err(_) => invalid("int"),
                 }
             }
         }

@@ -760,11 +760,7 @@ impl<'p> Interp<'p> {
                     if !a.is_null() && num(&a).is_none() && !matches!(a, Value::Boolean(_)) {
                         return throw(Exception::new(
                             "WrongMethodTypeException",
-                            format!(
-                                "cannot convert {} to {}",
-                                runtime_type_name(&a),
-                                pr.name()
-                            ),
+                            format!("cannot convert {} to {}", runtime_type_name(&a), pr.name()),
                         ));
                     }
                 }
@@ -820,6 +816,12 @@ impl<'p> Interp<'p> {
                     return throw(Exception::without_message("NullPointerException"));
                 }
                 let lib = self.lib;
+                if let Some(f) = lib
+                    .static_method(*c, name, args.len())
+                    .and_then(|m| m.native)
+                {
+                    return from_thrown(f(None, args, self), 0);
+                }
                 let class = lib.runtime_class(recv).unwrap_or(*c);
                 let m = lib
                     .method(class, name, rest.len())
@@ -1039,10 +1041,12 @@ impl<'p> Interp<'p> {
                             boxed: false,
                         },
                     )
-                    .map_err(|e| Box::new(Fault {
-                        thrown: Thrown::Exception(e),
-                        pos: None,
-                    }))?,
+                    .map_err(|e| {
+                        Box::new(Fault {
+                            thrown: Thrown::Exception(e),
+                            pos: None,
+                        })
+                    })?,
                     None => v,
                 };
                 a.items[n as usize] = v;
@@ -1073,6 +1077,18 @@ impl<'p> Interp<'p> {
                     lib.method(c, &format!("get{cap}"), 0)
                         .or_else(|| lib.method(c, &format!("is{cap}"), 0))
                 });
+                if let Some(m) = m {
+                    if m.native.is_none() {
+                        return Err(Box::new(Fault {
+                            thrown: Thrown::Unsupported(format!(
+                                "{}.{}/0",
+                                lib.class(m.class).painless_name,
+                                m.name
+                            )),
+                            pos: None,
+                        }));
+                    }
+                }
                 match m.and_then(|m| m.native) {
                     Some(f) => from_thrown(f(Some(other), &[], self), 0).map_err(|mut f| {
                         f.pos = None;

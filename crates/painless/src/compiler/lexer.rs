@@ -229,7 +229,7 @@ pub(crate) fn lex(source: &str) -> Result<Vec<Token>, LexError> {
                     return Err(LexError {
                         offset: i,
                         exception: Exception::illegal_argument(format!(
-                            "unexpected character [{}].",
+                            "unexpected character [{}]. The only valid escape sequences in strings starting with [{c}] are [\\\\] and [\\{c}].",
                             chars[i..(j + 2).min(n)].iter().collect::<String>()
                         )),
                     });
