@@ -44,7 +44,10 @@ fn walk(pipeline: &str, processors: &serde_json::Value, out: &mut Vec<Found>) {
                         pipeline: pipeline.to_owned(),
                         kind: "script",
                         source: src.to_owned(),
-                        params: body.get("params").cloned().unwrap_or(serde_json::Value::Null),
+                        params: body
+                            .get("params")
+                            .cloned()
+                            .unwrap_or(serde_json::Value::Null),
                     });
                 }
             }
@@ -53,7 +56,11 @@ fn walk(pipeline: &str, processors: &serde_json::Value, out: &mut Vec<Found>) {
             }
             if kind == "foreach" {
                 if let Some(inner) = body.get("processor") {
-                    walk(pipeline, &serde_json::Value::Array(vec![inner.clone()]), out);
+                    walk(
+                        pipeline,
+                        &serde_json::Value::Array(vec![inner.clone()]),
+                        out,
+                    );
                 }
             }
         }
@@ -69,7 +76,9 @@ fn bundled() -> Vec<Found> {
         .collect();
     dirs.sort_by_key(|e| e.path());
     for dir in dirs {
-        let Ok(files) = std::fs::read_dir(dir.path()) else { continue };
+        let Ok(files) = std::fs::read_dir(dir.path()) else {
+            continue;
+        };
         for f in files.filter_map(|e| e.ok()) {
             let name = f.file_name().to_string_lossy().into_owned();
             if !name.ends_with(".pipeline.json.hbs") {
@@ -100,7 +109,11 @@ fn compile(f: &Found) -> Result<Script, painless::ScriptError> {
 #[test]
 fn every_bundled_script_and_condition_compiles() {
     let found = bundled();
-    assert!(found.len() >= 40, "found only {} scripts and conditions", found.len());
+    assert!(
+        found.len() >= 40,
+        "found only {} scripts and conditions",
+        found.len()
+    );
     let mut failures = Vec::new();
     for f in &found {
         if let Err(e) = compile(f) {
@@ -122,8 +135,7 @@ fn document(pipeline: &str) -> serde_json::Value {
     use serde_json::json;
     if pipeline.contains("cloudtrail") {
         let text = std::fs::read_to_string(
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/data/cloudtrail-record.json"),
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/cloudtrail-record.json"),
         )
         .expect("cloudtrail sample");
         let record: serde_json::Value = serde_json::from_str(&text).expect("json");

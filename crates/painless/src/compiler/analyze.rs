@@ -73,6 +73,8 @@ pub(crate) struct Analyzer<'l> {
     /// conditionals pass them on to their branches (upstream replicates `Explicit`/`Internal`).
     flags: (bool, bool),
     in_main: bool,
+    /// Regex literals numbered so far (each execution thread caches their compiled patterns).
+    regexes: usize,
 }
 
 pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> {
@@ -85,6 +87,7 @@ pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> 
         functions: Vec::new(),
         flags: (false, false),
         in_main: false,
+        regexes: 0,
     };
     // Signatures first, so functions can call each other.
     for f in &unit.functions {
@@ -774,7 +777,14 @@ impl<'l> Analyzer<'l> {
                 if pattern == Ty::Def {
                     return unsupported(pos, "regex literals (java.util.regex.Pattern)");
                 }
-                Ok((Ex::Regex(p.clone(), f.clone(), pos), pattern))
+                // A bad pattern is a compile error, as upstream compiles the literal with the
+                // script.
+                if let Err(e) = crate::stdlib::regex::compile(p, f) {
+                    return err(pos, e);
+                }
+                let index = self.regexes;
+                self.regexes += 1;
+                Ok((Ex::Regex(p.clone(), f.clone(), index), pattern))
             }
             ExprKind::Var(name) => {
                 if let Some((slot, ty)) = self.lookup_var(name) {

@@ -102,9 +102,18 @@ impl JavaObject for FnValue {
     }
 }
 
+thread_local! {
+    /// Compiled regex literals, per script and literal: patterns are Rc-based values, so each
+    /// thread compiles a script's literals once and keeps them.
+    static REGEXES: RefCell<std::collections::HashMap<(u64, usize), Value>> =
+        RefCell::new(std::collections::HashMap::new());
+}
+
 pub(crate) struct Interp<'p> {
     pub lib: &'static Library,
     pub program: &'p Program,
+    script_id: u64,
+    regex_limit_factor: u32,
     budget: i64,
     limited: bool,
     depth: u32,
@@ -114,10 +123,18 @@ const MAX_DEPTH: u32 = 256;
 const MAX_ARRAY_ELEMENTS: usize = 1 << 22;
 
 impl<'p> Interp<'p> {
-    pub fn new(lib: &'static Library, program: &'p Program, max_loop_counter: u32) -> Self {
+    pub fn new(
+        lib: &'static Library,
+        program: &'p Program,
+        max_loop_counter: u32,
+        script_id: u64,
+        regex_limit_factor: u32,
+    ) -> Self {
         Interp {
             lib,
             program,
+            script_id,
+            regex_limit_factor,
             budget: i64::from(max_loop_counter),
             limited: max_loop_counter > 0,
             depth: 0,
@@ -675,12 +692,18 @@ impl<'p> Interp<'p> {
                 .static_field(*c, name)
                 .and_then(|(_, v)| v)
                 .unwrap_or(Value::Null)),
-            Ex::Regex(_, _, pos) => at(
-                Err(Exception::unsupported_operation(
-                    "not supported by siemctl's offline Painless: regex literals",
-                )),
-                *pos,
-            ),
+            Ex::Regex(pattern, flags, index) => {
+                let key = (self.script_id, *index);
+                if let Some(v) = REGEXES.with(|c| c.borrow().get(&key).cloned()) {
+                    return Ok(v);
+                }
+                let v = match crate::stdlib::regex::compile(pattern, flags) {
+                    Ok(v) => v,
+                    Err(e) => return throw(e),
+                };
+                REGEXES.with(|c| c.borrow_mut().insert(key, v.clone()));
+                Ok(v)
+            }
             Ex::NullSafe(..) | Ex::NullSafeTarget => {
                 unreachable!("null-safe nodes are not produced")
             }
@@ -1178,6 +1201,9 @@ impl Host for Interp<'_> {
     }
     fn tick(&mut self) -> Result<(), Thrown> {
         self.count(1).map_err(|f| f.thrown)
+    }
+    fn regex_limit_factor(&self) -> u32 {
+        self.regex_limit_factor
     }
 }
 

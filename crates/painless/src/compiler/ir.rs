@@ -112,7 +112,7 @@ pub(crate) enum Ex {
     NewException(String, Option<Box<Ex>>),
     /// A static field whose value is an object (`ChronoUnit.DAYS`), fetched when used.
     StaticValue(Cls, String),
-    /// A regex literal (pattern, flags), compiled on first use of each execution.
+    /// A regex literal (pattern, flags, number), compiled once per thread.
     Regex(String, String, usize),
     /// Null-safe access: if the target is null the whole chain is null.
     NullSafe(Box<Ex>, Box<Ex>),
