@@ -148,7 +148,12 @@ impl Script {
                         ))
                     }
                 };
-                Err(ScriptError::runtime(&self.source, fault.pos, cause))
+                Err(ScriptError::runtime(
+                    &self.source,
+                    fault.pos,
+                    &self.program.statements,
+                    cause,
+                ))
             }
         }
     }

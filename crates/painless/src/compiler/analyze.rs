@@ -75,6 +75,7 @@ pub(crate) struct Analyzer<'l> {
     in_main: bool,
     /// Regex literals numbered so far (each execution thread caches their compiled patterns).
     regexes: usize,
+    statements: Vec<usize>,
 }
 
 pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> {
@@ -88,6 +89,7 @@ pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> 
         flags: (false, false),
         in_main: false,
         regexes: 0,
+        statements: Vec::new(),
     };
     // Signatures first, so functions can call each other.
     for f in &unit.functions {
@@ -184,6 +186,9 @@ pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> 
         );
     }
     let ctx = a.fns.pop().expect("main context");
+    let mut statements = a.statements;
+    statements.sort_unstable();
+    statements.dedup();
     let functions = a
         .functions
         .into_iter()
@@ -199,6 +204,7 @@ pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> 
             ret,
             param_casts: Vec::new(),
         },
+        statements,
     })
 }
 
@@ -440,6 +446,7 @@ impl<'l> Analyzer<'l> {
 
     fn statement(&mut self, s: &Stmt, last: bool) -> CResult<St> {
         let pos = s.pos;
+        self.statements.push(pos);
         Ok(match &s.kind {
             StmtKind::Expr(e) => {
                 if last {
@@ -1106,6 +1113,12 @@ impl<'l> Analyzer<'l> {
     }
 
     fn native_of(&self, m: &MethodInfo, pos: usize) -> CResult<super::library::NativeFn> {
+        if m.native.is_none() && self.is_exception_class(m.class) {
+            // Exceptions are the language's own values (`ThrowableValue`).
+            if let Some(f) = super::interp::throwable_method(&m.name, m.params.len()) {
+                return Ok(f);
+            }
+        }
         match m.native {
             Some(f) => Ok(f),
             None => unsupported(

@@ -751,7 +751,13 @@ impl<'p> Interp<'p> {
                 args.len()
             )));
         };
-        let Some(f) = m.native else {
+        let native = m.native.or_else(|| match recv {
+            Value::Object(o) if o.as_any().downcast_ref::<ThrowableValue>().is_some() => {
+                throwable_method(name, args.len())
+            }
+            _ => None,
+        });
+        let Some(f) = native else {
             return Err(Box::new(Fault {
                 thrown: Thrown::Unsupported(format!(
                     "{}.{}/{}",
@@ -1886,4 +1892,31 @@ fn def_eq(a: &Value, b: &Value) -> bool {
         }
     }
     a.java_equals(b)
+}
+
+/// `Throwable.getMessage()`/`getLocalizedMessage()`/`toString()` on a caught or created
+/// exception (the interpreter's own [`ThrowableValue`]).
+pub(crate) fn throwable_method(name: &str, arity: usize) -> Option<super::library::NativeFn> {
+    fn message(recv: Option<&Value>, _: &[Value], _: &mut dyn Host) -> Result<Value, Thrown> {
+        Ok(throwable(recv)
+            .and_then(|t| t.exception.message.clone())
+            .map(Value::from)
+            .unwrap_or(Value::Null))
+    }
+    fn to_string(recv: Option<&Value>, _: &[Value], _: &mut dyn Host) -> Result<Value, Thrown> {
+        Ok(recv
+            .map(|v| Value::from(v.java_to_string()))
+            .unwrap_or(Value::Null))
+    }
+    fn throwable(recv: Option<&Value>) -> Option<&ThrowableValue> {
+        match recv {
+            Some(Value::Object(o)) => o.as_any().downcast_ref::<ThrowableValue>(),
+            _ => None,
+        }
+    }
+    match (name, arity) {
+        ("getMessage" | "getLocalizedMessage", 0) => Some(message),
+        ("toString", 0) => Some(to_string),
+        _ => None,
+    }
 }

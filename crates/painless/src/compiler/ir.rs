@@ -210,4 +210,6 @@ pub(crate) struct Function {
 pub(crate) struct Program {
     pub functions: Vec<Function>,
     pub main: Function,
+    /// Start offsets of every statement, sorted (for runtime error excerpts).
+    pub statements: Vec<usize>,
 }

@@ -882,7 +882,8 @@ impl<'a> Parser<'a> {
 
     fn postfixes(&mut self, mut e: Expr) -> PResult<Expr> {
         loop {
-            let pos = e.pos;
+            // A postfix's location is its `.`, `?.` or `[` (upstream's node offsets).
+            let pos = self.pos();
             match self.peek().clone() {
                 Tok::Dot | Tok::NsDot => {
                     let null_safe = self.bump() == Tok::NsDot;
