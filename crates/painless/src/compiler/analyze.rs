@@ -1214,6 +1214,34 @@ impl<'l> Analyzer<'l> {
                 ),
             );
         };
+        // The abstract method of a functional interface on a lambda or method reference value:
+        // the interpreter calls the function.
+        if m.native.is_none() {
+            let functional = self
+                .lib
+                .functional_method(class)
+                .is_some_and(|f| f.name == m.name && f.params.len() == m.params.len());
+            if functional {
+                let (params, ret) = (m.params.clone(), m.ret.clone());
+                let mut out = Vec::new();
+                for (a, p) in args.iter().zip(&params) {
+                    let ex = self.arg(a, p)?;
+                    out.push(ex);
+                }
+                let call = Ex::CallDef {
+                    recv: Box::new(recv),
+                    name: name.to_owned(),
+                    args: out,
+                    null_safe,
+                    pos,
+                };
+                if ret == Ty::Void {
+                    return Ok((call, Ty::Void));
+                }
+                let call = self.cast(call, &Ty::Def, &ret, false, true, pos)?;
+                return Ok((call, ret));
+            }
+        }
         let f = self.native_of(&m, pos)?;
         let mut out = Vec::new();
         for (a, p) in args.iter().zip(&m.params) {
