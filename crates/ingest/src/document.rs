@@ -522,10 +522,46 @@ impl IngestDocument {
     }
 }
 
-/// A value as JSON, as XContent writes it; an object it cannot write is the error Jackson's
-/// XContentBuilder gives.
+/// A value as JSON, as `XContentBuilder` writes a document (`indexRequest.source(map)`, and
+/// `WriteableIngestDocument`): a value of a class it has no writer for (`Character`, a `char[]`,
+/// an object without a document form) is "cannot write xcontent for unknown value of type
+/// class X" (`XContentBuilder.unknownValue`), an `IllegalArgumentException`.
 pub fn to_json(v: &Value) -> Result<serde_json::Value, IngestError> {
+    if let Some(class) = unwritable(v, 0) {
+        return Err(IngestError::illegal_argument(format!(
+            "cannot write xcontent for unknown value of type class {class}"
+        )));
+    }
     painless::value::to_json(v).map_err(|e| IngestError::illegal_argument(e.to_string()))
+}
+
+/// The first value XContentBuilder has no writer for.
+fn unwritable(v: &Value, depth: usize) -> Option<String> {
+    if depth > 512 {
+        return None;
+    }
+    match v {
+        Value::Char(_) => Some("java.lang.Character".into()),
+        Value::List(l) => l
+            .borrow()
+            .items
+            .iter()
+            .find_map(|i| unwritable(i, depth + 1)),
+        Value::Set(s) => s.borrow().iter().find_map(|i| unwritable(&i, depth + 1)),
+        Value::Map(m) => m
+            .borrow()
+            .values()
+            .iter()
+            .find_map(|i| unwritable(i, depth + 1)),
+        Value::Array(a) => {
+            let a = a.borrow();
+            if a.descriptor() == "C" {
+                return Some("[C".into());
+            }
+            a.items.iter().find_map(|i| unwritable(i, depth + 1))
+        }
+        _ => None,
+    }
 }
 
 /// `createTemplateModel`, read lazily.

@@ -371,3 +371,92 @@ fn pipeline_creation_errors() {
     let json = err.to_json();
     assert_eq!(json["root_cause"][0]["type"], "general_script_exception");
 }
+
+#[test]
+fn conditions_skip_run_and_record_in_verbose() {
+    // ConditionalProcessorTests / TrackingResultProcessorTests, with explicit returns.
+    let pipeline = json!({"processors": [
+        {"set": {"if": "return ctx.a == 1;", "tag": "yes", "field": "ran", "value": true}},
+        {"set": {"if": "return ctx.a == 2;", "tag": "no", "field": "skipped", "value": true}},
+        {"set": {"if": "return ctx.missing != null;", "field": "x", "value": 1,
+            "on_failure": [{"set": {"field": "y", "value": 1}}]}}
+    ]});
+    let r = one(pipeline.clone(), json!({"a": 1}));
+    assert_eq!(r["doc"]["_source"], json!({"a": 1, "ran": true}));
+    let out = simulate(&engine(), pipeline, json!([{"_source": {"a": 1}}]), true);
+    let results = out["docs"][0]["processor_results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    assert_eq!(results[0]["status"], "success");
+    assert_eq!(
+        results[0]["if"],
+        json!({"condition": "return ctx.a == 1;", "result": true})
+    );
+    assert_eq!(results[1]["status"], "skipped");
+    assert_eq!(results[1]["tag"], "no");
+    assert!(results[1].get("doc").is_none());
+    assert_eq!(results[2]["status"], "skipped");
+}
+
+#[test]
+fn condition_errors() {
+    // a condition cannot change the document
+    let r = one(
+        json!({"processors": [{"set": {"if": "ctx.a = 2; return true;", "field": "x", "value": 1}}]}),
+        json!({"a": 1}),
+    );
+    assert_eq!(r["error"]["type"], "script_exception");
+    assert_eq!(
+        r["error"]["caused_by"]["type"],
+        "unsupported_operation_exception"
+    );
+    // a compile error is the creation error of the processor, with its type
+    let err = engine()
+        .build_pipeline(
+            "p",
+            &json!({"processors": [{"set": {"if": "return ctx.a ==;", "field": "x", "value": 1}}]}),
+        )
+        .unwrap_err();
+    assert_eq!(err.type_, "script_exception");
+    assert_eq!(err.reason(), "compile error");
+    assert_eq!(err.metadata("processor_type"), Some("set"));
+    assert_eq!(err.status(), 400);
+}
+
+#[test]
+fn script_processor_writes_ctx() {
+    let r = one(
+        json!({"processors": [{"script": {"source": "ctx.b = ctx.a + params.n; ctx._index = 'moved'", "params": {"n": 2}}}]}),
+        json!({"a": 1}),
+    );
+    assert_eq!(r["doc"]["_source"], json!({"a": 1, "b": 3}));
+    assert_eq!(r["doc"]["_index"], "moved");
+    let r = one(
+        json!({"processors": [{"script": "ctx.c = 'short form'"}]}),
+        json!({}),
+    );
+    assert_eq!(r["doc"]["_source"], json!({"c": "short form"}));
+    let r = one(
+        json!({"processors": [{"script": {"source": "ctx.x = ctx.missing.length()"}}]}),
+        json!({}),
+    );
+    assert_eq!(r["error"]["type"], "script_exception");
+    assert_eq!(r["error"]["reason"], "runtime error");
+    assert_eq!(r["error"]["caused_by"]["type"], "null_pointer_exception");
+    let r = one(
+        json!({"processors": [{"script": {"source": "ctx.foo['foo'] = ctx.foo"}}]}),
+        json!({"foo": {}}),
+    );
+    assert_eq!(
+        r["error"]["reason"],
+        "Iterable object is self-referencing itself (ingest script)"
+    );
+    // a Character cannot be written: rendering the simulate response fails the request
+    let err = engine()
+        .simulate(None, &json!({"pipeline": {"processors": [{"script": {"source": "ctx.c = (char)'a'"}}]}, "docs": [{"_source": {}}]}), false)
+        .unwrap_err();
+    assert_eq!(
+        err.reason(),
+        "cannot write xcontent for unknown value of type class java.lang.Character"
+    );
+    assert_eq!(err.status(), 400);
+}
