@@ -460,3 +460,58 @@ fn script_processor_writes_ctx() {
     );
     assert_eq!(err.status(), 400);
 }
+
+#[test]
+fn verbose_conditional_with_nested_on_failure() {
+    // 90_simulate.yml "Test verbose simulate with true conditional and on failure" (with
+    // `return true;` for `true`).
+    let pipeline = json!({"processors": [{"rename": {
+    "tag": "gunna_fail", "if": "return true;", "field": "foo1", "target_field": "fieldA",
+    "on_failure": [
+        {"set": {"field": "failed1", "value": "failed1", "tag": "failed1"}},
+        {"rename": {"tag": "gunna_fail_again", "if": "return true;", "field": "foo2", "target_field": "fieldA",
+            "on_failure": [{"set": {"field": "failed2", "value": "failed2", "tag": "failed2"}}]}}
+    ]}}]});
+    let out = simulate(
+        &engine(),
+        pipeline,
+        json!([{"_index": "index", "_id": "id", "_source": {"foo": "bar"}}]),
+        true,
+    );
+    let r = out["docs"][0]["processor_results"].as_array().unwrap();
+    assert_eq!(r.len(), 4);
+    assert_eq!(
+        (r[0]["tag"].as_str(), r[0]["status"].as_str()),
+        (Some("gunna_fail"), Some("error"))
+    );
+    assert_eq!(r[0]["error"]["reason"], "field [foo1] doesn't exist");
+    assert_eq!(
+        r[1]["doc"]["_ingest"]["on_failure_processor_tag"],
+        "gunna_fail"
+    );
+    assert_eq!(
+        r[1]["doc"]["_ingest"]["on_failure_processor_type"],
+        "rename"
+    );
+    assert_eq!(r[2]["error"]["reason"], "field [foo2] doesn't exist");
+    assert_eq!(r[2]["processor_type"], "rename");
+    assert_eq!(r[3]["doc"]["_source"]["failed2"], "failed2");
+    assert_eq!(
+        r[3]["doc"]["_ingest"]["on_failure_processor_tag"],
+        "gunna_fail_again"
+    );
+
+    // Not verbose, the conditional wraps the compound, so on_failure sees the rename's tag
+    // (the inner compound wrapped the failure first).
+    let p2 = json!({"processors": [{"rename": {"tag": "t", "if": "return true;", "field": "nope", "target_field": "x",
+        "on_failure": [{"set": {"field": "seen", "value": "{{_ingest.on_failure_processor_type}}/{{_ingest.on_failure_processor_tag}}"}}]}}]});
+    assert_eq!(one(p2, json!({}))["doc"]["_source"]["seen"], "rename/t");
+    // A conditional leaf failing under the pipeline's on_failure is reported as `conditional`
+    // (ConditionalProcessor.getType), with the processor's tag.
+    let p3 = json!({"processors": [{"rename": {"tag": "t", "if": "return true;", "field": "nope", "target_field": "x"}}],
+        "on_failure": [{"set": {"field": "seen", "value": "{{_ingest.on_failure_processor_type}}/{{_ingest.on_failure_processor_tag}}"}}]});
+    assert_eq!(
+        one(p3, json!({}))["doc"]["_source"]["seen"],
+        "conditional/t"
+    );
+}
