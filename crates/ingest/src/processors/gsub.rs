@@ -15,7 +15,11 @@ pub(crate) fn compile(pattern: &str) -> Result<JavaPattern, String> {
     JavaPattern::compile(pattern, false).map_err(|e| format!("Invalid regex pattern. {e}"))
 }
 
-pub(crate) fn process(pattern: &JavaPattern, replacement: &str, value: &str) -> Result<Value, Exception> {
+pub(crate) fn process(
+    pattern: &JavaPattern,
+    replacement: &str,
+    value: &str,
+) -> Result<Value, Exception> {
     Ok(Value::from(pattern.replace_all(value, replacement)?))
 }
 
@@ -28,14 +32,22 @@ mod tests {
     fn gsub_cases() {
         // GsubProcessorTests: "127.0.0.1" with "\\." -> "-"
         let p = compile("\\.").unwrap();
-        assert_eq!(process(&p, "-", "127.0.0.1").unwrap().as_str(), Some("127-0-0-1"));
+        assert_eq!(
+            process(&p, "-", "127.0.0.1").unwrap().as_str(),
+            Some("127-0-0-1")
+        );
         let list = Value::list_from(vec!["a.b".into(), "c.d".into()]);
         let v = apply(&list, "f", &|s| process(&p, "-", s)).unwrap();
         assert_eq!(v.java_to_string(), "[a-b, c-d]");
         // Java group references
         let p = compile("(\\w+)@(\\w+)").unwrap();
-        assert_eq!(process(&p, "$2 at $1", "me@host").unwrap().as_str(), Some("host at me"));
+        assert_eq!(
+            process(&p, "$2 at $1", "me@host").unwrap().as_str(),
+            Some("host at me")
+        );
         // GsubProcessorFactoryTests.testInvalidPattern
-        assert!(compile("[").unwrap_err().starts_with("Invalid regex pattern. "));
+        assert!(compile("[")
+            .unwrap_err()
+            .starts_with("Invalid regex pattern. "));
     }
 }

@@ -35,9 +35,17 @@ mod tests {
         // JoinProcessorTests.testJoinStrings / testJoinIntegers / testJoinNonListField
         let items = vec![Value::from("a"), Value::from("b"), Value::from("c")];
         assert_eq!(join(&items, "-").unwrap().as_str(), Some("a-b-c"));
-        let items = vec![Value::Int(1), Value::Double(2.0), Value::Boolean(true), Value::Float(1.5)];
+        let items = vec![
+            Value::Int(1),
+            Value::Double(2.0),
+            Value::Boolean(true),
+            Value::Float(1.5),
+        ];
         assert_eq!(join(&items, ",").unwrap().as_str(), Some("1,2.0,true,1.5"));
         assert_eq!(join(&[], ",").unwrap().as_str(), Some(""));
-        assert_eq!(null_error("f").message.as_deref(), Some("field [f] is null, cannot join."));
+        assert_eq!(
+            null_error("f").message.as_deref(),
+            Some("field [f] is null, cannot join.")
+        );
     }
 }

@@ -59,7 +59,10 @@ fn compare_to(receiver: &Value, argument: &Value) -> Result<Ordering, Exception>
         )));
     }
     if !comparable(receiver) {
-        return Err(Exception::class_cast(cast_message(rc, "java.lang.Comparable")));
+        return Err(Exception::class_cast(cast_message(
+            rc,
+            "java.lang.Comparable",
+        )));
     }
     let Some(ac) = argument.class_name() else {
         return Err(Exception::null_pointer(""));
@@ -135,7 +138,14 @@ mod tests {
     #[test]
     fn sorts_like_java() {
         // SortProcessorTests: strings, integers, doubles, asc and desc
-        let strs = || vec![Value::from("foo"), Value::from("bar"), Value::from("baz"), Value::from("Zed")];
+        let strs = || {
+            vec![
+                Value::from("foo"),
+                Value::from("bar"),
+                Value::from("baz"),
+                Value::from("Zed"),
+            ]
+        };
         assert_eq!(s(strs(), Order::Ascending), "[Zed, bar, baz, foo]");
         assert_eq!(s(strs(), Order::Descending), "[foo, baz, bar, Zed]");
         let ints: Vec<Value> = [5, 3, 9, 1, 3, -2].into_iter().map(Value::Int).collect();
@@ -146,7 +156,12 @@ mod tests {
         let mut expect: Vec<i32> = (0..100).map(|i| (i * 37) % 101).collect();
         expect.sort();
         assert_eq!(sorted, format!("{expect:?}"));
-        let doubles = vec![Value::Double(1.5), Value::Double(-0.0), Value::Double(0.0), Value::Double(f64::NAN)];
+        let doubles = vec![
+            Value::Double(1.5),
+            Value::Double(-0.0),
+            Value::Double(0.0),
+            Value::Double(f64::NAN),
+        ];
         assert_eq!(s(doubles, Order::Ascending), "[-0.0, 0.0, 1.5, NaN]");
         assert_eq!(s(vec![Value::Int(1)], Order::Ascending), "[1]");
     }
@@ -161,7 +176,10 @@ mod tests {
             Some("class java.lang.Integer cannot be cast to class java.lang.String (java.lang.Integer and java.lang.String are in module java.base of loader 'bootstrap')")
         );
         let err = sort(&[Value::new_map(), Value::new_map()], Order::Ascending).unwrap_err();
-        assert!(err.message.unwrap().starts_with("class java.util.HashMap cannot be cast to class java.lang.Comparable"));
+        assert!(err
+            .message
+            .unwrap()
+            .starts_with("class java.util.HashMap cannot be cast to class java.lang.Comparable"));
         assert_eq!(
             Order::from_name("DESC").unwrap_err(),
             "Sort direction [DESC] not recognized. Valid values are: [asc, desc]"
