@@ -310,8 +310,12 @@ mod tests {
         let (sets, _) = parse("'a;b';c", &["x", "y"], '\'', ';', false, None);
         assert_eq!(sets, kv(&[("x", "a;b"), ("y", "c")]));
         // whitespace around quoted fields is allowed; trim for unquoted ones
+        // (trailing spaces of the last unquoted field stay: upstream counts them only when a
+        // separator follows)
         let (sets, _) = parse("  \"a\"  , b ", &["x", "y"], '"', ',', true, None);
-        assert_eq!(sets, kv(&[("x", "a"), ("y", "b")]));
+        assert_eq!(sets, kv(&[("x", "a"), ("y", "b ")]));
+        let (sets, _) = parse(" a , b ", &["x", "y"], '"', ',', true, None);
+        assert_eq!(sets, kv(&[("x", "a"), ("y", "b ")]));
         let (sets, _) = parse(" a , b ", &["x", "y"], '"', ',', false, None);
         assert_eq!(sets, kv(&[("x", " a "), ("y", " b ")]));
     }
