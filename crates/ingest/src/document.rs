@@ -282,10 +282,12 @@ impl IngestDocument {
                     }
                     l.items[index as usize].clone()
                 }
-                other => return Err(IngestError::illegal_argument(format!(
+                other => {
+                    return Err(IngestError::illegal_argument(format!(
                     "cannot resolve [{element}] from object of type [{}] as part of path [{path}]",
                     class_of(other)
-                ))),
+                )))
+                }
             };
             context = next;
         }

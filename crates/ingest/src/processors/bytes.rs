@@ -9,6 +9,11 @@
 
 use painless::value::{Exception, Value};
 
+use super::lowercase::abstract_string;
+use crate::config::Config;
+use crate::error::IngestError;
+use crate::processor::{Common, Processor};
+
 use super::convert::java_number::parse_long;
 use super::trim::java_trim;
 
@@ -159,6 +164,31 @@ fn parse_with_unit(
             }
         }
     }
+}
+
+/// The processor's step: the number of bytes as a `Long`.
+pub(crate) fn process(value: &str) -> Result<Value, IngestError> {
+    match parse_bytes(value) {
+        Ok(n) => Ok(Value::Long(n)),
+        Err(BytesError::Java(e)) => Err(abstract_string::java(e)),
+        Err(BytesError::Parse { message, cause }) => {
+            let e = IngestError::parse(message);
+            Err(match cause {
+                Some(c) => e.with_cause(abstract_string::java(c)),
+                None => e,
+            })
+        }
+    }
+}
+
+pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor>, IngestError> {
+    let options = abstract_string::read_options(config)?;
+    Ok(abstract_string::build(
+        "bytes",
+        options,
+        common,
+        Box::new(process),
+    ))
 }
 
 #[cfg(test)]

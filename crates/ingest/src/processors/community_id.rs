@@ -10,6 +10,11 @@ use base64::Engine;
 use painless::value::{Exception, Value};
 use sha1::{Digest, Sha1};
 
+use crate::config::Config;
+use crate::document::IngestDocument;
+use crate::error::IngestError;
+use crate::processor::{Common, Outcome, Processor, Run};
+
 use super::convert::inet::ip_string_to_bytes;
 use super::lowercase::abstract_string::{cast_integer, cast_string};
 
@@ -321,6 +326,91 @@ impl Fields {
 
 fn two_bytes(v: i32) -> [u8; 2] {
     [(v >> 8) as u8, v as u8]
+}
+
+pub struct CommunityIdProcessor {
+    tag: Option<String>,
+    description: Option<String>,
+    fields: Fields,
+    target_field: String,
+}
+
+/// `CommunityIdProcessor.Factory`: `source_ip_field` and `destination_ip_field` (required), the
+/// optional port, protocol number, protocol name and ICMP type/code fields, `seed` (0..=65535,
+/// default 0), `target_field` (default `community_id`), `ignore_missing`.
+pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor>, IngestError> {
+    let source_ip = config.required_string("source_ip_field")?;
+    let source_port = config.optional_string("source_port_field")?;
+    let destination_ip = config.required_string("destination_ip_field")?;
+    let destination_port = config.optional_string("destination_port_field")?;
+    let iana_protocol_number = config.optional_string("iana_protocol_number_field")?;
+    let protocol = config.optional_string("protocol_field")?;
+    let icmp_type = config.optional_string("icmp_type_field")?;
+    let icmp_code = config.optional_string("icmp_code_field")?;
+    let seed = config.int("seed", Some(0))?.unwrap_or(0);
+    if !(0..=65535).contains(&seed) {
+        return Err(config.new_config_error("seed", "seed must be between 0 and 65535"));
+    }
+    let target_field = config.string_or("target_field", DEFAULT_TARGET_FIELD)?;
+    let ignore_missing = config.boolean("ignore_missing", false)?;
+    let (tag, description) = common.tag_and_description();
+    Ok(Box::new(CommunityIdProcessor {
+        tag,
+        description,
+        fields: Fields {
+            source_ip,
+            source_port,
+            destination_ip,
+            destination_port,
+            iana_protocol_number,
+            protocol,
+            icmp_type,
+            icmp_code,
+            seed,
+            ignore_missing,
+        },
+        target_field,
+    }))
+}
+
+impl Processor for CommunityIdProcessor {
+    fn execute(&self, doc: &mut IngestDocument, _run: &mut Run) -> Result<Outcome, IngestError> {
+        let failure: std::cell::RefCell<Option<IngestError>> = std::cell::RefCell::new(None);
+        let read = |path: &str| -> Result<Value, Exception> {
+            match doc.field_opt(path, true) {
+                Ok(v) => Ok(v.unwrap_or(Value::Null)),
+                Err(e) => {
+                    *failure.borrow_mut() = Some(e);
+                    Err(Exception::illegal_argument(String::new()))
+                }
+            }
+        };
+        let id = match self.fields.community_id(&read) {
+            Ok(id) => id,
+            Err(e) => {
+                return Err(failure
+                    .borrow_mut()
+                    .take()
+                    .unwrap_or_else(|| IngestError::from_java(&e)))
+            }
+        };
+        if let Some(id) = id {
+            doc.set_field(&self.target_field, Value::from(id))?;
+        }
+        Ok(Outcome::Continue)
+    }
+
+    fn kind(&self) -> &'static str {
+        "community_id"
+    }
+
+    fn tag(&self) -> Option<&str> {
+        self.tag.as_deref()
+    }
+
+    fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,11 @@
 
 use painless::value::{Exception, Value};
 
+use crate::config::Config;
+use crate::document::IngestDocument;
+use crate::error::IngestError;
+use crate::processor::{Common, Outcome, Processor, Run};
+
 /// Java's `java.lang` number parsing, as far as the ingest processors use it. Digits are the
 /// ASCII ones (Java's `Character.digit` also takes other Unicode decimal digits).
 pub(crate) mod java_number {
@@ -577,6 +582,68 @@ pub(crate) fn null_error(field: &str, t: Type) -> Exception {
 /// The configuration error for an unknown `type`.
 pub(crate) fn type_error_message(name: &str) -> String {
     format!("type [{name}] not supported, cannot convert field.")
+}
+
+pub struct ConvertProcessor {
+    tag: Option<String>,
+    description: Option<String>,
+    field: String,
+    target_field: String,
+    convert_type: Type,
+    ignore_missing: bool,
+}
+
+/// `ConvertProcessor.Factory`: `field`, `type`, `target_field` (default `field`), then the type
+/// is checked, then `ignore_missing`.
+pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor>, IngestError> {
+    let field = config.required_string("field")?;
+    let type_name = config.required_string("type")?;
+    let target_field = config.string_or("target_field", &field)?;
+    let convert_type = Type::from_name(&type_name)
+        .ok_or_else(|| config.new_config_error("type", type_error_message(&type_name)))?;
+    let ignore_missing = config.boolean("ignore_missing", false)?;
+    let (tag, description) = common.tag_and_description();
+    Ok(Box::new(ConvertProcessor {
+        tag,
+        description,
+        field,
+        target_field,
+        convert_type,
+        ignore_missing,
+    }))
+}
+
+impl Processor for ConvertProcessor {
+    fn execute(&self, doc: &mut IngestDocument, _run: &mut Run) -> Result<Outcome, IngestError> {
+        let value = doc
+            .field_opt(&self.field, self.ignore_missing)?
+            .unwrap_or(Value::Null);
+        if value.is_null() {
+            if self.ignore_missing {
+                return Ok(Outcome::Continue);
+            }
+            return Err(IngestError::from_java(&null_error(
+                &self.field,
+                self.convert_type,
+            )));
+        }
+        let converted =
+            convert_value(self.convert_type, &value).map_err(|e| IngestError::from_java(&e))?;
+        doc.set_field(&self.target_field, converted)?;
+        Ok(Outcome::Continue)
+    }
+
+    fn kind(&self) -> &'static str {
+        "convert"
+    }
+
+    fn tag(&self) -> Option<&str> {
+        self.tag.as_deref()
+    }
+
+    fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
 }
 
 #[cfg(test)]

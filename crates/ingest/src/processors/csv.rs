@@ -8,6 +8,11 @@
 
 use painless::value::{Exception, Value};
 
+use crate::config::Config;
+use crate::document::IngestDocument;
+use crate::error::IngestError;
+use crate::processor::{Common, Outcome, Processor, Run};
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum State {
     Start,
@@ -246,6 +251,116 @@ impl<'a> CsvParser<'a> {
 pub(crate) fn single_char(s: &str) -> Option<u16> {
     let units: Vec<u16> = s.encode_utf16().collect();
     (units.len() == 1).then(|| units[0])
+}
+
+pub struct CsvProcessor {
+    tag: Option<String>,
+    description: Option<String>,
+    field: String,
+    headers: Vec<String>,
+    trim: bool,
+    quote: u16,
+    separator: u16,
+    ignore_missing: bool,
+    empty_value: Option<serde_json::Value>,
+}
+
+/// `CsvProcessor.Factory`, in its order: `field`, `quote` (default `"`, one character),
+/// `separator` (default `,`, one character), `trim`, `empty_value` (any value; present but null
+/// is "required property is missing", as `readObject` has it), `ignore_missing`,
+/// `target_fields` (required, not empty).
+pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor>, IngestError> {
+    let field = config.required_string("field")?;
+    let quote = config.string_or("quote", "\"")?;
+    let quote = single_char(&quote).ok_or_else(|| {
+        config.new_config_error("quote", "quote has to be single character like \" or '")
+    })?;
+    let separator = config.string_or("separator", ",")?;
+    let separator = single_char(&separator).ok_or_else(|| {
+        config.new_config_error(
+            "separator",
+            "separator has to be single character like , or ;",
+        )
+    })?;
+    let trim = config.boolean("trim", false)?;
+    let empty_value = if config.contains("empty_value") {
+        Some(config.required_value("empty_value")?)
+    } else {
+        None
+    };
+    let ignore_missing = config.boolean("ignore_missing", false)?;
+    let target_fields = config.required_list("target_fields")?;
+    if target_fields.is_empty() {
+        return Err(config.new_config_error("target_fields", "target fields list can't be empty"));
+    }
+    // `targetFields.toArray(new String[0])`
+    let headers = target_fields
+        .into_iter()
+        .map(|v| match v {
+            serde_json::Value::String(s) => Ok(s),
+            _ => Err(IngestError::from_java(&Exception::new(
+                "ArrayStoreException",
+                "arraycopy: element type mismatch: can not cast one of the elements of java.lang.Object[] to the type of the destination array, java.lang.String",
+            ))),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let (tag, description) = common.tag_and_description();
+    Ok(Box::new(CsvProcessor {
+        tag,
+        description,
+        field,
+        headers,
+        trim,
+        quote,
+        separator,
+        ignore_missing,
+        empty_value,
+    }))
+}
+
+impl Processor for CsvProcessor {
+    fn execute(&self, doc: &mut IngestDocument, _run: &mut Run) -> Result<Outcome, IngestError> {
+        let value = doc
+            .field_opt(&self.field, self.ignore_missing)?
+            .unwrap_or(Value::Null);
+        let Some(line) = crate::document::cast_string(&self.field, &value)? else {
+            if self.ignore_missing {
+                return Ok(Outcome::Continue);
+            }
+            return Err(IngestError::illegal_argument(format!(
+                "field [{}] is null, cannot process it.",
+                self.field
+            )));
+        };
+        let empty = self.empty_value.as_ref().map(painless::value::from_json);
+        let outcome = CsvParser::new(
+            self.quote,
+            self.separator,
+            self.trim,
+            &self.headers,
+            empty.as_ref(),
+        )
+        .process(&line);
+        for (k, v) in outcome.sets {
+            doc.set_field(&k, v)?;
+        }
+        match outcome.error {
+            Some(e) => Err(IngestError::from_java(&e)),
+            None => Ok(Outcome::Continue),
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        "csv"
+    }
+
+    fn tag(&self) -> Option<&str> {
+        self.tag.as_deref()
+    }
+
+    fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
 }
 
 #[cfg(test)]

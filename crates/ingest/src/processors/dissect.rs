@@ -15,6 +15,11 @@ use std::sync::LazyLock;
 use painless::value::map::{JMap, MapKind};
 use painless::value::{Exception, Value};
 
+use crate::config::Config;
+use crate::document::IngestDocument;
+use crate::error::IngestError;
+use crate::processor::{Common, Outcome, Processor, Run};
+
 use super::split::JavaPattern;
 
 static LEADING_DELIMITER: LazyLock<JavaPattern> =
@@ -453,6 +458,67 @@ impl<'p> Match<'p> {
 /// `field [x] is null, cannot process it.`
 pub(crate) fn null_error(field: &str) -> Exception {
     Exception::illegal_argument(format!("field [{field}] is null, cannot process it."))
+}
+
+pub struct DissectProcessor {
+    tag: Option<String>,
+    description: Option<String>,
+    field: String,
+    ignore_missing: bool,
+    parser: DissectParser,
+}
+
+/// `DissectProcessor.Factory`: `field`, `pattern`, `append_separator` (default ""),
+/// `ignore_missing`; the pattern is parsed when the processor is created.
+pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor>, IngestError> {
+    let field = config.required_string("field")?;
+    let pattern = config.required_string("pattern")?;
+    let append_separator = config.string_or("append_separator", "")?;
+    let ignore_missing = config.boolean("ignore_missing", false)?;
+    let parser =
+        DissectParser::new(&pattern, &append_separator).map_err(|e| IngestError::from_java(&e))?;
+    let (tag, description) = common.tag_and_description();
+    Ok(Box::new(DissectProcessor {
+        tag,
+        description,
+        field,
+        ignore_missing,
+        parser,
+    }))
+}
+
+impl Processor for DissectProcessor {
+    fn execute(&self, doc: &mut IngestDocument, _run: &mut Run) -> Result<Outcome, IngestError> {
+        let value = doc
+            .field_opt(&self.field, self.ignore_missing)?
+            .unwrap_or(Value::Null);
+        let Some(input) = crate::document::cast_string(&self.field, &value)? else {
+            if self.ignore_missing {
+                return Ok(Outcome::Continue);
+            }
+            return Err(IngestError::from_java(&null_error(&self.field)));
+        };
+        let results = self
+            .parser
+            .parse(&input)
+            .map_err(|e| IngestError::from_java(&e))?;
+        for (k, v) in results {
+            doc.set_field(&k, Value::from(v))?;
+        }
+        Ok(Outcome::Continue)
+    }
+
+    fn kind(&self) -> &'static str {
+        "dissect"
+    }
+
+    fn tag(&self) -> Option<&str> {
+        self.tag.as_deref()
+    }
+
+    fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,11 @@
 
 use painless::value::{parse_json, Exception, Value};
 
+use crate::config::Config;
+use crate::document::IngestDocument;
+use crate::error::IngestError;
+use crate::processor::{Common, Outcome, Processor, Run};
+
 /// A parse failure: upstream throws `new IllegalArgumentException(jsonParseException)`, whose
 /// message is the cause's `toString()`.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,10 +28,6 @@ impl JsonFailure {
             "com.fasterxml.jackson.core.JsonParseException: {}",
             self.cause
         )
-    }
-
-    pub(crate) fn to_exception(&self) -> Exception {
-        Exception::illegal_argument(self.reason())
     }
 }
 
@@ -81,6 +82,85 @@ pub(crate) fn non_map_root_error() -> Exception {
 /// The configuration error message for `target_field` with `add_to_root`.
 pub(crate) const TARGET_WITH_ADD_TO_ROOT: &str =
     "Cannot set a target field while also setting `add_to_root` to true";
+
+impl JsonFailure {
+    /// The error OpenSearch reports: `illegal_argument_exception` caused by Jackson's
+    /// `json_parse_exception`.
+    pub(crate) fn to_ingest_error(&self) -> IngestError {
+        IngestError::illegal_argument(self.reason())
+            .with_cause(IngestError::new("json_parse_exception", self.cause.clone()))
+    }
+}
+
+pub struct JsonProcessor {
+    tag: Option<String>,
+    description: Option<String>,
+    field: String,
+    target_field: String,
+    add_to_root: bool,
+}
+
+/// `JsonProcessor.Factory`: `field`, `target_field` (default `field`), `add_to_root` (default
+/// false, and not together with `target_field`).
+pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor>, IngestError> {
+    let field = config.required_string("field")?;
+    let target_field = config.optional_string("target_field")?;
+    let add_to_root = config.boolean("add_to_root", false)?;
+    if add_to_root && target_field.is_some() {
+        return Err(config.new_config_error("target_field", TARGET_WITH_ADD_TO_ROOT));
+    }
+    let target_field = target_field.unwrap_or_else(|| field.clone());
+    let (tag, description) = common.tag_and_description();
+    Ok(Box::new(JsonProcessor {
+        tag,
+        description,
+        field,
+        target_field,
+        add_to_root,
+    }))
+}
+
+impl Processor for JsonProcessor {
+    fn execute(&self, doc: &mut IngestDocument, _run: &mut Run) -> Result<Outcome, IngestError> {
+        if self.add_to_root {
+            // `apply(ctx, field)`: the field is a key of the root map, not a path
+            let Value::Map(ctx) = doc.source_and_metadata().clone() else {
+                return Err(IngestError::illegal_state("the document is not a map"));
+            };
+            let raw = ctx
+                .borrow()
+                .get_str(&self.field)
+                .cloned()
+                .unwrap_or(Value::Null);
+            let parsed = apply(&raw).map_err(|f| f.to_ingest_error())?;
+            let Value::Map(parsed) = parsed else {
+                return Err(IngestError::from_java(&non_map_root_error()));
+            };
+            let entries: Vec<(Value, Value)> = parsed.borrow().iter().collect();
+            let mut ctx = ctx.borrow_mut();
+            for (k, v) in entries {
+                ctx.insert(k, v);
+            }
+        } else {
+            let raw = doc.field(&self.field)?;
+            let parsed = apply(&raw).map_err(|f| f.to_ingest_error())?;
+            doc.set_field(&self.target_field, parsed)?;
+        }
+        Ok(Outcome::Continue)
+    }
+
+    fn kind(&self) -> &'static str {
+        "json"
+    }
+
+    fn tag(&self) -> Option<&str> {
+        self.tag.as_deref()
+    }
+
+    fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+}
 
 #[cfg(test)]
 mod tests {

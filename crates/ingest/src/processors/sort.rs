@@ -9,6 +9,12 @@ use std::cmp::Ordering;
 use painless::value::map::natural_order;
 use painless::value::{Exception, Value};
 
+use super::lowercase::abstract_string::{cast_list, java};
+use crate::config::Config;
+use crate::document::IngestDocument;
+use crate::error::IngestError;
+use crate::processor::{Common, Outcome, Processor, Run};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Order {
     Ascending,
@@ -125,6 +131,68 @@ pub(crate) fn sort(items: &[Value], order: Order) -> Result<Value, Exception> {
 /// `field [x] is null, cannot sort.`
 pub(crate) fn null_error(field: &str) -> Exception {
     Exception::illegal_argument(format!("field [{field}] is null, cannot sort."))
+}
+
+pub struct SortProcessor {
+    tag: Option<String>,
+    description: Option<String>,
+    field: String,
+    order: Order,
+    target_field: String,
+}
+
+/// `SortProcessor.Factory`: `field`, `target_field` (default `field`), `order` (`asc` default,
+/// or `desc`; anything else is a configuration error on `order`).
+pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor>, IngestError> {
+    let field = config.required_string("field")?;
+    let target_field = config.string_or("target_field", &field)?;
+    let order = config.string_or("order", "asc")?;
+    let order = Order::from_name(&order).map_err(|m| config.new_config_error("order", m))?;
+    let (tag, description) = common.tag_and_description();
+    Ok(Box::new(SortProcessor {
+        tag,
+        description,
+        field,
+        order,
+        target_field,
+    }))
+}
+
+impl Processor for SortProcessor {
+    fn execute(&self, doc: &mut IngestDocument, _run: &mut Run) -> Result<Outcome, IngestError> {
+        let value = doc.field(&self.field)?;
+        let Some(items) = cast_list(&self.field, value).map_err(java)? else {
+            return Err(java(null_error(&self.field)));
+        };
+        let sorted = sort(&items, self.order).map_err(|e| {
+            if e.message
+                .as_deref()
+                .is_some_and(|m| m.starts_with("not supported by"))
+            {
+                IngestError::unsupported(
+                    e.message
+                        .unwrap_or_default()
+                        .trim_start_matches("not supported by siemctl's offline engine: "),
+                )
+            } else {
+                java(e)
+            }
+        })?;
+        doc.set_field(&self.target_field, sorted)?;
+        Ok(Outcome::Continue)
+    }
+
+    fn kind(&self) -> &'static str {
+        "sort"
+    }
+
+    fn tag(&self) -> Option<&str> {
+        self.tag.as_deref()
+    }
+
+    fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,12 @@
 //! Upstream: `modules/ingest-common/src/main/java/org/opensearch/ingest/common/TrimProcessor.java`
 //! (commit 9057871647fa5cab80b3b7c9489eb2a3587dd6fe), on `AbstractStringProcessor`.
 
-use painless::value::{Exception, Value};
+use painless::value::Value;
+
+use super::lowercase::abstract_string;
+use crate::config::Config;
+use crate::error::IngestError;
+use crate::processor::{Common, Processor};
 
 /// `String.trim()`: strips the characters up to U+0020 (space and the ASCII controls) from both
 /// ends, and nothing else (no Unicode spaces).
@@ -11,8 +16,18 @@ pub(crate) fn java_trim(value: &str) -> &str {
     value.trim_matches(|c: char| c <= ' ')
 }
 
-pub(crate) fn process(value: &str) -> Result<Value, Exception> {
+pub(crate) fn process(value: &str) -> Result<Value, IngestError> {
     Ok(Value::from(java_trim(value)))
+}
+
+pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor>, IngestError> {
+    let options = abstract_string::read_options(config)?;
+    Ok(abstract_string::build(
+        "trim",
+        options,
+        common,
+        Box::new(process),
+    ))
 }
 
 #[cfg(test)]
