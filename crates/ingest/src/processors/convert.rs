@@ -356,8 +356,7 @@ pub(crate) mod inet {
             .iter()
             .map(|p| {
                 let octet = super::java_number::parse_int(p)?;
-                if octet > 255
-                    || octet < 0
+                if !(0..=255).contains(&octet)
                     || (p.starts_with('0') && p.len() > 1)
                     || p.starts_with(['+', '-'])
                 {
