@@ -833,4 +833,79 @@ mod tests {
             "type [foo] not supported, cannot convert field."
         );
     }
+
+    #[test]
+    fn processor_cases() {
+        use crate::processors::lowercase::testing::*;
+        use serde_json::json;
+        // 330_convert_processor.yml
+        let p = build("convert", json!({"field": "raw_ip", "type": "ip"}));
+        assert_eq!(
+            run_err(&*p, json!({"raw_ip": "1.1.1."})).reason(),
+            "[1.1.1.] is not a valid ipv4/ipv6 address"
+        );
+        let p = build(
+            "convert",
+            json!({"field": "raw_ip", "target_field": "ip_field", "type": "ip", "ignore_failure": true}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"raw_ip": "1.1.1."})),
+            json!({"raw_ip": "1.1.1."})
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"raw_ip": "1.1.1.1"})),
+            json!({"raw_ip": "1.1.1.1", "ip_field": "1.1.1.1"})
+        );
+        // ConvertProcessorTests: leading zero, hex, lists, null, missing, target field
+        let p = build("convert", json!({"field": "f", "type": "integer"}));
+        assert_eq!(run_ok(&*p, json!({"f": "010"})), json!({"f": 10}));
+        assert_eq!(
+            run_ok(&*p, json!({"f": "-0x80000000"})),
+            json!({"f": -2147483648i64})
+        );
+        assert_eq!(
+            run_err(&*p, json!({"f": "0xnotanumber"})).reason(),
+            "unable to convert [0xnotanumber] to integer"
+        );
+        assert_eq!(
+            run_err(&*p, json!({"f": null})).reason(),
+            "Field [f] is null, cannot be converted to type [integer]"
+        );
+        assert_eq!(
+            run_err(&*p, json!({})).reason(),
+            "field [f] not present as part of path [f]"
+        );
+        let p = build(
+            "convert",
+            json!({"field": "f", "type": "integer", "ignore_missing": true}),
+        );
+        assert_eq!(run_ok(&*p, json!({"f": null})), json!({"f": null}));
+        assert_eq!(run_ok(&*p, json!({})), json!({}));
+        let p = build(
+            "convert",
+            json!({"field": "f", "type": "float", "target_field": "g"}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"f": ["1.5", "2"]})),
+            json!({"f": ["1.5", "2"], "g": [1.5, 2.0]})
+        );
+        let p = build("convert", json!({"field": "f", "type": "auto"}));
+        let d = run(&*p, json!({"f": "1.1"})).unwrap();
+        assert!(matches!(d.field("f").unwrap(), Value::Float(v) if v == 1.1f32));
+        // ConvertProcessorFactoryTests
+        let e = build_err("convert", json!({"field": "f", "type": "nope"}));
+        assert_eq!(
+            e.reason(),
+            "[type] type [nope] not supported, cannot convert field."
+        );
+        assert_eq!(e.metadata("property_name"), Some("type"));
+        assert_eq!(
+            build_err("convert", json!({"type": "integer"})).reason(),
+            "[field] required property is missing"
+        );
+        assert_eq!(
+            build_err("convert", json!({"field": "f"})).reason(),
+            "[type] required property is missing"
+        );
+    }
 }

@@ -753,4 +753,56 @@ mod tests {
             Some("Unable to parse pattern: %{*a} %{b} Reason: Found invalid key/reference associations: 'a' Please ensure each '*<key>' is matched with a matching '&<key>")
         );
     }
+
+    #[test]
+    fn processor_cases() {
+        use crate::processors::lowercase::testing::*;
+        use serde_json::json;
+        let p = build(
+            "dissect",
+            json!({"field": "message", "pattern": "%{a} %{b} %{c}"}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"message": "foo bar baz"})),
+            json!({"message": "foo bar baz", "a": "foo", "b": "bar", "c": "baz"})
+        );
+        let p = build(
+            "dissect",
+            json!({"field": "message", "pattern": "%{a},%{b},%{c}"}),
+        );
+        let e = run_err(&*p, json!({"message": "foo bar baz"}));
+        assert_eq!(e.type_, "find_match");
+        assert_eq!(
+            e.reason(),
+            "Unable to find match for dissect pattern: %{a},%{b},%{c} against source: foo bar baz"
+        );
+        let e = build_err(
+            "dissect",
+            json!({"field": "message", "pattern": "bad pattern"}),
+        );
+        assert!(
+            e.reason().contains("Unable to parse pattern"),
+            "{}",
+            e.reason()
+        );
+        // nested keys, append separator
+        let p = build(
+            "dissect",
+            json!({"field": "m", "pattern": "%{a.b} %{+a.b}", "append_separator": "-"}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"m": "x y"})),
+            json!({"m": "x y", "a": {"b": "x-y"}})
+        );
+        let p = build(
+            "dissect",
+            json!({"field": "m", "pattern": "%{a}", "ignore_missing": true}),
+        );
+        assert_eq!(run_ok(&*p, json!({})), json!({}));
+        let p = build("dissect", json!({"field": "m", "pattern": "%{a}"}));
+        assert_eq!(
+            run_err(&*p, json!({"m": null})).reason(),
+            "field [m] is null, cannot process it."
+        );
+    }
 }

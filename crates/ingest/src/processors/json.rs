@@ -216,4 +216,46 @@ mod tests {
         // duplicate keys are an error (strict duplicate detection)
         assert!(apply(&"{\"a\":1,\"a\":2}".into()).is_err());
     }
+
+    #[test]
+    fn processor_cases() {
+        use crate::processors::lowercase::testing::*;
+        use serde_json::json;
+        let p = build("json", json!({"field": "f", "target_field": "t"}));
+        assert_eq!(
+            run_ok(&*p, json!({"f": "{\"a\": [1, 2.5, \"x\"]}"})),
+            json!({"f": "{\"a\": [1, 2.5, \"x\"]}", "t": {"a": [1, 2.5, "x"]}})
+        );
+        assert_eq!(
+            run_err(&*p, json!({})).reason(),
+            "field [f] not present as part of path [f]"
+        );
+        let e = run_err(&*p, json!({"f": "blah blah"}));
+        assert_eq!(e.type_, "illegal_argument_exception");
+        assert_eq!(
+            e.caused_by.as_ref().map(|c| c.type_.as_str()),
+            Some("json_parse_exception")
+        );
+        // JsonProcessorTests.testAddToRoot / testAddBoolToRoot
+        let p = build("json", json!({"field": "a", "add_to_root": true}));
+        assert_eq!(
+            run_ok(&*p, json!({"a": "{\"a\": 1, \"b\": 2}", "c": "see"})),
+            json!({"a": 1, "b": 2, "c": "see"})
+        );
+        assert_eq!(
+            run_err(&*p, json!({"a": true})).reason(),
+            "cannot add non-map fields to root of document"
+        );
+        // JsonProcessorFactoryTests
+        let e = build_err(
+            "json",
+            json!({"field": "a", "target_field": "b", "add_to_root": true}),
+        );
+        assert_eq!(
+            e.reason(),
+            "[target_field] Cannot set a target field while also setting `add_to_root` to true"
+        );
+        let p = build("json", json!({"field": "a"}));
+        assert_eq!(run_ok(&*p, json!({"a": "[1]"})), json!({"a": [1]}));
+    }
 }

@@ -390,4 +390,93 @@ mod tests {
             "PatternSyntaxException"
         );
     }
+
+    #[test]
+    fn processor_cases() {
+        use crate::processors::lowercase::testing::*;
+        use serde_json::json;
+        // 150_kv.yml
+        let p = build(
+            "kv",
+            json!({"field": "foo", "field_split": " ", "value_split": "="}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"foo": "goodbye=everybody hello=world"})),
+            json!({"foo": "goodbye=everybody hello=world", "goodbye": "everybody", "hello": "world"})
+        );
+        let p = build(
+            "kv",
+            json!({"field": "{{source}}", "target_field": "{{target}}", "field_split": " ", "value_split": "="}),
+        );
+        let out = run_ok(
+            &*p,
+            json!({"source": "foo", "target": "zoo", "foo": "goodbye=everybody hello=world"}),
+        );
+        assert_eq!(
+            out["zoo"],
+            json!({"goodbye": "everybody", "hello": "world"})
+        );
+        assert_eq!(
+            run_err(&*p, json!({"target": "zoo", "foo": "x=y"})).reason(),
+            "field path cannot be null nor empty"
+        );
+        assert_eq!(
+            run_err(&*p, json!({"source": "unknown", "target": "zoo"})).reason(),
+            "field [unknown] doesn't exist"
+        );
+        let p = build(
+            "kv",
+            json!({"field": "{{source}}", "target_field": "{{target}}", "field_split": " ", "value_split": "=", "ignore_missing": true}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"target": "zoo", "foo": "a=b"})),
+            json!({"target": "zoo", "foo": "a=b"})
+        );
+        // KeyValueProcessorTests.testKeySameAsSourceField: the source becomes a list
+        let p = build(
+            "kv",
+            json!({"field": "first", "field_split": "&", "value_split": "="}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"first": "first=hello"})),
+            json!({"first": ["first=hello", "hello"]})
+        );
+        // repeated keys append; prefix
+        let p = build(
+            "kv",
+            json!({"field": "m", "field_split": "&", "value_split": "=", "target_field": "t", "prefix": "arg_"}),
+        );
+        assert_eq!(
+            run_ok(
+                &*p,
+                json!({"m": "first=hello&second=world&second=universe"})
+            )["t"],
+            json!({"arg_first": "hello", "arg_second": ["world", "universe"]})
+        );
+        // include_keys / exclude_keys
+        let p = build(
+            "kv",
+            json!({"field": "m", "field_split": "&", "value_split": "=", "include_keys": ["first"]}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"m": "first=1&second=2"})),
+            json!({"m": "first=1&second=2", "first": "1"})
+        );
+        let p = build(
+            "kv",
+            json!({"field": "m", "field_split": "&", "value_split": "="}),
+        );
+        assert_eq!(
+            run_err(&*p, json!({"m": 5})).reason(),
+            "field [m] of type [java.lang.Integer] cannot be cast to [java.lang.String]"
+        );
+        assert_eq!(
+            run_err(&*p, json!({"m": null})).reason(),
+            "field [m] is null, cannot extract key-value pairs. "
+        );
+        assert_eq!(
+            build_err("kv", json!({"field": "m", "value_split": "="})).reason(),
+            "[field_split] required property is missing"
+        );
+    }
 }

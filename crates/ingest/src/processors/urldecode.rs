@@ -134,4 +134,20 @@ mod tests {
         // "+1" is a valid hex number for Integer.parseInt
         assert_eq!(url_decode("%+1").unwrap(), "\u{1}");
     }
+
+    #[test]
+    fn processor_cases() {
+        use crate::processors::lowercase::testing::*;
+        use serde_json::json;
+        // 160_urldecode.yml
+        let p = build("urldecode", json!({"field": "my_url"}));
+        assert_eq!(
+            run_ok(&*p, json!({"my_url": "https%3a%2f%2fopensearch.org%2f"})),
+            json!({"my_url": "https://opensearch.org/"})
+        );
+        assert_eq!(
+            run_err(&*p, json!({"my_url": "%zz"})).reason(),
+            "URLDecoder: Illegal hex characters in escape (%) pattern - Error at index 0 in: \"zz\""
+        );
+    }
 }

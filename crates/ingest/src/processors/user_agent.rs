@@ -532,6 +532,55 @@ mod tests {
         );
     }
 
+    fn target(ua: &str) -> serde_json::Value {
+        let p = build(
+            "user_agent",
+            json!({"field": "source_field", "target_field": "target_field"}),
+        );
+        run_ok(&*p, json!({"source_field": ua}))["target_field"].clone()
+    }
+
+    #[test]
+    fn upstream_user_agent_processor_tests() {
+        // UserAgentProcessorTests (commit 5eed62576a5425bfdbba3944aa0c81246b314ee1)
+        let t = target("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_9_2) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/33.0.1750.149 Safari/537.36");
+        assert_eq!(t["name"], "Chrome");
+        assert_eq!(t["version"], "33.0.1750.149");
+        assert_eq!(
+            t["os"],
+            json!({"name": "Mac OS X", "version": "10.9.2", "full": "Mac OS X 10.9.2"})
+        );
+        assert_eq!(t["device"], json!({"name": "Mac"}));
+        // testUncommonDevice
+        let t = target("Mozilla/5.0 (Linux; U; Android 3.0; en-us; Xoom Build/HRI39) AppleWebKit/525.10+ (KHTML, like Gecko) Version/3.0.4 Mobile Safari/523.12.2");
+        assert_eq!(t["name"], "Android");
+        assert_eq!(t["version"], "3.0");
+        assert_eq!(
+            t["os"],
+            json!({"name": "Android", "version": "3.0", "full": "Android 3.0"})
+        );
+        assert_eq!(t["device"], json!({"name": "Motorola Xoom"}));
+        // testSpider
+        let t = target(
+            "Mozilla/5.0 (compatible; EasouSpider; +http://www.easou.com/search/spider.html)",
+        );
+        assert_eq!(t["name"], "EasouSpider");
+        assert!(t.get("version").is_none());
+        assert!(t.get("os").is_none());
+        assert_eq!(t["device"], json!({"name": "Spider"}));
+        // testUnknown
+        let t = target("Something I made up v42.0.1");
+        assert_eq!(t["name"], "Other");
+        assert!(t.get("os").is_none());
+        assert_eq!(t["device"], json!({"name": "Other"}));
+        // testNonExistentWithoutIgnoreMissing
+        let p = build("user_agent", json!({"field": "source_field"}));
+        assert_eq!(
+            run_err(&*p, json!({})).reason(),
+            "field [source_field] not present as part of path [source_field]"
+        );
+    }
+
     #[test]
     fn config_errors() {
         let e = build_err(
