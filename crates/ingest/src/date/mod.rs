@@ -100,6 +100,8 @@ impl DateError {
 pub enum Locale {
     Root,
     English(String),
+    /// Another language: fine for numeric patterns, not supported for month and day names.
+    Other(String),
 }
 
 impl Locale {
@@ -138,9 +140,7 @@ impl Locale {
         if language == "en" || language == "eng" {
             return Ok(Locale::English(s.to_string()));
         }
-        Err(DateError::unsupported(format!(
-            "the locale [{s}]: month and day names are only available in English"
-        )))
+        Ok(Locale::Other(s.to_string()))
     }
 
     /// `new Locale.Builder().setLanguageTag(tag).build()` (the `date_index_name` processor).
@@ -163,9 +163,7 @@ impl Locale {
         if language == "en" {
             Ok(Locale::English(tag.to_string()))
         } else {
-            Err(DateError::unsupported(format!(
-                "the locale [{tag}]: month and day names are only available in English"
-            )))
+            Ok(Locale::Other(tag.to_string()))
         }
     }
 }
@@ -405,6 +403,18 @@ impl DateFormatter {
         ))))
     }
 
+    /// Whether a parser reads names (months, days, eras, AM/PM), which depend on the locale.
+    pub fn uses_text(&self) -> bool {
+        fn any(items: &[Item]) -> bool {
+            items.iter().any(|i| match i {
+                Item::Text { .. } => true,
+                Item::Optional(inner) => any(inner),
+                _ => false,
+            })
+        }
+        self.parsers.iter().any(|p| any(&p.items))
+    }
+
     /// `DateFormatter.format(zonedDateTime)` (the printer prints in the value's own zone).
     pub fn format(&self, zdt: &Zdt) -> Result<String, DateError> {
         self.printer.format(zdt)
@@ -599,6 +609,15 @@ impl DateFormat {
             }
             DateFormat::Java(_, compiled) => {
                 let formatter = compiled.clone()?;
+                if let Locale::Other(tag) = locale {
+                    if formatter.uses_text() {
+                        return Err(DateError::unsupported(format!(
+                            "the locale [{tag}] with the date format [{}]: month, day, era and \
+                             AM/PM names are only available in English",
+                            formatter.pattern
+                        )));
+                    }
+                }
                 java_parse(&formatter, text, zone, now)
             }
         }

@@ -253,8 +253,24 @@ impl Grok {
         Grok::build(bank, pattern, true)
     }
 
+    /// [`Grok::new`] with the built-in bank alone (no `pattern_definitions`). Upstream validates
+    /// the whole bank for every processor; the built-in bank's result is the same each time, so
+    /// it is computed once.
+    pub fn with_builtin_bank(pattern: &str) -> Result<Grok, GrokError> {
+        static BUILTIN_VALID: OnceLock<Result<(), GrokError>> = OnceLock::new();
+        let bank = processor_bank(&[]);
+        BUILTIN_VALID
+            .get_or_init(|| validate_pattern_bank(&bank))
+            .clone()?;
+        Grok::compile(&bank, pattern, true)
+    }
+
     fn build(bank: &Bank, pattern: &str, named_captures: bool) -> Result<Grok, GrokError> {
         validate_pattern_bank(bank)?;
+        Grok::compile(bank, pattern, named_captures)
+    }
+
+    fn compile(bank: &Bank, pattern: &str, named_captures: bool) -> Result<Grok, GrokError> {
         let expression = to_regex(bank, pattern, named_captures)?;
         // Joni: Option.DEFAULT (none), Ruby syntax, UTF-8.
         let regex =
