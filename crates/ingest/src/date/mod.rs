@@ -222,6 +222,21 @@ fn strict_year_month_day() -> Item {
     ])
 }
 
+/// `DATE_FORMATTER` (the lenient date: 1-5 digit year, 1-2 digit month and day).
+fn lenient_date() -> Item {
+    opt(vec![
+        num(Field::Year, 1, 5, SignStyle::Normal),
+        opt(vec![
+            lit("-"),
+            num(Field::MonthOfYear, 1, 2, SignStyle::NotNegative),
+            opt(vec![
+                lit("-"),
+                num(Field::DayOfMonth, 1, 2, SignStyle::NotNegative),
+            ]),
+        ]),
+    ])
+}
+
 fn two(field: Field) -> Item {
     num(field, 2, 2, SignStyle::NotNegative)
 }
@@ -331,6 +346,81 @@ fn named(name: &str) -> Option<(Vec<Formatter>, Formatter)> {
                 items: vec![strict_year_month_day(), opt(time)],
             };
             Some((vec![parser], strict_printer(true)))
+        }
+        "date_optional_time" => {
+            let parser = Formatter {
+                items: vec![
+                    lenient_date(),
+                    opt(vec![
+                        lit("T"),
+                        opt(vec![
+                            num(Field::HourOfDay, 1, 2, SignStyle::NotNegative),
+                            opt(vec![
+                                lit(":"),
+                                num(Field::MinuteOfHour, 1, 2, SignStyle::NotNegative),
+                                opt(vec![
+                                    lit(":"),
+                                    num(Field::SecondOfMinute, 1, 2, SignStyle::NotNegative),
+                                ]),
+                                opt(vec![fraction(1, 9, true)]),
+                                opt(vec![lit(","), fraction(1, 9, false)]),
+                                opt(vec![Item::ZoneOrOffsetId]),
+                                opt(vec![offset_no_colon()]),
+                            ]),
+                        ]),
+                    ]),
+                ],
+            };
+            Some((vec![parser], strict_printer(false)))
+        }
+        "date" => {
+            let printer = Formatter {
+                items: vec![
+                    num(Field::Year, 4, 10, SignStyle::ExceedsPad),
+                    lit("-"),
+                    two(Field::MonthOfYear),
+                    lit("-"),
+                    two(Field::DayOfMonth),
+                ],
+            };
+            Some((
+                vec![Formatter {
+                    items: vec![lenient_date()],
+                }],
+                printer,
+            ))
+        }
+        "date_time" => {
+            let prefix = || {
+                vec![
+                    lenient_date(),
+                    lit("T"),
+                    num(Field::HourOfDay, 1, 2, SignStyle::NotNegative),
+                    lit(":"),
+                    num(Field::MinuteOfHour, 1, 2, SignStyle::NotNegative),
+                    opt(vec![
+                        lit(":"),
+                        num(Field::SecondOfMinute, 1, 2, SignStyle::NotNegative),
+                        fraction(1, 9, true),
+                    ]),
+                ]
+            };
+            let mut with_colon = prefix();
+            with_colon.push(Item::Offset {
+                kind: 4,
+                no_offset: "Z".into(),
+            });
+            let mut without_colon = prefix();
+            without_colon.push(offset_no_colon());
+            Some((
+                vec![
+                    Formatter { items: with_colon },
+                    Formatter {
+                        items: without_colon,
+                    },
+                ],
+                strict_printer(false),
+            ))
         }
         "epoch_millis" => {
             let f = Formatter {

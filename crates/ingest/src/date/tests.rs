@@ -381,3 +381,27 @@ fn zone_links_and_legacy_ids() {
     let z = parse("yyyy-MM-dd HH:mm", "2016-07-01 10:00", "US/Eastern").unwrap();
     assert_eq!(out(&z), "2016-07-01T10:00:00.000-04:00");
 }
+
+#[test]
+fn lenient_named_formats() {
+    let ms = |f: &str, t: &str| parse_with_format(f, t).unwrap().epoch_millis().unwrap();
+    assert_eq!(ms("date_optional_time", "2015-1-1"), 1420070400000);
+    assert_eq!(
+        ms("date_optional_time", "2015-01-01T1:2:3.5Z"),
+        1420074123500
+    );
+    assert_eq!(
+        ms("date_optional_time", "2015-01-01T12:10+01:00"),
+        1420110600000
+    );
+    assert_eq!(
+        ms("date_optional_time||epoch_millis", "1420070400001"),
+        1420070400001
+    );
+    assert_eq!(ms("date", "2015-1-2"), 1420156800000);
+    assert_eq!(ms("date_time", "2015-01-01T12:10:30.5+0100"), 1420110630500);
+    assert!(parse_with_format("date_time", "2015-01-01T12:10:30+01:00").is_err());
+    let f = DateFormatter::for_pattern("date").unwrap();
+    let z = parse_with_format("date_optional_time", "2015-1-2").unwrap();
+    assert_eq!(f.format(&z).unwrap(), "2015-01-02");
+}
