@@ -294,7 +294,9 @@ impl Scan<'_> {
     fn value(&self, pos: usize, n: usize) -> i64 {
         let mut v: i64 = 0;
         for c in &self.chars[pos..pos + n] {
-            v = v.saturating_mul(10).saturating_add(i64::from(*c as u8 - b'0'));
+            v = v
+                .saturating_mul(10)
+                .saturating_add(i64::from(*c as u8 - b'0'));
         }
         v
     }
@@ -448,7 +450,13 @@ fn fraction_nanos(s: &Scan, pos: usize, n: usize) -> i64 {
 }
 
 /// `appendValue(YEAR, min, max, SignStyle.EXCEEDS_PAD)` in strict mode.
-fn parse_year(s: &Scan, start: usize, min: usize, max: usize, p: &mut Parsed) -> Result<usize, usize> {
+fn parse_year(
+    s: &Scan,
+    start: usize,
+    min: usize,
+    max: usize,
+    p: &mut Parsed,
+) -> Result<usize, usize> {
     let mut pos = start;
     let mut negative = false;
     let mut positive = false;
@@ -678,9 +686,7 @@ fn resolve(text: &str, p: &Parsed) -> Result<i64, JavaError> {
         return Err(resolve_error(
             text,
             if month == 2 && day == 29 {
-                format!(
-                    "Invalid date 'February 29' as '{year}' is not a leap year"
-                )
+                format!("Invalid date 'February 29' as '{year}' is not a leap year")
             } else {
                 format!("Invalid date '{m} {day}'")
             },
@@ -711,7 +717,8 @@ pub(crate) fn has_region_id(input: &str) -> bool {
         return false;
     };
     let after = &input[t + 1..];
-    let rest = after.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, ':' | '.' | ','));
+    let rest =
+        after.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, ':' | '.' | ','));
     let Some(first) = rest.chars().next() else {
         return false;
     };
@@ -727,21 +734,38 @@ mod tests {
     use super::*;
 
     fn ms(format: &str, input: &str) -> Result<i64, JavaError> {
-        DateFormatter::for_pattern(format).unwrap().parse_millis(input)
+        DateFormatter::for_pattern(format)
+            .unwrap()
+            .parse_millis(input)
     }
 
     // DateFieldMapperTests / DateFormattersTests cases
     #[test]
     fn default_format() {
         assert_eq!(ms(DEFAULT_FORMAT, "2016-03-11").unwrap(), 1_457_654_400_000);
-        assert_eq!(ms(DEFAULT_FORMAT, "2016-03-11T12:00:00Z").unwrap(), 1_457_697_600_000);
-        assert_eq!(ms(DEFAULT_FORMAT, "2016-03-11T12:00:00.123+01:00").unwrap(), 1_457_694_000_123);
-        assert_eq!(ms(DEFAULT_FORMAT, "2016-03-11T12:00:00,5+0100").unwrap(), 1_457_694_000_500);
+        assert_eq!(
+            ms(DEFAULT_FORMAT, "2016-03-11T12:00:00Z").unwrap(),
+            1_457_697_600_000
+        );
+        assert_eq!(
+            ms(DEFAULT_FORMAT, "2016-03-11T12:00:00.123+01:00").unwrap(),
+            1_457_694_000_123
+        );
+        assert_eq!(
+            ms(DEFAULT_FORMAT, "2016-03-11T12:00:00,5+0100").unwrap(),
+            1_457_694_000_500
+        );
         assert_eq!(ms(DEFAULT_FORMAT, "2016-03").unwrap(), 1_456_790_400_000);
         assert_eq!(ms(DEFAULT_FORMAT, "2016").unwrap(), 1_451_606_400_000);
-        assert_eq!(ms(DEFAULT_FORMAT, "1457654400000").unwrap(), 1_457_654_400_000);
+        assert_eq!(
+            ms(DEFAULT_FORMAT, "1457654400000").unwrap(),
+            1_457_654_400_000
+        );
         assert_eq!(ms(DEFAULT_FORMAT, "-1").unwrap(), -1);
-        assert_eq!(ms(DEFAULT_FORMAT, "2016-03-11T12").unwrap(), 1_457_697_600_000);
+        assert_eq!(
+            ms(DEFAULT_FORMAT, "2016-03-11T12").unwrap(),
+            1_457_697_600_000
+        );
     }
 
     #[test]
@@ -783,7 +807,10 @@ mod tests {
         assert_eq!(ms(f, "1418248274.5").unwrap(), 1_418_248_274_500);
         assert_eq!(ms(f, "2014-12-10T21:51:14Z").unwrap(), 1_418_248_274_000);
         let e = ms(f, "x").unwrap_err();
-        assert_eq!(e.cause.unwrap().message, "Text 'x' could not be parsed at index 0");
+        assert_eq!(
+            e.cause.unwrap().message,
+            "Text 'x' could not be parsed at index 0"
+        );
     }
 
     #[test]
@@ -792,14 +819,25 @@ mod tests {
         assert_eq!(ms(f, "2016/03/11").unwrap(), 1_457_654_400_000);
         assert_eq!(ms(f, "2016/03/11 12:00:00").unwrap(), 1_457_697_600_000);
         assert!(ms(f, "2016-03-11").is_err());
-        assert!(DateFormatter::for_pattern("dd/MMM/yyyy").unwrap_err().unsupported);
-        assert!(DateFormatter::for_pattern("basic_date_time").unwrap_err().unsupported);
+        assert!(
+            DateFormatter::for_pattern("dd/MMM/yyyy")
+                .unwrap_err()
+                .unsupported
+        );
+        assert!(
+            DateFormatter::for_pattern("basic_date_time")
+                .unwrap_err()
+                .unsupported
+        );
     }
 
     #[test]
     fn strict_years() {
         assert!(ms("strict_date_optional_time", "12345-01-01").is_err());
-        assert_eq!(ms("strict_date_optional_time", "+12345-01-01").unwrap(), 327_403_382_400_000);
+        assert_eq!(
+            ms("strict_date_optional_time", "+12345-01-01").unwrap(),
+            327_403_382_400_000
+        );
         assert!(ms("strict_date_optional_time", "201-01-01").is_err());
     }
 }

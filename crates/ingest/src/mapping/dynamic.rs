@@ -55,7 +55,6 @@ enum MatchPattern {
 
 #[derive(Clone, Debug)]
 pub(crate) struct DynamicTemplate {
-    pub(crate) name: String,
     path_match: Option<String>,
     path_unmatch: Option<String>,
     match_: Option<String>,
@@ -82,7 +81,6 @@ impl DynamicTemplate {
             ));
         };
         let mut t = DynamicTemplate {
-            name: name.to_string(),
             path_match: None,
             path_unmatch: None,
             match_: None,
@@ -208,7 +206,10 @@ fn replace(s: &str, name: &str, dynamic_type: &str) -> String {
 fn process_map(m: &Map<String, Value>, name: &str, dynamic_type: &str) -> Map<String, Value> {
     let mut out = Map::new();
     for (k, v) in m {
-        out.insert(replace(k, name, dynamic_type), process_value(v, name, dynamic_type));
+        out.insert(
+            replace(k, name, dynamic_type),
+            process_value(v, name, dynamic_type),
+        );
     }
     out
 }
@@ -217,7 +218,11 @@ fn process_value(v: &Value, name: &str, dynamic_type: &str) -> Value {
     match v {
         Value::String(s) => Value::String(replace(s, name, dynamic_type)),
         Value::Object(m) => Value::Object(process_map(m, name, dynamic_type)),
-        Value::Array(a) => Value::Array(a.iter().map(|x| process_value(x, name, dynamic_type)).collect()),
+        Value::Array(a) => Value::Array(
+            a.iter()
+                .map(|x| process_value(x, name, dynamic_type))
+                .collect(),
+        ),
         other => other.clone(),
     }
 }
@@ -298,7 +303,8 @@ mod tests {
 
     #[test]
     fn bad_templates() {
-        let e = DynamicTemplate::parse("t", &json!({"match_mapping_type": "text", "mapping": {}})).unwrap_err();
+        let e = DynamicTemplate::parse("t", &json!({"match_mapping_type": "text", "mapping": {}}))
+            .unwrap_err();
         assert_eq!(
             e.message,
             "No field type matched on [text], possible values are [object, string, long, double, boolean, date, binary]"

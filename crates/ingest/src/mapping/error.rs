@@ -206,7 +206,10 @@ mod tests {
             exception_name("MapperParsingException"),
             "mapper_parsing_exception"
         );
-        assert_eq!(exception_name("OpenSearchParseException"), "parse_exception");
+        assert_eq!(
+            exception_name("OpenSearchParseException"),
+            "parse_exception"
+        );
         assert_eq!(
             exception_name("StrictDynamicMappingException"),
             "strict_dynamic_mapping_exception"

@@ -28,7 +28,12 @@ fn assert_z(ignore_z: bool, z: f64) -> Result<(), JavaError> {
 }
 
 /// `ParsedGeoPoint.validate` (without `ignore_malformed`) or `normalize` (with it).
-fn process(field: &str, lat: f64, lon: f64, ignore_malformed: bool) -> Result<(f64, f64), JavaError> {
+fn process(
+    field: &str,
+    lat: f64,
+    lon: f64,
+    ignore_malformed: bool,
+) -> Result<(f64, f64), JavaError> {
     if !ignore_malformed {
         if !(-90.0..=90.0).contains(&lat) {
             return Err(JavaError::illegal_argument(format!(
@@ -138,17 +143,19 @@ fn parse_object(p: &mut Tokens<'_>) -> Result<(f64, f64), JavaError> {
             "lat" | "lon" => {
                 p.next();
                 match p.current() {
-                    Some(Kind::Int | Kind::Float | Kind::String) => match numbers::double_value(p, true) {
-                        Ok(v) => {
-                            if field == "lat" {
-                                lat = v;
-                            } else {
-                                lon = v;
+                    Some(Kind::Int | Kind::Float | Kind::String) => {
+                        match numbers::double_value(p, true) {
+                            Ok(v) => {
+                                if field == "lat" {
+                                    lat = v;
+                                } else {
+                                    lon = v;
+                                }
                             }
+                            Err(e) if e.class == "NumberFormatException" => nfe = true,
+                            Err(e) => return Err(e),
                         }
-                        Err(e) if e.class == "NumberFormatException" => nfe = true,
-                        Err(e) => return Err(e),
-                    },
+                    }
                     _ => {
                         return Err(parse_err(if field == "lat" {
                             "latitude must be a number"
@@ -169,11 +176,7 @@ fn parse_object(p: &mut Tokens<'_>) -> Result<(f64, f64), JavaError> {
             "type" | "coordinates" => {
                 return Err(JavaError::unsupported("GeoJSON geo_point values"));
             }
-            _ => {
-                return Err(parse_err(
-                    "field must be either [lat], [lon] or [geohash]",
-                ))
-            }
+            _ => return Err(parse_err("field must be either [lat], [lon] or [geohash]")),
         }
     }
     if let Some(h) = geohash {
@@ -252,7 +255,8 @@ fn reset_from_string(value: &str, ignore_z: bool) -> Result<(f64, f64), JavaErro
                 format!("Index 1 out of bounds for length {}", vals.len()),
             ));
         };
-        let lon = java_double(lon_text.trim()).ok_or_else(|| parse_err("longitude must be a number"))?;
+        let lon =
+            java_double(lon_text.trim()).ok_or_else(|| parse_err("longitude must be a number"))?;
         if let Some(z) = vals.get(2) {
             let z = java_double(z.trim()).ok_or_else(|| {
                 JavaError::number_format(format!("For input string: \"{}\"", z.trim()))
@@ -268,7 +272,9 @@ fn reset_from_wkt(value: &str, ignore_z: bool) -> Result<(f64, f64), JavaError> 
     let t = value.trim();
     let upper = t.to_uppercase();
     let Some(rest) = upper.strip_prefix("POINT") else {
-        return Err(JavaError::unsupported(format!("WKT geo_point value [{value}]")));
+        return Err(JavaError::unsupported(format!(
+            "WKT geo_point value [{value}]"
+        )));
     };
     let rest = rest.trim();
     let inner = rest
@@ -286,7 +292,9 @@ fn reset_from_wkt(value: &str, ignore_z: bool) -> Result<(f64, f64), JavaError> 
             assert_z(ignore_z, *z)?;
             Ok((*lat, *lon))
         }
-        _ => Err(JavaError::unsupported(format!("WKT geo_point value [{value}]"))),
+        _ => Err(JavaError::unsupported(format!(
+            "WKT geo_point value [{value}]"
+        ))),
     }
 }
 
@@ -300,12 +308,12 @@ fn decode_geohash(hash: &str) -> Result<(f64, f64), JavaError> {
     let mut even = true;
     for c in hash.chars() {
         let Some(idx) = BASE_32.find(c) else {
-            return Err(JavaError::parse(format!(
-                "unsupported symbol [{c}] in geohash [{hash}]"
-            ))
-            .with_cause(JavaError::illegal_argument(format!(
-                "unsupported symbol [{c}] in geohash [{hash}]"
-            ))));
+            return Err(
+                JavaError::parse(format!("unsupported symbol [{c}] in geohash [{hash}]"))
+                    .with_cause(JavaError::illegal_argument(format!(
+                        "unsupported symbol [{c}] in geohash [{hash}]"
+                    ))),
+            );
         };
         for bit in (0..5).rev() {
             let on = (idx >> bit) & 1 == 1;

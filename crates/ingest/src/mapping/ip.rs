@@ -10,9 +10,8 @@ use super::error::JavaError;
 /// `InetAddresses.forString`: the address, or `IllegalArgumentException`
 /// "'x' is not an IP string literal.".
 pub(crate) fn for_string(s: &str) -> Result<IpAddr, JavaError> {
-    ip_string_to_bytes(s).ok_or_else(|| {
-        JavaError::illegal_argument(format!("'{s}' is not an IP string literal."))
-    })
+    ip_string_to_bytes(s)
+        .ok_or_else(|| JavaError::illegal_argument(format!("'{s}' is not an IP string literal.")))
 }
 
 fn ip_string_to_bytes(s: &str) -> Option<IpAddr> {

@@ -33,8 +33,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-pub use error::MapperError;
 use error::JavaError;
+pub use error::MapperError;
 use model::{parse_root, BuildDefaults, Mapper, ObjectMapper};
 use parser::TermCheck;
 
@@ -301,10 +301,18 @@ fn check_terms(terms: &[TermCheck]) -> Result<(), JavaError> {
 
 /// A dynamic update as a tree, before it is merged into the mapping.
 enum DynNode {
-    Field { type_name: String, json: Value },
-    Object { object: ObjectMapper, children: BTreeMap<String, DynNode> },
+    Field {
+        type_name: String,
+        json: Value,
+    },
+    Object {
+        object: ObjectMapper,
+        children: BTreeMap<String, DynNode>,
+    },
     /// An object the mapping already has.
-    Existing { children: BTreeMap<String, DynNode> },
+    Existing {
+        children: BTreeMap<String, DynNode>,
+    },
 }
 
 /// `DocumentParser.createDynamicUpdate` and the merge of the update into the mapping: the new
@@ -343,7 +351,9 @@ fn apply_dynamic_update(mappings: &Value, mut dynamic: Vec<Mapper>) -> Result<Va
                 children: BTreeMap::new(),
             },
             Mapper::Alias { .. } => {
-                return Err(JavaError::unsupported("a dynamic template mapping to [alias]"))
+                return Err(JavaError::unsupported(
+                    "a dynamic template mapping to [alias]",
+                ))
             }
         };
         match (level.get_mut(&last), new) {
@@ -444,9 +454,7 @@ fn write_tree(props: &mut Map<String, Value>, tree: BTreeMap<String, DynNode>) {
                 props.insert(k, j);
             }
             DynNode::Existing { children } => {
-                let entry = props
-                    .entry(k)
-                    .or_insert_with(|| Value::Object(Map::new()));
+                let entry = props.entry(k).or_insert_with(|| Value::Object(Map::new()));
                 if let Value::Object(obj) = entry {
                     let sub = obj
                         .entry("properties")

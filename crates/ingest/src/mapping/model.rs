@@ -62,19 +62,6 @@ pub(crate) enum NumberType {
 }
 
 impl NumberType {
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            NumberType::Byte => "byte",
-            NumberType::Short => "short",
-            NumberType::Integer => "integer",
-            NumberType::Long => "long",
-            NumberType::UnsignedLong => "unsigned_long",
-            NumberType::HalfFloat => "half_float",
-            NumberType::Float => "float",
-            NumberType::Double => "double",
-        }
-    }
-
     fn from_name(s: &str) -> Option<NumberType> {
         Some(match s {
             "byte" => NumberType::Byte,
@@ -100,7 +87,7 @@ pub(crate) enum FieldKind {
     },
     /// `text` and `match_only_text` (analysed: no term can be immense with the standard
     /// analyzer, which splits tokens at 255 characters).
-    Text { null_value: Option<String> },
+    Text,
     Wildcard {
         ignore_above: i64,
         null_value: Option<String>,
@@ -117,7 +104,9 @@ pub(crate) enum FieldKind {
         coerce: bool,
         null_value: Option<f64>,
     },
-    Boolean { null_value: Option<bool> },
+    Boolean {
+        null_value: Option<bool>,
+    },
     Date {
         formatter: DateFormatter,
         ignore_malformed: bool,
@@ -240,12 +229,12 @@ fn node_bool(v: &Value, name: &str) -> Result<bool, JavaError> {
     match text.as_str() {
         "true" => Ok(true),
         "false" => Ok(false),
-        _ => Err(JavaError::illegal_argument(format!(
-            "Could not convert [{name}] to boolean"
-        ))
-        .with_cause(JavaError::illegal_argument(format!(
-            "Failed to parse value [{text}] as only [true] or [false] are allowed."
-        )))),
+        _ => Err(
+            JavaError::illegal_argument(format!("Could not convert [{name}] to boolean"))
+                .with_cause(JavaError::illegal_argument(format!(
+                    "Failed to parse value [{text}] as only [true] or [false] are allowed."
+                ))),
+        ),
     }
 }
 
@@ -311,11 +300,15 @@ fn parse_root_inner(mappings: &Value, defaults: BuildDefaults) -> Result<Root, J
         match k.as_str() {
             "dynamic_templates" => {
                 let Value::Array(list) = v else {
-                    return Err(mapping_error("Dynamic template syntax error. An array of named objects is expected."));
+                    return Err(mapping_error(
+                        "Dynamic template syntax error. An array of named objects is expected.",
+                    ));
                 };
                 for entry in list {
                     let Value::Object(named) = entry else {
-                        return Err(mapping_error("Dynamic template syntax error. An array of named objects is expected."));
+                        return Err(mapping_error(
+                            "Dynamic template syntax error. An array of named objects is expected.",
+                        ));
                     };
                     for (name, body) in named {
                         dynamic_templates.push(DynamicTemplate::parse(name, body)?);
@@ -367,9 +360,37 @@ fn parse_root_inner(mappings: &Value, defaults: BuildDefaults) -> Result<Root, J
     let mut objects = BTreeMap::new();
     let mut fields = BTreeMap::new();
     collect(&root.object, true, &mut objects, &mut fields);
+    // FieldAliasMapper.validate
+    for (alias, target) in aliases(&root.object) {
+        match fields.get(&target).map(String::as_str) {
+            Some("alias") => {
+                return Err(mapping_error(format!(
+                    "Invalid [path] value [{target}] for field alias [{alias}]: an alias cannot refer to another alias."
+                )))
+            }
+            Some(_) => {}
+            None => {
+                return Err(mapping_error(format!(
+                    "Invalid [path] value [{target}] for field alias [{alias}]: an alias must refer to an existing field in the mappings."
+                )))
+            }
+        }
+    }
     root.object_paths = objects;
     root.field_paths = fields;
     Ok(root)
+}
+
+fn aliases(o: &ObjectMapper) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for child in o.children.values() {
+        match child {
+            Mapper::Object(c) => out.extend(aliases(c)),
+            Mapper::Alias { name, path } => out.push((name.clone(), path.clone())),
+            Mapper::Field(_) => {}
+        }
+    }
+    out
 }
 
 fn collect(
@@ -558,10 +579,11 @@ pub(crate) fn parse_property(
             &name, field, parent, node, true, defaults,
         )?)),
         Some("alias") => {
-            let path = node
-                .get("path")
-                .map(node_string)
-                .ok_or_else(|| mapping_error(format!("The [path] property must be specified for field [{field}].")))?;
+            let path = node.get("path").map(node_string).ok_or_else(|| {
+                mapping_error(format!(
+                    "The [path] property must be specified for field [{field}]."
+                ))
+            })?;
             Ok(Mapper::Alias { name, path })
         }
         Some(t) => Ok(Mapper::Field(parse_field(&name, field, t, node, defaults)?)),
@@ -576,7 +598,11 @@ fn passive(type_name: &str, p: &str) -> bool {
         || match type_name {
             "keyword" => matches!(
                 p,
-                "similarity" | "eager_global_ordinals" | "norms" | "index_options" | "split_queries_on_whitespace"
+                "similarity"
+                    | "eager_global_ordinals"
+                    | "norms"
+                    | "index_options"
+                    | "split_queries_on_whitespace"
             ),
             "text" | "match_only_text" => matches!(
                 p,
@@ -673,7 +699,8 @@ pub(crate) fn parse_field(
                             "Type [{sub_type}] cannot be used in multi field"
                         )));
                     }
-                    let m = parse_field(&format!("{name}.{sub}"), sub, &sub_type, sub_node, defaults)?;
+                    let m =
+                        parse_field(&format!("{name}.{sub}"), sub, &sub_type, sub_node, defaults)?;
                     subs_json.insert(sub.clone(), m.json.clone());
                     multi_fields.insert(sub.clone(), m);
                 }
@@ -697,9 +724,7 @@ pub(crate) fn parse_field(
                     out.insert("ignore_above".into(), json!(ignore_above));
                 }
             }
-            "null_value"
-                if !matches!(type_name, "text" | "match_only_text" | "flat_object") =>
-            {
+            "null_value" if !matches!(type_name, "text" | "match_only_text" | "flat_object") => {
                 if !v.is_null() {
                     null_value = Some(v.clone());
                     out.insert("null_value".into(), v.clone());
@@ -800,18 +825,14 @@ pub(crate) fn parse_field(
             indexed,
             doc_values,
         },
-        "text" | "match_only_text" => FieldKind::Text {
-            null_value: null_value.as_ref().map(node_string),
-        },
+        "text" | "match_only_text" => FieldKind::Text,
         "wildcard" => FieldKind::Wildcard {
             ignore_above,
             null_value: null_value.as_ref().map(node_string),
         },
         "scaled_float" => {
             let Some(f) = scaling_factor else {
-                return Err(mapping_error(format!(
-                    "Field [scaling_factor] is required"
-                )));
+                return Err(mapping_error("Field [scaling_factor] is required"));
             };
             if !f.is_finite() || f <= 0.0 {
                 return Err(JavaError::illegal_argument(format!(
@@ -861,7 +882,9 @@ pub(crate) fn parse_field(
         "flat_object" => FieldKind::FlatObject,
         t => {
             let ty = NumberType::from_name(t).ok_or_else(|| {
-                mapping_error(format!("No handler for type [{t}] declared on field [{simple}]"))
+                mapping_error(format!(
+                    "No handler for type [{t}] declared on field [{simple}]"
+                ))
             })?;
             FieldKind::Number {
                 ty,

@@ -40,9 +40,7 @@ pub(crate) fn java_parse_double(s: &str) -> Option<DoubleText> {
             None
         };
     }
-    let body = body
-        .strip_suffix(['f', 'F', 'd', 'D'])
-        .unwrap_or(body);
+    let body = body.strip_suffix(['f', 'F', 'd', 'D']).unwrap_or(body);
     let b = body.as_bytes();
     let mut i = 0;
     let mut digits = 0;
@@ -157,15 +155,20 @@ fn token_number(p: &Tokens<'_>) -> Option<serde_json::Number> {
 
 fn token_double(p: &Tokens<'_>) -> Result<f64, JavaError> {
     match p.current() {
-        Some(Kind::Int | Kind::Float) => Ok(token_number(p)
-            .and_then(|n| n.as_f64())
-            .unwrap_or(f64::NAN)),
+        Some(Kind::Int | Kind::Float) => {
+            Ok(token_number(p).and_then(|n| n.as_f64()).unwrap_or(f64::NAN))
+        }
         _ => Err(not_numeric(p)),
     }
 }
 
 /// `ensureNumberConversion`: without coercion, a fraction lost in the conversion is an error.
-fn ensure_conversion(p: &Tokens<'_>, coerce: bool, result: f64, class: &str) -> Result<(), JavaError> {
+fn ensure_conversion(
+    p: &Tokens<'_>,
+    coerce: bool,
+    result: f64,
+    class: &str,
+) -> Result<(), JavaError> {
     if !coerce {
         let full = token_double(p)?;
         if result != full {
@@ -268,7 +271,9 @@ fn big_decimal(s: &str) -> Option<(bool, String, i64)> {
     if int_part.is_empty() && frac_part.is_empty() {
         return None;
     }
-    if !int_part.bytes().all(|b| b.is_ascii_digit()) || !frac_part.bytes().all(|b| b.is_ascii_digit()) {
+    if !int_part.bytes().all(|b| b.is_ascii_digit())
+        || !frac_part.bytes().all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     Some((
@@ -283,9 +288,12 @@ fn to_long(s: &str, coerce: bool) -> Result<i64, JavaError> {
     if let Ok(v) = s.parse::<i64>() {
         return Ok(v);
     }
-    let out_of_range = || JavaError::illegal_argument(format!("Value [{s}] is out of range for a long"));
+    let out_of_range =
+        || JavaError::illegal_argument(format!("Value [{s}] is out of range for a long"));
     let Some((neg, digits, scale)) = big_decimal(s) else {
-        return Err(JavaError::illegal_argument(format!("For input string: \"{s}\"")));
+        return Err(JavaError::illegal_argument(format!(
+            "For input string: \"{s}\""
+        )));
     };
     let digits = digits.trim_start_matches('0').to_string();
     // integer part and whether a fraction remains
@@ -358,7 +366,11 @@ fn finite_f32(name: &str, v: f32) -> Result<f32, JavaError> {
 }
 
 /// `NumberType.parse(XContentParser, coerce)`, as the stored (doc value) number.
-pub(crate) fn parse_number(p: &Tokens<'_>, ty: NumberType, coerce: bool) -> Result<Value, JavaError> {
+pub(crate) fn parse_number(
+    p: &Tokens<'_>,
+    ty: NumberType,
+    coerce: bool,
+) -> Result<Value, JavaError> {
     match ty {
         NumberType::Byte | NumberType::Short => {
             let v = int_value(p, coerce)?;
@@ -397,7 +409,10 @@ pub(crate) fn parse_number(p: &Tokens<'_>, ty: NumberType, coerce: bool) -> Resu
             }
             Ok(json!(f64::from(finite_f32("half_float", v)?)))
         }
-        NumberType::Float => Ok(json!(f64::from(finite_f32("float", float_value(p, coerce)?)?))),
+        NumberType::Float => Ok(json!(f64::from(finite_f32(
+            "float",
+            float_value(p, coerce)?
+        )?))),
         NumberType::Double => {
             let v = double_value(p, coerce)?;
             if !v.is_finite() {
@@ -490,23 +505,35 @@ mod tests {
         assert_eq!(e.class, "NumberFormatException");
         assert_eq!(e.message, "For input string: \"twenty\"");
         let doc = json!({"v": " 12.9 "});
-        assert_eq!(parse_number(&tok(&doc), NumberType::Integer, true).unwrap(), json!(12));
+        assert_eq!(
+            parse_number(&tok(&doc), NumberType::Integer, true).unwrap(),
+            json!(12)
+        );
         let doc = json!({"v": "3000000000"});
         assert_eq!(
-            parse_number(&tok(&doc), NumberType::Integer, true).unwrap_err().message,
+            parse_number(&tok(&doc), NumberType::Integer, true)
+                .unwrap_err()
+                .message,
             "Value [3000000000] is out of range for an integer"
         );
         let doc = json!({"v": 300});
         assert_eq!(
-            parse_number(&tok(&doc), NumberType::Byte, true).unwrap_err().message,
+            parse_number(&tok(&doc), NumberType::Byte, true)
+                .unwrap_err()
+                .message,
             "Value [300] is out of range for a byte"
         );
         let doc = json!({"v": 1.5});
         assert_eq!(
-            parse_number(&tok(&doc), NumberType::Long, false).unwrap_err().message,
+            parse_number(&tok(&doc), NumberType::Long, false)
+                .unwrap_err()
+                .message,
             "1.5 cannot be converted to Long without data loss"
         );
-        assert_eq!(parse_number(&tok(&doc), NumberType::Long, true).unwrap(), json!(1));
+        assert_eq!(
+            parse_number(&tok(&doc), NumberType::Long, true).unwrap(),
+            json!(1)
+        );
     }
 
     #[test]
@@ -519,14 +546,21 @@ mod tests {
         ));
         let doc = json!({"v": "Infinity"});
         assert_eq!(
-            parse_number(&tok(&doc), NumberType::Float, true).unwrap_err().message,
+            parse_number(&tok(&doc), NumberType::Float, true)
+                .unwrap_err()
+                .message,
             "[float] supports only finite values, but got [Infinity]"
         );
     }
 
     #[test]
     fn booleans() {
-        for (v, want) in [(json!("true"), true), (json!("false"), false), (json!(""), false), (json!(true), true)] {
+        for (v, want) in [
+            (json!("true"), true),
+            (json!("false"), false),
+            (json!(""), false),
+            (json!(true), true),
+        ] {
             let doc = json!({ "v": v });
             assert_eq!(boolean_value(&tok(&doc)).unwrap(), want);
         }

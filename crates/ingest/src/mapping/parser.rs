@@ -146,7 +146,12 @@ fn java_parses_long(s: &str) -> bool {
 }
 
 impl<'a, 'r> Ctx<'a, 'r> {
-    pub(crate) fn new(doc: &'a Value, root: &'r Root, settings: &'r IndexSettings, id: &str) -> Self {
+    pub(crate) fn new(
+        doc: &'a Value,
+        root: &'r Root,
+        settings: &'r IndexSettings,
+        id: &str,
+    ) -> Self {
         Ctx {
             p: Tokens::new(doc),
             root,
@@ -350,8 +355,7 @@ impl<'a, 'r> Ctx<'a, 'r> {
                 _ => return Ok(None),
             }
         }
-        Ok(o
-            .children
+        Ok(o.children
             .get(&subfields[subfields.len() - 1])
             .map(Found::Mapper))
     }
@@ -396,7 +400,13 @@ impl<'a, 'r> Ctx<'a, 'r> {
         match dynamic {
             Dynamic::Strict => return Err(strict(dynamic, &mapper.name, &name)),
             Dynamic::True | Dynamic::StrictAllowTemplates => {
-                let built = match self.find_template(&name, MatchType::Object, None, dynamic, &mapper.name)? {
+                let built = match self.find_template(
+                    &name,
+                    MatchType::Object,
+                    None,
+                    dynamic,
+                    &mapper.name,
+                )? {
                     Some(m) => m,
                     None => Mapper::Object(self.new_object(&name)),
                 };
@@ -601,7 +611,9 @@ impl<'a, 'r> Ctx<'a, 'r> {
                         return self.build_field(name, &Value::Object(node));
                     }
                 }
-                if let Some(m) = self.find_template(name, MatchType::String, None, dynamic, full_path)? {
+                if let Some(m) =
+                    self.find_template(name, MatchType::String, None, dynamic, full_path)?
+                {
                     return Ok(m);
                 }
                 self.build_field(
@@ -610,12 +622,16 @@ impl<'a, 'r> Ctx<'a, 'r> {
                 )
             }
             Some(Kind::Int) => self.template_or(name, MatchType::Long, dynamic, full_path, "long"),
-            Some(Kind::Float) => self.template_or(name, MatchType::Double, dynamic, full_path, "float"),
+            Some(Kind::Float) => {
+                self.template_or(name, MatchType::Double, dynamic, full_path, "float")
+            }
             Some(Kind::True | Kind::False) => {
                 self.template_or(name, MatchType::Boolean, dynamic, full_path, "boolean")
             }
             other => {
-                if let Some(m) = self.find_template(name, MatchType::String, None, dynamic, full_path)? {
+                if let Some(m) =
+                    self.find_template(name, MatchType::String, None, dynamic, full_path)?
+                {
                     return Ok(m);
                 }
                 Err(JavaError::illegal_state(format!(
@@ -683,11 +699,18 @@ impl<'a, 'r> Ctx<'a, 'r> {
                 node.insert("format".into(), Value::String(f.format.clone()));
             }
         }
-        match parse_property(&self.parent_name(), name, &Value::Object(node), self.defaults()) {
+        match parse_property(
+            &self.parent_name(),
+            name,
+            &Value::Object(node),
+            self.defaults(),
+        ) {
             Ok(m) => Ok(Some(m)),
-            Err(e) if e.message.starts_with("No handler for type") => Err(JavaError::mapper_parsing(
-                format!("failed to find type parsed [{mapping_type}] for [{name}]"),
-            )),
+            Err(e) if e.message.starts_with("No handler for type") => {
+                Err(JavaError::mapper_parsing(format!(
+                    "failed to find type parsed [{mapping_type}] for [{name}]"
+                )))
+            }
             Err(e) => Err(e),
         }
     }
@@ -863,7 +886,10 @@ impl<'a, 'r> Ctx<'a, 'r> {
         }
         if !f.multi_fields.is_empty() {
             self.path.push(f.simple.clone());
-            let r = f.multi_fields.values().try_for_each(|m| self.parse_field(m));
+            let r = f
+                .multi_fields
+                .values()
+                .try_for_each(|m| self.parse_field(m));
             self.path.pop();
             r?;
         }
@@ -907,7 +933,7 @@ impl<'a, 'r> Ctx<'a, 'r> {
                 self.store(&f.name, Value::String(value));
                 Ok(())
             }
-            FieldKind::Text { .. } => {
+            FieldKind::Text => {
                 if let Some(v) = self.p.text_or_null()? {
                     self.store(&f.name, Value::String(v));
                 }
@@ -940,7 +966,9 @@ impl<'a, 'r> Ctx<'a, 'r> {
                 ignore_malformed,
                 coerce,
                 null_value,
-            } => self.parse_scaled_float(f, *scaling_factor, *ignore_malformed, *coerce, *null_value),
+            } => {
+                self.parse_scaled_float(f, *scaling_factor, *ignore_malformed, *coerce, *null_value)
+            }
             FieldKind::Boolean { null_value } => {
                 let value = match self.p.current() {
                     Some(Kind::Null) => *null_value,
@@ -1025,7 +1053,8 @@ impl<'a, 'r> Ctx<'a, 'r> {
     ) -> Result<(), JavaError> {
         let token = self.p.current();
         let mut value: Option<Value> = None;
-        let is_empty_string = token == Some(Kind::String) && self.p.text().map(|t| t.is_empty()).unwrap_or(false);
+        let is_empty_string =
+            token == Some(Kind::String) && self.p.text().map(|t| t.is_empty()).unwrap_or(false);
         if token == Some(Kind::Null) || (coerce && is_empty_string) {
             // null, or "" with coerce: the null_value
         } else {
@@ -1063,7 +1092,8 @@ impl<'a, 'r> Ctx<'a, 'r> {
         null_value: Option<f64>,
     ) -> Result<(), JavaError> {
         let token = self.p.current();
-        let is_empty_string = token == Some(Kind::String) && self.p.text().map(|t| t.is_empty()).unwrap_or(false);
+        let is_empty_string =
+            token == Some(Kind::String) && self.p.text().map(|t| t.is_empty()).unwrap_or(false);
         let mut value = None;
         if !(token == Some(Kind::Null) || (coerce && is_empty_string)) {
             match numbers::double_value(&self.p, coerce) {
@@ -1193,7 +1223,10 @@ impl<'a, 'r> Ctx<'a, 'r> {
                         if len > path.len() {
                             return Err(JavaError::new(
                                 "StringIndexOutOfBoundsException",
-                                format!("String index out of range: {}", path.len() as i64 - len as i64),
+                                format!(
+                                    "String index out of range: {}",
+                                    path.len() as i64 - len as i64
+                                ),
                             ));
                         }
                         path.truncate(path.len() - len);
@@ -1214,7 +1247,13 @@ impl<'a, 'r> Ctx<'a, 'r> {
         else {
             return Ok(());
         };
-        match geo::parse_points(&mut self.p, &f.name, *ignore_z_value, *ignore_malformed, null_value.as_ref()) {
+        match geo::parse_points(
+            &mut self.p,
+            &f.name,
+            *ignore_z_value,
+            *ignore_malformed,
+            null_value.as_ref(),
+        ) {
             Ok(points) => {
                 for (lat, lon) in points {
                     self.store(&f.name, json!({"lat": lat, "lon": lon}));

@@ -304,7 +304,14 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn push(&mut self, kind: Kind, text: String, name: Option<String>, len: usize, value: Option<&'a Value>) {
+    fn push(
+        &mut self,
+        kind: Kind,
+        text: String,
+        name: Option<String>,
+        len: usize,
+        value: Option<&'a Value>,
+    ) {
         self.toks.push(Token {
             kind,
             text,
