@@ -1,0 +1,51 @@
+//! Ingest on write: which pipelines apply to an index request (`IngestService.resolvePipelines`).
+
+use serde_json::Value;
+
+use super::documents::{write_index, DocRequest};
+use super::templates::layers_for;
+use super::Cluster;
+use crate::http::OsError;
+
+pub(crate) enum Ingested {
+    /// No pipeline applied.
+    Unchanged(DocRequest),
+    /// Pipelines ran; the request as they left it.
+    Processed(DocRequest),
+    /// A `drop` processor dropped the document: the request as it came.
+    Dropped(DocRequest),
+}
+
+/// An index setting of an existing index (through an alias, its write index), else of the
+/// templates a new index of that name would get (IngestService.resolvePipelines reads the
+/// matching composable template, else the legacy templates by descending order).
+pub(crate) fn index_setting(c: &Cluster, name: &str, key: &str) -> Option<String> {
+    if let Ok(Some(concrete)) = write_index(c, name, false) {
+        return c.indices[&concrete]
+            .settings
+            .get(key)
+            .and_then(Value::as_str)
+            .map(str::to_string);
+    }
+    let mut found = None;
+    for layer in layers_for(c, name) {
+        if let Some(v) = layer.settings.as_ref().and_then(|s| s.get(key)) {
+            found = v.as_str().map(str::to_string);
+        }
+    }
+    found
+}
+
+pub(crate) fn run(_c: &Cluster, w: DocRequest) -> Result<Ingested, OsError> {
+    Ok(Ingested::Unchanged(w))
+}
+
+/// The deprecation warning 2.19's update action adds when the index has a default or final
+/// pipeline (the 75_update.yml REST test).
+pub(crate) fn update_pipeline_warning(c: &Cluster, index: &str) -> Option<String> {
+    let concrete = write_index(c, index, false).ok().flatten()?;
+    let has = |k: &str| index_setting(c, &concrete, k).is_some_and(|p| p != "_none");
+    (has("index.default_pipeline") || has("index.final_pipeline")).then(|| {
+        format!("the index [{concrete}] has a default ingest pipeline or a final ingest pipeline, the support of the ingest pipelines for update operation causes unexpected result and will be removed in 3.0.0")
+    })
+}
