@@ -4,8 +4,10 @@
 //! pipeline creation), then [`Script::execute`] per document. Values are [`Value`]s, shared with
 //! the ingest engine, so `ctx` is the ingest document's own map.
 
+mod error;
 pub mod value;
 
+pub use error::{Position, ScriptError};
 pub use value::{Exception, Value};
 
 /// Where a script runs: decides its parameters and return type, as Painless script contexts do.
@@ -48,5 +50,44 @@ impl Default for Options {
             regex: RegexSetting::Limited { limit_factor: 6 },
             max_loop_counter: 1_000_000,
         }
+    }
+}
+
+/// A compiled script: compiled once, executed many times (from any thread: the compiled form
+/// holds no `Rc`).
+#[derive(Debug)]
+pub struct Script {
+    source: String,
+    options: Options,
+}
+
+impl Script {
+    /// Compiles `source` for `options.context`, as `PainlessScriptEngine.compile` does.
+    pub fn compile(source: &str, options: &Options) -> Result<Script, ScriptError> {
+        let _ = Script {
+            source: source.to_owned(),
+            options: options.clone(),
+        };
+        Err(ScriptError::compile(
+            source,
+            None,
+            Exception::illegal_argument(
+                "not supported by siemctl's offline Painless: compiler not written yet",
+            ),
+        ))
+    }
+
+    /// Runs the script. `params`: the script's params map (or Null); `ctx`: the document map for
+    /// ingest contexts (None for PainlessTest). Ingest: returns Null. IngestCondition: Boolean.
+    /// PainlessTest: the script's result.
+    pub fn execute(&self, params: &Value, ctx: Option<&Value>) -> Result<Value, ScriptError> {
+        let _ = (params, ctx, &self.options);
+        Err(ScriptError::runtime(
+            &self.source,
+            None,
+            Exception::illegal_argument(
+                "not supported by siemctl's offline Painless: interpreter not written yet",
+            ),
+        ))
     }
 }

@@ -1,0 +1,132 @@
+//! `ScriptException`, as OpenSearch reports a Painless error
+//! (upstream `server/src/main/java/org/opensearch/script/ScriptException.java`).
+
+use crate::value::Exception;
+
+/// Where in the source an error is: `offset` is the character the error points at, `start`..`end`
+/// the span of the script stack excerpt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    pub offset: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// OpenSearch's `ScriptException`.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{reason}: {caused_by}")]
+pub struct ScriptError {
+    /// "compile error" | "runtime error".
+    pub reason: String,
+    pub script_stack: Vec<String>,
+    pub script: String,
+    /// "painless".
+    pub lang: String,
+    pub position: Option<Position>,
+    /// The Java exception underneath (class simple name and message).
+    pub caused_by: Exception,
+}
+
+impl ScriptError {
+    pub(crate) fn compile(source: &str, offset: Option<usize>, cause: Exception) -> ScriptError {
+        ScriptError::at("compile error", source, offset, cause)
+    }
+
+    pub(crate) fn runtime(source: &str, offset: Option<usize>, cause: Exception) -> ScriptError {
+        ScriptError::at("runtime error", source, offset, cause)
+    }
+
+    fn at(reason: &str, source: &str, offset: Option<usize>, cause: Exception) -> ScriptError {
+        let (script_stack, position) = match offset {
+            Some(offset) => {
+                let (stack, position) = excerpt(source, offset);
+                (stack, Some(position))
+            }
+            None => (Vec::new(), None),
+        };
+        ScriptError {
+            reason: reason.to_owned(),
+            script_stack,
+            script: source.to_owned(),
+            lang: "painless".to_owned(),
+            position,
+            caused_by: cause,
+        }
+    }
+
+    /// The error object as OpenSearch renders a `ScriptException`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut out = serde_json::Map::new();
+        out.insert("type".into(), "script_exception".into());
+        out.insert("reason".into(), self.reason.clone().into());
+        out.insert(
+            "script_stack".into(),
+            serde_json::Value::Array(
+                self.script_stack
+                    .iter()
+                    .map(|s| serde_json::Value::String(s.clone()))
+                    .collect(),
+            ),
+        );
+        out.insert("script".into(), self.script.clone().into());
+        out.insert("lang".into(), self.lang.clone().into());
+        if let Some(p) = self.position {
+            out.insert(
+                "position".into(),
+                serde_json::json!({"offset": p.offset, "start": p.start, "end": p.end}),
+            );
+        }
+        out.insert("caused_by".into(), exception_json(&self.caused_by));
+        serde_json::Value::Object(out)
+    }
+}
+
+/// An exception as `OpenSearchException.generateThrowableXContent` renders a Java exception:
+/// `type` is the class's simple name in snake_case, `reason` its message.
+pub(crate) fn exception_json(e: &Exception) -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    out.insert("type".into(), snake_case(&e.class).into());
+    out.insert(
+        "reason".into(),
+        match &e.message {
+            Some(m) => m.clone().into(),
+            None => serde_json::Value::Null,
+        },
+    );
+    serde_json::Value::Object(out)
+}
+
+/// `OpenSearchException.getExceptionName`: `IllegalArgumentException` -> `illegal_argument_exception`.
+pub(crate) fn snake_case(class: &str) -> String {
+    let simple = class.rsplit(['.', '$']).next().unwrap_or(class);
+    let mut out = String::with_capacity(simple.len() + 4);
+    for (i, c) in simple.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The script stack excerpt around `offset`, as `PainlessScriptEngine.convertToScriptException`
+/// builds it: up to 25 characters either side, cut at line breaks, then a pointer line.
+fn excerpt(source: &str, offset: usize) -> (Vec<String>, Position) {
+    let chars: Vec<char> = source.chars().collect();
+    let offset = offset.min(chars.len());
+    let mut start = offset;
+    while start > 0 && offset - start < 25 && chars[start - 1] != '\n' {
+        start -= 1;
+    }
+    let mut end = offset;
+    while end < chars.len() && end - offset < 25 && chars[end] != '\n' {
+        end += 1;
+    }
+    let snippet: String = chars[start..end].iter().collect();
+    let pointer = format!("{}^---- HERE", " ".repeat(offset - start));
+    (vec![snippet, pointer], Position { offset, start, end })
+}
