@@ -3,6 +3,9 @@
 
 use serde_json::{json, Value};
 
+use painless::value::{from_json, to_json};
+use painless::{Context, Options, Script};
+
 use super::documents::{validation, UpdateOp};
 use super::indices::Doc;
 use super::Cluster;
@@ -150,23 +153,69 @@ pub(crate) fn execute(_c: &Cluster, req: &Req) -> OsResult {
     }
 }
 
-/// The `painless_test` context: the script's result rendered with `Objects.toString`.
-fn painless_test(_script: &InlineScript) -> Result<String, OsError> {
-    Err(OsError::illegal_argument(
-        "Painless is not supported by the cluster emulator yet",
-    ))
+fn script_error(e: &painless::ScriptError) -> OsError {
+    // ScriptException.status() is 400; guessRootCauses stops at it, since what it wraps is a
+    // Java exception rather than an OpenSearch one.
+    OsError::rendered(400, e.to_json(), |_| false)
 }
 
-/// An `_update` script: runs with `ctx` holding `_source`, `op` and the document's metadata.
+fn options(context: Context) -> Options {
+    Options {
+        context,
+        ..Options::default()
+    }
+}
+
+/// The `painless_test` context: compile, run with the params, and render the result with
+/// `Objects.toString` (PainlessExecuteAction.TransportAction.innerShardOperation).
+fn painless_test(script: &InlineScript) -> Result<String, OsError> {
+    let compiled = Script::compile(&script.source, &options(Context::PainlessTest))
+        .map_err(|e| script_error(&e))?;
+    let params = from_json(&script.params);
+    let result = compiled
+        .execute(&params, None)
+        .map_err(|e| script_error(&e))?;
+    Ok(result.java_to_string())
+}
+
+/// An `_update` script (UpdateHelper.prepareUpdateScriptRequest / executeScriptedUpsert): `ctx`
+/// holds `op`, `_source`, `_now` and, for an existing document, `_index`, `_id`, `_version`,
+/// `_routing`. The script is compiled as an ingest script (both take `Map params, Map ctx`); the
+/// update context's own allowlist additions are not distinguished.
 pub(crate) fn run_update_script(
     script: &Value,
-    _source: &Value,
-    _current: Option<&Doc>,
-    _index: &str,
-    _id: &str,
+    source: &Value,
+    current: Option<&Doc>,
+    index: &str,
+    id: &str,
 ) -> Result<UpdateOp, OsError> {
-    let _script = parse_script(None, script)?;
-    Err(OsError::illegal_argument(
-        "scripted updates are not supported by the emulator",
-    ))
+    let script = parse_script(None, script)?;
+    let compiled =
+        Script::compile(&script.source, &options(Context::Ingest)).map_err(|e| script_error(&e))?;
+    let mut ctx = serde_json::Map::new();
+    ctx.insert(
+        "op".into(),
+        json!(if current.is_some() { "index" } else { "create" }),
+    );
+    if let Some(d) = current {
+        ctx.insert("_index".into(), json!(index));
+        ctx.insert("_id".into(), json!(id));
+        ctx.insert("_version".into(), json!(d.version));
+        ctx.insert("_routing".into(), json!(d.routing));
+    }
+    ctx.insert("_source".into(), source.clone());
+    ctx.insert("_now".into(), json!(crate::http::now_millis()));
+    let ctx = from_json(&Value::Object(ctx));
+    compiled
+        .execute(&from_json(&script.params), Some(&ctx))
+        .map_err(|e| script_error(&e))?;
+    let ctx = to_json(&ctx).map_err(|e| OsError::illegal_argument(e.to_string()))?;
+    // UpdateOpType.lenientFromString: anything unknown is a noop.
+    let op = ctx.get("op").and_then(Value::as_str).unwrap_or("index");
+    let new_source = ctx.get("_source").cloned().unwrap_or(Value::Null);
+    Ok(match (op, current.is_some()) {
+        ("index", true) | ("create", false) => UpdateOp::Index(new_source),
+        ("delete", true) => UpdateOp::Delete,
+        _ => UpdateOp::Noop,
+    })
 }

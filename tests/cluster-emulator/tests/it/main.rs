@@ -6,4 +6,5 @@ mod dashboards;
 mod documents;
 mod ism;
 mod pipelines;
+mod scripts;
 mod templates;
