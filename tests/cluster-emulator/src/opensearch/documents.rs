@@ -681,7 +681,7 @@ pub(crate) fn update_inner(
         .cloned();
     let mut w = DocRequest::new(u.index, Some(u.id), Value::Null);
     w.routing = u.routing.clone();
-    let (source, is_upsert) = match &current {
+    let (source, upsert_ingested) = match &current {
         None => {
             let upsert = if doc_as_upsert {
                 doc.cloned()
@@ -702,29 +702,48 @@ pub(crate) fn update_inner(
                 .with("shard", "0")
                 .with("index", concrete.as_deref().unwrap_or(u.index)));
             };
+            let mut ingested = false;
+            if u.via == UpdateVia::Bulk {
+                // TransportBulkAction resolves and runs the pipelines of the upsert request before
+                // the shard applies the update (so a scripted upsert sees the processed document).
+                let mut up = DocRequest::new(u.index, Some(u.id), src);
+                up.routing = u.routing.clone();
+                up.pipeline = u.pipeline.clone();
+                up.create = true;
+                match super::ingest::run(c, up)? {
+                    super::ingest::Ingested::Unchanged(r) => src = r.source,
+                    super::ingest::Ingested::Processed(r) => {
+                        ingested = true;
+                        w.index = r.index;
+                        w.id = r.id;
+                        w.routing = r.routing;
+                        src = r.source;
+                    }
+                    super::ingest::Ingested::Dropped(original) => {
+                        return Ok(Written {
+                            status: 200,
+                            body: dropped(&original),
+                            ingested: true,
+                        })
+                    }
+                }
+            }
             if scripted_upsert {
                 if let Some(s) = script {
                     match super::scripts::run_update_script(s, &src, None, u.index, u.id)? {
                         UpdateOp::Index(v) => src = v,
-                        UpdateOp::Noop => {
+                        UpdateOp::Noop | UpdateOp::Delete => {
                             return Ok(Written {
                                 status: 200,
                                 body: noop_body(u.index, u.id, None),
-                                ingested: false,
-                            })
-                        }
-                        UpdateOp::Delete => {
-                            return Ok(Written {
-                                status: 200,
-                                body: noop_body(u.index, u.id, None),
-                                ingested: false,
+                                ingested,
                             })
                         }
                     }
                 }
             }
             w.create = true;
-            (src, true)
+            (src, ingested)
         }
         Some(d) => {
             let mut src = d.source.clone();
@@ -780,8 +799,7 @@ pub(crate) fn update_inner(
         }
     };
     w.source = source;
-    let run_pipelines = is_upsert || u.via == UpdateVia::UpdateApi;
-    let written = if run_pipelines {
+    let written = if u.via == UpdateVia::UpdateApi {
         w.pipeline = u.pipeline.clone();
         write(c, w, forced_refresh)?
     } else {
@@ -789,7 +807,7 @@ pub(crate) fn update_inner(
         Written {
             status,
             body,
-            ingested: false,
+            ingested: upsert_ingested,
         }
     };
     let mut body = written.body;
