@@ -49,3 +49,30 @@ pub(crate) fn update_pipeline_warning(c: &Cluster, index: &str) -> Option<String
         format!("the index [{concrete}] has a default ingest pipeline or a final ingest pipeline, the support of the ingest pipelines for update operation causes unexpected result and will be removed in 3.0.0")
     })
 }
+
+/// `GET /_ingest/processor/grok` (GrokProcessorGetAction): the built-in pattern bank, in its
+/// LinkedHashMap order, or sorted by name with `?s=true`.
+pub(crate) fn grok_patterns(req: &crate::http::Req) -> crate::http::OsResult {
+    let sorted = match req.param("s") {
+        None | Some("false") => false,
+        Some("" | "true") => true,
+        Some(v) => {
+            return Err(OsError::illegal_argument(format!(
+                "Failed to parse value [{v}] as only [true] or [false] are allowed."
+            )))
+        }
+    };
+    let mut patterns = serde_json::Map::new();
+    if sorted {
+        for (k, v) in ingest::grok::pattern_bank() {
+            patterns.insert(k.clone(), Value::String(v.clone()));
+        }
+    } else {
+        for (k, v) in ingest::grok::pattern_bank_ordered() {
+            patterns.insert(k.clone(), Value::String(v.clone()));
+        }
+    }
+    Ok(crate::http::Resp::ok(
+        serde_json::json!({ "patterns": Value::Object(patterns) }),
+    ))
+}

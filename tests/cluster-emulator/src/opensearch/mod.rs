@@ -256,6 +256,7 @@ fn dispatch(c: &mut Cluster, req: &Req) -> Result<Resp, OsError> {
         }
         (["_plugins" | "_opendistro", "_ism", "policies", id], "DELETE") => ism::delete(c, id),
         (["_scripts", "painless", "_execute"], "GET" | "POST") => scripts::execute(c, req),
+        (["_ingest", "processor", "grok"], "GET") => ingest::grok_patterns(req),
         (["_bulk"], "POST" | "PUT") => documents::bulk(c, req, None),
         ([index, "_bulk"], "POST" | "PUT") => documents::bulk(c, req, Some(index)),
         (["_refresh"], "POST" | "GET") => search::refresh(c, req, None),

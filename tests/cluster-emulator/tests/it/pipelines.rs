@@ -131,3 +131,21 @@ fn processor_errors_follow_the_real_check_order() {
     let all = c.os_json("GET", "/_ingest/pipeline", None);
     assert_eq!((all.status, all.json()), (200, json!({})));
 }
+
+#[test]
+fn grok_pattern_bank() {
+    let c = Ctx::new();
+    let v = c.os_json("GET", "/_ingest/processor/grok", None).json();
+    let p = v["patterns"].as_object().unwrap();
+    assert_eq!(p["USERNAME"], "[a-zA-Z0-9._-]+");
+    // LinkedHashMap order: the aws file is loaded first.
+    assert_eq!(p.keys().next().map(String::as_str), Some("S3_REQUEST_LINE"));
+    let sorted = c
+        .os_json("GET", "/_ingest/processor/grok?s=true", None)
+        .json();
+    let keys: Vec<&String> = sorted["patterns"].as_object().unwrap().keys().collect();
+    let mut expected = keys.clone();
+    expected.sort();
+    assert_eq!(keys, expected);
+    assert_eq!(keys.len(), p.len());
+}
