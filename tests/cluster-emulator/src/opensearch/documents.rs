@@ -1055,6 +1055,10 @@ pub(crate) fn bulk(c: &mut Cluster, req: &Req, default_index: Option<&str>) -> O
             .expect("checked above");
         let routing = a.routing.clone().or_else(|| default_routing.clone());
         let pipeline = a.pipeline.clone().or_else(|| default_pipeline.clone());
+        if a.op != "delete" {
+            // BulkResponse carries `ingest_took` when any request had a pipeline to run.
+            ingested |= super::ingest::applies(c, &index, pipeline.as_deref());
+        }
         let result: Result<Written, OsError> = match a.op.as_str() {
             "index" | "create" => (|| {
                 let mut w = DocRequest::new(&index, a.id.as_deref(), source.unwrap_or(Value::Null));

@@ -76,3 +76,14 @@ pub(crate) fn grok_patterns(req: &crate::http::Req) -> crate::http::OsResult {
         serde_json::json!({ "patterns": Value::Object(patterns) }),
     ))
 }
+
+/// `IngestService.resolvePipelines`: whether any pipeline applies to a request for `index`
+/// (its own, else the default; then the final; `_none` is no pipeline).
+pub(crate) fn applies(c: &Cluster, index: &str, pipeline: Option<&str>) -> bool {
+    let real = |p: Option<String>| p.is_some_and(|p| p != "_none");
+    let request_or_default = match pipeline {
+        Some(p) => real(Some(p.to_string())),
+        None => real(index_setting(c, index, "index.default_pipeline")),
+    };
+    request_or_default || real(index_setting(c, index, "index.final_pipeline"))
+}
