@@ -135,6 +135,26 @@ impl OsError {
         }
     }
 
+    /// An error rendered by the ingest engine: `error` is the `error` object of the answer,
+    /// `root_cause` first (IngestError::to_json).
+    pub(crate) fn prerendered(status: u16, error: Value) -> OsError {
+        let mut error = error;
+        let roots = error
+            .as_object_mut()
+            .and_then(|m| m.remove("root_cause"))
+            .unwrap_or_else(|| json!([]));
+        let kind = error["type"].as_str().unwrap_or("exception").to_string();
+        let reason = error["reason"].as_str().unwrap_or("").to_string();
+        OsError {
+            status,
+            kind,
+            reason,
+            extra: Vec::new(),
+            caused_by: None,
+            rendered: Some(Box::new((error, roots))),
+        }
+    }
+
     /// An error rendered elsewhere: `error` is the exception object (`type`, `reason`, metadata,
     /// `caused_by`). The root causes are found as `OpenSearchException.guessRootCauses` finds
     /// them: descend through `caused_by` while the cause is itself an OpenSearch exception

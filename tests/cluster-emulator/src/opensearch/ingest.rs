@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::documents::{write_index, DocRequest};
+use super::documents::{write_index, DocRequest, VersionType, MATCH_ANY};
 use super::templates::layers_for;
 use super::Cluster;
 use crate::http::OsError;
@@ -36,8 +36,58 @@ pub(crate) fn index_setting(c: &Cluster, name: &str, key: &str) -> Option<String
     found
 }
 
-pub(crate) fn run(_c: &Cluster, w: DocRequest) -> Result<Ingested, OsError> {
-    Ok(Ingested::Unchanged(w))
+/// The index settings the engine reads, over the emulator's indices and templates.
+struct ClusterPipelines<'a>(&'a Cluster);
+
+impl ::ingest::IndexPipelines for ClusterPipelines<'_> {
+    fn default_pipeline(&self, index: &str) -> Option<String> {
+        index_setting(self.0, index, "index.default_pipeline")
+    }
+    fn final_pipeline(&self, index: &str) -> Option<String> {
+        index_setting(self.0, index, "index.final_pipeline")
+    }
+}
+
+/// Runs the pipelines of an index request (`IngestService.executeBulkRequest` through the engine):
+/// the processed request, a dropped one, or the item's error.
+pub(crate) fn run(c: &Cluster, w: DocRequest) -> Result<Ingested, OsError> {
+    if !applies(c, &w.index, w.pipeline.as_deref()) {
+        return Ok(Ingested::Unchanged(w));
+    }
+    let request = ::ingest::IndexRequest {
+        index: w.index.clone(),
+        id: w.id.clone(),
+        routing: w.routing.clone(),
+        source: w.source.clone(),
+        pipeline: w.pipeline.clone(),
+        version: (w.version != MATCH_ANY).then_some(w.version),
+        version_type: match w.version_type {
+            VersionType::Internal => None,
+            VersionType::External => Some("external".to_string()),
+            VersionType::ExternalGte => Some("external_gte".to_string()),
+        },
+        if_seq_no: w.if_seq_no,
+        if_primary_term: w.if_primary_term,
+    };
+    match c.engine.run(request, &ClusterPipelines(c)) {
+        ::ingest::IngestOutcome::Indexed(r) => Ok(Ingested::Processed(DocRequest {
+            index: r.index,
+            id: r.id,
+            routing: r.routing,
+            source: r.source,
+            version: r.version.unwrap_or(MATCH_ANY),
+            version_type: match r.version_type.as_deref() {
+                Some("external") => VersionType::External,
+                Some("external_gte") => VersionType::ExternalGte,
+                _ => VersionType::Internal,
+            },
+            if_seq_no: r.if_seq_no,
+            if_primary_term: r.if_primary_term,
+            ..w
+        })),
+        ::ingest::IngestOutcome::Dropped => Ok(Ingested::Dropped(w)),
+        ::ingest::IngestOutcome::Failed(e) => Err(super::pipelines::ingest_error(&e)),
+    }
 }
 
 /// The deprecation warning 2.19's update action adds when the index has a default or final

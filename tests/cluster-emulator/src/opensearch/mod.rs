@@ -31,6 +31,8 @@ pub(crate) struct Cluster {
     pub(crate) policies: BTreeMap<String, ism::StoredPolicy>,
     pub(crate) ism_seq_no: i64,
     pub(crate) indices: BTreeMap<String, indices::Index>,
+    /// The ingest engine: the pipelines, built when they are put, and what runs them.
+    pub(crate) engine: ::ingest::Engine,
 }
 
 impl Cluster {
@@ -44,6 +46,7 @@ impl Cluster {
             policies: BTreeMap::new(),
             ism_seq_no: -1,
             indices: BTreeMap::new(),
+            engine: ::ingest::Engine::new(),
         }
     }
 
