@@ -141,7 +141,7 @@ impl OsError {
         let mut error = error;
         let roots = error
             .as_object_mut()
-            .and_then(|m| m.remove("root_cause"))
+            .and_then(|m| m.shift_remove("root_cause"))
             .unwrap_or_else(|| json!([]));
         let kind = error["type"].as_str().unwrap_or("exception").to_string();
         let reason = error["reason"].as_str().unwrap_or("").to_string();
@@ -178,7 +178,7 @@ impl OsError {
         }
         let mut root = root.clone();
         if let Some(m) = root.as_object_mut() {
-            m.remove("caused_by");
+            m.shift_remove("caused_by");
         }
         let kind = error["type"].as_str().unwrap_or("exception").to_string();
         let reason = error["reason"].as_str().unwrap_or("").to_string();

@@ -1122,7 +1122,7 @@ pub(crate) fn bulk(c: &mut Cluster, req: &Req, default_index: Option<&str>) -> O
                 // exception without root_cause). The id of a request still without one is null.
                 let mut err = e.to_value()["error"].clone();
                 if let Some(m) = err.as_object_mut() {
-                    m.remove("root_cause");
+                    m.shift_remove("root_cause");
                 }
                 json!({"_index": index, "_id": a.id, "status": e.status, "error": err})
             }

@@ -4,6 +4,7 @@ mod admin;
 mod common;
 mod dashboards;
 mod documents;
+mod ingest;
 mod ism;
 mod pipelines;
 mod scripts;
