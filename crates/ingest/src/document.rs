@@ -282,10 +282,12 @@ impl IngestDocument {
                     }
                     l.items[index as usize].clone()
                 }
-                other => return Err(IngestError::illegal_argument(format!(
+                other => {
+                    return Err(IngestError::illegal_argument(format!(
                     "cannot resolve [{element}] from object of type [{}] as part of path [{path}]",
                     class_of(other)
-                ))),
+                )))
+                }
             };
             context = next;
         }
@@ -505,10 +507,11 @@ impl IngestDocument {
         let source = copy.source_and_metadata.clone();
         if let Value::Map(m) = &source {
             let mut m = m.borrow_mut();
+            // WriteableIngestDocument writes each non-null metadata value's toString().
             for field in METADATA_FIELDS {
                 if let Some(v) = m.remove_str(field) {
                     if !v.is_null() {
-                        out.insert(field.to_string(), to_json(&v)?);
+                        out.insert(field.to_string(), v.java_to_string().into());
                     }
                 }
             }
