@@ -323,7 +323,8 @@ fn store(c: &mut Cluster, w: DocRequest, forced_refresh: bool) -> Result<(u16, V
         }
     };
     let id = w.id.clone().unwrap_or_else(new_uuid);
-    let (source, ignored) = super::mapping::index_document(c, &name, &w.source)?;
+    let parsed = super::mapping::index_document(c, &name, &id, &w.source)?;
+    let source = w.source.clone();
     let index = c.indices.get_mut(&name).expect("resolved or created above");
     let current = index.docs.get(&id);
     if w.create {
@@ -379,7 +380,8 @@ fn store(c: &mut Cluster, w: DocRequest, forced_refresh: bool) -> Result<(u16, V
             version,
             seq_no,
             routing: w.routing.clone(),
-            ignored,
+            ignored: parsed.ignored,
+            fields: parsed.fields,
         },
     );
     let mut body = Map::new();

@@ -28,8 +28,10 @@ pub(crate) struct Doc {
     pub(crate) version: i64,
     pub(crate) seq_no: i64,
     pub(crate) routing: Option<String>,
-    /// The fields the mapper ignored (`_ignored`: `ignore_malformed`, `ignore_above`).
+    /// The fields the mapper ignored (`_ignored`: `ignore_malformed`).
     pub(crate) ignored: Vec<String>,
+    /// What each field indexed (by full path, multi-fields included), as the mapper parsed it.
+    pub(crate) fields: BTreeMap<String, Vec<Value>>,
 }
 
 /// Expands dotted field names (`a.b`) into object fields, as the mapper does.

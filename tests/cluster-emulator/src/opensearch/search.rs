@@ -7,6 +7,7 @@
 //! "not supported by the cluster emulator", and a name OpenSearch does not know is the node's
 //! `parsing_exception` "unknown query [x]".
 
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 use serde_json::{json, Map, Value};
@@ -205,7 +206,7 @@ pub(crate) fn count(c: &Cluster, req: &Req, expr: Option<&str>) -> OsResult {
             let doc = DocView {
                 index: i,
                 id,
-                source: &d.source,
+                fields: &d.fields,
                 ignored: &d.ignored,
             };
             let hit = match &query {
@@ -523,86 +524,38 @@ fn parse_query(req: &Req, v: &Value) -> Result<Query, OsError> {
 struct DocView<'a> {
     index: &'a Index,
     id: &'a str,
-    source: &'a Value,
+    /// What each field indexed, as the mapper parsed the document.
+    fields: &'a BTreeMap<String, Vec<Value>>,
+    /// `_ignored`: the fields whose malformed values were dropped.
     ignored: &'a [String],
 }
 
-/// A field of the mapping: its definition and the source path it reads (a multi-field reads its
-/// parent's values).
-struct Field<'a> {
-    def: &'a Value,
-    source_path: String,
-}
-
-fn field_of<'a>(mappings: &'a Map<String, Value>, path: &str) -> Option<Field<'a>> {
+/// The mapping definition of a field path: properties through objects, then a multi-field.
+fn field_def<'a>(mappings: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
     let mut props = mappings.get("properties")?.as_object()?;
     let segments: Vec<&str> = path.split('.').collect();
     let mut i = 0;
-    let mut consumed: Vec<&str> = Vec::new();
     while i < segments.len() {
-        // A property name may itself contain dots when it was mapped that way: try longest first.
+        // A property name may itself contain dots: try the longest name first.
         let mut found = None;
         for j in (i + 1..=segments.len()).rev() {
-            let name = segments[i..j].join(".");
-            if let Some(def) = props.get(&name) {
+            if let Some(def) = props.get(&segments[i..j].join(".")) {
                 found = Some((j, def));
                 break;
             }
         }
         let (j, def) = found?;
-        consumed.extend(&segments[i..j]);
         i = j;
         if i == segments.len() {
-            return Some(Field {
-                def,
-                source_path: consumed.join("."),
-            });
+            return Some(def);
         }
         if let Some(p) = def.get("properties").and_then(Value::as_object) {
             props = p;
             continue;
         }
-        // A multi-field: the rest names one of `fields`.
-        let rest = segments[i..].join(".");
-        let sub = def.get("fields")?.get(&rest)?;
-        return Some(Field {
-            def: sub,
-            source_path: consumed.join("."),
-        });
+        return def.get("fields")?.get(segments[i..].join("."));
     }
     None
-}
-
-/// Every leaf value the source holds at a dotted path, arrays flattened, as the mapper walks it.
-fn values_at<'a>(v: &'a Value, path: &str, out: &mut Vec<&'a Value>) {
-    match v {
-        Value::Array(items) => {
-            for item in items {
-                values_at(item, path, out);
-            }
-        }
-        Value::Object(m) => {
-            if path.is_empty() {
-                out.push(v);
-                return;
-            }
-            for (k, child) in m {
-                if k == path {
-                    values_at(child, "", out);
-                } else if let Some(rest) = path
-                    .strip_prefix(k.as_str())
-                    .and_then(|r| r.strip_prefix('.'))
-                {
-                    values_at(child, rest, out);
-                }
-            }
-        }
-        leaf => {
-            if path.is_empty() {
-                out.push(leaf);
-            }
-        }
-    }
 }
 
 fn field_type(def: &Value) -> &str {
@@ -735,6 +688,15 @@ fn term_matches(
                 }
             }
         }
+        "date" => match (stored, term) {
+            // Indexed dates are epoch milliseconds; a numeric term is too.
+            (Value::Number(s), Value::Number(q)) => s.as_f64() == q.as_f64(),
+            _ => {
+                return Err(unsupported(&format!(
+                    "a term query on the date field [{field}] with a formatted date"
+                )))
+            }
+        },
         "object" | "nested" => false,
         other => {
             return Err(unsupported(&format!(
@@ -778,71 +740,48 @@ fn term_query(doc: &DocView<'_>, field: &str, term: &Value, ci: bool) -> Result<
     if field == "_id" {
         return Ok(as_text(term).as_deref() == Some(doc.id));
     }
-    if field == "_index" {
-        return Ok(false);
+    if field == "_ignored" {
+        return Ok(as_text(term).is_some_and(|t| doc.ignored.contains(&t)));
     }
     // An unmapped field was never indexed: the query matches nothing.
-    let Some(f) = field_of(&doc.index.mappings, field) else {
+    let Some(def) = field_def(&doc.index.mappings, field) else {
         return Ok(false);
     };
-    if f.def.get("index").and_then(Value::as_bool) == Some(false) {
+    if def.get("index").and_then(Value::as_bool) == Some(false) {
         return Err(unsupported(&format!(
             "a term query on the field [{field}] that is not indexed"
         )));
     }
-    if field_type(f.def) == "constant_keyword" {
-        let value = f.def.get("value").cloned().unwrap_or(Value::Null);
-        return term_matches(field, f.def, &value, term, ci);
+    if field_type(def) == "constant_keyword" {
+        let value = def.get("value").cloned().unwrap_or(Value::Null);
+        return term_matches(field, def, &value, term, ci);
     }
-    if doc.ignored.iter().any(|i| i == &f.source_path) {
-        return Ok(false);
-    }
-    let mut vals = Vec::new();
-    values_at(doc.source, &f.source_path, &mut vals);
-    for v in vals {
-        if !v.is_null() && !v.is_object() && term_matches(field, f.def, v, term, ci)? {
+    for v in doc.fields.get(field).into_iter().flatten() {
+        if term_matches(field, def, v, term, ci)? {
             return Ok(true);
         }
     }
     Ok(false)
 }
 
+/// `exists`: the field (or, for an object, a field under it) indexed a value.
 fn exists_query(doc: &DocView<'_>, field: &str) -> bool {
     if field == "_id" || field == "_index" {
         return true;
     }
-    let Some(f) = field_of(&doc.index.mappings, field) else {
+    if field == "_ignored" {
+        return !doc.ignored.is_empty();
+    }
+    let Some(def) = field_def(&doc.index.mappings, field) else {
         return false;
     };
-    if field_type(f.def) == "constant_keyword" {
-        return f.def.get("value").is_some();
+    if field_type(def) == "constant_keyword" {
+        return def.get("value").is_some();
     }
-    if doc
-        .ignored
+    let prefix = format!("{field}.");
+    doc.fields
         .iter()
-        .any(|i| i == &f.source_path || i.starts_with(&format!("{}.", f.source_path)))
-    {
-        return false;
-    }
-    fn has_leaf(v: &Value) -> bool {
-        match v {
-            Value::Null => false,
-            Value::Array(a) => a.iter().any(has_leaf),
-            Value::Object(m) => m.values().any(has_leaf),
-            _ => true,
-        }
-    }
-    let mut vals = Vec::new();
-    values_at(doc.source, &f.source_path, &mut vals);
-    let limit = f
-        .def
-        .get("ignore_above")
-        .and_then(Value::as_u64)
-        .unwrap_or(u64::MAX);
-    vals.iter().any(|v| match v {
-        Value::String(s) => (s.chars().count() as u64) <= limit,
-        other => has_leaf(other),
-    })
+        .any(|(k, v)| (k == field || k.starts_with(&prefix)) && !v.is_empty())
 }
 
 fn matches(q: &Query, doc: &DocView<'_>) -> Result<bool, OsError> {

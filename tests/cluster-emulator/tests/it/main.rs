@@ -6,6 +6,7 @@ mod dashboards;
 mod documents;
 mod ingest;
 mod ism;
+mod mapping;
 mod pipelines;
 mod scripts;
 mod templates;
