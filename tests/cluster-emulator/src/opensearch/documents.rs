@@ -489,6 +489,20 @@ fn url_encode(s: &str) -> String {
 
 /// `GET /{index}/_doc/{id}`: GetResult.toXContent.
 pub(crate) fn get_doc(c: &Cluster, req: &Req, name: &str, id: &str) -> OsResult {
+    let (found, body) = get_result(c, name, id, req.param("_source") != Some("false"))?;
+    if req.method == "HEAD" {
+        return Ok(Resp::empty(if found { 200 } else { 404 }));
+    }
+    Ok(Resp::json(if found { 200 } else { 404 }, body))
+}
+
+/// One document as GetResult renders it: (found, body).
+fn get_result(
+    c: &Cluster,
+    name: &str,
+    id: &str,
+    with_source: bool,
+) -> Result<(bool, Value), OsError> {
     let concrete = match write_index(c, name, false) {
         Ok(Some(n)) => n,
         _ => return Err(index_not_found(name)),
@@ -496,9 +510,6 @@ pub(crate) fn get_doc(c: &Cluster, req: &Req, name: &str, id: &str) -> OsResult 
     let index = &c.indices[&concrete];
     match index.docs.get(id) {
         Some(d) => {
-            if req.method == "HEAD" {
-                return Ok(Resp::empty(200));
-            }
             let mut m = Map::new();
             m.insert("_index".into(), json!(concrete));
             m.insert("_id".into(), json!(id));
@@ -509,16 +520,82 @@ pub(crate) fn get_doc(c: &Cluster, req: &Req, name: &str, id: &str) -> OsResult 
                 m.insert("_routing".into(), json!(r));
             }
             m.insert("found".into(), json!(true));
-            if req.param("_source") != Some("false") {
+            if with_source {
                 m.insert("_source".into(), d.source.clone());
             }
-            Ok(Resp::ok(Value::Object(m)))
+            Ok((true, Value::Object(m)))
         }
-        None => Ok(Resp::json(
-            404,
+        None => Ok((
+            false,
             json!({"_index": concrete, "_id": id, "found": false}),
         )),
     }
+}
+
+/// `GET|POST [/{index}]/_mget` (RestMultiGetAction, MultiGetResponse): `docs` (each with
+/// `_index`, `_id`, `_source`) or `ids` against the path's index; a per-document failure is
+/// `{"_index", "_id", "error"}`.
+pub(crate) fn mget(c: &Cluster, req: &Req, default_index: Option<&str>) -> OsResult {
+    let body = parse_json_body(req)?;
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let mut wanted: Vec<(Option<String>, Option<String>, bool)> = Vec::new();
+    let source_default = req.param("_source") != Some("false");
+    if let Some(docs) = body.get("docs").and_then(Value::as_array) {
+        for d in docs {
+            let index = d
+                .get("_index")
+                .map(text)
+                .or_else(|| default_index.map(str::to_string));
+            let id = d.get("_id").map(text);
+            let src = d
+                .get("_source")
+                .map_or(source_default, |v| v.as_bool() != Some(false));
+            wanted.push((index, id, src));
+        }
+    } else if let Some(ids) = body.get("ids").and_then(Value::as_array) {
+        for id in ids {
+            wanted.push((
+                default_index.map(str::to_string),
+                Some(text(id)),
+                source_default,
+            ));
+        }
+    } else {
+        return Err(OsError::bad_request(
+            "parse_exception",
+            "unknown key [_] for a START_OBJECT, expected [docs] or [ids]",
+        ));
+    }
+    // MultiGetRequest.validate.
+    let mut errors = Vec::new();
+    for (i, (index, id, _)) in wanted.iter().enumerate() {
+        if index.is_none() {
+            errors.push(format!("index is missing for doc {i}"));
+        }
+        if id.is_none() {
+            errors.push(format!("id is missing for doc {i}"));
+        }
+    }
+    if wanted.is_empty() {
+        errors.push("no documents to get".to_string());
+    }
+    if !errors.is_empty() {
+        return Err(validation(&errors));
+    }
+    let mut docs = Vec::new();
+    for (index, id, src) in wanted {
+        let (index, id) = (index.expect("validated"), id.expect("validated"));
+        match get_result(c, &index, &id, src) {
+            Ok((_, v)) => docs.push(v),
+            Err(e) => {
+                docs.push(json!({"_index": index, "_id": id, "error": e.to_value()["error"]}))
+            }
+        }
+    }
+    Ok(Resp::ok(json!({ "docs": docs })))
 }
 
 pub(crate) fn get_source(c: &Cluster, name: &str, id: &str) -> OsResult {

@@ -290,3 +290,30 @@ fn refresh_reports_shards_and_writes_follow_aliases() {
     let req_alias = c.os_json("PUT", "/r/_doc/2?require_alias=true", Some(json!({})));
     assert_eq!(req_alias.status, 404);
 }
+
+#[test]
+fn mget_returns_documents_and_per_doc_failures() {
+    let c = Ctx::new();
+    c.os_json("PUT", "/g/_doc/1", Some(json!({"a": 1})));
+    let r = c.os_json(
+        "POST",
+        "/_mget",
+        Some(json!({"docs": [{"_index": "g", "_id": "1"}, {"_index": "g", "_id": "2"},
+                              {"_index": "nope", "_id": "1"}, {"_index": "g", "_id": "1", "_source": false}]})),
+    );
+    let v = r.json();
+    assert_eq!(v["docs"][0]["_source"], json!({"a": 1}), "{v}");
+    assert_eq!(
+        v["docs"][1],
+        json!({"_index": "g", "_id": "2", "found": false})
+    );
+    assert_eq!(v["docs"][2]["error"]["type"], "index_not_found_exception");
+    assert!(v["docs"][3].get("_source").is_none());
+    let r = c.os_json("POST", "/g/_mget", Some(json!({"ids": ["1"]})));
+    assert_eq!(r.json()["docs"][0]["found"], true);
+    let r = c.os_json("POST", "/_mget", Some(json!({"docs": [{"_id": "1"}]})));
+    assert_eq!(
+        r.json()["error"]["reason"],
+        "Validation Failed: 1: index is missing for doc 0;"
+    );
+}
