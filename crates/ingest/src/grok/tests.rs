@@ -659,3 +659,16 @@ fn java_number_parsing() {
     assert!(java_parse_floating("1.5x").is_err());
     assert!(java_parse_floating("inf").is_err());
 }
+
+#[test]
+fn grok_processor_get_body_lists_the_bank() {
+    let body = grok_processor_get_body(false);
+    let parsed: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(parsed["patterns"]["PATH"], "(?:%{UNIXPATH}|%{WINPATH})");
+    assert!(body.starts_with("{\"patterns\":{\"S3_REQUEST_LINE\":"));
+    assert!(grok_processor_get_body(true).starts_with("{\"patterns\":{\"BACULA_CAPACITY\":"));
+    assert_eq!(
+        parsed["patterns"].as_object().unwrap().len(),
+        pattern_bank_ordered().len()
+    );
+}
