@@ -287,6 +287,8 @@ fn linux_secure_syslog_header_and_messages() {
     )
     .unwrap();
     assert_eq!(s["_tmp"]["iso_time"], "2026-11-26T09:08:01.123456+09:00");
+    assert_eq!(s["process"]["name"], "sudo");
+    assert!(s["process"]["pid"].is_null());
     let date = processors_of("linux-secure/log-linux-secure.pipeline.json.hbs", "date");
     let date = build("date", date[0].clone());
     let d = run(date.as_ref(), s).unwrap();
