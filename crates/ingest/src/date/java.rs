@@ -5,6 +5,7 @@
 //! compiled, naming the letter; letters Java refuses give Java's own message.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use jiff::civil::{Date, Time};
 
@@ -571,28 +572,26 @@ const DAYS_FULL: [&str; 7] = [
 ];
 const DAYS_SHORT: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
-fn texts(field: Field, style: TextStyle) -> Vec<(&'static str, i64)> {
-    let list: Vec<(&'static str, i64)> = match (field, style) {
-        (Field::MonthOfYear, TextStyle::Short) => {
-            MONTHS_SHORT.iter().zip(1..).map(|(s, v)| (*s, v)).collect()
-        }
-        (Field::MonthOfYear, TextStyle::Full) => {
-            MONTHS_FULL.iter().zip(1..).map(|(s, v)| (*s, v)).collect()
-        }
-        (Field::DayOfWeek, TextStyle::Short) => {
-            DAYS_SHORT.iter().zip(1..).map(|(s, v)| (*s, v)).collect()
-        }
-        (Field::DayOfWeek, TextStyle::Full) => {
-            DAYS_FULL.iter().zip(1..).map(|(s, v)| (*s, v)).collect()
-        }
-        (Field::AmPmOfDay, _) => vec![("AM", 0), ("PM", 1)],
-        (Field::Era, _) => vec![("BC", 0), ("AD", 1)],
-        _ => vec![],
-    };
-    // LocaleStore sorts the parse list longest text first.
-    let mut list = list;
-    list.sort_by_key(|t| std::cmp::Reverse(t.0.len()));
-    list
+fn texts(field: Field, style: TextStyle) -> &'static [(&'static str, i64)] {
+    fn table(names: &[&'static str]) -> Vec<(&'static str, i64)> {
+        let mut list: Vec<(&'static str, i64)> = names.iter().copied().zip(1..).collect();
+        // LocaleStore sorts the parse list longest text first.
+        list.sort_by_key(|t| std::cmp::Reverse(t.0.len()));
+        list
+    }
+    static MONTHS_S: OnceLock<Vec<(&str, i64)>> = OnceLock::new();
+    static MONTHS_F: OnceLock<Vec<(&str, i64)>> = OnceLock::new();
+    static DAYS_S: OnceLock<Vec<(&str, i64)>> = OnceLock::new();
+    static DAYS_F: OnceLock<Vec<(&str, i64)>> = OnceLock::new();
+    match (field, style) {
+        (Field::MonthOfYear, TextStyle::Short) => MONTHS_S.get_or_init(|| table(&MONTHS_SHORT)),
+        (Field::MonthOfYear, TextStyle::Full) => MONTHS_F.get_or_init(|| table(&MONTHS_FULL)),
+        (Field::DayOfWeek, TextStyle::Short) => DAYS_S.get_or_init(|| table(&DAYS_SHORT)),
+        (Field::DayOfWeek, TextStyle::Full) => DAYS_F.get_or_init(|| table(&DAYS_FULL)),
+        (Field::AmPmOfDay, _) => &[("AM", 0), ("PM", 1)],
+        (Field::Era, _) => &[("BC", 0), ("AD", 1)],
+        _ => &[],
+    }
 }
 
 /// What a parse collected (`java.time.format.Parsed` before resolving).
@@ -858,7 +857,7 @@ fn parse_item(
             parsed.set(Field::NanoOfSecond, nanos, position, pos)
         }
         Item::Text { field, style } => {
-            for (t, v) in texts(*field, *style) {
+            for &(t, v) in texts(*field, *style) {
                 let t: Vec<char> = t.chars().collect();
                 if text.len() >= position + t.len() && text[position..position + t.len()] == t[..] {
                     return parsed.set(*field, v, position, position + t.len());
@@ -1519,9 +1518,9 @@ fn format_items(items: &[Item], zdt: &Zdt, out: &mut String) -> Result<(), DateE
             Item::Text { field, style } => {
                 let v = zdt_field(zdt, *field).unwrap_or(0);
                 let t = texts(*field, *style)
-                    .into_iter()
+                    .iter()
                     .find(|(_, value)| *value == v)
-                    .map(|(t, _)| t)
+                    .map(|(t, _)| *t)
                     .unwrap_or_default();
                 out.push_str(t);
             }

@@ -674,7 +674,10 @@ impl DateFormat {
             DateFormat::Iso8601 => {
                 let text =
                     text.ok_or_else(|| DateError::illegal_argument("cannot parse empty date"))?;
-                let f = DateFormatter::for_pattern("iso8601")?;
+                static ISO: OnceLock<DateFormatter> = OnceLock::new();
+                let f = ISO.get_or_init(|| {
+                    DateFormatter::for_pattern("iso8601").expect("the iso8601 named format")
+                });
                 let r = f.parse(text, None)?;
                 zoned_from(&r, zone)?.with_zone_same_instant(zone)
             }
@@ -698,7 +701,7 @@ impl DateFormat {
                 at_millis(tai64n_millis(text)?, zone)
             }
             DateFormat::Java(_, compiled) => {
-                let formatter = compiled.clone()?;
+                let formatter = compiled.as_ref().map_err(Clone::clone)?;
                 if let Locale::Other(tag) = locale {
                     if formatter.uses_text() {
                         return Err(DateError::unsupported(format!(
@@ -708,7 +711,7 @@ impl DateFormat {
                         )));
                     }
                 }
-                java_parse(&formatter, text, zone, now)
+                java_parse(formatter, text, zone, now)
             }
         }
     }
