@@ -431,3 +431,17 @@ fn lenient_named_formats() {
     let z = parse_with_format("date_optional_time", "2015-1-2").unwrap();
     assert_eq!(f.format(&z).unwrap(), "2015-01-02");
 }
+
+#[test]
+fn week_based_printing() {
+    let f = DateFormatter::for_pattern("YYYY-'W'ww").unwrap();
+    for (date, week) in [
+        ("2021-01-03", "2020-W53"),
+        ("2021-01-04", "2021-W01"),
+        ("2019-12-30", "2020-W01"),
+        ("2020-08-10", "2020-W33"),
+    ] {
+        let z = parse_with_format("strict_date_optional_time", date).unwrap();
+        assert_eq!(f.format(&z).unwrap(), week, "{date}");
+    }
+}
