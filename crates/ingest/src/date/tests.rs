@@ -445,3 +445,52 @@ fn week_based_printing() {
         assert_eq!(f.format(&z).unwrap(), week, "{date}");
     }
 }
+
+#[test]
+fn odd_inputs_fail_cleanly() {
+    let formats = [
+        "ISO8601",
+        "UNIX",
+        "UNIX_MS",
+        "TAI64N",
+        "yyyy-MM-dd'T'HH:mm:ss.SSSZ",
+        "dd/MMM/yyyy:HH:mm:ss Z",
+        "MMM  d HH:mm:ss",
+        "EEE MMM dd HH:mm:ss yyyy",
+        "yyyyMMddHHmmss",
+        "YYYY-ww",
+        "h:mm a",
+        "VV",
+        "[yyyy][MM]",
+        "strict_date_optional_time||epoch_millis",
+    ];
+    let inputs = [
+        "",
+        "-",
+        "+",
+        "@",
+        "Z",
+        "99999999999999999999999",
+        "-99999999999999999999",
+        "2010-13-45T25:61:61.999Z",
+        "+123456-01-01",
+        "１２/０６",
+        "Feb 29 10:00:00",
+        "Sat Feb 29 10:00:00 2021",
+        "12:00 XM",
+        "Nowhere/Land",
+        "40000000ffffffffffffffff",
+        "NaN",
+        "Infinity",
+        "1e400",
+    ];
+    for f in formats {
+        let format = DateFormat::from_string(f).unwrap();
+        for i in inputs {
+            for z in ["Z", "Europe/Amsterdam"] {
+                let _ = format.parse(Some(i), &zone(z), &en(), now());
+            }
+        }
+        let _ = format.parse(None, &Zone::UTC, &Locale::Root, now());
+    }
+}
