@@ -77,9 +77,35 @@ fn invalid_java_pattern_fails_at_parse_with_javas_message() {
 
 #[test]
 fn unsupported_letter_is_refused_when_compiled() {
-    let e = DateFormat::from_string("YYYY-ww").unwrap_err();
+    let e = DateFormat::from_string("yyyy QQQ").unwrap_err();
     assert!(e.unsupported);
-    assert!(e.message.contains("pattern letter 'Y'"), "{}", e.message);
+    assert!(e.message.contains("pattern letter 'Q'"), "{}", e.message);
+}
+
+#[test]
+fn week_based_patterns() {
+    // DateFormatTests.testParseWeekBased / testParseWeekBasedWithLocale
+    let f = DateFormat::from_string("YYYY-ww").unwrap();
+    let z = f
+        .parse(
+            Some("2020-33"),
+            &zone("Europe/Amsterdam"),
+            &Locale::Root,
+            now(),
+        )
+        .unwrap();
+    assert_eq!(out(&z), "2020-08-10T00:00:00.000+02:00");
+    let us = Locale::parse("en_US").unwrap();
+    let z = f
+        .parse(Some("2020-33"), &zone("Europe/Amsterdam"), &us, now())
+        .unwrap();
+    assert_eq!(out(&z), "2020-08-09T00:00:00.000+02:00");
+    // `YYYY` without `ww` in the date processor: no week, so the current year is used and the
+    // week-based year is dropped (the classic YYYY-for-yyyy mistake).
+    assert_eq!(
+        ok("YYYY-MM-dd", "2010-06-12", "Z"),
+        "2026-06-12T00:00:00.000Z"
+    );
 }
 
 #[test]
@@ -404,4 +430,67 @@ fn lenient_named_formats() {
     let f = DateFormatter::for_pattern("date").unwrap();
     let z = parse_with_format("date_optional_time", "2015-1-2").unwrap();
     assert_eq!(f.format(&z).unwrap(), "2015-01-02");
+}
+
+#[test]
+fn week_based_printing() {
+    let f = DateFormatter::for_pattern("YYYY-'W'ww").unwrap();
+    for (date, week) in [
+        ("2021-01-03", "2020-W53"),
+        ("2021-01-04", "2021-W01"),
+        ("2019-12-30", "2020-W01"),
+        ("2020-08-10", "2020-W33"),
+    ] {
+        let z = parse_with_format("strict_date_optional_time", date).unwrap();
+        assert_eq!(f.format(&z).unwrap(), week, "{date}");
+    }
+}
+
+#[test]
+fn odd_inputs_fail_cleanly() {
+    let formats = [
+        "ISO8601",
+        "UNIX",
+        "UNIX_MS",
+        "TAI64N",
+        "yyyy-MM-dd'T'HH:mm:ss.SSSZ",
+        "dd/MMM/yyyy:HH:mm:ss Z",
+        "MMM  d HH:mm:ss",
+        "EEE MMM dd HH:mm:ss yyyy",
+        "yyyyMMddHHmmss",
+        "YYYY-ww",
+        "h:mm a",
+        "VV",
+        "[yyyy][MM]",
+        "strict_date_optional_time||epoch_millis",
+    ];
+    let inputs = [
+        "",
+        "-",
+        "+",
+        "@",
+        "Z",
+        "99999999999999999999999",
+        "-99999999999999999999",
+        "2010-13-45T25:61:61.999Z",
+        "+123456-01-01",
+        "１２/０６",
+        "Feb 29 10:00:00",
+        "Sat Feb 29 10:00:00 2021",
+        "12:00 XM",
+        "Nowhere/Land",
+        "40000000ffffffffffffffff",
+        "NaN",
+        "Infinity",
+        "1e400",
+    ];
+    for f in formats {
+        let format = DateFormat::from_string(f).unwrap();
+        for i in inputs {
+            for z in ["Z", "Europe/Amsterdam"] {
+                let _ = format.parse(Some(i), &zone(z), &en(), now());
+            }
+        }
+        let _ = format.parse(None, &Zone::UTC, &Locale::Root, now());
+    }
 }

@@ -138,6 +138,34 @@ pub fn pattern_bank() -> &'static BTreeMap<String, String> {
     })
 }
 
+/// The body of `GET /_ingest/processor/grok` (`GrokProcessorGetAction`): `{"patterns": {...}}`
+/// in the bank's own order, or sorted by name with `?s=true`. Written as text so that the order
+/// does not depend on serde_json's `preserve_order` feature.
+pub fn grok_processor_get_body(sorted: bool) -> String {
+    let mut out = String::from("{\"patterns\":{");
+    let mut first = true;
+    let mut push = |k: &str, v: &str| {
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        out.push_str(&serde_json::Value::String(k.to_string()).to_string());
+        out.push(':');
+        out.push_str(&serde_json::Value::String(v.to_string()).to_string());
+    };
+    if sorted {
+        for (k, v) in pattern_bank() {
+            push(k, v);
+        }
+    } else {
+        for (k, v) in pattern_bank_ordered() {
+            push(k, v);
+        }
+    }
+    out.push_str("}}");
+    out
+}
+
 /// The value type of a capture (`GrokCaptureType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CaptureType {

@@ -107,6 +107,8 @@ fn bank_holds_the_twenty_files_in_upstream_order() {
         Some(r"\[%{POSINT:pid}\] %{REDISTIMESTAMP:timestamp} \* ")
     );
     assert!(bank.contains_key("SQUID3") && bank.contains_key("NAGIOSLOGLINE"));
+    // 310 names once later definitions replace earlier ones (counted independently of this code).
+    assert_eq!(bank.len(), 310);
     assert_eq!(pattern_bank().len(), bank.len());
     assert_eq!(pattern_bank().keys().next().unwrap(), "BACULA_CAPACITY");
 }
@@ -658,4 +660,33 @@ fn java_number_parsing() {
     );
     assert!(java_parse_floating("1.5x").is_err());
     assert!(java_parse_floating("inf").is_err());
+}
+
+#[test]
+fn grok_processor_get_body_lists_the_bank() {
+    let body = grok_processor_get_body(false);
+    let parsed: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(parsed["patterns"]["PATH"], "(?:%{UNIXPATH}|%{WINPATH})");
+    assert!(body.starts_with("{\"patterns\":{\"S3_REQUEST_LINE\":"));
+    assert!(grok_processor_get_body(true).starts_with("{\"patterns\":{\"BACULA_CAPACITY\":"));
+    assert_eq!(
+        parsed["patterns"].as_object().unwrap().len(),
+        pattern_bank_ordered().len()
+    );
+}
+
+#[test]
+fn exponential_expression_stops_as_unsupported() {
+    // GrokTests.testExponentialExpressions: upstream's watchdog interrupts the match
+    // ("grok pattern matching was interrupted after [200] ms" with its test settings); here
+    // Oniguruma's retry limit stops it and the engine says so.
+    let pattern = r"Bonsuche mit folgender Anfrage: Belegart->\[%{WORD:param2},(?<param5>(\s*%{NOTSPACE})*)\] Zustand->ABGESCHLOSSEN Kassennummer->%{WORD:param9} Bonnummer->%{WORD:param10} Datum->%{DATESTAMP_OTHER:param11}";
+    let line = "Bonsuche mit folgender Anfrage: Belegart->[EINGESCHRAENKTER_VERKAUF, VERKAUF, NACHERFASSUNG] Zustand->ABGESCHLOSSEN Kassennummer->2 Bonnummer->6362 Datum->Mon Jan 08 00:00:00 UTC 2018";
+    let grok = Grok::new(&builtin(), pattern).unwrap();
+    let started = std::time::Instant::now();
+    match grok.captures(line) {
+        Err(GrokError::Unsupported(m)) => assert!(m.contains("retry"), "{m}"),
+        other => panic!("expected the engine's limit, got {:?}", other.map(|o| o.is_some())),
+    }
+    assert!(started.elapsed().as_secs() < 60);
 }

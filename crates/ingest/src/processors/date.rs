@@ -93,7 +93,9 @@ pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor
 }
 
 impl DateProcessor {
-    /// `newDateTimeZone(params)` and `newLocale(params)`, per document.
+    /// `newDateTimeZone(params)` and `newLocale(params)`, per document. The templates see
+    /// `params` = `getSourceAndMetadata()` only (no `_ingest`, no `_source`), as upstream
+    /// renders them.
     fn zone_and_locale(
         &self,
         doc: &IngestDocument,
@@ -101,14 +103,14 @@ impl DateProcessor {
         let zone = match &self.timezone {
             None => Zone::UTC,
             Some(t) => {
-                let s = doc.render(t).map_err(Err)?;
+                let s = t.render(doc.source_and_metadata()).map_err(Err)?;
                 Zone::of(&s).map_err(Ok)?
             }
         };
         let locale = match &self.locale {
             None => Locale::Root,
             Some(t) => {
-                let s = doc.render(t).map_err(Err)?;
+                let s = t.render(doc.source_and_metadata()).map_err(Err)?;
                 Locale::parse(&s).map_err(Ok)?
             }
         };
@@ -289,6 +291,21 @@ mod tests {
     }
 
     #[test]
+    fn timezone_template_sees_the_source_only() {
+        // params = getSourceAndMetadata(): `_ingest` is not there, so the zone renders empty
+        // and ZoneId.of("") fails.
+        let p = build(
+            "date",
+            json!({"field": "d", "formats": ["yyyy"], "timezone": "{{_ingest.tz}}"}),
+        );
+        let e = run_err(&p, json!({"d": "2010"}));
+        assert_eq!(
+            cause(&e).reason(),
+            "Invalid ID for ZoneOffset, invalid format: "
+        );
+    }
+
+    #[test]
     fn output_format() {
         let p = build(
             "date",
@@ -328,14 +345,14 @@ mod tests {
 
     #[test]
     fn unsupported_letters_and_options() {
-        let e = build_err("date", json!({"field": "d", "formats": ["YYYY-ww"]}));
+        let e = build_err("date", json!({"field": "d", "formats": ["yyyy QQQ"]}));
         assert!(
             e.reason()
                 .contains("not supported by siemctl's offline engine"),
             "{}",
             e.reason()
         );
-        assert!(e.reason().contains("'Y'"));
+        assert!(e.reason().contains("'Q'"));
         let e = build_err("date", json!({"field": "d"}));
         assert_eq!(e.reason(), "[formats] required property is missing");
         let e = build_err("date", json!({"formats": ["ISO8601"]}));
