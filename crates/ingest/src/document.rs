@@ -502,6 +502,13 @@ impl IngestDocument {
     /// `{"doc": {"_index", "_id", "_routing", "_version", "_version_type", "_if_seq_no",
     /// "_if_primary_term" (the non-null ones), "_source": {...}, "_ingest": {...}}}`.
     pub fn to_simulate_json(&self) -> Result<serde_json::Value, IngestError> {
+        for map in [&self.source_and_metadata, &self.ingest_metadata] {
+            if crate::template::self_referencing(map, &mut Vec::new()) {
+                return Err(IngestError::illegal_argument(
+                    "Iterable object is self-referencing itself",
+                ));
+            }
+        }
         let copy = self.deep_copy();
         let mut out = serde_json::Map::new();
         let source = copy.source_and_metadata.clone();
@@ -527,6 +534,12 @@ impl IngestDocument {
 /// an object without a document form) is "cannot write xcontent for unknown value of type
 /// class X" (`XContentBuilder.unknownValue`), an `IllegalArgumentException`.
 pub fn to_json(v: &Value) -> Result<serde_json::Value, IngestError> {
+    // XContentBuilder.map: ensureNoSelfReferences first.
+    if crate::template::self_referencing(v, &mut Vec::new()) {
+        return Err(IngestError::illegal_argument(
+            "Iterable object is self-referencing itself",
+        ));
+    }
     if let Some(class) = unwritable(v, 0) {
         return Err(IngestError::illegal_argument(format!(
             "cannot write xcontent for unknown value of type class {class}"
