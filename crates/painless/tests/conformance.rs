@@ -205,6 +205,7 @@ fn check_value(v: &Value, e: &Expect) -> Result<(), String> {
     }
 }
 
+#[allow(clippy::result_large_err)]
 fn run_case(c: &Case) -> Outcome {
     if c.needs_test_allowlist.is_some() {
         return Outcome::NotApplicable;

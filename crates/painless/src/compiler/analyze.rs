@@ -13,8 +13,8 @@ use crate::value::Exception;
 use crate::{Context, Options, RegexSetting};
 
 pub(crate) struct CompileError {
-    pub offset: usize,
-    pub exception: Exception,
+    pub(crate) offset: usize,
+    pub(crate) exception: Exception,
 }
 
 type CResult<T> = Result<T, CompileError>;
@@ -836,8 +836,7 @@ impl<'l> Analyzer<'l> {
                 for _ in 0..sizes.len() {
                     ty = Ty::Array(Box::new(ty));
                 }
-                let n = dims.len();
-                Ok((Ex::NewArray(elem, dims, n), ty))
+                Ok((Ex::NewArray(elem, dims), ty))
             }
             ExprKind::NewArrayInit(t, items) => {
                 let ty = self.resolve_type(t)?;
@@ -1095,7 +1094,7 @@ impl<'l> Analyzer<'l> {
                 ),
             );
         };
-        let f = self.native_of(&m, pos)?;
+        let f = self.native_of(m, pos)?;
         let mut out = Vec::new();
         for (a, p) in args.iter().zip(&m.params) {
             out.push(self.arg(a, p)?);
@@ -1152,7 +1151,7 @@ impl<'l> Analyzer<'l> {
                     ),
                 );
             };
-            let f = self.native_of(&m, pos)?;
+            let f = self.native_of(m, pos)?;
             let mut out = Vec::new();
             for (a, p) in args.iter().zip(&m.params) {
                 out.push(self.arg(a, p)?);
@@ -1242,7 +1241,7 @@ impl<'l> Analyzer<'l> {
                 return Ok((call, ret));
             }
         }
-        let f = self.native_of(&m, pos)?;
+        let f = self.native_of(m, pos)?;
         let mut out = Vec::new();
         for (a, p) in args.iter().zip(&m.params) {
             out.push(self.arg(a, p)?);
@@ -1312,9 +1311,7 @@ impl<'l> Analyzer<'l> {
                     LambdaBody::Block(b) => self.block(b, ret != Ty::Void)?,
                     LambdaBody::Expr(x) => {
                         let (ex, ty) = self.expr(x, Some(&ret))?;
-                        if ret == Ty::Void {
-                            vec![St::Expr(ex)]
-                        } else if ty == Ty::Void {
+                        if ret == Ty::Void || ty == Ty::Void {
                             vec![St::Expr(ex)]
                         } else {
                             let ex = self.cast(ex, &ty, &ret, false, true, x.pos)?;
@@ -1402,8 +1399,8 @@ impl<'l> Analyzer<'l> {
                         // instance method taking the receiver first.
                         if let Some(arity) = fm.as_ref().map(|m| m.params.len()) {
                             if let Some(m) = self.lib.static_method(c, method, arity) {
-                                let f = self.native_of(&m, e.pos)?;
-                                return Ok((Ex::FuncRef(FuncRef::Static(f, arity)), ty));
+                                let f = self.native_of(m, e.pos)?;
+                                return Ok((Ex::FuncRef(FuncRef::Static(f)), ty));
                             }
                             if arity == 0 || self.lib.method(c, method, arity - 1).is_none() {
                                 return iae(
@@ -1796,7 +1793,7 @@ impl<'l> Analyzer<'l> {
             UnOp::Neg => Ex::Neg(kind, Box::new(ex), pos),
             _ => {
                 if kind == Kind::Def {
-                    Ex::Plus(kind, Box::new(ex), pos)
+                    Ex::Plus(Box::new(ex), pos)
                 } else {
                     ex
                 }
@@ -1903,8 +1900,8 @@ impl<'l> Analyzer<'l> {
         let Some(test) = self.lib.method(mcls, name, 0) else {
             return unsupported(pos, format!("Matcher.{name}/0"));
         };
-        let mf = self.native_of(&matcher, pos)?;
-        let tf = self.native_of(&test, pos)?;
+        let mf = self.native_of(matcher, pos)?;
+        let tf = self.native_of(test, pos)?;
         let m = Ex::CallNative {
             f: mf,
             recv: Some(Box::new(rx)),
@@ -1970,14 +1967,10 @@ fn dotted(e: &Expr, out: &mut String) -> bool {
             target,
             name,
             null_safe: false,
-        } => {
-            if dotted(target, out) {
-                out.push('.');
-                out.push_str(name);
-                true
-            } else {
-                false
-            }
+        } if dotted(target, out) => {
+            out.push('.');
+            out.push_str(name);
+            true
         }
         _ => false,
     }
@@ -2045,9 +2038,7 @@ fn numeric(text: &str, kind: NumKind, pos: usize) -> CResult<(Konst, Ty)> {
         iae(pos, format!("Invalid {what} constant [{text}]."))
     };
     match kind {
-        NumKind::Decimal | NumKind::Integer
-            if matches!(last, 'f' | 'F' | 'd' | 'D') && !(kind == NumKind::Integer && false) =>
-        {
+        NumKind::Decimal | NumKind::Integer if matches!(last, 'f' | 'F' | 'd' | 'D') => {
             let digits = &body[..body.len() - 1];
             let s = if neg {
                 format!("-{digits}")
