@@ -30,7 +30,7 @@ use onig::{MatchParam, RegexOptions, Region, SearchOptions, Syntax, SyntaxOperat
 use crate::value::{Exception, JArray, JavaObject, Value};
 
 use super::util::*;
-use super::{Host, Registry, Thrown};
+use super::{Host, HostExt, Registry, Thrown};
 
 const PATTERN: &str = "java.util.regex.Pattern";
 const MATCHER: &str = "java.util.regex.Matcher";
@@ -606,7 +606,7 @@ impl JavaMatcher {
             match &with {
                 Replacement::Text(r) => self.append_replacement(&mut out, r)?,
                 Replacement::Function(f) => {
-                    let r = h.call(f, std::slice::from_ref(this))?;
+                    let r = h.invoke(f, std::slice::from_ref(this))?;
                     let r = match r {
                         Value::String(s) => s.to_string(),
                         Value::Null => return Err(npe()),
