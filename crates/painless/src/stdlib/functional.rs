@@ -137,8 +137,8 @@ fn eval(c: &Composite, args: &[Value], h: &mut dyn Host) -> Result<Value, Thrown
         )),
         Op::IsEqual(v) => Ok(Value::Boolean(v.java_equals(a0))),
         Op::Comparing(key, key_cmp) => {
-            let ka = invoke(key, &[a0.clone()], h)?;
-            let kb = invoke(key, &[arg(args, 1).clone()], h)?;
+            let ka = invoke(key, std::slice::from_ref(a0), h)?;
+            let kb = invoke(key, std::slice::from_ref(arg(args, 1)), h)?;
             Ok(int_result(compare(key_cmp, &ka, &kb, h)?))
         }
         Op::Reversed(cmp) => Ok(int_result(compare(cmp, arg(args, 1), a0, h)?)),
