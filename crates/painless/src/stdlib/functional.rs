@@ -73,6 +73,10 @@ pub fn invoke(f: &Value, args: &[Value], h: &mut dyn Host) -> Result<Value, Thro
         if let Some(c) = o.as_any().downcast_ref::<Composite>() {
             return eval(c, args, h);
         }
+        if let Some(stats) = o.as_any().downcast_ref::<super::stream::SummaryStats>() {
+            stats.accept(arg(args, 0))?;
+            return Ok(Value::Null);
+        }
         if let Some(tag) = token_tag(f, COMPARATOR) {
             let (a, b) = (arg(args, 0), arg(args, 1));
             let r = if tag == "reverse" {

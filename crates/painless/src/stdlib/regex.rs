@@ -122,6 +122,12 @@ pub fn compile_flags(pattern: &str, flags: i32) -> Result<JavaPattern, Exception
         ));
     }
     let _ = UNIX_LINES;
+    // Pattern(String, int): UNICODE_CHARACTER_CLASS implies UNICODE_CASE.
+    let flags = if flags & UNICODE_CHARACTER_CLASS != 0 {
+        flags | UNICODE_CASE
+    } else {
+        flags
+    };
     let mut opts: u32 = onig::RegexOptions::REGEX_OPTION_CAPTURE_GROUP.bits();
     if flags & UNICODE_CHARACTER_CLASS == 0 {
         opts |= ONIG_OPTION_WORD_IS_ASCII

@@ -779,6 +779,7 @@ pub(crate) fn register(r: &mut Registry) {
     });
 
     register_collectors(r);
+    register_stats(r);
 }
 
 fn identity() -> Value {
@@ -1162,5 +1163,278 @@ fn register_collectors(r: &mut Registry) {
     });
     r.add(C, "toCollection", 1, |_, a, _| {
         collector(CKind::ToCollection(arg(a, 0).clone()))
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// {Int,Long,Double}SummaryStatistics
+
+/// `IntSummaryStatistics`, `LongSummaryStatistics`, `DoubleSummaryStatistics` (the double sum
+/// with the JDK's Kahan compensation).
+pub(crate) struct SummaryStats {
+    elem: Elem,
+    state: RefCell<StatsState>,
+}
+
+#[derive(Clone, Copy)]
+struct StatsState {
+    count: i64,
+    isum: i64,
+    dsum: f64,
+    comp: f64,
+    simple: f64,
+    imin: i64,
+    imax: i64,
+    dmin: f64,
+    dmax: f64,
+}
+
+impl SummaryStats {
+    fn new(elem: Elem) -> SummaryStats {
+        let (imin, imax) = match elem {
+            Elem::Int => (i64::from(i32::MAX), i64::from(i32::MIN)),
+            _ => (i64::MAX, i64::MIN),
+        };
+        SummaryStats {
+            elem,
+            state: RefCell::new(StatsState {
+                count: 0,
+                isum: 0,
+                dsum: 0.0,
+                comp: 0.0,
+                simple: 0.0,
+                imin,
+                imax,
+                dmin: f64::INFINITY,
+                dmax: f64::NEG_INFINITY,
+            }),
+        }
+    }
+
+    fn class(&self) -> &'static str {
+        match self.elem {
+            Elem::Int => "java.util.IntSummaryStatistics",
+            Elem::Long => "java.util.LongSummaryStatistics",
+            _ => "java.util.DoubleSummaryStatistics",
+        }
+    }
+
+    pub(crate) fn accept(&self, v: &Value) -> Result<(), Thrown> {
+        let mut s = self.state.borrow_mut();
+        s.count += 1;
+        match self.elem {
+            Elem::Int | Elem::Long => {
+                let x = long_of(v)?;
+                s.isum = s.isum.wrapping_add(x);
+                s.imin = s.imin.min(x);
+                s.imax = s.imax.max(x);
+            }
+            _ => {
+                let x = double_of(v)?;
+                s.simple += x;
+                let tmp = x - s.comp;
+                let velvel = s.dsum + tmp;
+                s.comp = (velvel - s.dsum) - tmp;
+                s.dsum = velvel;
+                s.dmin = java_min(s.dmin, x);
+                s.dmax = java_max(s.dmax, x);
+            }
+        }
+        Ok(())
+    }
+
+    fn combine(&self, other: &SummaryStats) {
+        let o = *other.state.borrow();
+        let mut s = self.state.borrow_mut();
+        s.count += o.count;
+        s.isum = s.isum.wrapping_add(o.isum);
+        s.imin = s.imin.min(o.imin);
+        s.imax = s.imax.max(o.imax);
+        s.simple += o.simple;
+        // sumWithCompensation(other.sum); sumWithCompensation(-other.sumCompensation)
+        for x in [o.dsum, -o.comp] {
+            let tmp = x - s.comp;
+            let velvel = s.dsum + tmp;
+            s.comp = (velvel - s.dsum) - tmp;
+            s.dsum = velvel;
+        }
+        s.dmin = java_min(s.dmin, o.dmin);
+        s.dmax = java_max(s.dmax, o.dmax);
+    }
+
+    fn double_sum(&self) -> f64 {
+        let s = self.state.borrow();
+        let tmp = s.dsum - s.comp;
+        if tmp.is_nan() && s.simple.is_infinite() {
+            s.simple
+        } else {
+            tmp
+        }
+    }
+
+    fn average(&self) -> f64 {
+        let count = self.state.borrow().count;
+        if count == 0 {
+            return 0.0;
+        }
+        match self.elem {
+            Elem::Int | Elem::Long => self.state.borrow().isum as f64 / count as f64,
+            _ => self.double_sum() / count as f64,
+        }
+    }
+}
+
+fn java_min(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else if a == 0.0 && b == 0.0 {
+        if a.is_sign_negative() || b.is_sign_negative() {
+            -0.0
+        } else {
+            0.0
+        }
+    } else {
+        a.min(b)
+    }
+}
+
+fn java_max(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else if a == 0.0 && b == 0.0 {
+        if a.is_sign_negative() && b.is_sign_negative() {
+            -0.0
+        } else {
+            0.0
+        }
+    } else {
+        a.max(b)
+    }
+}
+
+/// `String.format("%f", v)`: six decimals, half-up.
+fn six(v: f64) -> String {
+    if v.is_nan() {
+        return "NaN".into();
+    }
+    if v.is_infinite() {
+        return if v > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        };
+    }
+    format!("{v:.6}")
+}
+
+impl JavaObject for SummaryStats {
+    fn class_name(&self) -> &str {
+        self.class()
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn java_to_string(&self) -> String {
+        let s = *self.state.borrow();
+        let simple = self.class().rsplit('.').next().unwrap_or("");
+        match self.elem {
+            Elem::Int | Elem::Long => format!(
+                "{simple}{{count={}, sum={}, min={}, average={}, max={}}}",
+                s.count,
+                s.isum,
+                s.imin,
+                six(self.average()),
+                s.imax
+            ),
+            _ => format!(
+                "{simple}{{count={}, sum={}, min={}, average={}, max={}}}",
+                s.count,
+                six(self.double_sum()),
+                six(s.dmin),
+                six(self.average()),
+                six(s.dmax)
+            ),
+        }
+    }
+}
+
+fn stats(t: Option<&Value>) -> Result<&SummaryStats, Thrown> {
+    match recv(t)? {
+        Value::Object(o) => o.as_any().downcast_ref::<SummaryStats>().ok_or_else(|| {
+            cce(
+                recv(t).expect("checked"),
+                "java.util.DoubleSummaryStatistics",
+            )
+        }),
+        other => Err(cce(other, "java.util.DoubleSummaryStatistics")),
+    }
+}
+
+pub(crate) fn register_stats(r: &mut Registry) {
+    const INT: &str = "java.util.IntSummaryStatistics";
+    const LONG: &str = "java.util.LongSummaryStatistics";
+    const DOUBLE: &str = "java.util.DoubleSummaryStatistics";
+    r.add(INT, "<init>", 0, |_, _, _| {
+        Ok(Value::Object(Rc::new(SummaryStats::new(Elem::Int))))
+    });
+    r.add(LONG, "<init>", 0, |_, _, _| {
+        Ok(Value::Object(Rc::new(SummaryStats::new(Elem::Long))))
+    });
+    r.add(DOUBLE, "<init>", 0, |_, _, _| {
+        Ok(Value::Object(Rc::new(SummaryStats::new(Elem::Double))))
+    });
+    for class in [INT, LONG, DOUBLE] {
+        r.add(class, "accept", 1, |t, a, _| {
+            stats(t)?.accept(arg(a, 0))?;
+            Ok(Value::Null)
+        });
+        r.add(class, "combine", 1, |t, a, _| {
+            let other = stats(Some(arg(a, 0)))?;
+            stats(t)?.combine(other);
+            Ok(Value::Null)
+        });
+        r.add(class, "getCount", 0, |t, _, _| {
+            Ok(Value::Long(stats(t)?.state.borrow().count))
+        });
+        r.add(class, "getAverage", 0, |t, _, _| {
+            Ok(Value::Double(stats(t)?.average()))
+        });
+        r.add(class, "getSum", 0, |t, _, _| {
+            let s = stats(t)?;
+            Ok(match s.elem {
+                Elem::Int | Elem::Long => Value::Long(s.state.borrow().isum),
+                _ => Value::Double(s.double_sum()),
+            })
+        });
+        r.add(class, "getMin", 0, |t, _, _| {
+            let s = stats(t)?;
+            let st = *s.state.borrow();
+            Ok(match s.elem {
+                Elem::Int => Value::Int(st.imin as i32),
+                Elem::Long => Value::Long(st.imin),
+                _ => Value::Double(st.dmin),
+            })
+        });
+        r.add(class, "getMax", 0, |t, _, _| {
+            let s = stats(t)?;
+            let st = *s.state.borrow();
+            Ok(match s.elem {
+                Elem::Int => Value::Int(st.imax as i32),
+                Elem::Long => Value::Long(st.imax),
+                _ => Value::Double(st.dmax),
+            })
+        });
+    }
+    on_all(r, "summaryStatistics", 0, |t, _, h| {
+        let (elem, items) = collect_all(t, h)?;
+        let s = SummaryStats::new(if elem == Elem::Obj {
+            Elem::Double
+        } else {
+            elem
+        });
+        for v in &items {
+            s.accept(v)?;
+        }
+        Ok(Value::Object(Rc::new(s)))
     });
 }
