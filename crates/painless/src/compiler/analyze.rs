@@ -342,7 +342,7 @@ impl<'l> Analyzer<'l> {
     }
 
     fn declare(&mut self, name: &str, ty: Ty, pos: usize) -> CResult<u32> {
-        if self.lookup_local(name).is_some() && !self.cur().is_lambda {
+        if self.visible(name) {
             return iae(pos, format!("variable [{name}] is already defined"));
         }
         let f = self.cur();
@@ -354,6 +354,29 @@ impl<'l> Analyzer<'l> {
             slot,
         });
         Ok(slot)
+    }
+
+    /// Whether a name is a variable here, or in the functions a lambda is nested in.
+    fn visible(&self, name: &str) -> bool {
+        for f in self.fns.iter().rev() {
+            if f.vars
+                .iter()
+                .any(|v| v.name == name && !f.captures.iter().any(|(c, _)| c == name))
+            {
+                return true;
+            }
+            if !f.is_lambda {
+                break;
+            }
+        }
+        false
+    }
+
+    /// Whether a slot of the current function holds a captured variable (read-only in lambdas).
+    fn is_capture(&self, slot: u32) -> bool {
+        self.fns
+            .last()
+            .is_some_and(|f| f.captures.iter().any(|(_, s)| *s == slot))
     }
 
     fn lookup_local(&self, name: &str) -> Option<(u32, Ty)> {
@@ -1311,6 +1334,15 @@ impl<'l> Analyzer<'l> {
                     LambdaBody::Block(b) => self.block(b, ret != Ty::Void)?,
                     LambdaBody::Expr(x) => {
                         let (ex, ty) = self.expr(x, Some(&ret))?;
+                        if ty == Ty::Void && ret != Ty::Void && ret != Ty::Def {
+                            return err(
+                                x.pos,
+                                Exception::class_cast(format!(
+                                    "Cannot cast from [void] to [{}].",
+                                    ret.canonical(self.lib)
+                                )),
+                            );
+                        }
                         if ret == Ty::Void || ty == Ty::Void {
                             vec![St::Expr(ex)]
                         } else {
@@ -1377,7 +1409,20 @@ impl<'l> Analyzer<'l> {
                                 kind: ExprKind::Var(tn.name.clone()),
                                 pos: e.pos,
                             };
-                            let (recv, _) = self.expr(&v, None)?;
+                            let (recv, rty) = self.expr(&v, None)?;
+                            if let (Some(f), Ty::Class(c)) = (&fm, &rty) {
+                                if let Some(m) = self.lib.method(*c, method, f.params.len()) {
+                                    if m.ret == Ty::Void && f.ret != Ty::Void {
+                                        return err(
+                                            e.pos,
+                                            Exception::class_cast(format!(
+                                                "Cannot cast from [void] to [{}].",
+                                                f.ret.canonical(self.lib)
+                                            )),
+                                        );
+                                    }
+                                }
+                            }
                             return Ok((Ex::BoundRef(Box::new(recv), method.clone()), ty));
                         }
                         let Ok(rt) = self.resolve_type(tn) else {
@@ -1629,6 +1674,14 @@ impl<'l> Analyzer<'l> {
                 pos,
                 "invalid assignment: cannot assign a value to a read-only field",
             );
+        }
+        if let Place::Local(slot) = place {
+            if self.is_capture(slot) {
+                return iae(
+                    pos,
+                    "invalid assignment: cannot assign a value to a variable captured by a lambda",
+                );
+            }
         }
         match op {
             None => {
