@@ -1675,12 +1675,9 @@ impl<'l> Analyzer<'l> {
                 "invalid assignment: cannot assign a value to a read-only field",
             );
         }
-        if let Place::Local(slot) = place {
-            if self.is_capture(slot) {
-                return iae(
-                    pos,
-                    "invalid assignment: cannot assign a value to a variable captured by a lambda",
-                );
+        if let (Place::Local(slot), ExprKind::Var(name)) = (&place, &target.kind) {
+            if self.is_capture(*slot) {
+                return iae(pos, format!("variable [{name}] is read-only"));
             }
         }
         match op {
