@@ -1533,11 +1533,11 @@ impl<'l> Analyzer<'l> {
                             )
                         }
                     }
-                    Ty::Class(c) if self.is_map(*c) => Ok((
-                        Place::MapKey(recv, Ex::Const(Konst::Str(Arc::from(name.as_str())))),
-                        Ty::Def,
-                        ns,
-                    )),
+                    // `map.key` is `map.get('key')`/`put`: the def field path does the same
+                    // on a map, without building the key string per access.
+                    Ty::Class(c) if self.is_map(*c) => {
+                        Ok((Place::DefField(recv, name.clone()), Ty::Def, ns))
+                    }
                     Ty::Class(c)
                         if self.is_list(*c) && name.chars().all(|ch| ch.is_ascii_digit()) =>
                     {

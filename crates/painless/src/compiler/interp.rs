@@ -892,7 +892,7 @@ impl<'p> Interp<'p> {
 
     // ---- places ----
 
-    fn resolve(&mut self, p: &Place, frame: &mut [Value]) -> R<RPlace> {
+    fn resolve<'a>(&mut self, p: &'a Place, frame: &mut [Value]) -> R<RPlace<'a>> {
         Ok(match p {
             Place::Local(s) => RPlace::Local(*s),
             Place::Static(k) => RPlace::Value(konst_value(k)),
@@ -915,7 +915,7 @@ impl<'p> Interp<'p> {
             }
             Place::DefField(r, name) => {
                 let r = self.eval(r, frame)?;
-                RPlace::Field(r, name.clone())
+                RPlace::Field(r, name)
             }
             Place::Accessor {
                 recv,
@@ -924,12 +924,12 @@ impl<'p> Interp<'p> {
                 name,
             } => {
                 let r = self.eval(recv, frame)?;
-                RPlace::Accessor(r, *getter, *setter, name.clone())
+                RPlace::Accessor(r, *getter, *setter, name)
             }
         })
     }
 
-    fn get(&mut self, p: &RPlace, frame: &[Value]) -> R<Value> {
+    fn get(&mut self, p: &RPlace<'_>, frame: &[Value]) -> R<Value> {
         match p {
             RPlace::Local(s) => Ok(frame[*s as usize].clone()),
             RPlace::Value(v) => Ok(v.clone()),
@@ -952,7 +952,7 @@ impl<'p> Interp<'p> {
         }
     }
 
-    fn set(&mut self, p: &RPlace, v: Value, frame: &mut [Value]) -> R<()> {
+    fn set(&mut self, p: &RPlace<'_>, v: Value, frame: &mut [Value]) -> R<()> {
         match p {
             RPlace::Local(s) => {
                 frame[*s as usize] = v;
@@ -1210,16 +1210,16 @@ impl Host for Interp<'_> {
     }
 }
 
-enum RPlace {
+enum RPlace<'a> {
     Local(u32),
     Value(Value),
     Index(Value, Value),
-    Field(Value, String),
+    Field(Value, &'a str),
     Accessor(
         Value,
         Option<super::library::NativeFn>,
         Option<super::library::NativeFn>,
-        String,
+        &'a str,
     ),
 }
 
