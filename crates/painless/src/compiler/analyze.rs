@@ -690,11 +690,13 @@ impl<'l> Analyzer<'l> {
                     }
                     Some(e) => {
                         if ret == Ty::Void {
+                            let (_, ty) = self.expr(e, None)?;
                             return err(
                                 e.pos,
-                                Exception::class_cast(
-                                    "Cannot cast from [def] to [void].".to_string(),
-                                ),
+                                Exception::class_cast(format!(
+                                    "Cannot cast from [{}] to [void].",
+                                    ty.canonical(self.lib)
+                                )),
                             );
                         }
                         self.flags = (false, true);

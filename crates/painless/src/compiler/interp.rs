@@ -44,6 +44,16 @@ fn with_pos<T>(r: R<T>, pos: usize) -> R<T> {
     })
 }
 
+/// A native's failure, positioned by the enclosing node.
+fn thrown_here<T>(r: Result<T, Thrown>) -> R<T> {
+    r.map_err(|t| {
+        Box::new(Fault {
+            thrown: t,
+            pos: None,
+        })
+    })
+}
+
 fn from_thrown<T>(r: Result<T, Thrown>, pos: usize) -> R<T> {
     r.map_err(|t| {
         Box::new(Fault {
@@ -400,7 +410,7 @@ impl<'p> Interp<'p> {
                 let m = rc.and_then(|c| self.lib.method(c, "iterator", 0));
                 match m.and_then(|m| m.native) {
                     Some(f) => {
-                        let it = from_thrown(f(Some(other), &[], self), 0)?;
+                        let it = thrown_here(f(Some(other), &[], self))?;
                         Iter::Object(it)
                     }
                     None => {
@@ -769,7 +779,7 @@ impl<'p> Interp<'p> {
         for (a, p) in args.into_iter().zip(&m.params) {
             converted.push(self.convert_arg(a, p)?);
         }
-        from_thrown(f(Some(recv), &converted, self), 0).map_err(|mut f| {
+        thrown_here(f(Some(recv), &converted, self)).map_err(|mut f| {
             f.pos = None;
             f
         })
@@ -833,7 +843,7 @@ impl<'p> Interp<'p> {
                 }
                 self.call_function(*func, args.to_vec(), &[])
             }
-            FnKind::Ref(FuncRef::Static(f)) => from_thrown(f(None, args, self), 0),
+            FnKind::Ref(FuncRef::Static(f)) => thrown_here(f(None, args, self)),
             FnKind::Ref(FuncRef::Unbound(c, name)) => {
                 let Some((recv, rest)) = args.split_first() else {
                     return throw(Exception::illegal_argument("missing receiver"));
@@ -846,14 +856,14 @@ impl<'p> Interp<'p> {
                     .static_method(*c, name, args.len())
                     .and_then(|m| m.native)
                 {
-                    return from_thrown(f(None, args, self), 0);
+                    return thrown_here(f(None, args, self));
                 }
                 let class = lib.runtime_class(recv).unwrap_or(*c);
                 let m = lib
                     .method(class, name, rest.len())
                     .or_else(|| lib.method(*c, name, rest.len()));
                 match m.and_then(|m| m.native) {
-                    Some(f) => from_thrown(f(Some(recv), rest, self), 0),
+                    Some(f) => thrown_here(f(Some(recv), rest, self)),
                     None => throw(Exception::illegal_argument(format!(
                         "dynamic method [{}, {name}/{}] not found",
                         runtime_type_name(recv),
@@ -864,7 +874,7 @@ impl<'p> Interp<'p> {
             FnKind::Ref(FuncRef::Ctor(c)) => {
                 let m = self.lib.constructor(*c, args.len());
                 match m.and_then(|m| m.native) {
-                    Some(f) => from_thrown(f(None, args, self), 0),
+                    Some(f) => thrown_here(f(None, args, self)),
                     None => throw(Exception::illegal_argument(format!(
                         "constructor [{}, <init>/{}] not found",
                         self.lib.class(*c).java_name,
@@ -940,7 +950,7 @@ impl<'p> Interp<'p> {
                     return throw(Exception::without_message("NullPointerException"));
                 }
                 match g {
-                    Some(f) => from_thrown(f(Some(r), &[], self), 0).map_err(|mut f| {
+                    Some(f) => thrown_here(f(Some(r), &[], self)).map_err(|mut f| {
                         f.pos = None;
                         f
                     }),
@@ -969,7 +979,7 @@ impl<'p> Interp<'p> {
                 }
                 match s {
                     Some(f) => {
-                        from_thrown(f(Some(r), &[v], self), 0).map_err(|mut f| {
+                        thrown_here(f(Some(r), &[v], self)).map_err(|mut f| {
                             f.pos = None;
                             f
                         })?;
@@ -1116,7 +1126,7 @@ impl<'p> Interp<'p> {
                     }
                 }
                 match m.and_then(|m| m.native) {
-                    Some(f) => from_thrown(f(Some(other), &[], self), 0).map_err(|mut f| {
+                    Some(f) => thrown_here(f(Some(other), &[], self)).map_err(|mut f| {
                         f.pos = None;
                         f
                     }),
@@ -1151,7 +1161,7 @@ impl<'p> Interp<'p> {
                 let m = rc.and_then(|c| lib.method(c, &format!("set{cap}"), 1));
                 match m.and_then(|m| m.native) {
                     Some(f) => {
-                        from_thrown(f(Some(other), &[v], self), 0).map_err(|mut f| {
+                        thrown_here(f(Some(other), &[v], self)).map_err(|mut f| {
                             f.pos = None;
                             f
                         })?;
@@ -1270,11 +1280,11 @@ impl Iter {
                     )));
                 };
                 let it = it.clone();
-                let more = from_thrown(has(Some(&it), &[], interp), 0)?;
+                let more = thrown_here(has(Some(&it), &[], interp))?;
                 if !truthy(&more) {
                     return Ok(None);
                 }
-                Ok(Some(from_thrown(next(Some(&it), &[], interp), 0)?))
+                Ok(Some(thrown_here(next(Some(&it), &[], interp))?))
             }
         }
     }
