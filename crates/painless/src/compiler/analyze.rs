@@ -155,7 +155,11 @@ pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> 
             slots: ctx.slots,
             body,
             ret,
-            param_casts: vec![None; f.params.len()],
+            // Calls through `this::name` from natives pass values as def.
+            param_casts: params
+                .iter()
+                .map(|p| legal_cast(lib, &Ty::Def, p, false, true).ok().flatten())
+                .collect(),
         });
     }
     // The script's own method: `execute(params[, ctx])`.
