@@ -407,7 +407,7 @@ impl<'p> Interp<'p> {
             Value::Null => return throw(Exception::without_message("NullPointerException")),
             other => {
                 let rc = self.lib.runtime_class(other);
-                let m = rc.and_then(|c| self.lib.method(c, "iterator", 0));
+                let m = rc.and_then(|c| self.lib.method_dynamic(c, "iterator", 0));
                 match m.and_then(|m| m.native) {
                     Some(f) => {
                         let it = thrown_here(f(Some(other), &[], self))?;
@@ -750,7 +750,7 @@ impl<'p> Interp<'p> {
         let lib = self.lib;
         let m = lib
             .runtime_class(recv)
-            .and_then(|c| lib.method(c, name, args.len()));
+            .and_then(|c| lib.method_dynamic(c, name, args.len()));
         let Some(m) = m else {
             return throw(Exception::illegal_argument(format!(
                 "dynamic method [{}, {name}/{}] not found",
@@ -776,8 +776,8 @@ impl<'p> Interp<'p> {
             }));
         };
         let mut converted = Vec::with_capacity(args.len());
-        for (a, p) in args.into_iter().zip(&m.params) {
-            converted.push(self.convert_arg(a, p)?);
+        for ((a, p), c) in args.into_iter().zip(&m.params).zip(&m.def_casts) {
+            converted.push(self.convert_arg(a, p, c.as_ref())?);
         }
         thrown_here(f(Some(recv), &converted, self)).map_err(|mut f| {
             f.pos = None;
@@ -786,10 +786,10 @@ impl<'p> Interp<'p> {
     }
 
     /// A `def` argument passed to a typed parameter (upstream: the call site's `asType`).
-    fn convert_arg(&mut self, a: Value, p: &Ty) -> R<Value> {
-        match legal_cast_runtime(self.lib, p) {
+    fn convert_arg(&mut self, a: Value, p: &Ty, cast: Option<&CastOp>) -> R<Value> {
+        match cast {
             Some(op) => {
-                let r = self.cast(&a, &op);
+                let r = self.cast(&a, op);
                 // A primitive parameter that the value cannot become: the call site's method
                 // handle refuses the conversion.
                 if let (Err(_), Ty::Prim(pr)) = (&r, p) {
@@ -861,7 +861,7 @@ impl<'p> Interp<'p> {
                 let class = lib.runtime_class(recv).unwrap_or(*c);
                 let m = lib
                     .method(class, name, rest.len())
-                    .or_else(|| lib.method(*c, name, rest.len()));
+                    .or_else(|| lib.method_dynamic(*c, name, rest.len()));
                 match m.and_then(|m| m.native) {
                     Some(f) => thrown_here(f(Some(recv), rest, self)),
                     None => throw(Exception::illegal_argument(format!(
@@ -1110,8 +1110,8 @@ impl<'p> Interp<'p> {
                 let lib = self.lib;
                 let rc = lib.runtime_class(other);
                 let m = rc.and_then(|c| {
-                    lib.method(c, &format!("get{cap}"), 0)
-                        .or_else(|| lib.method(c, &format!("is{cap}"), 0))
+                    lib.method_dynamic(c, &format!("get{cap}"), 0)
+                        .or_else(|| lib.method_dynamic(c, &format!("is{cap}"), 0))
                 });
                 if let Some(m) = m {
                     if m.native.is_none() {
@@ -1158,7 +1158,7 @@ impl<'p> Interp<'p> {
                 let cap = capitalize(name);
                 let lib = self.lib;
                 let rc = lib.runtime_class(other);
-                let m = rc.and_then(|c| lib.method(c, &format!("set{cap}"), 1));
+                let m = rc.and_then(|c| lib.method_dynamic(c, &format!("set{cap}"), 1));
                 match m.and_then(|m| m.native) {
                     Some(f) => {
                         thrown_here(f(Some(other), &[v], self)).map_err(|mut f| {
@@ -1268,10 +1268,10 @@ impl Iter {
                 let lib = interp.lib;
                 let rc = lib.runtime_class(it);
                 let has = rc
-                    .and_then(|c| lib.method(c, "hasNext", 0))
+                    .and_then(|c| lib.method_dynamic(c, "hasNext", 0))
                     .and_then(|m| m.native);
                 let next = rc
-                    .and_then(|c| lib.method(c, "next", 0))
+                    .and_then(|c| lib.method_dynamic(c, "next", 0))
                     .and_then(|m| m.native);
                 let (Some(has), Some(next)) = (has, next) else {
                     return throw(Exception::illegal_argument(format!(
@@ -1288,13 +1288,6 @@ impl Iter {
             }
         }
     }
-}
-
-/// For casts from `def` to typed parameters at run time.
-fn legal_cast_runtime(lib: &Library, p: &Ty) -> Option<CastOp> {
-    super::types::legal_cast(lib, &Ty::Def, p, false, true)
-        .ok()
-        .flatten()
 }
 
 fn capitalize(s: &str) -> String {
