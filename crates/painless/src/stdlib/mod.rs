@@ -9,11 +9,13 @@
 
 mod augmentation;
 mod collections;
+mod functional;
 mod lang;
 mod objects;
 mod processors;
 pub mod regex;
-mod time;
+mod stream;
+pub mod time;
 mod util;
 
 use std::collections::HashMap;
@@ -22,6 +24,7 @@ use std::sync::OnceLock;
 use crate::allowlist::{Field, Method};
 use crate::value::{Exception, Value};
 
+pub use functional::invoke;
 pub use objects::{Iter, MapEntry, Optional, StringBuilder, StringJoiner, Token};
 
 /// A native method: `recv` is the receiver (`None` for static methods and constructors).
@@ -59,6 +62,17 @@ pub trait Host {
     }
 }
 
+/// `h.invoke(f, args)`: [`invoke`] as a method of the host.
+pub(crate) trait HostExt {
+    fn invoke(&mut self, function: &Value, args: &[Value]) -> Result<Value, Thrown>;
+}
+
+impl HostExt for dyn Host + '_ {
+    fn invoke(&mut self, function: &Value, args: &[Value]) -> Result<Value, Thrown> {
+        functional::invoke(function, args, self)
+    }
+}
+
 /// Key of the native table: Java class of the declaring class, method name (`<init>` for a
 /// constructor), arity.
 type Key = (&'static str, &'static str, usize);
@@ -79,6 +93,20 @@ impl Registry {
         self.methods.insert((class, name, arity), f);
     }
 
+    /// The same implementation on several declaring classes (an interface and the classes
+    /// whose allowlist entries redeclare the method).
+    pub(crate) fn add_on(
+        &mut self,
+        classes: &[&'static str],
+        name: &'static str,
+        arity: usize,
+        f: NativeFn,
+    ) {
+        for c in classes {
+            self.add(c, name, arity, f);
+        }
+    }
+
     pub(crate) fn field(&mut self, class: &'static str, name: &'static str, f: fn() -> Value) {
         self.fields.insert((class, name), f);
     }
@@ -93,6 +121,8 @@ fn registry() -> &'static Registry {
         };
         lang::register(&mut r);
         collections::register(&mut r);
+        functional::register(&mut r);
+        stream::register(&mut r);
         augmentation::register(&mut r);
         regex::register(&mut r);
         time::register(&mut r);
