@@ -664,7 +664,9 @@ fn register_map(r: &mut Registry) {
         check_map_default(&m, false)?;
         if m.contains_key(arg(a, 0)) {
             check_map_default(&m, true)?;
-            return Ok(m.insert(arg(a, 0).clone(), arg(a, 1).clone()).unwrap_or(Value::Null));
+            return Ok(m
+                .insert(arg(a, 0).clone(), arg(a, 1).clone())
+                .unwrap_or(Value::Null));
         }
         Ok(Value::Null)
     });

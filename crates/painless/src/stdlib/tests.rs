@@ -251,7 +251,8 @@ fn remove_if_and_sort_call_the_function() {
 #[test]
 fn coverage_report() {
     let al = for_context(Context::Ingest);
-    let mut rows: std::collections::BTreeMap<String, (usize, usize, Vec<String>)> = Default::default();
+    let mut rows: std::collections::BTreeMap<String, (usize, usize, Vec<String>)> =
+        Default::default();
     for m in al.methods() {
         let class = al.class(m.class);
         if class.hidden {
@@ -277,7 +278,8 @@ fn coverage_report() {
             }
         }
     }
-    let mut packages: std::collections::BTreeMap<String, (usize, usize, usize, usize)> = Default::default();
+    let mut packages: std::collections::BTreeMap<String, (usize, usize, usize, usize)> =
+        Default::default();
     for (class, (n, k, _)) in &rows {
         let pkg = class.rsplit_once('.').map_or("", |(p, _)| p).to_owned();
         let e = packages.entry(pkg).or_default();
@@ -308,5 +310,9 @@ fn coverage_report() {
 }
 
 fn c_fields(al: &crate::allowlist::Allowlist, id: crate::allowlist::ClassId) -> Vec<String> {
-    al.fields().iter().filter(|f| f.class == id).map(|f| f.name.clone()).collect()
+    al.fields()
+        .iter()
+        .filter(|f| f.class == id)
+        .map(|f| f.name.clone())
+        .collect()
 }
