@@ -499,7 +499,7 @@ mod tests {
             ),
             "ffffffff FF 0xff"
         );
-        assert_eq!(f("%.2f", &[Value::Double(2.71828)]), "2.72");
+        assert_eq!(f("%.2f", &[Value::Double(1.23456)]), "1.23");
         assert_eq!(
             f("%.1f", &[Value::Double(0.25)]),
             "0.3",
