@@ -129,6 +129,8 @@ pub struct MapEntry {
     pub key: Value,
     pub value: RefCell<Value>,
     pub map: Option<MapRef>,
+    /// A snapshot entry (`TreeMap.firstEntry()`...): `setValue` throws.
+    pub snapshot: bool,
 }
 
 impl MapEntry {
@@ -137,6 +139,17 @@ impl MapEntry {
             key,
             value: RefCell::new(value),
             map,
+            snapshot: false,
+        }))
+    }
+
+    /// An immutable snapshot of a mapping (`AbstractMap.SimpleImmutableEntry`).
+    pub fn snapshot(key: Value, value: Value) -> Value {
+        Value::Object(Rc::new(MapEntry {
+            key,
+            value: RefCell::new(value),
+            map: None,
+            snapshot: true,
         }))
     }
 }
