@@ -4735,7 +4735,7 @@ mod tests {
         );
         let epoch = enum_value(CHRONO_FIELD, "EPOCH_DAY", 20);
         assert_eq!(
-            thrown("ZonedDateTime", "get", Some(z.clone()), &[epoch.clone()]),
+            thrown("ZonedDateTime", "get", Some(z.clone()), std::slice::from_ref(&epoch)),
             "UnsupportedTemporalTypeException: Invalid field 'EpochDay' for get() method, use getLong() instead"
         );
         assert_eq!(
