@@ -11,7 +11,7 @@ use base64::Engine;
 
 use crate::value::{JList, JMap, JSet, ListKind, MapKind, SetKind, Value};
 
-use super::objects::{token_tag, Iter, MapEntry, Optional, StringJoiner, Token};
+use super::objects::{token_tag, Iter, MapEntry, MapView, Optional, StringJoiner, Token, ViewKind};
 use super::util::*;
 use super::{Host, HostExt, Registry, Thrown};
 
@@ -109,18 +109,21 @@ fn register_iterable(r: &mut Registry) {
     });
     r.add(ITERABLE, "iterator", 0, |t, _, _| {
         let v = recv(t)?;
-        Ok(Iter::value(
+        Ok(Iter::fail_fast(
             "java.util.ArrayList$Itr",
             iter_items(v)?,
-            Some(v.clone()),
+            v.clone(),
         ))
     });
     r.add(ITERATOR, "hasNext", 0, |t, _, _| {
         Ok(Value::Boolean(iter(t)?.has_next()))
     });
     r.add(ITERATOR, "next", 0, |t, _, _| {
-        iter(t)?
-            .next_item()
+        let it = iter(t)?;
+        if it.modified() {
+            return Err(exc_bare("ConcurrentModificationException"));
+        }
+        it.next_item()
             .ok_or_else(|| exc_bare("NoSuchElementException"))
     });
     r.add(ITERATOR, "remove", 0, |t, _, _| match iter(t)?.remove() {
@@ -165,7 +168,10 @@ fn register_collection(r: &mut Registry) {
         let x = arg(a, 0);
         Ok(Value::Boolean(match recv(t)? {
             Value::Set(s) => s.borrow().contains(x),
-            other => iter_items(other)?.iter().any(|v| v.java_equals(x)),
+            other => match view_of(other) {
+                Some(view) => view.contains(x),
+                None => iter_items(other)?.iter().any(|v| v.java_equals(x)),
+            },
         }))
     });
     r.add(COLLECTION, "containsAll", 1, |t, a, _| {
@@ -182,6 +188,9 @@ fn register_collection(r: &mut Registry) {
     });
     r.add(COLLECTION, "addAll", 1, |t, a, _| {
         let this = recv(t)?;
+        if view_of(this).is_some() {
+            return Err(exc_bare("UnsupportedOperationException"));
+        }
         let items = iter_items(arg(a, 0))?;
         let mut changed = false;
         match this {
@@ -203,6 +212,11 @@ fn register_collection(r: &mut Registry) {
         Ok(Value::Boolean(changed))
     });
     r.add(COLLECTION, "clear", 0, |t, _, _| {
+        if let Some(view) = view_of(recv(t)?) {
+            check_view_mutable(view)?;
+            view.map.borrow_mut().clear();
+            return Ok(Value::Null);
+        }
         match recv(t)? {
             Value::List(l) => {
                 let mut l = l.borrow_mut();
@@ -220,6 +234,17 @@ fn register_collection(r: &mut Registry) {
     });
     r.add(COLLECTION, "removeIf", 1, |t, a, h| {
         let this = recv(t)?;
+        if let Some(view) = view_of(this) {
+            check_view_mutable(view)?;
+            let mut keys = Vec::new();
+            for v in view.items() {
+                h.tick()?;
+                if truthy(&h.invoke(arg(a, 0), std::slice::from_ref(&v))?)? {
+                    keys.extend(view.key_of(&v));
+                }
+            }
+            return Ok(Value::Boolean(remove_keys(view, &keys)));
+        }
         check_coll_mutable(this)?;
         let items = iter_items(this)?;
         let mut remove = Vec::with_capacity(items.len());
@@ -273,6 +298,9 @@ fn register_collection(r: &mut Registry) {
 }
 
 fn coll_len(v: &Value) -> Result<usize, Thrown> {
+    if let Some(view) = view_of(v) {
+        return Ok(view.map.borrow().len());
+    }
     Ok(match v {
         Value::List(l) => l.borrow().items.len(),
         Value::Set(s) => s.borrow().len(),
@@ -282,6 +310,9 @@ fn coll_len(v: &Value) -> Result<usize, Thrown> {
 }
 
 fn coll_add(this: &Value, v: Value) -> Result<Value, Thrown> {
+    if view_of(this).is_some() {
+        return Err(exc_bare("UnsupportedOperationException"));
+    }
     match this {
         Value::List(l) => {
             let mut l = l.borrow_mut();
@@ -298,6 +329,16 @@ fn coll_add(this: &Value, v: Value) -> Result<Value, Thrown> {
     }
 }
 
+/// Removes map keys through a view; whether anything was removed.
+fn remove_keys(view: &MapView, keys: &[Value]) -> bool {
+    let mut m = view.map.borrow_mut();
+    let mut any = false;
+    for k in keys {
+        any |= m.remove(k).is_some();
+    }
+    any
+}
+
 /// Unmodifiable and read-only collections refuse every change, even one that would change
 /// nothing (`Collections.unmodifiableCollection`, `ImmutableCollections`, the ingest-condition
 /// wrappers).
@@ -311,6 +352,16 @@ fn check_coll_mutable(this: &Value) -> Result<(), Thrown> {
 }
 
 fn retain(this: &Value, other: &[Value], keep_if_present: bool) -> Result<Value, Thrown> {
+    if let Some(view) = view_of(this) {
+        check_view_mutable(view)?;
+        let keys: Vec<Value> = view
+            .items()
+            .iter()
+            .filter(|v| other.iter().any(|o| o.java_equals(v)) != keep_if_present)
+            .filter_map(|v| view.key_of(v))
+            .collect();
+        return Ok(Value::Boolean(remove_keys(view, &keys)));
+    }
     check_coll_mutable(this)?;
     let contains = |v: &Value| other.iter().any(|o| o.java_equals(v));
     match this {
@@ -542,12 +593,34 @@ pub(crate) fn sort_values(
 
 fn register_set(r: &mut Registry) {
     r.add(SET, "remove", 1, |t, a, _| {
+        if let Some(view) = view_of(recv(t)?) {
+            check_view_mutable(view)?;
+            if !view.contains(arg(a, 0)) {
+                return Ok(Value::Boolean(false));
+            }
+            let keys: Vec<Value> = view.key_of(arg(a, 0)).into_iter().collect();
+            return Ok(Value::Boolean(remove_keys(view, &keys)));
+        }
         let mut s = set_of(recv(t)?)?.borrow_mut();
         check_set_mutable(&s)?;
         Ok(Value::Boolean(s.remove(arg(a, 0))))
     });
     r.add(SET, "equals", 1, |t, a, _| {
-        Ok(Value::Boolean(recv(t)?.java_equals(arg(a, 0))))
+        let (x, y) = (recv(t)?, arg(a, 0));
+        if view_of(x).is_some() || view_of(y).is_some() {
+            // A view equals any set with the same elements.
+            let is_set = |v: &Value| {
+                matches!(v, Value::Set(_)) || view_of(v).is_some_and(|w| w.kind != ViewKind::Values)
+            };
+            if !is_set(x) || !is_set(y) {
+                return Ok(Value::Boolean(false));
+            }
+            let (a, b) = (iter_items(x)?, iter_items(y)?);
+            return Ok(Value::Boolean(
+                a.len() == b.len() && a.iter().all(|v| b.iter().any(|w| w.java_equals(v))),
+            ));
+        }
+        Ok(Value::Boolean(x.java_equals(y)))
     });
     r.add(SET, "hashCode", 0, |t, _, _| {
         Ok(Value::Int(recv(t)?.java_hash_code()))
@@ -559,25 +632,6 @@ fn register_set(r: &mut Registry) {
 
 fn this_map(t: Option<&Value>) -> Result<&crate::value::MapRef, Thrown> {
     map_of(recv(t)?)
-}
-
-/// A read-only snapshot used for `keySet()`, `values()` and `entrySet()`. Java returns live
-/// views; here a change through the view throws `UnsupportedOperationException` instead of
-/// reaching the map (entries' `setValue` does write through).
-fn snapshot_set(items: Vec<Value>) -> Value {
-    let mut s = JSet::new(SetKind::Linked);
-    for v in items {
-        s.insert(v);
-    }
-    s.frozen = true;
-    Value::Set(Rc::new(RefCell::new(s)))
-}
-
-fn entries(m: &crate::value::MapRef) -> Vec<Value> {
-    m.borrow()
-        .iter()
-        .map(|(k, v)| MapEntry::value_of(k, v, Some(m.clone())))
-        .collect()
 }
 
 fn register_map(r: &mut Registry) {
@@ -688,16 +742,15 @@ fn register_map(r: &mut Registry) {
         m.clear();
         Ok(Value::Null)
     });
+    // Live views, as the JDK's (`HashMap.KeySet`, `Values`, `EntrySet`).
     r.add(MAP, "keySet", 0, |t, _, _| {
-        Ok(snapshot_set(this_map(t)?.borrow().keys()))
+        Ok(MapView::value_of(this_map(t)?.clone(), ViewKind::Keys))
     });
     r.add(MAP, "values", 0, |t, _, _| {
-        let mut l = JList::from_vec(ListKind::Unmodifiable, this_map(t)?.borrow().values());
-        l.frozen = true;
-        Ok(Value::List(Rc::new(RefCell::new(l))))
+        Ok(MapView::value_of(this_map(t)?.clone(), ViewKind::Values))
     });
     r.add(MAP, "entrySet", 0, |t, _, _| {
-        Ok(snapshot_set(entries(this_map(t)?)))
+        Ok(MapView::value_of(this_map(t)?.clone(), ViewKind::Entries))
     });
     r.add(MAP, "equals", 1, |t, a, _| {
         Ok(Value::Boolean(recv(t)?.java_equals(arg(a, 0))))
