@@ -271,6 +271,14 @@ impl JavaObject for MapView {
             .iter()
             .fold(0i32, |h, v| h.wrapping_add(v.java_hash_code()))
     }
+    /// XContentBuilder writes a key set or values collection as an array (an entry set has no
+    /// JSON form).
+    fn to_document_value(&self) -> Option<Value> {
+        match self.kind {
+            ViewKind::Entries => None,
+            _ => Some(Value::list_from(self.items())),
+        }
+    }
 }
 
 fn source_len(v: &Value) -> Option<usize> {
