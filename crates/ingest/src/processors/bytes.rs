@@ -248,4 +248,32 @@ mod tests {
             other => panic!("{other:?}"),
         }
     }
+
+    #[test]
+    fn processor_cases() {
+        use crate::processors::lowercase::testing::*;
+        use serde_json::json;
+        // 200_default_pipeline.yml / 240_required_pipeline.yml use bytes with a target field
+        let p = build(
+            "bytes",
+            json!({"field": "bytes_source_field", "target_field": "bytes_target_field"}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"bytes_source_field": "1kb"})),
+            json!({"bytes_source_field": "1kb", "bytes_target_field": 1024})
+        );
+        let p = build("bytes", json!({"field": "f"}));
+        let d = run(&*p, json!({"f": "1b"})).unwrap();
+        assert!(matches!(d.field("f").unwrap(), Value::Long(1)));
+        let e = run_err(&*p, json!({"f": "1.1kb"}));
+        assert_eq!(e.type_, "parse_exception");
+        assert_eq!(
+            e.caused_by.as_ref().map(|c| c.type_.as_str()),
+            Some("number_format_exception")
+        );
+        assert_eq!(
+            run_err(&*p, json!({"f": "xb"})).type_,
+            "number_format_exception"
+        );
+    }
 }

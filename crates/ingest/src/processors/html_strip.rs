@@ -897,4 +897,19 @@ mod tests {
         assert_eq!(s("1 <2 and 3> 0"), "1 <2 and 3> 0");
         assert_eq!(s("<>"), "<>");
     }
+
+    #[test]
+    fn processor_cases() {
+        use crate::processors::lowercase::testing::*;
+        use serde_json::json;
+        let p = build("html_strip", json!({"field": "f", "target_field": "t"}));
+        assert_eq!(
+            run_ok(&*p, json!({"f": "<p>x</p>"})),
+            json!({"f": "<p>x</p>", "t": "\nx\n"})
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"f": ["<b>a</b>", "b"]})),
+            json!({"f": ["<b>a</b>", "b"], "t": ["a", "b"]})
+        );
+    }
 }

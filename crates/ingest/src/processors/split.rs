@@ -469,4 +469,43 @@ mod tests {
         assert_eq!(p.replace_all("abc", "-").unwrap(), "-a-b-c-");
         assert_eq!(p.replace_all("axxb", "-").unwrap(), "-a--b-");
     }
+
+    #[test]
+    fn processor_cases() {
+        use crate::processors::lowercase::testing::*;
+        use serde_json::json;
+        let p = build("split", json!({"field": "f", "separator": "\\."}));
+        assert_eq!(
+            run_ok(&*p, json!({"f": "127.0.0.1"})),
+            json!({"f": ["127", "0", "0", "1"]})
+        );
+        let p = build(
+            "split",
+            json!({"field": "f", "separator": ",", "preserve_trailing": true, "target_field": "t"}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"f": "a,b,,"})),
+            json!({"f": "a,b,,", "t": ["a", "b", "", ""]})
+        );
+        let p = build("split", json!({"field": "f", "separator": ","}));
+        assert_eq!(
+            run_err(&*p, json!({"f": ["a,b"]})).reason(),
+            "field [f] of type [java.util.ArrayList] cannot be cast to [java.lang.String]"
+        );
+        assert_eq!(
+            run_err(&*p, json!({"f": null})).reason(),
+            "field [f] is null, cannot split."
+        );
+        let p = build(
+            "split",
+            json!({"field": "f", "separator": ",", "ignore_missing": true}),
+        );
+        assert_eq!(run_ok(&*p, json!({})), json!({}));
+        // a separator Java cannot compile fails the document, not the pipeline
+        let p = build("split", json!({"field": "f", "separator": "("}));
+        assert_eq!(
+            run_err(&*p, json!({"f": "x"})).type_,
+            "pattern_syntax_exception"
+        );
+    }
 }
