@@ -4,7 +4,10 @@
 //! pipeline creation), then [`Script::execute`] per document. Values are [`Value`]s, shared with
 //! the ingest engine, so `ctx` is the ingest document's own map.
 
+pub mod allowlist;
+mod compiler;
 mod error;
+pub mod stdlib;
 pub mod value;
 
 pub use error::{Position, ScriptError};
@@ -59,35 +62,81 @@ impl Default for Options {
 pub struct Script {
     source: String,
     options: Options,
+    program: compiler::ir::Program,
 }
 
 impl Script {
     /// Compiles `source` for `options.context`, as `PainlessScriptEngine.compile` does.
     pub fn compile(source: &str, options: &Options) -> Result<Script, ScriptError> {
-        let _ = Script {
+        let tokens = compiler::lexer::lex(source)
+            .map_err(|e| ScriptError::compile(source, Some(e.offset), e.exception))?;
+        let unit = compiler::parser::parse(&tokens)
+            .map_err(|e| ScriptError::compile(source, Some(e.offset), e.exception))?;
+        let program = compiler::analyze::analyze(&unit, options)
+            .map_err(|e| ScriptError::compile(source, Some(e.offset), e.exception))?;
+        Ok(Script {
             source: source.to_owned(),
             options: options.clone(),
-        };
-        Err(ScriptError::compile(
-            source,
-            None,
-            Exception::illegal_argument(
-                "not supported by siemctl's offline Painless: compiler not written yet",
-            ),
-        ))
+            program,
+        })
     }
 
     /// Runs the script. `params`: the script's params map (or Null); `ctx`: the document map for
     /// ingest contexts (None for PainlessTest). Ingest: returns Null. IngestCondition: Boolean.
     /// PainlessTest: the script's result.
     pub fn execute(&self, params: &Value, ctx: Option<&Value>) -> Result<Value, ScriptError> {
-        let _ = (params, ctx, &self.options);
-        Err(ScriptError::runtime(
-            &self.source,
-            None,
-            Exception::illegal_argument(
-                "not supported by siemctl's offline Painless: interpreter not written yet",
-            ),
-        ))
+        let lib = compiler::library::Library::for_context(self.options.context);
+        let params = match params {
+            Value::Null => Value::new_map(),
+            other => other.clone(),
+        };
+        // `params` is read-only, as Collections.unmodifiableMap (shallow).
+        let restore_kind = match &params {
+            Value::Map(m) if m.borrow().kind() == value::MapKind::Hash => {
+                m.borrow_mut().set_kind(value::MapKind::Unmodifiable);
+                true
+            }
+            _ => false,
+        };
+        let mut args = vec![params.clone()];
+        if self.options.context != Context::PainlessTest {
+            args.push(ctx.cloned().unwrap_or_else(Value::new_map));
+        }
+        let freeze = self.options.context == Context::IngestCondition;
+        if freeze {
+            args[1].set_frozen(true);
+        }
+        let mut interp =
+            compiler::interp::Interp::new(lib, &self.program, self.options.max_loop_counter);
+        let result = interp.run_main(&args);
+        if freeze {
+            args[1].set_frozen(false);
+        }
+        if restore_kind {
+            if let Value::Map(m) = &params {
+                m.borrow_mut().set_kind(value::MapKind::Hash);
+            }
+        }
+        match result {
+            Ok(v) => Ok(match self.options.context {
+                Context::Ingest => Value::Null,
+                Context::IngestCondition => match v {
+                    Value::Boolean(_) => v,
+                    _ => Value::Boolean(false),
+                },
+                Context::PainlessTest => v,
+            }),
+            Err(fault) => {
+                let cause = match fault.thrown {
+                    compiler::library::Thrown::Exception(e) => e,
+                    compiler::library::Thrown::Unsupported(what) => {
+                        Exception::unsupported_operation(format!(
+                            "not supported by siemctl's offline Painless: {what}"
+                        ))
+                    }
+                };
+                Err(ScriptError::runtime(&self.source, fault.pos, cause))
+            }
+        }
     }
 }

@@ -61,3 +61,41 @@ impl fmt::Display for Exception {
 }
 
 impl std::error::Error for Exception {}
+
+/// Upstream `ConditionalProcessor.unmodifiableException()`: what a write to the document throws
+/// inside an ingest condition.
+pub const FROZEN_MESSAGE: &str = "Mutating ingest documents in conditionals is not supported";
+
+/// The exception a change to a read-only collection throws: a frozen (ingest condition) view
+/// gives upstream's message, an unmodifiable collection (`List.of`...) none, as in Java.
+pub fn mutation_error(frozen: bool) -> Exception {
+    if frozen {
+        Exception::unsupported_operation(FROZEN_MESSAGE)
+    } else {
+        Exception::without_message("UnsupportedOperationException")
+    }
+}
+
+/// A caught exception as a script sees it (`catch (Exception e)`): an object of the exception's
+/// class whose `getMessage()` is the message.
+#[derive(Debug)]
+pub struct ThrowableValue {
+    pub exception: Exception,
+    /// The Java class name, e.g. `java.lang.IllegalArgumentException`.
+    pub java_name: String,
+}
+
+impl crate::value::JavaObject for ThrowableValue {
+    fn class_name(&self) -> &str {
+        &self.java_name
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn java_to_string(&self) -> String {
+        match &self.exception.message {
+            Some(m) => format!("{}: {m}", self.java_name),
+            None => self.java_name.clone(),
+        }
+    }
+}

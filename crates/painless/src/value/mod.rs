@@ -23,7 +23,7 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
-pub use exception::Exception;
+pub use exception::{mutation_error, Exception, ThrowableValue, FROZEN_MESSAGE};
 pub use json::{from_json, parse_json, to_json, write_json, JsonError};
 pub use list::{ArrayRef, JArray, JList, JSet, ListKind, ListRef, SetKind, SetRef};
 pub use map::{JMap, MapKind, MapRef};

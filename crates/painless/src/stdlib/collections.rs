@@ -1,0 +1,1347 @@
+//! `java.util` collections: `Iterable`, `Collection`, `List`, `Set`, `Map`, `Map.Entry`,
+//! `Iterator`, the implementation classes' constructors, `Collections`, `Arrays`, `Objects`,
+//! `Optional`, `StringJoiner`, `Base64`. Messages as the JDK 21 implementations throw them
+//! (`ArrayList`: `Objects.checkIndex`, `Index 5 out of bounds for length 2`).
+
+use std::cell::RefCell;
+use std::cmp::Ordering;
+use std::rc::Rc;
+
+use base64::Engine;
+
+use crate::value::{JList, JMap, JSet, ListKind, MapKind, SetKind, Value};
+
+use super::lang::compare_to;
+use super::objects::{token_tag, Iter, MapEntry, Optional, StringJoiner, Token};
+use super::util::*;
+use super::{Host, Registry, Thrown};
+
+const ITERABLE: &str = "java.lang.Iterable";
+const COLLECTION: &str = "java.util.Collection";
+const LIST: &str = "java.util.List";
+const SET: &str = "java.util.Set";
+const MAP: &str = "java.util.Map";
+const ENTRY: &str = "java.util.Map$Entry";
+const ITERATOR: &str = "java.util.Iterator";
+const COMPARATOR: &str = "java.util.Comparator";
+
+pub(crate) fn register(r: &mut Registry) {
+    register_iterable(r);
+    register_collection(r);
+    register_list(r);
+    register_set(r);
+    register_map(r);
+    register_constructors(r);
+    register_utilities(r);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks
+
+fn check_list_mutable(l: &JList) -> Result<(), Thrown> {
+    if l.is_mutable() {
+        Ok(())
+    } else {
+        Err(immutable(l.frozen))
+    }
+}
+
+fn check_map_mutable(m: &JMap) -> Result<(), Thrown> {
+    if m.is_mutable() {
+        Ok(())
+    } else {
+        Err(immutable(m.frozen))
+    }
+}
+
+fn check_set_mutable(s: &JSet) -> Result<(), Thrown> {
+    if s.is_mutable() {
+        Ok(())
+    } else {
+        Err(immutable(s.frozen))
+    }
+}
+
+/// `Objects.checkIndex`: `Index 5 out of bounds for length 2`.
+fn check_index(i: i32, len: usize, kind: ListKind) -> Result<usize, Thrown> {
+    if i < 0 || i as usize >= len {
+        let msg = if kind == ListKind::LinkedList {
+            format!("Index: {i}, Size: {len}")
+        } else {
+            format!("Index {i} out of bounds for length {len}")
+        };
+        return Err(exc("IndexOutOfBoundsException", msg));
+    }
+    Ok(i as usize)
+}
+
+/// `ArrayList.rangeCheckForAdd`: `Index: 5, Size: 2`.
+fn check_position(i: i32, len: usize) -> Result<usize, Thrown> {
+    if i < 0 || i as usize > len {
+        return Err(exc(
+            "IndexOutOfBoundsException",
+            format!("Index: {i}, Size: {len}"),
+        ));
+    }
+    Ok(i as usize)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Iterable
+
+fn register_iterable(r: &mut Registry) {
+    r.add(ITERABLE, "forEach", 1, |t, a, h| {
+        for item in iter_items(recv(t)?)? {
+            h.tick()?;
+            h.call(arg(a, 0), &[item])?;
+        }
+        Ok(Value::Null)
+    });
+    r.add(ITERABLE, "iterator", 0, |t, _, _| {
+        let v = recv(t)?;
+        Ok(Iter::value(
+            "java.util.ArrayList$Itr",
+            iter_items(v)?,
+            Some(v.clone()),
+        ))
+    });
+    r.add(ITERATOR, "hasNext", 0, |t, _, _| {
+        Ok(Value::Boolean(iter(t)?.has_next()))
+    });
+    r.add(ITERATOR, "next", 0, |t, _, _| {
+        iter(t)?
+            .next_item()
+            .ok_or_else(|| exc_bare("NoSuchElementException"))
+    });
+    r.add(ITERATOR, "remove", 0, |t, _, _| match iter(t)?.remove() {
+        Ok(()) => Ok(Value::Null),
+        Err(Some(true)) => Err(exc_bare("IllegalStateException")),
+        Err(Some(false)) => Err(immutable(false)),
+        Err(None) => Err(exc("UnsupportedOperationException", "remove")),
+    });
+    r.add(ITERATOR, "forEachRemaining", 1, |t, a, h| {
+        let it = iter(t)?;
+        while let Some(v) = it.next_item() {
+            h.tick()?;
+            h.call(arg(a, 0), &[v])?;
+        }
+        Ok(Value::Null)
+    });
+}
+
+fn iter(t: Option<&Value>) -> Result<&Iter, Thrown> {
+    match recv(t)? {
+        Value::Object(o) => o.as_any().downcast_ref::<Iter>().ok_or_else(|| {
+            exc(
+                "ClassCastException",
+                format!("Cannot cast {} to java.util.Iterator", o.class_name()),
+            )
+        }),
+        other => Err(cce(other, ITERATOR)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Collection
+
+fn register_collection(r: &mut Registry) {
+    r.add(COLLECTION, "size", 0, |t, _, _| {
+        Ok(Value::Int(coll_len(recv(t)?)? as i32))
+    });
+    r.add(COLLECTION, "isEmpty", 0, |t, _, _| {
+        Ok(Value::Boolean(coll_len(recv(t)?)? == 0))
+    });
+    r.add(COLLECTION, "contains", 1, |t, a, _| {
+        let x = arg(a, 0);
+        Ok(Value::Boolean(match recv(t)? {
+            Value::Set(s) => s.borrow().contains(x),
+            other => iter_items(other)?.iter().any(|v| v.java_equals(x)),
+        }))
+    });
+    r.add(COLLECTION, "containsAll", 1, |t, a, _| {
+        let this = recv(t)?;
+        let items = iter_items(this)?;
+        let all = iter_items(arg(a, 0))?.iter().all(|x| match this {
+            Value::Set(s) => s.borrow().contains(x),
+            _ => items.iter().any(|v| v.java_equals(x)),
+        });
+        Ok(Value::Boolean(all))
+    });
+    r.add(COLLECTION, "add", 1, |t, a, _| {
+        coll_add(recv(t)?, arg(a, 0).clone())
+    });
+    r.add(COLLECTION, "addAll", 1, |t, a, _| {
+        let this = recv(t)?;
+        let items = iter_items(arg(a, 0))?;
+        let mut changed = false;
+        match this {
+            Value::List(l) => {
+                let mut l = l.borrow_mut();
+                check_list_mutable(&l)?;
+                changed = !items.is_empty();
+                l.items.extend(items);
+            }
+            Value::Set(s) => {
+                let mut s = s.borrow_mut();
+                check_set_mutable(&s)?;
+                for v in items {
+                    changed |= s.insert(v);
+                }
+            }
+            other => return Err(cce(other, COLLECTION)),
+        }
+        Ok(Value::Boolean(changed))
+    });
+    r.add(COLLECTION, "clear", 0, |t, _, _| {
+        match recv(t)? {
+            Value::List(l) => {
+                let mut l = l.borrow_mut();
+                check_list_mutable(&l)?;
+                l.items.clear();
+            }
+            Value::Set(s) => {
+                let mut s = s.borrow_mut();
+                check_set_mutable(&s)?;
+                s.clear();
+            }
+            other => return Err(cce(other, COLLECTION)),
+        }
+        Ok(Value::Null)
+    });
+    r.add(COLLECTION, "removeIf", 1, |t, a, h| {
+        let this = recv(t)?;
+        let items = iter_items(this)?;
+        let mut remove = Vec::with_capacity(items.len());
+        for v in &items {
+            h.tick()?;
+            remove.push(truthy(&h.call(arg(a, 0), std::slice::from_ref(v))?)?);
+        }
+        let any = remove.iter().any(|b| *b);
+        if !any {
+            return Ok(Value::Boolean(false));
+        }
+        match this {
+            Value::List(l) => {
+                let mut l = l.borrow_mut();
+                check_list_mutable(&l)?;
+                let mut i = 0;
+                l.items.retain(|_| {
+                    let keep = !remove.get(i).copied().unwrap_or(false);
+                    i += 1;
+                    keep
+                });
+            }
+            Value::Set(s) => {
+                let mut s = s.borrow_mut();
+                check_set_mutable(&s)?;
+                for (v, r) in items.iter().zip(&remove) {
+                    if *r {
+                        s.remove(v);
+                    }
+                }
+            }
+            other => return Err(cce(other, COLLECTION)),
+        }
+        Ok(Value::Boolean(true))
+    });
+    r.add(COLLECTION, "removeAll", 1, |t, a, _| {
+        retain(recv(t)?, &iter_items(arg(a, 0))?, false)
+    });
+    r.add(COLLECTION, "retainAll", 1, |t, a, _| {
+        retain(recv(t)?, &iter_items(arg(a, 0))?, true)
+    });
+    r.add(COLLECTION, "toArray", 0, |t, _, _| {
+        let items = iter_items(recv(t)?)?;
+        Ok(Value::Array(Rc::new(RefCell::new(
+            crate::value::JArray::new("def".into(), items),
+        ))))
+    });
+    r.add(COLLECTION, "stream", 0, |_, _, _| {
+        Err(unsupported("java.util.stream (Collection.stream())"))
+    });
+}
+
+fn coll_len(v: &Value) -> Result<usize, Thrown> {
+    Ok(match v {
+        Value::List(l) => l.borrow().items.len(),
+        Value::Set(s) => s.borrow().len(),
+        Value::Map(m) => m.borrow().len(),
+        other => iter_items(other)?.len(),
+    })
+}
+
+fn coll_add(this: &Value, v: Value) -> Result<Value, Thrown> {
+    match this {
+        Value::List(l) => {
+            let mut l = l.borrow_mut();
+            check_list_mutable(&l)?;
+            l.items.push(v);
+            Ok(Value::Boolean(true))
+        }
+        Value::Set(s) => {
+            let mut s = s.borrow_mut();
+            check_set_mutable(&s)?;
+            Ok(Value::Boolean(s.insert(v)))
+        }
+        other => Err(cce(other, COLLECTION)),
+    }
+}
+
+fn retain(this: &Value, other: &[Value], keep_if_present: bool) -> Result<Value, Thrown> {
+    let contains = |v: &Value| other.iter().any(|o| o.java_equals(v));
+    match this {
+        Value::List(l) => {
+            let mut l = l.borrow_mut();
+            let before = l.items.len();
+            let changed = l.items.iter().any(|v| contains(v) != keep_if_present);
+            if changed {
+                check_list_mutable(&l)?;
+            }
+            l.items.retain(|v| contains(v) == keep_if_present);
+            Ok(Value::Boolean(l.items.len() != before))
+        }
+        Value::Set(s) => {
+            let items: Vec<Value> = s.borrow().iter().collect();
+            let drop: Vec<Value> = items
+                .into_iter()
+                .filter(|v| contains(v) != keep_if_present)
+                .collect();
+            if drop.is_empty() {
+                return Ok(Value::Boolean(false));
+            }
+            let mut s = s.borrow_mut();
+            check_set_mutable(&s)?;
+            for v in &drop {
+                s.remove(v);
+            }
+            Ok(Value::Boolean(true))
+        }
+        other => Err(cce(other, COLLECTION)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// List
+
+fn this_list(t: Option<&Value>) -> Result<&crate::value::ListRef, Thrown> {
+    list_of(recv(t)?)
+}
+
+fn register_list(r: &mut Registry) {
+    r.add(LIST, "get", 1, |t, a, _| {
+        let l = this_list(t)?.borrow();
+        let i = check_index(int_arg(a, 0)?, l.items.len(), l.kind)?;
+        Ok(l.items[i].clone())
+    });
+    r.add(LIST, "set", 2, |t, a, _| {
+        let mut l = this_list(t)?.borrow_mut();
+        check_list_mutable(&l)?;
+        let i = check_index(int_arg(a, 0)?, l.items.len(), l.kind)?;
+        Ok(std::mem::replace(&mut l.items[i], arg(a, 1).clone()))
+    });
+    r.add(LIST, "add", 2, |t, a, _| {
+        let mut l = this_list(t)?.borrow_mut();
+        check_list_mutable(&l)?;
+        let i = check_position(int_arg(a, 0)?, l.items.len())?;
+        l.items.insert(i, arg(a, 1).clone());
+        Ok(Value::Null)
+    });
+    r.add(LIST, "addAll", 2, |t, a, _| {
+        let items = iter_items(arg(a, 1))?;
+        let mut l = this_list(t)?.borrow_mut();
+        check_list_mutable(&l)?;
+        let i = check_position(int_arg(a, 0)?, l.items.len())?;
+        let changed = !items.is_empty();
+        let tail = l.items.split_off(i);
+        l.items.extend(items);
+        l.items.extend(tail);
+        Ok(Value::Boolean(changed))
+    });
+    r.add(LIST, "remove", 1, |t, a, _| {
+        let mut l = this_list(t)?.borrow_mut();
+        check_list_mutable(&l)?;
+        let i = check_index(int_arg(a, 0)?, l.items.len(), l.kind)?;
+        Ok(l.items.remove(i))
+    });
+    r.add(LIST, "indexOf", 1, |t, a, _| {
+        let l = this_list(t)?.borrow();
+        Ok(Value::Int(
+            l.items
+                .iter()
+                .position(|v| v.java_equals(arg(a, 0)))
+                .map_or(-1, |i| i as i32),
+        ))
+    });
+    r.add(LIST, "lastIndexOf", 1, |t, a, _| {
+        let l = this_list(t)?.borrow();
+        Ok(Value::Int(
+            l.items
+                .iter()
+                .rposition(|v| v.java_equals(arg(a, 0)))
+                .map_or(-1, |i| i as i32),
+        ))
+    });
+    r.add(LIST, "equals", 1, |t, a, _| {
+        Ok(Value::Boolean(recv(t)?.java_equals(arg(a, 0))))
+    });
+    r.add(LIST, "hashCode", 0, |t, _, _| {
+        Ok(Value::Int(recv(t)?.java_hash_code()))
+    });
+    r.add(LIST, "subList", 2, |t, a, _| {
+        let l = this_list(t)?.borrow();
+        let (from, to) = (int_arg(a, 0)?, int_arg(a, 1)?);
+        if from < 0 {
+            return Err(exc(
+                "IndexOutOfBoundsException",
+                format!("fromIndex = {from}"),
+            ));
+        }
+        if to as i64 > l.items.len() as i64 {
+            return Err(exc("IndexOutOfBoundsException", format!("toIndex = {to}")));
+        }
+        if from > to {
+            return Err(exc(
+                "IllegalArgumentException",
+                format!("fromIndex({from}) > toIndex({to})"),
+            ));
+        }
+        // A copy, not a view: changes to it do not reach the list (documented limitation).
+        Ok(new_list(l.items[from as usize..to as usize].to_vec()))
+    });
+    r.add(LIST, "replaceAll", 1, |t, a, h| {
+        let items = this_list(t)?.borrow().items.clone();
+        let mut out = Vec::with_capacity(items.len());
+        for v in items {
+            h.tick()?;
+            out.push(h.call(arg(a, 0), &[v])?);
+        }
+        let mut l = this_list(t)?.borrow_mut();
+        check_list_mutable(&l)?;
+        l.items = out;
+        Ok(Value::Null)
+    });
+    r.add(LIST, "sort", 1, |t, a, h| {
+        let items = this_list(t)?.borrow().items.clone();
+        let sorted = sort_values(items, arg(a, 0), h)?;
+        let mut l = this_list(t)?.borrow_mut();
+        check_list_mutable(&l)?;
+        l.items = sorted;
+        Ok(Value::Null)
+    });
+    r.add(LIST, "listIterator", 0, |t, _, _| {
+        let v = recv(t)?;
+        Ok(Iter::value(
+            "java.util.ArrayList$Itr",
+            iter_items(v)?,
+            Some(v.clone()),
+        ))
+    });
+    // ArrayList.trimToSize / clone
+    r.add("java.util.ArrayList", "trimToSize", 0, |_, _, _| {
+        Ok(Value::Null)
+    });
+    for c in [
+        "java.util.ArrayList",
+        "java.util.LinkedList",
+        "java.util.HashMap",
+        "java.util.TreeMap",
+        "java.util.HashSet",
+        "java.util.TreeSet",
+    ] {
+        r.add(c, "clone", 0, |t, _, _| Ok(shallow_copy(recv(t)?)));
+    }
+}
+
+fn shallow_copy(v: &Value) -> Value {
+    match v {
+        Value::List(l) => {
+            let l = l.borrow();
+            new_list_kind(l.kind, l.items.clone())
+        }
+        Value::Map(m) => {
+            let m = m.borrow();
+            Value::map_from(JMap::copy_of(m.kind(), &m))
+        }
+        Value::Set(s) => {
+            let s = s.borrow();
+            new_set(s.kind, s.iter())
+        }
+        other => other.clone(),
+    }
+}
+
+/// A comparison by a `Comparator` value: `null` is natural order, `Comparator.naturalOrder()`
+/// and `reverseOrder()` are tokens, anything else a function the interpreter calls.
+pub(crate) fn compare_with(
+    cmp: &Value,
+    a: &Value,
+    b: &Value,
+    h: &mut dyn Host,
+) -> Result<Ordering, Thrown> {
+    match cmp {
+        Value::Null => Ok(compare_to(a, b)?.cmp(&0)),
+        other => match token_tag(other, COMPARATOR) {
+            Some("natural") => Ok(compare_to(a, b)?.cmp(&0)),
+            Some("reverse") => Ok(compare_to(b, a)?.cmp(&0)),
+            _ => {
+                let r = h.call(other, &[a.clone(), b.clone()])?;
+                Ok(int_of(&r)?.cmp(&0))
+            }
+        },
+    }
+}
+
+/// A stable merge sort with a fallible comparator (Java's `List.sort` is a stable TimSort:
+/// same result for a consistent comparator).
+pub(crate) fn sort_values(
+    items: Vec<Value>,
+    cmp: &Value,
+    h: &mut dyn Host,
+) -> Result<Vec<Value>, Thrown> {
+    if items.len() < 2 {
+        return Ok(items);
+    }
+    let mid = items.len() / 2;
+    let mut left = items;
+    let right = left.split_off(mid);
+    let left = sort_values(left, cmp, h)?;
+    let right = sort_values(right, cmp, h)?;
+    let mut out = Vec::with_capacity(left.len() + right.len());
+    let (mut i, mut j) = (0, 0);
+    while i < left.len() && j < right.len() {
+        h.tick()?;
+        if compare_with(cmp, &right[j], &left[i], h)? == Ordering::Less {
+            out.push(right[j].clone());
+            j += 1;
+        } else {
+            out.push(left[i].clone());
+            i += 1;
+        }
+    }
+    out.extend_from_slice(&left[i..]);
+    out.extend_from_slice(&right[j..]);
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Set
+
+fn register_set(r: &mut Registry) {
+    r.add(SET, "remove", 1, |t, a, _| {
+        let s = set_of(recv(t)?)?;
+        if !s.borrow().contains(arg(a, 0)) {
+            return Ok(Value::Boolean(false));
+        }
+        let mut s = s.borrow_mut();
+        check_set_mutable(&s)?;
+        Ok(Value::Boolean(s.remove(arg(a, 0))))
+    });
+    r.add(SET, "equals", 1, |t, a, _| {
+        Ok(Value::Boolean(recv(t)?.java_equals(arg(a, 0))))
+    });
+    r.add(SET, "hashCode", 0, |t, _, _| {
+        Ok(Value::Int(recv(t)?.java_hash_code()))
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Map
+
+fn this_map(t: Option<&Value>) -> Result<&crate::value::MapRef, Thrown> {
+    map_of(recv(t)?)
+}
+
+/// A read-only snapshot used for `keySet()`, `values()` and `entrySet()`. Java returns live
+/// views; here a change through the view throws `UnsupportedOperationException` instead of
+/// reaching the map (entries' `setValue` does write through).
+fn snapshot_set(items: Vec<Value>) -> Value {
+    let mut s = JSet::new(SetKind::Linked);
+    for v in items {
+        s.insert(v);
+    }
+    s.frozen = true;
+    Value::Set(Rc::new(RefCell::new(s)))
+}
+
+fn entries(m: &crate::value::MapRef) -> Vec<Value> {
+    m.borrow()
+        .iter()
+        .map(|(k, v)| MapEntry::value_of(k, v, Some(m.clone())))
+        .collect()
+}
+
+fn register_map(r: &mut Registry) {
+    r.add(MAP, "get", 1, |t, a, _| {
+        Ok(this_map(t)?
+            .borrow()
+            .get(arg(a, 0))
+            .cloned()
+            .unwrap_or(Value::Null))
+    });
+    r.add(MAP, "getOrDefault", 2, |t, a, _| {
+        Ok(this_map(t)?
+            .borrow()
+            .get(arg(a, 0))
+            .cloned()
+            .unwrap_or_else(|| arg(a, 1).clone()))
+    });
+    r.add(MAP, "containsKey", 1, |t, a, _| {
+        Ok(Value::Boolean(
+            this_map(t)?.borrow().contains_key(arg(a, 0)),
+        ))
+    });
+    r.add(MAP, "containsValue", 1, |t, a, _| {
+        Ok(Value::Boolean(
+            this_map(t)?
+                .borrow()
+                .values()
+                .iter()
+                .any(|v| v.java_equals(arg(a, 0))),
+        ))
+    });
+    r.add(MAP, "size", 0, |t, _, _| {
+        Ok(Value::Int(this_map(t)?.borrow().len() as i32))
+    });
+    r.add(MAP, "isEmpty", 0, |t, _, _| {
+        Ok(Value::Boolean(this_map(t)?.borrow().is_empty()))
+    });
+    r.add(MAP, "put", 2, |t, a, _| {
+        let mut m = this_map(t)?.borrow_mut();
+        check_map_mutable(&m)?;
+        check_tree_key(&m, arg(a, 0))?;
+        Ok(m.insert(arg(a, 0).clone(), arg(a, 1).clone())
+            .unwrap_or(Value::Null))
+    });
+    r.add(MAP, "putAll", 1, |t, a, _| {
+        let other: Vec<(Value, Value)> = map_of(arg(a, 0))?.borrow().iter().collect();
+        let mut m = this_map(t)?.borrow_mut();
+        check_map_mutable(&m)?;
+        for (k, v) in other {
+            m.insert(k, v);
+        }
+        Ok(Value::Null)
+    });
+    r.add(MAP, "putIfAbsent", 2, |t, a, _| {
+        let mut m = this_map(t)?.borrow_mut();
+        check_map_mutable(&m)?;
+        match m.get(arg(a, 0)) {
+            Some(v) if !v.is_null() => Ok(v.clone()),
+            _ => {
+                m.insert(arg(a, 0).clone(), arg(a, 1).clone());
+                Ok(Value::Null)
+            }
+        }
+    });
+    r.add(MAP, "remove", 1, |t, a, _| {
+        let mut m = this_map(t)?.borrow_mut();
+        check_map_mutable(&m)?;
+        Ok(m.remove(arg(a, 0)).unwrap_or(Value::Null))
+    });
+    r.add(MAP, "remove", 2, |t, a, _| {
+        let mut m = this_map(t)?.borrow_mut();
+        check_map_mutable(&m)?;
+        if m.get(arg(a, 0)).is_some_and(|v| v.java_equals(arg(a, 1))) {
+            m.remove(arg(a, 0));
+            return Ok(Value::Boolean(true));
+        }
+        Ok(Value::Boolean(false))
+    });
+    r.add(MAP, "replace", 2, |t, a, _| {
+        let mut m = this_map(t)?.borrow_mut();
+        check_map_mutable(&m)?;
+        if m.contains_key(arg(a, 0)) {
+            return Ok(m
+                .insert(arg(a, 0).clone(), arg(a, 1).clone())
+                .unwrap_or(Value::Null));
+        }
+        Ok(Value::Null)
+    });
+    r.add(MAP, "replace", 3, |t, a, _| {
+        let mut m = this_map(t)?.borrow_mut();
+        check_map_mutable(&m)?;
+        if m.get(arg(a, 0)).is_some_and(|v| v.java_equals(arg(a, 1))) {
+            m.insert(arg(a, 0).clone(), arg(a, 2).clone());
+            return Ok(Value::Boolean(true));
+        }
+        Ok(Value::Boolean(false))
+    });
+    r.add(MAP, "clear", 0, |t, _, _| {
+        let mut m = this_map(t)?.borrow_mut();
+        check_map_mutable(&m)?;
+        m.clear();
+        Ok(Value::Null)
+    });
+    r.add(MAP, "keySet", 0, |t, _, _| {
+        Ok(snapshot_set(this_map(t)?.borrow().keys()))
+    });
+    r.add(MAP, "values", 0, |t, _, _| {
+        let mut l = JList::from_vec(ListKind::Unmodifiable, this_map(t)?.borrow().values());
+        l.frozen = true;
+        Ok(Value::List(Rc::new(RefCell::new(l))))
+    });
+    r.add(MAP, "entrySet", 0, |t, _, _| {
+        Ok(snapshot_set(entries(this_map(t)?)))
+    });
+    r.add(MAP, "equals", 1, |t, a, _| {
+        Ok(Value::Boolean(recv(t)?.java_equals(arg(a, 0))))
+    });
+    r.add(MAP, "forEach", 1, |t, a, h| {
+        let pairs: Vec<(Value, Value)> = this_map(t)?.borrow().iter().collect();
+        for (k, v) in pairs {
+            h.tick()?;
+            h.call(arg(a, 0), &[k, v])?;
+        }
+        Ok(Value::Null)
+    });
+    r.add(MAP, "replaceAll", 1, |t, a, h| {
+        let m = this_map(t)?;
+        check_map_mutable(&m.borrow())?;
+        let pairs: Vec<(Value, Value)> = m.borrow().iter().collect();
+        for (k, v) in pairs {
+            h.tick()?;
+            let nv = h.call(arg(a, 0), &[k.clone(), v])?;
+            m.borrow_mut().insert(k, nv);
+        }
+        Ok(Value::Null)
+    });
+    r.add(MAP, "computeIfAbsent", 2, |t, a, h| {
+        let m = this_map(t)?;
+        let key = arg(a, 0);
+        if let Some(v) = m.borrow().get(key) {
+            if !v.is_null() {
+                return Ok(v.clone());
+            }
+        }
+        let nv = h.call(arg(a, 1), std::slice::from_ref(key))?;
+        if !nv.is_null() {
+            let mut mm = m.borrow_mut();
+            check_map_mutable(&mm)?;
+            mm.insert(key.clone(), nv.clone());
+        }
+        Ok(nv)
+    });
+    r.add(MAP, "computeIfPresent", 2, |t, a, h| {
+        let m = this_map(t)?;
+        let key = arg(a, 0);
+        let old = m.borrow().get(key).cloned();
+        match old {
+            Some(v) if !v.is_null() => {
+                let nv = h.call(arg(a, 1), &[key.clone(), v])?;
+                let mut mm = m.borrow_mut();
+                check_map_mutable(&mm)?;
+                if nv.is_null() {
+                    mm.remove(key);
+                } else {
+                    mm.insert(key.clone(), nv.clone());
+                }
+                Ok(nv)
+            }
+            _ => Ok(Value::Null),
+        }
+    });
+    r.add(MAP, "compute", 2, |t, a, h| {
+        let m = this_map(t)?;
+        let key = arg(a, 0);
+        let old = m.borrow().get(key).cloned().unwrap_or(Value::Null);
+        let nv = h.call(arg(a, 1), &[key.clone(), old])?;
+        let mut mm = m.borrow_mut();
+        check_map_mutable(&mm)?;
+        if nv.is_null() {
+            mm.remove(key);
+        } else {
+            mm.insert(key.clone(), nv.clone());
+        }
+        Ok(nv)
+    });
+    r.add(MAP, "merge", 3, |t, a, h| {
+        let m = this_map(t)?;
+        let (key, value) = (arg(a, 0), arg(a, 1));
+        if value.is_null() {
+            return Err(npe());
+        }
+        let old = m.borrow().get(key).cloned().unwrap_or(Value::Null);
+        let nv = if old.is_null() {
+            value.clone()
+        } else {
+            h.call(arg(a, 2), &[old, value.clone()])?
+        };
+        let mut mm = m.borrow_mut();
+        check_map_mutable(&mm)?;
+        if nv.is_null() {
+            mm.remove(key);
+        } else {
+            mm.insert(key.clone(), nv.clone());
+        }
+        Ok(nv)
+    });
+
+    // Map.Entry
+    r.add(ENTRY, "getKey", 0, |t, _, _| Ok(entry(t)?.key.clone()));
+    r.add(ENTRY, "getValue", 0, |t, _, _| {
+        Ok(entry(t)?.value.borrow().clone())
+    });
+    r.add(ENTRY, "setValue", 1, |t, a, _| {
+        let e = entry(t)?;
+        if let Some(m) = &e.map {
+            let mut m = m.borrow_mut();
+            check_map_mutable(&m)?;
+            m.insert(e.key.clone(), arg(a, 0).clone());
+        }
+        Ok(e.value.replace(arg(a, 0).clone()))
+    });
+    r.add(ENTRY, "equals", 1, |t, a, _| {
+        Ok(Value::Boolean(recv(t)?.java_equals(arg(a, 0))))
+    });
+    r.add(ENTRY, "hashCode", 0, |t, _, _| {
+        Ok(Value::Int(recv(t)?.java_hash_code()))
+    });
+}
+
+/// A `TreeMap` refuses a `null` key (`NullPointerException`).
+fn check_tree_key(m: &JMap, key: &Value) -> Result<(), Thrown> {
+    if m.kind() == MapKind::Tree && key.is_null() {
+        return Err(npe());
+    }
+    Ok(())
+}
+
+fn entry(t: Option<&Value>) -> Result<&MapEntry, Thrown> {
+    match recv(t)? {
+        Value::Object(o) => o.as_any().downcast_ref::<MapEntry>().ok_or_else(|| {
+            exc(
+                "ClassCastException",
+                format!("Cannot cast {} to java.util.Map$Entry", o.class_name()),
+            )
+        }),
+        other => Err(cce(other, ENTRY)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Constructors
+
+fn register_constructors(r: &mut Registry) {
+    r.add("java.util.ArrayList", "<init>", 0, |_, _, _| {
+        Ok(new_list(Vec::new()))
+    });
+    r.add("java.util.ArrayList", "<init>", 1, |_, a, _| {
+        match arg(a, 0) {
+            Value::Int(n) if *n < 0 => Err(exc(
+                "IllegalArgumentException",
+                format!("Illegal Capacity: {n}"),
+            )),
+            Value::Int(_) => Ok(new_list(Vec::new())),
+            other => Ok(new_list(iter_items(other)?)),
+        }
+    });
+    r.add("java.util.LinkedList", "<init>", 0, |_, _, _| {
+        Ok(new_list_kind(ListKind::LinkedList, Vec::new()))
+    });
+    r.add("java.util.LinkedList", "<init>", 1, |_, a, _| {
+        Ok(new_list_kind(ListKind::LinkedList, iter_items(arg(a, 0))?))
+    });
+    for (class, kind) in [
+        ("java.util.HashMap", MapKind::Hash),
+        ("java.util.LinkedHashMap", MapKind::Linked),
+        ("java.util.TreeMap", MapKind::Tree),
+    ] {
+        let _ = kind;
+        match class {
+            "java.util.HashMap" => {
+                r.add(class, "<init>", 0, |_, _, _| Ok(new_map(MapKind::Hash)));
+                r.add(class, "<init>", 1, |_, a, _| {
+                    map_ctor(MapKind::Hash, arg(a, 0))
+                });
+            }
+            "java.util.LinkedHashMap" => {
+                r.add(class, "<init>", 0, |_, _, _| Ok(new_map(MapKind::Linked)));
+                r.add(class, "<init>", 1, |_, a, _| {
+                    map_ctor(MapKind::Linked, arg(a, 0))
+                });
+            }
+            _ => {
+                r.add(class, "<init>", 0, |_, _, _| Ok(new_map(MapKind::Tree)));
+                r.add(class, "<init>", 1, |_, a, _| match arg(a, 0) {
+                    Value::Map(_) => map_ctor(MapKind::Tree, arg(a, 0)),
+                    Value::Null => Ok(new_map(MapKind::Tree)),
+                    _ => Err(unsupported("new TreeMap(Comparator)")),
+                });
+            }
+        }
+    }
+    r.add("java.util.HashSet", "<init>", 0, |_, _, _| {
+        Ok(new_set(SetKind::Hash, []))
+    });
+    r.add("java.util.HashSet", "<init>", 1, |_, a, _| {
+        match arg(a, 0) {
+            Value::Int(_) => Ok(new_set(SetKind::Hash, [])),
+            other => Ok(new_set(SetKind::Hash, iter_items(other)?)),
+        }
+    });
+    r.add("java.util.LinkedHashSet", "<init>", 0, |_, _, _| {
+        Ok(new_set(SetKind::Linked, []))
+    });
+    r.add(
+        "java.util.LinkedHashSet",
+        "<init>",
+        1,
+        |_, a, _| match arg(a, 0) {
+            Value::Int(_) => Ok(new_set(SetKind::Linked, [])),
+            other => Ok(new_set(SetKind::Linked, iter_items(other)?)),
+        },
+    );
+    r.add("java.util.TreeSet", "<init>", 0, |_, _, _| {
+        Ok(new_set(SetKind::Tree, []))
+    });
+    r.add("java.util.TreeSet", "<init>", 1, |_, a, _| {
+        match arg(a, 0) {
+            Value::List(_) | Value::Set(_) => Ok(new_set(SetKind::Tree, iter_items(arg(a, 0))?)),
+            _ => Err(unsupported("new TreeSet(Comparator)")),
+        }
+    });
+}
+
+fn map_ctor(kind: MapKind, a: &Value) -> Result<Value, Thrown> {
+    match a {
+        Value::Int(n) if *n < 0 => Err(exc(
+            "IllegalArgumentException",
+            format!("Illegal initial capacity: {n}"),
+        )),
+        Value::Int(n) => Ok(Value::map_from(JMap::with_capacity(kind, *n as usize))),
+        Value::Map(m) => Ok(Value::map_from(JMap::copy_of(kind, &m.borrow()))),
+        Value::Null => Err(npe()),
+        other => Err(cce(other, MAP)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Collections, Arrays, Objects, Optional, StringJoiner, Base64, Comparator
+
+fn unmodifiable_list(items: Vec<Value>) -> Value {
+    new_list_kind(ListKind::Unmodifiable, items)
+}
+
+fn register_utilities(r: &mut Registry) {
+    const COLLECTIONS: &str = "java.util.Collections";
+    r.add(COLLECTIONS, "emptyList", 0, |_, _, _| {
+        Ok(unmodifiable_list(Vec::new()))
+    });
+    r.add(COLLECTIONS, "emptyMap", 0, |_, _, _| {
+        Ok(new_map(MapKind::Unmodifiable))
+    });
+    r.add(COLLECTIONS, "emptySet", 0, |_, _, _| {
+        Ok(new_set(SetKind::Unmodifiable, []))
+    });
+    r.add(COLLECTIONS, "singletonList", 1, |_, a, _| {
+        Ok(unmodifiable_list(vec![arg(a, 0).clone()]))
+    });
+    r.add(COLLECTIONS, "singleton", 1, |_, a, _| {
+        Ok(new_set(SetKind::Unmodifiable, [arg(a, 0).clone()]))
+    });
+    r.add(COLLECTIONS, "singletonMap", 2, |_, a, _| {
+        let mut m = JMap::new(MapKind::Unmodifiable);
+        m.insert(arg(a, 0).clone(), arg(a, 1).clone());
+        Ok(Value::map_from(m))
+    });
+    r.add(COLLECTIONS, "unmodifiableList", 1, |_, a, _| {
+        Ok(unmodifiable_list(
+            list_of(arg(a, 0))?.borrow().items.clone(),
+        ))
+    });
+    r.add(COLLECTIONS, "unmodifiableMap", 1, |_, a, _| {
+        let m = map_of(arg(a, 0))?.borrow();
+        let mut copy = JMap::copy_of(m.kind(), &m);
+        copy.set_kind(MapKind::Unmodifiable);
+        Ok(Value::map_from(copy))
+    });
+    r.add(COLLECTIONS, "unmodifiableSet", 1, |_, a, _| {
+        Ok(new_set(SetKind::Unmodifiable, iter_items(arg(a, 0))?))
+    });
+    r.add(COLLECTIONS, "sort", 1, |_, a, h| {
+        sort_in_place(arg(a, 0), &Value::Null, h)
+    });
+    r.add(COLLECTIONS, "sort", 2, |_, a, h| {
+        sort_in_place(arg(a, 0), arg(a, 1), h)
+    });
+    r.add(COLLECTIONS, "reverse", 1, |_, a, _| {
+        let mut l = list_of(arg(a, 0))?.borrow_mut();
+        check_list_mutable(&l)?;
+        l.items.reverse();
+        Ok(Value::Null)
+    });
+    r.add(COLLECTIONS, "max", 1, |_, a, h| {
+        extreme(arg(a, 0), &Value::Null, h, Ordering::Greater)
+    });
+    r.add(COLLECTIONS, "max", 2, |_, a, h| {
+        extreme(arg(a, 0), arg(a, 1), h, Ordering::Greater)
+    });
+    r.add(COLLECTIONS, "min", 1, |_, a, h| {
+        extreme(arg(a, 0), &Value::Null, h, Ordering::Less)
+    });
+    r.add(COLLECTIONS, "min", 2, |_, a, h| {
+        extreme(arg(a, 0), arg(a, 1), h, Ordering::Less)
+    });
+    r.add(COLLECTIONS, "frequency", 2, |_, a, _| {
+        Ok(Value::Int(
+            iter_items(arg(a, 0))?
+                .iter()
+                .filter(|v| v.java_equals(arg(a, 1)))
+                .count() as i32,
+        ))
+    });
+    r.add(COLLECTIONS, "nCopies", 2, |_, a, _| {
+        let n = int_arg(a, 0)?;
+        if n < 0 {
+            return Err(exc(
+                "IllegalArgumentException",
+                format!("List length = {n}"),
+            ));
+        }
+        Ok(unmodifiable_list(vec![arg(a, 1).clone(); n as usize]))
+    });
+    r.add(COLLECTIONS, "addAll", 2, |_, a, _| {
+        let this = arg(a, 0);
+        let mut changed = false;
+        let items = match arg(a, 1) {
+            Value::Array(arr) => arr.borrow().items.clone(),
+            other => iter_items(other)?,
+        };
+        for v in items {
+            changed |= matches!(coll_add(this, v)?, Value::Boolean(true));
+        }
+        Ok(Value::Boolean(changed))
+    });
+    r.add(COLLECTIONS, "swap", 3, |_, a, _| {
+        let mut l = list_of(arg(a, 0))?.borrow_mut();
+        let (i, j) = (int_arg(a, 1)?, int_arg(a, 2)?);
+        let len = l.items.len();
+        let i = check_index(i, len, l.kind)?;
+        let j = check_index(j, len, l.kind)?;
+        check_list_mutable(&l)?;
+        l.items.swap(i, j);
+        Ok(Value::Null)
+    });
+    r.add(COLLECTIONS, "reverseOrder", 0, |_, _, _| {
+        Ok(Token::value_of(COMPARATOR, "reverse"))
+    });
+    r.add(COMPARATOR, "naturalOrder", 0, |_, _, _| {
+        Ok(Token::value_of(COMPARATOR, "natural"))
+    });
+    r.add(COMPARATOR, "reverseOrder", 0, |_, _, _| {
+        Ok(Token::value_of(COMPARATOR, "reverse"))
+    });
+    r.add(COMPARATOR, "compare", 2, |t, a, h| {
+        let o = compare_with(recv(t)?, arg(a, 0), arg(a, 1), h)?;
+        Ok(Value::Int(match o {
+            Ordering::Less => -1,
+            Ordering::Equal => 0,
+            Ordering::Greater => 1,
+        }))
+    });
+
+    const ARRAYS: &str = "java.util.Arrays";
+    r.add(ARRAYS, "asList", 1, |_, a, _| match arg(a, 0) {
+        Value::Array(arr) => Ok(new_list(arr.borrow().items.clone())),
+        Value::Null => Err(npe()),
+        other => Ok(new_list(vec![other.clone()])),
+    });
+
+    const OBJECTS: &str = "java.util.Objects";
+    r.add(OBJECTS, "equals", 2, |_, a, _| {
+        Ok(Value::Boolean(arg(a, 0).java_equals(arg(a, 1))))
+    });
+    r.add(OBJECTS, "isNull", 1, |_, a, _| {
+        Ok(Value::Boolean(arg(a, 0).is_null()))
+    });
+    r.add(OBJECTS, "nonNull", 1, |_, a, _| {
+        Ok(Value::Boolean(!arg(a, 0).is_null()))
+    });
+    r.add(OBJECTS, "hashCode", 1, |_, a, _| {
+        Ok(Value::Int(arg(a, 0).java_hash_code()))
+    });
+    r.add(OBJECTS, "toString", 1, |_, a, _| {
+        Ok(Value::from(arg(a, 0).java_to_string()))
+    });
+    r.add(OBJECTS, "toString", 2, |_, a, _| {
+        Ok(if arg(a, 0).is_null() {
+            arg(a, 1).clone()
+        } else {
+            Value::from(arg(a, 0).java_to_string())
+        })
+    });
+    r.add(OBJECTS, "requireNonNull", 1, |_, a, _| {
+        if arg(a, 0).is_null() {
+            return Err(npe());
+        }
+        Ok(arg(a, 0).clone())
+    });
+    r.add(OBJECTS, "requireNonNull", 2, |_, a, _| {
+        if arg(a, 0).is_null() {
+            return Err(exc("NullPointerException", arg(a, 1).java_to_string()));
+        }
+        Ok(arg(a, 0).clone())
+    });
+    r.add(OBJECTS, "hash", 1, |_, a, _| {
+        let items = match arg(a, 0) {
+            Value::Array(arr) => arr.borrow().items.clone(),
+            Value::Null => return Ok(Value::Int(0)),
+            other => vec![other.clone()],
+        };
+        Ok(Value::Int(items.iter().fold(1i32, |h, v| {
+            h.wrapping_mul(31).wrapping_add(v.java_hash_code())
+        })))
+    });
+    r.add(OBJECTS, "compare", 3, |_, a, h| {
+        if arg(a, 0).identical(arg(a, 1)) {
+            return Ok(Value::Int(0));
+        }
+        let o = compare_with(arg(a, 2), arg(a, 0), arg(a, 1), h)?;
+        Ok(Value::Int(o as i32))
+    });
+
+    const OPTIONAL: &str = "java.util.Optional";
+    r.add(OPTIONAL, "empty", 0, |_, _, _| {
+        Ok(Optional::value_of(OPTIONAL, None))
+    });
+    r.add(OPTIONAL, "of", 1, |_, a, _| {
+        if arg(a, 0).is_null() {
+            return Err(npe());
+        }
+        Ok(Optional::value_of(OPTIONAL, Some(arg(a, 0).clone())))
+    });
+    r.add(OPTIONAL, "ofNullable", 1, |_, a, _| {
+        Ok(Optional::value_of(
+            OPTIONAL,
+            (!arg(a, 0).is_null()).then(|| arg(a, 0).clone()),
+        ))
+    });
+    r.add(OPTIONAL, "isPresent", 0, |t, _, _| {
+        Ok(Value::Boolean(optional(t)?.value.is_some()))
+    });
+    r.add(OPTIONAL, "get", 0, |t, _, _| {
+        optional(t)?
+            .value
+            .clone()
+            .ok_or_else(|| exc("NoSuchElementException", "No value present"))
+    });
+    r.add(OPTIONAL, "orElse", 1, |t, a, _| {
+        Ok(optional(t)?
+            .value
+            .clone()
+            .unwrap_or_else(|| arg(a, 0).clone()))
+    });
+    r.add(OPTIONAL, "orElseGet", 1, |t, a, h| {
+        match &optional(t)?.value {
+            Some(v) => Ok(v.clone()),
+            None => h.call(arg(a, 0), &[]),
+        }
+    });
+    r.add(OPTIONAL, "ifPresent", 1, |t, a, h| {
+        if let Some(v) = &optional(t)?.value {
+            h.call(arg(a, 0), std::slice::from_ref(v))?;
+        }
+        Ok(Value::Null)
+    });
+    r.add(OPTIONAL, "map", 1, |t, a, h| match &optional(t)?.value {
+        Some(v) => {
+            let nv = h.call(arg(a, 0), std::slice::from_ref(v))?;
+            Ok(Optional::value_of(OPTIONAL, (!nv.is_null()).then_some(nv)))
+        }
+        None => Ok(Optional::value_of(OPTIONAL, None)),
+    });
+    r.add(OPTIONAL, "filter", 1, |t, a, h| match &optional(t)?.value {
+        Some(v) if truthy(&h.call(arg(a, 0), std::slice::from_ref(v))?)? => Ok(recv(t)?.clone()),
+        _ => Ok(Optional::value_of(OPTIONAL, None)),
+    });
+
+    const JOINER: &str = "java.util.StringJoiner";
+    r.add(JOINER, "<init>", 1, |_, a, _| {
+        joiner(chars_arg(a, 0)?, String::new(), String::new())
+    });
+    r.add(JOINER, "<init>", 3, |_, a, _| {
+        joiner(chars_arg(a, 0)?, chars_arg(a, 1)?, chars_arg(a, 2)?)
+    });
+    r.add(JOINER, "add", 1, |t, a, _| {
+        let j = joiner_of(t)?;
+        let text = match arg(a, 0) {
+            Value::Null => "null".to_owned(),
+            other => other.java_to_string(),
+        };
+        let mut parts = j.parts.borrow_mut();
+        match parts.as_mut() {
+            Some(p) => {
+                p.push_str(&j.delimiter);
+                p.push_str(&text);
+            }
+            None => *parts = Some(text),
+        }
+        drop(parts);
+        Ok(recv(t)?.clone())
+    });
+    r.add(JOINER, "setEmptyValue", 1, |t, a, _| {
+        *joiner_of(t)?.empty_value.borrow_mut() = Some(chars_arg(a, 0)?);
+        Ok(recv(t)?.clone())
+    });
+    r.add(JOINER, "length", 0, |t, _, _| {
+        Ok(Value::Int(len16(&joiner_of(t)?.render()) as i32))
+    });
+    r.add(JOINER, "toString", 0, |t, _, _| {
+        Ok(Value::from(joiner_of(t)?.render()))
+    });
+
+    const BASE64: &str = "java.util.Base64";
+    r.add(BASE64, "getEncoder", 0, |_, _, _| {
+        Ok(Token::value_of("java.util.Base64$Encoder", "standard"))
+    });
+    r.add(BASE64, "getDecoder", 0, |_, _, _| {
+        Ok(Token::value_of("java.util.Base64$Decoder", "standard"))
+    });
+    r.add(BASE64, "getUrlEncoder", 0, |_, _, _| {
+        Ok(Token::value_of("java.util.Base64$Encoder", "url"))
+    });
+    r.add(BASE64, "getUrlDecoder", 0, |_, _, _| {
+        Ok(Token::value_of("java.util.Base64$Decoder", "url"))
+    });
+    r.add(
+        "java.util.Base64$Encoder",
+        "encodeToString",
+        1,
+        |t, a, _| {
+            let tag = token_tag(recv(t)?, "java.util.Base64$Encoder").unwrap_or("standard");
+            let bytes = byte_array(arg(a, 0))?;
+            Ok(Value::from(match tag {
+                "url" => base64::engine::general_purpose::URL_SAFE.encode(bytes),
+                "url-nopad" => base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes),
+                "nopad" => base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes),
+                _ => base64::engine::general_purpose::STANDARD.encode(bytes),
+            }))
+        },
+    );
+    r.add(
+        "java.util.Base64$Encoder",
+        "withoutPadding",
+        0,
+        |t, _, _| {
+            let tag = token_tag(recv(t)?, "java.util.Base64$Encoder").unwrap_or("standard");
+            Ok(Token::value_of(
+                "java.util.Base64$Encoder",
+                if tag.starts_with("url") {
+                    "url-nopad"
+                } else {
+                    "nopad"
+                },
+            ))
+        },
+    );
+    r.add("java.util.Base64$Decoder", "decode", 1, |t, a, _| {
+        let tag = token_tag(recv(t)?, "java.util.Base64$Decoder").unwrap_or("standard");
+        let input: Vec<u8> = match arg(a, 0) {
+            Value::String(s) => s.as_bytes().to_vec(),
+            other => byte_array(other)?,
+        };
+        let engine = if tag == "url" {
+            &base64::engine::general_purpose::URL_SAFE
+        } else {
+            &base64::engine::general_purpose::STANDARD
+        };
+        let decoded = engine
+            .decode(&input)
+            .or_else(|_| {
+                let cfg = base64::engine::GeneralPurposeConfig::new()
+                    .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent);
+                let alphabet = if tag == "url" {
+                    &base64::alphabet::URL_SAFE
+                } else {
+                    &base64::alphabet::STANDARD
+                };
+                base64::engine::GeneralPurpose::new(alphabet, cfg).decode(&input)
+            })
+            .map_err(|e| exc("IllegalArgumentException", java_base64_error(&e)))?;
+        let items = decoded.into_iter().map(|b| Value::Byte(b as i8)).collect();
+        Ok(Value::Array(Rc::new(RefCell::new(
+            crate::value::JArray::new("byte".into(), items),
+        ))))
+    });
+}
+
+/// The JDK `Base64.Decoder` messages for the common failures.
+pub(crate) fn java_base64_error(e: &base64::DecodeError) -> String {
+    match e {
+        base64::DecodeError::InvalidByte(_, b) => format!("Illegal base64 character {:x}", b),
+        base64::DecodeError::InvalidLength(_) | base64::DecodeError::InvalidLastSymbol(_, _) => {
+            "Last unit does not have enough valid bits".into()
+        }
+        base64::DecodeError::InvalidPadding => "Input byte array has incorrect ending byte".into(),
+    }
+}
+
+pub(crate) fn byte_array(v: &Value) -> Result<Vec<u8>, Thrown> {
+    match v {
+        Value::Array(a) => a
+            .borrow()
+            .items
+            .iter()
+            .map(|b| match b {
+                Value::Byte(b) => Ok(*b as u8),
+                other => Err(cce(other, "byte")),
+            })
+            .collect(),
+        Value::Null => Err(npe()),
+        other => Err(cce(other, "byte[]")),
+    }
+}
+
+fn optional(t: Option<&Value>) -> Result<&Optional, Thrown> {
+    match recv(t)? {
+        Value::Object(o) => o
+            .as_any()
+            .downcast_ref::<Optional>()
+            .ok_or_else(|| exc("ClassCastException", o.class_name().to_owned())),
+        other => Err(cce(other, "java.util.Optional")),
+    }
+}
+
+fn joiner(delimiter: String, prefix: String, suffix: String) -> Result<Value, Thrown> {
+    Ok(Value::Object(Rc::new(StringJoiner {
+        delimiter,
+        prefix,
+        suffix,
+        parts: RefCell::new(None),
+        empty_value: RefCell::new(None),
+    })))
+}
+
+fn joiner_of(t: Option<&Value>) -> Result<&StringJoiner, Thrown> {
+    match recv(t)? {
+        Value::Object(o) => o
+            .as_any()
+            .downcast_ref::<StringJoiner>()
+            .ok_or_else(|| exc("ClassCastException", o.class_name().to_owned())),
+        other => Err(cce(other, "java.util.StringJoiner")),
+    }
+}
+
+fn sort_in_place(list: &Value, cmp: &Value, h: &mut dyn Host) -> Result<Value, Thrown> {
+    let l = list_of(list)?;
+    let items = l.borrow().items.clone();
+    let sorted = sort_values(items, cmp, h)?;
+    let mut l = l.borrow_mut();
+    check_list_mutable(&l)?;
+    l.items = sorted;
+    Ok(Value::Null)
+}
+
+fn extreme(coll: &Value, cmp: &Value, h: &mut dyn Host, want: Ordering) -> Result<Value, Thrown> {
+    let items = iter_items(coll)?;
+    let mut best = items
+        .first()
+        .cloned()
+        .ok_or_else(|| exc_bare("NoSuchElementException"))?;
+    for v in items.into_iter().skip(1) {
+        h.tick()?;
+        if compare_with(cmp, &v, &best, h)? == want {
+            best = v;
+        }
+    }
+    Ok(best)
+}

@@ -1,0 +1,246 @@
+use super::*;
+use crate::allowlist::for_context;
+use crate::Context;
+
+/// A host for tests: calls a `TestFn` object (a Rust closure standing for a lambda).
+pub(crate) struct TestHost {
+    pub ticks: u32,
+}
+
+pub(crate) struct TestFn(pub fn(&[Value]) -> Value);
+
+impl crate::value::JavaObject for TestFn {
+    fn class_name(&self) -> &str {
+        "java.util.function.Function"
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn java_to_string(&self) -> String {
+        "lambda".into()
+    }
+}
+
+impl Host for TestHost {
+    fn call(&mut self, function: &Value, args: &[Value]) -> Result<Value, Thrown> {
+        match function {
+            Value::Object(o) => match o.as_any().downcast_ref::<TestFn>() {
+                Some(f) => Ok((f.0)(args)),
+                None => Err(Thrown::Unsupported("not a test function".into())),
+            },
+            _ => Err(Thrown::Unsupported("not a function".into())),
+        }
+    }
+    fn tick(&mut self) -> Result<(), Thrown> {
+        self.ticks += 1;
+        Ok(())
+    }
+}
+
+pub(crate) fn lambda(f: fn(&[Value]) -> Value) -> Value {
+    Value::Object(std::rc::Rc::new(TestFn(f)))
+}
+
+/// Calls `Class.name` with the receiver and arguments, through the allowlist as the interpreter
+/// does: instance method on the receiver's class, else static method, else constructor
+/// (`name == "new"`).
+pub(crate) fn call(
+    class: &str,
+    name: &str,
+    recv: Option<Value>,
+    args: &[Value],
+) -> Result<Value, Thrown> {
+    let al = for_context(Context::Ingest);
+    let method = match (&recv, name) {
+        (_, "new") => al.constructor(al.class_by_name(class).expect("class").id, args.len()),
+        (Some(r), _) => al.method(al.class_of(r), name, args.len()),
+        (None, _) => al.static_method(al.class_by_name(class).expect("class").id, name, args.len()),
+    }
+    .unwrap_or_else(|| panic!("{class}.{name}/{} is not allowlisted", args.len()));
+    let f = resolve(method)
+        .unwrap_or_else(|| panic!("{class}.{name}/{} is not implemented", args.len()));
+    f(recv.as_ref(), args, &mut TestHost { ticks: 0 })
+}
+
+pub(crate) fn ok(class: &str, name: &str, recv: Option<Value>, args: &[Value]) -> Value {
+    match call(class, name, recv, args) {
+        Ok(v) => v,
+        Err(e) => panic!("{class}.{name} threw {e:?}"),
+    }
+}
+
+pub(crate) fn thrown(class: &str, name: &str, recv: Option<Value>, args: &[Value]) -> String {
+    match call(class, name, recv, args) {
+        Ok(v) => panic!("{class}.{name} returned {v:?}"),
+        Err(Thrown::Exception(e)) => e.to_string(),
+        Err(Thrown::Unsupported(u)) => format!("unsupported: {u}"),
+    }
+}
+
+pub(crate) fn s(v: &str) -> Value {
+    Value::from(v)
+}
+
+#[test]
+fn string_methods_of_the_bundled_pipelines() {
+    assert_eq!(
+        ok(
+            "String",
+            "substring",
+            Some(s("hello")),
+            &[Value::Int(1), Value::Int(3)]
+        )
+        .java_to_string(),
+        "el"
+    );
+    assert_eq!(
+        thrown(
+            "String",
+            "substring",
+            Some(s("abc")),
+            &[Value::Int(0), Value::Int(9)]
+        ),
+        "StringIndexOutOfBoundsException: begin 0, end 9, length 3"
+    );
+    assert_eq!(
+        ok("String", "indexOf", Some(s("a.b.c")), &[s(".")]).java_to_string(),
+        "1"
+    );
+    assert_eq!(
+        ok("String", "lastIndexOf", Some(s("a.b.c")), &[s(".")]).java_to_string(),
+        "3"
+    );
+    assert_eq!(
+        ok("String", "startsWith", Some(s("arn:aws")), &[s("arn:")]).java_to_string(),
+        "true"
+    );
+    assert_eq!(
+        ok("String", "contains", Some(s("abc")), &[s("bc")]).java_to_string(),
+        "true"
+    );
+    assert_eq!(
+        ok("String", "trim", Some(s(" \tx \n")), &[]).java_to_string(),
+        "x"
+    );
+    assert_eq!(
+        ok("String", "length", Some(s("héllo")), &[]).java_to_string(),
+        "5"
+    );
+    assert_eq!(
+        ok("String", "charAt", Some(s("abc")), &[Value::Int(1)]).java_to_string(),
+        "b"
+    );
+    assert_eq!(
+        thrown("String", "charAt", Some(s("abc")), &[Value::Int(5)]),
+        "StringIndexOutOfBoundsException: Index 5 out of bounds for length 3"
+    );
+    assert_eq!(
+        ok("String", "valueOf", None, &[Value::Double(1.0)]).java_to_string(),
+        "1.0"
+    );
+    assert_eq!(
+        ok("String", "toLowerCase", Some(s("TCP")), &[]).java_to_string(),
+        "tcp"
+    );
+    assert_eq!(
+        ok("String", "replace", Some(s("a-b-c")), &[s("-"), s("")]).java_to_string(),
+        "abc"
+    );
+}
+
+#[test]
+fn number_parsing_as_java() {
+    assert!(matches!(
+        ok("Integer", "parseInt", None, &[s("-42")]),
+        Value::Int(-42)
+    ));
+    assert_eq!(
+        thrown("Integer", "parseInt", None, &[s("x")]),
+        "NumberFormatException: For input string: \"x\""
+    );
+    assert_eq!(
+        thrown("Integer", "parseInt", None, &[s("2147483648")]),
+        "NumberFormatException: For input string: \"2147483648\""
+    );
+    assert_eq!(
+        thrown("Integer", "parseInt", None, &[s("ff"), Value::Int(10)]),
+        "NumberFormatException: For input string: \"ff\""
+    );
+    assert!(matches!(
+        ok("Integer", "parseInt", None, &[s("ff"), Value::Int(16)]),
+        Value::Int(255)
+    ));
+    assert!(matches!(
+        ok("Long", "parseLong", None, &[s("+9000000000")]),
+        Value::Long(9_000_000_000)
+    ));
+    assert!(
+        matches!(ok("Double", "parseDouble", None, &[s(" 1.5e3 ")]), Value::Double(d) if d == 1500.0)
+    );
+    assert_eq!(
+        thrown("Double", "parseDouble", None, &[s("inf")]),
+        "NumberFormatException: For input string: \"inf\""
+    );
+    assert_eq!(
+        thrown("Double", "parseDouble", None, &[s("")]),
+        "NumberFormatException: empty String"
+    );
+    assert!(
+        matches!(ok("Double", "parseDouble", None, &[s("-Infinity")]), Value::Double(d) if d == f64::NEG_INFINITY)
+    );
+}
+
+#[test]
+fn lists_and_maps() {
+    let l = ok("ArrayList", "new", None, &[]);
+    ok("ArrayList", "add", Some(l.clone()), &[s("a")]);
+    ok("ArrayList", "add", Some(l.clone()), &[s("b")]);
+    assert_eq!(
+        ok("ArrayList", "size", Some(l.clone()), &[]).java_to_string(),
+        "2"
+    );
+    assert_eq!(
+        thrown("ArrayList", "get", Some(l.clone()), &[Value::Int(5)]),
+        "IndexOutOfBoundsException: Index 5 out of bounds for length 2"
+    );
+    assert_eq!(l.java_to_string(), "[a, b]");
+    let m = ok("HashMap", "new", None, &[]);
+    ok("HashMap", "put", Some(m.clone()), &[s("k"), Value::Int(1)]);
+    assert_eq!(
+        ok(
+            "HashMap",
+            "getOrDefault",
+            Some(m.clone()),
+            &[s("x"), Value::Int(7)]
+        )
+        .java_to_string(),
+        "7"
+    );
+    assert_eq!(
+        ok("HashMap", "containsKey", Some(m.clone()), &[s("k")]).java_to_string(),
+        "true"
+    );
+    assert_eq!(
+        ok("HashMap", "keySet", Some(m.clone()), &[]).java_to_string(),
+        "[k]"
+    );
+    m.set_frozen(true);
+    assert_eq!(
+        thrown("HashMap", "put", Some(m.clone()), &[s("k"), Value::Int(2)]),
+        "UnsupportedOperationException: Mutating ingest documents in conditionals is not supported"
+    );
+}
+
+#[test]
+fn remove_if_and_sort_call_the_function() {
+    let l = Value::list_from(vec![Value::Int(3), Value::Int(1), Value::Int(2)]);
+    ok(
+        "ArrayList",
+        "removeIf",
+        Some(l.clone()),
+        &[lambda(|a| Value::Boolean(matches!(a[0], Value::Int(1))))],
+    );
+    assert_eq!(l.java_to_string(), "[3, 2]");
+    ok("ArrayList", "sort", Some(l.clone()), &[Value::Null]);
+    assert_eq!(l.java_to_string(), "[2, 3]");
+}
