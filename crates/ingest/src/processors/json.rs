@@ -34,7 +34,7 @@ impl JsonFailure {
 /// `JsonProcessor.apply(Object)`: the first JSON value of `String.valueOf(value)`; text after it
 /// is not read; an empty text is null.
 pub(crate) fn apply(field_value: &Value) -> Result<Value, JsonFailure> {
-    let text = field_value.java_to_string();
+    let text = strip_comments(&field_value.java_to_string())?;
     let trimmed = text.trim_start_matches([' ', '\t', '\n', '\r']);
     if trimmed.is_empty() {
         return Ok(Value::Null);
@@ -51,6 +51,64 @@ pub(crate) fn apply(field_value: &Value) -> Result<Value, JsonFailure> {
     parse_json(&trimmed[..end]).map_err(|e| JsonFailure {
         cause: e.to_string(),
     })
+}
+
+/// OpenSearch's JSON parser allows comments (`JsonXContent`: `ALLOW_COMMENTS`): `/* ... */` and
+/// `// ...` outside strings read as whitespace.
+fn strip_comments(text: &str) -> Result<String, JsonFailure> {
+    if !text.contains('/') {
+        return Ok(text.to_owned());
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            if c == '\\' {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match (c, chars.peek()) {
+            ('"', _) => {
+                in_string = true;
+                out.push(c);
+            }
+            ('/', Some('*')) => {
+                chars.next();
+                let mut closed = false;
+                let mut prev = ' ';
+                for n in chars.by_ref() {
+                    if prev == '*' && n == '/' {
+                        closed = true;
+                        break;
+                    }
+                    prev = n;
+                }
+                if !closed {
+                    return Err(JsonFailure {
+                        cause: "Unexpected end-of-input in a comment".into(),
+                    });
+                }
+                out.push(' ');
+            }
+            ('/', Some('/')) => {
+                for n in chars.by_ref() {
+                    if n == '\n' || n == '\r' {
+                        break;
+                    }
+                }
+                out.push('\n');
+            }
+            _ => out.push(c),
+        }
+    }
+    Ok(out)
 }
 
 /// Jackson's message for a bare word, the common failure ("blah blah"); serde_json's otherwise.
@@ -213,6 +271,14 @@ mod tests {
         assert!(e.reason().starts_with(
             "com.fasterxml.jackson.core.JsonParseException: Unrecognized token 'blah'"
         ));
+        // comments are allowed, as OpenSearch's parser allows them
+        assert_eq!(
+            apply(&"/* c */ {\"a\": \"x//y\"} // end".into())
+                .unwrap()
+                .java_to_string(),
+            "{a=x//y}"
+        );
+        assert!(apply(&"/* open".into()).is_err());
         // duplicate keys are an error (strict duplicate detection)
         assert!(apply(&"{\"a\":1,\"a\":2}".into()).is_err());
     }
