@@ -34,12 +34,22 @@ impl JsonFailure {
 /// `JsonProcessor.apply(Object)`: the first JSON value of `String.valueOf(value)`; text after it
 /// is not read; an empty text is null.
 pub(crate) fn apply(field_value: &Value) -> Result<Value, JsonFailure> {
-    let text = strip_comments(&field_value.java_to_string())?;
+    let raw = field_value.java_to_string();
+    let text = if raw.contains("/*") || raw.contains("//") {
+        strip_comments(&raw)?
+    } else {
+        raw
+    };
     let trimmed = text.trim_start_matches([' ', '\t', '\n', '\r']);
     if trimmed.is_empty() {
         return Ok(Value::Null);
     }
-    // find where the first value ends, then read exactly that with the document typing
+    // the common case: the text is exactly one JSON value
+    if let Ok(v) = parse_json(trimmed) {
+        return Ok(v);
+    }
+    // otherwise find where the first value ends, then read exactly that with the document
+    // typing (Jackson reads one value and leaves the rest)
     let mut stream =
         serde_json::Deserializer::from_str(trimmed).into_iter::<serde::de::IgnoredAny>();
     match stream.next() {
