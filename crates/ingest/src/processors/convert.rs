@@ -669,13 +669,12 @@ impl Processor for ConvertProcessor {
             if self.ignore_missing {
                 return Ok(Outcome::Continue);
             }
-            return Err(IngestError::from_java(&null_error(
-                &self.field,
-                self.convert_type,
-            )));
+            return Err(crate::processors::lowercase::abstract_string::java_ref(
+                &null_error(&self.field, self.convert_type),
+            ));
         }
-        let converted =
-            convert_value(self.convert_type, &value).map_err(|e| IngestError::from_java(&e))?;
+        let converted = convert_value(self.convert_type, &value)
+            .map_err(|e| crate::processors::lowercase::abstract_string::java_ref(&e))?;
         doc.set_field(&self.target_field, converted)?;
         Ok(Outcome::Continue)
     }

@@ -57,7 +57,7 @@ impl Processor for DotExpanderProcessor {
                 match value {
                     Value::Map(m) => (format!("{p}.{}", self.field), m),
                     Value::Null => {
-                        return Err(IngestError::from_java(&Exception::null_pointer(
+                        return Err(crate::processors::lowercase::abstract_string::java_ref(&Exception::null_pointer(
                             "Cannot invoke \"java.util.Map.containsKey(Object)\" because \"map\" is null",
                         )))
                     }
@@ -74,9 +74,9 @@ impl Processor for DotExpanderProcessor {
         }
         let take = |map: &painless::value::MapRef| -> Result<Value, IngestError> {
             if !map.borrow().is_mutable() {
-                return Err(IngestError::from_java(&Exception::without_message(
-                    "UnsupportedOperationException",
-                )));
+                return Err(crate::processors::lowercase::abstract_string::java_ref(
+                    &Exception::without_message("UnsupportedOperationException"),
+                ));
             }
             Ok(map
                 .borrow_mut()

@@ -202,7 +202,9 @@ impl Processor for JsonProcessor {
                 .unwrap_or(Value::Null);
             let parsed = apply(&raw).map_err(|f| f.to_ingest_error())?;
             let Value::Map(parsed) = parsed else {
-                return Err(IngestError::from_java(&non_map_root_error()));
+                return Err(crate::processors::lowercase::abstract_string::java_ref(
+                    &non_map_root_error(),
+                ));
             };
             let entries: Vec<(Value, Value)> = parsed.borrow().iter().collect();
             let mut ctx = ctx.borrow_mut();

@@ -356,10 +356,15 @@ impl Processor for SplitProcessor {
             if self.ignore_missing {
                 return Ok(Outcome::Continue);
             }
-            return Err(IngestError::from_java(&null_error(&self.field)));
+            return Err(crate::processors::lowercase::abstract_string::java_ref(
+                &null_error(&self.field),
+            ));
         };
         let separator = self.separator.as_ref().map_err(|e| {
-            IngestError::from_java(&Exception::new("PatternSyntaxException", e.clone()))
+            crate::processors::lowercase::abstract_string::java_ref(&Exception::new(
+                "PatternSyntaxException",
+                e.clone(),
+            ))
         })?;
         doc.set_field(
             &self.target_field,
