@@ -270,12 +270,9 @@ impl CompiledScript {
         let result = self.script.execute(&self.params_value(), Some(ctx));
         match result.map_err(|e| IngestError::from_script(&e))? {
             painless::Value::Boolean(b) => Ok(b),
-            other => Err(IngestError::new(
-                "class_cast_exception",
-                format!(
-                    "class {} cannot be cast to class java.lang.Boolean",
-                    other.class_name().unwrap_or("null")
-                ),
+            other => Err(IngestError::class_cast(
+                other.class_name().unwrap_or("null"),
+                "java.lang.Boolean",
             )),
         }
     }
