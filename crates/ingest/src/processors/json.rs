@@ -20,6 +20,8 @@ use crate::processor::{Common, Outcome, Processor, Run};
 pub(crate) struct JsonFailure {
     /// The cause's message (Jackson's wording where we reproduce it, else serde_json's).
     pub(crate) cause: String,
+    /// Set when the text is valid but holds what the engine cannot represent.
+    pub(crate) unsupported: bool,
 }
 
 impl JsonFailure {
@@ -44,6 +46,12 @@ pub(crate) fn apply(field_value: &Value) -> Result<Value, JsonFailure> {
     if trimmed.is_empty() {
         return Ok(Value::Null);
     }
+    if let Some(number) = big_integer(trimmed) {
+        return Err(JsonFailure {
+            cause: format!("the json processor on the integer {number} (beyond 64 bits, a java.math.BigInteger on the node)"),
+            unsupported: true,
+        });
+    }
     // the common case: the text is exactly one JSON value
     if let Ok(v) = parse_json(trimmed) {
         return Ok(v);
@@ -60,7 +68,62 @@ pub(crate) fn apply(field_value: &Value) -> Result<Value, JsonFailure> {
     let end = stream.byte_offset();
     parse_json(&trimmed[..end]).map_err(|e| JsonFailure {
         cause: e.to_string(),
+        unsupported: false,
     })
+}
+
+/// An integer literal (outside strings) that does not fit a `long`: Jackson reads it as a
+/// `BigInteger`, which the engine's value model does not have.
+fn big_integer(text: &str) -> Option<String> {
+    // only a run of 19 digits or more can overflow
+    let mut run = 0;
+    if !text.chars().any(|c| {
+        run = if c.is_ascii_digit() { run + 1 } else { 0 };
+        run >= 19
+    }) {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut in_string = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            if b == b'\\' {
+                i += 1;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            i += 1;
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+            i += 1;
+            continue;
+        }
+        if b == b'-' || b.is_ascii_digit() {
+            let start = i;
+            i += 1;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            let integral = i < bytes.len() && matches!(bytes[i], b'.' | b'e' | b'E');
+            let token = &text[start..i];
+            if !integral && token.len() >= 19 && token.parse::<i64>().is_err() && token != "-" {
+                return Some(token.to_owned());
+            }
+            while i < bytes.len()
+                && (bytes[i].is_ascii_digit()
+                    || matches!(bytes[i], b'.' | b'e' | b'E' | b'+' | b'-'))
+            {
+                i += 1;
+            }
+            continue;
+        }
+        i += 1;
+    }
+    None
 }
 
 /// OpenSearch's JSON parser allows comments (`JsonXContent`: `ALLOW_COMMENTS`): `/* ... */` and
@@ -103,6 +166,7 @@ fn strip_comments(text: &str) -> Result<String, JsonFailure> {
                 if !closed {
                     return Err(JsonFailure {
                         cause: "Unexpected end-of-input in a comment".into(),
+                        unsupported: false,
                     });
                 }
                 out.push(' ');
@@ -134,11 +198,13 @@ fn failure(text: &str, e: &serde_json::Error) -> JsonFailure {
                 cause: format!(
                     "Unrecognized token '{token}': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
                 ),
+                unsupported: false,
             };
         }
     }
     JsonFailure {
         cause: e.to_string(),
+        unsupported: false,
     }
 }
 
@@ -155,6 +221,9 @@ impl JsonFailure {
     /// The error OpenSearch reports: `illegal_argument_exception` caused by Jackson's
     /// `json_parse_exception`.
     pub(crate) fn to_ingest_error(&self) -> IngestError {
+        if self.unsupported {
+            return IngestError::unsupported(&self.cause);
+        }
         IngestError::illegal_argument(self.reason())
             .with_cause(IngestError::new("json_parse_exception", self.cause.clone()))
     }
@@ -283,6 +352,18 @@ mod tests {
         assert!(e.reason().starts_with(
             "com.fasterxml.jackson.core.JsonParseException: Unrecognized token 'blah'"
         ));
+        // beyond a long: a BigInteger in Java, unsupported here (never a rounded double)
+        let e = apply(&"{\"n\": 123456789012345678901}".into()).unwrap_err();
+        assert!(e.unsupported);
+        assert!(e.to_ingest_error().reason().starts_with("not supported by siemctl's offline engine: the json processor on the integer 123456789012345678901"));
+        assert!(matches!(
+            apply(&"9223372036854775807".into()).unwrap(),
+            Value::Long(i64::MAX)
+        ));
+        assert!(apply(
+            &"{\"s\": \"123456789012345678901\", \"d\": 1.23456789012345678901e5}".into()
+        )
+        .is_ok());
         // comments are allowed, as OpenSearch's parser allows them
         assert_eq!(
             apply(&"/* c */ {\"a\": \"x//y\"} // end".into())
