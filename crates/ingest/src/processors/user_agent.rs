@@ -797,6 +797,58 @@ mod tests {
         assert_eq!(run_ok(&*p, json!({})), json!({}));
     }
 
+    /// The `shared/reference/raw-logs` directory beside the repository, when there is one.
+    fn raw_logs() -> Option<std::path::PathBuf> {
+        let mut dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf();
+        loop {
+            for candidate in [dir.join("shared"), dir.join("..").join("shared")] {
+                let logs = candidate.join("reference").join("raw-logs");
+                if logs.is_dir() {
+                    return Some(logs);
+                }
+            }
+            if !dir.pop() {
+                return None;
+            }
+        }
+    }
+
+    #[test]
+    fn prefilter_on_the_reference_web_logs() {
+        // every User-Agent of the reference access logs: the prefiltered parse gives what trying
+        // every pattern in order gives
+        let Some(dir) = raw_logs() else {
+            eprintln!("shared/reference/raw-logs not found: the reference agents are not checked");
+            return;
+        };
+        let p = parser();
+        let mut seen = std::collections::HashSet::new();
+        for file in ["apache.log", "nginx.log"] {
+            let Ok(text) = std::fs::read_to_string(dir.join(file)) else {
+                continue;
+            };
+            for line in text.lines() {
+                // combined log format: ... "referer" "agent" [...]
+                let quoted: Vec<&str> = line.split('"').collect();
+                if quoted.len() >= 6 {
+                    seen.insert(quoted[5].to_owned());
+                }
+            }
+        }
+        assert!(seen.len() > 100, "{} agents", seen.len());
+        let mut seen: Vec<String> = seen.into_iter().collect();
+        seen.sort();
+        // all of them in an optimised build, a sample in a debug one (trying every pattern is slow)
+        let take = if cfg!(debug_assertions) {
+            60
+        } else {
+            seen.len()
+        };
+        for a in seen.iter().step_by((seen.len() / take).max(1)) {
+            assert_eq!(p.parse(a), p.parse_unfiltered(a), "{a:?}");
+        }
+    }
+
     /// Throughput of the text processors the bundled content uses (not a pass/fail test):
     /// `cargo test -p ingest --release --lib text_processor_throughput -- --ignored --nocapture`.
     #[test]
