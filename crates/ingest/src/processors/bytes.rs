@@ -5,7 +5,9 @@
 //! (commit 9057871647fa5cab80b3b7c9489eb2a3587dd6fe): `ByteSizeValue.parseBytesSizeValue(value,
 //! null, "Ingest Field").getBytes()`, from
 //! `libs/core/src/main/java/org/opensearch/core/common/unit/ByteSizeValue.java`
-//! (commit 46db6f0737962bdd5cfd330d74f6088079447322).
+//! (commit 46db6f0737962bdd5cfd330d74f6088079447322). A fractional value ("1.1kb") is an error
+//! there (the `org.opensearch.core` ByteSizeValue that 2.19's processor imports); the older
+//! `org.opensearch.common.unit` one accepted it with a deprecation warning.
 
 use painless::value::{Exception, Value};
 
@@ -247,5 +249,33 @@ mod tests {
             ),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn processor_cases() {
+        use crate::processors::lowercase::testing::*;
+        use serde_json::json;
+        // 200_default_pipeline.yml / 240_required_pipeline.yml use bytes with a target field
+        let p = build(
+            "bytes",
+            json!({"field": "bytes_source_field", "target_field": "bytes_target_field"}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"bytes_source_field": "1kb"})),
+            json!({"bytes_source_field": "1kb", "bytes_target_field": 1024})
+        );
+        let p = build("bytes", json!({"field": "f"}));
+        let d = run(&*p, json!({"f": "1b"})).unwrap();
+        assert!(matches!(d.field("f").unwrap(), Value::Long(1)));
+        let e = run_err(&*p, json!({"f": "1.1kb"}));
+        assert_eq!(e.type_, "parse_exception");
+        assert_eq!(
+            e.caused_by.as_ref().map(|c| c.type_.as_str()),
+            Some("number_format_exception")
+        );
+        assert_eq!(
+            run_err(&*p, json!({"f": "xb"})).type_,
+            "number_format_exception"
+        );
     }
 }

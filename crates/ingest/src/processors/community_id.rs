@@ -388,10 +388,9 @@ impl Processor for CommunityIdProcessor {
         let id = match self.fields.community_id(&read) {
             Ok(id) => id,
             Err(e) => {
-                return Err(failure
-                    .borrow_mut()
-                    .take()
-                    .unwrap_or_else(|| IngestError::from_java(&e)))
+                return Err(failure.borrow_mut().take().unwrap_or_else(|| {
+                    crate::processors::lowercase::abstract_string::java_ref(&e)
+                }))
             }
         };
         if let Some(id) = id {
@@ -524,6 +523,81 @@ mod tests {
         assert_eq!(
             e.message.as_deref(),
             Some("cannot resolve protocol by neither iana protocol number field [null] nor protocol name field [null]")
+        );
+    }
+
+    #[test]
+    fn processor_cases() {
+        use crate::processors::lowercase::testing::*;
+        use serde_json::json;
+        // CommunityIdProcessorTests.testHashResult: both directions, by IANA number
+        let p = build(
+            "community_id",
+            json!({"source_ip_field": "s", "destination_ip_field": "d", "source_port_field": "sp",
+                   "destination_port_field": "dp", "iana_protocol_number_field": "n"}),
+        );
+        let out = run_ok(
+            &*p,
+            json!({"s": "66.35.250.204", "d": "128.232.110.120", "sp": 80, "dp": 34855, "n": 6}),
+        );
+        assert_eq!(out["community_id"], "1:LQU9qZlK+B5F3KDmev6m5PMibrg=");
+        let out = run_ok(
+            &*p,
+            json!({"d": "66.35.250.204", "s": "128.232.110.120", "dp": 80, "sp": 34855, "n": 6}),
+        );
+        assert_eq!(out["community_id"], "1:LQU9qZlK+B5F3KDmev6m5PMibrg=");
+        assert_eq!(
+            run_err(
+                &*p,
+                json!({"s": "1.1.1.1", "d": "2.2.2.2", "sp": 1, "dp": 2, "n": 1000})
+            )
+            .reason(),
+            "unsupported iana protocol number [1000]"
+        );
+        assert_eq!(
+            run_err(
+                &*p,
+                json!({"s": "1.1.1", "d": "2.2.2.2", "sp": 1, "dp": 2, "n": 6})
+            )
+            .reason(),
+            "ip address [1.1.1] in the field [s] is not a valid ipv4/ipv6 address"
+        );
+        let p = build(
+            "community_id",
+            json!({"source_ip_field": "s", "destination_ip_field": "d", "icmp_type_field": "t",
+                   "icmp_code_field": "c", "iana_protocol_number_field": "n", "target_field": "x.id"}),
+        );
+        let out = run_ok(
+            &*p,
+            json!({"s": "192.168.0.89", "d": "192.168.0.1", "t": 8, "c": 0, "n": 1}),
+        );
+        assert_eq!(out["x"]["id"], "1:X0snYXpgwiv9TZtqg64sgzUn6Dk=");
+        // 320_community_id_processor.yml: creation errors
+        assert_eq!(
+            build_err("community_id", json!({"destination_ip_field": "dest"})).reason(),
+            "[source_ip_field] required property is missing"
+        );
+        assert_eq!(
+            build_err("community_id", json!({"source_ip_field": "src"})).reason(),
+            "[destination_ip_field] required property is missing"
+        );
+        assert_eq!(
+            build_err(
+                "community_id",
+                json!({"source_ip_field": "s", "destination_ip_field": "d", "seed": 65536})
+            )
+            .reason(),
+            "[seed] seed must be between 0 and 65535"
+        );
+        // ignore_missing: nothing set
+        let p = build(
+            "community_id",
+            json!({"source_ip_field": "source", "destination_ip_field": "dest", "source_port_field": "srcPort",
+                   "destination_port_field": "destPort", "protocol_field": "protocol", "ignore_missing": true}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"source": "1.1.1.1", "protocol": "tcp"})),
+            json!({"source": "1.1.1.1", "protocol": "tcp"})
         );
     }
 }

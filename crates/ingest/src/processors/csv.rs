@@ -283,7 +283,8 @@ pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor
         )
     })?;
     let trim = config.boolean("trim", false)?;
-    let empty_value = if config.contains("empty_value") {
+    // `config.containsKey("empty_value")`: present even when null (then `readObject` fails)
+    let empty_value = if config.remaining_keys().iter().any(|k| k == "empty_value") {
         Some(config.required_value("empty_value")?)
     } else {
         None
@@ -298,7 +299,7 @@ pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor
         .into_iter()
         .map(|v| match v {
             serde_json::Value::String(s) => Ok(s),
-            _ => Err(IngestError::from_java(&Exception::new(
+            _ => Err(crate::processors::lowercase::abstract_string::java_ref(&Exception::new(
                 "ArrayStoreException",
                 "arraycopy: element type mismatch: can not cast one of the elements of java.lang.Object[] to the type of the destination array, java.lang.String",
             ))),
@@ -345,7 +346,7 @@ impl Processor for CsvProcessor {
             doc.set_field(&k, v)?;
         }
         match outcome.error {
-            Some(e) => Err(IngestError::from_java(&e)),
+            Some(e) => Err(crate::processors::lowercase::abstract_string::java_ref(&e)),
             None => Ok(Outcome::Continue),
         }
     }
@@ -453,5 +454,119 @@ mod tests {
         );
         assert_eq!(single_char("ab"), None);
         assert_eq!(single_char("'"), Some(b'\'' as u16));
+    }
+
+    #[test]
+    fn upstream_whitespace_cases() {
+        // CsvProcessorTests.testQuotedWhitespaces / testUntrimmed (quote ", separator ,)
+        let (sets, _) = parse(
+            "  abc   , def,ghi  , \"  ooo  \"",
+            &["a", "b", "c", "d"],
+            '"',
+            ',',
+            true,
+            None,
+        );
+        assert_eq!(
+            sets,
+            kv(&[("a", "abc"), ("b", "def"), ("c", "ghi"), ("d", "  ooo  ")])
+        );
+        let (sets, _) = parse(
+            "  abc   , def,ghi  ,   \"ooo\"    ,  \"jjj\"   ",
+            &["a", "b", "c", "d", "e", "f"],
+            '"',
+            ',',
+            false,
+            None,
+        );
+        assert_eq!(
+            sets,
+            kv(&[
+                ("a", "  abc   "),
+                ("b", " def"),
+                ("c", "ghi  "),
+                ("d", "ooo"),
+                ("e", "jjj")
+            ])
+        );
+        // testWrongStrings
+        for line in ["abc\"abc", "\"abc\"asd", "\"abcasd", "abc\nabc", "abc\rabc"] {
+            assert!(
+                parse(line, &["a"], '"', ',', true, None).1.is_some(),
+                "{line:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn processor_cases() {
+        use crate::processors::lowercase::testing::*;
+        use serde_json::json;
+        let p = build("csv", json!({"field": "m", "target_fields": ["a", "b.c"]}));
+        assert_eq!(
+            run_ok(&*p, json!({"m": "x,y"})),
+            json!({"m": "x,y", "a": "x", "b": {"c": "y"}})
+        );
+        let p = build(
+            "csv",
+            json!({"field": "m", "target_fields": ["a", "b"], "empty_value": 0}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"m": ",y"})),
+            json!({"m": ",y", "a": 0, "b": "y"})
+        );
+        // fields set before the error stay set (seen with ignore_failure)
+        let p = build(
+            "csv",
+            json!({"field": "m", "target_fields": ["a", "b"], "ignore_failure": true}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"m": "x,\"y"})),
+            json!({"m": "x,\"y", "a": "x"})
+        );
+        let p = build("csv", json!({"field": "m", "target_fields": ["a", "b"]}));
+        assert_eq!(
+            run_err(&*p, json!({"m": "x,\"y"})).reason(),
+            "Unmatched quote"
+        );
+        // once every header has a value the rest of the line is not read
+        let p = build("csv", json!({"field": "m", "target_fields": ["a"]}));
+        assert_eq!(
+            run_ok(&*p, json!({"m": "x,\"y"})),
+            json!({"m": "x,\"y", "a": "x"})
+        );
+        assert_eq!(
+            run_err(&*p, json!({"m": null})).reason(),
+            "field [m] is null, cannot process it."
+        );
+        // CsvProcessorFactoryTests
+        assert_eq!(
+            build_err("csv", json!({"field": "m", "target_fields": []})).reason(),
+            "[target_fields] target fields list can't be empty"
+        );
+        assert_eq!(
+            build_err(
+                "csv",
+                json!({"field": "m", "target_fields": ["a"], "quote": "''"})
+            )
+            .reason(),
+            "[quote] quote has to be single character like \" or '"
+        );
+        assert_eq!(
+            build_err(
+                "csv",
+                json!({"field": "m", "target_fields": ["a"], "separator": ";;"})
+            )
+            .reason(),
+            "[separator] separator has to be single character like , or ;"
+        );
+        assert_eq!(
+            build_err(
+                "csv",
+                json!({"field": "m", "target_fields": ["a"], "empty_value": null})
+            )
+            .reason(),
+            "[empty_value] required property is missing"
+        );
     }
 }

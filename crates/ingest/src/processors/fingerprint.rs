@@ -139,7 +139,7 @@ fn string_list(
             serde_json::Value::Null => Ok(None),
             other => {
                 let from = crate::config::json_class_name(&other);
-                Err(IngestError::from_java(&painless::value::Exception::class_cast(format!(
+                Err(crate::processors::lowercase::abstract_string::java_ref(&painless::value::Exception::class_cast(format!(
                     "class {from} cannot be cast to class java.lang.String ({from} and java.lang.String are in module java.base of loader 'bootstrap')"
                 ))))
             }
@@ -307,5 +307,88 @@ mod tests {
             Some(HashMethod::Sha1)
         );
         assert_eq!(HashMethod::from_name("SHA-1"), None);
+    }
+
+    #[test]
+    fn processor_cases() {
+        use crate::processors::lowercase::testing::*;
+        use serde_json::json;
+        // 340_fingerprint_processor.yml
+        let doc = json!({"foo": [1, 2, 3], "bar": {"field": {"innerField": "inner"}}, "zoo": null});
+        for config in [
+            json!({"fields": ["foo", "bar", "zoo"]}),
+            json!({}),
+            json!({"fields": []}),
+            json!({"exclude_fields": []}),
+        ] {
+            let p = build("fingerprint", config.clone());
+            assert_eq!(
+                run_ok(&*p, doc.clone())["fingerprint"],
+                "SHA-1@2.16.0:KYJ4pc4ouFmAbgZGp7CfNoykZeo=",
+                "{config}"
+            );
+        }
+        let p = build(
+            "fingerprint",
+            json!({"exclude_fields": ["other"], "hash_method": "MD5@2.16.0"}),
+        );
+        let mut with_other = doc.clone();
+        with_other["other"] = json!("x");
+        assert_eq!(
+            run_ok(&*p, with_other)["fingerprint"],
+            "MD5@2.16.0:NovpcJ+MYHzEZtCewcDPTQ=="
+        );
+        let p = build(
+            "fingerprint",
+            json!({"fields": ["foo"], "target_field": "target"}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"foo": "foo"}))["target"],
+            "SHA-1@2.16.0:YqpBTuHXCPV04j/7lGfWeUl8Tyo="
+        );
+        let p = build("fingerprint", json!({"fields": ["foo"]}));
+        assert_eq!(
+            run_err(&*p, json!({"bar": "bar"})).reason(),
+            "field [foo] doesn't exist"
+        );
+        let p = build(
+            "fingerprint",
+            json!({"fields": ["foo", "bar"], "ignore_missing": true}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"foo": "foo"}))["fingerprint"],
+            "SHA-1@2.16.0:YqpBTuHXCPV04j/7lGfWeUl8Tyo="
+        );
+        // nothing to hash: nothing set
+        let p = build(
+            "fingerprint",
+            json!({"fields": ["a"], "ignore_missing": true}),
+        );
+        assert_eq!(run_ok(&*p, json!({"b": 1})), json!({"b": 1}));
+        // creation errors
+        assert_eq!(
+            build_err("fingerprint", json!({"fields": [null]})).reason(),
+            "[fields] field name cannot be null nor empty"
+        );
+        assert_eq!(
+            build_err("fingerprint", json!({"fields": [""]})).reason(),
+            "[fields] field name cannot be null nor empty"
+        );
+        assert_eq!(
+            build_err("fingerprint", json!({"exclude_fields": [""]})).reason(),
+            "[exclude_fields] field name cannot be null nor empty"
+        );
+        assert_eq!(
+            build_err(
+                "fingerprint",
+                json!({"fields": ["a"], "exclude_fields": ["b"]})
+            )
+            .reason(),
+            "[fields] either fields or exclude_fields can be set"
+        );
+        assert_eq!(
+            build_err("fingerprint", json!({"hash_method": "non-existing"})).reason(),
+            "[hash_method] hash method must be MD5@2.16.0, SHA-1@2.16.0, SHA-256@2.16.0 or SHA3-256@2.16.0"
+        );
     }
 }

@@ -72,4 +72,39 @@ mod tests {
             .unwrap_err()
             .starts_with("Invalid regex pattern. "));
     }
+
+    #[test]
+    fn processor_cases() {
+        use crate::processors::lowercase::testing::*;
+        use serde_json::json;
+        let p = build(
+            "gsub",
+            json!({"field": "f", "pattern": "\\.", "replacement": "-"}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"f": "127.0.0.1"})),
+            json!({"f": "127-0-0-1"})
+        );
+        let p = build(
+            "gsub",
+            json!({"field": "f", "pattern": "(\\d+)", "replacement": "<$1>", "target_field": "t"}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"f": ["a1", "b22"]})),
+            json!({"f": ["a1", "b22"], "t": ["a<1>", "b<22>"]})
+        );
+        let e = build_err(
+            "gsub",
+            json!({"field": "f", "pattern": "[", "replacement": "-"}),
+        );
+        assert!(
+            e.reason().starts_with("[pattern] Invalid regex pattern. "),
+            "{}",
+            e.reason()
+        );
+        assert_eq!(
+            build_err("gsub", json!({"field": "f", "pattern": "x"})).reason(),
+            "[replacement] required property is missing"
+        );
+    }
 }

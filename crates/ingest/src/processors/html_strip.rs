@@ -661,14 +661,29 @@ fn surrogate_pair(text: &str) -> Option<char> {
     char::from_u32(0x10000 + ((h - 0xD800) << 10) + (l - 0xDC00))
 }
 
+thread_local! {
+    /// The lazy DFAs' caches, one set per thread (building them for every value would cost more
+    /// than the stripping).
+    static CACHES: std::cell::RefCell<Option<Vec<Vec<Cache>>>> = const { std::cell::RefCell::new(None) };
+}
+
 /// Runs the filter over `input`.
 pub(crate) fn strip(input: &str) -> String {
+    CACHES.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let caches = slot.get_or_insert_with(|| {
+            LEXER
+                .rules
+                .iter()
+                .map(|(_, rs)| rs.iter().map(|r| r.dfa.create_cache()).collect())
+                .collect()
+        });
+        strip_with(input, caches)
+    })
+}
+
+fn strip_with(input: &str, caches: &mut [Vec<Cache>]) -> String {
     let lexer = &*LEXER;
-    let mut caches: Vec<Vec<Cache>> = lexer
-        .rules
-        .iter()
-        .map(|(_, rs)| rs.iter().map(|r| r.dfa.create_cache()).collect())
-        .collect();
     let mut out = String::with_capacity(input.len());
     let mut state = State::Initial;
     let mut input_segment = String::new();
@@ -896,5 +911,20 @@ mod tests {
         // what does not complete a tag stays
         assert_eq!(s("1 <2 and 3> 0"), "1 <2 and 3> 0");
         assert_eq!(s("<>"), "<>");
+    }
+
+    #[test]
+    fn processor_cases() {
+        use crate::processors::lowercase::testing::*;
+        use serde_json::json;
+        let p = build("html_strip", json!({"field": "f", "target_field": "t"}));
+        assert_eq!(
+            run_ok(&*p, json!({"f": "<p>x</p>"})),
+            json!({"f": "<p>x</p>", "t": "\nx\n"})
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"f": ["<b>a</b>", "b"]})),
+            json!({"f": ["<b>a</b>", "b"], "t": ["a", "b"]})
+        );
     }
 }

@@ -102,4 +102,31 @@ mod tests {
             Some("field [f] is null, cannot join.")
         );
     }
+
+    #[test]
+    fn processor_cases() {
+        use crate::processors::lowercase::testing::*;
+        use serde_json::json;
+        let p = build("join", json!({"field": "l", "separator": "-"}));
+        assert_eq!(
+            run_ok(&*p, json!({"l": ["a", 1, 2.5, true]})),
+            json!({"l": "a-1-2.5-true"})
+        );
+        let p = build(
+            "join",
+            json!({"field": "l", "separator": "-", "target_field": "t"}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"l": ["a", "b"]})),
+            json!({"l": ["a", "b"], "t": "a-b"})
+        );
+        assert_eq!(
+            run_err(&*p, json!({"l": "a"})).reason(),
+            "field [l] of type [java.lang.String] cannot be cast to [java.util.List]"
+        );
+        assert_eq!(
+            build_err("join", json!({"field": "l"})).reason(),
+            "[separator] required property is missing"
+        );
+    }
 }

@@ -253,4 +253,41 @@ mod tests {
             "Sort direction [DESC] not recognized. Valid values are: [asc, desc]"
         );
     }
+
+    #[test]
+    fn processor_cases() {
+        use crate::processors::lowercase::testing::*;
+        use serde_json::json;
+        let p = build("sort", json!({"field": "l"}));
+        assert_eq!(
+            run_ok(&*p, json!({"l": [3, 1, 2]})),
+            json!({"l": [1, 2, 3]})
+        );
+        let p = build(
+            "sort",
+            json!({"field": "l", "order": "desc", "target_field": "t"}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"l": ["a", "c", "b"]})),
+            json!({"l": ["a", "c", "b"], "t": ["c", "b", "a"]})
+        );
+        let p = build("sort", json!({"field": "l"}));
+        assert_eq!(
+            run_err(&*p, json!({"l": "x"})).reason(),
+            "field [l] of type [java.lang.String] cannot be cast to [java.util.List]"
+        );
+        assert_eq!(
+            run_err(&*p, json!({"l": null})).reason(),
+            "field [l] is null, cannot sort."
+        );
+        assert_eq!(
+            run_err(&*p, json!({"l": [1, "a"]})).type_,
+            "class_cast_exception"
+        );
+        // SortProcessorFactoryTests
+        assert_eq!(
+            build_err("sort", json!({"field": "l", "order": "invalid"})).reason(),
+            "[order] Sort direction [invalid] not recognized. Valid values are: [asc, desc]"
+        );
+    }
 }

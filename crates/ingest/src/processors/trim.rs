@@ -42,4 +42,16 @@ mod tests {
         assert_eq!(java_trim("\u{a0}x\u{a0}"), "\u{a0}x\u{a0}");
         assert_eq!(process("  ").unwrap().as_str(), Some(""));
     }
+
+    #[test]
+    fn processor_cases() {
+        use crate::processors::lowercase::testing::*;
+        use serde_json::json;
+        let p = build("trim", json!({"field": "f"}));
+        assert_eq!(run_ok(&*p, json!({"f": "  x  "})), json!({"f": "x"}));
+        assert_eq!(
+            run_ok(&*p, json!({"f": [" a", "b "]})),
+            json!({"f": ["a", "b"]})
+        );
+    }
 }

@@ -41,4 +41,16 @@ mod tests {
             "[A, B]"
         );
     }
+
+    #[test]
+    fn processor_cases() {
+        use crate::processors::lowercase::testing::*;
+        use serde_json::json;
+        let p = build("uppercase", json!({"field": "foo"}));
+        assert_eq!(run_ok(&*p, json!({"foo": "bar"})), json!({"foo": "BAR"}));
+        assert_eq!(
+            run_err(&*p, json!({"not_foo": "bar"})).reason(),
+            "field [foo] not present as part of path [foo]"
+        );
+    }
 }
