@@ -40,6 +40,9 @@ const METADATA_FIELDS: &[&str] = &[
     "_nested_path",
 ];
 
+/// Lucene's `IndexWriter.MAX_TERM_LENGTH` (and the sorted doc values limit).
+pub(crate) const MAX_TERM_BYTES: usize = 32766;
+
 /// A Lucene field value whose length Lucene checks when the document is written.
 #[derive(Clone, Debug)]
 pub(crate) enum TermCheck {
@@ -189,7 +192,23 @@ impl<'a, 'r> Ctx<'a, 'r> {
     }
 
     fn store(&mut self, field: &str, v: Value) {
-        self.stored.entry(field.to_string()).or_default().push(v);
+        match self.stored.get_mut(field) {
+            Some(list) => list.push(v),
+            None => {
+                self.stored.insert(field.to_string(), vec![v]);
+            }
+        }
+    }
+
+    /// Records a Lucene field value that is over Lucene's limit (only those can fail the write;
+    /// the first one in document order is the error).
+    fn term(&mut self, t: TermCheck) {
+        let len = match &t {
+            TermCheck::Indexed { len, .. } | TermCheck::DocValue { len, .. } => *len,
+        };
+        if len > MAX_TERM_BYTES {
+            self.terms.push(t);
+        }
     }
 
     /// `DocumentParser.parseDocument` up to the dynamic update.
@@ -897,15 +916,18 @@ impl<'a, 'r> Ctx<'a, 'r> {
     }
 
     fn keyword_terms(&mut self, field: &str, value: &str, indexed: bool, doc_values: bool) {
+        if value.len() <= MAX_TERM_BYTES {
+            return;
+        }
         if indexed {
-            self.terms.push(TermCheck::Indexed {
+            self.term(TermCheck::Indexed {
                 field: field.to_string(),
                 len: value.len(),
                 prefix: value.as_bytes().iter().take(30).copied().collect(),
             });
         }
         if doc_values {
-            self.terms.push(TermCheck::DocValue {
+            self.term(TermCheck::DocValue {
                 field: field.to_string(),
                 len: value.len(),
             });
@@ -1207,11 +1229,11 @@ impl<'a, 'r> Ctx<'a, 'r> {
                 let vap_field = format!("{}._valueAndPath", f.name);
                 self.keyword_terms(&value_field, &value, true, false);
                 self.keyword_terms(&vap_field, &value_and_path, true, false);
-                self.terms.push(TermCheck::DocValue {
+                self.term(TermCheck::DocValue {
                     field: value_field.clone(),
                     len: f.name.len() + 1 + value.len(),
                 });
-                self.terms.push(TermCheck::DocValue {
+                self.term(TermCheck::DocValue {
                     field: vap_field,
                     len: f.name.len() + 1 + value_and_path.len(),
                 });

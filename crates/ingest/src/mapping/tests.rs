@@ -1044,17 +1044,19 @@ fn alias_validation() {
 }
 
 #[test]
-fn compiled_mappings_are_shareable_and_fast_enough() {
+fn compiled_mappings_are_shareable() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<CompiledMappings>();
     let (m, s) = composed("aws-guardduty");
     let compiled = CompiledMappings::new(&m, &s).unwrap();
     let doc = json!({"@timestamp": "2024-05-01T10:00:00Z", "source": {"ip": "10.0.0.1", "port": 22},
         "event": {"action": "x", "severity": 5}, "user": {"name": "u"}, "tags": ["a", "b"]});
-    let start = std::time::Instant::now();
-    for i in 0..2000 {
-        compiled.index_document(&i.to_string(), &doc).unwrap();
-    }
-    let per_doc = start.elapsed() / 2000;
-    eprintln!("compiled mappings: {per_doc:?} per document");
+    let r = std::thread::scope(|s| {
+        s.spawn(|| compiled.index_document("1", &doc))
+            .join()
+            .unwrap()
+    })
+    .unwrap();
+    assert!(r.mapping_update.is_none());
+    assert_eq!(r.fields["tags"], vec![json!("a"), json!("b")]);
 }
