@@ -279,6 +279,13 @@ fn object_mapping_against_a_concrete_value() {
         e.reason,
         "object mapping for [o] tried to parse field [o] as object, but found a concrete value"
     );
+    // an array of concrete values: no current field name inside an array
+    let e = err(json!({"o": [1, 2, 3]}), m.clone());
+    assert_eq!(
+        e.reason,
+        "object mapping for [o] tried to parse field [null] as object, but found a concrete value"
+    );
+    assert!(index(json!({"o": []}), m.clone()).is_ok());
     // index-level ignore_malformed does not cover it
     assert!(index_with(json!({"o": "text"}), m.clone(), ignoring()).is_err());
     // null is fine
