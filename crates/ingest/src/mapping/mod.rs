@@ -309,7 +309,18 @@ fn check_limits(root: &model::Root, s: &IndexSettings) -> Result<(), JavaError> 
             s.total_fields_limit
         )));
     }
-    for path in root.object_paths.keys() {
+    // MappingLookup keeps its mappers in HashMaps: the first offender is in HashMap order
+    let java_order = |keys: &mut dyn Iterator<Item = &String>| -> Vec<String> {
+        let mut set = painless::value::JSet::new(painless::value::SetKind::Hash);
+        for k in keys {
+            set.insert(painless::Value::string(k.as_str()));
+        }
+        set.iter()
+            .map(|v| v.as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let objects = java_order(&mut root.object_paths.keys());
+    for path in &objects {
         let depth = path.matches('.').count() as u64 + 2;
         if depth > s.depth_limit {
             return Err(JavaError::illegal_argument(format!(
@@ -318,9 +329,10 @@ fn check_limits(root: &model::Root, s: &IndexSettings) -> Result<(), JavaError> 
             )));
         }
     }
-    for name in root.object_paths.keys().chain(root.field_paths.keys()) {
+    let fields = java_order(&mut root.field_paths.keys());
+    for name in objects.iter().chain(fields.iter()) {
         let simple = name.rsplit('.').next().unwrap_or(name);
-        if simple.chars().count() as u64 > s.field_name_length_limit {
+        if simple.encode_utf16().count() as u64 > s.field_name_length_limit {
             return Err(JavaError::illegal_argument(format!(
                 "Field name [{simple}] is longer than the limit of [{}] characters",
                 s.field_name_length_limit

@@ -1067,3 +1067,18 @@ fn compiled_mappings_are_shareable() {
     assert!(r.mapping_update.is_none());
     assert_eq!(r.fields["tags"], vec![json!("a"), json!("b")]);
 }
+
+#[test]
+fn field_name_length_limit() {
+    let s = IndexSettings {
+        field_name_length_limit: 3,
+        ..IndexSettings::default()
+    };
+    assert!(index_with(json!({"abc": 1}), json!({}), s.clone()).is_ok());
+    let e = index_with(json!({"abcd": 1}), json!({}), s).unwrap_err();
+    assert_eq!(e.type_, "illegal_argument_exception");
+    assert_eq!(
+        e.reason,
+        "Field name [abcd] is longer than the limit of [3] characters"
+    );
+}
