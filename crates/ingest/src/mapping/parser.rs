@@ -1061,6 +1061,22 @@ impl<'a, 'r> Ctx<'a, 'r> {
                 }
             }
             FieldKind::FlatObject => self.parse_flat_object(f),
+            FieldKind::ConstantKeyword { value } => {
+                let Some(v) = self.p.text_or_null()? else {
+                    return Err(JavaError::illegal_argument(format!(
+                        "constant keyword field [{}] must have a value",
+                        f.name
+                    )));
+                };
+                if v != *value {
+                    return Err(JavaError::illegal_argument(format!(
+                        "constant keyword field [{}] must have a value of [{value}]",
+                        f.name
+                    )));
+                }
+                self.store(&f.name, Value::String(v));
+                Ok(())
+            }
             FieldKind::GeoPoint { .. } => Ok(()),
         }
     }

@@ -1082,3 +1082,20 @@ fn field_name_length_limit() {
         "Field name [abcd] is longer than the limit of [3] characters"
     );
 }
+
+#[test]
+fn constant_keywords() {
+    let m = json!({"properties": {"c": {"type": "constant_keyword", "value": "prod"}}});
+    assert!(index(json!({"c": "prod"}), m.clone()).is_ok());
+    assert!(index(json!({}), m.clone()).is_ok());
+    let e = err(json!({"c": "dev"}), m.clone());
+    assert_eq!(
+        e.caused_by.unwrap().reason,
+        "constant keyword field [c] must have a value of [prod]"
+    );
+    let e = err(json!({"c": null}), m);
+    assert_eq!(
+        e.caused_by.unwrap().reason,
+        "constant keyword field [c] must have a value"
+    );
+}
