@@ -38,7 +38,7 @@
 //! `search_as_you_type`, `join`, `percolator`, `knn_vector`, `xy_*`, ...;
 //! analyzers other than `standard`, normalizers, date `locale`s, parameters of `flat_object`;
 //! zone region ids in `strict_date_optional_time` values, date formats the date module lacks;
-//! GeoJSON and non-point WKT `geo_point` values, out-of-range points under `ignore_malformed`;
+//! GeoJSON and non-point WKT `geo_point` values;
 //! `unsigned_long` values other than plain integers; the `_doc_count` field; copying into a
 //! multi-field; two dynamic mappings of one new field that differ only in parameters.
 //!

@@ -697,8 +697,12 @@ fn geo_points() {
     );
     let e = err(json!({"g": {"lat": 1}}), m.clone());
     assert_eq!(e.caused_by.unwrap().reason, "field [lon] missing");
-    let r = index(json!({"gi": {"lat": 91, "lon": 0}, "other": 1}), m.clone()).unwrap_err();
-    assert!(r.unsupported);
+    // ignore_malformed normalises out-of-range points (GeoUtils.normalizePoint)
+    let r = index(json!({"gi": {"lat": 91, "lon": 0}}), m.clone()).unwrap();
+    assert_eq!(r.fields["gi"], vec![json!({"lat": 89.0, "lon": 180.0})]);
+    let r = index(json!({"gi": {"lat": 10, "lon": 190}}), m.clone()).unwrap();
+    assert_eq!(r.fields["gi"], vec![json!({"lat": 10.0, "lon": -170.0})]);
+    assert!(r.ignored.is_empty());
     let r = index(json!({"gi": "1,a"}), m).unwrap();
     assert_eq!(r.ignored, vec!["gi"]);
 }
