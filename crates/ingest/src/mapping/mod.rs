@@ -10,9 +10,12 @@
 //! the node renders it.
 //!
 //! The order of the checks is the node's: the document is parsed against the mapping the index
-//! has (`DocumentParser`), then the dynamic update is merged and the mapping limits are checked
-//! (`TransportShardBulkAction` preflight: `MapperService.merge`, `MappingLookup.checkLimits`),
-//! then the document is written (Lucene refuses a term longer than 32,766 bytes).
+//! has (`server/src/main/java/org/opensearch/index/mapper/DocumentParser.java`), then the dynamic
+//! update is merged and the mapping limits are checked (the preflight merge of
+//! `server/src/main/java/org/opensearch/action/bulk/TransportShardBulkAction.java`:
+//! `MapperService.merge`, `MappingLookup.checkLimits`), then the document is written (Lucene's
+//! `lucene/core/src/java/org/apache/lucene/index/IndexingChain.java` refuses a term longer than
+//! 32,766 bytes; the engine turns that into a document failure, `InternalEngine.index`).
 //!
 //! Emulated: `keyword` (`ignore_above`, `null_value`, `index`, `doc_values`), `text` and
 //! `match_only_text` (standard analyzer), `wildcard`, `long`/`integer`/`short`/`byte`/`double`/
