@@ -1103,3 +1103,32 @@ fn constant_keywords() {
         "constant keyword field [c] must have a value"
     );
 }
+
+#[test]
+fn date_templates_inherit_the_detected_format() {
+    // DynamicMappingTests.testDateDetectionInheritsFormat
+    let m = json!({"dynamic_date_formats": ["yyyy-MM-dd"],
+    "dynamic_templates": [
+        {"dates": {"match_mapping_type": "date", "match": "*2", "mapping": {"type": "date"}}},
+        {"dates_fmt": {"match_mapping_type": "date", "match": "*3", "mapping": {"format": "yyyy-MM-dd||epoch_millis"}}}
+    ]});
+    let r = index(
+        json!({"date1": "2016-11-20", "date2": "2016-11-20", "date3": "2016-11-20"}),
+        m,
+    )
+    .unwrap();
+    let p = &r.mapping_update.unwrap()["properties"];
+    assert_eq!(p["date1"], json!({"type": "date", "format": "yyyy-MM-dd"}));
+    assert_eq!(p["date2"], json!({"type": "date", "format": "yyyy-MM-dd"}));
+    assert_eq!(
+        p["date3"],
+        json!({"type": "date", "format": "yyyy-MM-dd||epoch_millis"})
+    );
+}
+
+#[test]
+fn empty_strings_are_text() {
+    let r = index(json!({"e": ""}), json!({})).unwrap();
+    assert_eq!(r.mapping_update.unwrap()["properties"]["e"]["type"], "text");
+    assert_eq!(r.fields["e"], vec![json!("")]);
+}
