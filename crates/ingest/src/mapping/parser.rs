@@ -26,18 +26,19 @@ use super::tokens::{Kind, Tokens};
 use super::IndexSettings;
 use painless::value::{JSet, SetKind};
 
-/// Metadata fields a document cannot set (`MetadataFieldMapper.parse`).
+/// Metadata fields a document cannot set (`MetadataFieldMapper.parse`): the metadata mappers
+/// `IndicesModule` registers (`_doc_count` accepts values and is handled apart).
 const METADATA_FIELDS: &[&str] = &[
     "_id",
     "_index",
     "_routing",
     "_source",
     "_seq_no",
-    "_primary_term",
     "_version",
     "_ignored",
     "_field_names",
     "_nested_path",
+    "_data_stream_timestamp",
 ];
 
 /// Lucene's `IndexWriter.MAX_TERM_LENGTH` (and the sorted doc values limit).
