@@ -1254,7 +1254,13 @@ impl<'a, 'r> Ctx<'a, 'r> {
                     field: vap_field,
                     len: f.name.len() + 1 + value_and_path.len(),
                 });
-                for part in leaf_path[f.name.len() + 1..].split('.') {
+                // String.split("\\."): trailing empty strings are dropped
+                let rest = leaf_path.get(f.name.len() + 1..).unwrap_or("");
+                let mut split: Vec<&str> = rest.split('.').collect();
+                while split.last().is_some_and(|p| p.is_empty()) {
+                    split.pop();
+                }
+                for part in split {
                     parts.insert(painless::Value::string(part));
                 }
                 self.store(&value_field, Value::String(value));
