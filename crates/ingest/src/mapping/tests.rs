@@ -279,6 +279,13 @@ fn object_mapping_against_a_concrete_value() {
         e.reason,
         "object mapping for [o] tried to parse field [o] as object, but found a concrete value"
     );
+    // an array of concrete values: no current field name inside an array
+    let e = err(json!({"o": [1, 2, 3]}), m.clone());
+    assert_eq!(
+        e.reason,
+        "object mapping for [o] tried to parse field [null] as object, but found a concrete value"
+    );
+    assert!(index(json!({"o": []}), m.clone()).is_ok());
     // index-level ignore_malformed does not cover it
     assert!(index_with(json!({"o": "text"}), m.clone(), ignoring()).is_err());
     // null is fine
@@ -627,7 +634,7 @@ fn dates() {
 fn unsupported_date_formats_are_refused_when_the_mapping_is_read() {
     let e = err(
         json!({}),
-        json!({"properties": {"d": {"type": "date", "format": "dd/MMM/yyyy:HH:mm:ss Z"}}}),
+        json!({"properties": {"d": {"type": "date", "format": "basic_week_date_time"}}}),
     );
     assert!(e.unsupported);
     assert!(e
@@ -690,8 +697,12 @@ fn geo_points() {
     );
     let e = err(json!({"g": {"lat": 1}}), m.clone());
     assert_eq!(e.caused_by.unwrap().reason, "field [lon] missing");
-    let r = index(json!({"gi": {"lat": 91, "lon": 0}, "other": 1}), m.clone()).unwrap_err();
-    assert!(r.unsupported);
+    // ignore_malformed normalises out-of-range points (GeoUtils.normalizePoint)
+    let r = index(json!({"gi": {"lat": 91, "lon": 0}}), m.clone()).unwrap();
+    assert_eq!(r.fields["gi"], vec![json!({"lat": 89.0, "lon": 180.0})]);
+    let r = index(json!({"gi": {"lat": 10, "lon": 190}}), m.clone()).unwrap();
+    assert_eq!(r.fields["gi"], vec![json!({"lat": 10.0, "lon": -170.0})]);
+    assert!(r.ignored.is_empty());
     let r = index(json!({"gi": "1,a"}), m).unwrap();
     assert_eq!(r.ignored, vec!["gi"]);
 }
@@ -986,4 +997,138 @@ fn bundled_cloudtrail_flat_objects_and_disabled_objects() {
         e.reason,
         "object mapping for [aws.cloudtrail] tried to parse field [cloudtrail] as object, but found a concrete value"
     );
+}
+
+#[test]
+fn raw_cloudtrail_sample_under_the_bundled_mapping() {
+    // the shared reference data sits beside the repository (`../shared`)
+    let found = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|d| d.join("shared/reference/raw-logs/aws_cloudtrail.json"))
+        .find(|p| p.exists());
+    let Some(path) = found else {
+        eprintln!("shared/reference/raw-logs not found beside the repository: sample not run");
+        return;
+    };
+    let text = std::fs::read_to_string(&path).unwrap();
+    let record: Value = serde_json::from_str(&text).unwrap();
+    let (m, s) = composed("aws-cloudtrail");
+    let doc = json!({"@timestamp": record["eventTime"], "aws": {"cloudtrail": record}});
+    let r = index_document_with_id("x", &doc, &m, &s).unwrap_or_else(|e| panic!("{e:?}"));
+    // whatever the bundled mapping does not map is mapped dynamically, never refused
+    assert!(r.ignored.is_empty(), "{:?}", r.ignored);
+    let again =
+        index_document_with_id("y", &doc, r.mapping_update.as_ref().unwrap_or(&m), &s).unwrap();
+    assert!(again.mapping_update.is_none());
+}
+
+#[test]
+fn copy_to_validation() {
+    let e = err(
+        json!({}),
+        json!({"properties": {"a": {"type": "keyword", "copy_to": "o"}, "o": {"properties": {"x": {"type": "keyword"}}}}}),
+    );
+    assert_eq!(
+        e.reason,
+        "Failed to parse mapping [_doc]: Cannot copy to field [o] since it is mapped as an object"
+    );
+    let e = err(
+        json!({}),
+        json!({"properties": {"a": {"type": "keyword", "copy_to": "t.raw"}, "t": {"type": "text", "fields": {"raw": {"type": "keyword"}}}}}),
+    );
+    assert_eq!(
+        e.reason,
+        "Failed to parse mapping [_doc]: [copy_to] may not be used to copy to a multi-field: [t.raw]"
+    );
+}
+
+#[test]
+fn alias_validation() {
+    let e = err(
+        json!({}),
+        json!({"properties": {"al": {"type": "alias", "path": "nope"}}}),
+    );
+    assert_eq!(
+        e.reason,
+        "Failed to parse mapping [_doc]: Invalid [path] value [nope] for field alias [al]: an alias must refer to an existing field in the mappings."
+    );
+}
+
+#[test]
+fn compiled_mappings_are_shareable() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<CompiledMappings>();
+    let (m, s) = composed("aws-guardduty");
+    let compiled = CompiledMappings::new(&m, &s).unwrap();
+    let doc = json!({"@timestamp": "2024-05-01T10:00:00Z", "source": {"ip": "10.0.0.1", "port": 22},
+        "event": {"action": "x", "severity": 5}, "user": {"name": "u"}, "tags": ["a", "b"]});
+    let r = std::thread::scope(|s| {
+        s.spawn(|| compiled.index_document("1", &doc))
+            .join()
+            .unwrap()
+    })
+    .unwrap();
+    assert!(r.mapping_update.is_none());
+    assert_eq!(r.fields["tags"], vec![json!("a"), json!("b")]);
+}
+
+#[test]
+fn field_name_length_limit() {
+    let s = IndexSettings {
+        field_name_length_limit: 3,
+        ..IndexSettings::default()
+    };
+    assert!(index_with(json!({"abc": 1}), json!({}), s.clone()).is_ok());
+    let e = index_with(json!({"abcd": 1}), json!({}), s).unwrap_err();
+    assert_eq!(e.type_, "illegal_argument_exception");
+    assert_eq!(
+        e.reason,
+        "Field name [abcd] is longer than the limit of [3] characters"
+    );
+}
+
+#[test]
+fn constant_keywords() {
+    let m = json!({"properties": {"c": {"type": "constant_keyword", "value": "prod"}}});
+    assert!(index(json!({"c": "prod"}), m.clone()).is_ok());
+    assert!(index(json!({}), m.clone()).is_ok());
+    let e = err(json!({"c": "dev"}), m.clone());
+    assert_eq!(
+        e.caused_by.unwrap().reason,
+        "constant keyword field [c] must have a value of [prod]"
+    );
+    let e = err(json!({"c": null}), m);
+    assert_eq!(
+        e.caused_by.unwrap().reason,
+        "constant keyword field [c] must have a value"
+    );
+}
+
+#[test]
+fn date_templates_inherit_the_detected_format() {
+    // DynamicMappingTests.testDateDetectionInheritsFormat
+    let m = json!({"dynamic_date_formats": ["yyyy-MM-dd"],
+    "dynamic_templates": [
+        {"dates": {"match_mapping_type": "date", "match": "*2", "mapping": {"type": "date"}}},
+        {"dates_fmt": {"match_mapping_type": "date", "match": "*3", "mapping": {"format": "yyyy-MM-dd||epoch_millis"}}}
+    ]});
+    let r = index(
+        json!({"date1": "2016-11-20", "date2": "2016-11-20", "date3": "2016-11-20"}),
+        m,
+    )
+    .unwrap();
+    let p = &r.mapping_update.unwrap()["properties"];
+    assert_eq!(p["date1"], json!({"type": "date", "format": "yyyy-MM-dd"}));
+    assert_eq!(p["date2"], json!({"type": "date", "format": "yyyy-MM-dd"}));
+    assert_eq!(
+        p["date3"],
+        json!({"type": "date", "format": "yyyy-MM-dd||epoch_millis"})
+    );
+}
+
+#[test]
+fn empty_strings_are_text() {
+    let r = index(json!({"e": ""}), json!({})).unwrap();
+    assert_eq!(r.mapping_update.unwrap()["properties"]["e"]["type"], "text");
+    assert_eq!(r.fields["e"], vec![json!("")]);
 }
