@@ -265,6 +265,8 @@ pub(crate) struct Written {
     pub(crate) body: Value,
     /// Whether a pipeline ran (the bulk answer then carries `ingest_took`).
     pub(crate) ingested: bool,
+    /// The time the pipelines took.
+    pub(crate) ingest_time: std::time::Duration,
 }
 
 /// `TransportBulkAction.BulkRequestModifier.markItemAsDropped`: an UpdateResponse with result
@@ -293,7 +295,10 @@ pub(crate) fn write(
             "failed to parse",
         ));
     }
-    let (w, ingested) = match super::ingest::run(c, w)? {
+    let started = Instant::now();
+    let outcome = super::ingest::run(c, w);
+    let ingest_time = started.elapsed();
+    let (w, ingested) = match outcome? {
         super::ingest::Ingested::Unchanged(w) => (w, false),
         super::ingest::Ingested::Processed(w) => (w, true),
         super::ingest::Ingested::Dropped(original) => {
@@ -301,6 +306,7 @@ pub(crate) fn write(
                 status: 200,
                 body: dropped(&original),
                 ingested: true,
+                ingest_time,
             })
         }
     };
@@ -309,6 +315,7 @@ pub(crate) fn write(
         status,
         body,
         ingested,
+        ingest_time,
     })
 }
 
@@ -760,6 +767,7 @@ pub(crate) fn update_inner(
         .cloned();
     let mut w = DocRequest::new(u.index, Some(u.id), Value::Null);
     w.routing = u.routing.clone();
+    let mut upsert_time = std::time::Duration::ZERO;
     let (source, upsert_ingested) = match &current {
         None => {
             let upsert = if doc_as_upsert {
@@ -789,7 +797,10 @@ pub(crate) fn update_inner(
                 up.routing = u.routing.clone();
                 up.pipeline = u.pipeline.clone();
                 up.create = true;
-                match super::ingest::run(c, up)? {
+                let started = Instant::now();
+                let outcome = super::ingest::run(c, up);
+                upsert_time = started.elapsed();
+                match outcome? {
                     super::ingest::Ingested::Unchanged(r) => src = r.source,
                     super::ingest::Ingested::Processed(r) => {
                         ingested = true;
@@ -803,6 +814,7 @@ pub(crate) fn update_inner(
                             status: 200,
                             body: dropped(&original),
                             ingested: true,
+                            ingest_time: upsert_time,
                         })
                     }
                 }
@@ -816,6 +828,7 @@ pub(crate) fn update_inner(
                                 status: 200,
                                 body: noop_body(u.index, u.id, None),
                                 ingested,
+                                ingest_time: upsert_time,
                             })
                         }
                     }
@@ -835,6 +848,7 @@ pub(crate) fn update_inner(
                         status: 200,
                         body: noop_body(concrete.as_deref().unwrap_or(u.index), u.id, Some(d)),
                         ingested: false,
+                        ingest_time: std::time::Duration::ZERO,
                     });
                 }
             } else if let Some(s) = script {
@@ -851,6 +865,7 @@ pub(crate) fn update_inner(
                             status: 200,
                             body: noop_body(concrete.as_deref().unwrap_or(u.index), u.id, Some(d)),
                             ingested: false,
+                            ingest_time: std::time::Duration::ZERO,
                         })
                     }
                     UpdateOp::Delete => {
@@ -868,6 +883,7 @@ pub(crate) fn update_inner(
                             status,
                             body,
                             ingested: false,
+                            ingest_time: std::time::Duration::ZERO,
                         });
                     }
                 }
@@ -887,6 +903,7 @@ pub(crate) fn update_inner(
             status,
             body,
             ingested: upsert_ingested,
+            ingest_time: upsert_time,
         }
     };
     let mut body = written.body;
@@ -902,6 +919,7 @@ pub(crate) fn update_inner(
         status: written.status,
         body,
         ingested: written.ingested,
+        ingest_time: written.ingest_time,
     })
 }
 
@@ -1126,6 +1144,7 @@ pub(crate) fn bulk(c: &mut Cluster, req: &Req, default_index: Option<&str>) -> O
     let mut items = Vec::new();
     let mut errors = false;
     let mut ingested = false;
+    let mut ingest_time = std::time::Duration::ZERO;
     for (a, source) in parsed {
         let index = a
             .index
@@ -1182,6 +1201,7 @@ pub(crate) fn bulk(c: &mut Cluster, req: &Req, default_index: Option<&str>) -> O
                         status,
                         body,
                         ingested: false,
+                        ingest_time: std::time::Duration::ZERO,
                     },
                 )
             }
@@ -1189,6 +1209,7 @@ pub(crate) fn bulk(c: &mut Cluster, req: &Req, default_index: Option<&str>) -> O
         let item = match result {
             Ok(w) => {
                 ingested |= w.ingested;
+                ingest_time += w.ingest_time;
                 let mut v = w.body;
                 if let Some(m) = v.as_object_mut() {
                     m.insert("status".into(), json!(w.status));
@@ -1211,7 +1232,7 @@ pub(crate) fn bulk(c: &mut Cluster, req: &Req, default_index: Option<&str>) -> O
     let mut out = Map::new();
     out.insert("took".into(), json!(started.elapsed().as_millis() as u64));
     if ingested {
-        out.insert("ingest_took".into(), json!(0));
+        out.insert("ingest_took".into(), json!(ingest_time.as_millis() as u64));
     }
     out.insert("errors".into(), json!(errors));
     out.insert("items".into(), Value::Array(items));
