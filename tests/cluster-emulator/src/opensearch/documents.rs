@@ -238,6 +238,8 @@ pub(crate) fn write_index(
                 "index_not_found_exception",
                 format!("no such index [{name}] and [require_alias] request flag is [true] and [{name}] is not an alias"),
             )
+            .with("resource.type", "index_or_alias")
+            .with("resource.id", name)
             .with("index_uuid", "_na_")
             .with("index", name));
         }
