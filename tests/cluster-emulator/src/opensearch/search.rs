@@ -646,6 +646,14 @@ fn term_matches(
             }
         }
         "text" => {
+            if ["analyzer", "search_analyzer"]
+                .iter()
+                .any(|k| def.get(*k).is_some_and(|a| a != "standard"))
+            {
+                return Err(unsupported(&format!(
+                    "a term query on the text field [{field}] with its own analyzer"
+                )));
+            }
             let (Some(s), Some(q)) = (as_text(stored), as_text(term)) else {
                 return Ok(false);
             };
@@ -755,6 +763,17 @@ fn term_query(doc: &DocView<'_>, field: &str, term: &Value, ci: bool) -> Result<
     if field_type(def) == "constant_keyword" {
         let value = def.get("value").cloned().unwrap_or(Value::Null);
         return term_matches(field, def, &value, term, ci);
+    }
+    if field_type(def) == "text"
+        && doc
+            .index
+            .settings
+            .keys()
+            .any(|k| k.starts_with("index.analysis.analyzer.default"))
+    {
+        return Err(unsupported(&format!(
+            "a term query on the text field [{field}] of an index with a default analyzer"
+        )));
     }
     for v in doc.fields.get(field).into_iter().flatten() {
         if term_matches(field, def, v, term, ci)? {
