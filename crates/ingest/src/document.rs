@@ -209,7 +209,7 @@ impl IngestDocument {
             context = next;
         }
         match &context {
-            Value::Map(m) => Ok(m.borrow().contains_key(&Value::string(leaf.as_str()))),
+            Value::Map(m) => Ok(m.borrow().contains_key(&Value::string(*leaf))),
             Value::List(l) => {
                 let len = l.borrow().items.len();
                 let Some(index) = crate::config::parse_java_int(leaf) else {
@@ -350,7 +350,7 @@ impl IngestDocument {
         }
         match &context {
             Value::Map(m) => {
-                let key = Value::string(leaf.as_str());
+                let key = Value::string(*leaf);
                 if m.borrow().contains_key(&key) {
                     if !m.borrow().is_mutable() {
                         return Err(unmodifiable());
@@ -400,7 +400,7 @@ impl IngestDocument {
     }
 
     /// Resolves a path to its starting map and its segments (`FieldPath`).
-    fn field_path(&self, path: &str) -> Result<(Value, Vec<String>), IngestError> {
+    fn field_path<'p>(&self, path: &'p str) -> Result<(Value, Vec<&'p str>), IngestError> {
         if path.is_empty() {
             return Err(IngestError::illegal_argument(
                 "path cannot be null nor empty",
@@ -413,7 +413,7 @@ impl IngestDocument {
         } else {
             (self.source_and_metadata.clone(), path)
         };
-        let elements = java_split_dots(rest);
+        let elements = java_split_dots_ref(rest);
         if elements.len() == 1 && elements[0].is_empty() {
             return Err(IngestError::illegal_argument(format!(
                 "path [{path}] is not valid"
@@ -522,10 +522,46 @@ impl IngestDocument {
     }
 }
 
-/// A value as JSON, as XContent writes it; an object it cannot write is the error Jackson's
-/// XContentBuilder gives.
+/// A value as JSON, as `XContentBuilder` writes a document (`indexRequest.source(map)`, and
+/// `WriteableIngestDocument`): a value of a class it has no writer for (`Character`, a `char[]`,
+/// an object without a document form) is "cannot write xcontent for unknown value of type
+/// class X" (`XContentBuilder.unknownValue`), an `IllegalArgumentException`.
 pub fn to_json(v: &Value) -> Result<serde_json::Value, IngestError> {
+    if let Some(class) = unwritable(v, 0) {
+        return Err(IngestError::illegal_argument(format!(
+            "cannot write xcontent for unknown value of type class {class}"
+        )));
+    }
     painless::value::to_json(v).map_err(|e| IngestError::illegal_argument(e.to_string()))
+}
+
+/// The first value XContentBuilder has no writer for.
+fn unwritable(v: &Value, depth: usize) -> Option<String> {
+    if depth > 512 {
+        return None;
+    }
+    match v {
+        Value::Char(_) => Some("java.lang.Character".into()),
+        Value::List(l) => l
+            .borrow()
+            .items
+            .iter()
+            .find_map(|i| unwritable(i, depth + 1)),
+        Value::Set(s) => s.borrow().iter().find_map(|i| unwritable(&i, depth + 1)),
+        Value::Map(m) => m
+            .borrow()
+            .values()
+            .iter()
+            .find_map(|i| unwritable(i, depth + 1)),
+        Value::Array(a) => {
+            let a = a.borrow();
+            if a.descriptor() == "C" {
+                return Some("[C".into());
+            }
+            a.items.iter().find_map(|i| unwritable(i, depth + 1))
+        }
+        _ => None,
+    }
 }
 
 /// `createTemplateModel`, read lazily.
@@ -720,10 +756,18 @@ pub fn class_of(v: &Value) -> String {
 /// Java's `String.split("\\.")`: trailing empty strings removed; an input without dots is
 /// itself (even empty).
 pub fn java_split_dots(s: &str) -> Vec<String> {
+    java_split_dots_ref(s)
+        .into_iter()
+        .map(str::to_string)
+        .collect()
+}
+
+/// [`java_split_dots`] without copying.
+fn java_split_dots_ref(s: &str) -> Vec<&str> {
     if s.is_empty() {
-        return vec![String::new()];
+        return vec![""];
     }
-    let mut parts: Vec<String> = s.split('.').map(str::to_string).collect();
+    let mut parts: Vec<&str> = s.split('.').collect();
     while parts.last().is_some_and(|p| p.is_empty()) {
         parts.pop();
     }

@@ -262,12 +262,12 @@ impl CompiledScript {
         Ok(())
     }
 
-    /// A processor's `if`: the script's boolean, the document read-only while it runs.
+    /// A processor's `if`: the script's boolean, the document read-only while it runs
+    /// (`UnmodifiableIngestData`).
     pub fn evaluate_condition(&self, doc: &IngestDocument) -> Result<bool, IngestError> {
+        // painless::Script::execute freezes ctx for the IngestCondition context.
         let ctx = doc.source_and_metadata();
-        ctx.set_frozen(true);
         let result = self.script.execute(&self.params_value(), Some(ctx));
-        ctx.set_frozen(false);
         match result.map_err(|e| IngestError::from_script(&e))? {
             painless::Value::Boolean(b) => Ok(b),
             other => Err(IngestError::new(

@@ -263,6 +263,84 @@ fn call(
                 },
             })
         }
+        "bulk" => {
+            let lines: Vec<Json> = match params.get("body") {
+                Some(Json::Array(items)) => items
+                    .iter()
+                    .map(|i| match i {
+                        Json::String(s) => {
+                            serde_json::from_str(s).map_err(|e| format!("bulk line: {e}"))
+                        }
+                        other => Ok(other.clone()),
+                    })
+                    .collect::<Result<_, _>>()?,
+                Some(Json::String(s)) => s
+                    .lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .map(|l| serde_json::from_str(l).map_err(|e| format!("bulk line: {e}")))
+                    .collect::<Result<_, _>>()?,
+                _ => return Err("bulk body".into()),
+            };
+            if let Some(k) = params
+                .keys()
+                .find(|k| !["index", "pipeline", "refresh", "body"].contains(&k.as_str()))
+            {
+                return Err(format!("bulk parameter {k}"));
+            }
+            let default_index = str_param(params, "index");
+            let default_pipeline = str_param(params, "pipeline");
+            let mut items = Vec::new();
+            let mut errors = false;
+            let mut it = lines.into_iter();
+            while let Some(action) = it.next() {
+                let Some((op, meta)) = action.as_object().and_then(|m| m.iter().next()) else {
+                    return Err("bulk action".into());
+                };
+                if op != "index" && op != "create" {
+                    return Err(format!("bulk action {op}"));
+                }
+                let source = it.next().ok_or("bulk source")?;
+                let index = meta
+                    .get("_index")
+                    .and_then(Json::as_str)
+                    .map(str::to_string)
+                    .or(default_index.clone())
+                    .ok_or("bulk index")?;
+                let mut request = IndexRequest::new(&index, source);
+                request.id = meta.get("_id").and_then(Json::as_str).map(str::to_string);
+                request.pipeline = meta
+                    .get("pipeline")
+                    .and_then(Json::as_str)
+                    .map(str::to_string)
+                    .or(default_pipeline.clone());
+                let item = match engine.run(request, store) {
+                    IngestOutcome::Indexed(r) => {
+                        let id = r.id.clone().unwrap_or_else(|| {
+                            store.next_id += 1;
+                            format!("auto-{}", store.next_id)
+                        });
+                        store
+                            .docs
+                            .entry(r.index.clone())
+                            .or_default()
+                            .insert(id.clone(), r.source);
+                        json!({"_index": r.index, "_id": id, "status": 201, "result": "created"})
+                    }
+                    IngestOutcome::Dropped => {
+                        json!({"_index": index, "status": 200, "result": "noop"})
+                    }
+                    IngestOutcome::Failed(e) => {
+                        errors = true;
+                        json!({"_index": index, "status": e.status(), "error": e.to_xcontent()})
+                    }
+                };
+                items.push(json!({ op: item }));
+            }
+            Ok(Response {
+                status: 200,
+                body: json!({"took": 0, "ingest_took": 0, "errors": errors, "items": items}),
+            })
+        }
         other => Err(format!("api {other}")),
     }
 }
