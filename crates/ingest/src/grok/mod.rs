@@ -635,3 +635,37 @@ fn to_regex(bank: &Bank, grok_pattern: &str, named_captures: bool) -> Result<Str
 
 #[cfg(test)]
 mod tests;
+
+/// Test helpers for the grok, date and date_index_name processors: the standard registry plus
+/// these three (the lead registers them in `registry.rs`).
+#[cfg(test)]
+pub(crate) mod testing {
+    use serde_json::Value as Json;
+
+    use crate::error::IngestError;
+    use crate::processor::{read_processor, Processor, Settings};
+    use crate::registry::Registry;
+
+    fn registry() -> Registry {
+        let mut r = Registry::standard();
+        r.register("grok", crate::processors::grok::factory);
+        r.register("date", crate::processors::date::factory);
+        r.register(
+            "date_index_name",
+            crate::processors::date_index_name::factory,
+        );
+        r
+    }
+
+    pub(crate) fn build(processor_type: &str, config: Json) -> Box<dyn Processor> {
+        read_processor(&registry(), &Settings::default(), processor_type, config)
+            .unwrap_or_else(|e| panic!("building {processor_type}: {e}"))
+    }
+
+    pub(crate) fn build_err(processor_type: &str, config: Json) -> IngestError {
+        match read_processor(&registry(), &Settings::default(), processor_type, config) {
+            Ok(_) => panic!("building {processor_type} should fail"),
+            Err(e) => e,
+        }
+    }
+}

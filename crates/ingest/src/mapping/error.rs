@@ -17,6 +17,8 @@ pub(crate) struct JavaError {
     pub(crate) cause: Option<Box<JavaError>>,
     /// Not a Java exception: something this engine does not emulate.
     pub(crate) unsupported: bool,
+    /// Fields the exception adds to its rendering (`ParsingException`: `line`, `col`).
+    pub(crate) extra: Vec<(String, Value)>,
 }
 
 impl JavaError {
@@ -26,7 +28,15 @@ impl JavaError {
             message: message.into(),
             cause: None,
             unsupported: false,
+            extra: Vec::new(),
         }
+    }
+
+    /// A `ParsingException`'s position, rendered as `line` and `col`.
+    pub(crate) fn with_position(mut self, line: u64, col: u64) -> JavaError {
+        self.extra.push(("line".into(), Value::from(line)));
+        self.extra.push(("col".into(), Value::from(col)));
+        self
     }
 
     pub(crate) fn with_cause(mut self, cause: JavaError) -> JavaError {
@@ -60,6 +70,7 @@ impl JavaError {
             message: format!("not supported by siemctl's offline engine: {}", what.into()),
             cause: None,
             unsupported: true,
+            extra: Vec::new(),
         }
     }
 
@@ -104,6 +115,7 @@ impl JavaError {
             caused_by: self.cause.map(|c| Box::new(c.render())),
             status: 400,
             unsupported: false,
+            extra: self.extra.into_iter().collect(),
         }
     }
 }
@@ -121,6 +133,7 @@ fn superclass(class: &str) -> Option<&'static str> {
         "MapperParsingException" => "MapperException",
         "MapperException" => "OpenSearchException",
         "OpenSearchParseException" => "OpenSearchException",
+        "ParsingException" => "OpenSearchException",
         "OpenSearchException" => "RuntimeException",
         "JsonParseException" => "StreamReadException",
         "InputCoercionException" => "StreamReadException",
@@ -164,6 +177,8 @@ pub struct MapperError {
     /// True when the engine does not emulate what the document or mapping needs: the reason then
     /// starts with "not supported by siemctl's offline engine: ". Never a node's answer.
     pub unsupported: bool,
+    /// Further fields of the rendered exception (a `parsing_exception`'s `line` and `col`).
+    pub extra: Map<String, Value>,
 }
 
 impl MapperError {
@@ -172,6 +187,9 @@ impl MapperError {
         let mut m = Map::new();
         m.insert("type".into(), Value::String(self.type_.clone()));
         m.insert("reason".into(), Value::String(self.reason.clone()));
+        for (k, v) in &self.extra {
+            m.insert(k.clone(), v.clone());
+        }
         if let Some(c) = &self.caused_by {
             m.insert("caused_by".into(), c.to_json());
         }

@@ -414,12 +414,9 @@ fn collect(
 }
 
 fn collect_field(f: &FieldMapper, fields: &mut BTreeMap<String, String>) {
+    // A flat_object is one mapper: since 2.19 (#16297) its `_value` and `_valueAndPath` are field
+    // types of the mapper, not subfield mappers, so they do not count towards the field limit.
     fields.insert(f.name.clone(), f.type_name.clone());
-    if matches!(f.kind, FieldKind::FlatObject) {
-        // FlatObjectFieldMapper.iterator(): the _value and _valueAndPath subfield mappers
-        fields.insert(format!("{}._value", f.name), "keyword".into());
-        fields.insert(format!("{}._valueAndPath", f.name), "keyword".into());
-    }
     for m in f.multi_fields.values() {
         collect_field(m, fields);
     }

@@ -1126,114 +1126,115 @@ impl<'a, 'r> Ctx<'a, 'r> {
         Ok(())
     }
 
-    /// `FlatObjectFieldMapper.parseCreateField` with `JsonToStringXContentParser.parseToken`:
-    /// the keys, the values and the `path=value` strings of the object, each indexed as a term.
+    /// `FlatObjectFieldMapper.parseCreateField` of 2.19 (single pass since #16297): an object
+    /// (or null), each leaf value indexed as `f._value` and `f._valueAndPath` terms, each key as a
+    /// term of `f`; anything else is a `parsing_exception`.
     fn parse_flat_object(&mut self, f: &FieldMapper) -> Result<(), JavaError> {
-        let mut acc = FlatAcc::default();
-        let mut path: Vec<u16> = f.name.encode_utf16().collect();
-        self.flat_parse_token(&mut path, None, &mut acc)?;
-        let name = &f.name;
-        for key in &acc.keys {
-            let v = format!("{name}.{key}");
-            self.keyword_terms(name, &v, true, true);
+        match self.p.current() {
+            Some(Kind::Null) => return Ok(()),
+            Some(Kind::StartObject) => {}
+            other => {
+                let location = self.p.location();
+                let (line, col) = location.split_once(':').unwrap_or(("1", "1"));
+                return Err(JavaError::new(
+                    "ParsingException",
+                    format!(
+                        "[{}] unexpected token [{}] in flat_object field value",
+                        f.name,
+                        other.map_or("null", Kind::xcontent_name)
+                    ),
+                )
+                .with_position(line.parse().unwrap_or(1), col.parse().unwrap_or(1)));
+            }
         }
-        let value_field = format!("{name}._value");
-        for v in &acc.values {
-            self.keyword_terms(&value_field, v, true, false);
-            self.terms.push(TermCheck::DocValue {
-                field: value_field.clone(),
-                len: name.len() + 1 + v.len(),
-            });
+        self.p.next();
+        let mut path = vec![f.name.clone()];
+        let mut parts = JSet::new(SetKind::Hash);
+        while self.p.current() != Some(Kind::EndObject) {
+            if self.p.current().is_none() {
+                return Err(npe());
+            }
+            self.flat_parse_token(f, &mut path, &mut parts)?;
         }
-        let vap_field = format!("{name}._valueAndPath");
-        for v in &acc.value_and_paths {
-            self.keyword_terms(&vap_field, v, true, false);
-            self.terms.push(TermCheck::DocValue {
-                field: vap_field.clone(),
-                len: name.len() + 1 + v.len(),
-            });
-        }
-        for v in acc.values {
-            self.store(&value_field, Value::String(v));
+        for part in parts.iter() {
+            let v = format!("{}.{}", f.name, part.as_str().unwrap_or_default());
+            self.keyword_terms(&f.name, &v, true, true);
         }
         Ok(())
     }
 
     fn flat_parse_token(
         &mut self,
-        path: &mut Vec<u16>,
-        mut current: Option<String>,
-        acc: &mut FlatAcc,
+        f: &FieldMapper,
+        path: &mut Vec<String>,
+        parts: &mut JSet,
     ) -> Result<(), JavaError> {
-        loop {
-            let token = self.p.next();
-            if token == Some(Kind::EndObject) {
-                return Ok(());
+        match self.p.current() {
+            Some(Kind::FieldName) => {
+                path.push(self.p.current_name().unwrap_or_default());
+                self.p.next();
+                self.flat_parse_token(f, path, parts)?;
+                path.pop();
             }
-            if let Some(n) = self.p.current_name() {
-                current = Some(n);
-            }
-            match token {
-                None => return Err(npe()),
-                Some(Kind::FieldName) => {
-                    let cfn = current.clone().ok_or_else(npe)?;
-                    path.push(u16::from(b'.'));
-                    path.extend(cfn.encode_utf16());
-                    let mut suffix = cfn.as_str();
-                    while let Some(dot) = suffix.find('.') {
-                        let prefix = &suffix[..dot];
-                        if !prefix.is_empty() {
-                            acc.keys.push(prefix.to_string());
-                        }
-                        suffix = &suffix[dot + 1..];
+            Some(Kind::StartArray) => {
+                self.p.next();
+                while self.p.current() != Some(Kind::EndArray) {
+                    if self.p.current().is_none() {
+                        return Err(npe());
                     }
-                    if !suffix.is_empty() {
-                        acc.keys.push(suffix.to_string());
-                    }
+                    self.flat_parse_token(f, path, parts)?;
                 }
-                Some(Kind::StartArray) => {
-                    self.flat_parse_token(path, current.clone(), acc)?;
+                self.p.next();
+            }
+            Some(Kind::StartObject) => {
+                self.p.next();
+                while self.p.current() != Some(Kind::EndObject) {
+                    if self.p.current().is_none() {
+                        return Err(npe());
+                    }
+                    self.flat_parse_token(f, path, parts)?;
+                }
+                self.p.next();
+            }
+            Some(k) if k.is_value() || k == Kind::Null => {
+                let Some(value) = self.p.text_or_null()? else {
+                    self.p.next();
                     return Ok(());
+                };
+                let leaf_path = path.join(".");
+                let value_and_path = format!("{leaf_path}={value}");
+                let value_field = format!("{}._value", f.name);
+                let vap_field = format!("{}._valueAndPath", f.name);
+                self.keyword_terms(&value_field, &value, true, false);
+                self.keyword_terms(&vap_field, &value_and_path, true, false);
+                self.terms.push(TermCheck::DocValue {
+                    field: value_field.clone(),
+                    len: f.name.len() + 1 + value.len(),
+                });
+                self.terms.push(TermCheck::DocValue {
+                    field: vap_field,
+                    len: f.name.len() + 1 + value_and_path.len(),
+                });
+                for part in leaf_path[f.name.len() + 1..].split('.') {
+                    parts.insert(painless::Value::string(part));
                 }
-                Some(Kind::EndArray) => {}
-                Some(Kind::StartObject) => {
-                    self.flat_parse_token(path, current.clone(), acc)?;
-                    let cfn = current.clone().ok_or_else(npe)?;
-                    let len = cfn.encode_utf16().count();
-                    if path.contains(&u16::from(b'.')) && path.len() > len {
-                        path.truncate(path.len() - len - 1);
-                    }
-                }
-                Some(_) => {
-                    let cfn = current.clone().ok_or_else(npe)?;
-                    let path_s = String::from_utf16_lossy(path);
-                    if !path_s.contains(cfn.as_str()) {
-                        path.push(u16::from(b'.'));
-                        path.extend(cfn.encode_utf16());
-                    }
-                    let parsed = match self.p.current() {
-                        Some(Kind::Null) => "null".to_string(),
-                        _ => self.p.text()?,
-                    };
-                    acc.value_and_paths
-                        .push(format!("{}={parsed}", String::from_utf16_lossy(path)));
-                    acc.values.push(parsed);
-                    if path.contains(&u16::from(b'.')) {
-                        let len = cfn.encode_utf16().count() + 1;
-                        if len > path.len() {
-                            return Err(JavaError::new(
-                                "StringIndexOutOfBoundsException",
-                                format!(
-                                    "String index out of range: {}",
-                                    path.len() as i64 - len as i64
-                                ),
-                            ));
-                        }
-                        path.truncate(path.len() - len);
-                    }
-                }
+                self.store(&value_field, Value::String(value));
+                self.p.next();
+            }
+            other => {
+                let location = self.p.location();
+                let (line, col) = location.split_once(':').unwrap_or(("1", "1"));
+                return Err(JavaError::new(
+                    "ParsingException",
+                    format!(
+                        "Unexpected value token type [{}]",
+                        other.map_or("null", Kind::xcontent_name)
+                    ),
+                )
+                .with_position(line.parse().unwrap_or(1), col.parse().unwrap_or(1)));
             }
         }
+        Ok(())
     }
 
     /// `AbstractGeometryFieldMapper.parse` with `AbstractPointGeometryFieldMapper.PointParser`
@@ -1275,13 +1276,6 @@ impl<'a, 'r> Ctx<'a, 'r> {
             }
         }
     }
-}
-
-#[derive(Default)]
-struct FlatAcc {
-    keys: Vec<String>,
-    values: Vec<String>,
-    value_and_paths: Vec<String>,
 }
 
 fn contains_disabled_object_mapper(mapper: &ObjectMapper, subfields: &[String]) -> bool {

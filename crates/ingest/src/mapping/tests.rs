@@ -363,15 +363,16 @@ fn total_fields_limit_counts_objects_and_multi_fields() {
 }
 
 #[test]
-fn flat_object_counts_three_fields() {
+fn flat_object_counts_one_field() {
     let small = IndexSettings {
-        total_fields_limit: 3,
+        total_fields_limit: 2,
         ..IndexSettings::default()
     };
     let m = json!({"properties": {"f": {"type": "flat_object"}}});
     assert_eq!(validate_mappings(&m, &small), Ok(()));
-    let e = index_with(json!({"x": 1}), m, small).unwrap_err();
-    assert_eq!(e.reason, "Limit of total fields [3] has been exceeded");
+    assert!(index_with(json!({"x": 1}), m.clone(), small.clone()).is_ok());
+    let e = index_with(json!({"x": 1, "y": 2}), m, small).unwrap_err();
+    assert_eq!(e.reason, "Limit of total fields [2] has been exceeded");
 }
 
 #[test]
@@ -640,21 +641,33 @@ fn unsupported_date_formats_are_refused_when_the_mapping_is_read() {
 fn flat_objects() {
     let m = json!({"properties": {"f": {"type": "flat_object"}}});
     let r = index(
-        json!({"f": {"a": {"b": "x"}, "c": [1, 2], "d": null}}),
+        json!({"f": {"a": {"b": "x"}, "c": [1, 2], "d": null}, "z": null}),
         m.clone(),
     )
     .unwrap();
     assert!(r.mapping_update.is_none());
+    // null leaves are not indexed (2.19)
     assert_eq!(
         r.fields["f._value"],
-        vec![json!("x"), json!("1"), json!("2"), json!("null")]
+        vec![json!("x"), json!("1"), json!("2")]
     );
-    // a concrete value reads on through the rest of the document
+    assert!(index(json!({"f": null}), m.clone()).is_ok());
+    // a concrete value is a parsing_exception
     let e = err(json!({"f": "text"}), m.clone());
     assert_eq!(
         e.reason,
-        "object mapping for [_doc] tried to parse field [f] as object, but got EOF, has a concrete value been provided to it?"
+        "failed to parse field [f] of type [flat_object] in document with id '1'. Preview of field's value: 'text'"
     );
+    assert_eq!(
+        e.to_json()["caused_by"],
+        json!({"type": "parsing_exception", "reason": "[f] unexpected token [VALUE_STRING] in flat_object field value", "line": 1, "col": 6})
+    );
+    // arrays are split into their elements
+    let e = err(json!({"f": ["a"]}), m.clone());
+    assert!(e
+        .reason
+        .starts_with("failed to parse field [f] of type [flat_object]"));
+    assert!(index(json!({"f": [{"a": 1}, {"b": 2}]}), m.clone()).is_ok());
     // the Lucene term limit applies to values
     let e = err(json!({"f": {"a": "v".repeat(33_000)}}), m);
     assert!(e.reason.contains("field=\"f._value\""), "{}", e.reason);
@@ -956,12 +969,21 @@ fn bundled_cloudtrail_flat_objects_and_disabled_objects() {
     let r = index_with(doc, m.clone(), s.clone()).unwrap();
     assert!(r.mapping_update.is_none(), "{:?}", r.mapping_update);
     assert!(r.ignored.is_empty());
-    // a flat_object given a string: the node's quirk, refused even with ignore_malformed
-    let e = index_with(
-        json!({"aws": {"cloudtrail": {"additionalEventData": "text"}}}),
-        m,
-        s,
+    // a flat_object given a string: dropped under the index's ignore_malformed, without _ignored
+    let r = index_with(
+        json!({"aws": {"cloudtrail": {"additionalEventData": "text", "eventName": "x"}}}),
+        m.clone(),
+        s.clone(),
     )
-    .unwrap_err();
-    assert_eq!(e.type_, "mapper_parsing_exception");
+    .unwrap();
+    assert!(r.ignored.is_empty());
+    assert!(!r
+        .fields
+        .contains_key("aws.cloudtrail.additionalEventData._value"));
+    // an object given a concrete value is refused even so
+    let e = index_with(json!({"aws": {"cloudtrail": "text"}}), m, s).unwrap_err();
+    assert_eq!(
+        e.reason,
+        "object mapping for [aws.cloudtrail] tried to parse field [cloudtrail] as object, but found a concrete value"
+    );
 }
