@@ -28,22 +28,83 @@ pub struct ScriptError {
 }
 
 impl ScriptError {
+    /// A compile error at `offset`: the excerpt is 25 characters either side, with ellipses,
+    /// as `PainlessScriptEngine.convertToScriptException` writes it.
     pub(crate) fn compile(source: &str, offset: Option<usize>, cause: Exception) -> ScriptError {
-        ScriptError::at("compile error", source, offset, cause)
-    }
-
-    pub(crate) fn runtime(source: &str, offset: Option<usize>, cause: Exception) -> ScriptError {
-        ScriptError::at("runtime error", source, offset, cause)
-    }
-
-    fn at(reason: &str, source: &str, offset: Option<usize>, cause: Exception) -> ScriptError {
         let (script_stack, position) = match offset {
             Some(offset) => {
-                let (stack, position) = excerpt(source, offset);
-                (stack, Some(position))
+                let chars: Vec<char> = source.chars().collect();
+                let offset = offset.min(chars.len());
+                let start = offset.saturating_sub(25);
+                let end = (offset + 25).min(chars.len());
+                let mut snippet = String::new();
+                if start > 0 {
+                    snippet.push_str("... ");
+                }
+                snippet.extend(&chars[start..end]);
+                if end < chars.len() {
+                    snippet.push_str(" ...");
+                }
+                let mut pointer = String::new();
+                if start > 0 {
+                    pointer.push_str("    ");
+                }
+                pointer.push_str(&" ".repeat(offset - start));
+                pointer.push_str("^---- HERE");
+                (
+                    vec![snippet, pointer],
+                    Some(Position { offset, start, end }),
+                )
             }
             None => (Vec::new(), None),
         };
+        ScriptError::new("compile error", source, script_stack, position, cause)
+    }
+
+    /// A runtime error at `offset`: the excerpt is the statement the error is in (from its
+    /// start to the start of the next statement), as upstream `PainlessScript.convertToScriptException`
+    /// writes it. `statements` are the start offsets of the script's statements, sorted.
+    pub(crate) fn runtime(
+        source: &str,
+        offset: Option<usize>,
+        statements: &[usize],
+        cause: Exception,
+    ) -> ScriptError {
+        let (script_stack, position) = match offset {
+            Some(offset) => {
+                let chars: Vec<char> = source.chars().collect();
+                let offset = offset.min(chars.len());
+                let start = statements
+                    .iter()
+                    .rev()
+                    .find(|s| **s <= offset)
+                    .copied()
+                    .unwrap_or(0);
+                let end = statements
+                    .iter()
+                    .find(|s| **s > start)
+                    .copied()
+                    .unwrap_or(chars.len())
+                    .min(chars.len());
+                let snippet: String = chars[start..end].iter().collect();
+                let pointer = format!("{}^---- HERE", " ".repeat(offset - start));
+                (
+                    vec![snippet, pointer],
+                    Some(Position { offset, start, end }),
+                )
+            }
+            None => (vec!["<<< unknown portion of script >>>".to_owned()], None),
+        };
+        ScriptError::new("runtime error", source, script_stack, position, cause)
+    }
+
+    fn new(
+        reason: &str,
+        source: &str,
+        script_stack: Vec<String>,
+        position: Option<Position>,
+        cause: Exception,
+    ) -> ScriptError {
         ScriptError {
             reason: reason.to_owned(),
             script_stack,
@@ -111,22 +172,4 @@ pub(crate) fn snake_case(class: &str) -> String {
         }
     }
     out
-}
-
-/// The script stack excerpt around `offset`, as `PainlessScriptEngine.convertToScriptException`
-/// builds it: up to 25 characters either side, cut at line breaks, then a pointer line.
-fn excerpt(source: &str, offset: usize) -> (Vec<String>, Position) {
-    let chars: Vec<char> = source.chars().collect();
-    let offset = offset.min(chars.len());
-    let mut start = offset;
-    while start > 0 && offset - start < 25 && chars[start - 1] != '\n' {
-        start -= 1;
-    }
-    let mut end = offset;
-    while end < chars.len() && end - offset < 25 && chars[end] != '\n' {
-        end += 1;
-    }
-    let snippet: String = chars[start..end].iter().collect();
-    let pointer = format!("{}^---- HERE", " ".repeat(offset - start));
-    (vec![snippet, pointer], Position { offset, start, end })
 }

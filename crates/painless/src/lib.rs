@@ -63,6 +63,8 @@ pub struct Script {
     source: String,
     options: Options,
     program: compiler::ir::Program,
+    /// Distinguishes scripts in per-thread caches (compiled regex literals).
+    id: u64,
 }
 
 impl Script {
@@ -74,10 +76,12 @@ impl Script {
             .map_err(|e| ScriptError::compile(source, Some(e.offset), e.exception))?;
         let program = compiler::analyze::analyze(&unit, options)
             .map_err(|e| ScriptError::compile(source, Some(e.offset), e.exception))?;
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Ok(Script {
             source: source.to_owned(),
             options: options.clone(),
             program,
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
     }
 
@@ -106,8 +110,17 @@ impl Script {
         if freeze {
             args[1].set_frozen(true);
         }
-        let mut interp =
-            compiler::interp::Interp::new(lib, &self.program, self.options.max_loop_counter);
+        let limit_factor = match self.options.regex {
+            RegexSetting::Limited { limit_factor } => limit_factor,
+            _ => 0,
+        };
+        let mut interp = compiler::interp::Interp::new(
+            lib,
+            &self.program,
+            self.options.max_loop_counter,
+            self.id,
+            limit_factor,
+        );
         let result = interp.run_main(&args);
         if freeze {
             args[1].set_frozen(false);
@@ -135,7 +148,12 @@ impl Script {
                         ))
                     }
                 };
-                Err(ScriptError::runtime(&self.source, fault.pos, cause))
+                Err(ScriptError::runtime(
+                    &self.source,
+                    fault.pos,
+                    &self.program.statements,
+                    cause,
+                ))
             }
         }
     }

@@ -13,7 +13,7 @@ use painless::{Context, Options, RegexSetting, Script, Value};
 use serde::Deserialize;
 
 /// The number of passing cases this crate must not fall below (raise it as support grows).
-const FLOOR: usize = 0;
+const FLOOR: usize = 6100;
 
 #[derive(Deserialize, Debug, Clone)]
 #[serde(untagged)]
@@ -41,6 +41,8 @@ struct Case {
     settings: Option<BTreeMap<String, Y>>,
     #[serde(default)]
     needs_test_allowlist: Option<Y>,
+    #[serde(default)]
+    allowlist: Option<Y>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -206,6 +208,13 @@ fn check_value(v: &Value, e: &Expect) -> Result<(), String> {
 fn run_case(c: &Case) -> Outcome {
     if c.needs_test_allowlist.is_some() {
         return Outcome::NotApplicable;
+    }
+    if c.allowlist.is_some() {
+        // The ingest allowlist (String.sha1/sha256) exists only in the ingest context, whose
+        // scripts return nothing: the case's result cannot be observed through the public API.
+        return Outcome::Unsupported(
+            "the ingest allowlist in a script that returns a value (painless_test context)".into(),
+        );
     }
     let mut options = Options {
         context: Context::PainlessTest,

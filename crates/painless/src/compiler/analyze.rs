@@ -69,6 +69,13 @@ pub(crate) struct Analyzer<'l> {
     fns: Vec<FnCtx>,
     sigs: HashMap<(String, usize), Sig>,
     functions: Vec<Option<Function>>,
+    /// (explicit, internal) of the cast the parent applies to the expression being analysed:
+    /// conditionals pass them on to their branches (upstream replicates `Explicit`/`Internal`).
+    flags: (bool, bool),
+    in_main: bool,
+    /// Regex literals numbered so far (each execution thread caches their compiled patterns).
+    regexes: usize,
+    statements: Vec<usize>,
 }
 
 pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> {
@@ -79,10 +86,18 @@ pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> 
         fns: Vec::new(),
         sigs: HashMap::new(),
         functions: Vec::new(),
+        flags: (false, false),
+        in_main: false,
+        regexes: 0,
+        statements: Vec::new(),
     };
     // Signatures first, so functions can call each other.
     for f in &unit.functions {
-        let ret = a.resolve_type(&f.ret)?;
+        let ret = if f.ret.name == "void" && f.ret.dims == 0 {
+            Ty::Void
+        } else {
+            a.resolve_type(&f.ret)?
+        };
         let mut params = Vec::new();
         for (t, _) in &f.params {
             params.push(a.resolve_type(t)?);
@@ -91,7 +106,7 @@ pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> 
         if a.sigs.contains_key(&key) {
             return iae(
                 f.pos,
-                format!("duplicate function [{}/{}]", f.name, f.params.len()),
+                format!("found duplicate function [{}/{}]", f.name, f.params.len()),
             );
         }
         let index = a.functions.len();
@@ -99,6 +114,16 @@ pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> 
         a.sigs.insert(key, Sig { index, params, ret });
     }
     for f in &unit.functions {
+        if f.body.is_empty() {
+            return iae(
+                f.pos,
+                format!(
+                    "invalid function definition: found no statements for function [{}] with [{}] parameters",
+                    f.name,
+                    f.params.len()
+                ),
+            );
+        }
         let sig = &a.sigs[&(f.name.clone(), f.params.len())];
         let (index, params, ret) = (sig.index, sig.params.clone(), sig.ret.clone());
         a.fns.push(FnCtx {
@@ -112,12 +137,12 @@ pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> 
         for ((_, name), ty) in f.params.iter().zip(&params) {
             a.declare(name, ty.clone(), f.pos)?;
         }
-        let body = a.block(&f.body, false)?;
-        if ret != Ty::Void && !always_exits(&f.body) {
+        let body = a.block(&f.body, ret != Ty::Void)?;
+        if ret != Ty::Void && !always_exits_or_yields(&f.body) {
             return iae(
                 f.pos,
                 format!(
-                    "not all paths provide a return value for function [{}] with [{}] parameters",
+                    "invalid function definition: not all paths provide a return value for function [{}] with [{}] parameters",
                     f.name,
                     f.params.len()
                 ),
@@ -134,6 +159,7 @@ pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> 
         });
     }
     // The script's own method: `execute(params[, ctx])`.
+    a.in_main = true;
     let ret = match options.context {
         Context::Ingest => Ty::Void,
         Context::IngestCondition => Ty::Prim(P::Boolean),
@@ -153,13 +179,16 @@ pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> 
         a.declare("ctx", map, 0)?;
     }
     let body = a.block(&unit.statements, ret != Ty::Void)?;
-    if ret == Ty::Prim(P::Boolean) && !always_exits(&unit.statements) {
+    if ret == Ty::Prim(P::Boolean) && !always_exits_or_yields(&unit.statements) {
         return iae(
             0,
             "not all paths provide a return value for method [execute]".to_string(),
         );
     }
     let ctx = a.fns.pop().expect("main context");
+    let mut statements = a.statements;
+    statements.sort_unstable();
+    statements.dedup();
     let functions = a
         .functions
         .into_iter()
@@ -175,7 +204,31 @@ pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> 
             ret,
             param_casts: Vec::new(),
         },
+        statements,
     })
+}
+
+/// Like [`always_exits`], a final expression statement being the implicit return.
+fn always_exits_or_yields(stmts: &[Stmt]) -> bool {
+    match stmts.last() {
+        Some(Stmt {
+            kind: StmtKind::Expr(_),
+            ..
+        }) => true,
+        Some(Stmt {
+            kind: StmtKind::If(_, a, Some(b)),
+            ..
+        }) => {
+            always_exits_or_yields(std::slice::from_ref(a))
+                && always_exits_or_yields(std::slice::from_ref(b))
+        }
+        Some(Stmt {
+            kind: StmtKind::Block(b),
+            ..
+        }) => always_exits_or_yields(b),
+        Some(s) => stmt_exits(s),
+        None => false,
+    }
 }
 
 /// Whether a statement list always ends in `return` or `throw`.
@@ -193,6 +246,82 @@ fn stmt_exits(s: &Stmt) -> bool {
         }
         StmtKind::Expr(_) => false,
         _ => false,
+    }
+}
+
+/// How upstream's error messages name an expression node.
+enum Desc {
+    /// A constant or variable: "boolean constant [false]".
+    Leaf(String),
+    /// An operation: "multiplication operation [*]".
+    Op(String),
+    Dot,
+    Brace,
+    Other(String),
+}
+
+fn describe(e: &Expr) -> Desc {
+    match &e.kind {
+        ExprKind::Numeric(t, NumKind::Decimal) => Desc::Leaf(format!("decimal constant [{t}]")),
+        ExprKind::Numeric(t, _) => Desc::Leaf(format!("numeric constant [{t}]")),
+        ExprKind::Str(t) => Desc::Leaf(format!("string constant [{t}]")),
+        ExprKind::Regex(p, f) => Desc::Leaf(format!("regex constant [{p}] with flags [{f}]")),
+        ExprKind::Bool(b) => Desc::Leaf(format!("boolean constant [{b}]")),
+        ExprKind::Null => Desc::Leaf("null constant".into()),
+        ExprKind::Var(n) => Desc::Leaf(format!("variable [{n}]")),
+        ExprKind::Binary(op, ..) => Desc::Op(format!("{} operation [{}]", op.name(), op.symbol())),
+        ExprKind::Unary(UnOp::Plus, _) => Desc::Op("addition operation [+]".into()),
+        ExprKind::Unary(UnOp::Neg, _) => Desc::Op("subtraction operation [-]".into()),
+        ExprKind::Unary(UnOp::Not, _) => Desc::Op("boolean not operation [!]".into()),
+        ExprKind::Unary(UnOp::BwNot, _) => Desc::Op("bitwise not operation [~]".into()),
+        ExprKind::Bool2(true, ..) => Desc::Op("boolean and operation [&&]".into()),
+        ExprKind::Bool2(false, ..) => Desc::Op("boolean or operation [||]".into()),
+        ExprKind::Comp(op, ..) => Desc::Op(format!("{} operation [{}]", op.name(), op.symbol())),
+        ExprKind::Cond(..) => Desc::Op("conditional operation [?:]".into()),
+        ExprKind::Elvis(..) => Desc::Op("elvis operation [?:]".into()),
+        ExprKind::Instanceof(_, t) => {
+            Desc::Op(format!("instanceof with target type [{}]", type_text(t)))
+        }
+        ExprKind::Cast(t, _) => {
+            Desc::Op(format!("explicit cast with target type [{}]", type_text(t)))
+        }
+        ExprKind::ListInit(_) => Desc::Op("list initializer".into()),
+        ExprKind::MapInit(_) => Desc::Op("map initializer".into()),
+        ExprKind::NewArray(..) | ExprKind::NewArrayInit(..) => Desc::Op("new array".into()),
+        ExprKind::New(t, args) => Desc::Other(format!(
+            "new object with constructor [{}/{}]",
+            type_text(t),
+            args.len()
+        )),
+        ExprKind::CallLocal(n, args) => Desc::Op(format!("function call [{n}/{}]", args.len())),
+        ExprKind::Call { name, args, .. } => {
+            Desc::Op(format!("method call [{name}/{}]", args.len()))
+        }
+        ExprKind::Field { .. } => Desc::Dot,
+        ExprKind::Index(..) => Desc::Brace,
+        _ => Desc::Op("expression".into()),
+    }
+}
+
+fn type_text(t: &TypeName) -> String {
+    format!("{}{}", t.name, "[]".repeat(t.dims))
+}
+
+fn not_a_statement(e: &Expr) -> String {
+    match describe(e) {
+        Desc::Leaf(d) => format!("not a statement: {d} not used"),
+        Desc::Op(d) | Desc::Other(d) => format!("not a statement: result not used from {d}"),
+        Desc::Dot => "not a statement: result of dot operator [.] not used".into(),
+        Desc::Brace => "not a statement: result of brace operator not used".into(),
+    }
+}
+
+fn invalid_assignment(e: &Expr) -> String {
+    match describe(e) {
+        Desc::Leaf(d) | Desc::Op(d) => format!("invalid assignment: cannot assign a value to {d}"),
+        // (upstream's message for a new object has no colon)
+        Desc::Other(d) => format!("invalid assignment cannot assign a value to {d}"),
+        Desc::Dot | Desc::Brace => "invalid assignment: cannot assign a value".into(),
     }
 }
 
@@ -317,13 +446,21 @@ impl<'l> Analyzer<'l> {
 
     fn statement(&mut self, s: &Stmt, last: bool) -> CResult<St> {
         let pos = s.pos;
+        self.statements.push(pos);
         Ok(match &s.kind {
             StmtKind::Expr(e) => {
                 if last {
                     let ret = self.cur().ret.clone();
                     if ret != Ty::Void {
+                        self.flags = (false, true);
                         let (ex, ty) = self.expr(e, Some(&ret))?;
                         if ty == Ty::Void {
+                            if !self.in_main && !self.cur().is_lambda {
+                                return iae(
+                                    e.pos,
+                                    "invalid function definition: not all paths provide a return value",
+                                );
+                            }
                             return Ok(St::Expr(ex));
                         }
                         let ex = self.cast(ex, &ty, &ret, false, true, e.pos)?;
@@ -331,7 +468,7 @@ impl<'l> Analyzer<'l> {
                     }
                 }
                 if !is_statement_expr(e) {
-                    return iae(e.pos, "not a statement: result not used");
+                    return iae(e.pos, not_a_statement(e));
                 }
                 let (ex, _) = self.expr(e, None)?;
                 St::Expr(ex)
@@ -537,6 +674,7 @@ impl<'l> Analyzer<'l> {
                                 ),
                             );
                         }
+                        self.flags = (false, true);
                         let (ex, ty) = self.expr(e, Some(&ret))?;
                         St::Return(Some(self.cast(ex, &ty, &ret, false, true, e.pos)?))
                     }
@@ -574,6 +712,19 @@ impl<'l> Analyzer<'l> {
 
     fn expr(&mut self, e: &Expr, target: Option<&Ty>) -> CResult<(Ex, Ty)> {
         let pos = e.pos;
+        if matches!(e.kind, ExprKind::Var(_) | ExprKind::Field { .. }) {
+            if let Some(c) = self.static_type_of(e) {
+                return iae(
+                    pos,
+                    format!(
+                        "value required: instead found unexpected type [{}]",
+                        Ty::Class(c).canonical(self.lib)
+                    ),
+                );
+            }
+        }
+        let (explicit, internal) = self.flags;
+        self.flags = (false, false);
         match &e.kind {
             ExprKind::Numeric(text, kind) => {
                 let (k, ty) = numeric(text, *kind, pos)?;
@@ -633,7 +784,14 @@ impl<'l> Analyzer<'l> {
                 if pattern == Ty::Def {
                     return unsupported(pos, "regex literals (java.util.regex.Pattern)");
                 }
-                Ok((Ex::Regex(p.clone(), f.clone(), pos), pattern))
+                // A bad pattern is a compile error, as upstream compiles the literal with the
+                // script.
+                if let Err(e) = crate::stdlib::regex::compile(p, f) {
+                    return err(pos, e);
+                }
+                let index = self.regexes;
+                self.regexes += 1;
+                Ok((Ex::Regex(p.clone(), f.clone(), index), pattern))
             }
             ExprKind::Var(name) => {
                 if let Some((slot, ty)) = self.lookup_var(name) {
@@ -724,7 +882,9 @@ impl<'l> Analyzer<'l> {
                 if null_safe && ty.is_prim() {
                     return iae(pos, "Result of null safe operator must be nullable");
                 }
-                let _ = null_safe;
+                if null_safe {
+                    return Ok((Ex::LoadNullSafe(Box::new(place), pos), ty));
+                }
                 Ok((Ex::Load(Box::new(place), pos), ty))
             }
             ExprKind::Call {
@@ -751,7 +911,10 @@ impl<'l> Analyzer<'l> {
                 Ok((Ex::InstanceOf(Box::new(ex), ty), Ty::Prim(P::Boolean)))
             }
             ExprKind::Elvis(l, r) => {
+                self.flags = (explicit, internal);
                 let (lx, lt) = self.expr(l, target)?;
+                self.flags = (explicit, internal);
+                let (rx, rt) = self.expr(r, target)?;
                 if lt.is_prim() {
                     return iae(
                         pos,
@@ -761,7 +924,9 @@ impl<'l> Analyzer<'l> {
                 if matches!(l.kind, ExprKind::Null) {
                     return iae(pos, "Extraneous elvis operator. LHS is null.".to_string());
                 }
-                let (rx, rt) = self.expr(r, target)?;
+                if matches!(r.kind, ExprKind::Null) {
+                    return iae(pos, "Extraneous elvis operator. RHS is null.".to_string());
+                }
                 let ty = match target {
                     Some(t) if *t != Ty::Void => t.clone(),
                     _ => promote_conditional(self.lib, &lt, &rt).ok_or_else(|| CompileError {
@@ -776,13 +941,15 @@ impl<'l> Analyzer<'l> {
                 if ty.is_prim() {
                     return iae(pos, "Elvis operator cannot return primitives".to_string());
                 }
-                let lx = self.cast(lx, &lt, &ty, false, false, l.pos)?;
-                let rx = self.cast(rx, &rt, &ty, false, false, r.pos)?;
+                let lx = self.cast(lx, &lt, &ty, explicit, internal, l.pos)?;
+                let rx = self.cast(rx, &rt, &ty, explicit, internal, r.pos)?;
                 Ok((Ex::Elvis(Box::new(lx), Box::new(rx)), ty))
             }
             ExprKind::Cond(c, a, b) => {
                 let cond = self.condition(c)?;
+                self.flags = (explicit, internal);
                 let (ax, at) = self.expr(a, target)?;
+                self.flags = (explicit, internal);
                 let (bx, bt) = self.expr(b, target)?;
                 let ty = match target {
                     Some(t) if *t != Ty::Void => t.clone(),
@@ -795,8 +962,8 @@ impl<'l> Analyzer<'l> {
                         )),
                     })?,
                 };
-                let ax = self.cast(ax, &at, &ty, false, false, a.pos)?;
-                let bx = self.cast(bx, &bt, &ty, false, false, b.pos)?;
+                let ax = self.cast(ax, &at, &ty, explicit, internal, a.pos)?;
+                let bx = self.cast(bx, &bt, &ty, explicit, internal, b.pos)?;
                 Ok((Ex::Cond(Box::new(cond), Box::new(ax), Box::new(bx)), ty))
             }
             ExprKind::Assign {
@@ -819,8 +986,9 @@ impl<'l> Analyzer<'l> {
             }
             ExprKind::Cast(t, x) => {
                 let ty = self.resolve_type(t)?;
+                self.flags = (true, internal);
                 let (ex, xt) = self.expr(x, Some(&ty))?;
-                let ex = self.cast(ex, &xt, &ty, true, false, pos)?;
+                let ex = self.cast(ex, &xt, &ty, true, internal, pos)?;
                 Ok((ex, ty))
             }
             ExprKind::Lambda { .. } | ExprKind::FuncRef { .. } => {
@@ -892,6 +1060,7 @@ impl<'l> Analyzer<'l> {
         if matches!(a.kind, ExprKind::Lambda { .. } | ExprKind::FuncRef { .. }) {
             return Ok(self.function_value(a, Some(param))?.0);
         }
+        self.flags = (false, true);
         let (ex, ty) = self.expr(a, Some(param))?;
         self.cast(ex, &ty, param, false, true, a.pos)
     }
@@ -944,6 +1113,12 @@ impl<'l> Analyzer<'l> {
     }
 
     fn native_of(&self, m: &MethodInfo, pos: usize) -> CResult<super::library::NativeFn> {
+        if m.native.is_none() && self.is_exception_class(m.class) {
+            // Exceptions are the language's own values (`ThrowableValue`).
+            if let Some(f) = super::interp::throwable_method(&m.name, m.params.len()) {
+                return Ok(f);
+            }
+        }
         match m.native {
             Some(f) => Ok(f),
             None => unsupported(
@@ -1039,6 +1214,34 @@ impl<'l> Analyzer<'l> {
                 ),
             );
         };
+        // The abstract method of a functional interface on a lambda or method reference value:
+        // the interpreter calls the function.
+        if m.native.is_none() {
+            let functional = self
+                .lib
+                .functional_method(class)
+                .is_some_and(|f| f.name == m.name && f.params.len() == m.params.len());
+            if functional {
+                let (params, ret) = (m.params.clone(), m.ret.clone());
+                let mut out = Vec::new();
+                for (a, p) in args.iter().zip(&params) {
+                    let ex = self.arg(a, p)?;
+                    out.push(ex);
+                }
+                let call = Ex::CallDef {
+                    recv: Box::new(recv),
+                    name: name.to_owned(),
+                    args: out,
+                    null_safe,
+                    pos,
+                };
+                if ret == Ty::Void {
+                    return Ok((call, Ty::Void));
+                }
+                let call = self.cast(call, &Ty::Def, &ret, false, true, pos)?;
+                return Ok((call, ret));
+            }
+        }
         let f = self.native_of(&m, pos)?;
         let mut out = Vec::new();
         for (a, p) in args.iter().zip(&m.params) {
@@ -1106,7 +1309,7 @@ impl<'l> Analyzer<'l> {
                     self.declare(name, ty, e.pos)?;
                 }
                 let body = match body {
-                    LambdaBody::Block(b) => self.block(b, false)?,
+                    LambdaBody::Block(b) => self.block(b, ret != Ty::Void)?,
                     LambdaBody::Expr(x) => {
                         let (ex, ty) = self.expr(x, Some(&ret))?;
                         if ret == Ty::Void {
@@ -1180,7 +1383,9 @@ impl<'l> Analyzer<'l> {
                             let (recv, _) = self.expr(&v, None)?;
                             return Ok((Ex::BoundRef(Box::new(recv), method.clone()), ty));
                         }
-                        let rt = self.resolve_type(tn)?;
+                        let Ok(rt) = self.resolve_type(tn) else {
+                            return iae(e.pos, format!("variable [{}] is not defined", tn.name));
+                        };
                         if method == "new" {
                             return match rt {
                                 Ty::Array(_) => Ok((Ex::FuncRef(FuncRef::NewArray(rt)), ty)),
@@ -1200,7 +1405,7 @@ impl<'l> Analyzer<'l> {
                                 let f = self.native_of(&m, e.pos)?;
                                 return Ok((Ex::FuncRef(FuncRef::Static(f, arity)), ty));
                             }
-                            if arity > 0 && self.lib.method(c, method, arity - 1).is_none() {
+                            if arity == 0 || self.lib.method(c, method, arity - 1).is_none() {
                                 return iae(
                                     e.pos,
                                     format!(
@@ -1211,6 +1416,16 @@ impl<'l> Analyzer<'l> {
                                     ),
                                 );
                             }
+                        }
+                        let exists = (0..=8).any(|n| {
+                            self.lib.method(c, method, n).is_some()
+                                || self.lib.static_method(c, method, n).is_some()
+                        });
+                        if !exists {
+                            return iae(
+                                e.pos,
+                                format!("function reference [{}::{method}] not found", tn.name),
+                            );
                         }
                         Ok((Ex::FuncRef(FuncRef::Unbound(c, method.clone())), ty))
                     }
@@ -1224,6 +1439,17 @@ impl<'l> Analyzer<'l> {
     /// def field, getter/setter.
     fn place(&mut self, e: &Expr) -> CResult<(Place, Ty, bool)> {
         let pos = e.pos;
+        if matches!(e.kind, ExprKind::Var(_) | ExprKind::Field { .. }) {
+            if let Some(c) = self.static_type_of(e) {
+                return iae(
+                    pos,
+                    format!(
+                        "invalid assignment: cannot write a value to a static type [{}]",
+                        Ty::Class(c).canonical(self.lib)
+                    ),
+                );
+            }
+        }
         match &e.kind {
             ExprKind::Var(name) => match self.lookup_var(name) {
                 Some((slot, ty)) => Ok((Place::Local(slot), ty, false)),
@@ -1330,10 +1556,7 @@ impl<'l> Analyzer<'l> {
                     ),
                 }
             }
-            _ => iae(
-                pos,
-                "invalid assignment: cannot assign a value to this expression",
-            ),
+            _ => iae(pos, invalid_assignment(e)),
         }
     }
 
@@ -1668,11 +1891,8 @@ impl<'l> Analyzer<'l> {
             return unsupported(pos, "regex operators (java.util.regex.Pattern)");
         };
         let rx = self.cast(rx, &rt, &Ty::Class(pattern), false, false, pos)?;
-        let cs = self
-            .lib
-            .class_by_name("CharSequence")
-            .expect("CharSequence");
-        let lx = self.cast(lx, &lt, &Ty::Class(cs), false, false, pos)?;
+        // upstream casts the text to String (`EBinary` for FIND/MATCH)
+        let lx = self.cast(lx, &lt, &self.string_ty(), false, false, pos)?;
         let Some(matcher) = self.lib.method(pattern, "matcher", 1) else {
             return unsupported(pos, "Pattern.matcher/1");
         };
@@ -1873,6 +2093,12 @@ fn numeric(text: &str, kind: NumKind, pos: usize) -> CResult<(Konst, Ty)> {
             } else {
                 match i32::from_str_radix(&s, radix) {
                     Ok(v) => Ok((Konst::Int(v), Ty::Prim(P::Int))),
+                    Err(_) if i64::from_str_radix(&s, radix).is_ok() => iae(
+                        pos,
+                        format!(
+                            "Invalid int constant [{text}]. If you want a long constant then change it to [{text}L]."
+                        ),
+                    ),
                     Err(_) => invalid("int"),
                 }
             }

@@ -102,9 +102,18 @@ impl JavaObject for FnValue {
     }
 }
 
+thread_local! {
+    /// Compiled regex literals, per script and literal: patterns are Rc-based values, so each
+    /// thread compiles a script's literals once and keeps them.
+    static REGEXES: RefCell<std::collections::HashMap<(u64, usize), Value>> =
+        RefCell::new(std::collections::HashMap::new());
+}
+
 pub(crate) struct Interp<'p> {
     pub lib: &'static Library,
     pub program: &'p Program,
+    script_id: u64,
+    regex_limit_factor: u32,
     budget: i64,
     limited: bool,
     depth: u32,
@@ -114,10 +123,18 @@ const MAX_DEPTH: u32 = 256;
 const MAX_ARRAY_ELEMENTS: usize = 1 << 22;
 
 impl<'p> Interp<'p> {
-    pub fn new(lib: &'static Library, program: &'p Program, max_loop_counter: u32) -> Self {
+    pub fn new(
+        lib: &'static Library,
+        program: &'p Program,
+        max_loop_counter: u32,
+        script_id: u64,
+        regex_limit_factor: u32,
+    ) -> Self {
         Interp {
             lib,
             program,
+            script_id,
+            regex_limit_factor,
             budget: i64::from(max_loop_counter),
             limited: max_loop_counter > 0,
             depth: 0,
@@ -139,7 +156,7 @@ impl<'p> Interp<'p> {
     fn count(&mut self, n: u32) -> R<()> {
         if self.limited {
             self.budget -= i64::from(n);
-            if self.budget < 0 {
+            if self.budget <= 0 {
                 return throw(Exception::new(
                     "PainlessError",
                     "The maximum number of statements that can be executed in a loop has been reached.",
@@ -511,6 +528,19 @@ impl<'p> Interp<'p> {
                 let rp = with_pos(self.resolve(place, frame), *pos)?;
                 with_pos(self.get(&rp, frame), *pos)
             }
+            Ex::LoadNullSafe(place, pos) => {
+                let rp = with_pos(self.resolve(place, frame), *pos)?;
+                let receiver_null = match &rp {
+                    RPlace::Index(t, _) | RPlace::Field(t, _) | RPlace::Accessor(t, ..) => {
+                        t.is_null()
+                    }
+                    RPlace::Value(_) | RPlace::Local(_) => false,
+                };
+                if receiver_null {
+                    return Ok(Value::Null);
+                }
+                with_pos(self.get(&rp, frame), *pos)
+            }
             Ex::Store { place, value, pos } => {
                 let rp = with_pos(self.resolve(place, frame), *pos)?;
                 let v = self.eval(value, frame)?;
@@ -662,12 +692,18 @@ impl<'p> Interp<'p> {
                 .static_field(*c, name)
                 .and_then(|(_, v)| v)
                 .unwrap_or(Value::Null)),
-            Ex::Regex(_, _, pos) => at(
-                Err(Exception::unsupported_operation(
-                    "not supported by siemctl's offline Painless: regex literals",
-                )),
-                *pos,
-            ),
+            Ex::Regex(pattern, flags, index) => {
+                let key = (self.script_id, *index);
+                if let Some(v) = REGEXES.with(|c| c.borrow().get(&key).cloned()) {
+                    return Ok(v);
+                }
+                let v = match crate::stdlib::regex::compile(pattern, flags) {
+                    Ok(v) => v,
+                    Err(e) => return throw(e),
+                };
+                REGEXES.with(|c| c.borrow_mut().insert(key, v.clone()));
+                Ok(v)
+            }
             Ex::NullSafe(..) | Ex::NullSafeTarget => {
                 unreachable!("null-safe nodes are not produced")
             }
@@ -715,7 +751,13 @@ impl<'p> Interp<'p> {
                 args.len()
             )));
         };
-        let Some(f) = m.native else {
+        let native = m.native.or_else(|| match recv {
+            Value::Object(o) if o.as_any().downcast_ref::<ThrowableValue>().is_some() => {
+                throwable_method(name, args.len())
+            }
+            _ => None,
+        });
+        let Some(f) = native else {
             return Err(Box::new(Fault {
                 thrown: Thrown::Unsupported(format!(
                     "{}.{}/{}",
@@ -739,7 +781,20 @@ impl<'p> Interp<'p> {
     /// A `def` argument passed to a typed parameter (upstream: the call site's `asType`).
     fn convert_arg(&mut self, a: Value, p: &Ty) -> R<Value> {
         match legal_cast_runtime(self.lib, p) {
-            Some(op) => self.cast(&a, &op),
+            Some(op) => {
+                let r = self.cast(&a, &op);
+                // A primitive parameter that the value cannot become: the call site's method
+                // handle refuses the conversion.
+                if let (Err(_), Ty::Prim(pr)) = (&r, p) {
+                    if !a.is_null() && num(&a).is_none() && !matches!(a, Value::Boolean(_)) {
+                        return throw(Exception::new(
+                            "WrongMethodTypeException",
+                            format!("cannot convert {} to {}", runtime_type_name(&a), pr.name()),
+                        ));
+                    }
+                }
+                r
+            }
             None => Ok(a),
         }
     }
@@ -790,6 +845,12 @@ impl<'p> Interp<'p> {
                     return throw(Exception::without_message("NullPointerException"));
                 }
                 let lib = self.lib;
+                if let Some(f) = lib
+                    .static_method(*c, name, args.len())
+                    .and_then(|m| m.native)
+                {
+                    return from_thrown(f(None, args, self), 0);
+                }
                 let class = lib.runtime_class(recv).unwrap_or(*c);
                 let m = lib
                     .method(class, name, rest.len())
@@ -998,8 +1059,25 @@ impl<'p> Interp<'p> {
                         format!("Index {i} out of bounds for length {len}"),
                     ));
                 }
-                // An array of a primitive or boxed type keeps its element type (ArrayStoreException
-                // otherwise); values arrive already cast when the array type is static.
+                // A primitive array converts what a def store puts in it (a static store has
+                // cast already), as the array setter's method handle does.
+                let v = match P::from_name(&a.element_type) {
+                    Some(p) => apply_cast_pure(
+                        &v,
+                        &CastOp::DefToPrim {
+                            to: p,
+                            explicit: false,
+                            boxed: false,
+                        },
+                    )
+                    .map_err(|e| {
+                        Box::new(Fault {
+                            thrown: Thrown::Exception(e),
+                            pos: None,
+                        })
+                    })?,
+                    None => v,
+                };
                 a.items[n as usize] = v;
                 Ok(())
             }
@@ -1028,6 +1106,18 @@ impl<'p> Interp<'p> {
                     lib.method(c, &format!("get{cap}"), 0)
                         .or_else(|| lib.method(c, &format!("is{cap}"), 0))
                 });
+                if let Some(m) = m {
+                    if m.native.is_none() {
+                        return Err(Box::new(Fault {
+                            thrown: Thrown::Unsupported(format!(
+                                "{}.{}/0",
+                                lib.class(m.class).painless_name,
+                                m.name
+                            )),
+                            pos: None,
+                        }));
+                    }
+                }
                 match m.and_then(|m| m.native) {
                     Some(f) => from_thrown(f(Some(other), &[], self), 0).map_err(|mut f| {
                         f.pos = None;
@@ -1084,6 +1174,13 @@ impl<'p> Interp<'p> {
     pub(crate) fn cast(&self, v: &Value, op: &CastOp) -> R<Value> {
         match op {
             CastOp::Check(ty) => {
+                if let (Value::Object(o), Ty::Class(c)) = (v, ty) {
+                    if o.as_any().downcast_ref::<FnValue>().is_some()
+                        && self.lib.functional_method(*c).is_some()
+                    {
+                        return Ok(v.clone());
+                    }
+                }
                 if v.is_null() || self.lib.value_is(v, ty) {
                     Ok(v.clone())
                 } else {
@@ -1110,6 +1207,9 @@ impl Host for Interp<'_> {
     }
     fn tick(&mut self) -> Result<(), Thrown> {
         self.count(1).map_err(|f| f.thrown)
+    }
+    fn regex_limit_factor(&self) -> u32 {
+        self.regex_limit_factor
     }
 }
 
@@ -1259,10 +1359,11 @@ fn list_index(v: &Value) -> R<i64> {
         Value::Byte(i) => Ok(i64::from(*i)),
         Value::Char(i) => Ok(i64::from(*i)),
         Value::Null => throw(Exception::without_message("NullPointerException")),
-        other => throw(Exception::class_cast(format!(
-            "Cannot cast {} to int",
-            runtime_type_name(other)
-        ))),
+        // The index of a def access converts as a method handle does (asType).
+        other => throw(Exception::new(
+            "WrongMethodTypeException",
+            format!("cannot convert {} to int", runtime_type_name(other)),
+        )),
     }
 }
 
@@ -1326,9 +1427,27 @@ fn npe() -> Exception {
     Exception::without_message("NullPointerException")
 }
 
-/// Upstream `Def.castException`-style message for def casts.
+/// Upstream `Def.castException`: "cannot implicitly cast def [short] to byte".
+fn def_cast_error_kind(v: &Value, to: &str, explicit: bool) -> Exception {
+    let from = match v {
+        Value::Boolean(_) => "boolean".to_owned(),
+        Value::Byte(_) => "byte".to_owned(),
+        Value::Short(_) => "short".to_owned(),
+        Value::Char(_) => "char".to_owned(),
+        Value::Int(_) => "int".to_owned(),
+        Value::Long(_) => "long".to_owned(),
+        Value::Float(_) => "float".to_owned(),
+        Value::Double(_) => "double".to_owned(),
+        other => runtime_type_name(other),
+    };
+    Exception::class_cast(format!(
+        "cannot {} cast def [{from}] to {to}",
+        if explicit { "explicitly" } else { "implicitly" }
+    ))
+}
+
 fn def_cast_error(v: &Value, to: &str) -> Exception {
-    Exception::class_cast(format!("Cannot cast {} to {to}", runtime_type_name(v)))
+    def_cast_error_kind(v, to, false)
 }
 
 /// The cast operations that need no class library.
@@ -1364,7 +1483,7 @@ pub(crate) fn apply_cast_pure(v: &Value, op: &CastOp) -> Result<Value, Exception
             if *to == P::Boolean {
                 return match v {
                     Value::Boolean(_) => Ok(v.clone()),
-                    other => Err(def_cast_error(other, &target_name)),
+                    other => Err(def_cast_error_kind(other, &target_name, *explicit)),
                 };
             }
             if *explicit {
@@ -1375,7 +1494,7 @@ pub(crate) fn apply_cast_pure(v: &Value, op: &CastOp) -> Result<Value, Exception
                 }
                 return match num(v) {
                     Some(n) => Ok(convert(n, *to)),
-                    None => Err(def_cast_error(v, &target_name)),
+                    None => Err(def_cast_error_kind(v, &target_name, true)),
                 };
             }
             // Implicit: only widening from the value's own type (Def.defTo*Implicit).
@@ -1402,7 +1521,9 @@ pub(crate) fn apply_cast_pure(v: &Value, op: &CastOp) -> Result<Value, Exception
         },
         CastOp::StringToChar => match v {
             Value::String(s) => string_to_char(s),
-            Value::Null => Err(npe()),
+            Value::Null => Err(Exception::class_cast(
+                "cannot cast null java.lang.String to char",
+            )),
             other => Err(def_cast_error(other, "char")),
         },
         CastOp::CharToString => match v {
@@ -1419,9 +1540,9 @@ pub(crate) fn apply_cast_pure(v: &Value, op: &CastOp) -> Result<Value, Exception
 fn string_to_char(s: &str) -> Result<Value, Exception> {
     let units: Vec<u16> = s.encode_utf16().collect();
     if units.len() != 1 {
-        return Err(Exception::class_cast(format!(
-            "Cannot cast [String] with length greater than one to [char]."
-        )));
+        return Err(Exception::class_cast(
+            "cannot cast java.lang.String with length not equal to one to char",
+        ));
     }
     Ok(Value::Char(units[0]))
 }
@@ -1771,4 +1892,31 @@ fn def_eq(a: &Value, b: &Value) -> bool {
         }
     }
     a.java_equals(b)
+}
+
+/// `Throwable.getMessage()`/`getLocalizedMessage()`/`toString()` on a caught or created
+/// exception (the interpreter's own [`ThrowableValue`]).
+pub(crate) fn throwable_method(name: &str, arity: usize) -> Option<super::library::NativeFn> {
+    fn message(recv: Option<&Value>, _: &[Value], _: &mut dyn Host) -> Result<Value, Thrown> {
+        Ok(throwable(recv)
+            .and_then(|t| t.exception.message.clone())
+            .map(Value::from)
+            .unwrap_or(Value::Null))
+    }
+    fn to_string(recv: Option<&Value>, _: &[Value], _: &mut dyn Host) -> Result<Value, Thrown> {
+        Ok(recv
+            .map(|v| Value::from(v.java_to_string()))
+            .unwrap_or(Value::Null))
+    }
+    fn throwable(recv: Option<&Value>) -> Option<&ThrowableValue> {
+        match recv {
+            Some(Value::Object(o)) => o.as_any().downcast_ref::<ThrowableValue>(),
+            _ => None,
+        }
+    }
+    match (name, arity) {
+        ("getMessage" | "getLocalizedMessage", 0) => Some(message),
+        ("toString", 0) => Some(to_string),
+        _ => None,
+    }
 }

@@ -58,6 +58,8 @@ pub(crate) enum Ex {
     NewArray(Ty, Vec<Ex>, usize),
     NewArrayInit(Ty, Vec<Ex>),
     Load(Box<Place>, usize),
+    /// `x?.name`: null when the receiver is null.
+    LoadNullSafe(Box<Place>, usize),
     Store {
         place: Box<Place>,
         value: Box<Ex>,
@@ -110,7 +112,7 @@ pub(crate) enum Ex {
     NewException(String, Option<Box<Ex>>),
     /// A static field whose value is an object (`ChronoUnit.DAYS`), fetched when used.
     StaticValue(Cls, String),
-    /// A regex literal (pattern, flags), compiled on first use of each execution.
+    /// A regex literal (pattern, flags, number), compiled once per thread.
     Regex(String, String, usize),
     /// Null-safe access: if the target is null the whole chain is null.
     NullSafe(Box<Ex>, Box<Ex>),
@@ -208,4 +210,6 @@ pub(crate) struct Function {
 pub(crate) struct Program {
     pub functions: Vec<Function>,
     pub main: Function,
+    /// Start offsets of every statement, sorted (for runtime error excerpts).
+    pub statements: Vec<usize>,
 }

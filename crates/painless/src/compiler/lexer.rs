@@ -219,10 +219,20 @@ pub(crate) fn lex(source: &str) -> Result<Vec<Token>, LexError> {
                     });
                 }
                 let d = chars[j];
-                if d == '\\' && j + 1 < n && (chars[j + 1] == c || chars[j + 1] == '\\') {
-                    s.push(chars[j + 1]);
-                    j += 2;
-                    continue;
+                if d == '\\' {
+                    // Only the quote and the backslash itself can be escaped.
+                    if j + 1 < n && (chars[j + 1] == c || chars[j + 1] == '\\') {
+                        s.push(chars[j + 1]);
+                        j += 2;
+                        continue;
+                    }
+                    return Err(LexError {
+                        offset: i,
+                        exception: Exception::illegal_argument(format!(
+                            "unexpected character [{}]. The only valid escape sequences in strings starting with [{c}] are [\\\\] and [\\{c}].",
+                            chars[i..(j + 2).min(n)].iter().collect::<String>()
+                        )),
+                    });
                 }
                 if d == c {
                     break;

@@ -8,3 +8,6 @@ pub(crate) mod lexer;
 pub(crate) mod library;
 pub(crate) mod parser;
 pub(crate) mod types;
+
+#[cfg(test)]
+mod tests;

@@ -297,7 +297,14 @@ impl<'a> Parser<'a> {
                 if in_block && *self.peek() == Tok::RBrack {
                     return Ok(s);
                 }
-                self.error_here()
+                let tok = &self.toks[self.i];
+                Err(ParseError {
+                    offset: tok.start,
+                    exception: Exception::illegal_argument(format!(
+                        "unexpected token ['{}'] was expecting one of [{{<EOF>, ';'}}].",
+                        token_text(&tok.tok)
+                    )),
+                })
             }
         }
     }
@@ -875,7 +882,8 @@ impl<'a> Parser<'a> {
 
     fn postfixes(&mut self, mut e: Expr) -> PResult<Expr> {
         loop {
-            let pos = e.pos;
+            // A postfix's location is its `.`, `?.` or `[` (upstream's node offsets).
+            let pos = self.pos();
             match self.peek().clone() {
                 Tok::Dot | Tok::NsDot => {
                     let null_safe = self.bump() == Tok::NsDot;
