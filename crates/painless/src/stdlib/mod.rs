@@ -13,7 +13,7 @@ mod lang;
 mod objects;
 mod processors;
 pub mod regex;
-mod time;
+pub mod time;
 mod util;
 
 use std::collections::HashMap;
@@ -77,6 +77,20 @@ impl Registry {
         f: NativeFn,
     ) {
         self.methods.insert((class, name, arity), f);
+    }
+
+    /// The same implementation on several declaring classes (an interface and the classes
+    /// whose allowlist entries redeclare the method).
+    pub(crate) fn add_on(
+        &mut self,
+        classes: &[&'static str],
+        name: &'static str,
+        arity: usize,
+        f: NativeFn,
+    ) {
+        for c in classes {
+            self.add(c, name, arity, f);
+        }
     }
 
     pub(crate) fn field(&mut self, class: &'static str, name: &'static str, f: fn() -> Value) {

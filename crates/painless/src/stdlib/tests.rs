@@ -244,3 +244,40 @@ fn remove_if_and_sort_call_the_function() {
     ok("ArrayList", "sort", Some(l.clone()), &[Value::Null]);
     assert_eq!(l.java_to_string(), "[2, 3]");
 }
+
+/// Allowlisted methods per class and how many have a native implementation. Run with
+/// `cargo test -p painless coverage_report -- --nocapture` to print the table for the README.
+#[test]
+fn coverage_report() {
+    let al = for_context(Context::Ingest);
+    let mut rows: std::collections::BTreeMap<String, (usize, usize, Vec<String>)> =
+        Default::default();
+    for m in al.methods() {
+        let class = al.class(m.class);
+        if class.hidden {
+            continue;
+        }
+        let row = rows.entry(class.java_name.clone()).or_default();
+        row.0 += 1;
+        if resolve(m).is_some() {
+            row.1 += 1;
+        } else {
+            row.2.push(format!("{}/{}", m.name, m.params.len()));
+        }
+    }
+    let (mut total, mut done) = (0, 0);
+    for (class, (n, k, missing)) in &rows {
+        total += n;
+        done += k;
+        if std::env::var("COVERAGE_MISSING").is_ok() && !missing.is_empty() {
+            println!("{class}: {k}/{n} missing {}", missing.join(" "));
+        } else {
+            println!("{class}: {k}/{n}");
+        }
+    }
+    println!(
+        "TOTAL: {done}/{total} methods and constructors implemented, {} classes",
+        rows.len()
+    );
+    assert!(done > 0);
+}
