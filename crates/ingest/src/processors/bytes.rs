@@ -9,6 +9,11 @@
 
 use painless::value::{Exception, Value};
 
+use super::lowercase::abstract_string;
+use crate::config::Config;
+use crate::error::IngestError;
+use crate::processor::{Common, Processor};
+
 use super::convert::java_number::parse_long;
 use super::trim::java_trim;
 
@@ -161,6 +166,31 @@ fn parse_with_unit(
     }
 }
 
+/// The processor's step: the number of bytes as a `Long`.
+pub(crate) fn process(value: &str) -> Result<Value, IngestError> {
+    match parse_bytes(value) {
+        Ok(n) => Ok(Value::Long(n)),
+        Err(BytesError::Java(e)) => Err(abstract_string::java(e)),
+        Err(BytesError::Parse { message, cause }) => {
+            let e = IngestError::parse(message);
+            Err(match cause {
+                Some(c) => e.with_cause(abstract_string::java(c)),
+                None => e,
+            })
+        }
+    }
+}
+
+pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor>, IngestError> {
+    let options = abstract_string::read_options(config)?;
+    Ok(abstract_string::build(
+        "bytes",
+        options,
+        common,
+        Box::new(process),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,5 +247,33 @@ mod tests {
             ),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn processor_cases() {
+        use crate::processors::lowercase::testing::*;
+        use serde_json::json;
+        // 200_default_pipeline.yml / 240_required_pipeline.yml use bytes with a target field
+        let p = build(
+            "bytes",
+            json!({"field": "bytes_source_field", "target_field": "bytes_target_field"}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"bytes_source_field": "1kb"})),
+            json!({"bytes_source_field": "1kb", "bytes_target_field": 1024})
+        );
+        let p = build("bytes", json!({"field": "f"}));
+        let d = run(&*p, json!({"f": "1b"})).unwrap();
+        assert!(matches!(d.field("f").unwrap(), Value::Long(1)));
+        let e = run_err(&*p, json!({"f": "1.1kb"}));
+        assert_eq!(e.type_, "parse_exception");
+        assert_eq!(
+            e.caused_by.as_ref().map(|c| c.type_.as_str()),
+            Some("number_format_exception")
+        );
+        assert_eq!(
+            run_err(&*p, json!({"f": "xb"})).type_,
+            "number_format_exception"
+        );
     }
 }

@@ -10,6 +10,11 @@ use base64::Engine;
 use painless::value::{Exception, Value};
 use sha1::{Digest, Sha1};
 
+use crate::config::Config;
+use crate::document::IngestDocument;
+use crate::error::IngestError;
+use crate::processor::{Common, Outcome, Processor, Run};
+
 use super::convert::inet::ip_string_to_bytes;
 use super::lowercase::abstract_string::{cast_integer, cast_string};
 
@@ -323,6 +328,91 @@ fn two_bytes(v: i32) -> [u8; 2] {
     [(v >> 8) as u8, v as u8]
 }
 
+pub struct CommunityIdProcessor {
+    tag: Option<String>,
+    description: Option<String>,
+    fields: Fields,
+    target_field: String,
+}
+
+/// `CommunityIdProcessor.Factory`: `source_ip_field` and `destination_ip_field` (required), the
+/// optional port, protocol number, protocol name and ICMP type/code fields, `seed` (0..=65535,
+/// default 0), `target_field` (default `community_id`), `ignore_missing`.
+pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor>, IngestError> {
+    let source_ip = config.required_string("source_ip_field")?;
+    let source_port = config.optional_string("source_port_field")?;
+    let destination_ip = config.required_string("destination_ip_field")?;
+    let destination_port = config.optional_string("destination_port_field")?;
+    let iana_protocol_number = config.optional_string("iana_protocol_number_field")?;
+    let protocol = config.optional_string("protocol_field")?;
+    let icmp_type = config.optional_string("icmp_type_field")?;
+    let icmp_code = config.optional_string("icmp_code_field")?;
+    let seed = config.int("seed", Some(0))?.unwrap_or(0);
+    if !(0..=65535).contains(&seed) {
+        return Err(config.new_config_error("seed", "seed must be between 0 and 65535"));
+    }
+    let target_field = config.string_or("target_field", DEFAULT_TARGET_FIELD)?;
+    let ignore_missing = config.boolean("ignore_missing", false)?;
+    let (tag, description) = common.tag_and_description();
+    Ok(Box::new(CommunityIdProcessor {
+        tag,
+        description,
+        fields: Fields {
+            source_ip,
+            source_port,
+            destination_ip,
+            destination_port,
+            iana_protocol_number,
+            protocol,
+            icmp_type,
+            icmp_code,
+            seed,
+            ignore_missing,
+        },
+        target_field,
+    }))
+}
+
+impl Processor for CommunityIdProcessor {
+    fn execute(&self, doc: &mut IngestDocument, _run: &mut Run) -> Result<Outcome, IngestError> {
+        let failure: std::cell::RefCell<Option<IngestError>> = std::cell::RefCell::new(None);
+        let read = |path: &str| -> Result<Value, Exception> {
+            match doc.field_opt(path, true) {
+                Ok(v) => Ok(v.unwrap_or(Value::Null)),
+                Err(e) => {
+                    *failure.borrow_mut() = Some(e);
+                    Err(Exception::illegal_argument(String::new()))
+                }
+            }
+        };
+        let id = match self.fields.community_id(&read) {
+            Ok(id) => id,
+            Err(e) => {
+                return Err(failure
+                    .borrow_mut()
+                    .take()
+                    .unwrap_or_else(|| IngestError::from_java(&e)))
+            }
+        };
+        if let Some(id) = id {
+            doc.set_field(&self.target_field, Value::from(id))?;
+        }
+        Ok(Outcome::Continue)
+    }
+
+    fn kind(&self) -> &'static str {
+        "community_id"
+    }
+
+    fn tag(&self) -> Option<&str> {
+        self.tag.as_deref()
+    }
+
+    fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -434,6 +524,81 @@ mod tests {
         assert_eq!(
             e.message.as_deref(),
             Some("cannot resolve protocol by neither iana protocol number field [null] nor protocol name field [null]")
+        );
+    }
+
+    #[test]
+    fn processor_cases() {
+        use crate::processors::lowercase::testing::*;
+        use serde_json::json;
+        // CommunityIdProcessorTests.testHashResult: both directions, by IANA number
+        let p = build(
+            "community_id",
+            json!({"source_ip_field": "s", "destination_ip_field": "d", "source_port_field": "sp",
+                   "destination_port_field": "dp", "iana_protocol_number_field": "n"}),
+        );
+        let out = run_ok(
+            &*p,
+            json!({"s": "66.35.250.204", "d": "128.232.110.120", "sp": 80, "dp": 34855, "n": 6}),
+        );
+        assert_eq!(out["community_id"], "1:LQU9qZlK+B5F3KDmev6m5PMibrg=");
+        let out = run_ok(
+            &*p,
+            json!({"d": "66.35.250.204", "s": "128.232.110.120", "dp": 80, "sp": 34855, "n": 6}),
+        );
+        assert_eq!(out["community_id"], "1:LQU9qZlK+B5F3KDmev6m5PMibrg=");
+        assert_eq!(
+            run_err(
+                &*p,
+                json!({"s": "1.1.1.1", "d": "2.2.2.2", "sp": 1, "dp": 2, "n": 1000})
+            )
+            .reason(),
+            "unsupported iana protocol number [1000]"
+        );
+        assert_eq!(
+            run_err(
+                &*p,
+                json!({"s": "1.1.1", "d": "2.2.2.2", "sp": 1, "dp": 2, "n": 6})
+            )
+            .reason(),
+            "ip address [1.1.1] in the field [s] is not a valid ipv4/ipv6 address"
+        );
+        let p = build(
+            "community_id",
+            json!({"source_ip_field": "s", "destination_ip_field": "d", "icmp_type_field": "t",
+                   "icmp_code_field": "c", "iana_protocol_number_field": "n", "target_field": "x.id"}),
+        );
+        let out = run_ok(
+            &*p,
+            json!({"s": "192.168.0.89", "d": "192.168.0.1", "t": 8, "c": 0, "n": 1}),
+        );
+        assert_eq!(out["x"]["id"], "1:X0snYXpgwiv9TZtqg64sgzUn6Dk=");
+        // 320_community_id_processor.yml: creation errors
+        assert_eq!(
+            build_err("community_id", json!({"destination_ip_field": "dest"})).reason(),
+            "[source_ip_field] required property is missing"
+        );
+        assert_eq!(
+            build_err("community_id", json!({"source_ip_field": "src"})).reason(),
+            "[destination_ip_field] required property is missing"
+        );
+        assert_eq!(
+            build_err(
+                "community_id",
+                json!({"source_ip_field": "s", "destination_ip_field": "d", "seed": 65536})
+            )
+            .reason(),
+            "[seed] seed must be between 0 and 65535"
+        );
+        // ignore_missing: nothing set
+        let p = build(
+            "community_id",
+            json!({"source_ip_field": "source", "destination_ip_field": "dest", "source_port_field": "srcPort",
+                   "destination_port_field": "destPort", "protocol_field": "protocol", "ignore_missing": true}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"source": "1.1.1.1", "protocol": "tcp"})),
+            json!({"source": "1.1.1.1", "protocol": "tcp"})
         );
     }
 }

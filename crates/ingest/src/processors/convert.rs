@@ -7,6 +7,11 @@
 
 use painless::value::{Exception, Value};
 
+use crate::config::Config;
+use crate::document::IngestDocument;
+use crate::error::IngestError;
+use crate::processor::{Common, Outcome, Processor, Run};
+
 /// Java's `java.lang` number parsing, as far as the ingest processors use it. Digits are the
 /// ASCII ones (Java's `Character.digit` also takes other Unicode decimal digits).
 pub(crate) mod java_number {
@@ -351,8 +356,7 @@ pub(crate) mod inet {
             .iter()
             .map(|p| {
                 let octet = super::java_number::parse_int(p)?;
-                if octet > 255
-                    || octet < 0
+                if !(0..=255).contains(&octet)
                     || (p.starts_with('0') && p.len() > 1)
                     || p.starts_with(['+', '-'])
                 {
@@ -579,6 +583,68 @@ pub(crate) fn type_error_message(name: &str) -> String {
     format!("type [{name}] not supported, cannot convert field.")
 }
 
+pub struct ConvertProcessor {
+    tag: Option<String>,
+    description: Option<String>,
+    field: String,
+    target_field: String,
+    convert_type: Type,
+    ignore_missing: bool,
+}
+
+/// `ConvertProcessor.Factory`: `field`, `type`, `target_field` (default `field`), then the type
+/// is checked, then `ignore_missing`.
+pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor>, IngestError> {
+    let field = config.required_string("field")?;
+    let type_name = config.required_string("type")?;
+    let target_field = config.string_or("target_field", &field)?;
+    let convert_type = Type::from_name(&type_name)
+        .ok_or_else(|| config.new_config_error("type", type_error_message(&type_name)))?;
+    let ignore_missing = config.boolean("ignore_missing", false)?;
+    let (tag, description) = common.tag_and_description();
+    Ok(Box::new(ConvertProcessor {
+        tag,
+        description,
+        field,
+        target_field,
+        convert_type,
+        ignore_missing,
+    }))
+}
+
+impl Processor for ConvertProcessor {
+    fn execute(&self, doc: &mut IngestDocument, _run: &mut Run) -> Result<Outcome, IngestError> {
+        let value = doc
+            .field_opt(&self.field, self.ignore_missing)?
+            .unwrap_or(Value::Null);
+        if value.is_null() {
+            if self.ignore_missing {
+                return Ok(Outcome::Continue);
+            }
+            return Err(IngestError::from_java(&null_error(
+                &self.field,
+                self.convert_type,
+            )));
+        }
+        let converted =
+            convert_value(self.convert_type, &value).map_err(|e| IngestError::from_java(&e))?;
+        doc.set_field(&self.target_field, converted)?;
+        Ok(Outcome::Continue)
+    }
+
+    fn kind(&self) -> &'static str {
+        "convert"
+    }
+
+    fn tag(&self) -> Option<&str> {
+        self.tag.as_deref()
+    }
+
+    fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -765,6 +831,81 @@ mod tests {
         assert_eq!(
             type_error_message("foo"),
             "type [foo] not supported, cannot convert field."
+        );
+    }
+
+    #[test]
+    fn processor_cases() {
+        use crate::processors::lowercase::testing::*;
+        use serde_json::json;
+        // 330_convert_processor.yml
+        let p = build("convert", json!({"field": "raw_ip", "type": "ip"}));
+        assert_eq!(
+            run_err(&*p, json!({"raw_ip": "1.1.1."})).reason(),
+            "[1.1.1.] is not a valid ipv4/ipv6 address"
+        );
+        let p = build(
+            "convert",
+            json!({"field": "raw_ip", "target_field": "ip_field", "type": "ip", "ignore_failure": true}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"raw_ip": "1.1.1."})),
+            json!({"raw_ip": "1.1.1."})
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"raw_ip": "1.1.1.1"})),
+            json!({"raw_ip": "1.1.1.1", "ip_field": "1.1.1.1"})
+        );
+        // ConvertProcessorTests: leading zero, hex, lists, null, missing, target field
+        let p = build("convert", json!({"field": "f", "type": "integer"}));
+        assert_eq!(run_ok(&*p, json!({"f": "010"})), json!({"f": 10}));
+        assert_eq!(
+            run_ok(&*p, json!({"f": "-0x80000000"})),
+            json!({"f": -2147483648i64})
+        );
+        assert_eq!(
+            run_err(&*p, json!({"f": "0xnotanumber"})).reason(),
+            "unable to convert [0xnotanumber] to integer"
+        );
+        assert_eq!(
+            run_err(&*p, json!({"f": null})).reason(),
+            "Field [f] is null, cannot be converted to type [integer]"
+        );
+        assert_eq!(
+            run_err(&*p, json!({})).reason(),
+            "field [f] not present as part of path [f]"
+        );
+        let p = build(
+            "convert",
+            json!({"field": "f", "type": "integer", "ignore_missing": true}),
+        );
+        assert_eq!(run_ok(&*p, json!({"f": null})), json!({"f": null}));
+        assert_eq!(run_ok(&*p, json!({})), json!({}));
+        let p = build(
+            "convert",
+            json!({"field": "f", "type": "float", "target_field": "g"}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"f": ["1.5", "2"]})),
+            json!({"f": ["1.5", "2"], "g": [1.5, 2.0]})
+        );
+        let p = build("convert", json!({"field": "f", "type": "auto"}));
+        let d = run(&*p, json!({"f": "1.1"})).unwrap();
+        assert!(matches!(d.field("f").unwrap(), Value::Float(v) if v == 1.1f32));
+        // ConvertProcessorFactoryTests
+        let e = build_err("convert", json!({"field": "f", "type": "nope"}));
+        assert_eq!(
+            e.reason(),
+            "[type] type [nope] not supported, cannot convert field."
+        );
+        assert_eq!(e.metadata("property_name"), Some("type"));
+        assert_eq!(
+            build_err("convert", json!({"type": "integer"})).reason(),
+            "[field] required property is missing"
+        );
+        assert_eq!(
+            build_err("convert", json!({"field": "f"})).reason(),
+            "[type] required property is missing"
         );
     }
 }

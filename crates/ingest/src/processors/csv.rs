@@ -8,6 +8,11 @@
 
 use painless::value::{Exception, Value};
 
+use crate::config::Config;
+use crate::document::IngestDocument;
+use crate::error::IngestError;
+use crate::processor::{Common, Outcome, Processor, Run};
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum State {
     Start,
@@ -248,6 +253,117 @@ pub(crate) fn single_char(s: &str) -> Option<u16> {
     (units.len() == 1).then(|| units[0])
 }
 
+pub struct CsvProcessor {
+    tag: Option<String>,
+    description: Option<String>,
+    field: String,
+    headers: Vec<String>,
+    trim: bool,
+    quote: u16,
+    separator: u16,
+    ignore_missing: bool,
+    empty_value: Option<serde_json::Value>,
+}
+
+/// `CsvProcessor.Factory`, in its order: `field`, `quote` (default `"`, one character),
+/// `separator` (default `,`, one character), `trim`, `empty_value` (any value; present but null
+/// is "required property is missing", as `readObject` has it), `ignore_missing`,
+/// `target_fields` (required, not empty).
+pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor>, IngestError> {
+    let field = config.required_string("field")?;
+    let quote = config.string_or("quote", "\"")?;
+    let quote = single_char(&quote).ok_or_else(|| {
+        config.new_config_error("quote", "quote has to be single character like \" or '")
+    })?;
+    let separator = config.string_or("separator", ",")?;
+    let separator = single_char(&separator).ok_or_else(|| {
+        config.new_config_error(
+            "separator",
+            "separator has to be single character like , or ;",
+        )
+    })?;
+    let trim = config.boolean("trim", false)?;
+    // `config.containsKey("empty_value")`: present even when null (then `readObject` fails)
+    let empty_value = if config.remaining_keys().iter().any(|k| k == "empty_value") {
+        Some(config.required_value("empty_value")?)
+    } else {
+        None
+    };
+    let ignore_missing = config.boolean("ignore_missing", false)?;
+    let target_fields = config.required_list("target_fields")?;
+    if target_fields.is_empty() {
+        return Err(config.new_config_error("target_fields", "target fields list can't be empty"));
+    }
+    // `targetFields.toArray(new String[0])`
+    let headers = target_fields
+        .into_iter()
+        .map(|v| match v {
+            serde_json::Value::String(s) => Ok(s),
+            _ => Err(IngestError::from_java(&Exception::new(
+                "ArrayStoreException",
+                "arraycopy: element type mismatch: can not cast one of the elements of java.lang.Object[] to the type of the destination array, java.lang.String",
+            ))),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let (tag, description) = common.tag_and_description();
+    Ok(Box::new(CsvProcessor {
+        tag,
+        description,
+        field,
+        headers,
+        trim,
+        quote,
+        separator,
+        ignore_missing,
+        empty_value,
+    }))
+}
+
+impl Processor for CsvProcessor {
+    fn execute(&self, doc: &mut IngestDocument, _run: &mut Run) -> Result<Outcome, IngestError> {
+        let value = doc
+            .field_opt(&self.field, self.ignore_missing)?
+            .unwrap_or(Value::Null);
+        let Some(line) = crate::document::cast_string(&self.field, &value)? else {
+            if self.ignore_missing {
+                return Ok(Outcome::Continue);
+            }
+            return Err(IngestError::illegal_argument(format!(
+                "field [{}] is null, cannot process it.",
+                self.field
+            )));
+        };
+        let empty = self.empty_value.as_ref().map(painless::value::from_json);
+        let outcome = CsvParser::new(
+            self.quote,
+            self.separator,
+            self.trim,
+            &self.headers,
+            empty.as_ref(),
+        )
+        .process(&line);
+        for (k, v) in outcome.sets {
+            doc.set_field(&k, v)?;
+        }
+        match outcome.error {
+            Some(e) => Err(IngestError::from_java(&e)),
+            None => Ok(Outcome::Continue),
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        "csv"
+    }
+
+    fn tag(&self) -> Option<&str> {
+        self.tag.as_deref()
+    }
+
+    fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,5 +454,119 @@ mod tests {
         );
         assert_eq!(single_char("ab"), None);
         assert_eq!(single_char("'"), Some(b'\'' as u16));
+    }
+
+    #[test]
+    fn upstream_whitespace_cases() {
+        // CsvProcessorTests.testQuotedWhitespaces / testUntrimmed (quote ", separator ,)
+        let (sets, _) = parse(
+            "  abc   , def,ghi  , \"  ooo  \"",
+            &["a", "b", "c", "d"],
+            '"',
+            ',',
+            true,
+            None,
+        );
+        assert_eq!(
+            sets,
+            kv(&[("a", "abc"), ("b", "def"), ("c", "ghi"), ("d", "  ooo  ")])
+        );
+        let (sets, _) = parse(
+            "  abc   , def,ghi  ,   \"ooo\"    ,  \"jjj\"   ",
+            &["a", "b", "c", "d", "e", "f"],
+            '"',
+            ',',
+            false,
+            None,
+        );
+        assert_eq!(
+            sets,
+            kv(&[
+                ("a", "  abc   "),
+                ("b", " def"),
+                ("c", "ghi  "),
+                ("d", "ooo"),
+                ("e", "jjj")
+            ])
+        );
+        // testWrongStrings
+        for line in ["abc\"abc", "\"abc\"asd", "\"abcasd", "abc\nabc", "abc\rabc"] {
+            assert!(
+                parse(line, &["a"], '"', ',', true, None).1.is_some(),
+                "{line:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn processor_cases() {
+        use crate::processors::lowercase::testing::*;
+        use serde_json::json;
+        let p = build("csv", json!({"field": "m", "target_fields": ["a", "b.c"]}));
+        assert_eq!(
+            run_ok(&*p, json!({"m": "x,y"})),
+            json!({"m": "x,y", "a": "x", "b": {"c": "y"}})
+        );
+        let p = build(
+            "csv",
+            json!({"field": "m", "target_fields": ["a", "b"], "empty_value": 0}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"m": ",y"})),
+            json!({"m": ",y", "a": 0, "b": "y"})
+        );
+        // fields set before the error stay set (seen with ignore_failure)
+        let p = build(
+            "csv",
+            json!({"field": "m", "target_fields": ["a", "b"], "ignore_failure": true}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"m": "x,\"y"})),
+            json!({"m": "x,\"y", "a": "x"})
+        );
+        let p = build("csv", json!({"field": "m", "target_fields": ["a", "b"]}));
+        assert_eq!(
+            run_err(&*p, json!({"m": "x,\"y"})).reason(),
+            "Unmatched quote"
+        );
+        // once every header has a value the rest of the line is not read
+        let p = build("csv", json!({"field": "m", "target_fields": ["a"]}));
+        assert_eq!(
+            run_ok(&*p, json!({"m": "x,\"y"})),
+            json!({"m": "x,\"y", "a": "x"})
+        );
+        assert_eq!(
+            run_err(&*p, json!({"m": null})).reason(),
+            "field [m] is null, cannot process it."
+        );
+        // CsvProcessorFactoryTests
+        assert_eq!(
+            build_err("csv", json!({"field": "m", "target_fields": []})).reason(),
+            "[target_fields] target fields list can't be empty"
+        );
+        assert_eq!(
+            build_err(
+                "csv",
+                json!({"field": "m", "target_fields": ["a"], "quote": "''"})
+            )
+            .reason(),
+            "[quote] quote has to be single character like \" or '"
+        );
+        assert_eq!(
+            build_err(
+                "csv",
+                json!({"field": "m", "target_fields": ["a"], "separator": ";;"})
+            )
+            .reason(),
+            "[separator] separator has to be single character like , or ;"
+        );
+        assert_eq!(
+            build_err(
+                "csv",
+                json!({"field": "m", "target_fields": ["a"], "empty_value": null})
+            )
+            .reason(),
+            "[empty_value] required property is missing"
+        );
     }
 }

@@ -15,6 +15,11 @@ use std::sync::LazyLock;
 use painless::value::map::{JMap, MapKind};
 use painless::value::{Exception, Value};
 
+use crate::config::Config;
+use crate::document::IngestDocument;
+use crate::error::IngestError;
+use crate::processor::{Common, Outcome, Processor, Run};
+
 use super::split::JavaPattern;
 
 static LEADING_DELIMITER: LazyLock<JavaPattern> =
@@ -144,7 +149,7 @@ impl DissectKey {
             }
         }
         match name {
-            Some(name) if !(name.is_empty() && !skip) => Ok(DissectKey {
+            Some(name) if !name.is_empty() || skip => Ok(DissectKey {
                 modifier,
                 skip,
                 skip_right_padding,
@@ -455,6 +460,67 @@ pub(crate) fn null_error(field: &str) -> Exception {
     Exception::illegal_argument(format!("field [{field}] is null, cannot process it."))
 }
 
+pub struct DissectProcessor {
+    tag: Option<String>,
+    description: Option<String>,
+    field: String,
+    ignore_missing: bool,
+    parser: DissectParser,
+}
+
+/// `DissectProcessor.Factory`: `field`, `pattern`, `append_separator` (default ""),
+/// `ignore_missing`; the pattern is parsed when the processor is created.
+pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor>, IngestError> {
+    let field = config.required_string("field")?;
+    let pattern = config.required_string("pattern")?;
+    let append_separator = config.string_or("append_separator", "")?;
+    let ignore_missing = config.boolean("ignore_missing", false)?;
+    let parser =
+        DissectParser::new(&pattern, &append_separator).map_err(|e| IngestError::from_java(&e))?;
+    let (tag, description) = common.tag_and_description();
+    Ok(Box::new(DissectProcessor {
+        tag,
+        description,
+        field,
+        ignore_missing,
+        parser,
+    }))
+}
+
+impl Processor for DissectProcessor {
+    fn execute(&self, doc: &mut IngestDocument, _run: &mut Run) -> Result<Outcome, IngestError> {
+        let value = doc
+            .field_opt(&self.field, self.ignore_missing)?
+            .unwrap_or(Value::Null);
+        let Some(input) = crate::document::cast_string(&self.field, &value)? else {
+            if self.ignore_missing {
+                return Ok(Outcome::Continue);
+            }
+            return Err(IngestError::from_java(&null_error(&self.field)));
+        };
+        let results = self
+            .parser
+            .parse(&input)
+            .map_err(|e| IngestError::from_java(&e))?;
+        for (k, v) in results {
+            doc.set_field(&k, Value::from(v))?;
+        }
+        Ok(Outcome::Continue)
+    }
+
+    fn kind(&self) -> &'static str {
+        "dissect"
+    }
+
+    fn tag(&self) -> Option<&str> {
+        self.tag.as_deref()
+    }
+
+    fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -685,6 +751,58 @@ mod tests {
         assert_eq!(
             err.message.as_deref(),
             Some("Unable to parse pattern: %{*a} %{b} Reason: Found invalid key/reference associations: 'a' Please ensure each '*<key>' is matched with a matching '&<key>")
+        );
+    }
+
+    #[test]
+    fn processor_cases() {
+        use crate::processors::lowercase::testing::*;
+        use serde_json::json;
+        let p = build(
+            "dissect",
+            json!({"field": "message", "pattern": "%{a} %{b} %{c}"}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"message": "foo bar baz"})),
+            json!({"message": "foo bar baz", "a": "foo", "b": "bar", "c": "baz"})
+        );
+        let p = build(
+            "dissect",
+            json!({"field": "message", "pattern": "%{a},%{b},%{c}"}),
+        );
+        let e = run_err(&*p, json!({"message": "foo bar baz"}));
+        assert_eq!(e.type_, "find_match");
+        assert_eq!(
+            e.reason(),
+            "Unable to find match for dissect pattern: %{a},%{b},%{c} against source: foo bar baz"
+        );
+        let e = build_err(
+            "dissect",
+            json!({"field": "message", "pattern": "bad pattern"}),
+        );
+        assert!(
+            e.reason().contains("Unable to parse pattern"),
+            "{}",
+            e.reason()
+        );
+        // nested keys, append separator
+        let p = build(
+            "dissect",
+            json!({"field": "m", "pattern": "%{a.b} %{+a.b}", "append_separator": "-"}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"m": "x y"})),
+            json!({"m": "x y", "a": {"b": "x-y"}})
+        );
+        let p = build(
+            "dissect",
+            json!({"field": "m", "pattern": "%{a}", "ignore_missing": true}),
+        );
+        assert_eq!(run_ok(&*p, json!({})), json!({}));
+        let p = build("dissect", json!({"field": "m", "pattern": "%{a}"}));
+        assert_eq!(
+            run_err(&*p, json!({"m": null})).reason(),
+            "field [m] is null, cannot process it."
         );
     }
 }

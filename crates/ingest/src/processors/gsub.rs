@@ -4,9 +4,13 @@
 //! Upstream: `modules/ingest-common/src/main/java/org/opensearch/ingest/common/GsubProcessor.java`
 //! (commit 435ea517c9aab3cdab207ac8367c5f137839ea9f), on `AbstractStringProcessor`.
 
-use painless::value::{Exception, Value};
+use painless::value::Value;
 
+use super::lowercase::abstract_string;
 use super::split::JavaPattern;
+use crate::config::Config;
+use crate::error::IngestError;
+use crate::processor::{Common, Processor};
 
 /// `Pattern.compile(pattern)`, or the configuration error message upstream gives
 /// (`Invalid regex pattern. ` and the compiler's message; ours is Oniguruma's wording, not
@@ -19,8 +23,26 @@ pub(crate) fn process(
     pattern: &JavaPattern,
     replacement: &str,
     value: &str,
-) -> Result<Value, Exception> {
-    Ok(Value::from(pattern.replace_all(value, replacement)?))
+) -> Result<Value, IngestError> {
+    pattern
+        .replace_all(value, replacement)
+        .map(Value::from)
+        .map_err(abstract_string::java)
+}
+
+/// `GsubProcessor.Factory`: the string options, then `pattern` and `replacement` (both
+/// required).
+pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor>, IngestError> {
+    let options = abstract_string::read_options(config)?;
+    let pattern = config.required_string("pattern")?;
+    let replacement = config.required_string("replacement")?;
+    let pattern = compile(&pattern).map_err(|m| config.new_config_error("pattern", m))?;
+    Ok(abstract_string::build(
+        "gsub",
+        options,
+        common,
+        Box::new(move |s| process(&pattern, &replacement, s)),
+    ))
 }
 
 #[cfg(test)]
@@ -49,5 +71,40 @@ mod tests {
         assert!(compile("[")
             .unwrap_err()
             .starts_with("Invalid regex pattern. "));
+    }
+
+    #[test]
+    fn processor_cases() {
+        use crate::processors::lowercase::testing::*;
+        use serde_json::json;
+        let p = build(
+            "gsub",
+            json!({"field": "f", "pattern": "\\.", "replacement": "-"}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"f": "127.0.0.1"})),
+            json!({"f": "127-0-0-1"})
+        );
+        let p = build(
+            "gsub",
+            json!({"field": "f", "pattern": "(\\d+)", "replacement": "<$1>", "target_field": "t"}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"f": ["a1", "b22"]})),
+            json!({"f": ["a1", "b22"], "t": ["a<1>", "b<22>"]})
+        );
+        let e = build_err(
+            "gsub",
+            json!({"field": "f", "pattern": "[", "replacement": "-"}),
+        );
+        assert!(
+            e.reason().starts_with("[pattern] Invalid regex pattern. "),
+            "{}",
+            e.reason()
+        );
+        assert_eq!(
+            build_err("gsub", json!({"field": "f", "pattern": "x"})).reason(),
+            "[replacement] required property is missing"
+        );
     }
 }

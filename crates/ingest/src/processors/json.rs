@@ -9,6 +9,11 @@
 
 use painless::value::{parse_json, Exception, Value};
 
+use crate::config::Config;
+use crate::document::IngestDocument;
+use crate::error::IngestError;
+use crate::processor::{Common, Outcome, Processor, Run};
+
 /// A parse failure: upstream throws `new IllegalArgumentException(jsonParseException)`, whose
 /// message is the cause's `toString()`.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,10 +28,6 @@ impl JsonFailure {
             "com.fasterxml.jackson.core.JsonParseException: {}",
             self.cause
         )
-    }
-
-    pub(crate) fn to_exception(&self) -> Exception {
-        Exception::illegal_argument(self.reason())
     }
 }
 
@@ -82,6 +83,85 @@ pub(crate) fn non_map_root_error() -> Exception {
 pub(crate) const TARGET_WITH_ADD_TO_ROOT: &str =
     "Cannot set a target field while also setting `add_to_root` to true";
 
+impl JsonFailure {
+    /// The error OpenSearch reports: `illegal_argument_exception` caused by Jackson's
+    /// `json_parse_exception`.
+    pub(crate) fn to_ingest_error(&self) -> IngestError {
+        IngestError::illegal_argument(self.reason())
+            .with_cause(IngestError::new("json_parse_exception", self.cause.clone()))
+    }
+}
+
+pub struct JsonProcessor {
+    tag: Option<String>,
+    description: Option<String>,
+    field: String,
+    target_field: String,
+    add_to_root: bool,
+}
+
+/// `JsonProcessor.Factory`: `field`, `target_field` (default `field`), `add_to_root` (default
+/// false, and not together with `target_field`).
+pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor>, IngestError> {
+    let field = config.required_string("field")?;
+    let target_field = config.optional_string("target_field")?;
+    let add_to_root = config.boolean("add_to_root", false)?;
+    if add_to_root && target_field.is_some() {
+        return Err(config.new_config_error("target_field", TARGET_WITH_ADD_TO_ROOT));
+    }
+    let target_field = target_field.unwrap_or_else(|| field.clone());
+    let (tag, description) = common.tag_and_description();
+    Ok(Box::new(JsonProcessor {
+        tag,
+        description,
+        field,
+        target_field,
+        add_to_root,
+    }))
+}
+
+impl Processor for JsonProcessor {
+    fn execute(&self, doc: &mut IngestDocument, _run: &mut Run) -> Result<Outcome, IngestError> {
+        if self.add_to_root {
+            // `apply(ctx, field)`: the field is a key of the root map, not a path
+            let Value::Map(ctx) = doc.source_and_metadata().clone() else {
+                return Err(IngestError::illegal_state("the document is not a map"));
+            };
+            let raw = ctx
+                .borrow()
+                .get_str(&self.field)
+                .cloned()
+                .unwrap_or(Value::Null);
+            let parsed = apply(&raw).map_err(|f| f.to_ingest_error())?;
+            let Value::Map(parsed) = parsed else {
+                return Err(IngestError::from_java(&non_map_root_error()));
+            };
+            let entries: Vec<(Value, Value)> = parsed.borrow().iter().collect();
+            let mut ctx = ctx.borrow_mut();
+            for (k, v) in entries {
+                ctx.insert(k, v);
+            }
+        } else {
+            let raw = doc.field(&self.field)?;
+            let parsed = apply(&raw).map_err(|f| f.to_ingest_error())?;
+            doc.set_field(&self.target_field, parsed)?;
+        }
+        Ok(Outcome::Continue)
+    }
+
+    fn kind(&self) -> &'static str {
+        "json"
+    }
+
+    fn tag(&self) -> Option<&str> {
+        self.tag.as_deref()
+    }
+
+    fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,5 +215,47 @@ mod tests {
         ));
         // duplicate keys are an error (strict duplicate detection)
         assert!(apply(&"{\"a\":1,\"a\":2}".into()).is_err());
+    }
+
+    #[test]
+    fn processor_cases() {
+        use crate::processors::lowercase::testing::*;
+        use serde_json::json;
+        let p = build("json", json!({"field": "f", "target_field": "t"}));
+        assert_eq!(
+            run_ok(&*p, json!({"f": "{\"a\": [1, 2.5, \"x\"]}"})),
+            json!({"f": "{\"a\": [1, 2.5, \"x\"]}", "t": {"a": [1, 2.5, "x"]}})
+        );
+        assert_eq!(
+            run_err(&*p, json!({})).reason(),
+            "field [f] not present as part of path [f]"
+        );
+        let e = run_err(&*p, json!({"f": "blah blah"}));
+        assert_eq!(e.type_, "illegal_argument_exception");
+        assert_eq!(
+            e.caused_by.as_ref().map(|c| c.type_.as_str()),
+            Some("json_parse_exception")
+        );
+        // JsonProcessorTests.testAddToRoot / testAddBoolToRoot
+        let p = build("json", json!({"field": "a", "add_to_root": true}));
+        assert_eq!(
+            run_ok(&*p, json!({"a": "{\"a\": 1, \"b\": 2}", "c": "see"})),
+            json!({"a": 1, "b": 2, "c": "see"})
+        );
+        assert_eq!(
+            run_err(&*p, json!({"a": true})).reason(),
+            "cannot add non-map fields to root of document"
+        );
+        // JsonProcessorFactoryTests
+        let e = build_err(
+            "json",
+            json!({"field": "a", "target_field": "b", "add_to_root": true}),
+        );
+        assert_eq!(
+            e.reason(),
+            "[target_field] Cannot set a target field while also setting `add_to_root` to true"
+        );
+        let p = build("json", json!({"field": "a"}));
+        assert_eq!(run_ok(&*p, json!({"a": "[1]"})), json!({"a": [1]}));
     }
 }

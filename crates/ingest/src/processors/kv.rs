@@ -5,7 +5,13 @@
 
 use std::collections::HashSet;
 
-use painless::value::Exception;
+use painless::value::{Exception, Value};
+
+use crate::config::Config;
+use crate::document::IngestDocument;
+use crate::error::IngestError;
+use crate::processor::{Common, Outcome, Processor, Run};
+use crate::template::Template;
 
 use super::split::JavaPattern;
 
@@ -126,6 +132,120 @@ pub(crate) fn key_path(target: Option<&str>, prefix: Option<&str>, key: &str) ->
     match target {
         Some(t) if !t.is_empty() => format!("{t}.{prefix}{key}"),
         _ => format!("{prefix}{key}"),
+    }
+}
+
+pub struct KvProcessor {
+    tag: Option<String>,
+    description: Option<String>,
+    field: Template,
+    target_field: Option<Template>,
+    prefix: Option<String>,
+    ignore_missing: bool,
+    parser: KvParser,
+}
+
+/// The strings of an `include_keys` / `exclude_keys` list (`Sets.newHashSet(list)`; an element
+/// of another type can never equal a key, so it is left out).
+fn key_set(list: Option<Vec<serde_json::Value>>) -> Option<HashSet<String>> {
+    list.map(|items| {
+        items
+            .into_iter()
+            .filter_map(|v| match v {
+                serde_json::Value::String(s) => Some(s),
+                _ => None,
+            })
+            .collect()
+    })
+}
+
+/// `KeyValueProcessor.Factory`, in its order: `field` (template), `target_field` (template when
+/// not empty), `field_split`, `value_split`, `trim_key`, `trim_value`, `prefix`,
+/// `strip_brackets`, `include_keys`, `exclude_keys`, `ignore_missing`.
+pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor>, IngestError> {
+    let field = config.required_string("field")?;
+    let field = config.compile_template("field", &field)?;
+    let target_field = match config.optional_string("target_field")? {
+        Some(t) if !t.is_empty() => Some(config.compile_template("target_field", &t)?),
+        _ => None,
+    };
+    let field_split = config.required_string("field_split")?;
+    let value_split = config.required_string("value_split")?;
+    let trim_key = config.optional_string("trim_key")?;
+    let trim_value = config.optional_string("trim_value")?;
+    let prefix = config.optional_string("prefix")?;
+    let strip_brackets = config.boolean("strip_brackets", false)?;
+    let include_keys = key_set(config.optional_list("include_keys")?);
+    let exclude_keys = key_set(config.optional_list("exclude_keys")?);
+    let ignore_missing = config.boolean("ignore_missing", false)?;
+    let parser = KvParser::new(
+        &field_split,
+        &value_split,
+        trim_key.as_deref(),
+        trim_value.as_deref(),
+        strip_brackets,
+        include_keys,
+        exclude_keys,
+    );
+    let (tag, description) = common.tag_and_description();
+    Ok(Box::new(KvProcessor {
+        tag,
+        description,
+        field,
+        target_field,
+        prefix,
+        ignore_missing,
+        parser,
+    }))
+}
+
+impl Processor for KvProcessor {
+    fn execute(&self, doc: &mut IngestDocument, _run: &mut Run) -> Result<Outcome, IngestError> {
+        let target = match &self.target_field {
+            Some(t) => Some(doc.render(t)?),
+            None => None,
+        };
+        let path = doc.render(&self.field)?;
+        if path.is_empty() || !doc.has_field_checked(&path, true)? {
+            if self.ignore_missing {
+                return Ok(Outcome::Continue);
+            }
+            return Err(IngestError::from_java(&missing_error(&path)));
+        }
+        let value = doc
+            .field_opt(&path, self.ignore_missing)?
+            .unwrap_or(Value::Null);
+        let Some(value) = crate::document::cast_string(&path, &value)? else {
+            if self.ignore_missing {
+                return Ok(Outcome::Continue);
+            }
+            return Err(IngestError::from_java(&null_error(&path)));
+        };
+        let pairs = self
+            .parser
+            .pairs(&path, &value)
+            .map_err(|e| IngestError::from_java(&e))?;
+        for (key, v) in pairs {
+            let key = key_path(target.as_deref(), self.prefix.as_deref(), &key);
+            if doc.has_field(&key) {
+                doc.append_field(&key, Value::from(v), true)?;
+            } else {
+                doc.set_field(&key, Value::from(v))?;
+            }
+        }
+        Ok(Outcome::Continue)
+    }
+
+    fn kind(&self) -> &'static str {
+        "kv"
+    }
+
+    fn tag(&self) -> Option<&str> {
+        self.tag.as_deref()
+    }
+
+    fn description(&self) -> Option<&str> {
+        self.description.as_deref()
     }
 }
 
@@ -268,6 +388,95 @@ mod tests {
         assert_eq!(
             &*bad.pairs("f", "a=b").unwrap_err().class,
             "PatternSyntaxException"
+        );
+    }
+
+    #[test]
+    fn processor_cases() {
+        use crate::processors::lowercase::testing::*;
+        use serde_json::json;
+        // 150_kv.yml
+        let p = build(
+            "kv",
+            json!({"field": "foo", "field_split": " ", "value_split": "="}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"foo": "goodbye=everybody hello=world"})),
+            json!({"foo": "goodbye=everybody hello=world", "goodbye": "everybody", "hello": "world"})
+        );
+        let p = build(
+            "kv",
+            json!({"field": "{{source}}", "target_field": "{{target}}", "field_split": " ", "value_split": "="}),
+        );
+        let out = run_ok(
+            &*p,
+            json!({"source": "foo", "target": "zoo", "foo": "goodbye=everybody hello=world"}),
+        );
+        assert_eq!(
+            out["zoo"],
+            json!({"goodbye": "everybody", "hello": "world"})
+        );
+        assert_eq!(
+            run_err(&*p, json!({"target": "zoo", "foo": "x=y"})).reason(),
+            "field path cannot be null nor empty"
+        );
+        assert_eq!(
+            run_err(&*p, json!({"source": "unknown", "target": "zoo"})).reason(),
+            "field [unknown] doesn't exist"
+        );
+        let p = build(
+            "kv",
+            json!({"field": "{{source}}", "target_field": "{{target}}", "field_split": " ", "value_split": "=", "ignore_missing": true}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"target": "zoo", "foo": "a=b"})),
+            json!({"target": "zoo", "foo": "a=b"})
+        );
+        // KeyValueProcessorTests.testKeySameAsSourceField: the source becomes a list
+        let p = build(
+            "kv",
+            json!({"field": "first", "field_split": "&", "value_split": "="}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"first": "first=hello"})),
+            json!({"first": ["first=hello", "hello"]})
+        );
+        // repeated keys append; prefix
+        let p = build(
+            "kv",
+            json!({"field": "m", "field_split": "&", "value_split": "=", "target_field": "t", "prefix": "arg_"}),
+        );
+        assert_eq!(
+            run_ok(
+                &*p,
+                json!({"m": "first=hello&second=world&second=universe"})
+            )["t"],
+            json!({"arg_first": "hello", "arg_second": ["world", "universe"]})
+        );
+        // include_keys / exclude_keys
+        let p = build(
+            "kv",
+            json!({"field": "m", "field_split": "&", "value_split": "=", "include_keys": ["first"]}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"m": "first=1&second=2"})),
+            json!({"m": "first=1&second=2", "first": "1"})
+        );
+        let p = build(
+            "kv",
+            json!({"field": "m", "field_split": "&", "value_split": "="}),
+        );
+        assert_eq!(
+            run_err(&*p, json!({"m": 5})).reason(),
+            "field [m] of type [java.lang.Integer] cannot be cast to [java.lang.String]"
+        );
+        assert_eq!(
+            run_err(&*p, json!({"m": null})).reason(),
+            "field [m] is null, cannot extract key-value pairs. "
+        );
+        assert_eq!(
+            build_err("kv", json!({"field": "m", "value_split": "="})).reason(),
+            "[field_split] required property is missing"
         );
     }
 }

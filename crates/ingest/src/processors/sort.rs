@@ -9,6 +9,12 @@ use std::cmp::Ordering;
 use painless::value::map::natural_order;
 use painless::value::{Exception, Value};
 
+use super::lowercase::abstract_string::{cast_list, java};
+use crate::config::Config;
+use crate::document::IngestDocument;
+use crate::error::IngestError;
+use crate::processor::{Common, Outcome, Processor, Run};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Order {
     Ascending,
@@ -127,6 +133,68 @@ pub(crate) fn null_error(field: &str) -> Exception {
     Exception::illegal_argument(format!("field [{field}] is null, cannot sort."))
 }
 
+pub struct SortProcessor {
+    tag: Option<String>,
+    description: Option<String>,
+    field: String,
+    order: Order,
+    target_field: String,
+}
+
+/// `SortProcessor.Factory`: `field`, `target_field` (default `field`), `order` (`asc` default,
+/// or `desc`; anything else is a configuration error on `order`).
+pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor>, IngestError> {
+    let field = config.required_string("field")?;
+    let target_field = config.string_or("target_field", &field)?;
+    let order = config.string_or("order", "asc")?;
+    let order = Order::from_name(&order).map_err(|m| config.new_config_error("order", m))?;
+    let (tag, description) = common.tag_and_description();
+    Ok(Box::new(SortProcessor {
+        tag,
+        description,
+        field,
+        order,
+        target_field,
+    }))
+}
+
+impl Processor for SortProcessor {
+    fn execute(&self, doc: &mut IngestDocument, _run: &mut Run) -> Result<Outcome, IngestError> {
+        let value = doc.field(&self.field)?;
+        let Some(items) = cast_list(&self.field, value).map_err(java)? else {
+            return Err(java(null_error(&self.field)));
+        };
+        let sorted = sort(&items, self.order).map_err(|e| {
+            if e.message
+                .as_deref()
+                .is_some_and(|m| m.starts_with("not supported by"))
+            {
+                IngestError::unsupported(
+                    e.message
+                        .unwrap_or_default()
+                        .trim_start_matches("not supported by siemctl's offline engine: "),
+                )
+            } else {
+                java(e)
+            }
+        })?;
+        doc.set_field(&self.target_field, sorted)?;
+        Ok(Outcome::Continue)
+    }
+
+    fn kind(&self) -> &'static str {
+        "sort"
+    }
+
+    fn tag(&self) -> Option<&str> {
+        self.tag.as_deref()
+    }
+
+    fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,6 +251,43 @@ mod tests {
         assert_eq!(
             Order::from_name("DESC").unwrap_err(),
             "Sort direction [DESC] not recognized. Valid values are: [asc, desc]"
+        );
+    }
+
+    #[test]
+    fn processor_cases() {
+        use crate::processors::lowercase::testing::*;
+        use serde_json::json;
+        let p = build("sort", json!({"field": "l"}));
+        assert_eq!(
+            run_ok(&*p, json!({"l": [3, 1, 2]})),
+            json!({"l": [1, 2, 3]})
+        );
+        let p = build(
+            "sort",
+            json!({"field": "l", "order": "desc", "target_field": "t"}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"l": ["a", "c", "b"]})),
+            json!({"l": ["a", "c", "b"], "t": ["c", "b", "a"]})
+        );
+        let p = build("sort", json!({"field": "l"}));
+        assert_eq!(
+            run_err(&*p, json!({"l": "x"})).reason(),
+            "field [l] of type [java.lang.String] cannot be cast to [java.util.List]"
+        );
+        assert_eq!(
+            run_err(&*p, json!({"l": null})).reason(),
+            "field [l] is null, cannot sort."
+        );
+        assert_eq!(
+            run_err(&*p, json!({"l": [1, "a"]})).type_,
+            "class_cast_exception"
+        );
+        // SortProcessorFactoryTests
+        assert_eq!(
+            build_err("sort", json!({"field": "l", "order": "invalid"})).reason(),
+            "[order] Sort direction [invalid] not recognized. Valid values are: [asc, desc]"
         );
     }
 }

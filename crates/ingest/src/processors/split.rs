@@ -6,6 +6,11 @@
 
 use painless::value::{Exception, Value};
 
+use crate::config::Config;
+use crate::document::IngestDocument;
+use crate::error::IngestError;
+use crate::processor::{Common, Outcome, Processor, Run};
+
 /// Java regexes (`java.util.regex.Pattern`) on Oniguruma's Java syntax.
 pub(crate) mod java_regex {
     use std::sync::LazyLock;
@@ -304,6 +309,72 @@ pub(crate) fn null_error(field: &str) -> Exception {
     Exception::illegal_argument(format!("field [{field}] is null, cannot split."))
 }
 
+pub struct SplitProcessor {
+    tag: Option<String>,
+    description: Option<String>,
+    field: String,
+    separator: Result<JavaPattern, String>,
+    ignore_missing: bool,
+    preserve_trailing: bool,
+    target_field: String,
+}
+
+/// `SplitProcessor.Factory`: `field`, `ignore_missing`, `preserve_trailing`, `target_field`
+/// (default `field`), `separator` (a regex; Java compiles it when a document is split, so a bad
+/// one fails each document, not the pipeline).
+pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor>, IngestError> {
+    let field = config.required_string("field")?;
+    let ignore_missing = config.boolean("ignore_missing", false)?;
+    let preserve_trailing = config.boolean("preserve_trailing", false)?;
+    let target_field = config.string_or("target_field", &field)?;
+    let separator = config.required_string("separator")?;
+    let (tag, description) = common.tag_and_description();
+    Ok(Box::new(SplitProcessor {
+        tag,
+        description,
+        field,
+        separator: JavaPattern::compile(&separator, false),
+        ignore_missing,
+        preserve_trailing,
+        target_field,
+    }))
+}
+
+impl Processor for SplitProcessor {
+    fn execute(&self, doc: &mut IngestDocument, _run: &mut Run) -> Result<Outcome, IngestError> {
+        let value = doc
+            .field_opt(&self.field, self.ignore_missing)?
+            .unwrap_or(Value::Null);
+        let value = crate::document::cast_string(&self.field, &value)?;
+        let Some(value) = value else {
+            if self.ignore_missing {
+                return Ok(Outcome::Continue);
+            }
+            return Err(IngestError::from_java(&null_error(&self.field)));
+        };
+        let separator = self.separator.as_ref().map_err(|e| {
+            IngestError::from_java(&Exception::new("PatternSyntaxException", e.clone()))
+        })?;
+        doc.set_field(
+            &self.target_field,
+            split_value(separator, &value, self.preserve_trailing),
+        )?;
+        Ok(Outcome::Continue)
+    }
+
+    fn kind(&self) -> &'static str {
+        "split"
+    }
+
+    fn tag(&self) -> Option<&str> {
+        self.tag.as_deref()
+    }
+
+    fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -397,5 +468,44 @@ mod tests {
         let p = JavaPattern::compile("x*", false).unwrap();
         assert_eq!(p.replace_all("abc", "-").unwrap(), "-a-b-c-");
         assert_eq!(p.replace_all("axxb", "-").unwrap(), "-a--b-");
+    }
+
+    #[test]
+    fn processor_cases() {
+        use crate::processors::lowercase::testing::*;
+        use serde_json::json;
+        let p = build("split", json!({"field": "f", "separator": "\\."}));
+        assert_eq!(
+            run_ok(&*p, json!({"f": "127.0.0.1"})),
+            json!({"f": ["127", "0", "0", "1"]})
+        );
+        let p = build(
+            "split",
+            json!({"field": "f", "separator": ",", "preserve_trailing": true, "target_field": "t"}),
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"f": "a,b,,"})),
+            json!({"f": "a,b,,", "t": ["a", "b", "", ""]})
+        );
+        let p = build("split", json!({"field": "f", "separator": ","}));
+        assert_eq!(
+            run_err(&*p, json!({"f": ["a,b"]})).reason(),
+            "field [f] of type [java.util.ArrayList] cannot be cast to [java.lang.String]"
+        );
+        assert_eq!(
+            run_err(&*p, json!({"f": null})).reason(),
+            "field [f] is null, cannot split."
+        );
+        let p = build(
+            "split",
+            json!({"field": "f", "separator": ",", "ignore_missing": true}),
+        );
+        assert_eq!(run_ok(&*p, json!({})), json!({}));
+        // a separator Java cannot compile fails the document, not the pipeline
+        let p = build("split", json!({"field": "f", "separator": "("}));
+        assert_eq!(
+            run_err(&*p, json!({"f": "x"})).type_,
+            "pattern_syntax_exception"
+        );
     }
 }

@@ -7,6 +7,11 @@
 
 use painless::value::{Exception, Value};
 
+use super::lowercase::abstract_string;
+use crate::config::Config;
+use crate::error::IngestError;
+use crate::processor::{Common, Processor};
+
 /// `java.net.URLDecoder.decode(s, UTF_8)`: `+` is a space, runs of `%XX` are bytes decoded as
 /// UTF-8 (malformed bytes become U+FFFD), and its errors are `IllegalArgumentException`s.
 pub(crate) fn url_decode(s: &str) -> Result<String, Exception> {
@@ -72,8 +77,20 @@ fn parse_hex_pair(a: char, b: char) -> Result<i32, Exception> {
     }
 }
 
-pub(crate) fn process(value: &str) -> Result<Value, Exception> {
-    Ok(Value::from(url_decode(value)?))
+pub(crate) fn process(value: &str) -> Result<Value, IngestError> {
+    url_decode(value)
+        .map(Value::from)
+        .map_err(abstract_string::java)
+}
+
+pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor>, IngestError> {
+    let options = abstract_string::read_options(config)?;
+    Ok(abstract_string::build(
+        "urldecode",
+        options,
+        common,
+        Box::new(process),
+    ))
 }
 
 #[cfg(test)]
@@ -116,5 +133,21 @@ mod tests {
         );
         // "+1" is a valid hex number for Integer.parseInt
         assert_eq!(url_decode("%+1").unwrap(), "\u{1}");
+    }
+
+    #[test]
+    fn processor_cases() {
+        use crate::processors::lowercase::testing::*;
+        use serde_json::json;
+        // 160_urldecode.yml
+        let p = build("urldecode", json!({"field": "my_url"}));
+        assert_eq!(
+            run_ok(&*p, json!({"my_url": "https%3a%2f%2fopensearch.org%2f"})),
+            json!({"my_url": "https://opensearch.org/"})
+        );
+        assert_eq!(
+            run_err(&*p, json!({"my_url": "%zz"})).reason(),
+            "URLDecoder: Illegal hex characters in escape (%) pattern - Error at index 0 in: \"zz\""
+        );
     }
 }

@@ -1,1 +1,610 @@
-//! The `user_agent` processor.
+//! The `user_agent` processor: browser, operating system and device of a User-Agent string.
+//!
+//! Upstream: `modules/ingest-user-agent/src/main/java/org/opensearch/ingest/useragent/`
+//! (`UserAgentProcessor.java` at d3cff6bdc5ad20b48ce075c7a879e20245516263,
+//! `UserAgentParser.java` at 977d1452ac28df960d5120ad95c28360d4f47b8b), with the module's own
+//! `regexes.yml` (kept in `data/user_agent/`, see its PROVENANCE.txt).
+//!
+//! OpenSearch does not use a uap-core library: `UserAgentParser` is its own matcher, whose
+//! rules differ from uap-core's (`$1` is replaced in the family name only, and only its first
+//! occurrence; the version replacements are literal; a device is its replacement or group 1;
+//! brand and model are ignored; patterns are Java regexes, `regex_flag: 'i'` the only flag).
+//! A uap-core crate would give other answers, so this module implements upstream's matcher on
+//! Oniguruma's Java syntax over upstream's file. `regex_file` names a file in the node's
+//! `config/ingest-user-agent` directory: the engine has none, so any value other than the
+//! default is the error a node without that file gives.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use painless::value::map::{JMap, MapKind};
+use painless::value::Value;
+
+use super::split::JavaPattern;
+use crate::config::Config;
+use crate::document::IngestDocument;
+use crate::error::IngestError;
+use crate::processor::{Common, Outcome, Processor, Run};
+
+const REGEXES_YML: &str = include_str!("../../data/user_agent/regexes.yml");
+pub(crate) const DEFAULT_PARSER_NAME: &str = "_default_";
+
+/// One of `user_agent_parsers`, `os_parsers`, `device_parsers` (`UserAgentSubpattern`).
+struct Subpattern {
+    pattern: JavaPattern,
+    name_replacement: Option<String>,
+    v_replacements: [Option<String>; 4],
+}
+
+/// A `VersionedName`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct VersionedName {
+    pub(crate) name: String,
+    pub(crate) major: Option<String>,
+    pub(crate) minor: Option<String>,
+    pub(crate) patch: Option<String>,
+    pub(crate) build: Option<String>,
+}
+
+/// `Details`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Details {
+    pub(crate) user_agent: Option<VersionedName>,
+    pub(crate) os: Option<VersionedName>,
+    pub(crate) device: Option<VersionedName>,
+}
+
+impl Subpattern {
+    /// `UserAgentSubpattern.match`.
+    fn matches(&self, agent: &str) -> Option<VersionedName> {
+        let region = self.pattern.find_first(agent)?;
+        let group_count = self.pattern.group_count();
+        let group = |g: usize| -> Option<String> {
+            if g > group_count {
+                return None;
+            }
+            region.pos(g).map(|(s, e)| agent[s..e].to_owned())
+        };
+        let name = match &self.name_replacement {
+            Some(r) => match group(1) {
+                // `replaceFirst("\\$1", quoteReplacement(group(1)))`
+                Some(g1) if r.contains("$1") => Some(r.replacen("$1", &g1, 1)),
+                _ => Some(r.clone()),
+            },
+            None => group(1),
+        };
+        let version = |i: usize| match &self.v_replacements[i] {
+            Some(r) => Some(r.clone()),
+            None => group(i + 2),
+        };
+        Some(VersionedName {
+            name: name?,
+            major: version(0),
+            minor: version(1),
+            patch: version(2),
+            build: version(3),
+        })
+    }
+}
+
+/// `UserAgentParser` over a regexes file.
+pub(crate) struct UserAgentParser {
+    ua: Vec<Subpattern>,
+    os: Vec<Subpattern>,
+    device: Vec<Subpattern>,
+}
+
+type Entries = Vec<HashMap<String, String>>;
+
+impl UserAgentParser {
+    pub(crate) fn from_yaml(text: &str) -> Result<UserAgentParser, String> {
+        let file: HashMap<String, Entries> = serde_saphyr::from_str(text)
+            .map_err(|e| format!("error parsing regular expression file: {e}"))?;
+        let build =
+            |key: &str, name: &str, versions: [&str; 4]| -> Result<Vec<Subpattern>, String> {
+                let Some(entries) = file.get(key) else {
+                    return Ok(Vec::new());
+                };
+                entries
+                    .iter()
+                    .map(|m| {
+                        let regex = m
+                            .get("regex")
+                            .ok_or_else(|| format!("an entry of {key} has no regex"))?;
+                        let ci = m.get("regex_flag").is_some_and(|f| f == "i");
+                        let pattern = JavaPattern::compile(regex, ci).map_err(|e| {
+                            format!("regex [{regex}] of {key} does not compile on Oniguruma: {e}")
+                        })?;
+                        Ok(Subpattern {
+                            pattern,
+                            name_replacement: m.get(name).cloned(),
+                            v_replacements: versions.map(|v| {
+                                if v.is_empty() {
+                                    None
+                                } else {
+                                    m.get(v).cloned()
+                                }
+                            }),
+                        })
+                    })
+                    .collect()
+            };
+        let parser = UserAgentParser {
+            ua: build(
+                "user_agent_parsers",
+                "family_replacement",
+                [
+                    "v1_replacement",
+                    "v2_replacement",
+                    "v3_replacement",
+                    "v4_replacement",
+                ],
+            )?,
+            os: build(
+                "os_parsers",
+                "os_replacement",
+                [
+                    "os_v1_replacement",
+                    "os_v2_replacement",
+                    "os_v3_replacement",
+                    "os_v4_replacement",
+                ],
+            )?,
+            device: build("device_parsers", "device_replacement", ["", "", "", ""])?,
+        };
+        if parser.ua.is_empty() && parser.os.is_empty() && parser.device.is_empty() {
+            return Err("not a valid regular expression file".into());
+        }
+        Ok(parser)
+    }
+
+    fn find(patterns: &[Subpattern], agent: &str) -> Option<VersionedName> {
+        patterns.iter().find_map(|p| p.matches(agent))
+    }
+
+    pub(crate) fn parse(&self, agent: &str) -> Details {
+        Details {
+            user_agent: Self::find(&self.ua, agent),
+            os: Self::find(&self.os, agent),
+            device: Self::find(&self.device, agent),
+        }
+    }
+}
+
+/// The `_default_` parser, built once (on a node: at startup).
+static DEFAULT_PARSER: LazyLock<Result<UserAgentParser, String>> =
+    LazyLock::new(|| UserAgentParser::from_yaml(REGEXES_YML));
+
+/// The `properties` values, in the enum's order (`EnumSet` iterates so).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Property {
+    Name,
+    Major,
+    Minor,
+    Patch,
+    Os,
+    OsName,
+    OsMajor,
+    OsMinor,
+    Device,
+    Build,
+    Original,
+    Version,
+}
+
+const ALL: [Property; 12] = [
+    Property::Name,
+    Property::Major,
+    Property::Minor,
+    Property::Patch,
+    Property::Os,
+    Property::OsName,
+    Property::OsMajor,
+    Property::OsMinor,
+    Property::Device,
+    Property::Build,
+    Property::Original,
+    Property::Version,
+];
+
+impl Property {
+    fn java_name(self) -> &'static str {
+        match self {
+            Property::Name => "NAME",
+            Property::Major => "MAJOR",
+            Property::Minor => "MINOR",
+            Property::Patch => "PATCH",
+            Property::Os => "OS",
+            Property::OsName => "OS_NAME",
+            Property::OsMajor => "OS_MAJOR",
+            Property::OsMinor => "OS_MINOR",
+            Property::Device => "DEVICE",
+            Property::Build => "BUILD",
+            Property::Original => "ORIGINAL",
+            Property::Version => "VERSION",
+        }
+    }
+
+    /// `Property.parseProperty`.
+    pub(crate) fn parse(name: &str) -> Result<Property, String> {
+        let upper = name.to_uppercase();
+        ALL.into_iter()
+            .find(|p| p.java_name() == upper)
+            .ok_or_else(|| {
+                let names: Vec<&str> = ALL.iter().map(|p| p.java_name()).collect();
+                format!(
+                    "illegal property value [{name}]. valid values are [{}]",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+fn dotted(v: &VersionedName) -> Option<String> {
+    let mut s = v.major.clone()?;
+    if let Some(minor) = &v.minor {
+        s.push('.');
+        s.push_str(minor);
+        if let Some(patch) = &v.patch {
+            s.push('.');
+            s.push_str(patch);
+            if let Some(build) = &v.build {
+                s.push('.');
+                s.push_str(build);
+            }
+        }
+    }
+    Some(s)
+}
+
+/// The map the processor stores (a `HashMap`), for the ECS format (`ecs: true`, the default)
+/// or the deprecated one.
+pub(crate) fn details_map(agent: &str, d: &Details, properties: &[Property], ecs: bool) -> Value {
+    let mut out = JMap::new(MapKind::Hash);
+    let other = || Value::from("Other");
+    for p in properties {
+        if ecs {
+            match p {
+                Property::Original => {
+                    out.insert_str("original", Value::from(agent));
+                }
+                Property::Name => {
+                    let name = d
+                        .user_agent
+                        .as_ref()
+                        .map_or_else(other, |u| Value::from(u.name.as_str()));
+                    out.insert_str("name", name);
+                }
+                Property::Version => {
+                    if let Some(v) = d.user_agent.as_ref().and_then(dotted) {
+                        out.insert_str("version", Value::from(v));
+                    }
+                }
+                Property::Os => {
+                    if let Some(os) = &d.os {
+                        let mut m = JMap::with_capacity(MapKind::Hash, 3);
+                        m.insert_str("name", Value::from(os.name.as_str()));
+                        if let Some(v) = dotted(os) {
+                            m.insert_str("version", Value::from(v.as_str()));
+                            m.insert_str("full", Value::from(format!("{} {v}", os.name)));
+                        }
+                        out.insert_str("os", Value::map_from(m));
+                    }
+                }
+                Property::Device => {
+                    let mut m = JMap::with_capacity(MapKind::Hash, 1);
+                    let name = d
+                        .device
+                        .as_ref()
+                        .map_or_else(other, |v| Value::from(v.name.as_str()));
+                    m.insert_str("name", name);
+                    out.insert_str("device", Value::map_from(m));
+                }
+                _ => {}
+            }
+        } else {
+            let ua = d.user_agent.as_ref();
+            let os = d.os.as_ref();
+            let put = |out: &mut JMap, k: &str, v: Option<&String>| {
+                if let Some(v) = v {
+                    out.insert_str(k, Value::from(v.as_str()));
+                }
+            };
+            match p {
+                Property::Name => {
+                    out.insert_str(
+                        "name",
+                        ua.map_or_else(other, |u| Value::from(u.name.as_str())),
+                    );
+                }
+                Property::Major => put(&mut out, "major", ua.and_then(|u| u.major.as_ref())),
+                Property::Minor => put(&mut out, "minor", ua.and_then(|u| u.minor.as_ref())),
+                Property::Patch => put(&mut out, "patch", ua.and_then(|u| u.patch.as_ref())),
+                Property::Build => put(&mut out, "build", ua.and_then(|u| u.build.as_ref())),
+                Property::Os => {
+                    // buildFullOSName: the name, then " major.minor.patch.build" as present
+                    let full = os.map_or_else(other, |o| {
+                        let mut s = o.name.clone();
+                        if let Some(v) = dotted(o) {
+                            s.push(' ');
+                            s.push_str(&v);
+                        }
+                        Value::from(s)
+                    });
+                    out.insert_str("os", full);
+                }
+                Property::OsName => {
+                    out.insert_str(
+                        "os_name",
+                        os.map_or_else(other, |o| Value::from(o.name.as_str())),
+                    );
+                }
+                Property::OsMajor => put(&mut out, "os_major", os.and_then(|o| o.major.as_ref())),
+                Property::OsMinor => put(&mut out, "os_minor", os.and_then(|o| o.minor.as_ref())),
+                Property::Device => {
+                    out.insert_str(
+                        "device",
+                        d.device
+                            .as_ref()
+                            .map_or_else(other, |v| Value::from(v.name.as_str())),
+                    );
+                }
+                Property::Original | Property::Version => {}
+            }
+        }
+    }
+    Value::map_from(out)
+}
+
+pub struct UserAgentProcessor {
+    tag: Option<String>,
+    description: Option<String>,
+    field: String,
+    target_field: String,
+    properties: Vec<Property>,
+    ignore_missing: bool,
+    ecs: bool,
+}
+
+/// `UserAgentProcessor.Factory`, in its order: `field`, `target_field` (default `user_agent`),
+/// `regex_file` (default `_default_`), `properties`, `ignore_missing`, `ecs` (default true).
+pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor>, IngestError> {
+    let field = config.required_string("field")?;
+    let target_field = config.string_or("target_field", "user_agent")?;
+    let regex_file = config.string_or("regex_file", DEFAULT_PARSER_NAME)?;
+    let property_names = config.optional_list("properties")?;
+    let ignore_missing = config.boolean("ignore_missing", false)?;
+    let ecs = config.boolean("ecs", true)?;
+    if regex_file != DEFAULT_PARSER_NAME {
+        return Err(config.new_config_error(
+            "regex_file",
+            format!("regex file [{regex_file}] doesn't exist (has to exist at node startup)"),
+        ));
+    }
+    if let Err(e) = &*DEFAULT_PARSER {
+        return Err(IngestError::unsupported(format!(
+            "the user-agent regexes: {e}"
+        )));
+    }
+    let properties = match property_names {
+        None => ALL.to_vec(),
+        Some(names) => {
+            let mut set: Vec<Property> = Vec::new();
+            for name in names {
+                let name = match name {
+                    serde_json::Value::String(s) => s,
+                    other => crate::config::json_java_to_string(&other),
+                };
+                let p =
+                    Property::parse(&name).map_err(|m| config.new_config_error("properties", m))?;
+                if !set.contains(&p) {
+                    set.push(p);
+                }
+            }
+            set.sort();
+            set
+        }
+    };
+    let (tag, description) = common.tag_and_description();
+    Ok(Box::new(UserAgentProcessor {
+        tag,
+        description,
+        field,
+        target_field,
+        properties,
+        ignore_missing,
+        ecs,
+    }))
+}
+
+impl Processor for UserAgentProcessor {
+    fn execute(&self, doc: &mut IngestDocument, _run: &mut Run) -> Result<Outcome, IngestError> {
+        let value = doc
+            .field_opt(&self.field, self.ignore_missing)?
+            .unwrap_or(Value::Null);
+        let Some(agent) = crate::document::cast_string(&self.field, &value)? else {
+            if self.ignore_missing {
+                return Ok(Outcome::Continue);
+            }
+            return Err(IngestError::illegal_argument(format!(
+                "field [{}] is null, cannot parse user-agent.",
+                self.field
+            )));
+        };
+        let parser = DEFAULT_PARSER
+            .as_ref()
+            .map_err(|e| IngestError::unsupported(format!("the user-agent regexes: {e}")))?;
+        let details = parser.parse(&agent);
+        doc.set_field(
+            &self.target_field,
+            details_map(&agent, &details, &self.properties, self.ecs),
+        )?;
+        Ok(Outcome::Continue)
+    }
+
+    fn kind(&self) -> &'static str {
+        "user_agent"
+    }
+
+    fn tag(&self) -> Option<&str> {
+        self.tag.as_deref()
+    }
+
+    fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::processors::lowercase::testing::*;
+    use serde_json::json;
+
+    fn parser() -> &'static UserAgentParser {
+        DEFAULT_PARSER
+            .as_ref()
+            .expect("regexes.yml loads and every regex compiles")
+    }
+
+    #[test]
+    fn upstream_file_loads() {
+        let p = parser();
+        assert!(p.ua.len() > 300 && p.os.len() > 100 && p.device.len() > 500);
+    }
+
+    #[test]
+    fn yaml_defaults() {
+        // 20_useragent_processor.yml "Test user agent processor with defaults"
+        let ua = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_9_2) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/33.0.1750.149 Safari/537.36";
+        let p = build("user_agent", json!({"field": "field1"}));
+        let out = run_ok(&*p, json!({"field1": ua}));
+        assert_eq!(
+            out["user_agent"],
+            json!({
+                "name": "Chrome",
+                "original": ua,
+                "os": {"name": "Mac OS X", "version": "10.9.2", "full": "Mac OS X 10.9.2"},
+                "version": "33.0.1750.149",
+                "device": {"name": "Mac"}
+            })
+        );
+        // "with parameters": only os, in field2
+        let p = build(
+            "user_agent",
+            json!({"field": "field1", "ecs": true, "target_field": "field2", "properties": ["os"]}),
+        );
+        let out = run_ok(&*p, json!({"field1": ua}));
+        assert_eq!(
+            out["field2"],
+            json!({"os": {"name": "Mac OS X", "version": "10.9.2", "full": "Mac OS X 10.9.2"}})
+        );
+        assert!(out.get("user_agent").is_none());
+    }
+
+    #[test]
+    fn upstream_processor_cases() {
+        // UserAgentProcessorTests: Chrome on Android, an unknown agent ("Other"), the
+        // deprecated format
+        let p = parser();
+        let d = p.parse("Mozilla/5.0 (Linux; Android 4.4.2; Nexus 5 Build/KOT49H) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/32.0.1700.99 Mobile Safari/537.36");
+        assert_eq!(
+            d.user_agent.as_ref().map(|u| u.name.as_str()),
+            Some("Chrome Mobile")
+        );
+        assert_eq!(d.os.as_ref().map(|o| o.name.as_str()), Some("Android"));
+        assert_eq!(d.device.as_ref().map(|v| v.name.as_str()), Some("Nexus 5"));
+        let v = details_map(
+            "Something I made up v42.0.1",
+            &p.parse("Something I made up v42.0.1"),
+            &ALL,
+            true,
+        );
+        assert_eq!(
+            crate::document::to_json(&v).unwrap(),
+            json!({"name": "Other", "original": "Something I made up v42.0.1", "device": {"name": "Other"}})
+        );
+        let ua = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_9_2) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/33.0.1750.149 Safari/537.36";
+        let v = details_map(ua, &p.parse(ua), &[Property::Os, Property::OsMajor], false);
+        assert_eq!(
+            crate::document::to_json(&v).unwrap(),
+            json!({"os": "Mac OS X 10.9.2", "os_major": "10"})
+        );
+    }
+
+    fn target(ua: &str) -> serde_json::Value {
+        let p = build(
+            "user_agent",
+            json!({"field": "source_field", "target_field": "target_field"}),
+        );
+        run_ok(&*p, json!({"source_field": ua}))["target_field"].clone()
+    }
+
+    #[test]
+    fn upstream_user_agent_processor_tests() {
+        // UserAgentProcessorTests (commit 5eed62576a5425bfdbba3944aa0c81246b314ee1)
+        let t = target("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_9_2) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/33.0.1750.149 Safari/537.36");
+        assert_eq!(t["name"], "Chrome");
+        assert_eq!(t["version"], "33.0.1750.149");
+        assert_eq!(
+            t["os"],
+            json!({"name": "Mac OS X", "version": "10.9.2", "full": "Mac OS X 10.9.2"})
+        );
+        assert_eq!(t["device"], json!({"name": "Mac"}));
+        // testUncommonDevice
+        let t = target("Mozilla/5.0 (Linux; U; Android 3.0; en-us; Xoom Build/HRI39) AppleWebKit/525.10+ (KHTML, like Gecko) Version/3.0.4 Mobile Safari/523.12.2");
+        assert_eq!(t["name"], "Android");
+        assert_eq!(t["version"], "3.0");
+        assert_eq!(
+            t["os"],
+            json!({"name": "Android", "version": "3.0", "full": "Android 3.0"})
+        );
+        assert_eq!(t["device"], json!({"name": "Motorola Xoom"}));
+        // testSpider
+        let t = target(
+            "Mozilla/5.0 (compatible; EasouSpider; +http://www.easou.com/search/spider.html)",
+        );
+        assert_eq!(t["name"], "EasouSpider");
+        assert!(t.get("version").is_none());
+        assert!(t.get("os").is_none());
+        assert_eq!(t["device"], json!({"name": "Spider"}));
+        // testUnknown
+        let t = target("Something I made up v42.0.1");
+        assert_eq!(t["name"], "Other");
+        assert!(t.get("os").is_none());
+        assert_eq!(t["device"], json!({"name": "Other"}));
+        // testNonExistentWithoutIgnoreMissing
+        let p = build("user_agent", json!({"field": "source_field"}));
+        assert_eq!(
+            run_err(&*p, json!({})).reason(),
+            "field [source_field] not present as part of path [source_field]"
+        );
+    }
+
+    #[test]
+    fn config_errors() {
+        let e = build_err(
+            "user_agent",
+            json!({"field": "f", "regex_file": "custom.yml"}),
+        );
+        assert_eq!(
+            e.reason(),
+            "[regex_file] regex file [custom.yml] doesn't exist (has to exist at node startup)"
+        );
+        let e = build_err(
+            "user_agent",
+            json!({"field": "f", "properties": ["invalid"]}),
+        );
+        assert_eq!(
+            e.reason(),
+            "[properties] illegal property value [invalid]. valid values are [NAME, MAJOR, MINOR, PATCH, OS, OS_NAME, OS_MAJOR, OS_MINOR, DEVICE, BUILD, ORIGINAL, VERSION]"
+        );
+        let p = build("user_agent", json!({"field": "f"}));
+        assert_eq!(
+            run_err(&*p, json!({"f": null})).reason(),
+            "field [f] is null, cannot parse user-agent."
+        );
+        let p = build("user_agent", json!({"field": "f", "ignore_missing": true}));
+        assert_eq!(run_ok(&*p, json!({})), json!({}));
+    }
+}
