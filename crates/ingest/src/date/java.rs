@@ -591,7 +591,7 @@ fn texts(field: Field, style: TextStyle) -> Vec<(&'static str, i64)> {
     };
     // LocaleStore sorts the parse list longest text first.
     let mut list = list;
-    list.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    list.sort_by_key(|t| std::cmp::Reverse(t.0.len()));
     list
 }
 

@@ -100,6 +100,8 @@ impl DateError {
 pub enum Locale {
     Root,
     English(String),
+    /// Another language: fine for numeric patterns, not supported for month and day names.
+    Other(String),
 }
 
 impl Locale {
@@ -138,9 +140,7 @@ impl Locale {
         if language == "en" || language == "eng" {
             return Ok(Locale::English(s.to_string()));
         }
-        Err(DateError::unsupported(format!(
-            "the locale [{s}]: month and day names are only available in English"
-        )))
+        Ok(Locale::Other(s.to_string()))
     }
 
     /// `new Locale.Builder().setLanguageTag(tag).build()` (the `date_index_name` processor).
@@ -163,9 +163,7 @@ impl Locale {
         if language == "en" {
             Ok(Locale::English(tag.to_string()))
         } else {
-            Err(DateError::unsupported(format!(
-                "the locale [{tag}]: month and day names are only available in English"
-            )))
+            Ok(Locale::Other(tag.to_string()))
         }
     }
 }
@@ -219,6 +217,21 @@ fn strict_year_month_day() -> Item {
             opt(vec![
                 lit("-"),
                 num(Field::DayOfMonth, 2, 2, SignStyle::NotNegative),
+            ]),
+        ]),
+    ])
+}
+
+/// `DATE_FORMATTER` (the lenient date: 1-5 digit year, 1-2 digit month and day).
+fn lenient_date() -> Item {
+    opt(vec![
+        num(Field::Year, 1, 5, SignStyle::Normal),
+        opt(vec![
+            lit("-"),
+            num(Field::MonthOfYear, 1, 2, SignStyle::NotNegative),
+            opt(vec![
+                lit("-"),
+                num(Field::DayOfMonth, 1, 2, SignStyle::NotNegative),
             ]),
         ]),
     ])
@@ -334,6 +347,81 @@ fn named(name: &str) -> Option<(Vec<Formatter>, Formatter)> {
             };
             Some((vec![parser], strict_printer(true)))
         }
+        "date_optional_time" => {
+            let parser = Formatter {
+                items: vec![
+                    lenient_date(),
+                    opt(vec![
+                        lit("T"),
+                        opt(vec![
+                            num(Field::HourOfDay, 1, 2, SignStyle::NotNegative),
+                            opt(vec![
+                                lit(":"),
+                                num(Field::MinuteOfHour, 1, 2, SignStyle::NotNegative),
+                                opt(vec![
+                                    lit(":"),
+                                    num(Field::SecondOfMinute, 1, 2, SignStyle::NotNegative),
+                                ]),
+                                opt(vec![fraction(1, 9, true)]),
+                                opt(vec![lit(","), fraction(1, 9, false)]),
+                                opt(vec![Item::ZoneOrOffsetId]),
+                                opt(vec![offset_no_colon()]),
+                            ]),
+                        ]),
+                    ]),
+                ],
+            };
+            Some((vec![parser], strict_printer(false)))
+        }
+        "date" => {
+            let printer = Formatter {
+                items: vec![
+                    num(Field::Year, 4, 10, SignStyle::ExceedsPad),
+                    lit("-"),
+                    two(Field::MonthOfYear),
+                    lit("-"),
+                    two(Field::DayOfMonth),
+                ],
+            };
+            Some((
+                vec![Formatter {
+                    items: vec![lenient_date()],
+                }],
+                printer,
+            ))
+        }
+        "date_time" => {
+            let prefix = || {
+                vec![
+                    lenient_date(),
+                    lit("T"),
+                    num(Field::HourOfDay, 1, 2, SignStyle::NotNegative),
+                    lit(":"),
+                    num(Field::MinuteOfHour, 1, 2, SignStyle::NotNegative),
+                    opt(vec![
+                        lit(":"),
+                        num(Field::SecondOfMinute, 1, 2, SignStyle::NotNegative),
+                        fraction(1, 9, true),
+                    ]),
+                ]
+            };
+            let mut with_colon = prefix();
+            with_colon.push(Item::Offset {
+                kind: 4,
+                no_offset: "Z".into(),
+            });
+            let mut without_colon = prefix();
+            without_colon.push(offset_no_colon());
+            Some((
+                vec![
+                    Formatter { items: with_colon },
+                    Formatter {
+                        items: without_colon,
+                    },
+                ],
+                strict_printer(false),
+            ))
+        }
         "epoch_millis" => {
             let f = Formatter {
                 items: vec![Item::Epoch { millis: true }],
@@ -403,6 +491,18 @@ impl DateFormatter {
         Err(wrap(DateError::parse(format!(
             "Text '{text}' could not be parsed at index 0"
         ))))
+    }
+
+    /// Whether a parser reads names (months, days, eras, AM/PM), which depend on the locale.
+    pub fn uses_text(&self) -> bool {
+        fn any(items: &[Item]) -> bool {
+            items.iter().any(|i| match i {
+                Item::Text { .. } => true,
+                Item::Optional(inner) => any(inner),
+                _ => false,
+            })
+        }
+        self.parsers.iter().any(|p| any(&p.items))
     }
 
     /// `DateFormatter.format(zonedDateTime)` (the printer prints in the value's own zone).
@@ -599,6 +699,15 @@ impl DateFormat {
             }
             DateFormat::Java(_, compiled) => {
                 let formatter = compiled.clone()?;
+                if let Locale::Other(tag) = locale {
+                    if formatter.uses_text() {
+                        return Err(DateError::unsupported(format!(
+                            "the locale [{tag}] with the date format [{}]: month, day, era and \
+                             AM/PM names are only available in English",
+                            formatter.pattern
+                        )));
+                    }
+                }
                 java_parse(&formatter, text, zone, now)
             }
         }

@@ -88,7 +88,19 @@ fn english_month_names() {
         ok("yyyy dd MMMM", "2010 12 June", "Europe/Amsterdam"),
         "2010-06-12T00:00:00.000+02:00"
     );
-    assert!(Locale::parse("it").unwrap_err().unsupported);
+    let it = Locale::parse("it").unwrap();
+    let f = DateFormat::from_string("yyyy dd MMMM").unwrap();
+    assert!(
+        f.parse(Some("2010 12 giugno"), &Zone::UTC, &it, now())
+            .unwrap_err()
+            .unsupported
+    );
+    // Numeric patterns do not depend on the locale.
+    let f = DateFormat::from_string("yyyy dd MM").unwrap();
+    assert_eq!(
+        out(&f.parse(Some("2010 12 06"), &Zone::UTC, &it, now()).unwrap()),
+        "2010-06-12T00:00:00.000Z"
+    );
 }
 
 #[test]
@@ -350,4 +362,46 @@ fn named_formats() {
     );
     let f = DateFormatter::for_pattern("strict_date_optional_time").unwrap();
     assert_eq!(f.format(&z).unwrap(), "2015-01-01T00:00:00.500Z");
+}
+
+#[test]
+fn zone_links_and_legacy_ids() {
+    for id in [
+        "US/Eastern",
+        "Etc/UTC",
+        "EST",
+        "Asia/Calcutta",
+        "Asia/Kolkata",
+        "GMT0",
+        "Europe/Kiev",
+    ] {
+        let z = Zone::of(id).unwrap_or_else(|e| panic!("{id}: {}", e.message));
+        assert_eq!(z.id(), id);
+    }
+    let z = parse("yyyy-MM-dd HH:mm", "2016-07-01 10:00", "US/Eastern").unwrap();
+    assert_eq!(out(&z), "2016-07-01T10:00:00.000-04:00");
+}
+
+#[test]
+fn lenient_named_formats() {
+    let ms = |f: &str, t: &str| parse_with_format(f, t).unwrap().epoch_millis().unwrap();
+    assert_eq!(ms("date_optional_time", "2015-1-1"), 1420070400000);
+    assert_eq!(
+        ms("date_optional_time", "2015-01-01T1:2:3.5Z"),
+        1420074123500
+    );
+    assert_eq!(
+        ms("date_optional_time", "2015-01-01T12:10+01:00"),
+        1420110600000
+    );
+    assert_eq!(
+        ms("date_optional_time||epoch_millis", "1420070400001"),
+        1420070400001
+    );
+    assert_eq!(ms("date", "2015-1-2"), 1420156800000);
+    assert_eq!(ms("date_time", "2015-01-01T12:10:30.5+0100"), 1420110630500);
+    assert!(parse_with_format("date_time", "2015-01-01T12:10:30+01:00").is_err());
+    let f = DateFormatter::for_pattern("date").unwrap();
+    let z = parse_with_format("date_optional_time", "2015-1-2").unwrap();
+    assert_eq!(f.format(&z).unwrap(), "2015-01-02");
 }

@@ -138,6 +138,34 @@ pub fn pattern_bank() -> &'static BTreeMap<String, String> {
     })
 }
 
+/// The body of `GET /_ingest/processor/grok` (`GrokProcessorGetAction`): `{"patterns": {...}}`
+/// in the bank's own order, or sorted by name with `?s=true`. Written as text so that the order
+/// does not depend on serde_json's `preserve_order` feature.
+pub fn grok_processor_get_body(sorted: bool) -> String {
+    let mut out = String::from("{\"patterns\":{");
+    let mut first = true;
+    let mut push = |k: &str, v: &str| {
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        out.push_str(&serde_json::Value::String(k.to_string()).to_string());
+        out.push(':');
+        out.push_str(&serde_json::Value::String(v.to_string()).to_string());
+    };
+    if sorted {
+        for (k, v) in pattern_bank() {
+            push(k, v);
+        }
+    } else {
+        for (k, v) in pattern_bank_ordered() {
+            push(k, v);
+        }
+    }
+    out.push_str("}}");
+    out
+}
+
 /// The value type of a capture (`GrokCaptureType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CaptureType {
@@ -253,8 +281,24 @@ impl Grok {
         Grok::build(bank, pattern, true)
     }
 
+    /// [`Grok::new`] with the built-in bank alone (no `pattern_definitions`). Upstream validates
+    /// the whole bank for every processor; the built-in bank's result is the same each time, so
+    /// it is computed once.
+    pub fn with_builtin_bank(pattern: &str) -> Result<Grok, GrokError> {
+        static BUILTIN_VALID: OnceLock<Result<(), GrokError>> = OnceLock::new();
+        let bank = processor_bank(&[]);
+        BUILTIN_VALID
+            .get_or_init(|| validate_pattern_bank(&bank))
+            .clone()?;
+        Grok::compile(&bank, pattern, true)
+    }
+
     fn build(bank: &Bank, pattern: &str, named_captures: bool) -> Result<Grok, GrokError> {
         validate_pattern_bank(bank)?;
+        Grok::compile(bank, pattern, named_captures)
+    }
+
+    fn compile(bank: &Bank, pattern: &str, named_captures: bool) -> Result<Grok, GrokError> {
         let expression = to_regex(bank, pattern, named_captures)?;
         // Joni: Option.DEFAULT (none), Ruby syntax, UTF-8.
         let regex =
@@ -635,6 +679,9 @@ fn to_regex(bank: &Bank, grok_pattern: &str, named_captures: bool) -> Result<Str
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod content_tests;
 
 /// Test helpers for the grok, date and date_index_name processors: the standard registry plus
 /// these three (the lead registers them in `registry.rs`).

@@ -107,15 +107,17 @@ fn bank_holds_the_twenty_files_in_upstream_order() {
         Some(r"\[%{POSINT:pid}\] %{REDISTIMESTAMP:timestamp} \* ")
     );
     assert!(bank.contains_key("SQUID3") && bank.contains_key("NAGIOSLOGLINE"));
+    // 310 names once later definitions replace earlier ones (counted independently of this code).
+    assert_eq!(bank.len(), 310);
     assert_eq!(pattern_bank().len(), bank.len());
     assert_eq!(pattern_bank().keys().next().unwrap(), "BACULA_CAPACITY");
 }
 
 #[test]
 fn every_builtin_pattern_compiles() {
-    let bank = builtin();
+    Grok::new(&builtin(), "%{IP}").expect("the built-in bank validates");
     for name in pattern_bank_ordered().keys() {
-        Grok::new(&bank, &format!("%{{{name}}}"))
+        Grok::with_builtin_bank(&format!("%{{{name}}}"))
             .unwrap_or_else(|e| panic!("{name} does not compile: {e}"));
     }
 }
@@ -658,4 +660,17 @@ fn java_number_parsing() {
     );
     assert!(java_parse_floating("1.5x").is_err());
     assert!(java_parse_floating("inf").is_err());
+}
+
+#[test]
+fn grok_processor_get_body_lists_the_bank() {
+    let body = grok_processor_get_body(false);
+    let parsed: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(parsed["patterns"]["PATH"], "(?:%{UNIXPATH}|%{WINPATH})");
+    assert!(body.starts_with("{\"patterns\":{\"S3_REQUEST_LINE\":"));
+    assert!(grok_processor_get_body(true).starts_with("{\"patterns\":{\"BACULA_CAPACITY\":"));
+    assert_eq!(
+        parsed["patterns"].as_object().unwrap().len(),
+        pattern_bank_ordered().len()
+    );
 }

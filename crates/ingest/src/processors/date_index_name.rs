@@ -158,6 +158,7 @@ mod tests {
     use crate::grok::testing::{build, build_err};
     use crate::test_support::{cause, run_err, run_ok};
 
+    #[allow(clippy::borrowed_box)]
     fn index_of(p: &Box<dyn crate::processor::Processor>, source: serde_json::Value) -> String {
         let d = run_ok(p, source);
         d.metadata("_index").as_str().unwrap().to_string()

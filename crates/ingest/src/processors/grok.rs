@@ -95,8 +95,13 @@ pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor
             other => return Err(invalid(config, class_cast(&other))),
         }
     }
-    let bank = processor_bank(&definitions);
-    let grok = match Grok::new(&bank, &combine_patterns(&patterns, trace_match)) {
+    let combined = combine_patterns(&patterns, trace_match);
+    let compiled = if definitions.is_empty() {
+        Grok::with_builtin_bank(&combined)
+    } else {
+        Grok::new(&processor_bank(&definitions), &combined)
+    };
+    let grok = match compiled {
         Ok(g) => g,
         Err(GrokError::Unsupported(what)) => return Err(IngestError::unsupported(what)),
         Err(e) => return Err(invalid(config, e.to_string())),
