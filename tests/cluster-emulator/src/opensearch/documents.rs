@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use serde_json::{json, Map, Value};
 
-use super::indices::{create_index, index_not_found, new_uuid, Doc, Index};
+use super::indices::{create_index, index_not_found, Doc, Index};
 use super::Cluster;
 use crate::http::{parse_json_body, OsError, OsResult, Req, Resp};
 
@@ -331,7 +331,7 @@ fn store(c: &mut Cluster, w: DocRequest, forced_refresh: bool) -> Result<(u16, V
             w.index.clone()
         }
     };
-    let id = w.id.clone().unwrap_or_else(new_uuid);
+    let id = w.id.clone().unwrap_or_else(auto_id);
     let parsed = super::mapping::index_document(c, &name, &id, &w.source)?;
     let source = w.source.clone();
     let index = c.indices.get_mut(&name).expect("resolved or created above");
@@ -408,6 +408,14 @@ fn store(c: &mut Cluster, w: DocRequest, forced_refresh: bool) -> Result<(u16, V
     body.insert("_seq_no".into(), json!(seq_no));
     body.insert("_primary_term".into(), json!(PRIMARY_TERM));
     Ok((if created { 201 } else { 200 }, Value::Object(body)))
+}
+
+/// A generated document id: 20 URL-safe base64 characters, the length of the ids
+/// `TimeBasedUUIDGenerator` makes (15 bytes). These are random, not time-ordered.
+fn auto_id() -> String {
+    use base64::Engine as _;
+    let bytes = uuid::Uuid::new_v4();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&bytes.as_bytes()[..15])
 }
 
 fn int_param(req: &Req, name: &str) -> Result<Option<i64>, OsError> {
