@@ -272,6 +272,16 @@ enum Query {
         values: Vec<Value>,
     },
     Exists(String),
+    Range {
+        field: String,
+        lower: Option<(Value, bool)>,
+        upper: Option<(Value, bool)>,
+    },
+    Prefix {
+        field: String,
+        value: String,
+        case_insensitive: bool,
+    },
     Ids(Vec<String>),
     Bool {
         must: Vec<Query>,
@@ -291,8 +301,6 @@ const KNOWN_UNSUPPORTED: &[&str] = &[
     "multi_match",
     "query_string",
     "simple_query_string",
-    "range",
-    "prefix",
     "wildcard",
     "regexp",
     "fuzzy",
@@ -436,6 +444,81 @@ fn parse_query(req: &Req, v: &Value) -> Result<Query, OsError> {
                     format!("[terms] query does not support [{field}]"),
                 )),
             }
+        }
+        "range" => {
+            let (field, spec) = one_field(req, kind, body)?;
+            let Some(m) = spec.as_object() else {
+                return Err(parsing(
+                    req,
+                    field,
+                    "[range] query malformed, no start_object after query name".to_string(),
+                ));
+            };
+            // RangeQueryBuilder.fromXContent: from/to with include_lower/include_upper, or
+            // gt/gte/lt/lte.
+            let mut lower = None;
+            let mut upper = None;
+            let mut include_lower = true;
+            let mut include_upper = true;
+            for (k, v) in m {
+                match k.as_str() {
+                    "gte" => lower = Some((v.clone(), true)),
+                    "gt" => lower = Some((v.clone(), false)),
+                    "lte" => upper = Some((v.clone(), true)),
+                    "lt" => upper = Some((v.clone(), false)),
+                    "from" => lower = Some((v.clone(), true)),
+                    "to" => upper = Some((v.clone(), true)),
+                    "include_lower" => include_lower = v.as_bool() != Some(false),
+                    "include_upper" => include_upper = v.as_bool() != Some(false),
+                    "boost" | "_name" => {}
+                    "relation" if v == "intersects" => {}
+                    "format" | "time_zone" | "relation" => {
+                        return Err(unsupported(&format!("a range query with [{k}]")))
+                    }
+                    other => {
+                        return Err(parsing(
+                            req,
+                            other,
+                            format!("[range] query does not support [{other}]"),
+                        ))
+                    }
+                }
+            }
+            if m.contains_key("from") {
+                lower = lower.map(|(v, _)| (v, include_lower));
+            }
+            if m.contains_key("to") {
+                upper = upper.map(|(v, _)| (v, include_upper));
+            }
+            let lower = lower.filter(|(v, _)| !v.is_null());
+            let upper = upper.filter(|(v, _)| !v.is_null());
+            Ok(Query::Range {
+                field: field.clone(),
+                lower,
+                upper,
+            })
+        }
+        "prefix" => {
+            let (field, spec) = one_field(req, kind, body)?;
+            let (value, ci) = match spec {
+                Value::Object(m) => (
+                    m.get("value").and_then(as_text),
+                    m.get("case_insensitive").and_then(Value::as_bool) == Some(true),
+                ),
+                other => (as_text(other), false),
+            };
+            let Some(value) = value else {
+                return Err(parsing(
+                    req,
+                    field,
+                    "No value specified for prefix query".into(),
+                ));
+            };
+            Ok(Query::Prefix {
+                field: field.clone(),
+                value,
+                case_insensitive: ci,
+            })
         }
         "exists" => match body.get("field").and_then(Value::as_str) {
             Some(f) => Ok(Query::Exists(f.to_string())),
@@ -783,6 +866,127 @@ fn term_query(doc: &DocView<'_>, field: &str, term: &Value, ci: bool) -> Result<
     Ok(false)
 }
 
+/// A value of a range: how the field type orders it.
+#[derive(PartialEq, PartialOrd)]
+enum Ordered {
+    Number(f64),
+    Text(String),
+    Ip(u128),
+}
+
+fn ordered(field: &str, def: &Value, v: &Value, bound: bool) -> Result<Option<Ordered>, OsError> {
+    let t = field_type(def);
+    Ok(match t {
+        "long" | "integer" | "short" | "byte" | "unsigned_long" | "double" => {
+            as_f64(v).map(Ordered::Number)
+        }
+        "float" => as_f64(v).map(|x| Ordered::Number(f64::from(x as f32))),
+        "date" => match v {
+            // Indexed dates are epoch milliseconds; a numeric bound is epoch milliseconds when
+            // the format accepts them (the default `strict_date_optional_time||epoch_millis`).
+            Value::Number(n)
+                if def
+                    .get("format")
+                    .and_then(Value::as_str)
+                    .is_none_or(|f| f.split("||").any(|p| p == "epoch_millis")) =>
+            {
+                n.as_f64().map(Ordered::Number)
+            }
+            Value::Number(n) if !bound => n.as_f64().map(Ordered::Number),
+            _ => {
+                return Err(unsupported(&format!(
+                    "a range query on the date field [{field}] with a formatted date or date math"
+                )))
+            }
+        },
+        "keyword" => as_text(v).map(Ordered::Text),
+        "ip" => as_text(v)
+            .and_then(|s| parse_ip(&s))
+            .map(|ip| match canonical(ip) {
+                IpAddr::V4(a) => Ordered::Ip(u128::from(a.to_ipv6_mapped())),
+                IpAddr::V6(a) => Ordered::Ip(u128::from(a)),
+            }),
+        other => {
+            return Err(unsupported(&format!(
+                "a range query on the [{other}] field [{field}]"
+            )))
+        }
+    })
+}
+
+/// `range` over what the field indexed, in the field type's order.
+fn range_query(
+    doc: &DocView<'_>,
+    field: &str,
+    lower: Option<&(Value, bool)>,
+    upper: Option<&(Value, bool)>,
+) -> Result<bool, OsError> {
+    let Some(def) = field_def(&doc.index.mappings, field) else {
+        return Ok(false);
+    };
+    let lo = match lower {
+        Some((v, inc)) => match ordered(field, def, v, true)? {
+            Some(o) => Some((o, *inc)),
+            None => {
+                return Err(OsError::illegal_argument(format!(
+                    "For input string: \"{}\"",
+                    as_text(v).unwrap_or_default()
+                )))
+            }
+        },
+        None => None,
+    };
+    let hi = match upper {
+        Some((v, inc)) => match ordered(field, def, v, true)? {
+            Some(o) => Some((o, *inc)),
+            None => {
+                return Err(OsError::illegal_argument(format!(
+                    "For input string: \"{}\"",
+                    as_text(v).unwrap_or_default()
+                )))
+            }
+        },
+        None => None,
+    };
+    for v in doc.fields.get(field).into_iter().flatten() {
+        let Some(x) = ordered(field, def, v, false)? else {
+            continue;
+        };
+        let above = lo
+            .as_ref()
+            .is_none_or(|(b, inc)| if *inc { x >= *b } else { x > *b });
+        let below = hi
+            .as_ref()
+            .is_none_or(|(b, inc)| if *inc { x <= *b } else { x < *b });
+        if above && below {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// `prefix` on a keyword field.
+fn prefix_query(doc: &DocView<'_>, field: &str, prefix: &str, ci: bool) -> Result<bool, OsError> {
+    let Some(def) = field_def(&doc.index.mappings, field) else {
+        return Ok(false);
+    };
+    if field_type(def) != "keyword" || def.get("normalizer").is_some() {
+        return Err(unsupported(&format!(
+            "a prefix query on the [{}] field [{field}] (keyword fields only)",
+            field_type(def)
+        )));
+    }
+    Ok(doc.fields.get(field).into_iter().flatten().any(|v| {
+        as_text(v).is_some_and(|s| {
+            if ci {
+                s.to_lowercase().starts_with(&prefix.to_lowercase())
+            } else {
+                s.starts_with(prefix)
+            }
+        })
+    }))
+}
+
 /// `exists`: the field (or, for an object, a field under it) indexed a value.
 fn exists_query(doc: &DocView<'_>, field: &str) -> bool {
     if field == "_id" || field == "_index" {
@@ -823,6 +1027,16 @@ fn matches(q: &Query, doc: &DocView<'_>) -> Result<bool, OsError> {
             any
         }
         Query::Exists(f) => exists_query(doc, f),
+        Query::Range {
+            field,
+            lower,
+            upper,
+        } => range_query(doc, field, lower.as_ref(), upper.as_ref())?,
+        Query::Prefix {
+            field,
+            value,
+            case_insensitive,
+        } => prefix_query(doc, field, value, *case_insensitive)?,
         Query::Ids(ids) => ids.iter().any(|i| i == doc.id),
         Query::Bool {
             must,

@@ -208,7 +208,15 @@ fn count_resolves_indices_and_evaluates_queries() {
         3
     );
     assert_eq!(q(json!({"match_all": {}})), 3);
-    let (s, e) = count("/_count", Some(json!({"range": {"n": {"gte": 1}}})));
+    assert_eq!(q(json!({"range": {"n": {"gte": 3, "lt": 4}}})), 1);
+    assert_eq!(q(json!({"range": {"n": {"gt": 3.5}}})), 1);
+    assert_eq!(
+        q(json!({"range": {"ip": {"gte": "10.0.0.0", "lte": "10.255.255.255"}}})),
+        1
+    );
+    assert_eq!(q(json!({"range": {"user": {"gte": "b", "lt": "c"}}})), 1);
+    assert_eq!(q(json!({"prefix": {"user": "ca"}})), 1);
+    let (s, e) = count("/_count", Some(json!({"match": {"n": 1}})));
     assert_eq!(s, 400);
     assert!(
         e["error"]["reason"]
