@@ -777,14 +777,45 @@ pub(crate) fn update_inner(
         .cloned();
     let mut w = DocRequest::new(u.index, Some(u.id), Value::Null);
     w.routing = u.routing.clone();
+    let mut doc = doc.cloned();
+    let mut upsert = body.get("upsert").cloned();
     let mut upsert_time = std::time::Duration::ZERO;
+    let mut ingested = false;
+    if u.via == UpdateVia::Bulk {
+        // TransportBulkAction runs the pipelines of an update's index request (the `doc` with
+        // `doc_as_upsert`, else the `upsert`) before the shard applies the update, whether the
+        // document exists or not: a scripted upsert sees the processed document, a drop drops
+        // the item, and a failure fails it.
+        let target = if doc_as_upsert { &mut doc } else { &mut upsert };
+        if let Some(src) = target.take() {
+            let mut up = DocRequest::new(u.index, Some(u.id), src);
+            up.routing = u.routing.clone();
+            up.pipeline = u.pipeline.clone();
+            up.create = true;
+            let started = Instant::now();
+            let outcome = super::ingest::run(c, up);
+            upsert_time = started.elapsed();
+            *target = Some(match outcome? {
+                super::ingest::Ingested::Unchanged(r) => r.source,
+                super::ingest::Ingested::Processed(r) => {
+                    ingested = true;
+                    r.source
+                }
+                super::ingest::Ingested::Dropped(original) => {
+                    return Ok(Written {
+                        status: 200,
+                        body: dropped(&original),
+                        ingested: true,
+                        ingest_time: upsert_time,
+                    })
+                }
+            });
+        }
+    }
+    let doc = doc.as_ref();
     let (source, upsert_ingested) = match &current {
         None => {
-            let upsert = if doc_as_upsert {
-                doc.cloned()
-            } else {
-                body.get("upsert").cloned()
-            };
+            let upsert = if doc_as_upsert { doc.cloned() } else { upsert };
             let Some(mut src) = upsert else {
                 let uuid = concrete
                     .as_ref()
@@ -799,36 +830,6 @@ pub(crate) fn update_inner(
                 .with("shard", "0")
                 .with("index", concrete.as_deref().unwrap_or(u.index)));
             };
-            let mut ingested = false;
-            if u.via == UpdateVia::Bulk {
-                // TransportBulkAction resolves and runs the pipelines of the upsert request before
-                // the shard applies the update (so a scripted upsert sees the processed document).
-                let mut up = DocRequest::new(u.index, Some(u.id), src);
-                up.routing = u.routing.clone();
-                up.pipeline = u.pipeline.clone();
-                up.create = true;
-                let started = Instant::now();
-                let outcome = super::ingest::run(c, up);
-                upsert_time = started.elapsed();
-                match outcome? {
-                    super::ingest::Ingested::Unchanged(r) => src = r.source,
-                    super::ingest::Ingested::Processed(r) => {
-                        ingested = true;
-                        w.index = r.index;
-                        w.id = r.id;
-                        w.routing = r.routing;
-                        src = r.source;
-                    }
-                    super::ingest::Ingested::Dropped(original) => {
-                        return Ok(Written {
-                            status: 200,
-                            body: dropped(&original),
-                            ingested: true,
-                            ingest_time: upsert_time,
-                        })
-                    }
-                }
-            }
             if scripted_upsert {
                 if let Some(s) = script {
                     match super::scripts::run_update_script(s, &src, None, u.index, u.id)? {
@@ -900,7 +901,7 @@ pub(crate) fn update_inner(
             }
             w.if_seq_no = u.if_seq_no;
             w.if_primary_term = u.if_primary_term;
-            (src, false)
+            (src, ingested)
         }
     };
     w.source = source;

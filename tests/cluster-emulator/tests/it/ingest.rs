@@ -184,6 +184,20 @@ fn updates_run_the_index_pipelines() {
     .json();
     assert_eq!(v["items"][0]["update"]["result"], "created", "{v}");
     assert_eq!(source(&c, "plain", "3"), json!({"a": "up", "tagged": "up"}));
+    // With doc_as_upsert the pipeline runs on the partial document, which is then merged into
+    // the existing one.
+    let v = bulk(
+        &c,
+        "/_bulk",
+        "{\"update\":{\"_index\":\"plain\",\"_id\":\"3\",\"pipeline\":\"tag\"}}\n{\"doc\":{\"a\":\"new\"},\"doc_as_upsert\":true}\n",
+    )
+    .json();
+    assert_eq!(v["items"][0]["update"]["result"], "updated", "{v}");
+    assert!(v["ingest_took"].is_number());
+    assert_eq!(
+        source(&c, "plain", "3"),
+        json!({"a": "new", "tagged": "new"})
+    );
 }
 
 #[test]
