@@ -629,6 +629,11 @@ fn field_def<'a>(mappings: &'a Map<String, Value>, path: &str) -> Option<&'a Val
         }
         let (j, def) = found?;
         i = j;
+        // The fields of a `nested` object live in their own hidden documents, which a query
+        // outside a `nested` query does not see.
+        if def.get("type").and_then(Value::as_str) == Some("nested") {
+            return None;
+        }
         if i == segments.len() {
             return Some(def);
         }
