@@ -631,8 +631,10 @@ fn field_def<'a>(mappings: &'a Map<String, Value>, path: &str) -> Option<&'a Val
         i = j;
         // The fields of a `nested` object live in their own hidden documents, which a query
         // outside a `nested` query does not see.
-        if def.get("type").and_then(Value::as_str) == Some("nested") {
-            return None;
+        match def.get("type").and_then(Value::as_str) {
+            Some("nested") => return None,
+            Some("flat_object") => return Some(def),
+            _ => {}
         }
         if i == segments.len() {
             return Some(def);
@@ -644,6 +646,17 @@ fn field_def<'a>(mappings: &'a Map<String, Value>, path: &str) -> Option<&'a Val
         return def.get("fields")?.get(segments[i..].join("."));
     }
     None
+}
+
+/// A `flat_object` field answers queries on its sub-keys through its own hidden fields, which
+/// the emulator does not evaluate.
+fn refuse_flat_object(def: &Value, field: &str) -> Result<(), OsError> {
+    if def.get("type").and_then(Value::as_str) == Some("flat_object") {
+        return Err(unsupported(&format!(
+            "a query on the flat_object field [{field}]"
+        )));
+    }
+    Ok(())
 }
 
 fn field_type(def: &Value) -> &str {
@@ -843,6 +856,7 @@ fn term_query(doc: &DocView<'_>, field: &str, term: &Value, ci: bool) -> Result<
     let Some(def) = field_def(&doc.index.mappings, field) else {
         return Ok(false);
     };
+    refuse_flat_object(def, field)?;
     if def.get("index").and_then(Value::as_bool) == Some(false) {
         return Err(unsupported(&format!(
             "a term query on the field [{field}] that is not indexed"
@@ -929,6 +943,7 @@ fn range_query(
     let Some(def) = field_def(&doc.index.mappings, field) else {
         return Ok(false);
     };
+    refuse_flat_object(def, field)?;
     let lo = match lower {
         Some((v, inc)) => match ordered(field, def, v, true)? {
             Some(o) => Some((o, *inc)),
@@ -975,6 +990,7 @@ fn prefix_query(doc: &DocView<'_>, field: &str, prefix: &str, ci: bool) -> Resul
     let Some(def) = field_def(&doc.index.mappings, field) else {
         return Ok(false);
     };
+    refuse_flat_object(def, field)?;
     if field_type(def) != "keyword" || def.get("normalizer").is_some() {
         return Err(unsupported(&format!(
             "a prefix query on the [{}] field [{field}] (keyword fields only)",
@@ -993,23 +1009,25 @@ fn prefix_query(doc: &DocView<'_>, field: &str, prefix: &str, ci: bool) -> Resul
 }
 
 /// `exists`: the field (or, for an object, a field under it) indexed a value.
-fn exists_query(doc: &DocView<'_>, field: &str) -> bool {
+fn exists_query(doc: &DocView<'_>, field: &str) -> Result<bool, OsError> {
     if field == "_id" || field == "_index" {
-        return true;
+        return Ok(true);
     }
     if field == "_ignored" {
-        return !doc.ignored.is_empty();
+        return Ok(!doc.ignored.is_empty());
     }
     let Some(def) = field_def(&doc.index.mappings, field) else {
-        return false;
+        return Ok(false);
     };
+    refuse_flat_object(def, field)?;
     if field_type(def) == "constant_keyword" {
-        return def.get("value").is_some();
+        return Ok(def.get("value").is_some());
     }
     let prefix = format!("{field}.");
-    doc.fields
+    Ok(doc
+        .fields
         .iter()
-        .any(|(k, v)| (k == field || k.starts_with(&prefix)) && !v.is_empty())
+        .any(|(k, v)| (k == field || k.starts_with(&prefix)) && !v.is_empty()))
 }
 
 fn matches(q: &Query, doc: &DocView<'_>) -> Result<bool, OsError> {
@@ -1031,7 +1049,7 @@ fn matches(q: &Query, doc: &DocView<'_>) -> Result<bool, OsError> {
             }
             any
         }
-        Query::Exists(f) => exists_query(doc, f),
+        Query::Exists(f) => exists_query(doc, f)?,
         Query::Range {
             field,
             lower,
