@@ -284,6 +284,7 @@ fn dispatch(c: &mut Cluster, req: &Req) -> Result<Resp, OsError> {
         ([index, "_mapping"], "GET") => indices::get_part(c, req, index, "mappings"),
         ([index, "_settings"], "GET") => indices::get_part(c, req, index, "settings"),
         ([index, "_mapping"], "PUT" | "POST") => indices::put_mapping(c, req, index),
+        ([index, "_settings"], "PUT") => indices::put_settings(c, req, index),
         ([index], "PUT") if !index.starts_with('_') => indices::put_index(c, req, index),
         ([index], "GET") if !index.starts_with('_') => indices::get_index(c, req, index),
         ([index], "HEAD") => indices::head_index(c, index),

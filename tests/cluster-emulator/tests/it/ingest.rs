@@ -235,3 +235,35 @@ fn simulate_runs_the_engine() {
     );
     assert_eq!(r.status, 400, "{}", r.text);
 }
+
+#[test]
+fn default_pipeline_set_on_an_existing_index() {
+    let c = Ctx::new();
+    setup(&c);
+    c.os_json("PUT", "/later", None);
+    let r = c.os_json(
+        "PUT",
+        "/later/_settings",
+        Some(json!({"index": {"default_pipeline": "tag"}})),
+    );
+    assert_eq!(r.json(), json!({"acknowledged": true}), "{}", r.text);
+    c.os_json("PUT", "/later/_doc/1", Some(json!({"a": "l"})));
+    assert_eq!(source(&c, "later", "1"), json!({"a": "l", "tagged": "l"}));
+    let r = c.os_json(
+        "PUT",
+        "/later/_settings",
+        Some(json!({"index.default_pipeline": null})),
+    );
+    assert_eq!(r.status, 200);
+    c.os_json("PUT", "/later/_doc/2", Some(json!({"a": "m"})));
+    assert_eq!(source(&c, "later", "2"), json!({"a": "m"}));
+    let r = c.os_json(
+        "PUT",
+        "/later/_settings",
+        Some(json!({"number_of_shards": 2})),
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.json()["error"]["reason"].as_str().unwrap().starts_with(
+        "Can't update non dynamic settings [[index.number_of_shards]] for open indices [[later/"
+    ));
+}
