@@ -102,6 +102,21 @@ impl IngestError {
         e
     }
 
+    /// A `ClassCastException` from a Java cast, with Java 17's message ("class X cannot be
+    /// cast to class Y (X and Y are in module java.base of loader 'bootstrap')").
+    pub fn class_cast(from: &str, to: &str) -> IngestError {
+        let module = |c: &str| c.starts_with("java.");
+        let detail = if module(from) && module(to) {
+            format!(" ({from} and {to} are in module java.base of loader 'bootstrap')")
+        } else {
+            String::new()
+        };
+        IngestError::new(
+            "class_cast_exception",
+            format!("class {from} cannot be cast to class {to}{detail}"),
+        )
+    }
+
     /// What a feature outside the engine's scope answers: never a pass, never a silent wrong
     /// answer.
     pub fn unsupported(what: impl fmt::Display) -> IngestError {

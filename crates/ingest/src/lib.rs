@@ -196,3 +196,10 @@ impl Engine {
         service::run(self, request, pipelines)
     }
 }
+
+/// The engine is shared between threads by the emulator.
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Engine>();
+    assert_send_sync::<Pipeline>();
+};

@@ -356,13 +356,8 @@ pub fn read_processor_configs(
     for entry in configs {
         let Json::Object(map) = entry else {
             // Java: a ClassCastException casting the list item to a Map.
-            let e = IngestError::new(
-                "class_cast_exception",
-                format!(
-                    "class {} cannot be cast to class java.util.Map",
-                    crate::config::json_class_name(&entry)
-                ),
-            );
+            let e =
+                IngestError::class_cast(crate::config::json_class_name(&entry), "java.util.Map");
             use_or_suppress(&mut error, e);
             continue;
         };

@@ -219,12 +219,9 @@ fn string_metadata(v: &painless::Value) -> Result<Option<String>, IngestError> {
     match v {
         painless::Value::Null => Ok(None),
         painless::Value::String(s) => Ok(Some(s.to_string())),
-        other => Err(IngestError::new(
-            "class_cast_exception",
-            format!(
-                "class {} cannot be cast to class java.lang.String",
-                other.class_name().unwrap_or("null")
-            ),
+        other => Err(IngestError::class_cast(
+            other.class_name().unwrap_or("null"),
+            "java.lang.String",
         )),
     }
 }
@@ -241,12 +238,9 @@ fn number_metadata(v: &painless::Value) -> Result<Option<i64>, IngestError> {
         V::Float(x) => Some(*x as i64),
         V::Double(x) => Some(*x as i64),
         other => {
-            return Err(IngestError::new(
-                "class_cast_exception",
-                format!(
-                    "class {} cannot be cast to class java.lang.Number",
-                    other.class_name().unwrap_or("null")
-                ),
+            return Err(IngestError::class_cast(
+                other.class_name().unwrap_or("null"),
+                "java.lang.Number",
             ))
         }
     })

@@ -32,12 +32,9 @@ fn templates(config: &Config, property: &str, value: Json) -> Result<Vec<Templat
         .into_iter()
         .map(|item| match item {
             Json::String(s) => config.compile_template(property, &s),
-            other => Err(IngestError::new(
-                "class_cast_exception",
-                format!(
-                    "class {} cannot be cast to class java.lang.String",
-                    crate::config::json_class_name(&other)
-                ),
+            other => Err(IngestError::class_cast(
+                crate::config::json_class_name(&other),
+                "java.lang.String",
             )),
         })
         .collect()

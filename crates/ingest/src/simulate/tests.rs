@@ -366,10 +366,12 @@ fn pipeline_creation_errors() {
         "[field] required property is missing"
     );
     let err = create(json!({"processors": [{"set": {"field": "a", "value": "{{#x}}"}}]}));
-    assert_eq!(err.type_, "general_script_exception");
+    assert_eq!(err.type_, "script_exception");
     assert_eq!(err.metadata("property_name"), Some("value"));
+    assert_eq!(err.status(), 400);
     let json = err.to_json();
-    assert_eq!(json["root_cause"][0]["type"], "general_script_exception");
+    assert_eq!(json["root_cause"][0]["type"], "script_exception");
+    assert_eq!(json["root_cause"][0]["lang"], "mustache");
 }
 
 #[test]
