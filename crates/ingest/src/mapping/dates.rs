@@ -4,12 +4,16 @@
 //! parses the input, the error is the first parser's, wrapped in
 //! `failed to parse date field [x] with format [f]`.
 //!
-//! Implemented here: the named formats `strict_date_optional_time`,
-//! `strict_date_optional_time_nanos` (same grammar), `epoch_millis`, `epoch_second`, and Java
-//! patterns made of `y M d H m s S` and literals (enough for the default
-//! `dynamic_date_formats`, `yyyy/MM/dd HH:mm:ss||yyyy/MM/dd`). Any other named format or pattern
-//! letter is refused when the mapping is read, as "not supported by siemctl's offline engine".
-//! Zone region ids (`Europe/Paris`) in a value are refused the same way, never misread.
+//! Implemented here, with Java's exact error positions: `strict_date_optional_time`,
+//! `epoch_millis`, `epoch_second`. Every other part of a format (Java patterns such as
+//! `yyyy/MM/dd HH:mm:ss`, the other named formats) goes to the engine's shared date module
+//! ([`crate::date`], the date processor's java.time work-alike), which refuses what it does not
+//! implement as "not supported by siemctl's offline engine". Zone region ids (`Europe/Paris`) in
+//! a `strict_date_optional_time` value are refused the same way, never misread.
+//!
+//! `JavaDateFormatter.doParse`: with one parser, its `DateTimeParseException` is the cause; with
+//! more (a `||` format, or `epoch_millis`/`epoch_second`, which have two parsers each), the cause
+//! is "Failed to parse with all enclosed parsers".
 
 use super::error::JavaError;
 
@@ -26,31 +30,47 @@ enum Parser {
     StrictDateOptionalTime,
     EpochMillis,
     EpochSecond,
-    Pattern(Vec<Item>),
+    /// A part parsed by the shared date module.
+    Shared(crate::date::DateFormatter),
 }
 
-#[derive(Clone, Debug)]
-enum Item {
-    Literal(char),
-    /// A numeric field: which, min and max digits, whether a sign is allowed (years).
-    Number {
-        field: Field,
-        min: usize,
-        max: usize,
-        exceeds_pad: bool,
-    },
-    /// `S...S`: a fraction of the second with exactly that many digits.
-    Fraction(usize),
+impl Parser {
+    /// How many java.time parsers the part contributes to `JavaDateFormatter.parsers`.
+    fn java_parsers(&self) -> usize {
+        match self {
+            Parser::EpochMillis | Parser::EpochSecond => 2,
+            _ => 1,
+        }
+    }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Field {
-    Year,
-    Month,
-    Day,
-    Hour,
-    Minute,
-    Second,
+/// A shared-module error as the mapper's Java exception.
+fn from_shared(e: crate::date::DateError) -> JavaError {
+    if e.unsupported {
+        let what = e
+            .unsupported_root()
+            .map(|r| r.message.clone())
+            .unwrap_or_else(|| e.message.clone());
+        let what = what
+            .strip_prefix("not supported by siemctl's offline engine: ")
+            .unwrap_or(&what)
+            .to_string();
+        return JavaError::unsupported(what);
+    }
+    let class = match e.type_ {
+        "illegal_argument_exception" => "IllegalArgumentException",
+        "date_time_parse_exception" => "DateTimeParseException",
+        "date_time_exception" => "DateTimeException",
+        "zone_rules_exception" => "ZoneRulesException",
+        "number_format_exception" => "NumberFormatException",
+        "arithmetic_exception" => "ArithmeticException",
+        _ => "DateTimeException",
+    };
+    let mut j = JavaError::new(class, e.message);
+    if let Some(c) = e.cause {
+        j = j.with_cause(from_shared(*c));
+    }
+    j
 }
 
 pub(crate) const DEFAULT_FORMAT: &str = "strict_date_optional_time||epoch_millis";
@@ -62,15 +82,12 @@ impl DateFormatter {
         for part in format.split("||") {
             let part = part.trim();
             parsers.push(match part {
-                "strict_date_optional_time" | "strict_date_optional_time_nanos" => {
-                    Parser::StrictDateOptionalTime
-                }
+                "strict_date_optional_time" => Parser::StrictDateOptionalTime,
                 "epoch_millis" => Parser::EpochMillis,
                 "epoch_second" => Parser::EpochSecond,
-                p if is_named(p) => {
-                    return Err(JavaError::unsupported(format!("date format [{p}]")))
+                p => {
+                    Parser::Shared(crate::date::DateFormatter::for_pattern(p).map_err(from_shared)?)
                 }
-                p => Parser::Pattern(compile_pattern(p)?),
             });
         }
         Ok(DateFormatter {
@@ -106,7 +123,15 @@ impl DateFormatter {
                 "time zone region ids in date values ([{input}])"
             )));
         }
-        let cause = first_err.unwrap_or_else(|| JavaError::illegal_argument("no parser"));
+        let total: usize = self.parsers.iter().map(Parser::java_parsers).sum();
+        let cause = if total > 1 {
+            JavaError::new(
+                "DateTimeParseException",
+                "Failed to parse with all enclosed parsers",
+            )
+        } else {
+            first_err.unwrap_or_else(|| JavaError::illegal_argument("no parser"))
+        };
         Err(JavaError::illegal_argument(format!(
             "failed to parse date field [{input}] with format [{}]",
             self.format
@@ -121,101 +146,6 @@ impl DateFormatter {
             Err(e) if e.any_unsupported() => Err(e),
             Err(_) => Ok(false),
         }
-    }
-}
-
-/// Names of OpenSearch's built-in formats (`FormatNames`) that are not implemented here.
-fn is_named(p: &str) -> bool {
-    p.chars().all(|c| c.is_ascii_lowercase() || c == '_') && p.len() > 3 && p.contains(['_'])
-        || matches!(
-            p,
-            "date" | "time" | "iso8601" | "year" | "dateOptionalTime" | "basic_date"
-        )
-}
-
-fn compile_pattern(p: &str) -> Result<Vec<Item>, JavaError> {
-    let chars: Vec<char> = p.chars().collect();
-    let mut items = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '\'' {
-            // quoted literal; '' is a quote
-            i += 1;
-            if i < chars.len() && chars[i] == '\'' {
-                items.push(Item::Literal('\''));
-                i += 1;
-                continue;
-            }
-            while i < chars.len() && chars[i] != '\'' {
-                items.push(Item::Literal(chars[i]));
-                i += 1;
-            }
-            i += 1;
-            continue;
-        }
-        if c.is_ascii_alphabetic() {
-            let mut n = 1;
-            while i + n < chars.len() && chars[i + n] == c {
-                n += 1;
-            }
-            let item = match (c, n) {
-                ('y' | 'u', 4..) => Item::Number {
-                    field: Field::Year,
-                    min: n,
-                    max: 19,
-                    exceeds_pad: true,
-                },
-                ('M', 1) => num(Field::Month, 1, 2),
-                ('M', 2) => num(Field::Month, 2, 2),
-                ('d', 1) => num(Field::Day, 1, 2),
-                ('d', 2) => num(Field::Day, 2, 2),
-                ('H', 1) => num(Field::Hour, 1, 2),
-                ('H', 2) => num(Field::Hour, 2, 2),
-                ('m', 1) => num(Field::Minute, 1, 2),
-                ('m', 2) => num(Field::Minute, 2, 2),
-                ('s', 1) => num(Field::Second, 1, 2),
-                ('s', 2) => num(Field::Second, 2, 2),
-                ('S', 1..=9) => Item::Fraction(n),
-                _ => {
-                    return Err(JavaError::unsupported(format!(
-                        "date pattern letter [{}] in [{p}]",
-                        std::iter::repeat_n(c, n).collect::<String>()
-                    )))
-                }
-            };
-            // Java's adjacent value parsing (a variable-width number followed directly by another
-            // number) is not emulated.
-            if let (Some(Item::Number { min, max, .. }), Item::Number { .. } | Item::Fraction(_)) =
-                (items.last(), &item)
-            {
-                if min != max {
-                    return Err(JavaError::unsupported(format!(
-                        "adjacent variable-width numbers in date pattern [{p}]"
-                    )));
-                }
-            }
-            items.push(item);
-            i += n;
-            continue;
-        }
-        if matches!(c, '[' | ']' | '{' | '}' | '#') {
-            return Err(JavaError::unsupported(format!(
-                "optional sections in date pattern [{p}]"
-            )));
-        }
-        items.push(Item::Literal(c));
-        i += 1;
-    }
-    Ok(items)
-}
-
-fn num(field: Field, min: usize, max: usize) -> Item {
-    Item::Number {
-        field,
-        min,
-        max,
-        exceeds_pad: false,
     }
 }
 
@@ -324,17 +254,18 @@ impl Parser {
                 }
                 resolve(text, &p)
             }
-            Parser::Pattern(items) => {
-                let mut p = Parsed::default();
-                let mut pos = 0;
-                for item in items {
-                    pos = parse_item(&s, pos, item, &mut p)
-                        .map_err(|at| parse_error(text, s.utf16_index(at)))?;
-                }
-                if pos < s.chars.len() {
-                    return Err(unparsed_error(text, s.utf16_index(pos)));
-                }
-                resolve(text, &p)
+            Parser::Shared(f) => {
+                let r = f.parse(text, None).map_err(|e| {
+                    // the shared module wraps in "failed to parse date field"; keep the cause
+                    let e = from_shared(e);
+                    match e.cause {
+                        Some(c) if !e.unsupported => *c,
+                        _ => e,
+                    }
+                })?;
+                let z =
+                    crate::date::zoned_from(&r, &crate::date::Zone::UTC).map_err(from_shared)?;
+                z.epoch_millis().map_err(from_shared)
             }
         }
     }
@@ -572,49 +503,6 @@ fn offset_no_colon(s: &Scan, pos: usize, p: &mut Parsed) -> Option<usize> {
     }
 }
 
-fn parse_item(s: &Scan, pos: usize, item: &Item, p: &mut Parsed) -> Result<usize, usize> {
-    match item {
-        Item::Literal(c) => {
-            if s.at(pos) == Some(*c) {
-                Ok(pos + 1)
-            } else {
-                Err(pos)
-            }
-        }
-        Item::Number {
-            field: Field::Year,
-            min,
-            max,
-            exceeds_pad: true,
-        } => parse_year(s, pos, *min, *max, p),
-        Item::Number {
-            field, min, max, ..
-        } => {
-            let n = s.digits(pos, *max);
-            if n < *min {
-                return Err(pos);
-            }
-            let v = s.value(pos, n);
-            match field {
-                Field::Year => p.year = Some(v),
-                Field::Month => p.month = Some(v),
-                Field::Day => p.day = Some(v),
-                Field::Hour => p.hour = Some(v),
-                Field::Minute => p.minute = Some(v),
-                Field::Second => p.second = Some(v),
-            }
-            Ok(pos + n)
-        }
-        Item::Fraction(n) => {
-            if s.digits(pos, *n) != *n {
-                return Err(pos);
-            }
-            p.nano = Some(fraction_nanos(s, pos, *n));
-            Ok(pos + n)
-        }
-    }
-}
-
 const MONTHS: [&str; 12] = [
     "JANUARY",
     "FEBRUARY",
@@ -769,7 +657,16 @@ mod tests {
     }
 
     #[test]
-    fn errors_are_the_first_parsers() {
+    fn errors_of_one_parser_or_of_all() {
+        let e = ms("strict_date_optional_time", "2016-03-11 12:00:00").unwrap_err();
+        assert_eq!(
+            e.message,
+            "failed to parse date field [2016-03-11 12:00:00] with format [strict_date_optional_time]"
+        );
+        assert_eq!(
+            e.cause.unwrap().message,
+            "Text '2016-03-11 12:00:00' could not be parsed, unparsed text found at index 10"
+        );
         let e = ms(DEFAULT_FORMAT, "2016-03-11 12:00:00").unwrap_err();
         assert_eq!(
             e.message,
@@ -777,19 +674,24 @@ mod tests {
         );
         assert_eq!(
             e.cause.unwrap().message,
-            "Text '2016-03-11 12:00:00' could not be parsed, unparsed text found at index 10"
+            "Failed to parse with all enclosed parsers"
         );
         let e = ms(DEFAULT_FORMAT, "abc").unwrap_err();
         assert_eq!(
             e.cause.unwrap().message,
+            "Failed to parse with all enclosed parsers"
+        );
+        let e = ms("strict_date_optional_time", "abc").unwrap_err();
+        assert_eq!(
+            e.cause.unwrap().message,
             "Text 'abc' could not be parsed at index 0"
         );
-        let e = ms(DEFAULT_FORMAT, "2016-13-11").unwrap_err();
+        let e = ms("strict_date_optional_time", "2016-13-11").unwrap_err();
         assert_eq!(
             e.cause.unwrap().message,
             "Text '2016-13-11' could not be parsed: Invalid value for MonthOfYear (valid values 1 - 12): 13"
         );
-        let e = ms(DEFAULT_FORMAT, "2015-02-29").unwrap_err();
+        let e = ms("strict_date_optional_time", "2015-02-29").unwrap_err();
         assert_eq!(
             e.cause.unwrap().message,
             "Text '2015-02-29' could not be parsed: Invalid date 'February 29' as '2015' is not a leap year"
@@ -809,7 +711,7 @@ mod tests {
         let e = ms(f, "x").unwrap_err();
         assert_eq!(
             e.cause.unwrap().message,
-            "Text 'x' could not be parsed at index 0"
+            "Failed to parse with all enclosed parsers"
         );
     }
 
@@ -819,13 +721,13 @@ mod tests {
         assert_eq!(ms(f, "2016/03/11").unwrap(), 1_457_654_400_000);
         assert_eq!(ms(f, "2016/03/11 12:00:00").unwrap(), 1_457_697_600_000);
         assert!(ms(f, "2016-03-11").is_err());
-        assert!(
-            DateFormatter::for_pattern("dd/MMM/yyyy")
-                .unwrap_err()
-                .unsupported
+        // the shared date module's java.time patterns
+        assert_eq!(
+            ms("dd/MMM/yyyy:HH:mm:ss Z", "11/Mar/2016:12:00:00 +0100").unwrap(),
+            1_457_694_000_000
         );
         assert!(
-            DateFormatter::for_pattern("basic_date_time")
+            DateFormatter::for_pattern("basic_week_date_time")
                 .unwrap_err()
                 .unsupported
         );

@@ -2,6 +2,8 @@
 //! `RootObjectMapper.findTemplate`): the first template whose conditions all hold gives the
 //! mapping of a new field, with `{name}` and `{dynamic_type}` replaced.
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use super::error::JavaError;
@@ -53,13 +55,55 @@ enum MatchPattern {
     Regex,
 }
 
+/// A condition of the template: a simple wildcard pattern, or a Java regex that must match the
+/// whole value (`String.matches`), run on Oniguruma with its Java syntax.
+#[derive(Clone)]
+enum Pattern {
+    Simple(String),
+    Regex(String, Arc<onig::Regex>),
+}
+
+impl std::fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Pattern::Simple(p) => write!(f, "Simple({p:?})"),
+            Pattern::Regex(p, _) => write!(f, "Regex({p:?})"),
+        }
+    }
+}
+
+impl Pattern {
+    fn matches(&self, s: &str) -> bool {
+        match self {
+            Pattern::Simple(p) => simple_match(p, s),
+            Pattern::Regex(_, r) => r.is_match(s),
+        }
+    }
+}
+
+fn compile(p: &str, mode: &MatchPattern, template: &str) -> Result<Pattern, JavaError> {
+    match mode {
+        MatchPattern::Simple => Ok(Pattern::Simple(p.to_string())),
+        MatchPattern::Regex => onig::Regex::with_options(
+            &format!("\\A(?:{p})\\z"),
+            onig::RegexOptions::REGEX_OPTION_NONE,
+            onig::Syntax::java(),
+        )
+        .map(|r| Pattern::Regex(p.to_string(), Arc::new(r)))
+        .map_err(|e| {
+            JavaError::unsupported(format!(
+                "the regex [{p}] of dynamic template [{template}] ({e})"
+            ))
+        }),
+    }
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct DynamicTemplate {
-    path_match: Option<String>,
-    path_unmatch: Option<String>,
-    match_: Option<String>,
-    unmatch: Option<String>,
-    pattern: MatchPattern,
+    path_match: Option<Pattern>,
+    path_unmatch: Option<Pattern>,
+    match_: Option<Pattern>,
+    unmatch: Option<Pattern>,
     /// None for `*` or absent.
     match_mapping_type: Option<MatchType>,
     mapping: Map<String, Value>,
@@ -85,17 +129,18 @@ impl DynamicTemplate {
             path_unmatch: None,
             match_: None,
             unmatch: None,
-            pattern: MatchPattern::Simple,
             match_mapping_type: None,
             mapping: Map::new(),
         };
+        let mut pattern = MatchPattern::Simple;
+        let (mut m, mut pm, mut um, mut pum) = (None, None, None, None);
         let mut mapping = None;
         for (k, v) in conf {
             match k.as_str() {
-                "match" => t.match_ = Some(text(v)),
-                "path_match" => t.path_match = Some(text(v)),
-                "unmatch" => t.unmatch = Some(text(v)),
-                "path_unmatch" => t.path_unmatch = Some(text(v)),
+                "match" => m = Some(text(v)),
+                "path_match" => pm = Some(text(v)),
+                "unmatch" => um = Some(text(v)),
+                "path_unmatch" => pum = Some(text(v)),
                 "match_mapping_type" => {
                     let s = text(v);
                     if s != "*" {
@@ -107,7 +152,7 @@ impl DynamicTemplate {
                     }
                 }
                 "match_pattern" => {
-                    t.pattern = match text(v).as_str() {
+                    pattern = match text(v).as_str() {
                         "simple" => MatchPattern::Simple,
                         "regex" => MatchPattern::Regex,
                         other => {
@@ -133,33 +178,33 @@ impl DynamicTemplate {
                 )))
             }
         }
-        if matches!(t.pattern, MatchPattern::Regex) {
-            return Err(JavaError::unsupported(format!(
-                "dynamic template [{name}] with match_pattern [regex]"
-            )));
-        }
+        let c = |p: Option<String>| p.map(|p| compile(&p, &pattern, name)).transpose();
+        t.match_ = c(m)?;
+        t.path_match = c(pm)?;
+        t.unmatch = c(um)?;
+        t.path_unmatch = c(pum)?;
         Ok(t)
     }
 
     /// `DynamicTemplate.match(path, name, xcontentFieldType)`.
     pub(crate) fn matches(&self, path: &str, name: &str, ty: MatchType) -> bool {
         if let Some(p) = &self.path_match {
-            if !simple_match(p, path) {
+            if !p.matches(path) {
                 return false;
             }
         }
         if let Some(p) = &self.match_ {
-            if !simple_match(p, name) {
+            if !p.matches(name) {
                 return false;
             }
         }
         if let Some(p) = &self.path_unmatch {
-            if simple_match(p, path) {
+            if p.matches(path) {
                 return false;
             }
         }
         if let Some(p) = &self.unmatch {
-            if simple_match(p, name) {
+            if p.matches(name) {
                 return false;
             }
         }
@@ -299,6 +344,24 @@ mod tests {
             Value::Object(t.mapping_for_name("src_ip", "text")),
             json!({"type": "text", "fields": {"src_ip_raw": {"type": "keyword"}}})
         );
+    }
+
+    #[test]
+    fn regex_templates_match_the_whole_name() {
+        let t = DynamicTemplate::parse(
+            "t",
+            &json!({"match_pattern": "regex", "match": "^(src|dst)_\\d+$", "mapping": {"type": "keyword"}}),
+        )
+        .unwrap();
+        assert!(t.matches("src_1", "src_1", MatchType::String));
+        assert!(!t.matches("src_x", "src_x", MatchType::String));
+        let t = DynamicTemplate::parse(
+            "t",
+            &json!({"match_pattern": "regex", "match": "src", "mapping": {"type": "keyword"}}),
+        )
+        .unwrap();
+        assert!(!t.matches("src_1", "src_1", MatchType::String));
+        assert!(t.matches("src", "src", MatchType::String));
     }
 
     #[test]

@@ -14,10 +14,37 @@
 //! (`TransportShardBulkAction` preflight: `MapperService.merge`, `MappingLookup.checkLimits`),
 //! then the document is written (Lucene refuses a term longer than 32,766 bytes).
 //!
+//! Emulated: `keyword` (`ignore_above`, `null_value`, `index`, `doc_values`), `text` and
+//! `match_only_text` (standard analyzer), `wildcard`, `long`/`integer`/`short`/`byte`/`double`/
+//! `float`/`half_float`/`scaled_float` (`coerce`, `ignore_malformed`, `null_value`, range checks),
+//! `unsigned_long` (integer values), `boolean`, `date` (`format` through [`crate::date`]), `ip`,
+//! `geo_point` (lat/lon objects, `"lat,lon"`, `[lon, lat]`, geohash, `POINT` WKT), `flat_object`,
+//! `object` (`enabled`, `dynamic` true/false/strict/strict_allow_templates), `nested`
+//! (`index.mapping.nested_objects.limit`), `alias`, multi-fields, `copy_to`; dynamic mapping with
+//! `dynamic_templates` (`match`, `unmatch`, `path_match`, `path_unmatch`, `match_mapping_type`,
+//! `match_pattern`, `{name}`, `{dynamic_type}`), `date_detection`, `dynamic_date_formats`,
+//! `numeric_detection`; `_ignored`; `index.mapping.total_fields.limit`, `depth.limit` (of the
+//! mapping and of the document), `nested_fields.limit`, `field_name_length.limit`,
+//! `ignore_malformed`, `coerce`; Lucene's 32,766-byte term limit.
+//!
+//! OpenSearch 2.19 specifics kept on purpose: `dynamic: runtime` and `false_allow_templates`
+//! (3.3) are mapping errors; with `index.mapping.ignore_malformed`, *any* field's parse failure
+//! is dropped silently (`FieldMapper.parse`, #4494), and a field-level `ignore_malformed: false`
+//! does not override it (#16599); only `ip`, `date`, numbers and `geo_point` record `_ignored`.
+//!
 //! What the engine does not emulate is an error with `unsupported` set and a reason starting
-//! "not supported by siemctl's offline engine: " (field types such as `geo_shape` or
-//! `date_nanos`, custom analyzers and normalizers, date formats beyond the common named ones, ...),
-//! never a guess.
+//! "not supported by siemctl's offline engine: ", never a guess: field types `binary`,
+//! `completion`, `date_nanos`, `geo_shape`, the range types, `token_count`, `rank_feature(s)`,
+//! `search_as_you_type`, `join`, `percolator`, `constant_keyword`, `knn_vector`, `xy_*`, ...;
+//! analyzers other than `standard`, normalizers, date `locale`s, parameters of `flat_object`;
+//! zone region ids in `strict_date_optional_time` values, date formats the date module lacks;
+//! GeoJSON and non-point WKT `geo_point` values, out-of-range points under `ignore_malformed`;
+//! `unsigned_long` values other than plain integers; the `_doc_count` field; copying into a
+//! multi-field; two dynamic mappings of one new field that differ only in parameters.
+//!
+//! The document's text, for error positions and value previews, is taken to be what the node
+//! parses after an ingest pipeline: compact JSON in the map's iteration order, doubles printed as
+//! Java prints them.
 
 mod dates;
 mod dynamic;
@@ -182,43 +209,84 @@ pub fn validate_mappings(mappings: &Value, settings: &IndexSettings) -> Result<(
 }
 
 /// Indexes `source` (the document's `_source`, with id `id`) into an index with `mappings`.
+/// Reads the mappings on each call: to index many documents, use [`CompiledMappings`].
 pub fn index_document_with_id(
     id: &str,
     source: &Value,
     mappings: &Value,
     settings: &IndexSettings,
 ) -> Result<Indexed, MapperError> {
-    let root = parse_root(mappings, settings.build_defaults()).map_err(JavaError::into_public)?;
-    let mut ctx = parser::Ctx::new(source, &root, settings, id);
-    if let Err(e) = ctx.parse_document() {
-        return Err(wrap_in_mapper_parsing_exception(e).into_public());
+    CompiledMappings::new(mappings, settings)?.index_document(id, source)
+}
+
+/// An index's mappings read once (as the node holds its `DocumentMapper`), to index documents
+/// against. After a document with a `mapping_update`, build a new one from that update.
+#[derive(Debug)]
+pub struct CompiledMappings {
+    root: model::Root,
+    json: Value,
+    settings: IndexSettings,
+}
+
+impl CompiledMappings {
+    /// Reads `mappings` (errors as `validate_mappings` reports them).
+    pub fn new(
+        mappings: &Value,
+        settings: &IndexSettings,
+    ) -> Result<CompiledMappings, MapperError> {
+        let root =
+            parse_root(mappings, settings.build_defaults()).map_err(JavaError::into_public)?;
+        Ok(CompiledMappings {
+            root,
+            json: mappings.clone(),
+            settings: settings.clone(),
+        })
     }
-    let dynamic = std::mem::take(&mut ctx.dynamic_mappers);
-    let mut dynamic_fields = BTreeSet::new();
-    let mapping_update = if dynamic.is_empty() {
-        None
-    } else {
-        for m in &dynamic {
-            dynamic_fields.insert(m.name().to_string());
+
+    /// The mappings as given.
+    pub fn mappings(&self) -> &Value {
+        &self.json
+    }
+
+    pub fn settings(&self) -> &IndexSettings {
+        &self.settings
+    }
+
+    /// What the node does with `source` (id `id`) in an index with these mappings.
+    pub fn index_document(&self, id: &str, source: &Value) -> Result<Indexed, MapperError> {
+        let settings = &self.settings;
+        let mut ctx = parser::Ctx::new(source, &self.root, settings, id);
+        if let Err(e) = ctx.parse_document() {
+            return Err(wrap_in_mapper_parsing_exception(e).into_public());
         }
-        let updated = apply_dynamic_update(mappings, dynamic).map_err(JavaError::into_public)?;
-        let new_root =
-            parse_root(&updated, settings.build_defaults()).map_err(JavaError::into_public)?;
-        check_limits(&new_root, settings).map_err(JavaError::into_public)?;
-        Some(updated)
-    };
-    check_terms(&ctx.terms).map_err(JavaError::into_public)?;
-    let ignored = ctx
-        .ignored
-        .iter()
-        .map(|v| v.as_str().unwrap_or_default().to_string())
-        .collect();
-    Ok(Indexed {
-        ignored,
-        mapping_update,
-        dynamic_fields: dynamic_fields.into_iter().collect(),
-        fields: std::mem::take(&mut ctx.stored),
-    })
+        let dynamic = std::mem::take(&mut ctx.dynamic_mappers);
+        let mut dynamic_fields = BTreeSet::new();
+        let mapping_update = if dynamic.is_empty() {
+            None
+        } else {
+            for m in &dynamic {
+                dynamic_fields.insert(m.name().to_string());
+            }
+            let updated =
+                apply_dynamic_update(&self.json, dynamic).map_err(JavaError::into_public)?;
+            let new_root =
+                parse_root(&updated, settings.build_defaults()).map_err(JavaError::into_public)?;
+            check_limits(&new_root, settings).map_err(JavaError::into_public)?;
+            Some(updated)
+        };
+        check_terms(&ctx.terms).map_err(JavaError::into_public)?;
+        let ignored = ctx
+            .ignored
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default().to_string())
+            .collect();
+        Ok(Indexed {
+            ignored,
+            mapping_update,
+            dynamic_fields: dynamic_fields.into_iter().collect(),
+            fields: std::mem::take(&mut ctx.stored),
+        })
+    }
 }
 
 /// `DocumentParser.wrapInMapperParsingException`.

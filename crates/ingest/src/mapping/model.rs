@@ -360,6 +360,21 @@ fn parse_root_inner(mappings: &Value, defaults: BuildDefaults) -> Result<Root, J
     let mut objects = BTreeMap::new();
     let mut fields = BTreeMap::new();
     collect(&root.object, true, &mut objects, &mut fields);
+    // FieldMapper.validate: copy_to targets
+    for target in copy_targets(&root.object) {
+        if objects.contains_key(&target) {
+            return Err(mapping_error(format!(
+                "Cannot copy to field [{target}] since it is mapped as an object"
+            )));
+        }
+        if let Some((parent, _)) = target.rsplit_once('.') {
+            if fields.contains_key(parent) && fields.contains_key(&target) {
+                return Err(mapping_error(format!(
+                    "[copy_to] may not be used to copy to a multi-field: [{target}]"
+                )));
+            }
+        }
+    }
     // FieldAliasMapper.validate
     for (alias, target) in aliases(&root.object) {
         match fields.get(&target).map(String::as_str) {
@@ -379,6 +394,20 @@ fn parse_root_inner(mappings: &Value, defaults: BuildDefaults) -> Result<Root, J
     root.object_paths = objects;
     root.field_paths = fields;
     Ok(root)
+}
+
+fn copy_targets(o: &ObjectMapper) -> Vec<String> {
+    let mut out = Vec::new();
+    for child in o.children.values() {
+        match child {
+            Mapper::Object(c) => out.extend(copy_targets(c)),
+            Mapper::Field(f) => {
+                out.extend(f.copy_to.iter().cloned());
+            }
+            Mapper::Alias { .. } => {}
+        }
+    }
+    out
 }
 
 fn aliases(o: &ObjectMapper) -> Vec<(String, String)> {

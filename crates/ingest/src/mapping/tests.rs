@@ -627,7 +627,7 @@ fn dates() {
 fn unsupported_date_formats_are_refused_when_the_mapping_is_read() {
     let e = err(
         json!({}),
-        json!({"properties": {"d": {"type": "date", "format": "dd/MMM/yyyy:HH:mm:ss Z"}}}),
+        json!({"properties": {"d": {"type": "date", "format": "basic_week_date_time"}}}),
     );
     assert!(e.unsupported);
     assert!(e
@@ -986,4 +986,75 @@ fn bundled_cloudtrail_flat_objects_and_disabled_objects() {
         e.reason,
         "object mapping for [aws.cloudtrail] tried to parse field [cloudtrail] as object, but found a concrete value"
     );
+}
+
+#[test]
+fn raw_cloudtrail_sample_under_the_bundled_mapping() {
+    // the shared reference data sits beside the repository (`../shared`)
+    let found = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|d| d.join("shared/reference/raw-logs/aws_cloudtrail.json"))
+        .find(|p| p.exists());
+    let Some(path) = found else {
+        eprintln!("shared/reference/raw-logs not found beside the repository: sample not run");
+        return;
+    };
+    let text = std::fs::read_to_string(&path).unwrap();
+    let record: Value = serde_json::from_str(&text).unwrap();
+    let (m, s) = composed("aws-cloudtrail");
+    let doc = json!({"@timestamp": record["eventTime"], "aws": {"cloudtrail": record}});
+    let r = index_document_with_id("x", &doc, &m, &s).unwrap_or_else(|e| panic!("{e:?}"));
+    // whatever the bundled mapping does not map is mapped dynamically, never refused
+    assert!(r.ignored.is_empty(), "{:?}", r.ignored);
+    let again =
+        index_document_with_id("y", &doc, r.mapping_update.as_ref().unwrap_or(&m), &s).unwrap();
+    assert!(again.mapping_update.is_none());
+}
+
+#[test]
+fn copy_to_validation() {
+    let e = err(
+        json!({}),
+        json!({"properties": {"a": {"type": "keyword", "copy_to": "o"}, "o": {"properties": {"x": {"type": "keyword"}}}}}),
+    );
+    assert_eq!(
+        e.reason,
+        "Failed to parse mapping [_doc]: Cannot copy to field [o] since it is mapped as an object"
+    );
+    let e = err(
+        json!({}),
+        json!({"properties": {"a": {"type": "keyword", "copy_to": "t.raw"}, "t": {"type": "text", "fields": {"raw": {"type": "keyword"}}}}}),
+    );
+    assert_eq!(
+        e.reason,
+        "Failed to parse mapping [_doc]: [copy_to] may not be used to copy to a multi-field: [t.raw]"
+    );
+}
+
+#[test]
+fn alias_validation() {
+    let e = err(
+        json!({}),
+        json!({"properties": {"al": {"type": "alias", "path": "nope"}}}),
+    );
+    assert_eq!(
+        e.reason,
+        "Failed to parse mapping [_doc]: Invalid [path] value [nope] for field alias [al]: an alias must refer to an existing field in the mappings."
+    );
+}
+
+#[test]
+fn compiled_mappings_are_shareable_and_fast_enough() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<CompiledMappings>();
+    let (m, s) = composed("aws-guardduty");
+    let compiled = CompiledMappings::new(&m, &s).unwrap();
+    let doc = json!({"@timestamp": "2024-05-01T10:00:00Z", "source": {"ip": "10.0.0.1", "port": 22},
+        "event": {"action": "x", "severity": 5}, "user": {"name": "u"}, "tags": ["a", "b"]});
+    let start = std::time::Instant::now();
+    for i in 0..2000 {
+        compiled.index_document(&i.to_string(), &doc).unwrap();
+    }
+    let per_doc = start.elapsed() / 2000;
+    eprintln!("compiled mappings: {per_doc:?} per document");
 }
