@@ -13,8 +13,8 @@ use crate::value::Exception;
 use crate::{Context, Options, RegexSetting};
 
 pub(crate) struct CompileError {
-    pub offset: usize,
-    pub exception: Exception,
+    pub(crate) offset: usize,
+    pub(crate) exception: Exception,
 }
 
 type CResult<T> = Result<T, CompileError>;
@@ -342,7 +342,7 @@ impl<'l> Analyzer<'l> {
     }
 
     fn declare(&mut self, name: &str, ty: Ty, pos: usize) -> CResult<u32> {
-        if self.lookup_local(name).is_some() && !self.cur().is_lambda {
+        if self.visible(name) {
             return iae(pos, format!("variable [{name}] is already defined"));
         }
         let f = self.cur();
@@ -354,6 +354,29 @@ impl<'l> Analyzer<'l> {
             slot,
         });
         Ok(slot)
+    }
+
+    /// Whether a name is a variable here, or in the functions a lambda is nested in.
+    fn visible(&self, name: &str) -> bool {
+        for f in self.fns.iter().rev() {
+            if f.vars
+                .iter()
+                .any(|v| v.name == name && !f.captures.iter().any(|(c, _)| c == name))
+            {
+                return true;
+            }
+            if !f.is_lambda {
+                break;
+            }
+        }
+        false
+    }
+
+    /// Whether a slot of the current function holds a captured variable (read-only in lambdas).
+    fn is_capture(&self, slot: u32) -> bool {
+        self.fns
+            .last()
+            .is_some_and(|f| f.captures.iter().any(|(_, s)| *s == slot))
     }
 
     fn lookup_local(&self, name: &str) -> Option<(u32, Ty)> {
@@ -836,8 +859,7 @@ impl<'l> Analyzer<'l> {
                 for _ in 0..sizes.len() {
                     ty = Ty::Array(Box::new(ty));
                 }
-                let n = dims.len();
-                Ok((Ex::NewArray(elem, dims, n), ty))
+                Ok((Ex::NewArray(elem, dims), ty))
             }
             ExprKind::NewArrayInit(t, items) => {
                 let ty = self.resolve_type(t)?;
@@ -1095,7 +1117,7 @@ impl<'l> Analyzer<'l> {
                 ),
             );
         };
-        let f = self.native_of(&m, pos)?;
+        let f = self.native_of(m, pos)?;
         let mut out = Vec::new();
         for (a, p) in args.iter().zip(&m.params) {
             out.push(self.arg(a, p)?);
@@ -1152,7 +1174,7 @@ impl<'l> Analyzer<'l> {
                     ),
                 );
             };
-            let f = self.native_of(&m, pos)?;
+            let f = self.native_of(m, pos)?;
             let mut out = Vec::new();
             for (a, p) in args.iter().zip(&m.params) {
                 out.push(self.arg(a, p)?);
@@ -1242,7 +1264,7 @@ impl<'l> Analyzer<'l> {
                 return Ok((call, ret));
             }
         }
-        let f = self.native_of(&m, pos)?;
+        let f = self.native_of(m, pos)?;
         let mut out = Vec::new();
         for (a, p) in args.iter().zip(&m.params) {
             out.push(self.arg(a, p)?);
@@ -1312,9 +1334,16 @@ impl<'l> Analyzer<'l> {
                     LambdaBody::Block(b) => self.block(b, ret != Ty::Void)?,
                     LambdaBody::Expr(x) => {
                         let (ex, ty) = self.expr(x, Some(&ret))?;
-                        if ret == Ty::Void {
-                            vec![St::Expr(ex)]
-                        } else if ty == Ty::Void {
+                        if ty == Ty::Void && ret != Ty::Void && ret != Ty::Def {
+                            return err(
+                                x.pos,
+                                Exception::class_cast(format!(
+                                    "Cannot cast from [void] to [{}].",
+                                    ret.canonical(self.lib)
+                                )),
+                            );
+                        }
+                        if ret == Ty::Void || ty == Ty::Void {
                             vec![St::Expr(ex)]
                         } else {
                             let ex = self.cast(ex, &ty, &ret, false, true, x.pos)?;
@@ -1380,7 +1409,20 @@ impl<'l> Analyzer<'l> {
                                 kind: ExprKind::Var(tn.name.clone()),
                                 pos: e.pos,
                             };
-                            let (recv, _) = self.expr(&v, None)?;
+                            let (recv, rty) = self.expr(&v, None)?;
+                            if let (Some(f), Ty::Class(c)) = (&fm, &rty) {
+                                if let Some(m) = self.lib.method(*c, method, f.params.len()) {
+                                    if m.ret == Ty::Void && f.ret != Ty::Void {
+                                        return err(
+                                            e.pos,
+                                            Exception::class_cast(format!(
+                                                "Cannot cast from [void] to [{}].",
+                                                f.ret.canonical(self.lib)
+                                            )),
+                                        );
+                                    }
+                                }
+                            }
                             return Ok((Ex::BoundRef(Box::new(recv), method.clone()), ty));
                         }
                         let Ok(rt) = self.resolve_type(tn) else {
@@ -1402,8 +1444,8 @@ impl<'l> Analyzer<'l> {
                         // instance method taking the receiver first.
                         if let Some(arity) = fm.as_ref().map(|m| m.params.len()) {
                             if let Some(m) = self.lib.static_method(c, method, arity) {
-                                let f = self.native_of(&m, e.pos)?;
-                                return Ok((Ex::FuncRef(FuncRef::Static(f, arity)), ty));
+                                let f = self.native_of(m, e.pos)?;
+                                return Ok((Ex::FuncRef(FuncRef::Static(f)), ty));
                             }
                             if arity == 0 || self.lib.method(c, method, arity - 1).is_none() {
                                 return iae(
@@ -1633,6 +1675,11 @@ impl<'l> Analyzer<'l> {
                 "invalid assignment: cannot assign a value to a read-only field",
             );
         }
+        if let (Place::Local(slot), ExprKind::Var(name)) = (&place, &target.kind) {
+            if self.is_capture(*slot) {
+                return iae(pos, format!("variable [{name}] is read-only"));
+            }
+        }
         match op {
             None => {
                 let (vx, vt) = self.expr(value, Some(&pty))?;
@@ -1796,7 +1843,7 @@ impl<'l> Analyzer<'l> {
             UnOp::Neg => Ex::Neg(kind, Box::new(ex), pos),
             _ => {
                 if kind == Kind::Def {
-                    Ex::Plus(kind, Box::new(ex), pos)
+                    Ex::Plus(Box::new(ex), pos)
                 } else {
                     ex
                 }
@@ -1903,8 +1950,8 @@ impl<'l> Analyzer<'l> {
         let Some(test) = self.lib.method(mcls, name, 0) else {
             return unsupported(pos, format!("Matcher.{name}/0"));
         };
-        let mf = self.native_of(&matcher, pos)?;
-        let tf = self.native_of(&test, pos)?;
+        let mf = self.native_of(matcher, pos)?;
+        let tf = self.native_of(test, pos)?;
         let m = Ex::CallNative {
             f: mf,
             recv: Some(Box::new(rx)),
@@ -1970,14 +2017,10 @@ fn dotted(e: &Expr, out: &mut String) -> bool {
             target,
             name,
             null_safe: false,
-        } => {
-            if dotted(target, out) {
-                out.push('.');
-                out.push_str(name);
-                true
-            } else {
-                false
-            }
+        } if dotted(target, out) => {
+            out.push('.');
+            out.push_str(name);
+            true
         }
         _ => false,
     }
@@ -2045,9 +2088,7 @@ fn numeric(text: &str, kind: NumKind, pos: usize) -> CResult<(Konst, Ty)> {
         iae(pos, format!("Invalid {what} constant [{text}]."))
     };
     match kind {
-        NumKind::Decimal | NumKind::Integer
-            if matches!(last, 'f' | 'F' | 'd' | 'D') && !(kind == NumKind::Integer && false) =>
-        {
+        NumKind::Decimal | NumKind::Integer if matches!(last, 'f' | 'F' | 'd' | 'D') => {
             let digits = &body[..body.len() - 1];
             let s = if neg {
                 format!("-{digits}")

@@ -8,13 +8,13 @@ use std::rc::Rc;
 
 use super::ast::{BinOp, CmpOp};
 use super::ir::*;
-use super::library::{Cls, Host, Library, Thrown};
+use super::library::{Host, Library, Thrown};
 use super::types::{CastOp, Ty, P};
 use crate::value::{mutation_error, Exception, JArray, JavaObject, ThrowableValue, Value};
 
 pub(crate) struct Fault {
-    pub thrown: Thrown,
-    pub pos: Option<usize>,
+    pub(crate) thrown: Thrown,
+    pub(crate) pos: Option<usize>,
 }
 
 pub(crate) type R<T> = Result<T, Box<Fault>>;
@@ -110,8 +110,8 @@ thread_local! {
 }
 
 pub(crate) struct Interp<'p> {
-    pub lib: &'static Library,
-    pub program: &'p Program,
+    pub(crate) lib: &'static Library,
+    pub(crate) program: &'p Program,
     script_id: u64,
     regex_limit_factor: u32,
     budget: i64,
@@ -123,7 +123,7 @@ const MAX_DEPTH: u32 = 256;
 const MAX_ARRAY_ELEMENTS: usize = 1 << 22;
 
 impl<'p> Interp<'p> {
-    pub fn new(
+    pub(crate) fn new(
         lib: &'static Library,
         program: &'p Program,
         max_loop_counter: u32,
@@ -141,7 +141,7 @@ impl<'p> Interp<'p> {
         }
     }
 
-    pub fn run_main(&mut self, args: &[Value]) -> R<Value> {
+    pub(crate) fn run_main(&mut self, args: &[Value]) -> R<Value> {
         let f = &self.program.main;
         let mut frame = vec![Value::Null; f.slots as usize];
         for (i, a) in args.iter().enumerate() {
@@ -432,7 +432,7 @@ impl<'p> Interp<'p> {
                 let v = self.eval(x, frame)?;
                 at(bwnot(*kind, &v), *pos)
             }
-            Ex::Plus(_, x, pos) => {
+            Ex::Plus(x, pos) => {
                 let v = self.eval(x, frame)?;
                 at(def_plus(&v), *pos)
             }
@@ -495,7 +495,7 @@ impl<'p> Interp<'p> {
                 }
                 Ok(m)
             }
-            Ex::NewArray(elem, dims, _) => {
+            Ex::NewArray(elem, dims) => {
                 let mut sizes = Vec::new();
                 for d in dims {
                     let n = as_int(&self.eval(d, frame)?);
@@ -704,9 +704,6 @@ impl<'p> Interp<'p> {
                 REGEXES.with(|c| c.borrow_mut().insert(key, v.clone()));
                 Ok(v)
             }
-            Ex::NullSafe(..) | Ex::NullSafeTarget => {
-                unreachable!("null-safe nodes are not produced")
-            }
         }
     }
 
@@ -836,7 +833,7 @@ impl<'p> Interp<'p> {
                 }
                 self.call_function(*func, args.to_vec(), &[])
             }
-            FnKind::Ref(FuncRef::Static(f, _)) => from_thrown(f(None, args, self), 0),
+            FnKind::Ref(FuncRef::Static(f)) => from_thrown(f(None, args, self), 0),
             FnKind::Ref(FuncRef::Unbound(c, name)) => {
                 let Some((recv, rest)) = args.split_first() else {
                     return throw(Exception::illegal_argument("missing receiver"));

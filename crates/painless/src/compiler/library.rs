@@ -10,24 +10,24 @@ use crate::allowlist::{self, Allowlist, Type};
 use crate::value::Value;
 use crate::Context;
 
-pub use crate::stdlib::{Host, NativeFn, Thrown};
+pub(crate) use crate::stdlib::{Host, NativeFn, Thrown};
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub(crate) struct Cls(pub u32);
 
 #[derive(Debug)]
 pub(crate) struct ClassInfo {
-    pub painless_name: String,
-    pub java_name: String,
+    pub(crate) painless_name: String,
+    pub(crate) java_name: String,
 }
 
 #[derive(Clone, Debug)]
 pub(crate) struct MethodInfo {
-    pub class: Cls,
-    pub name: String,
-    pub params: Vec<Ty>,
-    pub ret: Ty,
-    pub native: Option<NativeFn>,
+    pub(crate) class: Cls,
+    pub(crate) name: String,
+    pub(crate) params: Vec<Ty>,
+    pub(crate) ret: Ty,
+    pub(crate) native: Option<NativeFn>,
 }
 
 pub(crate) struct Library {
@@ -61,7 +61,7 @@ fn ty_of(t: &Type) -> Ty {
 }
 
 impl Library {
-    pub fn for_context(context: Context) -> &'static Library {
+    pub(crate) fn for_context(context: Context) -> &'static Library {
         static INGEST: OnceLock<Library> = OnceLock::new();
         static OTHER: OnceLock<Library> = OnceLock::new();
         match context {
@@ -127,10 +127,10 @@ impl Library {
         }
     }
 
-    pub fn class(&self, c: Cls) -> &ClassInfo {
+    pub(crate) fn class(&self, c: Cls) -> &ClassInfo {
         &self.classes[c.0 as usize]
     }
-    pub fn class_by_name(&self, name: &str) -> Option<Cls> {
+    pub(crate) fn class_by_name(&self, name: &str) -> Option<Cls> {
         if let Some(c) = self.names.get(name) {
             return Some(*c);
         }
@@ -140,19 +140,19 @@ impl Library {
             _ => None,
         }
     }
-    pub fn object(&self) -> Cls {
+    pub(crate) fn object(&self) -> Cls {
         self.object
     }
-    pub fn number(&self) -> Cls {
+    pub(crate) fn number(&self) -> Cls {
         self.number
     }
-    pub fn string(&self) -> Cls {
+    pub(crate) fn string(&self) -> Cls {
         self.string
     }
-    pub fn boxed(&self, p: P) -> Cls {
+    pub(crate) fn boxed(&self, p: P) -> Cls {
         self.boxes[p_index(p)]
     }
-    pub fn unboxed(&self, c: Cls) -> Option<P> {
+    pub(crate) fn unboxed(&self, c: Cls) -> Option<P> {
         self.boxes.iter().position(|b| *b == c).map(|i| {
             [
                 P::Boolean,
@@ -167,13 +167,13 @@ impl Library {
         })
     }
 
-    pub fn is_subclass(&self, c: Cls, of: Cls) -> bool {
+    pub(crate) fn is_subclass(&self, c: Cls, of: Cls) -> bool {
         self.al
             .is_assignable(allowlist::ClassId(c.0), allowlist::ClassId(of.0))
     }
 
     /// `expected.isAssignableFrom(actual)` for reference types (arrays included).
-    pub fn is_assignable(&self, actual: &Ty, expected: &Ty) -> bool {
+    pub(crate) fn is_assignable(&self, actual: &Ty, expected: &Ty) -> bool {
         match (actual, expected) {
             (_, Ty::Def) => true,
             (Ty::Def, _) => false,
@@ -197,7 +197,7 @@ impl Library {
 
     /// The class of a runtime value (for `def` dispatch and instance checks); `None` for null
     /// and for arrays (see [`Library::value_is`]).
-    pub fn runtime_class(&self, v: &Value) -> Option<Cls> {
+    pub(crate) fn runtime_class(&self, v: &Value) -> Option<Cls> {
         match v {
             Value::Null | Value::Array(_) => None,
             other => Some(Cls(self.al.class_of(other).0)),
@@ -205,7 +205,7 @@ impl Library {
     }
 
     /// `value instanceof ty`.
-    pub fn value_is(&self, v: &Value, ty: &Ty) -> bool {
+    pub(crate) fn value_is(&self, v: &Value, ty: &Ty) -> bool {
         match ty {
             Ty::Void => false,
             Ty::Def => !v.is_null(),
@@ -233,7 +233,7 @@ impl Library {
     }
 
     /// A type by its Painless name, with `[]` suffixes for arrays.
-    pub fn type_by_name(&self, name: &str) -> Option<Ty> {
+    pub(crate) fn type_by_name(&self, name: &str) -> Option<Ty> {
         if let Some(inner) = name.strip_suffix("[]") {
             return self.type_by_name(inner).map(|t| Ty::Array(Box::new(t)));
         }
@@ -251,22 +251,22 @@ impl Library {
     }
 
     /// An instance method (augmentations included, supertypes searched).
-    pub fn method(&self, c: Cls, name: &str, arity: usize) -> Option<&MethodInfo> {
+    pub(crate) fn method(&self, c: Cls, name: &str, arity: usize) -> Option<&MethodInfo> {
         self.info(self.al.method(allowlist::ClassId(c.0), name, arity))
     }
-    pub fn static_method(&self, c: Cls, name: &str, arity: usize) -> Option<&MethodInfo> {
+    pub(crate) fn static_method(&self, c: Cls, name: &str, arity: usize) -> Option<&MethodInfo> {
         self.info(self.al.static_method(allowlist::ClassId(c.0), name, arity))
     }
-    pub fn constructor(&self, c: Cls, arity: usize) -> Option<&MethodInfo> {
+    pub(crate) fn constructor(&self, c: Cls, arity: usize) -> Option<&MethodInfo> {
         self.info(self.al.constructor(allowlist::ClassId(c.0), arity))
     }
     /// A static field: its type and value (`None` when it has no offline value).
-    pub fn static_field(&self, c: Cls, name: &str) -> Option<(Ty, Option<Value>)> {
+    pub(crate) fn static_field(&self, c: Cls, name: &str) -> Option<(Ty, Option<Value>)> {
         let f = self.al.field(allowlist::ClassId(c.0), name)?;
         Some((ty_of(&f.ty), crate::stdlib::static_field(f)))
     }
     /// The abstract method of a functional interface.
-    pub fn functional_method(&self, c: Cls) -> Option<&MethodInfo> {
+    pub(crate) fn functional_method(&self, c: Cls) -> Option<&MethodInfo> {
         self.info(self.al.functional_method(allowlist::ClassId(c.0)))
     }
 }

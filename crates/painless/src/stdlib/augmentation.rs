@@ -15,7 +15,7 @@ use crate::value::{JArray, JMap, MapKind, Value};
 use super::collections::java_base64_error;
 use super::objects::MapEntry;
 use super::util::*;
-use super::{Registry, Thrown};
+use super::{HostExt, Registry, Thrown};
 
 const ITERABLE: &str = "java.lang.Iterable";
 const COLLECTION: &str = "java.util.Collection";
@@ -45,7 +45,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.add(ITERABLE, "any", 1, |t, a, h| {
         for v in iter_items(recv(t)?)? {
             h.tick()?;
-            if truthy(&h.call(arg(a, 0), &[v])?)? {
+            if truthy(&h.invoke(arg(a, 0), &[v])?)? {
                 return Ok(Value::Boolean(true));
             }
         }
@@ -54,7 +54,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.add(ITERABLE, "every", 1, |t, a, h| {
         for v in iter_items(recv(t)?)? {
             h.tick()?;
-            if !truthy(&h.call(arg(a, 0), &[v])?)? {
+            if !truthy(&h.invoke(arg(a, 0), &[v])?)? {
                 return Ok(Value::Boolean(false));
             }
         }
@@ -78,7 +78,7 @@ pub(crate) fn register(r: &mut Registry) {
         let v = recv(t)?;
         for item in iter_items(v)? {
             h.tick()?;
-            h.call(arg(a, 0), &[item])?;
+            h.invoke(arg(a, 0), &[item])?;
         }
         Ok(v.clone())
     });
@@ -86,7 +86,7 @@ pub(crate) fn register(r: &mut Registry) {
         let v = recv(t)?;
         for (i, item) in iter_items(v)?.into_iter().enumerate() {
             h.tick()?;
-            h.call(arg(a, 0), &[item, Value::Int(i as i32)])?;
+            h.invoke(arg(a, 0), &[item, Value::Int(i as i32)])?;
         }
         Ok(v.clone())
     });
@@ -94,7 +94,7 @@ pub(crate) fn register(r: &mut Registry) {
         let mut out = Vec::new();
         for v in iter_items(recv(t)?)? {
             h.tick()?;
-            let res = h.call(arg(a, 0), &[v])?;
+            let res = h.invoke(arg(a, 0), &[v])?;
             if !res.is_null() {
                 out.push(res);
             }
@@ -105,7 +105,7 @@ pub(crate) fn register(r: &mut Registry) {
         let mut groups = JMap::new(MapKind::Linked);
         for v in iter_items(recv(t)?)? {
             h.tick()?;
-            let key = h.call(arg(a, 0), std::slice::from_ref(&v))?;
+            let key = h.invoke(arg(a, 0), std::slice::from_ref(&v))?;
             match groups.get(&key) {
                 Some(Value::List(l)) => l.borrow_mut().items.push(v),
                 _ => {
@@ -139,7 +139,7 @@ pub(crate) fn register(r: &mut Registry) {
         let mut sum = 0.0;
         for v in iter_items(recv(t)?)? {
             h.tick()?;
-            sum += double_of(&h.call(arg(a, 0), &[v])?)?;
+            sum += double_of(&h.invoke(arg(a, 0), &[v])?)?;
         }
         Ok(Value::Double(sum))
     });
@@ -149,7 +149,7 @@ pub(crate) fn register(r: &mut Registry) {
         let mut out = Vec::new();
         for v in iter_items(recv(t)?)? {
             h.tick()?;
-            out.push(h.call(arg(a, 0), &[v])?);
+            out.push(h.invoke(arg(a, 0), &[v])?);
         }
         Ok(new_list(out))
     });
@@ -157,7 +157,7 @@ pub(crate) fn register(r: &mut Registry) {
         let target = arg(a, 0);
         for v in iter_items(recv(t)?)? {
             h.tick()?;
-            let nv = h.call(arg(a, 1), &[v])?;
+            let nv = h.invoke(arg(a, 1), &[v])?;
             add_to(target, nv)?;
         }
         Ok(target.clone())
@@ -165,7 +165,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.add(COLLECTION, "find", 1, |t, a, h| {
         for v in iter_items(recv(t)?)? {
             h.tick()?;
-            if truthy(&h.call(arg(a, 0), std::slice::from_ref(&v))?)? {
+            if truthy(&h.invoke(arg(a, 0), std::slice::from_ref(&v))?)? {
                 return Ok(v);
             }
         }
@@ -175,7 +175,7 @@ pub(crate) fn register(r: &mut Registry) {
         let mut out = Vec::new();
         for v in iter_items(recv(t)?)? {
             h.tick()?;
-            if truthy(&h.call(arg(a, 0), std::slice::from_ref(&v))?)? {
+            if truthy(&h.invoke(arg(a, 0), std::slice::from_ref(&v))?)? {
                 out.push(v);
             }
         }
@@ -184,7 +184,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.add(COLLECTION, "findResult", 1, |t, a, h| {
         for v in iter_items(recv(t)?)? {
             h.tick()?;
-            let res = h.call(arg(a, 0), &[v])?;
+            let res = h.invoke(arg(a, 0), &[v])?;
             if !res.is_null() {
                 return Ok(res);
             }
@@ -194,7 +194,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.add(COLLECTION, "findResult", 2, |t, a, h| {
         for v in iter_items(recv(t)?)? {
             h.tick()?;
-            let res = h.call(arg(a, 1), &[v])?;
+            let res = h.invoke(arg(a, 1), &[v])?;
             if !res.is_null() {
                 return Ok(res);
             }
@@ -205,7 +205,7 @@ pub(crate) fn register(r: &mut Registry) {
         let (mut yes, mut no) = (Vec::new(), Vec::new());
         for v in iter_items(recv(t)?)? {
             h.tick()?;
-            if truthy(&h.call(arg(a, 0), std::slice::from_ref(&v))?)? {
+            if truthy(&h.invoke(arg(a, 0), std::slice::from_ref(&v))?)? {
                 yes.push(v);
             } else {
                 no.push(v);
@@ -219,7 +219,7 @@ pub(crate) fn register(r: &mut Registry) {
         let mut out = Vec::new();
         for (k, v) in pairs(t)? {
             h.tick()?;
-            out.push(h.call(arg(a, 0), &[k, v])?);
+            out.push(h.invoke(arg(a, 0), &[k, v])?);
         }
         Ok(new_list(out))
     });
@@ -227,7 +227,7 @@ pub(crate) fn register(r: &mut Registry) {
         let target = arg(a, 0);
         for (k, v) in pairs(t)? {
             h.tick()?;
-            let nv = h.call(arg(a, 1), &[k, v])?;
+            let nv = h.invoke(arg(a, 1), &[k, v])?;
             add_to(target, nv)?;
         }
         Ok(target.clone())
@@ -236,7 +236,7 @@ pub(crate) fn register(r: &mut Registry) {
         let mut n = 0;
         for (k, v) in pairs(t)? {
             h.tick()?;
-            if truthy(&h.call(arg(a, 0), &[k, v])?)? {
+            if truthy(&h.invoke(arg(a, 0), &[k, v])?)? {
                 n += 1;
             }
         }
@@ -245,14 +245,14 @@ pub(crate) fn register(r: &mut Registry) {
     r.add(MAP, "each", 1, |t, a, h| {
         for (k, v) in pairs(t)? {
             h.tick()?;
-            h.call(arg(a, 0), &[k, v])?;
+            h.invoke(arg(a, 0), &[k, v])?;
         }
         Ok(recv(t)?.clone())
     });
     r.add(MAP, "every", 1, |t, a, h| {
         for (k, v) in pairs(t)? {
             h.tick()?;
-            if !truthy(&h.call(arg(a, 0), &[k, v])?)? {
+            if !truthy(&h.invoke(arg(a, 0), &[k, v])?)? {
                 return Ok(Value::Boolean(false));
             }
         }
@@ -262,7 +262,7 @@ pub(crate) fn register(r: &mut Registry) {
         let m = map_of(recv(t)?)?.clone();
         for (k, v) in pairs(t)? {
             h.tick()?;
-            if truthy(&h.call(arg(a, 0), &[k.clone(), v.clone()])?)? {
+            if truthy(&h.invoke(arg(a, 0), &[k.clone(), v.clone()])?)? {
                 return Ok(MapEntry::value_of(k, v, Some(m)));
             }
         }
@@ -273,7 +273,7 @@ pub(crate) fn register(r: &mut Registry) {
         let mut out = JMap::new(kind);
         for (k, v) in pairs(t)? {
             h.tick()?;
-            if truthy(&h.call(arg(a, 0), &[k.clone(), v.clone()])?)? {
+            if truthy(&h.invoke(arg(a, 0), &[k.clone(), v.clone()])?)? {
                 out.insert(k, v);
             }
         }
@@ -282,7 +282,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.add(MAP, "findResult", 1, |t, a, h| {
         for (k, v) in pairs(t)? {
             h.tick()?;
-            let res = h.call(arg(a, 0), &[k, v])?;
+            let res = h.invoke(arg(a, 0), &[k, v])?;
             if !res.is_null() {
                 return Ok(res);
             }
@@ -292,7 +292,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.add(MAP, "findResult", 2, |t, a, h| {
         for (k, v) in pairs(t)? {
             h.tick()?;
-            let res = h.call(arg(a, 1), &[k, v])?;
+            let res = h.invoke(arg(a, 1), &[k, v])?;
             if !res.is_null() {
                 return Ok(res);
             }
@@ -303,7 +303,7 @@ pub(crate) fn register(r: &mut Registry) {
         let mut out = Vec::new();
         for (k, v) in pairs(t)? {
             h.tick()?;
-            let res = h.call(arg(a, 0), &[k, v])?;
+            let res = h.invoke(arg(a, 0), &[k, v])?;
             if !res.is_null() {
                 out.push(res);
             }
@@ -315,7 +315,7 @@ pub(crate) fn register(r: &mut Registry) {
         let mut groups = JMap::new(MapKind::Linked);
         for (k, v) in pairs(t)? {
             h.tick()?;
-            let g = h.call(arg(a, 0), &[k.clone(), v.clone()])?;
+            let g = h.invoke(arg(a, 0), &[k.clone(), v.clone()])?;
             match groups.get(&g) {
                 Some(Value::Map(m)) => {
                     m.borrow_mut().insert(k, v);

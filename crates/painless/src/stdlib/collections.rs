@@ -11,10 +11,9 @@ use base64::Engine;
 
 use crate::value::{JList, JMap, JSet, ListKind, MapKind, SetKind, Value};
 
-use super::lang::compare_to;
 use super::objects::{token_tag, Iter, MapEntry, Optional, StringJoiner, Token};
 use super::util::*;
-use super::{Host, Registry, Thrown};
+use super::{Host, HostExt, Registry, Thrown};
 
 const ITERABLE: &str = "java.lang.Iterable";
 const COLLECTION: &str = "java.util.Collection";
@@ -93,7 +92,7 @@ fn register_iterable(r: &mut Registry) {
     r.add(ITERABLE, "forEach", 1, |t, a, h| {
         for item in iter_items(recv(t)?)? {
             h.tick()?;
-            h.call(arg(a, 0), &[item])?;
+            h.invoke(arg(a, 0), &[item])?;
         }
         Ok(Value::Null)
     });
@@ -123,7 +122,7 @@ fn register_iterable(r: &mut Registry) {
         let it = iter(t)?;
         while let Some(v) = it.next_item() {
             h.tick()?;
-            h.call(arg(a, 0), &[v])?;
+            h.invoke(arg(a, 0), &[v])?;
         }
         Ok(Value::Null)
     });
@@ -214,7 +213,7 @@ fn register_collection(r: &mut Registry) {
         let mut remove = Vec::with_capacity(items.len());
         for v in &items {
             h.tick()?;
-            remove.push(truthy(&h.call(arg(a, 0), std::slice::from_ref(v))?)?);
+            remove.push(truthy(&h.invoke(arg(a, 0), std::slice::from_ref(v))?)?);
         }
         let any = remove.iter().any(|b| *b);
         if !any {
@@ -413,7 +412,7 @@ fn register_list(r: &mut Registry) {
         let mut out = Vec::with_capacity(items.len());
         for v in items {
             h.tick()?;
-            out.push(h.call(arg(a, 0), &[v])?);
+            out.push(h.invoke(arg(a, 0), &[v])?);
         }
         let mut l = this_list(t)?.borrow_mut();
         check_list_mutable(&l)?;
@@ -478,17 +477,7 @@ pub(crate) fn compare_with(
     b: &Value,
     h: &mut dyn Host,
 ) -> Result<Ordering, Thrown> {
-    match cmp {
-        Value::Null => Ok(compare_to(a, b)?.cmp(&0)),
-        other => match token_tag(other, COMPARATOR) {
-            Some("natural") => Ok(compare_to(a, b)?.cmp(&0)),
-            Some("reverse") => Ok(compare_to(b, a)?.cmp(&0)),
-            _ => {
-                let r = h.call(other, &[a.clone(), b.clone()])?;
-                Ok(int_of(&r)?.cmp(&0))
-            }
-        },
-    }
+    super::functional::compare(cmp, a, b, h)
 }
 
 /// A stable merge sort with a fallible comparator (Java's `List.sort` is a stable TimSort:
@@ -689,7 +678,7 @@ fn register_map(r: &mut Registry) {
         let pairs: Vec<(Value, Value)> = this_map(t)?.borrow().iter().collect();
         for (k, v) in pairs {
             h.tick()?;
-            h.call(arg(a, 0), &[k, v])?;
+            h.invoke(arg(a, 0), &[k, v])?;
         }
         Ok(Value::Null)
     });
@@ -699,7 +688,7 @@ fn register_map(r: &mut Registry) {
         let pairs: Vec<(Value, Value)> = m.borrow().iter().collect();
         for (k, v) in pairs {
             h.tick()?;
-            let nv = h.call(arg(a, 0), &[k.clone(), v])?;
+            let nv = h.invoke(arg(a, 0), &[k.clone(), v])?;
             m.borrow_mut().insert(k, nv);
         }
         Ok(Value::Null)
@@ -712,7 +701,7 @@ fn register_map(r: &mut Registry) {
                 return Ok(v.clone());
             }
         }
-        let nv = h.call(arg(a, 1), std::slice::from_ref(key))?;
+        let nv = h.invoke(arg(a, 1), std::slice::from_ref(key))?;
         if !nv.is_null() {
             let mut mm = m.borrow_mut();
             check_map_mutable(&mm)?;
@@ -726,7 +715,7 @@ fn register_map(r: &mut Registry) {
         let old = m.borrow().get(key).cloned();
         match old {
             Some(v) if !v.is_null() => {
-                let nv = h.call(arg(a, 1), &[key.clone(), v])?;
+                let nv = h.invoke(arg(a, 1), &[key.clone(), v])?;
                 let mut mm = m.borrow_mut();
                 check_map_mutable(&mm)?;
                 if nv.is_null() {
@@ -743,7 +732,7 @@ fn register_map(r: &mut Registry) {
         let m = this_map(t)?;
         let key = arg(a, 0);
         let old = m.borrow().get(key).cloned().unwrap_or(Value::Null);
-        let nv = h.call(arg(a, 1), &[key.clone(), old])?;
+        let nv = h.invoke(arg(a, 1), &[key.clone(), old])?;
         let mut mm = m.borrow_mut();
         check_map_mutable(&mm)?;
         if nv.is_null() {
@@ -763,7 +752,7 @@ fn register_map(r: &mut Registry) {
         let nv = if old.is_null() {
             value.clone()
         } else {
-            h.call(arg(a, 2), &[old, value.clone()])?
+            h.invoke(arg(a, 2), &[old, value.clone()])?
         };
         let mut mm = m.borrow_mut();
         check_map_mutable(&mm)?;
@@ -1133,24 +1122,24 @@ fn register_utilities(r: &mut Registry) {
     r.add(OPTIONAL, "orElseGet", 1, |t, a, h| {
         match &optional(t)?.value {
             Some(v) => Ok(v.clone()),
-            None => h.call(arg(a, 0), &[]),
+            None => h.invoke(arg(a, 0), &[]),
         }
     });
     r.add(OPTIONAL, "ifPresent", 1, |t, a, h| {
         if let Some(v) = &optional(t)?.value {
-            h.call(arg(a, 0), std::slice::from_ref(v))?;
+            h.invoke(arg(a, 0), std::slice::from_ref(v))?;
         }
         Ok(Value::Null)
     });
     r.add(OPTIONAL, "map", 1, |t, a, h| match &optional(t)?.value {
         Some(v) => {
-            let nv = h.call(arg(a, 0), std::slice::from_ref(v))?;
+            let nv = h.invoke(arg(a, 0), std::slice::from_ref(v))?;
             Ok(Optional::value_of(OPTIONAL, (!nv.is_null()).then_some(nv)))
         }
         None => Ok(Optional::value_of(OPTIONAL, None)),
     });
     r.add(OPTIONAL, "filter", 1, |t, a, h| match &optional(t)?.value {
-        Some(v) if truthy(&h.call(arg(a, 0), std::slice::from_ref(v))?)? => Ok(recv(t)?.clone()),
+        Some(v) if truthy(&h.invoke(arg(a, 0), std::slice::from_ref(v))?)? => Ok(recv(t)?.clone()),
         _ => Ok(Optional::value_of(OPTIONAL, None)),
     });
 

@@ -9,10 +9,12 @@
 
 mod augmentation;
 mod collections;
+mod functional;
 mod lang;
 mod objects;
 mod processors;
 pub mod regex;
+mod stream;
 pub mod time;
 mod util;
 
@@ -22,6 +24,7 @@ use std::sync::OnceLock;
 use crate::allowlist::{Field, Method};
 use crate::value::{Exception, Value};
 
+pub use functional::invoke;
 pub use objects::{Iter, MapEntry, Optional, StringBuilder, StringJoiner, Token};
 
 /// A native method: `recv` is the receiver (`None` for static methods and constructors).
@@ -56,6 +59,17 @@ pub trait Host {
     /// `java.util.regex.txt`'s `@inject_constant`).
     fn regex_limit_factor(&self) -> u32 {
         0
+    }
+}
+
+/// `h.invoke(f, args)`: [`invoke`] as a method of the host.
+pub(crate) trait HostExt {
+    fn invoke(&mut self, function: &Value, args: &[Value]) -> Result<Value, Thrown>;
+}
+
+impl HostExt for dyn Host + '_ {
+    fn invoke(&mut self, function: &Value, args: &[Value]) -> Result<Value, Thrown> {
+        functional::invoke(function, args, self)
     }
 }
 
@@ -107,6 +121,8 @@ fn registry() -> &'static Registry {
         };
         lang::register(&mut r);
         collections::register(&mut r);
+        functional::register(&mut r);
+        stream::register(&mut r);
         augmentation::register(&mut r);
         regex::register(&mut r);
         time::register(&mut r);

@@ -30,7 +30,7 @@ use onig::{MatchParam, RegexOptions, Region, SearchOptions, Syntax, SyntaxOperat
 use crate::value::{Exception, JArray, JavaObject, Value};
 
 use super::util::*;
-use super::{Host, Registry, Thrown};
+use super::{Host, HostExt, Registry, Thrown};
 
 const PATTERN: &str = "java.util.regex.Pattern";
 const MATCHER: &str = "java.util.regex.Matcher";
@@ -122,6 +122,12 @@ pub fn compile_flags(pattern: &str, flags: i32) -> Result<JavaPattern, Exception
         ));
     }
     let _ = UNIX_LINES;
+    // Pattern(String, int): UNICODE_CHARACTER_CLASS implies UNICODE_CASE.
+    let flags = if flags & UNICODE_CHARACTER_CLASS != 0 {
+        flags | UNICODE_CASE
+    } else {
+        flags
+    };
     let mut opts: u32 = onig::RegexOptions::REGEX_OPTION_CAPTURE_GROUP.bits();
     if flags & UNICODE_CHARACTER_CLASS == 0 {
         opts |= ONIG_OPTION_WORD_IS_ASCII
@@ -606,7 +612,7 @@ impl JavaMatcher {
             match &with {
                 Replacement::Text(r) => self.append_replacement(&mut out, r)?,
                 Replacement::Function(f) => {
-                    let r = h.call(f, std::slice::from_ref(this))?;
+                    let r = h.invoke(f, std::slice::from_ref(this))?;
                     let r = match r {
                         Value::String(s) => s.to_string(),
                         Value::Null => return Err(npe()),
