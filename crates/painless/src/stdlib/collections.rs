@@ -53,6 +53,15 @@ fn check_map_mutable(m: &JMap) -> Result<(), Thrown> {
     }
 }
 
+/// For the `Map` default methods: an unmodifiable JDK map refuses the call, a read-only
+/// ingest-condition view only an actual change (`writes`).
+fn check_map_default(m: &JMap, writes: bool) -> Result<(), Thrown> {
+    if m.kind() == MapKind::Unmodifiable || (writes && m.frozen) {
+        return Err(immutable(m.frozen));
+    }
+    Ok(())
+}
+
 fn check_set_mutable(s: &JSet) -> Result<(), Thrown> {
     if s.is_mutable() {
         Ok(())
@@ -209,6 +218,7 @@ fn register_collection(r: &mut Registry) {
     });
     r.add(COLLECTION, "removeIf", 1, |t, a, h| {
         let this = recv(t)?;
+        check_coll_mutable(this)?;
         let items = iter_items(this)?;
         let mut remove = Vec::with_capacity(items.len());
         for v in &items {
@@ -286,7 +296,20 @@ fn coll_add(this: &Value, v: Value) -> Result<Value, Thrown> {
     }
 }
 
+/// Unmodifiable and read-only collections refuse every change, even one that would change
+/// nothing (`Collections.unmodifiableCollection`, `ImmutableCollections`, the ingest-condition
+/// wrappers).
+fn check_coll_mutable(this: &Value) -> Result<(), Thrown> {
+    match this {
+        Value::List(l) => check_list_mutable(&l.borrow()),
+        Value::Set(s) => check_set_mutable(&s.borrow()),
+        Value::Map(m) => check_map_mutable(&m.borrow()),
+        _ => Ok(()),
+    }
+}
+
 fn retain(this: &Value, other: &[Value], keep_if_present: bool) -> Result<Value, Thrown> {
+    check_coll_mutable(this)?;
     let contains = |v: &Value| other.iter().any(|o| o.java_equals(v));
     match this {
         Value::List(l) => {
@@ -517,11 +540,7 @@ pub(crate) fn sort_values(
 
 fn register_set(r: &mut Registry) {
     r.add(SET, "remove", 1, |t, a, _| {
-        let s = set_of(recv(t)?)?;
-        if !s.borrow().contains(arg(a, 0)) {
-            return Ok(Value::Boolean(false));
-        }
-        let mut s = s.borrow_mut();
+        let mut s = set_of(recv(t)?)?.borrow_mut();
         check_set_mutable(&s)?;
         Ok(Value::Boolean(s.remove(arg(a, 0))))
     });
@@ -610,12 +629,16 @@ fn register_map(r: &mut Registry) {
         }
         Ok(Value::Null)
     });
+    // The Map default methods (putIfAbsent, remove(k, v), replace...) write only when they
+    // change something: the ingest-condition wrappers (`UnmodifiableIngestData`, which implements
+    // Map directly) throw only then, JDK unmodifiable maps always.
     r.add(MAP, "putIfAbsent", 2, |t, a, _| {
         let mut m = this_map(t)?.borrow_mut();
-        check_map_mutable(&m)?;
+        check_map_default(&m, false)?;
         match m.get(arg(a, 0)) {
             Some(v) if !v.is_null() => Ok(v.clone()),
             _ => {
+                check_map_default(&m, true)?;
                 m.insert(arg(a, 0).clone(), arg(a, 1).clone());
                 Ok(Value::Null)
             }
@@ -628,8 +651,9 @@ fn register_map(r: &mut Registry) {
     });
     r.add(MAP, "remove", 2, |t, a, _| {
         let mut m = this_map(t)?.borrow_mut();
-        check_map_mutable(&m)?;
+        check_map_default(&m, false)?;
         if m.get(arg(a, 0)).is_some_and(|v| v.java_equals(arg(a, 1))) {
+            check_map_default(&m, true)?;
             m.remove(arg(a, 0));
             return Ok(Value::Boolean(true));
         }
@@ -637,8 +661,9 @@ fn register_map(r: &mut Registry) {
     });
     r.add(MAP, "replace", 2, |t, a, _| {
         let mut m = this_map(t)?.borrow_mut();
-        check_map_mutable(&m)?;
+        check_map_default(&m, false)?;
         if m.contains_key(arg(a, 0)) {
+            check_map_default(&m, true)?;
             return Ok(m
                 .insert(arg(a, 0).clone(), arg(a, 1).clone())
                 .unwrap_or(Value::Null));
@@ -647,8 +672,9 @@ fn register_map(r: &mut Registry) {
     });
     r.add(MAP, "replace", 3, |t, a, _| {
         let mut m = this_map(t)?.borrow_mut();
-        check_map_mutable(&m)?;
+        check_map_default(&m, false)?;
         if m.get(arg(a, 0)).is_some_and(|v| v.java_equals(arg(a, 1))) {
+            check_map_default(&m, true)?;
             m.insert(arg(a, 0).clone(), arg(a, 2).clone());
             return Ok(Value::Boolean(true));
         }

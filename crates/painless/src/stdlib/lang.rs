@@ -224,6 +224,24 @@ pub(crate) fn register(r: &mut Registry) {
             int_arg(a, 4)?,
         )
     });
+    r.add(STRING, "format", 2, |_, a, _| {
+        Ok(Value::from(super::format::format(
+            str_arg(a, 0)?,
+            &varargs(arg(a, 1))?,
+        )?))
+    });
+    r.add(STRING, "format", 3, |_, a, _| {
+        if !arg(a, 0).is_null() {
+            let tag = arg(a, 0).java_to_string();
+            if !(tag.is_empty() || tag.starts_with("en")) {
+                return Err(unsupported(format!("String.format with the locale {tag}")));
+            }
+        }
+        Ok(Value::from(super::format::format(
+            str_arg(a, 1)?,
+            &varargs(arg(a, 2))?,
+        )?))
+    });
     r.add(STRING, "copyValueOf", 1, |_, a, _| {
         Ok(Value::from(chars_of_array(arg(a, 0))?))
     });
@@ -245,6 +263,15 @@ pub(crate) fn register(r: &mut Registry) {
         let start = START.get_or_init(std::time::Instant::now);
         Ok(Value::Long(start.elapsed().as_nanos() as i64))
     });
+}
+
+/// A `def[]` varargs argument (a `null` array is no arguments).
+fn varargs(v: &Value) -> Result<Vec<Value>, Thrown> {
+    match v {
+        Value::Array(a) => Ok(a.borrow().items.clone()),
+        Value::Null => Ok(Vec::new()),
+        other => Ok(vec![other.clone()]),
+    }
 }
 
 /// The characters of a `CharSequence` receiver.

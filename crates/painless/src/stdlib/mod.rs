@@ -9,6 +9,7 @@
 
 mod augmentation;
 mod collections;
+mod format;
 mod functional;
 mod lang;
 mod objects;
