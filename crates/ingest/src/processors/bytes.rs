@@ -5,7 +5,9 @@
 //! (commit 9057871647fa5cab80b3b7c9489eb2a3587dd6fe): `ByteSizeValue.parseBytesSizeValue(value,
 //! null, "Ingest Field").getBytes()`, from
 //! `libs/core/src/main/java/org/opensearch/core/common/unit/ByteSizeValue.java`
-//! (commit 46db6f0737962bdd5cfd330d74f6088079447322).
+//! (commit 46db6f0737962bdd5cfd330d74f6088079447322). A fractional value ("1.1kb") is an error
+//! there (the `org.opensearch.core` ByteSizeValue that 2.19's processor imports); the older
+//! `org.opensearch.common.unit` one accepted it with a deprecation warning.
 
 use painless::value::{Exception, Value};
 

@@ -388,10 +388,9 @@ impl Processor for CommunityIdProcessor {
         let id = match self.fields.community_id(&read) {
             Ok(id) => id,
             Err(e) => {
-                return Err(failure
-                    .borrow_mut()
-                    .take()
-                    .unwrap_or_else(|| IngestError::from_java(&e)))
+                return Err(failure.borrow_mut().take().unwrap_or_else(|| {
+                    crate::processors::lowercase::abstract_string::java_ref(&e)
+                }))
             }
         };
         if let Some(id) = id {

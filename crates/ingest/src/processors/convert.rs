@@ -12,9 +12,52 @@ use crate::document::IngestDocument;
 use crate::error::IngestError;
 use crate::processor::{Common, Outcome, Processor, Run};
 
-/// Java's `java.lang` number parsing, as far as the ingest processors use it. Digits are the
-/// ASCII ones (Java's `Character.digit` also takes other Unicode decimal digits).
+/// Java's `java.lang` number parsing, as far as the ingest processors use it.
 pub(crate) mod java_number {
+    use std::sync::LazyLock;
+
+    use regex_automata::hybrid::dfa::DFA;
+    use regex_automata::{Anchored, Input};
+
+    /// `\p{Nd}`: the Unicode decimal digits `Character.isDigit` accepts.
+    static DECIMAL_DIGIT: LazyLock<DFA> =
+        LazyLock::new(|| DFA::new(r"\p{Nd}").expect("a valid class"));
+
+    fn is_decimal_digit(c: char) -> bool {
+        let mut buf = [0u8; 4];
+        let s: &str = c.encode_utf8(&mut buf);
+        let mut cache = DECIMAL_DIGIT.create_cache();
+        matches!(
+            DECIMAL_DIGIT.try_search_fwd(&mut cache, &Input::new(s).anchored(Anchored::Yes)),
+            Ok(Some(m)) if m.offset() == s.len()
+        )
+    }
+
+    /// `Character.digit(c, radix)`: ASCII digits and letters, the other Unicode decimal digits
+    /// (their value is their place in their run of ten, which starts at a zero), and the
+    /// fullwidth Latin letters.
+    pub(crate) fn digit(c: char, radix: u32) -> Option<u32> {
+        let value = if c.is_ascii() {
+            c.to_digit(36)?
+        } else if ('\u{FF21}'..='\u{FF3A}').contains(&c) {
+            c as u32 - 0xFF21 + 10
+        } else if ('\u{FF41}'..='\u{FF5A}').contains(&c) {
+            c as u32 - 0xFF41 + 10
+        } else if is_decimal_digit(c) {
+            let mut start = c as u32;
+            while let Some(prev) = start.checked_sub(1).and_then(char::from_u32) {
+                if !is_decimal_digit(prev) {
+                    break;
+                }
+                start -= 1;
+            }
+            (c as u32 - start) % 10
+        } else {
+            return None;
+        };
+        (value < radix).then_some(value)
+    }
+
     fn parse_signed(s: &str, radix: u32, min: i64, max: i64) -> Option<i64> {
         let (negative, digits) = match s.as_bytes().first()? {
             b'-' => (true, &s[1..]),
@@ -27,7 +70,7 @@ pub(crate) mod java_number {
         // accumulate negatively, as Java does, so that MIN_VALUE parses
         let mut result: i64 = 0;
         for c in digits.chars() {
-            let d = i64::from(c.to_digit(radix)?);
+            let d = i64::from(digit(c, radix)?);
             result = result.checked_mul(i64::from(radix))?.checked_sub(d)?;
             if result < min {
                 return None;
@@ -44,6 +87,11 @@ pub(crate) mod java_number {
     /// `Integer.parseInt(s)`.
     pub(crate) fn parse_int(s: &str) -> Option<i32> {
         parse_signed(s, 10, i64::from(i32::MIN), i64::from(i32::MAX)).map(|v| v as i32)
+    }
+
+    /// `Integer.parseInt(s, 16)`.
+    pub(crate) fn parse_hex(s: &str) -> Option<i64> {
+        parse_signed(s, 16, i64::from(i32::MIN), i64::from(i32::MAX))
     }
 
     /// `Long.parseLong(s)`.
@@ -310,7 +358,7 @@ pub(crate) mod inet {
             } else if c == '%' {
                 percent = Some(i);
                 break;
-            } else if !c.is_ascii_hexdigit() {
+            } else if super::java_number::digit(c, 16).is_none() {
                 return None;
             }
         }
@@ -413,7 +461,7 @@ pub(crate) mod inet {
             if p.is_empty() || p.starts_with(['+', '-']) {
                 return None;
             }
-            let v = i64::from_str_radix(p, 16).ok()?;
+            let v = super::java_number::parse_hex(p)?;
             if v > 0xffff {
                 return None;
             }
@@ -621,13 +669,12 @@ impl Processor for ConvertProcessor {
             if self.ignore_missing {
                 return Ok(Outcome::Continue);
             }
-            return Err(IngestError::from_java(&null_error(
-                &self.field,
-                self.convert_type,
-            )));
+            return Err(crate::processors::lowercase::abstract_string::java_ref(
+                &null_error(&self.field, self.convert_type),
+            ));
         }
-        let converted =
-            convert_value(self.convert_type, &value).map_err(|e| IngestError::from_java(&e))?;
+        let converted = convert_value(self.convert_type, &value)
+            .map_err(|e| crate::processors::lowercase::abstract_string::java_ref(&e))?;
         doc.set_field(&self.target_field, converted)?;
         Ok(Outcome::Continue)
     }

@@ -299,7 +299,7 @@ pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor
         .into_iter()
         .map(|v| match v {
             serde_json::Value::String(s) => Ok(s),
-            _ => Err(IngestError::from_java(&Exception::new(
+            _ => Err(crate::processors::lowercase::abstract_string::java_ref(&Exception::new(
                 "ArrayStoreException",
                 "arraycopy: element type mismatch: can not cast one of the elements of java.lang.Object[] to the type of the destination array, java.lang.String",
             ))),
@@ -346,7 +346,7 @@ impl Processor for CsvProcessor {
             doc.set_field(&k, v)?;
         }
         match outcome.error {
-            Some(e) => Err(IngestError::from_java(&e)),
+            Some(e) => Err(crate::processors::lowercase::abstract_string::java_ref(&e)),
             None => Ok(Outcome::Continue),
         }
     }

@@ -475,8 +475,8 @@ pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor
     let pattern = config.required_string("pattern")?;
     let append_separator = config.string_or("append_separator", "")?;
     let ignore_missing = config.boolean("ignore_missing", false)?;
-    let parser =
-        DissectParser::new(&pattern, &append_separator).map_err(|e| IngestError::from_java(&e))?;
+    let parser = DissectParser::new(&pattern, &append_separator)
+        .map_err(|e| crate::processors::lowercase::abstract_string::java_ref(&e))?;
     let (tag, description) = common.tag_and_description();
     Ok(Box::new(DissectProcessor {
         tag,
@@ -496,12 +496,14 @@ impl Processor for DissectProcessor {
             if self.ignore_missing {
                 return Ok(Outcome::Continue);
             }
-            return Err(IngestError::from_java(&null_error(&self.field)));
+            return Err(crate::processors::lowercase::abstract_string::java_ref(
+                &null_error(&self.field),
+            ));
         };
         let results = self
             .parser
             .parse(&input)
-            .map_err(|e| IngestError::from_java(&e))?;
+            .map_err(|e| crate::processors::lowercase::abstract_string::java_ref(&e))?;
         for (k, v) in results {
             doc.set_field(&k, Value::from(v))?;
         }

@@ -57,7 +57,7 @@ impl Processor for DotExpanderProcessor {
                 match value {
                     Value::Map(m) => (format!("{p}.{}", self.field), m),
                     Value::Null => {
-                        return Err(IngestError::from_java(&Exception::null_pointer(
+                        return Err(crate::processors::lowercase::abstract_string::java_ref(&Exception::null_pointer(
                             "Cannot invoke \"java.util.Map.containsKey(Object)\" because \"map\" is null",
                         )))
                     }
@@ -74,9 +74,9 @@ impl Processor for DotExpanderProcessor {
         }
         let take = |map: &painless::value::MapRef| -> Result<Value, IngestError> {
             if !map.borrow().is_mutable() {
-                return Err(IngestError::from_java(&Exception::without_message(
-                    "UnsupportedOperationException",
-                )));
+                return Err(crate::processors::lowercase::abstract_string::java_ref(
+                    &Exception::without_message("UnsupportedOperationException"),
+                ));
             }
             Ok(map
                 .borrow_mut()
@@ -174,6 +174,27 @@ mod tests {
                 msg
             );
         }
+        // DotExpanderProcessorTests (commit 215b684e1adcf74c5a05737e9661c06da4c4c961)
+        let p = build("dot_expander", json!({"field": "foo.bar.baz"}));
+        assert_eq!(
+            run_err(&*p, json!({"foo.bar.baz": "baz1", "foo": {"bar": "baz2"}})).reason(),
+            "cannot expend [foo.bar.baz], because [foo.bar] is not an object field, but a value field"
+        );
+        assert_eq!(
+            run_ok(&*p, json!({"foo.bar.baz": "baz1", "foo": {"bar": {}}})),
+            json!({"foo": {"bar": {"baz": "baz1"}}})
+        );
+        let p = build("dot_expander", json!({"field": "foo.bar"}));
+        assert_eq!(
+            run_ok(&*p, json!({"foo.bar": "2", "foo": {"bar": 1}})),
+            json!({"foo": {"bar": [1, "2"]}})
+        );
+        // the literal field is absent: nothing changes, even when the nested form exists
+        let p = build("dot_expander", json!({"field": "abc.def"}));
+        assert_eq!(
+            run_ok(&*p, json!({"foo.bar": "baz1"})),
+            json!({"foo.bar": "baz1"})
+        );
         let p = build("dot_expander", json!({"field": "a.b", "path": "x"}));
         assert_eq!(
             run_err(&*p, json!({"x": 1})).reason(),

@@ -139,7 +139,7 @@ fn string_list(
             serde_json::Value::Null => Ok(None),
             other => {
                 let from = crate::config::json_class_name(&other);
-                Err(IngestError::from_java(&painless::value::Exception::class_cast(format!(
+                Err(crate::processors::lowercase::abstract_string::java_ref(&painless::value::Exception::class_cast(format!(
                     "class {from} cannot be cast to class java.lang.String ({from} and java.lang.String are in module java.base of loader 'bootstrap')"
                 ))))
             }

@@ -661,14 +661,29 @@ fn surrogate_pair(text: &str) -> Option<char> {
     char::from_u32(0x10000 + ((h - 0xD800) << 10) + (l - 0xDC00))
 }
 
+thread_local! {
+    /// The lazy DFAs' caches, one set per thread (building them for every value would cost more
+    /// than the stripping).
+    static CACHES: std::cell::RefCell<Option<Vec<Vec<Cache>>>> = const { std::cell::RefCell::new(None) };
+}
+
 /// Runs the filter over `input`.
 pub(crate) fn strip(input: &str) -> String {
+    CACHES.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let caches = slot.get_or_insert_with(|| {
+            LEXER
+                .rules
+                .iter()
+                .map(|(_, rs)| rs.iter().map(|r| r.dfa.create_cache()).collect())
+                .collect()
+        });
+        strip_with(input, caches)
+    })
+}
+
+fn strip_with(input: &str, caches: &mut [Vec<Cache>]) -> String {
     let lexer = &*LEXER;
-    let mut caches: Vec<Vec<Cache>> = lexer
-        .rules
-        .iter()
-        .map(|(_, rs)| rs.iter().map(|r| r.dfa.create_cache()).collect())
-        .collect();
     let mut out = String::with_capacity(input.len());
     let mut state = State::Initial;
     let mut input_segment = String::new();

@@ -20,6 +20,8 @@ use crate::processor::{Common, Outcome, Processor, Run};
 pub(crate) struct JsonFailure {
     /// The cause's message (Jackson's wording where we reproduce it, else serde_json's).
     pub(crate) cause: String,
+    /// Set when the text is valid but holds what the engine cannot represent.
+    pub(crate) unsupported: bool,
 }
 
 impl JsonFailure {
@@ -34,12 +36,28 @@ impl JsonFailure {
 /// `JsonProcessor.apply(Object)`: the first JSON value of `String.valueOf(value)`; text after it
 /// is not read; an empty text is null.
 pub(crate) fn apply(field_value: &Value) -> Result<Value, JsonFailure> {
-    let text = field_value.java_to_string();
+    let raw = field_value.java_to_string();
+    let text = if raw.contains("/*") || raw.contains("//") {
+        strip_comments(&raw)?
+    } else {
+        raw
+    };
     let trimmed = text.trim_start_matches([' ', '\t', '\n', '\r']);
     if trimmed.is_empty() {
         return Ok(Value::Null);
     }
-    // find where the first value ends, then read exactly that with the document typing
+    if let Some(number) = big_integer(trimmed) {
+        return Err(JsonFailure {
+            cause: format!("the json processor on the integer {number} (beyond 64 bits, a java.math.BigInteger on the node)"),
+            unsupported: true,
+        });
+    }
+    // the common case: the text is exactly one JSON value
+    if let Ok(v) = parse_json(trimmed) {
+        return Ok(v);
+    }
+    // otherwise find where the first value ends, then read exactly that with the document
+    // typing (Jackson reads one value and leaves the rest)
     let mut stream =
         serde_json::Deserializer::from_str(trimmed).into_iter::<serde::de::IgnoredAny>();
     match stream.next() {
@@ -50,7 +68,121 @@ pub(crate) fn apply(field_value: &Value) -> Result<Value, JsonFailure> {
     let end = stream.byte_offset();
     parse_json(&trimmed[..end]).map_err(|e| JsonFailure {
         cause: e.to_string(),
+        unsupported: false,
     })
+}
+
+/// An integer literal (outside strings) that does not fit a `long`: Jackson reads it as a
+/// `BigInteger`, which the engine's value model does not have.
+fn big_integer(text: &str) -> Option<String> {
+    // only a run of 19 digits or more can overflow
+    let mut run = 0;
+    if !text.chars().any(|c| {
+        run = if c.is_ascii_digit() { run + 1 } else { 0 };
+        run >= 19
+    }) {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut in_string = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            if b == b'\\' {
+                i += 1;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            i += 1;
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+            i += 1;
+            continue;
+        }
+        if b == b'-' || b.is_ascii_digit() {
+            let start = i;
+            i += 1;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            let integral = i < bytes.len() && matches!(bytes[i], b'.' | b'e' | b'E');
+            let token = &text[start..i];
+            if !integral && token.len() >= 19 && token.parse::<i64>().is_err() && token != "-" {
+                return Some(token.to_owned());
+            }
+            while i < bytes.len()
+                && (bytes[i].is_ascii_digit()
+                    || matches!(bytes[i], b'.' | b'e' | b'E' | b'+' | b'-'))
+            {
+                i += 1;
+            }
+            continue;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// OpenSearch's JSON parser allows comments (`JsonXContent`: `ALLOW_COMMENTS`): `/* ... */` and
+/// `// ...` outside strings read as whitespace.
+fn strip_comments(text: &str) -> Result<String, JsonFailure> {
+    if !text.contains('/') {
+        return Ok(text.to_owned());
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            if c == '\\' {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match (c, chars.peek()) {
+            ('"', _) => {
+                in_string = true;
+                out.push(c);
+            }
+            ('/', Some('*')) => {
+                chars.next();
+                let mut closed = false;
+                let mut prev = ' ';
+                for n in chars.by_ref() {
+                    if prev == '*' && n == '/' {
+                        closed = true;
+                        break;
+                    }
+                    prev = n;
+                }
+                if !closed {
+                    return Err(JsonFailure {
+                        cause: "Unexpected end-of-input in a comment".into(),
+                        unsupported: false,
+                    });
+                }
+                out.push(' ');
+            }
+            ('/', Some('/')) => {
+                for n in chars.by_ref() {
+                    if n == '\n' || n == '\r' {
+                        break;
+                    }
+                }
+                out.push('\n');
+            }
+            _ => out.push(c),
+        }
+    }
+    Ok(out)
 }
 
 /// Jackson's message for a bare word, the common failure ("blah blah"); serde_json's otherwise.
@@ -66,11 +198,13 @@ fn failure(text: &str, e: &serde_json::Error) -> JsonFailure {
                 cause: format!(
                     "Unrecognized token '{token}': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
                 ),
+                unsupported: false,
             };
         }
     }
     JsonFailure {
         cause: e.to_string(),
+        unsupported: false,
     }
 }
 
@@ -87,6 +221,9 @@ impl JsonFailure {
     /// The error OpenSearch reports: `illegal_argument_exception` caused by Jackson's
     /// `json_parse_exception`.
     pub(crate) fn to_ingest_error(&self) -> IngestError {
+        if self.unsupported {
+            return IngestError::unsupported(&self.cause);
+        }
         IngestError::illegal_argument(self.reason())
             .with_cause(IngestError::new("json_parse_exception", self.cause.clone()))
     }
@@ -134,7 +271,9 @@ impl Processor for JsonProcessor {
                 .unwrap_or(Value::Null);
             let parsed = apply(&raw).map_err(|f| f.to_ingest_error())?;
             let Value::Map(parsed) = parsed else {
-                return Err(IngestError::from_java(&non_map_root_error()));
+                return Err(crate::processors::lowercase::abstract_string::java_ref(
+                    &non_map_root_error(),
+                ));
             };
             let entries: Vec<(Value, Value)> = parsed.borrow().iter().collect();
             let mut ctx = ctx.borrow_mut();
@@ -213,6 +352,26 @@ mod tests {
         assert!(e.reason().starts_with(
             "com.fasterxml.jackson.core.JsonParseException: Unrecognized token 'blah'"
         ));
+        // beyond a long: a BigInteger in Java, unsupported here (never a rounded double)
+        let e = apply(&"{\"n\": 123456789012345678901}".into()).unwrap_err();
+        assert!(e.unsupported);
+        assert!(e.to_ingest_error().reason().starts_with("not supported by siemctl's offline engine: the json processor on the integer 123456789012345678901"));
+        assert!(matches!(
+            apply(&"9223372036854775807".into()).unwrap(),
+            Value::Long(i64::MAX)
+        ));
+        assert!(apply(
+            &"{\"s\": \"123456789012345678901\", \"d\": 1.23456789012345678901e5}".into()
+        )
+        .is_ok());
+        // comments are allowed, as OpenSearch's parser allows them
+        assert_eq!(
+            apply(&"/* c */ {\"a\": \"x//y\"} // end".into())
+                .unwrap()
+                .java_to_string(),
+            "{a=x//y}"
+        );
+        assert!(apply(&"/* open".into()).is_err());
         // duplicate keys are an error (strict duplicate detection)
         assert!(apply(&"{\"a\":1,\"a\":2}".into()).is_err());
     }

@@ -210,7 +210,9 @@ impl Processor for KvProcessor {
             if self.ignore_missing {
                 return Ok(Outcome::Continue);
             }
-            return Err(IngestError::from_java(&missing_error(&path)));
+            return Err(crate::processors::lowercase::abstract_string::java_ref(
+                &missing_error(&path),
+            ));
         }
         let value = doc
             .field_opt(&path, self.ignore_missing)?
@@ -219,12 +221,14 @@ impl Processor for KvProcessor {
             if self.ignore_missing {
                 return Ok(Outcome::Continue);
             }
-            return Err(IngestError::from_java(&null_error(&path)));
+            return Err(crate::processors::lowercase::abstract_string::java_ref(
+                &null_error(&path),
+            ));
         };
         let pairs = self
             .parser
             .pairs(&path, &value)
-            .map_err(|e| IngestError::from_java(&e))?;
+            .map_err(|e| crate::processors::lowercase::abstract_string::java_ref(&e))?;
         for (key, v) in pairs {
             let key = key_path(target.as_deref(), self.prefix.as_deref(), &key);
             if doc.has_field(&key) {

@@ -20,9 +20,22 @@ pub(crate) mod abstract_string {
     use crate::error::IngestError;
     use crate::processor::{Common, Outcome, Processor, Run};
 
-    /// A Java exception as OpenSearch reports it.
+    /// A Java exception as OpenSearch reports it, with the status `ExceptionsHelper.status`
+    /// gives it: 400 for an `IllegalArgumentException` and its subclasses
+    /// (`NumberFormatException`, `PatternSyntaxException`), 500 for the others.
     pub(crate) fn java(e: Exception) -> IngestError {
-        IngestError::from_java(&e)
+        let err = IngestError::from_java(&e);
+        match &*e.class {
+            "IllegalArgumentException" | "NumberFormatException" | "PatternSyntaxException" => {
+                err.with_status(400)
+            }
+            _ => err,
+        }
+    }
+
+    /// [`java`] of a borrowed exception.
+    pub(crate) fn java_ref(e: &Exception) -> IngestError {
+        java(e.clone())
     }
 
     /// What a string processor does to one string.

@@ -102,7 +102,7 @@ pub struct RemoveByPatternProcessor {
 
 fn class_cast(v: &serde_json::Value) -> IngestError {
     let from = crate::config::json_class_name(v);
-    IngestError::from_java(&Exception::class_cast(format!(
+    crate::processors::lowercase::abstract_string::java_ref(&Exception::class_cast(format!(
         "class {from} cannot be cast to class java.lang.String ({from} and java.lang.String are in module java.base of loader 'bootstrap')"
     )))
 }

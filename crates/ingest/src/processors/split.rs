@@ -55,7 +55,13 @@ pub(crate) mod java_regex {
             pattern: &str,
             case_insensitive: bool,
         ) -> Result<JavaPattern, String> {
-            let mut options = RegexOptions::REGEX_OPTION_CAPTURE_GROUP;
+            // Java's `\w`, `\d`, `\s`, `\b` (JDK 19 and later), POSIX classes and
+            // CASE_INSENSITIVE are ASCII-only by default; Oniguruma's are Unicode unless told
+            // (ONIG_OPTION_IGNORECASE_IS_ASCII | WORD_IS_ASCII | DIGIT_IS_ASCII | SPACE_IS_ASCII |
+            // POSIX_IS_ASCII, which the onig crate does not name)
+            const ASCII_CLASSES: u32 = 0x8000 | 0x1_0000 | 0x2_0000 | 0x4_0000 | 0x8_0000;
+            let mut options = RegexOptions::REGEX_OPTION_CAPTURE_GROUP
+                | RegexOptions::from_bits_retain(ASCII_CLASSES);
             if case_insensitive {
                 options |= RegexOptions::REGEX_OPTION_IGNORECASE;
             }
@@ -350,10 +356,15 @@ impl Processor for SplitProcessor {
             if self.ignore_missing {
                 return Ok(Outcome::Continue);
             }
-            return Err(IngestError::from_java(&null_error(&self.field)));
+            return Err(crate::processors::lowercase::abstract_string::java_ref(
+                &null_error(&self.field),
+            ));
         };
         let separator = self.separator.as_ref().map_err(|e| {
-            IngestError::from_java(&Exception::new("PatternSyntaxException", e.clone()))
+            crate::processors::lowercase::abstract_string::java_ref(&Exception::new(
+                "PatternSyntaxException",
+                e.clone(),
+            ))
         })?;
         doc.set_field(
             &self.target_field,
@@ -406,6 +417,9 @@ mod tests {
         assert_eq!(split("=", "abc", 2), ["abc"]);
         // only separators
         assert_eq!(split(",", ",,,", 0), Vec::<String>::new());
+        // \s and \d are ASCII-only, as in Java
+        assert_eq!(split("\\s", "a\u{a0}b c", 0), ["a\u{a0}b", "c"]);
+        assert_eq!(split("\\d", "1\u{0661}2", 0), ["", "\u{0661}"]);
     }
 
     #[test]

@@ -356,7 +356,30 @@ pub(crate) fn details_map(agent: &str, d: &Details, properties: &[Property], ecs
     Value::map_from(out)
 }
 
+/// Parsed agents, as upstream's `UserAgentCache` (1,000 entries) keeps them: the answers do not
+/// depend on it, only the time they take.
+struct Cache(std::sync::Mutex<HashMap<String, Details>>);
+
+const CACHE_SIZE: usize = 1000;
+
+impl Cache {
+    fn parse(&self, parser: &UserAgentParser, agent: &str) -> Details {
+        if let Some(d) = self.0.lock().ok().and_then(|c| c.get(agent).cloned()) {
+            return d;
+        }
+        let details = parser.parse(agent);
+        if let Ok(mut c) = self.0.lock() {
+            if c.len() >= CACHE_SIZE {
+                c.clear();
+            }
+            c.insert(agent.to_owned(), details.clone());
+        }
+        details
+    }
+}
+
 pub struct UserAgentProcessor {
+    cache: Cache,
     tag: Option<String>,
     description: Option<String>,
     field: String,
@@ -407,6 +430,7 @@ pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor
     };
     let (tag, description) = common.tag_and_description();
     Ok(Box::new(UserAgentProcessor {
+        cache: Cache(std::sync::Mutex::new(HashMap::new())),
         tag,
         description,
         field,
@@ -434,7 +458,7 @@ impl Processor for UserAgentProcessor {
         let parser = DEFAULT_PARSER
             .as_ref()
             .map_err(|e| IngestError::unsupported(format!("the user-agent regexes: {e}")))?;
-        let details = parser.parse(&agent);
+        let details = self.cache.parse(parser, &agent);
         doc.set_field(
             &self.target_field,
             details_map(&agent, &details, &self.properties, self.ecs),
