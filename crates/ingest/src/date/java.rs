@@ -5,6 +5,7 @@
 //! compiled, naming the letter; letters Java refuses give Java's own message.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use jiff::civil::{Date, Time};
 
@@ -31,6 +32,10 @@ pub enum Field {
     NanoOfSecond,
     /// Only from the epoch formats.
     InstantSeconds,
+    /// `Y`: the locale's week-based year (`WeekFields.of(locale).weekBasedYear()`).
+    WeekBasedYear,
+    /// `w`: the locale's week of week-based year.
+    WeekOfWeekBasedYear,
 }
 
 impl Field {
@@ -53,6 +58,8 @@ impl Field {
             Field::SecondOfMinute => "SecondOfMinute",
             Field::NanoOfSecond => "NanoOfSecond",
             Field::InstantSeconds => "InstantSeconds",
+            Field::WeekBasedYear => "WeekBasedYear",
+            Field::WeekOfWeekBasedYear => "WeekOfWeekBasedYear",
         }
     }
 
@@ -75,6 +82,8 @@ impl Field {
             Field::SecondOfMinute => (0, 59, "0 - 59"),
             Field::NanoOfSecond => (0, 999_999_999, "0 - 999999999"),
             Field::InstantSeconds => (i64::MIN, i64::MAX, ""),
+            Field::WeekBasedYear => (-999_999_999, 999_999_999, "-999999999 - 999999999"),
+            Field::WeekOfWeekBasedYear => (1, 53, "1 - 52/53"),
         }
     }
 
@@ -529,9 +538,44 @@ fn parse_field(b: &mut Builder, letter: char, count: usize) -> Result<(), Patter
             }
             b.append(Item::ZoneId);
         }
+        // WeekBasedFieldPrinterParser: the locale's week-based year and week.
+        'Y' => {
+            if count == 2 {
+                b.append_value(Item::Reduced {
+                    field: Field::WeekBasedYear,
+                });
+            } else if count > 19 {
+                return Err(PatternError::Java(format!(
+                    "The minimum width must be from 1 to 19 inclusive but was {count}"
+                )));
+            } else {
+                let sign = if count < 4 {
+                    SignStyle::Normal
+                } else {
+                    SignStyle::ExceedsPad
+                };
+                b.append_value(number(Field::WeekBasedYear, count, 19, sign));
+            }
+        }
+        'w' => match count {
+            1 => b.append_value(number(
+                Field::WeekOfWeekBasedYear,
+                1,
+                2,
+                SignStyle::NotNegative,
+            )),
+            2 => b.append_value(number(
+                Field::WeekOfWeekBasedYear,
+                2,
+                2,
+                SignStyle::NotNegative,
+            )),
+            _ => return Err(too_many(letter)),
+        },
         // Letters java.time has that this engine does not implement.
-        'Q' | 'q' | 'Y' | 'w' | 'W' | 'e' | 'c' | 'F' | 'A' | 'n' | 'N' | 'g' | 'B' | 'v' | 'z'
-        | 'O' => return Err(unsupported(letter)),
+        'Q' | 'q' | 'W' | 'e' | 'c' | 'F' | 'A' | 'n' | 'N' | 'g' | 'B' | 'v' | 'z' | 'O' => {
+            return Err(unsupported(letter))
+        }
         _ => {
             return Err(PatternError::Java(format!(
                 "Unknown pattern letter: {letter}"
@@ -571,28 +615,26 @@ const DAYS_FULL: [&str; 7] = [
 ];
 const DAYS_SHORT: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
-fn texts(field: Field, style: TextStyle) -> Vec<(&'static str, i64)> {
-    let list: Vec<(&'static str, i64)> = match (field, style) {
-        (Field::MonthOfYear, TextStyle::Short) => {
-            MONTHS_SHORT.iter().zip(1..).map(|(s, v)| (*s, v)).collect()
-        }
-        (Field::MonthOfYear, TextStyle::Full) => {
-            MONTHS_FULL.iter().zip(1..).map(|(s, v)| (*s, v)).collect()
-        }
-        (Field::DayOfWeek, TextStyle::Short) => {
-            DAYS_SHORT.iter().zip(1..).map(|(s, v)| (*s, v)).collect()
-        }
-        (Field::DayOfWeek, TextStyle::Full) => {
-            DAYS_FULL.iter().zip(1..).map(|(s, v)| (*s, v)).collect()
-        }
-        (Field::AmPmOfDay, _) => vec![("AM", 0), ("PM", 1)],
-        (Field::Era, _) => vec![("BC", 0), ("AD", 1)],
-        _ => vec![],
-    };
-    // LocaleStore sorts the parse list longest text first.
-    let mut list = list;
-    list.sort_by_key(|t| std::cmp::Reverse(t.0.len()));
-    list
+fn texts(field: Field, style: TextStyle) -> &'static [(&'static str, i64)] {
+    fn table(names: &[&'static str]) -> Vec<(&'static str, i64)> {
+        let mut list: Vec<(&'static str, i64)> = names.iter().copied().zip(1..).collect();
+        // LocaleStore sorts the parse list longest text first.
+        list.sort_by_key(|t| std::cmp::Reverse(t.0.len()));
+        list
+    }
+    static MONTHS_S: OnceLock<Vec<(&str, i64)>> = OnceLock::new();
+    static MONTHS_F: OnceLock<Vec<(&str, i64)>> = OnceLock::new();
+    static DAYS_S: OnceLock<Vec<(&str, i64)>> = OnceLock::new();
+    static DAYS_F: OnceLock<Vec<(&str, i64)>> = OnceLock::new();
+    match (field, style) {
+        (Field::MonthOfYear, TextStyle::Short) => MONTHS_S.get_or_init(|| table(&MONTHS_SHORT)),
+        (Field::MonthOfYear, TextStyle::Full) => MONTHS_F.get_or_init(|| table(&MONTHS_FULL)),
+        (Field::DayOfWeek, TextStyle::Short) => DAYS_S.get_or_init(|| table(&DAYS_SHORT)),
+        (Field::DayOfWeek, TextStyle::Full) => DAYS_F.get_or_init(|| table(&DAYS_FULL)),
+        (Field::AmPmOfDay, _) => &[("AM", 0), ("PM", 1)],
+        (Field::Era, _) => &[("BC", 0), ("AD", 1)],
+        _ => &[],
+    }
 }
 
 /// What a parse collected (`java.time.format.Parsed` before resolving).
@@ -858,7 +900,7 @@ fn parse_item(
             parsed.set(Field::NanoOfSecond, nanos, position, pos)
         }
         Item::Text { field, style } => {
-            for (t, v) in texts(*field, *style) {
+            for &(t, v) in texts(*field, *style) {
                 let t: Vec<char> = t.chars().collect();
                 if text.len() >= position + t.len() && text[position..position + t.len()] == t[..] {
                     return parsed.set(*field, v, position, position + t.len());
@@ -1121,6 +1163,7 @@ impl Resolved {
             | Field::DayOfYear
             | Field::DayOfWeek => self.date.is_some(),
             Field::InstantSeconds => false,
+            Field::WeekBasedYear | Field::WeekOfWeekBasedYear => false,
             _ => self.time.is_some(),
         }
     }
@@ -1324,6 +1367,11 @@ pub fn resolve(parsed: Parsed) -> Result<Resolved, DateError> {
             date = Some(local_date_of_year_day(y, doy)?);
         }
     }
+    if f.contains_key(&Field::WeekOfWeekBasedYear) && f.contains_key(&Field::DayOfWeek) {
+        return Err(DateError::unsupported(
+            "resolving a week-based date with a day of week (Y, w with E)",
+        ));
+    }
     // resolveTimeFields
     if let Some(ch) = f.remove(&Field::ClockHourOfDay) {
         Field::ClockHourOfDay.check(ch)?;
@@ -1408,7 +1456,7 @@ pub fn resolve(parsed: Parsed) -> Result<Resolved, DateError> {
     let mut remaining = BTreeMap::new();
     for (field, value) in f {
         let derived = match field {
-            Field::InstantSeconds => None,
+            Field::InstantSeconds | Field::WeekBasedYear | Field::WeekOfWeekBasedYear => None,
             _ if field.is_time_based() => time.and_then(|t| time_field(t, field)),
             _ => date.and_then(|_| probe.get(field)),
         };
@@ -1452,6 +1500,111 @@ fn pad(out: &mut String, value: i64, width: usize) {
         out.push('0');
     }
     out.push_str(&s);
+}
+
+/// `WeekFields`: the first day of the week (1 = Monday ... 7 = Sunday) and the minimal days
+/// of the first week.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WeekFields {
+    pub first_day: i64,
+    pub minimal_days: i64,
+}
+
+impl WeekFields {
+    fn localized_dow(self, d: Date) -> i64 {
+        let iso = d.weekday().to_monday_one_offset() as i64;
+        (iso - self.first_day).rem_euclid(7) + 1
+    }
+
+    fn start_of_week_offset(self, day: i64, dow: i64) -> i64 {
+        let week_start = (day - dow).rem_euclid(7);
+        if week_start + 1 > self.minimal_days {
+            7 - week_start
+        } else {
+            -week_start
+        }
+    }
+
+    fn compute_week(offset: i64, day: i64) -> i64 {
+        (7 + offset + (day - 1)) / 7
+    }
+
+    fn year_len(y: i16) -> i64 {
+        if is_leap(y as i64) {
+            366
+        } else {
+            365
+        }
+    }
+
+    /// `ComputedDayOfField.localizedWeekOfWeekBasedYear`.
+    fn week_of_week_based_year(self, d: Date) -> i64 {
+        let dow = self.localized_dow(d);
+        let doy = d.day_of_year() as i64;
+        let offset = self.start_of_week_offset(doy, dow);
+        let week = Self::compute_week(offset, doy);
+        if week == 0 {
+            let prev = d.checked_sub(jiff::Span::new().days(doy)).unwrap_or(d);
+            return self.week_of_week_based_year(prev);
+        }
+        if week > 50 {
+            let new_year_week =
+                Self::compute_week(offset, Self::year_len(d.year()) + self.minimal_days);
+            if week >= new_year_week {
+                return week - new_year_week + 1;
+            }
+        }
+        week
+    }
+
+    /// `ComputedDayOfField.ofWeekBasedYear`.
+    fn of_week_based_year(self, yowby: i64, wowby: i64, dow: i64) -> Result<Date, DateError> {
+        let date = local_date(yowby, 1, 1)?;
+        let ldow = self.localized_dow(date);
+        let offset = self.start_of_week_offset(1, ldow);
+        let new_year_week =
+            Self::compute_week(offset, Self::year_len(date.year()) + self.minimal_days);
+        let wowby = wowby.min(new_year_week - 1);
+        let days = -offset + (dow - 1) + (wowby - 1) * 7;
+        date.checked_add(jiff::Span::new().days(days))
+            .map_err(|e| DateError::datetime(e.to_string()))
+    }
+
+    /// `DateFormatters.localDateFromWeekBasedDate`: from 1970-01-01, `with(weekBasedYear)`,
+    /// `with(weekOfWeekBasedYear)` when parsed, then back to the first day of the week.
+    pub fn date_from_week_fields(self, year: i64, week: Option<i64>) -> Result<Date, DateError> {
+        let epoch = Date::constant(1970, 1, 1);
+        let mut d = epoch;
+        Field::WeekBasedYear.check(year)?;
+        // with(weekBasedYear, year): same week and day of week in that week-based year.
+        let current_year = {
+            let w = self.week_of_week_based_year(d);
+            let y = d.year() as i64;
+            if w >= 52 && d.month() == 1 {
+                y - 1
+            } else if w == 1 && d.month() == 12 {
+                y + 1
+            } else {
+                y
+            }
+        };
+        if year != current_year {
+            let idow = self.localized_dow(d);
+            let wowby = self.week_of_week_based_year(d);
+            d = self.of_week_based_year(year, wowby, idow)?;
+        }
+        if let Some(w) = week {
+            Field::WeekOfWeekBasedYear.check(w)?;
+            let current = self.week_of_week_based_year(d);
+            d = d
+                .checked_add(jiff::Span::new().weeks(w - current))
+                .map_err(|e| DateError::datetime(e.to_string()))?;
+        }
+        // previousOrSame(firstDayOfWeek)
+        let back = self.localized_dow(d) - 1;
+        d.checked_sub(jiff::Span::new().days(back))
+            .map_err(|e| DateError::datetime(e.to_string()))
+    }
 }
 
 fn zdt_field(zdt: &Zdt, field: Field) -> Option<i64> {
@@ -1519,9 +1672,9 @@ fn format_items(items: &[Item], zdt: &Zdt, out: &mut String) -> Result<(), DateE
             Item::Text { field, style } => {
                 let v = zdt_field(zdt, *field).unwrap_or(0);
                 let t = texts(*field, *style)
-                    .into_iter()
+                    .iter()
                     .find(|(_, value)| *value == v)
-                    .map(|(t, _)| t)
+                    .map(|(t, _)| *t)
                     .unwrap_or_default();
                 out.push_str(t);
             }

@@ -105,6 +105,40 @@ pub enum Locale {
 }
 
 impl Locale {
+    /// `WeekFields.of(locale)`: `Locale.ROOT` is ISO (Monday, 4) through OpenSearch's
+    /// `IsoCalendarDataProvider`; English with the JDK's COMPAT data: Sunday and 1 (US and
+    /// no country), Monday and 4 (GB). Other locales are not supported here.
+    pub fn week_fields(&self) -> Result<java::WeekFields, DateError> {
+        let iso = java::WeekFields {
+            first_day: 1,
+            minimal_days: 4,
+        };
+        let us = java::WeekFields {
+            first_day: 7,
+            minimal_days: 1,
+        };
+        match self {
+            Locale::Root => Ok(iso),
+            Locale::English(tag) => {
+                let country = tag
+                    .split(['-', '_'])
+                    .nth(1)
+                    .unwrap_or("")
+                    .to_ascii_uppercase();
+                match country.as_str() {
+                    "" | "US" => Ok(us),
+                    "GB" => Ok(iso),
+                    _ => Err(DateError::unsupported(format!(
+                        "week-based dates (Y, w) in the locale [{tag}]"
+                    ))),
+                }
+            }
+            Locale::Other(tag) => Err(DateError::unsupported(format!(
+                "week-based dates (Y, w) in the locale [{tag}]"
+            ))),
+        }
+    }
+
     /// `org.opensearch.common.util.LocaleUtils.parse` (the date processor's `locale`).
     pub fn parse(s: &str) -> Result<Locale, DateError> {
         let sep = s.chars().find(|c| *c == '-' || *c == '_');
@@ -561,6 +595,24 @@ fn start_of_day(d: Date, zone: &Zone) -> Result<Zdt, DateError> {
 
 /// `DateFormatters.from(accessor, locale, defaultZone)`.
 pub fn zoned_from(r: &Resolved, default_zone: &Zone) -> Result<Zdt, DateError> {
+    zoned_from_with_locale(r, &Locale::Root, default_zone)
+}
+
+/// `LocalDate` of a week-based parse (`localDateFromWeekBasedDate`).
+fn week_based_date(r: &Resolved, locale: &Locale) -> Result<Date, DateError> {
+    let wf = locale.week_fields()?;
+    wf.date_from_week_fields(
+        r.get(Field::WeekBasedYear).unwrap_or(1970),
+        r.get(Field::WeekOfWeekBasedYear),
+    )
+}
+
+/// `DateFormatters.from(accessor, locale, defaultZone)`.
+pub fn zoned_from_with_locale(
+    r: &Resolved,
+    locale: &Locale,
+    default_zone: &Zone,
+) -> Result<Zdt, DateError> {
     let zone = r
         .zone
         .clone()
@@ -583,7 +635,9 @@ pub fn zoned_from(r: &Resolved, default_zone: &Zone) -> Result<Zdt, DateError> {
         return start_of_day(d, &zone);
     }
     let local_date_for_time = |r: &Resolved| -> Result<Date, DateError> {
-        if r.is_supported(Field::MonthOfYear) {
+        if r.is_supported(Field::WeekBasedYear) {
+            week_based_date(r, locale)
+        } else if r.is_supported(Field::MonthOfYear) {
             java::local_date(
                 get_year(r),
                 r.get(Field::MonthOfYear).unwrap_or(1),
@@ -611,6 +665,9 @@ pub fn zoned_from(r: &Resolved, default_zone: &Zone) -> Result<Zdt, DateError> {
     }
     if r.is_supported(Field::MonthOfYear) {
         return start_of_day(local_date_for_time(r)?, &zone);
+    }
+    if r.is_supported(Field::WeekBasedYear) {
+        return start_of_day(week_based_date(r, locale)?, &zone);
     }
     Err(DateError::unsupported(
         "a date without year, month or time (upstream: \"temporal accessor [...] cannot be \
@@ -674,7 +731,10 @@ impl DateFormat {
             DateFormat::Iso8601 => {
                 let text =
                     text.ok_or_else(|| DateError::illegal_argument("cannot parse empty date"))?;
-                let f = DateFormatter::for_pattern("iso8601")?;
+                static ISO: OnceLock<DateFormatter> = OnceLock::new();
+                let f = ISO.get_or_init(|| {
+                    DateFormatter::for_pattern("iso8601").expect("the iso8601 named format")
+                });
                 let r = f.parse(text, None)?;
                 zoned_from(&r, zone)?.with_zone_same_instant(zone)
             }
@@ -698,7 +758,7 @@ impl DateFormat {
                 at_millis(tai64n_millis(text)?, zone)
             }
             DateFormat::Java(_, compiled) => {
-                let formatter = compiled.clone()?;
+                let formatter = compiled.as_ref().map_err(Clone::clone)?;
                 if let Locale::Other(tag) = locale {
                     if formatter.uses_text() {
                         return Err(DateError::unsupported(format!(
@@ -708,7 +768,7 @@ impl DateFormat {
                         )));
                     }
                 }
-                java_parse(&formatter, text, zone, now)
+                java_parse(formatter, text, zone, locale, now)
             }
         }
     }
@@ -779,6 +839,7 @@ fn java_parse(
     formatter: &DateFormatter,
     text: Option<&str>,
     zone: &Zone,
+    locale: &Locale,
     now: Timestamp,
 ) -> Result<Zdt, DateError> {
     let text = text.unwrap_or("");
@@ -786,7 +847,10 @@ fn java_parse(
     // "if UTC zone is set here, the time zone specified in the format will be ignored"
     let zone_override = if is_utc { None } else { Some(zone) };
     let r = formatter.parse(text, zone_override)?;
-    let accessor = if !r.is_supported(Field::Year) && !r.is_supported(Field::YearOfEra) {
+    let accessor = if !r.is_supported(Field::Year)
+        && !r.is_supported(Field::YearOfEra)
+        && !r.is_supported(Field::WeekOfWeekBasedYear)
+    {
         // No year: the current year (UTC), then the parsed fields filled in.
         let year = now.to_zoned_datetime(jiff::tz::TimeZone::UTC).year() as i64;
         let mut dt = DateTime::constant(1970, 1, 1, 0, 0, 0, 0);
@@ -841,7 +905,7 @@ fn java_parse(
         }
         .with_zone_same_local(zone)?
     } else {
-        zoned_from(&r, &Zone::UTC)?
+        zoned_from_with_locale(&r, locale, &Zone::UTC)?
     };
     if is_utc {
         accessor.with_zone_same_instant(&Zone::UTC)

@@ -77,9 +77,35 @@ fn invalid_java_pattern_fails_at_parse_with_javas_message() {
 
 #[test]
 fn unsupported_letter_is_refused_when_compiled() {
-    let e = DateFormat::from_string("YYYY-ww").unwrap_err();
+    let e = DateFormat::from_string("yyyy QQQ").unwrap_err();
     assert!(e.unsupported);
-    assert!(e.message.contains("pattern letter 'Y'"), "{}", e.message);
+    assert!(e.message.contains("pattern letter 'Q'"), "{}", e.message);
+}
+
+#[test]
+fn week_based_patterns() {
+    // DateFormatTests.testParseWeekBased / testParseWeekBasedWithLocale
+    let f = DateFormat::from_string("YYYY-ww").unwrap();
+    let z = f
+        .parse(
+            Some("2020-33"),
+            &zone("Europe/Amsterdam"),
+            &Locale::Root,
+            now(),
+        )
+        .unwrap();
+    assert_eq!(out(&z), "2020-08-10T00:00:00.000+02:00");
+    let us = Locale::parse("en_US").unwrap();
+    let z = f
+        .parse(Some("2020-33"), &zone("Europe/Amsterdam"), &us, now())
+        .unwrap();
+    assert_eq!(out(&z), "2020-08-09T00:00:00.000+02:00");
+    // `YYYY` without `ww` in the date processor: no week, so the current year is used and the
+    // week-based year is dropped (the classic YYYY-for-yyyy mistake).
+    assert_eq!(
+        ok("YYYY-MM-dd", "2010-06-12", "Z"),
+        "2026-06-12T00:00:00.000Z"
+    );
 }
 
 #[test]

@@ -384,3 +384,60 @@ fn cloudtrail_event_time_and_source_ip() {
     )
     .is_err());
 }
+
+/// Throughput of the web pipeline's grok and date processors (a measurement, not a check):
+/// `cargo test -p ingest --release --lib -- --ignored --nocapture web_grok_throughput`.
+#[test]
+#[ignore]
+fn web_grok_throughput() {
+    let (grok, date) = web_processors();
+    let text = std::fs::read_to_string(raw_logs().join("apache.log")).expect("raw log");
+    let lines: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
+    let start = std::time::Instant::now();
+    let mut n = 0;
+    for _ in 0..10 {
+        for line in &lines {
+            let s = run(grok.as_ref(), json!({"@message": line})).unwrap();
+            run(date.as_ref(), s).unwrap();
+            n += 1;
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "{n} events in {secs:.3}s: {:.0} events/s (grok + date, one core)",
+        n as f64 / secs
+    );
+}
+
+/// Throughput of the web pattern alone (`Grok::captures` on the raw line).
+#[test]
+#[ignore]
+fn web_grok_match_throughput() {
+    let grok = processors_of("web/log-web.pipeline.json.hbs", "grok");
+    let pattern = grok[0]["patterns"][0].as_str().unwrap().to_string();
+    let g = crate::grok::Grok::with_builtin_bank(&pattern).unwrap();
+    let text = std::fs::read_to_string(raw_logs().join("apache.log")).expect("raw log");
+    let lines: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
+    let start = std::time::Instant::now();
+    let mut n = 0;
+    for _ in 0..10 {
+        for line in &lines {
+            assert!(g.captures(line).unwrap().is_some());
+            n += 1;
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!("{n} matches in {secs:.3}s: {:.0} lines/s", n as f64 / secs);
+    let date = crate::date::DateFormat::from_string("dd/MMM/yyyy:HH:mm:ss Z").unwrap();
+    let start = std::time::Instant::now();
+    for _ in 0..20000 {
+        date.parse(
+            Some("17/May/2015:10:05:03 +0000"),
+            &crate::date::Zone::UTC,
+            &crate::date::Locale::Root,
+            jiff::Timestamp::UNIX_EPOCH,
+        )
+        .unwrap();
+    }
+    println!("20000 date parses in {:.3}s", start.elapsed().as_secs_f64());
+}

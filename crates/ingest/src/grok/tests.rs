@@ -674,3 +674,19 @@ fn grok_processor_get_body_lists_the_bank() {
         pattern_bank_ordered().len()
     );
 }
+
+#[test]
+fn exponential_expression_stops_as_unsupported() {
+    // GrokTests.testExponentialExpressions: upstream's watchdog interrupts the match
+    // ("grok pattern matching was interrupted after [200] ms" with its test settings); here
+    // Oniguruma's retry limit stops it and the engine says so.
+    let pattern = r"Bonsuche mit folgender Anfrage: Belegart->\[%{WORD:param2},(?<param5>(\s*%{NOTSPACE})*)\] Zustand->ABGESCHLOSSEN Kassennummer->%{WORD:param9} Bonnummer->%{WORD:param10} Datum->%{DATESTAMP_OTHER:param11}";
+    let line = "Bonsuche mit folgender Anfrage: Belegart->[EINGESCHRAENKTER_VERKAUF, VERKAUF, NACHERFASSUNG] Zustand->ABGESCHLOSSEN Kassennummer->2 Bonnummer->6362 Datum->Mon Jan 08 00:00:00 UTC 2018";
+    let grok = Grok::new(&builtin(), pattern).unwrap();
+    let started = std::time::Instant::now();
+    match grok.captures(line) {
+        Err(GrokError::Unsupported(m)) => assert!(m.contains("retry"), "{m}"),
+        other => panic!("expected the engine's limit, got {:?}", other.map(|o| o.is_some())),
+    }
+    assert!(started.elapsed().as_secs() < 60);
+}
