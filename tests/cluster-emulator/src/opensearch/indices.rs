@@ -20,6 +20,9 @@ pub(crate) struct Index {
     pub(crate) aliases: Map<String, Value>,
     pub(crate) docs: BTreeMap<String, Doc>,
     pub(crate) seq_no: i64,
+    /// The mappings read once by the engine's mapper, for the documents indexed into this
+    /// index; `None` after a change of the mappings or settings.
+    pub(crate) compiled: Option<std::sync::Arc<::ingest::mapping::CompiledMappings>>,
 }
 
 #[derive(Debug, Clone)]
@@ -374,6 +377,7 @@ pub(crate) fn create_index(
             aliases,
             docs: BTreeMap::new(),
             seq_no: -1,
+            compiled: None,
         },
     );
     Ok(())
@@ -469,6 +473,7 @@ pub(crate) fn put_mapping(c: &mut Cluster, req: &Req, expr: &str) -> OsResult {
     for n in names {
         let index = c.indices.get_mut(&n).expect("resolved");
         merge_mappings(&mut index.mappings, &body).map_err(OsError::illegal_argument)?;
+        index.compiled = None;
     }
     Ok(Resp::ack())
 }
@@ -574,6 +579,7 @@ pub(crate) fn put_settings(c: &mut Cluster, req: &Req, expr: &str) -> OsResult {
     }
     for n in names {
         let index = c.indices.get_mut(&n).expect("resolved");
+        index.compiled = None;
         for (k, v) in &settings {
             if v.is_null() {
                 index.settings.remove(k);
