@@ -202,6 +202,9 @@ pub(crate) fn count(c: &Cluster, req: &Req, expr: Option<&str>) -> OsResult {
     for n in &names {
         let i = &c.indices[n];
         shards += setting_u64(i, "index.number_of_shards", 1);
+        let filters: Option<Vec<Query>> = alias_filters(i, n, expr)
+            .map(|fs| fs.iter().map(|f| parse_query(req, f)).collect())
+            .transpose()?;
         for (id, d) in &i.docs {
             let doc = DocView {
                 index: i,
@@ -209,10 +212,23 @@ pub(crate) fn count(c: &Cluster, req: &Req, expr: Option<&str>) -> OsResult {
                 fields: &d.fields,
                 ignored: &d.ignored,
             };
-            let hit = match &query {
+            let mut hit = match &query {
                 None => true,
                 Some(q) => matches(q, &doc)?,
             };
+            if hit {
+                if let Some(fs) = &filters {
+                    // The filters of the aliases named combine as a `should`.
+                    let mut any = false;
+                    for f in fs {
+                        if matches(f, &doc)? {
+                            any = true;
+                            break;
+                        }
+                    }
+                    hit = any;
+                }
+            }
             if hit {
                 count += 1;
             }
@@ -222,6 +238,35 @@ pub(crate) fn count(c: &Cluster, req: &Req, expr: Option<&str>) -> OsResult {
         "count": count,
         "_shards": {"total": shards, "successful": shards, "skipped": 0, "failed": 0}
     })))
+}
+
+/// `IndexNameExpressionResolver.filteringAliases`: the filters of the aliases through which the
+/// expression reached an index, or `None` when the index was named itself (or by a wildcard),
+/// or through an alias without a filter.
+fn alias_filters(i: &Index, name: &str, expr: Option<&str>) -> Option<Vec<Value>> {
+    let parts: Vec<&str> = expr
+        .unwrap_or("_all")
+        .split(',')
+        .filter(|p| !p.is_empty() && !p.starts_with('-'))
+        .collect();
+    if parts.is_empty() || parts == ["_all"] {
+        return None;
+    }
+    let mut filters = Vec::new();
+    for part in parts {
+        if simple_match(part, name) {
+            return None;
+        }
+        for (alias, def) in &i.aliases {
+            if simple_match(part, alias) {
+                match def.get("filter") {
+                    Some(f) => filters.push(f.clone()),
+                    None => return None,
+                }
+            }
+        }
+    }
+    (!filters.is_empty()).then_some(filters)
 }
 
 fn unsupported(what: &str) -> OsError {

@@ -325,3 +325,23 @@ fn mget_returns_documents_and_per_doc_failures() {
         "Validation Failed: 1: index is missing for doc 0;"
     );
 }
+
+#[test]
+fn count_through_a_filtered_alias_applies_its_filter() {
+    let c = Ctx::new();
+    c.os_json(
+        "PUT",
+        "/f",
+        Some(
+            json!({"mappings": {"properties": {"user": {"type": "keyword"}}},
+                    "aliases": {"alice": {"filter": {"term": {"user": "alice"}}}, "all": {}}}),
+        ),
+    );
+    c.os_json("PUT", "/f/_doc/1", Some(json!({"user": "alice"})));
+    c.os_json("PUT", "/f/_doc/2", Some(json!({"user": "bob"})));
+    let n = |path: &str| c.os_json("GET", path, None).json()["count"].clone();
+    assert_eq!(n("/alice/_count"), 1);
+    assert_eq!(n("/all/_count"), 2);
+    assert_eq!(n("/f/_count"), 2);
+    assert_eq!(n("/alice,f/_count"), 2);
+}
