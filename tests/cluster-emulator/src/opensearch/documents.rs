@@ -513,6 +513,27 @@ pub(crate) fn get_doc(c: &Cluster, req: &Req, name: &str, id: &str) -> OsResult 
     Ok(Resp::json(if found { 200 } else { 404 }, body))
 }
 
+/// The index a single-document read goes to (`IndexNameExpressionResolver.concreteSingleIndex`).
+fn single_index(c: &Cluster, name: &str) -> Result<String, OsError> {
+    if c.indices.contains_key(name) {
+        return Ok(name.to_string());
+    }
+    let holders: Vec<&String> = c
+        .indices
+        .iter()
+        .filter(|(_, i)| i.aliases.contains_key(name))
+        .map(|(n, _)| n)
+        .collect();
+    match holders.as_slice() {
+        [] => Err(index_not_found(name)),
+        [one] => Ok((*one).clone()),
+        many => Err(OsError::illegal_argument(format!(
+            "alias [{name}] has more than one index associated with it [{}], can't execute a single index op",
+            many.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}
+
 /// One document as GetResult renders it: (found, body).
 fn get_result(
     c: &Cluster,
@@ -520,10 +541,7 @@ fn get_result(
     id: &str,
     with_source: bool,
 ) -> Result<(bool, Value), OsError> {
-    let concrete = match write_index(c, name, false) {
-        Ok(Some(n)) => n,
-        _ => return Err(index_not_found(name)),
-    };
+    let concrete = single_index(c, name)?;
     let index = &c.indices[&concrete];
     match index.docs.get(id) {
         Some(d) => {
@@ -616,10 +634,7 @@ pub(crate) fn mget(c: &Cluster, req: &Req, default_index: Option<&str>) -> OsRes
 }
 
 pub(crate) fn get_source(c: &Cluster, name: &str, id: &str) -> OsResult {
-    let concrete = match write_index(c, name, false) {
-        Ok(Some(n)) => n,
-        _ => return Err(index_not_found(name)),
-    };
+    let concrete = single_index(c, name)?;
     match c.indices[&concrete].docs.get(id) {
         Some(d) => Ok(Resp::ok(d.source.clone())),
         None => Err(OsError::new(
