@@ -176,7 +176,24 @@ pub(crate) fn handle(shared: &Shared, req: &Req) -> Resp {
         return r;
     }
     let mut c = lock(&shared.cluster);
-    let mut resp = match dispatch(&mut c, req) {
+    // A panic in the emulator or the engine is answered, not a dropped connection: the test
+    // then sees what broke.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dispatch(&mut c, req)));
+    let outcome = match outcome {
+        Ok(r) => r,
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "unknown panic".to_string());
+            return Resp::json(
+                500,
+                json!({"error": format!("the cluster emulator panicked (not an OpenSearch answer): {message}"), "status": 500}),
+            );
+        }
+    };
+    let mut resp = match outcome {
         Ok(r) => r,
         Err(e) => {
             if req.method == "HEAD" {
