@@ -1138,3 +1138,45 @@ fn matches(q: &Query, doc: &DocView<'_>) -> Result<bool, OsError> {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cidr_and_mapped_addresses() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        assert!(in_cidr(ip("10.1.2.3"), ip("10.0.0.0"), 8));
+        assert!(!in_cidr(ip("11.1.2.3"), ip("10.0.0.0"), 8));
+        assert!(in_cidr(ip("::ffff:10.1.2.3"), ip("10.0.0.0"), 8));
+        assert!(in_cidr(ip("2001:db8::1"), ip("2001:db8::"), 32));
+        assert!(in_cidr(ip("1.2.3.4"), ip("0.0.0.0"), 0));
+        assert_eq!(canonical(ip("::ffff:1.2.3.4")), ip("1.2.3.4"));
+    }
+
+    #[test]
+    fn standard_tokens_only_where_certain() {
+        assert_eq!(
+            standard_tokens("f", "Hello  World_1").unwrap(),
+            vec!["hello", "world_1"]
+        );
+        assert!(standard_tokens("f", "a-b").is_err());
+        assert!(standard_tokens("f", "é").is_err());
+    }
+
+    #[test]
+    fn field_definitions_through_objects_and_multi_fields() {
+        let m = json!({"properties": {
+            "a": {"properties": {"b": {"type": "keyword"}}},
+            "t": {"type": "text", "fields": {"raw": {"type": "keyword"}}},
+            "n": {"type": "nested", "properties": {"x": {"type": "long"}}},
+            "dotted.name": {"type": "long"}
+        }});
+        let m = m.as_object().unwrap();
+        assert_eq!(field_def(m, "a.b").unwrap()["type"], "keyword");
+        assert_eq!(field_def(m, "t.raw").unwrap()["type"], "keyword");
+        assert_eq!(field_def(m, "dotted.name").unwrap()["type"], "long");
+        assert!(field_def(m, "n.x").is_none());
+        assert!(field_def(m, "missing").is_none());
+    }
+}
