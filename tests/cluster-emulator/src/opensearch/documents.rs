@@ -451,11 +451,14 @@ pub(crate) fn put_doc(
         w.version_type = VersionType::parse(t)?;
     }
     w.require_alias = req.flag("require_alias");
-    w.create = match (create_endpoint, req.param("op_type")) {
+    // IndexRequest.opType(String) and CreateHandler.validateOpType compare case-insensitively.
+    let op_type = req.param("op_type").map(str::to_lowercase);
+    w.create = match (create_endpoint, op_type.as_deref()) {
         // CreateHandler.validateOpType.
         (true, Some(t)) if t != "create" => {
             return Err(OsError::illegal_argument(format!(
-                "opType must be 'create', found: [{t}]"
+                "opType must be 'create', found: [{}]",
+                req.param("op_type").unwrap_or(t)
             )))
         }
         (true, _) => true,
@@ -464,7 +467,8 @@ pub(crate) fn put_doc(
         (false, Some("index")) => false,
         (false, Some(t)) => {
             return Err(OsError::illegal_argument(format!(
-                "opType must be 'create' or 'index', found: [{t}]"
+                "opType must be 'create' or 'index', found: [{}]",
+                req.param("op_type").unwrap_or(t)
             )))
         }
     };
