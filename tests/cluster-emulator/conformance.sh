@@ -14,13 +14,23 @@ fi
 cd "$root"
 cargo build --quiet -p cluster-emulator
 out="$(mktemp -d)"
-target/debug/cluster-emulator --opensearch 127.0.0.1:0 --dashboards 127.0.0.1:0 >"$out/urls" &
-pid=$!
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$out"' EXIT
-for _ in $(seq 50); do [ -s "$out/urls" ] && break; sleep 0.1; done
-url="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["opensearch"])' "$out/urls")"
+pid=""
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$out"' EXIT
+# One emulator per suite, so that each suite starts from a fresh node.
 for suite in core ingest; do
-  python3 "$shared/tools/conformance.py" --url "$url" --suite "$suite" --json >"$out/$suite.json" || true
+  target/debug/cluster-emulator --opensearch 127.0.0.1:0 --dashboards 127.0.0.1:0 >"$out/$suite.urls" 2>"$out/$suite.log" &
+  pid=$!
+  for _ in $(seq 50); do [ -s "$out/$suite.urls" ] && break; sleep 0.1; done
+  url="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["opensearch"])' "$out/$suite.urls")"
+  python3 "$shared/tools/conformance.py" --url "$url" --suite "$suite" --json >"$out/$suite.json" 2>"$out/$suite.err" || true
+  if ! kill -0 "$pid" 2>/dev/null; then
+    echo "conformance $suite: the emulator stopped during the run:"
+    tail -5 "$out/$suite.log"
+    exit 1
+  fi
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  pid=""
 done
 python3 - "$out" "$here/conformance-known-failures.txt" <<'PY'
 import json, os, sys

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use serde_json::{json, Map, Value};
 
-use super::indices::{create_index, index_not_found, new_uuid, Doc, Index};
+use super::indices::{create_index, index_not_found, Doc, Index};
 use super::Cluster;
 use crate::http::{parse_json_body, OsError, OsResult, Req, Resp};
 
@@ -238,6 +238,8 @@ pub(crate) fn write_index(
                 "index_not_found_exception",
                 format!("no such index [{name}] and [require_alias] request flag is [true] and [{name}] is not an alias"),
             )
+            .with("resource.type", "index_or_alias")
+            .with("resource.id", name)
             .with("index_uuid", "_na_")
             .with("index", name));
         }
@@ -265,6 +267,8 @@ pub(crate) struct Written {
     pub(crate) body: Value,
     /// Whether a pipeline ran (the bulk answer then carries `ingest_took`).
     pub(crate) ingested: bool,
+    /// The time the pipelines took.
+    pub(crate) ingest_time: std::time::Duration,
 }
 
 /// `TransportBulkAction.BulkRequestModifier.markItemAsDropped`: an UpdateResponse with result
@@ -293,7 +297,10 @@ pub(crate) fn write(
             "failed to parse",
         ));
     }
-    let (w, ingested) = match super::ingest::run(c, w)? {
+    let started = Instant::now();
+    let outcome = super::ingest::run(c, w);
+    let ingest_time = started.elapsed();
+    let (w, ingested) = match outcome? {
         super::ingest::Ingested::Unchanged(w) => (w, false),
         super::ingest::Ingested::Processed(w) => (w, true),
         super::ingest::Ingested::Dropped(original) => {
@@ -301,6 +308,7 @@ pub(crate) fn write(
                 status: 200,
                 body: dropped(&original),
                 ingested: true,
+                ingest_time,
             })
         }
     };
@@ -309,6 +317,7 @@ pub(crate) fn write(
         status,
         body,
         ingested,
+        ingest_time,
     })
 }
 
@@ -322,7 +331,7 @@ fn store(c: &mut Cluster, w: DocRequest, forced_refresh: bool) -> Result<(u16, V
             w.index.clone()
         }
     };
-    let id = w.id.clone().unwrap_or_else(new_uuid);
+    let id = w.id.clone().unwrap_or_else(auto_id);
     let parsed = super::mapping::index_document(c, &name, &id, &w.source)?;
     let source = w.source.clone();
     let index = c.indices.get_mut(&name).expect("resolved or created above");
@@ -401,6 +410,14 @@ fn store(c: &mut Cluster, w: DocRequest, forced_refresh: bool) -> Result<(u16, V
     Ok((if created { 201 } else { 200 }, Value::Object(body)))
 }
 
+/// A generated document id: 20 URL-safe base64 characters, the length of the ids
+/// `TimeBasedUUIDGenerator` makes (15 bytes). These are random, not time-ordered.
+fn auto_id() -> String {
+    use base64::Engine as _;
+    let bytes = uuid::Uuid::new_v4();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&bytes.as_bytes()[..15])
+}
+
 fn int_param(req: &Req, name: &str) -> Result<Option<i64>, OsError> {
     req.param(name)
         .map(|v| {
@@ -434,11 +451,14 @@ pub(crate) fn put_doc(
         w.version_type = VersionType::parse(t)?;
     }
     w.require_alias = req.flag("require_alias");
-    w.create = match (create_endpoint, req.param("op_type")) {
+    // IndexRequest.opType(String) and CreateHandler.validateOpType compare case-insensitively.
+    let op_type = req.param("op_type").map(str::to_lowercase);
+    w.create = match (create_endpoint, op_type.as_deref()) {
         // CreateHandler.validateOpType.
         (true, Some(t)) if t != "create" => {
             return Err(OsError::illegal_argument(format!(
-                "opType must be 'create', found: [{t}]"
+                "opType must be 'create', found: [{}]",
+                req.param("op_type").unwrap_or(t)
             )))
         }
         (true, _) => true,
@@ -447,7 +467,8 @@ pub(crate) fn put_doc(
         (false, Some("index")) => false,
         (false, Some(t)) => {
             return Err(OsError::illegal_argument(format!(
-                "opType must be 'create' or 'index', found: [{t}]"
+                "opType must be 'create' or 'index', found: [{}]",
+                req.param("op_type").unwrap_or(t)
             )))
         }
     };
@@ -496,6 +517,27 @@ pub(crate) fn get_doc(c: &Cluster, req: &Req, name: &str, id: &str) -> OsResult 
     Ok(Resp::json(if found { 200 } else { 404 }, body))
 }
 
+/// The index a single-document read goes to (`IndexNameExpressionResolver.concreteSingleIndex`).
+fn single_index(c: &Cluster, name: &str) -> Result<String, OsError> {
+    if c.indices.contains_key(name) {
+        return Ok(name.to_string());
+    }
+    let holders: Vec<&String> = c
+        .indices
+        .iter()
+        .filter(|(_, i)| i.aliases.contains_key(name))
+        .map(|(n, _)| n)
+        .collect();
+    match holders.as_slice() {
+        [] => Err(index_not_found(name)),
+        [one] => Ok((*one).clone()),
+        many => Err(OsError::illegal_argument(format!(
+            "alias [{name}] has more than one index associated with it [{}], can't execute a single index op",
+            many.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}
+
 /// One document as GetResult renders it: (found, body).
 fn get_result(
     c: &Cluster,
@@ -503,10 +545,7 @@ fn get_result(
     id: &str,
     with_source: bool,
 ) -> Result<(bool, Value), OsError> {
-    let concrete = match write_index(c, name, false) {
-        Ok(Some(n)) => n,
-        _ => return Err(index_not_found(name)),
-    };
+    let concrete = single_index(c, name)?;
     let index = &c.indices[&concrete];
     match index.docs.get(id) {
         Some(d) => {
@@ -599,10 +638,7 @@ pub(crate) fn mget(c: &Cluster, req: &Req, default_index: Option<&str>) -> OsRes
 }
 
 pub(crate) fn get_source(c: &Cluster, name: &str, id: &str) -> OsResult {
-    let concrete = match write_index(c, name, false) {
-        Ok(Some(n)) => n,
-        _ => return Err(index_not_found(name)),
-    };
+    let concrete = single_index(c, name)?;
     match c.indices[&concrete].docs.get(id) {
         Some(d) => Ok(Resp::ok(d.source.clone())),
         None => Err(OsError::new(
@@ -760,13 +796,45 @@ pub(crate) fn update_inner(
         .cloned();
     let mut w = DocRequest::new(u.index, Some(u.id), Value::Null);
     w.routing = u.routing.clone();
+    let mut doc = doc.cloned();
+    let mut upsert = body.get("upsert").cloned();
+    let mut upsert_time = std::time::Duration::ZERO;
+    let mut ingested = false;
+    if u.via == UpdateVia::Bulk {
+        // TransportBulkAction runs the pipelines of an update's index request (the `doc` with
+        // `doc_as_upsert`, else the `upsert`) before the shard applies the update, whether the
+        // document exists or not: a scripted upsert sees the processed document, a drop drops
+        // the item, and a failure fails it.
+        let target = if doc_as_upsert { &mut doc } else { &mut upsert };
+        if let Some(src) = target.take() {
+            let mut up = DocRequest::new(u.index, Some(u.id), src);
+            up.routing = u.routing.clone();
+            up.pipeline = u.pipeline.clone();
+            up.create = true;
+            let started = Instant::now();
+            let outcome = super::ingest::run(c, up);
+            upsert_time = started.elapsed();
+            *target = Some(match outcome? {
+                super::ingest::Ingested::Unchanged(r) => r.source,
+                super::ingest::Ingested::Processed(r) => {
+                    ingested = true;
+                    r.source
+                }
+                super::ingest::Ingested::Dropped(original) => {
+                    return Ok(Written {
+                        status: 200,
+                        body: dropped(&original),
+                        ingested: true,
+                        ingest_time: upsert_time,
+                    })
+                }
+            });
+        }
+    }
+    let doc = doc.as_ref();
     let (source, upsert_ingested) = match &current {
         None => {
-            let upsert = if doc_as_upsert {
-                doc.cloned()
-            } else {
-                body.get("upsert").cloned()
-            };
+            let upsert = if doc_as_upsert { doc.cloned() } else { upsert };
             let Some(mut src) = upsert else {
                 let uuid = concrete
                     .as_ref()
@@ -781,32 +849,6 @@ pub(crate) fn update_inner(
                 .with("shard", "0")
                 .with("index", concrete.as_deref().unwrap_or(u.index)));
             };
-            let mut ingested = false;
-            if u.via == UpdateVia::Bulk {
-                // TransportBulkAction resolves and runs the pipelines of the upsert request before
-                // the shard applies the update (so a scripted upsert sees the processed document).
-                let mut up = DocRequest::new(u.index, Some(u.id), src);
-                up.routing = u.routing.clone();
-                up.pipeline = u.pipeline.clone();
-                up.create = true;
-                match super::ingest::run(c, up)? {
-                    super::ingest::Ingested::Unchanged(r) => src = r.source,
-                    super::ingest::Ingested::Processed(r) => {
-                        ingested = true;
-                        w.index = r.index;
-                        w.id = r.id;
-                        w.routing = r.routing;
-                        src = r.source;
-                    }
-                    super::ingest::Ingested::Dropped(original) => {
-                        return Ok(Written {
-                            status: 200,
-                            body: dropped(&original),
-                            ingested: true,
-                        })
-                    }
-                }
-            }
             if scripted_upsert {
                 if let Some(s) = script {
                     match super::scripts::run_update_script(s, &src, None, u.index, u.id)? {
@@ -816,6 +858,7 @@ pub(crate) fn update_inner(
                                 status: 200,
                                 body: noop_body(u.index, u.id, None),
                                 ingested,
+                                ingest_time: upsert_time,
                             })
                         }
                     }
@@ -835,6 +878,7 @@ pub(crate) fn update_inner(
                         status: 200,
                         body: noop_body(concrete.as_deref().unwrap_or(u.index), u.id, Some(d)),
                         ingested: false,
+                        ingest_time: std::time::Duration::ZERO,
                     });
                 }
             } else if let Some(s) = script {
@@ -851,6 +895,7 @@ pub(crate) fn update_inner(
                             status: 200,
                             body: noop_body(concrete.as_deref().unwrap_or(u.index), u.id, Some(d)),
                             ingested: false,
+                            ingest_time: std::time::Duration::ZERO,
                         })
                     }
                     UpdateOp::Delete => {
@@ -868,13 +913,14 @@ pub(crate) fn update_inner(
                             status,
                             body,
                             ingested: false,
+                            ingest_time: std::time::Duration::ZERO,
                         });
                     }
                 }
             }
             w.if_seq_no = u.if_seq_no;
             w.if_primary_term = u.if_primary_term;
-            (src, false)
+            (src, ingested)
         }
     };
     w.source = source;
@@ -887,6 +933,7 @@ pub(crate) fn update_inner(
             status,
             body,
             ingested: upsert_ingested,
+            ingest_time: upsert_time,
         }
     };
     let mut body = written.body;
@@ -902,6 +949,7 @@ pub(crate) fn update_inner(
         status: written.status,
         body,
         ingested: written.ingested,
+        ingest_time: written.ingest_time,
     })
 }
 
@@ -1126,6 +1174,7 @@ pub(crate) fn bulk(c: &mut Cluster, req: &Req, default_index: Option<&str>) -> O
     let mut items = Vec::new();
     let mut errors = false;
     let mut ingested = false;
+    let mut ingest_time = std::time::Duration::ZERO;
     for (a, source) in parsed {
         let index = a
             .index
@@ -1182,6 +1231,7 @@ pub(crate) fn bulk(c: &mut Cluster, req: &Req, default_index: Option<&str>) -> O
                         status,
                         body,
                         ingested: false,
+                        ingest_time: std::time::Duration::ZERO,
                     },
                 )
             }
@@ -1189,6 +1239,7 @@ pub(crate) fn bulk(c: &mut Cluster, req: &Req, default_index: Option<&str>) -> O
         let item = match result {
             Ok(w) => {
                 ingested |= w.ingested;
+                ingest_time += w.ingest_time;
                 let mut v = w.body;
                 if let Some(m) = v.as_object_mut() {
                     m.insert("status".into(), json!(w.status));
@@ -1211,7 +1262,7 @@ pub(crate) fn bulk(c: &mut Cluster, req: &Req, default_index: Option<&str>) -> O
     let mut out = Map::new();
     out.insert("took".into(), json!(started.elapsed().as_millis() as u64));
     if ingested {
-        out.insert("ingest_took".into(), json!(0));
+        out.insert("ingest_took".into(), json!(ingest_time.as_millis() as u64));
     }
     out.insert("errors".into(), json!(errors));
     out.insert("items".into(), Value::Array(items));

@@ -20,6 +20,9 @@ pub(crate) struct Index {
     pub(crate) aliases: Map<String, Value>,
     pub(crate) docs: BTreeMap<String, Doc>,
     pub(crate) seq_no: i64,
+    /// The mappings read once by the engine's mapper, for the documents indexed into this
+    /// index; `None` after a change of the mappings or settings.
+    pub(crate) compiled: Option<std::sync::Arc<::ingest::mapping::CompiledMappings>>,
 }
 
 #[derive(Debug, Clone)]
@@ -374,6 +377,7 @@ pub(crate) fn create_index(
             aliases,
             docs: BTreeMap::new(),
             seq_no: -1,
+            compiled: None,
         },
     );
     Ok(())
@@ -469,6 +473,7 @@ pub(crate) fn put_mapping(c: &mut Cluster, req: &Req, expr: &str) -> OsResult {
     for n in names {
         let index = c.indices.get_mut(&n).expect("resolved");
         merge_mappings(&mut index.mappings, &body).map_err(OsError::illegal_argument)?;
+        index.compiled = None;
     }
     Ok(Resp::ack())
 }
@@ -512,6 +517,76 @@ pub(crate) fn delete_index(c: &mut Cluster, expr: &str) -> OsResult {
     let names = resolve(c, expr)?;
     for n in names {
         c.indices.remove(&n);
+    }
+    Ok(Resp::ack())
+}
+
+/// Index settings that cannot change on an open index (`IndexScopedSettings`: the settings
+/// without `Property.Dynamic`), and the ones the node manages itself.
+const STATIC_SETTINGS: &[&str] = &[
+    "index.number_of_shards",
+    "index.number_of_routing_shards",
+    "index.routing_partition_size",
+    "index.codec",
+    "index.shard.check_on_startup",
+    "index.store.type",
+    "index.soft_deletes.enabled",
+    "index.replication.type",
+    "index.uuid",
+    "index.creation_date",
+    "index.provided_name",
+    "index.version.created",
+];
+
+/// `PUT /{index}/_settings` (RestUpdateSettingsAction, MetadataUpdateSettingsService): the body
+/// is the settings, optionally under `settings`; `null` resets a setting to its default.
+pub(crate) fn put_settings(c: &mut Cluster, req: &Req, expr: &str) -> OsResult {
+    let body = parse_json_body(req)?;
+    let inner = match body.get("settings") {
+        Some(s) if body.as_object().is_some_and(|m| m.len() == 1) => s.clone(),
+        _ => body.clone(),
+    };
+    let settings = super::normalize::settings_from_request(&inner)?;
+    for key in settings.keys() {
+        if !super::normalize::is_known_index_setting(key) {
+            return Err(OsError::illegal_argument(
+                super::normalize::unknown_setting_message(key),
+            ));
+        }
+    }
+    if let Some(e) = super::normalize::setting_value_errors(&settings)
+        .into_iter()
+        .next()
+    {
+        return Err(OsError::illegal_argument(e));
+    }
+    let names = resolve(c, expr)?;
+    let skipped: Vec<&String> = settings
+        .keys()
+        .filter(|k| STATIC_SETTINGS.contains(&k.as_str()))
+        .collect();
+    if !skipped.is_empty() {
+        let keys: Vec<&str> = skipped.iter().map(|k| k.as_str()).collect();
+        let open: Vec<String> = names
+            .iter()
+            .map(|n| format!("[{n}/{}]", c.indices[n].uuid))
+            .collect();
+        return Err(OsError::illegal_argument(format!(
+            "Can't update non dynamic settings [[{}]] for open indices [{}]",
+            keys.join(", "),
+            open.join(", ")
+        )));
+    }
+    for n in names {
+        let index = c.indices.get_mut(&n).expect("resolved");
+        index.compiled = None;
+        for (k, v) in &settings {
+            if v.is_null() {
+                index.settings.remove(k);
+            } else {
+                index.settings.insert(k.clone(), v.clone());
+            }
+        }
     }
     Ok(Resp::ack())
 }

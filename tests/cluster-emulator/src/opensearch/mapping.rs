@@ -45,16 +45,31 @@ pub(crate) fn index_document(
     id: &str,
     source: &Value,
 ) -> Result<Parsed, OsError> {
-    let settings = ::ingest::mapping::IndexSettings::from_settings(&settings_value(c, index))
-        .map_err(|e| mapper_error(&e))?;
+    let settings_json = settings_value(c, index);
     let Some(i) = c.indices.get_mut(index) else {
         return Err(super::indices::index_not_found(index));
     };
-    let mappings = Value::Object(i.mappings.clone());
-    let indexed = ::ingest::mapping::index_document_with_id(id, source, &mappings, &settings)
+    let compiled = match &i.compiled {
+        Some(m) => m.clone(),
+        None => {
+            let settings = ::ingest::mapping::IndexSettings::from_settings(&settings_json)
+                .map_err(|e| mapper_error(&e))?;
+            let m = ::ingest::mapping::CompiledMappings::new(
+                &Value::Object(i.mappings.clone()),
+                &settings,
+            )
+            .map_err(|e| mapper_error(&e))?;
+            let m = std::sync::Arc::new(m);
+            i.compiled = Some(m.clone());
+            m
+        }
+    };
+    let indexed = compiled
+        .index_document(id, source)
         .map_err(|e| mapper_error(&e))?;
     if let Some(Value::Object(updated)) = indexed.mapping_update {
         i.mappings = updated;
+        i.compiled = None;
     }
     Ok(Parsed {
         ignored: indexed.ignored,

@@ -176,7 +176,24 @@ pub(crate) fn handle(shared: &Shared, req: &Req) -> Resp {
         return r;
     }
     let mut c = lock(&shared.cluster);
-    let mut resp = match dispatch(&mut c, req) {
+    // A panic in the emulator or the engine is answered, not a dropped connection: the test
+    // then sees what broke.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dispatch(&mut c, req)));
+    let outcome = match outcome {
+        Ok(r) => r,
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "unknown panic".to_string());
+            return Resp::json(
+                500,
+                json!({"error": format!("the cluster emulator panicked (not an OpenSearch answer): {message}"), "status": 500}),
+            );
+        }
+    };
+    let mut resp = match outcome {
         Ok(r) => r,
         Err(e) => {
             if req.method == "HEAD" {
@@ -284,6 +301,7 @@ fn dispatch(c: &mut Cluster, req: &Req) -> Result<Resp, OsError> {
         ([index, "_mapping"], "GET") => indices::get_part(c, req, index, "mappings"),
         ([index, "_settings"], "GET") => indices::get_part(c, req, index, "settings"),
         ([index, "_mapping"], "PUT" | "POST") => indices::put_mapping(c, req, index),
+        ([index, "_settings"], "PUT") => indices::put_settings(c, req, index),
         ([index], "PUT") if !index.starts_with('_') => indices::put_index(c, req, index),
         ([index], "GET") if !index.starts_with('_') => indices::get_index(c, req, index),
         ([index], "HEAD") => indices::head_index(c, index),

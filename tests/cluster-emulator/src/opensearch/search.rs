@@ -202,6 +202,9 @@ pub(crate) fn count(c: &Cluster, req: &Req, expr: Option<&str>) -> OsResult {
     for n in &names {
         let i = &c.indices[n];
         shards += setting_u64(i, "index.number_of_shards", 1);
+        let filters: Option<Vec<Query>> = alias_filters(i, n, expr)
+            .map(|fs| fs.iter().map(|f| parse_query(req, f)).collect())
+            .transpose()?;
         for (id, d) in &i.docs {
             let doc = DocView {
                 index: i,
@@ -209,10 +212,23 @@ pub(crate) fn count(c: &Cluster, req: &Req, expr: Option<&str>) -> OsResult {
                 fields: &d.fields,
                 ignored: &d.ignored,
             };
-            let hit = match &query {
+            let mut hit = match &query {
                 None => true,
                 Some(q) => matches(q, &doc)?,
             };
+            if hit {
+                if let Some(fs) = &filters {
+                    // The filters of the aliases named combine as a `should`.
+                    let mut any = false;
+                    for f in fs {
+                        if matches(f, &doc)? {
+                            any = true;
+                            break;
+                        }
+                    }
+                    hit = any;
+                }
+            }
             if hit {
                 count += 1;
             }
@@ -222,6 +238,35 @@ pub(crate) fn count(c: &Cluster, req: &Req, expr: Option<&str>) -> OsResult {
         "count": count,
         "_shards": {"total": shards, "successful": shards, "skipped": 0, "failed": 0}
     })))
+}
+
+/// `IndexNameExpressionResolver.filteringAliases`: the filters of the aliases through which the
+/// expression reached an index, or `None` when the index was named itself (or by a wildcard),
+/// or through an alias without a filter.
+fn alias_filters(i: &Index, name: &str, expr: Option<&str>) -> Option<Vec<Value>> {
+    let parts: Vec<&str> = expr
+        .unwrap_or("_all")
+        .split(',')
+        .filter(|p| !p.is_empty() && !p.starts_with('-'))
+        .collect();
+    if parts.is_empty() || parts == ["_all"] {
+        return None;
+    }
+    let mut filters = Vec::new();
+    for part in parts {
+        if simple_match(part, name) {
+            return None;
+        }
+        for (alias, def) in &i.aliases {
+            if simple_match(part, alias) {
+                match def.get("filter") {
+                    Some(f) => filters.push(f.clone()),
+                    None => return None,
+                }
+            }
+        }
+    }
+    (!filters.is_empty()).then_some(filters)
 }
 
 fn unsupported(what: &str) -> OsError {
@@ -272,6 +317,16 @@ enum Query {
         values: Vec<Value>,
     },
     Exists(String),
+    Range {
+        field: String,
+        lower: Option<(Value, bool)>,
+        upper: Option<(Value, bool)>,
+    },
+    Prefix {
+        field: String,
+        value: String,
+        case_insensitive: bool,
+    },
     Ids(Vec<String>),
     Bool {
         must: Vec<Query>,
@@ -291,8 +346,6 @@ const KNOWN_UNSUPPORTED: &[&str] = &[
     "multi_match",
     "query_string",
     "simple_query_string",
-    "range",
-    "prefix",
     "wildcard",
     "regexp",
     "fuzzy",
@@ -437,6 +490,81 @@ fn parse_query(req: &Req, v: &Value) -> Result<Query, OsError> {
                 )),
             }
         }
+        "range" => {
+            let (field, spec) = one_field(req, kind, body)?;
+            let Some(m) = spec.as_object() else {
+                return Err(parsing(
+                    req,
+                    field,
+                    "[range] query malformed, no start_object after query name".to_string(),
+                ));
+            };
+            // RangeQueryBuilder.fromXContent: from/to with include_lower/include_upper, or
+            // gt/gte/lt/lte.
+            let mut lower = None;
+            let mut upper = None;
+            let mut include_lower = true;
+            let mut include_upper = true;
+            for (k, v) in m {
+                match k.as_str() {
+                    "gte" => lower = Some((v.clone(), true)),
+                    "gt" => lower = Some((v.clone(), false)),
+                    "lte" => upper = Some((v.clone(), true)),
+                    "lt" => upper = Some((v.clone(), false)),
+                    "from" => lower = Some((v.clone(), true)),
+                    "to" => upper = Some((v.clone(), true)),
+                    "include_lower" => include_lower = v.as_bool() != Some(false),
+                    "include_upper" => include_upper = v.as_bool() != Some(false),
+                    "boost" | "_name" => {}
+                    "relation" if v == "intersects" => {}
+                    "format" | "time_zone" | "relation" => {
+                        return Err(unsupported(&format!("a range query with [{k}]")))
+                    }
+                    other => {
+                        return Err(parsing(
+                            req,
+                            other,
+                            format!("[range] query does not support [{other}]"),
+                        ))
+                    }
+                }
+            }
+            if m.contains_key("from") {
+                lower = lower.map(|(v, _)| (v, include_lower));
+            }
+            if m.contains_key("to") {
+                upper = upper.map(|(v, _)| (v, include_upper));
+            }
+            let lower = lower.filter(|(v, _)| !v.is_null());
+            let upper = upper.filter(|(v, _)| !v.is_null());
+            Ok(Query::Range {
+                field: field.clone(),
+                lower,
+                upper,
+            })
+        }
+        "prefix" => {
+            let (field, spec) = one_field(req, kind, body)?;
+            let (value, ci) = match spec {
+                Value::Object(m) => (
+                    m.get("value").and_then(as_text),
+                    m.get("case_insensitive").and_then(Value::as_bool) == Some(true),
+                ),
+                other => (as_text(other), false),
+            };
+            let Some(value) = value else {
+                return Err(parsing(
+                    req,
+                    field,
+                    "No value specified for prefix query".into(),
+                ));
+            };
+            Ok(Query::Prefix {
+                field: field.clone(),
+                value,
+                case_insensitive: ci,
+            })
+        }
         "exists" => match body.get("field").and_then(Value::as_str) {
             Some(f) => Ok(Query::Exists(f.to_string())),
             None => Err(parsing(
@@ -546,6 +674,13 @@ fn field_def<'a>(mappings: &'a Map<String, Value>, path: &str) -> Option<&'a Val
         }
         let (j, def) = found?;
         i = j;
+        // The fields of a `nested` object live in their own hidden documents, which a query
+        // outside a `nested` query does not see.
+        match def.get("type").and_then(Value::as_str) {
+            Some("nested") => return None,
+            Some("flat_object") => return Some(def),
+            _ => {}
+        }
         if i == segments.len() {
             return Some(def);
         }
@@ -556,6 +691,17 @@ fn field_def<'a>(mappings: &'a Map<String, Value>, path: &str) -> Option<&'a Val
         return def.get("fields")?.get(segments[i..].join("."));
     }
     None
+}
+
+/// A `flat_object` field answers queries on its sub-keys through its own hidden fields, which
+/// the emulator does not evaluate.
+fn refuse_flat_object(def: &Value, field: &str) -> Result<(), OsError> {
+    if def.get("type").and_then(Value::as_str) == Some("flat_object") {
+        return Err(unsupported(&format!(
+            "a query on the flat_object field [{field}]"
+        )));
+    }
+    Ok(())
 }
 
 fn field_type(def: &Value) -> &str {
@@ -646,6 +792,14 @@ fn term_matches(
             }
         }
         "text" => {
+            if ["analyzer", "search_analyzer"]
+                .iter()
+                .any(|k| def.get(*k).is_some_and(|a| a != "standard"))
+            {
+                return Err(unsupported(&format!(
+                    "a term query on the text field [{field}] with its own analyzer"
+                )));
+            }
             let (Some(s), Some(q)) = (as_text(stored), as_text(term)) else {
                 return Ok(false);
             };
@@ -747,6 +901,7 @@ fn term_query(doc: &DocView<'_>, field: &str, term: &Value, ci: bool) -> Result<
     let Some(def) = field_def(&doc.index.mappings, field) else {
         return Ok(false);
     };
+    refuse_flat_object(def, field)?;
     if def.get("index").and_then(Value::as_bool) == Some(false) {
         return Err(unsupported(&format!(
             "a term query on the field [{field}] that is not indexed"
@@ -756,6 +911,17 @@ fn term_query(doc: &DocView<'_>, field: &str, term: &Value, ci: bool) -> Result<
         let value = def.get("value").cloned().unwrap_or(Value::Null);
         return term_matches(field, def, &value, term, ci);
     }
+    if field_type(def) == "text"
+        && doc
+            .index
+            .settings
+            .keys()
+            .any(|k| k.starts_with("index.analysis.analyzer.default"))
+    {
+        return Err(unsupported(&format!(
+            "a term query on the text field [{field}] of an index with a default analyzer"
+        )));
+    }
     for v in doc.fields.get(field).into_iter().flatten() {
         if term_matches(field, def, v, term, ci)? {
             return Ok(true);
@@ -764,24 +930,149 @@ fn term_query(doc: &DocView<'_>, field: &str, term: &Value, ci: bool) -> Result<
     Ok(false)
 }
 
+/// A value of a range: how the field type orders it.
+#[derive(PartialEq, PartialOrd)]
+enum Ordered {
+    Number(f64),
+    Text(String),
+    Ip(u128),
+}
+
+fn ordered(field: &str, def: &Value, v: &Value, bound: bool) -> Result<Option<Ordered>, OsError> {
+    let t = field_type(def);
+    Ok(match t {
+        "long" | "integer" | "short" | "byte" | "unsigned_long" | "double" => {
+            as_f64(v).map(Ordered::Number)
+        }
+        "float" => as_f64(v).map(|x| Ordered::Number(f64::from(x as f32))),
+        "date" => match v {
+            // Indexed dates are epoch milliseconds; a numeric bound is epoch milliseconds when
+            // the format accepts them (the default `strict_date_optional_time||epoch_millis`).
+            Value::Number(n)
+                if def
+                    .get("format")
+                    .and_then(Value::as_str)
+                    .is_none_or(|f| f.split("||").any(|p| p == "epoch_millis")) =>
+            {
+                n.as_f64().map(Ordered::Number)
+            }
+            Value::Number(n) if !bound => n.as_f64().map(Ordered::Number),
+            _ => {
+                return Err(unsupported(&format!(
+                    "a range query on the date field [{field}] with a formatted date or date math"
+                )))
+            }
+        },
+        "keyword" => as_text(v).map(Ordered::Text),
+        "ip" => as_text(v)
+            .and_then(|s| parse_ip(&s))
+            .map(|ip| match canonical(ip) {
+                IpAddr::V4(a) => Ordered::Ip(u128::from(a.to_ipv6_mapped())),
+                IpAddr::V6(a) => Ordered::Ip(u128::from(a)),
+            }),
+        other => {
+            return Err(unsupported(&format!(
+                "a range query on the [{other}] field [{field}]"
+            )))
+        }
+    })
+}
+
+/// `range` over what the field indexed, in the field type's order.
+fn range_query(
+    doc: &DocView<'_>,
+    field: &str,
+    lower: Option<&(Value, bool)>,
+    upper: Option<&(Value, bool)>,
+) -> Result<bool, OsError> {
+    let Some(def) = field_def(&doc.index.mappings, field) else {
+        return Ok(false);
+    };
+    refuse_flat_object(def, field)?;
+    let lo = match lower {
+        Some((v, inc)) => match ordered(field, def, v, true)? {
+            Some(o) => Some((o, *inc)),
+            None => {
+                return Err(OsError::illegal_argument(format!(
+                    "For input string: \"{}\"",
+                    as_text(v).unwrap_or_default()
+                )))
+            }
+        },
+        None => None,
+    };
+    let hi = match upper {
+        Some((v, inc)) => match ordered(field, def, v, true)? {
+            Some(o) => Some((o, *inc)),
+            None => {
+                return Err(OsError::illegal_argument(format!(
+                    "For input string: \"{}\"",
+                    as_text(v).unwrap_or_default()
+                )))
+            }
+        },
+        None => None,
+    };
+    for v in doc.fields.get(field).into_iter().flatten() {
+        let Some(x) = ordered(field, def, v, false)? else {
+            continue;
+        };
+        let above = lo
+            .as_ref()
+            .is_none_or(|(b, inc)| if *inc { x >= *b } else { x > *b });
+        let below = hi
+            .as_ref()
+            .is_none_or(|(b, inc)| if *inc { x <= *b } else { x < *b });
+        if above && below {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// `prefix` on a keyword field.
+fn prefix_query(doc: &DocView<'_>, field: &str, prefix: &str, ci: bool) -> Result<bool, OsError> {
+    let Some(def) = field_def(&doc.index.mappings, field) else {
+        return Ok(false);
+    };
+    refuse_flat_object(def, field)?;
+    if field_type(def) != "keyword" || def.get("normalizer").is_some() {
+        return Err(unsupported(&format!(
+            "a prefix query on the [{}] field [{field}] (keyword fields only)",
+            field_type(def)
+        )));
+    }
+    Ok(doc.fields.get(field).into_iter().flatten().any(|v| {
+        as_text(v).is_some_and(|s| {
+            if ci {
+                s.to_lowercase().starts_with(&prefix.to_lowercase())
+            } else {
+                s.starts_with(prefix)
+            }
+        })
+    }))
+}
+
 /// `exists`: the field (or, for an object, a field under it) indexed a value.
-fn exists_query(doc: &DocView<'_>, field: &str) -> bool {
+fn exists_query(doc: &DocView<'_>, field: &str) -> Result<bool, OsError> {
     if field == "_id" || field == "_index" {
-        return true;
+        return Ok(true);
     }
     if field == "_ignored" {
-        return !doc.ignored.is_empty();
+        return Ok(!doc.ignored.is_empty());
     }
     let Some(def) = field_def(&doc.index.mappings, field) else {
-        return false;
+        return Ok(false);
     };
+    refuse_flat_object(def, field)?;
     if field_type(def) == "constant_keyword" {
-        return def.get("value").is_some();
+        return Ok(def.get("value").is_some());
     }
     let prefix = format!("{field}.");
-    doc.fields
+    Ok(doc
+        .fields
         .iter()
-        .any(|(k, v)| (k == field || k.starts_with(&prefix)) && !v.is_empty())
+        .any(|(k, v)| (k == field || k.starts_with(&prefix)) && !v.is_empty()))
 }
 
 fn matches(q: &Query, doc: &DocView<'_>) -> Result<bool, OsError> {
@@ -803,7 +1094,17 @@ fn matches(q: &Query, doc: &DocView<'_>) -> Result<bool, OsError> {
             }
             any
         }
-        Query::Exists(f) => exists_query(doc, f),
+        Query::Exists(f) => exists_query(doc, f)?,
+        Query::Range {
+            field,
+            lower,
+            upper,
+        } => range_query(doc, field, lower.as_ref(), upper.as_ref())?,
+        Query::Prefix {
+            field,
+            value,
+            case_insensitive,
+        } => prefix_query(doc, field, value, *case_insensitive)?,
         Query::Ids(ids) => ids.iter().any(|i| i == doc.id),
         Query::Bool {
             must,
@@ -836,4 +1137,46 @@ fn matches(q: &Query, doc: &DocView<'_>) -> Result<bool, OsError> {
             hits >= needed
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cidr_and_mapped_addresses() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        assert!(in_cidr(ip("10.1.2.3"), ip("10.0.0.0"), 8));
+        assert!(!in_cidr(ip("11.1.2.3"), ip("10.0.0.0"), 8));
+        assert!(in_cidr(ip("::ffff:10.1.2.3"), ip("10.0.0.0"), 8));
+        assert!(in_cidr(ip("2001:db8::1"), ip("2001:db8::"), 32));
+        assert!(in_cidr(ip("1.2.3.4"), ip("0.0.0.0"), 0));
+        assert_eq!(canonical(ip("::ffff:1.2.3.4")), ip("1.2.3.4"));
+    }
+
+    #[test]
+    fn standard_tokens_only_where_certain() {
+        assert_eq!(
+            standard_tokens("f", "Hello  World_1").unwrap(),
+            vec!["hello", "world_1"]
+        );
+        assert!(standard_tokens("f", "a-b").is_err());
+        assert!(standard_tokens("f", "é").is_err());
+    }
+
+    #[test]
+    fn field_definitions_through_objects_and_multi_fields() {
+        let m = json!({"properties": {
+            "a": {"properties": {"b": {"type": "keyword"}}},
+            "t": {"type": "text", "fields": {"raw": {"type": "keyword"}}},
+            "n": {"type": "nested", "properties": {"x": {"type": "long"}}},
+            "dotted.name": {"type": "long"}
+        }});
+        let m = m.as_object().unwrap();
+        assert_eq!(field_def(m, "a.b").unwrap()["type"], "keyword");
+        assert_eq!(field_def(m, "t.raw").unwrap()["type"], "keyword");
+        assert_eq!(field_def(m, "dotted.name").unwrap()["type"], "long");
+        assert!(field_def(m, "n.x").is_none());
+        assert!(field_def(m, "missing").is_none());
+    }
 }

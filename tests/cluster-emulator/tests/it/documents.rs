@@ -208,7 +208,15 @@ fn count_resolves_indices_and_evaluates_queries() {
         3
     );
     assert_eq!(q(json!({"match_all": {}})), 3);
-    let (s, e) = count("/_count", Some(json!({"range": {"n": {"gte": 1}}})));
+    assert_eq!(q(json!({"range": {"n": {"gte": 3, "lt": 4}}})), 1);
+    assert_eq!(q(json!({"range": {"n": {"gt": 3.5}}})), 1);
+    assert_eq!(
+        q(json!({"range": {"ip": {"gte": "10.0.0.0", "lte": "10.255.255.255"}}})),
+        1
+    );
+    assert_eq!(q(json!({"range": {"user": {"gte": "b", "lt": "c"}}})), 1);
+    assert_eq!(q(json!({"prefix": {"user": "ca"}})), 1);
+    let (s, e) = count("/_count", Some(json!({"match": {"n": 1}})));
     assert_eq!(s, 400);
     assert!(
         e["error"]["reason"]
@@ -316,4 +324,24 @@ fn mget_returns_documents_and_per_doc_failures() {
         r.json()["error"]["reason"],
         "Validation Failed: 1: index is missing for doc 0;"
     );
+}
+
+#[test]
+fn count_through_a_filtered_alias_applies_its_filter() {
+    let c = Ctx::new();
+    c.os_json(
+        "PUT",
+        "/f",
+        Some(
+            json!({"mappings": {"properties": {"user": {"type": "keyword"}}},
+                    "aliases": {"alice": {"filter": {"term": {"user": "alice"}}}, "all": {}}}),
+        ),
+    );
+    c.os_json("PUT", "/f/_doc/1", Some(json!({"user": "alice"})));
+    c.os_json("PUT", "/f/_doc/2", Some(json!({"user": "bob"})));
+    let n = |path: &str| c.os_json("GET", path, None).json()["count"].clone();
+    assert_eq!(n("/alice/_count"), 1);
+    assert_eq!(n("/all/_count"), 2);
+    assert_eq!(n("/f/_count"), 2);
+    assert_eq!(n("/alice,f/_count"), 2);
 }

@@ -184,6 +184,20 @@ fn updates_run_the_index_pipelines() {
     .json();
     assert_eq!(v["items"][0]["update"]["result"], "created", "{v}");
     assert_eq!(source(&c, "plain", "3"), json!({"a": "up", "tagged": "up"}));
+    // With doc_as_upsert the pipeline runs on the partial document, which is then merged into
+    // the existing one.
+    let v = bulk(
+        &c,
+        "/_bulk",
+        "{\"update\":{\"_index\":\"plain\",\"_id\":\"3\",\"pipeline\":\"tag\"}}\n{\"doc\":{\"a\":\"new\"},\"doc_as_upsert\":true}\n",
+    )
+    .json();
+    assert_eq!(v["items"][0]["update"]["result"], "updated", "{v}");
+    assert!(v["ingest_took"].is_number());
+    assert_eq!(
+        source(&c, "plain", "3"),
+        json!({"a": "new", "tagged": "new"})
+    );
 }
 
 #[test]
@@ -220,4 +234,36 @@ fn simulate_runs_the_engine() {
         Some(json!({"docs": [{"_source": {}}]})),
     );
     assert_eq!(r.status, 400, "{}", r.text);
+}
+
+#[test]
+fn default_pipeline_set_on_an_existing_index() {
+    let c = Ctx::new();
+    setup(&c);
+    c.os_json("PUT", "/later", None);
+    let r = c.os_json(
+        "PUT",
+        "/later/_settings",
+        Some(json!({"index": {"default_pipeline": "tag"}})),
+    );
+    assert_eq!(r.json(), json!({"acknowledged": true}), "{}", r.text);
+    c.os_json("PUT", "/later/_doc/1", Some(json!({"a": "l"})));
+    assert_eq!(source(&c, "later", "1"), json!({"a": "l", "tagged": "l"}));
+    let r = c.os_json(
+        "PUT",
+        "/later/_settings",
+        Some(json!({"index.default_pipeline": null})),
+    );
+    assert_eq!(r.status, 200);
+    c.os_json("PUT", "/later/_doc/2", Some(json!({"a": "m"})));
+    assert_eq!(source(&c, "later", "2"), json!({"a": "m"}));
+    let r = c.os_json(
+        "PUT",
+        "/later/_settings",
+        Some(json!({"number_of_shards": 2})),
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.json()["error"]["reason"].as_str().unwrap().starts_with(
+        "Can't update non dynamic settings [[index.number_of_shards]] for open indices [[later/"
+    ));
 }
