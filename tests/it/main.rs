@@ -3,6 +3,7 @@
 mod apply;
 mod cli;
 mod common;
+mod ingest;
 mod pull;
 mod render;
 mod validate;

@@ -502,6 +502,13 @@ impl IngestDocument {
     /// `{"doc": {"_index", "_id", "_routing", "_version", "_version_type", "_if_seq_no",
     /// "_if_primary_term" (the non-null ones), "_source": {...}, "_ingest": {...}}}`.
     pub fn to_simulate_json(&self) -> Result<serde_json::Value, IngestError> {
+        for map in [&self.source_and_metadata, &self.ingest_metadata] {
+            if crate::template::self_referencing(map, &mut Vec::new()) {
+                return Err(IngestError::illegal_argument(
+                    "Iterable object is self-referencing itself",
+                ));
+            }
+        }
         let copy = self.deep_copy();
         let mut out = serde_json::Map::new();
         let source = copy.source_and_metadata.clone();
@@ -527,41 +534,43 @@ impl IngestDocument {
 /// an object without a document form) is "cannot write xcontent for unknown value of type
 /// class X" (`XContentBuilder.unknownValue`), an `IllegalArgumentException`.
 pub fn to_json(v: &Value) -> Result<serde_json::Value, IngestError> {
-    if let Some(class) = unwritable(v, 0) {
-        return Err(IngestError::illegal_argument(format!(
-            "cannot write xcontent for unknown value of type class {class}"
-        )));
-    }
+    check_writable(v, &mut Vec::new())?;
     painless::value::to_json(v).map_err(|e| IngestError::illegal_argument(e.to_string()))
 }
 
-/// The first value XContentBuilder has no writer for.
-fn unwritable(v: &Value, depth: usize) -> Option<String> {
-    if depth > 512 {
-        return None;
-    }
-    match v {
-        Value::Char(_) => Some("java.lang.Character".into()),
-        Value::List(l) => l
-            .borrow()
-            .items
-            .iter()
-            .find_map(|i| unwritable(i, depth + 1)),
-        Value::Set(s) => s.borrow().iter().find_map(|i| unwritable(&i, depth + 1)),
-        Value::Map(m) => m
-            .borrow()
-            .values()
-            .iter()
-            .find_map(|i| unwritable(i, depth + 1)),
+/// One pass over the value for what XContentBuilder refuses: a collection containing itself
+/// (`ensureNoSelfReferences`: "Iterable object is self-referencing itself") and values of a
+/// class it has no writer for.
+fn check_writable(v: &Value, path: &mut Vec<*const ()>) -> Result<(), IngestError> {
+    let unknown = |class: &str| {
+        IngestError::illegal_argument(format!(
+            "cannot write xcontent for unknown value of type class {class}"
+        ))
+    };
+    let (ptr, children): (*const (), Vec<Value>) = match v {
+        Value::Char(_) => return Err(unknown("java.lang.Character")),
+        Value::List(l) => (Rc::as_ptr(l) as *const (), l.borrow().items.clone()),
+        Value::Set(s) => (Rc::as_ptr(s) as *const (), s.borrow().iter().collect()),
+        Value::Map(m) => (Rc::as_ptr(m) as *const (), m.borrow().values()),
         Value::Array(a) => {
-            let a = a.borrow();
-            if a.descriptor() == "C" {
-                return Some("[C".into());
+            if a.borrow().descriptor() == "C" {
+                return Err(unknown("[C"));
             }
-            a.items.iter().find_map(|i| unwritable(i, depth + 1))
+            (Rc::as_ptr(a) as *const (), a.borrow().items.clone())
         }
-        _ => None,
+        _ => return Ok(()),
+    };
+    if path.contains(&ptr) {
+        return Err(IngestError::illegal_argument(
+            "Iterable object is self-referencing itself",
+        ));
     }
+    path.push(ptr);
+    for child in &children {
+        check_writable(child, path)?;
+    }
+    path.pop();
+    Ok(())
 }
 
 /// `createTemplateModel`, read lazily.
@@ -654,8 +663,11 @@ fn empty_elements(path: &str) -> IngestError {
     )))
 }
 
+/// `UnsupportedOperationException` from an unmodifiable collection (no message).
 fn unmodifiable() -> IngestError {
-    IngestError::new("unsupported_operation_exception", "")
+    let mut e = IngestError::new("unsupported_operation_exception", "");
+    e.reason = None;
+    e
 }
 
 fn insert_checked(m: &painless::value::MapRef, key: &str, value: Value) -> Result<(), IngestError> {

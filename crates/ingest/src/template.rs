@@ -123,13 +123,17 @@ impl Template {
     }
 }
 
+/// `MustacheScriptEngine.compile`: a `MustacheException` becomes a `ScriptException` with its
+/// message, an empty script stack, the source and `lang` `mustache` (400). The messages of
+/// mustache.java's parser are approximated ("Improperly closed variable", "Failed to close
+/// 'x' tag", "Mismatched start/end tags"), with `query-template:1` as its template name.
 fn compile_error(source: &str, reason: String) -> IngestError {
-    // ScriptService.compile wraps a Mustache compile failure in a GeneralScriptException.
-    IngestError::new(
-        "general_script_exception",
-        format!("Failed to compile inline script [{source}] using lang [mustache]"),
-    )
-    .with_cause(IngestError::new("mustache_exception", reason).with_status(500))
+    let mut e = IngestError::new("script_exception", reason.clone());
+    e.extra
+        .push(("script_stack".into(), serde_json::Value::Array(Vec::new())));
+    e.extra.push(("script".into(), source.into()));
+    e.extra.push(("lang".into(), "mustache".into()));
+    e.with_cause(IngestError::new("mustache_exception", reason))
 }
 
 fn run_error(source: &str, reason: RenderError) -> IngestError {
@@ -198,7 +202,7 @@ impl<'a> Parser<'a> {
             // Triple mustache: {{{name}}}, only with the default delimiters.
             if self.open == "{{" && rest.starts_with('{') {
                 let Some(end) = rest.find("}}}") else {
-                    return Err(format!("Improperly closed variable in [{}]", self.src));
+                    return Err("Improperly closed variable in query-template:1".to_string());
                 };
                 let name = rest[1..end].trim().to_string();
                 self.pos += end + 3;
@@ -209,7 +213,7 @@ impl<'a> Parser<'a> {
                 continue;
             }
             let Some(end) = rest.find(self.close.as_str()) else {
-                return Err(format!("Improperly closed variable in [{}]", self.src));
+                return Err("Improperly closed variable in query-template:1".to_string());
             };
             let tag = rest[..end].to_string();
             self.pos += end + self.close.len();
@@ -260,8 +264,8 @@ impl<'a> Parser<'a> {
                     };
                     if open.tag != body {
                         return Err(format!(
-                            "Mismatched start/end tags: {} != {} in [{}]",
-                            open.tag, body, self.src
+                            "Mismatched start/end tags: {} != {} in query-template:1",
+                            open.tag, body
                         ));
                     }
                     let children = std::mem::replace(&mut current, open.siblings);
@@ -307,7 +311,10 @@ impl<'a> Parser<'a> {
             }
         }
         if let Some(open) = stack.pop() {
-            return Err(format!("Failed to close '{}' tag", open.tag));
+            return Err(format!(
+                "Failed to close '{}' tag @[query-template:1]",
+                open.tag
+            ));
         }
         if current.iter().any(|n| matches!(n, Node::Partial(_))) || has_partial(&current) {
             return Err(format!(

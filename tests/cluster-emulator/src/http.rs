@@ -118,6 +118,9 @@ pub(crate) struct OsError {
     /// Exception metadata, flattened into both `root_cause[0]` and `error` (e.g. `processor_type`).
     pub(crate) extra: Vec<(String, Value)>,
     pub(crate) caused_by: Option<Box<OsError>>,
+    /// An error already rendered by a library (the ingest engine, Painless): the `error` object
+    /// and its `root_cause` list, used as they are.
+    pub(crate) rendered: Option<Box<(Value, Value)>>,
 }
 
 impl OsError {
@@ -128,6 +131,64 @@ impl OsError {
             reason: reason.into(),
             extra: Vec::new(),
             caused_by: None,
+            rendered: None,
+        }
+    }
+
+    /// An error rendered by the ingest engine: `error` is the `error` object of the answer,
+    /// `root_cause` first (IngestError::to_json).
+    pub(crate) fn prerendered(status: u16, error: Value) -> OsError {
+        let mut error = error;
+        let roots = error
+            .as_object_mut()
+            .and_then(|m| m.shift_remove("root_cause"))
+            .unwrap_or_else(|| json!([]));
+        let kind = error["type"].as_str().unwrap_or("exception").to_string();
+        let reason = error["reason"].as_str().unwrap_or("").to_string();
+        OsError {
+            status,
+            kind,
+            reason,
+            extra: Vec::new(),
+            caused_by: None,
+            rendered: Some(Box::new((error, roots))),
+        }
+    }
+
+    /// An error rendered elsewhere: `error` is the exception object (`type`, `reason`, metadata,
+    /// `caused_by`). The root causes are found as `OpenSearchException.guessRootCauses` finds
+    /// them: descend through `caused_by` while the cause is itself an OpenSearch exception
+    /// (`is_opensearch_type` tells which types are), and report that one without its cause.
+    pub(crate) fn rendered(
+        status: u16,
+        error: Value,
+        is_opensearch_type: impl Fn(&str) -> bool,
+    ) -> OsError {
+        let mut root = &error;
+        while let Some(cause) = root.get("caused_by") {
+            if cause
+                .get("type")
+                .and_then(Value::as_str)
+                .is_some_and(&is_opensearch_type)
+            {
+                root = cause;
+            } else {
+                break;
+            }
+        }
+        let mut root = root.clone();
+        if let Some(m) = root.as_object_mut() {
+            m.shift_remove("caused_by");
+        }
+        let kind = error["type"].as_str().unwrap_or("exception").to_string();
+        let reason = error["reason"].as_str().unwrap_or("").to_string();
+        OsError {
+            status,
+            kind,
+            reason,
+            extra: Vec::new(),
+            caused_by: None,
+            rendered: Some(Box::new((error, json!([root])))),
         }
     }
 
@@ -173,6 +234,15 @@ impl OsError {
     }
 
     pub(crate) fn to_value(&self) -> Value {
+        if let Some(pair) = &self.rendered {
+            let (error, roots) = &**pair;
+            let mut ordered = serde_json::Map::new();
+            ordered.insert("root_cause".into(), roots.clone());
+            if let Some(m) = error.as_object() {
+                ordered.extend(m.clone());
+            }
+            return json!({"error": Value::Object(ordered), "status": self.status});
+        }
         let root = self.root().object(false);
         let mut error = self.object(true);
         if let Value::Object(map) = &mut error {

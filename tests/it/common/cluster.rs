@@ -26,6 +26,30 @@ impl ClusterContext {
         }
     }
 
+    /// The bundled content and an emulator.
+    pub(crate) fn bundled() -> Self {
+        ClusterContext {
+            content: TestContext::bundled(),
+            emulator: Emulator::start(Options::default()).expect("start the emulator"),
+            http: reqwest::blocking::Client::new(),
+        }
+    }
+
+    /// `POST /_bulk?refresh=true` with an NDJSON body, as a shipper sends it; the response body.
+    pub(crate) fn bulk(&self, ndjson: &str) -> Value {
+        let response = self
+            .http
+            .post(format!("{}/_bulk?refresh=true", self.emulator.opensearch_url()))
+            .header("content-type", "application/x-ndjson")
+            .body(ndjson.to_string())
+            .send()
+            .unwrap();
+        let status = response.status();
+        let text = response.text().unwrap();
+        assert!(status.is_success(), "_bulk: {status} {text}");
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("_bulk answered non-JSON ({e}): {text}"))
+    }
+
     /// siemctl with the emulator's URLs in the environment (as CI would set them).
     pub(crate) fn siemctl(&self, args: &[&str]) -> Run {
         self.siemctl_env(args, &[])

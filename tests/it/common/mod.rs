@@ -45,6 +45,18 @@ impl TestContext {
         TestContext { dir }
     }
 
+    /// A copy of the bundled content (the repository's content folders and siemctl.toml).
+    pub(crate) fn bundled() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = repo_root();
+        for folder in ["index-templates", "dashboards", "saved-searches"] {
+            fs::create_dir_all(dir.path().join(folder)).unwrap();
+            copy_tree(&root.join(folder), &dir.path().join(folder));
+        }
+        fs::copy(root.join("siemctl.toml"), dir.path().join("siemctl.toml")).unwrap();
+        TestContext { dir }
+    }
+
     pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }

@@ -366,10 +366,12 @@ fn pipeline_creation_errors() {
         "[field] required property is missing"
     );
     let err = create(json!({"processors": [{"set": {"field": "a", "value": "{{#x}}"}}]}));
-    assert_eq!(err.type_, "general_script_exception");
+    assert_eq!(err.type_, "script_exception");
     assert_eq!(err.metadata("property_name"), Some("value"));
+    assert_eq!(err.status(), 400);
     let json = err.to_json();
-    assert_eq!(json["root_cause"][0]["type"], "general_script_exception");
+    assert_eq!(json["root_cause"][0]["type"], "script_exception");
+    assert_eq!(json["root_cause"][0]["lang"], "mustache");
 }
 
 #[test]
@@ -514,4 +516,21 @@ fn verbose_conditional_with_nested_on_failure() {
         one(p3, json!({}))["doc"]["_source"]["seen"],
         "conditional/t"
     );
+}
+
+#[test]
+fn a_failing_condition_fails_a_verbose_simulate_but_not_a_plain_one() {
+    let pipeline = json!({"processors": [{"set": {"if": "return ctx.a.b == 1;", "field": "x", "value": 1}}],
+        "on_failure": [{"set": {"field": "handled", "value": true}}]});
+    let r = one(pipeline.clone(), json!({}));
+    assert_eq!(r["doc"]["_source"], json!({"handled": true}));
+    let err = engine()
+        .simulate(
+            None,
+            &json!({"pipeline": pipeline, "docs": [{"_source": {}}]}),
+            true,
+        )
+        .unwrap_err();
+    assert_eq!(err.type_, "script_exception");
+    assert_eq!(err.status(), 400);
 }

@@ -71,9 +71,11 @@ impl JMap {
         }
     }
 
-    /// `new HashMap<>(other)`: sized for the other map's entries, then filled in its order.
+    /// `new HashMap<>(other)`: sized for the other map's entries, then filled in its order. The
+    /// size is `ceil(size / 0.75)` rounded up to a power of two, as `HashMap.putMapEntries` does
+    /// since JDK 19 (JDK-8281631; OpenSearch 2.19 runs on JDK 21).
     pub fn copy_of(kind: MapKind, other: &JMap) -> JMap {
-        let wanted = ((other.len() as f64) / 0.75 + 1.0) as usize;
+        let wanted = ((other.len() as f64) / 0.75).ceil() as usize;
         let mut map = JMap {
             kind,
             entries: IndexMap::with_capacity(other.len()),

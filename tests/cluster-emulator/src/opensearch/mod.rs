@@ -1,9 +1,14 @@
 //! The emulated OpenSearch engine: routing, the cluster state, root and health.
 
+mod documents;
 mod indices;
+mod ingest;
 mod ism;
+mod mapping;
 mod normalize;
 mod pipelines;
+mod scripts;
+mod search;
 mod templates;
 
 use std::collections::BTreeMap;
@@ -26,6 +31,8 @@ pub(crate) struct Cluster {
     pub(crate) policies: BTreeMap<String, ism::StoredPolicy>,
     pub(crate) ism_seq_no: i64,
     pub(crate) indices: BTreeMap<String, indices::Index>,
+    /// The ingest engine: the pipelines, built when they are put, and what runs them.
+    pub(crate) engine: ::ingest::Engine,
 }
 
 impl Cluster {
@@ -39,6 +46,7 @@ impl Cluster {
             policies: BTreeMap::new(),
             ism_seq_no: -1,
             indices: BTreeMap::new(),
+            engine: ::ingest::Engine::new(),
         }
     }
 
@@ -105,6 +113,12 @@ pub(crate) fn route(req: &Req) -> String {
         ["_plugins", "_ism", "policies", _] => "/_plugins/_ism/policies/{policy_id}",
         ["_opendistro", "_ism", "policies"] => "/_opendistro/_ism/policies",
         ["_opendistro", "_ism", "policies", _] => "/_opendistro/_ism/policies/{policy_id}",
+        ["_ingest", "processor", "grok"] => "/_ingest/processor/grok",
+        ["_scripts", "painless", "_execute"] => "/_scripts/painless/_execute",
+        ["_count"] => "/_count",
+        [_, "_count"] => "/{index}/_count",
+        ["_mget"] => "/_mget",
+        [_, "_mget"] => "/{index}/_mget",
         ["_bulk"] => "/_bulk",
         [_, "_bulk"] => "/{index}/_bulk",
         [_, "_doc"] => "/{index}/_doc",
@@ -175,13 +189,15 @@ pub(crate) fn handle(shared: &Shared, req: &Req) -> Resp {
     if req.param("master_timeout").is_some() {
         resp.headers.push((
             "Warning".to_string(),
-            format!(
-                "299 OpenSearch-{}-{BUILD_HASH} \"Deprecated parameter [master_timeout] used. To promote inclusive language, please use [cluster_manager_timeout] instead. It will be unsupported in a future major version.\"",
-                c.version
-            ),
+            warning_header(&c, "Deprecated parameter [master_timeout] used. To promote inclusive language, please use [cluster_manager_timeout] instead. It will be unsupported in a future major version."),
         ));
     }
     resp
+}
+
+/// A deprecation `Warning` header as HeaderWarning formats it.
+pub(crate) fn warning_header(c: &Cluster, text: &str) -> String {
+    format!("299 OpenSearch-{}-{BUILD_HASH} \"{text}\"", c.version)
 }
 
 fn method_not_allowed(req: &Req, allowed: &[&str]) -> Result<Resp, OsError> {
@@ -244,18 +260,26 @@ fn dispatch(c: &mut Cluster, req: &Req) -> Result<Resp, OsError> {
             ism::get(c, req, id)
         }
         (["_plugins" | "_opendistro", "_ism", "policies", id], "DELETE") => ism::delete(c, id),
-        (["_bulk"], "POST" | "PUT") => indices::bulk(c, req, None),
-        ([index, "_bulk"], "POST" | "PUT") => indices::bulk(c, req, Some(index)),
-        (["_refresh"] | [_, "_refresh"], "POST" | "GET") => Ok(Resp::ok(
-            json!({"_shards": {"total": 1, "successful": 1, "failed": 0}}),
-        )),
-        ([index, "_doc"], "POST") => indices::put_doc(c, req, index, None, false),
-        ([index, "_doc", id], "PUT" | "POST") => indices::put_doc(c, req, index, Some(id), false),
-        ([index, "_create", id], "PUT" | "POST") => indices::put_doc(c, req, index, Some(id), true),
-        ([index, "_doc", id], "GET" | "HEAD") => indices::get_doc(c, req, index, id),
-        ([index, "_source", id], "GET") => indices::get_source(c, index, id),
-        ([index, "_doc", id], "DELETE") => indices::delete_doc(c, req, index, id),
-        ([index, "_update", id], "POST") => indices::update_doc(c, req, index, id),
+        (["_scripts", "painless", "_execute"], "GET" | "POST") => scripts::execute(c, req),
+        (["_ingest", "processor", "grok"], "GET") => ingest::grok_patterns(req),
+        (["_mget"], "GET" | "POST") => documents::mget(c, req, None),
+        ([index, "_mget"], "GET" | "POST") => documents::mget(c, req, Some(index)),
+        (["_bulk"], "POST" | "PUT") => documents::bulk(c, req, None),
+        ([index, "_bulk"], "POST" | "PUT") => documents::bulk(c, req, Some(index)),
+        (["_refresh"], "POST" | "GET") => search::refresh(c, req, None),
+        ([index, "_refresh"], "POST" | "GET") => search::refresh(c, req, Some(index)),
+        (["_count"], "POST" | "GET") => search::count(c, req, None),
+        ([index, "_count"], "POST" | "GET") => search::count(c, req, Some(index)),
+        ([_, "_doc"], "PUT") => method_not_allowed(req, &["POST"]),
+        ([index, "_doc"], "POST") => documents::put_doc(c, req, index, None, false),
+        ([index, "_doc", id], "PUT" | "POST") => documents::put_doc(c, req, index, Some(id), false),
+        ([index, "_create", id], "PUT" | "POST") => {
+            documents::put_doc(c, req, index, Some(id), true)
+        }
+        ([index, "_doc", id], "GET" | "HEAD") => documents::get_doc(c, req, index, id),
+        ([index, "_source", id], "GET") => documents::get_source(c, index, id),
+        ([index, "_doc", id], "DELETE") => documents::delete_doc(c, req, index, id),
+        ([index, "_update", id], "POST") => documents::update_doc(c, req, index, id),
         (["_all"], "GET") => indices::get_index(c, req, "_all"),
         ([index, "_mapping"], "GET") => indices::get_part(c, req, index, "mappings"),
         ([index, "_settings"], "GET") => indices::get_part(c, req, index, "settings"),

@@ -56,7 +56,7 @@ impl Composable {
 // Parsing errors, located like Jackson locates tokens.
 
 /// `[line:column]` of the first occurrence of `"key"` as an object key in the raw body.
-fn key_location(body: &[u8], key: &str) -> String {
+pub(crate) fn key_location(body: &[u8], key: &str) -> String {
     let text = String::from_utf8_lossy(body);
     let needle = format!("\"{key}\"");
     let mut offset = 0;
@@ -147,7 +147,7 @@ fn unknown_field(req: &Req, parser: &str, field: &str) -> OsError {
 }
 
 /// `[line:column]` of the value that follows the first `"key":` in the raw body.
-fn value_location(body: &[u8], key: &str) -> String {
+pub(crate) fn value_location(body: &[u8], key: &str) -> String {
     let text = String::from_utf8_lossy(body);
     let needle = format!("\"{key}\"");
     if let Some(pos) = text.find(&needle) {

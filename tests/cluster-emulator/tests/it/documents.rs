@@ -128,3 +128,192 @@ fn mapping_and_settings_of_an_index() {
         .json();
     assert_eq!(s["m"]["settings"]["index.number_of_shards"], "1");
 }
+
+fn ndjson(c: &Ctx, path: &str, body: &str) -> crate::common::Reply {
+    c.send(
+        c.os("POST", path)
+            .header("content-type", "application/x-ndjson")
+            .body(body.to_string()),
+    )
+}
+
+#[test]
+fn count_resolves_indices_and_evaluates_queries() {
+    let c = Ctx::new();
+    c.os_json(
+        "PUT",
+        "/logs-a",
+        Some(json!({"mappings": {"properties": {
+            "user": {"type": "keyword"}, "n": {"type": "long"}, "ip": {"type": "ip"},
+            "msg": {"type": "text"}, "ok": {"type": "boolean"}}},
+            "aliases": {"logs": {}}})),
+    );
+    c.os_json(
+        "PUT",
+        "/logs-b",
+        Some(json!({"mappings": {"properties": {"user": {"type": "keyword"}}}})),
+    );
+    let body = concat!(
+        "{\"index\":{\"_index\":\"logs-a\",\"_id\":\"1\"}}\n",
+        "{\"user\":\"alice\",\"n\":3,\"ip\":\"10.1.2.3\",\"msg\":\"Hello World\",\"ok\":true}\n",
+        "{\"index\":{\"_index\":\"logs-a\",\"_id\":\"2\"}}\n",
+        "{\"user\":[\"bob\",\"carol\"],\"n\":\"4\",\"ok\":false}\n",
+        "{\"index\":{\"_index\":\"logs-b\",\"_id\":\"3\"}}\n",
+        "{\"user\":\"alice\"}\n"
+    );
+    let r = ndjson(&c, "/_bulk?refresh=true", body);
+    let v = r.json();
+    assert_eq!(v["errors"], false, "{}", r.text);
+    assert_eq!(v["items"][0]["index"]["forced_refresh"], true);
+    assert!(v.get("ingest_took").is_none());
+    let count = |path: &str, q: Option<serde_json::Value>| {
+        let r = c.os_json("POST", path, q.map(|q| json!({ "query": q })));
+        (r.status, r.json())
+    };
+    assert_eq!(count("/_count", None).1["count"], 3);
+    assert_eq!(
+        count("/_count", None).1["_shards"],
+        json!({"total": 2, "successful": 2, "skipped": 0, "failed": 0})
+    );
+    assert_eq!(count("/logs-*/_count", None).1["count"], 3);
+    assert_eq!(count("/logs/_count", None).1["count"], 2);
+    assert_eq!(count("/logs-a,logs-b/_count", None).1["count"], 3);
+    assert_eq!(count("/logs-*,-logs-b/_count", None).1["count"], 2);
+    assert_eq!(count("/nomatch-*/_count", None).1["count"], 0);
+    let (s, e) = count("/missing/_count", None);
+    assert_eq!(
+        (s, e["error"]["type"].as_str()),
+        (404, Some("index_not_found_exception"))
+    );
+    let q = |q: serde_json::Value| count("/_count", Some(q)).1["count"].clone();
+    assert_eq!(q(json!({"term": {"user": "alice"}})), 2);
+    assert_eq!(q(json!({"term": {"user": {"value": "carol"}}})), 1);
+    assert_eq!(q(json!({"terms": {"user": ["bob", "zed"]}})), 1);
+    assert_eq!(q(json!({"term": {"n": 4}})), 1);
+    assert_eq!(q(json!({"term": {"n": 3.5}})), 0);
+    assert_eq!(q(json!({"term": {"ip": "10.0.0.0/8"}})), 1);
+    assert_eq!(q(json!({"term": {"msg": "hello"}})), 1);
+    assert_eq!(q(json!({"term": {"msg": "Hello"}})), 0);
+    assert_eq!(q(json!({"term": {"ok": "false"}})), 1);
+    assert_eq!(q(json!({"exists": {"field": "n"}})), 2);
+    assert_eq!(q(json!({"term": {"unmapped": "x"}})), 0);
+    assert_eq!(
+        q(
+            json!({"bool": {"filter": [{"term": {"user": "alice"}}], "must_not": {"exists": {"field": "n"}}}})
+        ),
+        1
+    );
+    assert_eq!(
+        q(json!({"bool": {"should": [{"term": {"user": "bob"}}, {"term": {"user": "alice"}}]}})),
+        3
+    );
+    assert_eq!(q(json!({"match_all": {}})), 3);
+    let (s, e) = count("/_count", Some(json!({"range": {"n": {"gte": 1}}})));
+    assert_eq!(s, 400);
+    assert!(
+        e["error"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("not supported by the cluster emulator"),
+        "{e}"
+    );
+    let (s, e) = count("/_count", Some(json!({"nope": {}})));
+    assert_eq!(
+        (
+            s,
+            e["error"]["type"].as_str(),
+            e["error"]["reason"].as_str()
+        ),
+        (400, Some("parsing_exception"), Some("unknown query [nope]"))
+    );
+    let r = c.os_json("POST", "/_count", Some(json!({"size": 1})));
+    assert_eq!(
+        r.json()["error"]["reason"],
+        "request does not support [size]"
+    );
+}
+
+#[test]
+fn refresh_reports_shards_and_writes_follow_aliases() {
+    let c = Ctx::new();
+    c.os_json(
+        "PUT",
+        "/r",
+        Some(json!({"settings": {"number_of_replicas": 0}, "aliases": {"w": {}}})),
+    );
+    let r = c.os_json("POST", "/r/_refresh", None);
+    assert_eq!(
+        r.json(),
+        json!({"_shards": {"total": 1, "successful": 1, "failed": 0}})
+    );
+    assert_eq!(c.os_json("POST", "/nope/_refresh", None).status, 404);
+    let w = c.os_json("PUT", "/w/_doc/1", Some(json!({"a": 1})));
+    assert_eq!(w.status, 201, "{}", w.text);
+    let v = w.json();
+    assert_eq!(v["_index"], "r");
+    assert_eq!(
+        v["_shards"],
+        json!({"total": 1, "successful": 1, "failed": 0})
+    );
+    assert_eq!(w.headers["location"], "/r/_doc/1");
+    assert_eq!(
+        c.os_json("GET", "/w/_doc/1", None).json()["_source"],
+        json!({"a": 1})
+    );
+    let put = c.os_json("PUT", "/r/_doc", Some(json!({"a": 1})));
+    assert_eq!(put.status, 405);
+    let auto = c.os_json("POST", "/r/_doc?routing=x", Some(json!({"a": 2})));
+    assert_eq!(auto.status, 201);
+    let id = auto.json()["_id"].as_str().unwrap().to_string();
+    let got = c.os_json("GET", &format!("/r/_doc/{id}"), None).json();
+    assert_eq!(got["_routing"], "x");
+    let bad = c.os_json("PUT", "/r/_doc/1?version=3", Some(json!({"a": 1})));
+    assert_eq!(
+        bad.json()["error"]["reason"],
+        "Validation Failed: 1: internal versioning can not be used for optimistic concurrency control. Please use `if_seq_no` and `if_primary_term` instead;"
+    );
+    let ext = c.os_json(
+        "PUT",
+        "/r/_doc/e?version=5&version_type=external",
+        Some(json!({})),
+    );
+    assert_eq!(ext.json()["_version"], 5);
+    let stale = c.os_json(
+        "PUT",
+        "/r/_doc/e?version=5&version_type=external",
+        Some(json!({})),
+    );
+    assert_eq!(
+        stale.json()["error"]["reason"],
+        "[e]: version conflict, current version [5] is higher or equal to the one provided [5]"
+    );
+    let req_alias = c.os_json("PUT", "/r/_doc/2?require_alias=true", Some(json!({})));
+    assert_eq!(req_alias.status, 404);
+}
+
+#[test]
+fn mget_returns_documents_and_per_doc_failures() {
+    let c = Ctx::new();
+    c.os_json("PUT", "/g/_doc/1", Some(json!({"a": 1})));
+    let r = c.os_json(
+        "POST",
+        "/_mget",
+        Some(json!({"docs": [{"_index": "g", "_id": "1"}, {"_index": "g", "_id": "2"},
+                              {"_index": "nope", "_id": "1"}, {"_index": "g", "_id": "1", "_source": false}]})),
+    );
+    let v = r.json();
+    assert_eq!(v["docs"][0]["_source"], json!({"a": 1}), "{v}");
+    assert_eq!(
+        v["docs"][1],
+        json!({"_index": "g", "_id": "2", "found": false})
+    );
+    assert_eq!(v["docs"][2]["error"]["type"], "index_not_found_exception");
+    assert!(v["docs"][3].get("_source").is_none());
+    let r = c.os_json("POST", "/g/_mget", Some(json!({"ids": ["1"]})));
+    assert_eq!(r.json()["docs"][0]["found"], true);
+    let r = c.os_json("POST", "/_mget", Some(json!({"docs": [{"_id": "1"}]})));
+    assert_eq!(
+        r.json()["error"]["reason"],
+        "Validation Failed: 1: index is missing for doc 0;"
+    );
+}

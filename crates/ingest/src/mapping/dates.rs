@@ -1,0 +1,843 @@
+//! The date formats of `date` fields, parsed as OpenSearch's `JavaDateFormatter` does
+//! (`server/src/main/java/org/opensearch/common/time/JavaDateFormatter.java`, `DateFormatters.java`,
+//! `EpochTime.java`): a format is one or more parsers joined by `||`, tried in order; when none
+//! parses the input, the error is the first parser's, wrapped in
+//! `failed to parse date field [x] with format [f]`.
+//!
+//! Implemented here: the named formats `strict_date_optional_time`,
+//! `strict_date_optional_time_nanos` (same grammar), `epoch_millis`, `epoch_second`, and Java
+//! patterns made of `y M d H m s S` and literals (enough for the default
+//! `dynamic_date_formats`, `yyyy/MM/dd HH:mm:ss||yyyy/MM/dd`). Any other named format or pattern
+//! letter is refused when the mapping is read, as "not supported by siemctl's offline engine".
+//! Zone region ids (`Europe/Paris`) in a value are refused the same way, never misread.
+
+use super::error::JavaError;
+
+/// A parsed `format` of a date field.
+#[derive(Clone, Debug)]
+pub(crate) struct DateFormatter {
+    /// The format as written in the mapping (printed in error messages).
+    pub(crate) format: String,
+    parsers: Vec<Parser>,
+}
+
+#[derive(Clone, Debug)]
+enum Parser {
+    StrictDateOptionalTime,
+    EpochMillis,
+    EpochSecond,
+    Pattern(Vec<Item>),
+}
+
+#[derive(Clone, Debug)]
+enum Item {
+    Literal(char),
+    /// A numeric field: which, min and max digits, whether a sign is allowed (years).
+    Number {
+        field: Field,
+        min: usize,
+        max: usize,
+        exceeds_pad: bool,
+    },
+    /// `S...S`: a fraction of the second with exactly that many digits.
+    Fraction(usize),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Field {
+    Year,
+    Month,
+    Day,
+    Hour,
+    Minute,
+    Second,
+}
+
+pub(crate) const DEFAULT_FORMAT: &str = "strict_date_optional_time||epoch_millis";
+
+impl DateFormatter {
+    /// `DateFormatter.forPattern`.
+    pub(crate) fn for_pattern(format: &str) -> Result<DateFormatter, JavaError> {
+        let mut parsers = Vec::new();
+        for part in format.split("||") {
+            let part = part.trim();
+            parsers.push(match part {
+                "strict_date_optional_time" | "strict_date_optional_time_nanos" => {
+                    Parser::StrictDateOptionalTime
+                }
+                "epoch_millis" => Parser::EpochMillis,
+                "epoch_second" => Parser::EpochSecond,
+                p if is_named(p) => {
+                    return Err(JavaError::unsupported(format!("date format [{p}]")))
+                }
+                p => Parser::Pattern(compile_pattern(p)?),
+            });
+        }
+        Ok(DateFormatter {
+            format: format.to_string(),
+            parsers,
+        })
+    }
+
+    /// `JavaDateFormatter.parse` then `DateFormatters.from(...).toInstant().toEpochMilli()`.
+    pub(crate) fn parse_millis(&self, input: &str) -> Result<i64, JavaError> {
+        if input.is_empty() {
+            return Err(JavaError::illegal_argument("cannot parse empty date"));
+        }
+        let mut first_err = None;
+        for p in &self.parsers {
+            match p.parse(input) {
+                Ok(ms) => return Ok(ms),
+                Err(e) if e.unsupported => return Err(e),
+                Err(e) => {
+                    if first_err.is_none() {
+                        first_err = Some(e);
+                    }
+                }
+            }
+        }
+        if self
+            .parsers
+            .iter()
+            .any(|p| matches!(p, Parser::StrictDateOptionalTime))
+            && has_region_id(input)
+        {
+            return Err(JavaError::unsupported(format!(
+                "time zone region ids in date values ([{input}])"
+            )));
+        }
+        let cause = first_err.unwrap_or_else(|| JavaError::illegal_argument("no parser"));
+        Err(JavaError::illegal_argument(format!(
+            "failed to parse date field [{input}] with format [{}]",
+            self.format
+        ))
+        .with_cause(cause))
+    }
+
+    /// Whether the input parses (dynamic date detection).
+    pub(crate) fn parses(&self, input: &str) -> Result<bool, JavaError> {
+        match self.parse_millis(input) {
+            Ok(_) => Ok(true),
+            Err(e) if e.any_unsupported() => Err(e),
+            Err(_) => Ok(false),
+        }
+    }
+}
+
+/// Names of OpenSearch's built-in formats (`FormatNames`) that are not implemented here.
+fn is_named(p: &str) -> bool {
+    p.chars().all(|c| c.is_ascii_lowercase() || c == '_') && p.len() > 3 && p.contains(['_'])
+        || matches!(
+            p,
+            "date" | "time" | "iso8601" | "year" | "dateOptionalTime" | "basic_date"
+        )
+}
+
+fn compile_pattern(p: &str) -> Result<Vec<Item>, JavaError> {
+    let chars: Vec<char> = p.chars().collect();
+    let mut items = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\'' {
+            // quoted literal; '' is a quote
+            i += 1;
+            if i < chars.len() && chars[i] == '\'' {
+                items.push(Item::Literal('\''));
+                i += 1;
+                continue;
+            }
+            while i < chars.len() && chars[i] != '\'' {
+                items.push(Item::Literal(chars[i]));
+                i += 1;
+            }
+            i += 1;
+            continue;
+        }
+        if c.is_ascii_alphabetic() {
+            let mut n = 1;
+            while i + n < chars.len() && chars[i + n] == c {
+                n += 1;
+            }
+            let item = match (c, n) {
+                ('y' | 'u', 4..) => Item::Number {
+                    field: Field::Year,
+                    min: n,
+                    max: 19,
+                    exceeds_pad: true,
+                },
+                ('M', 1) => num(Field::Month, 1, 2),
+                ('M', 2) => num(Field::Month, 2, 2),
+                ('d', 1) => num(Field::Day, 1, 2),
+                ('d', 2) => num(Field::Day, 2, 2),
+                ('H', 1) => num(Field::Hour, 1, 2),
+                ('H', 2) => num(Field::Hour, 2, 2),
+                ('m', 1) => num(Field::Minute, 1, 2),
+                ('m', 2) => num(Field::Minute, 2, 2),
+                ('s', 1) => num(Field::Second, 1, 2),
+                ('s', 2) => num(Field::Second, 2, 2),
+                ('S', 1..=9) => Item::Fraction(n),
+                _ => {
+                    return Err(JavaError::unsupported(format!(
+                        "date pattern letter [{}] in [{p}]",
+                        std::iter::repeat_n(c, n).collect::<String>()
+                    )))
+                }
+            };
+            // Java's adjacent value parsing (a variable-width number followed directly by another
+            // number) is not emulated.
+            if let (Some(Item::Number { min, max, .. }), Item::Number { .. } | Item::Fraction(_)) =
+                (items.last(), &item)
+            {
+                if min != max {
+                    return Err(JavaError::unsupported(format!(
+                        "adjacent variable-width numbers in date pattern [{p}]"
+                    )));
+                }
+            }
+            items.push(item);
+            i += n;
+            continue;
+        }
+        if matches!(c, '[' | ']' | '{' | '}' | '#') {
+            return Err(JavaError::unsupported(format!(
+                "optional sections in date pattern [{p}]"
+            )));
+        }
+        items.push(Item::Literal(c));
+        i += 1;
+    }
+    Ok(items)
+}
+
+fn num(field: Field, min: usize, max: usize) -> Item {
+    Item::Number {
+        field,
+        min,
+        max,
+        exceeds_pad: false,
+    }
+}
+
+/// Fields read by a parser, before resolution.
+#[derive(Default, Debug)]
+struct Parsed {
+    year: Option<i64>,
+    month: Option<i64>,
+    day: Option<i64>,
+    hour: Option<i64>,
+    minute: Option<i64>,
+    second: Option<i64>,
+    nano: Option<i64>,
+    offset_seconds: Option<i64>,
+}
+
+/// `DateTimeParseException` messages (`java.time.format.DateTimeFormatter.parseResolved0`).
+fn abbreviate(text: &str) -> String {
+    let units: Vec<u16> = text.encode_utf16().collect();
+    if units.len() > 64 {
+        format!("{}...", String::from_utf16_lossy(&units[..64]))
+    } else {
+        text.to_string()
+    }
+}
+
+fn parse_error(text: &str, index: usize) -> JavaError {
+    JavaError::new(
+        "DateTimeParseException",
+        format!(
+            "Text '{}' could not be parsed at index {index}",
+            abbreviate(text)
+        ),
+    )
+}
+
+fn unparsed_error(text: &str, index: usize) -> JavaError {
+    JavaError::new(
+        "DateTimeParseException",
+        format!(
+            "Text '{}' could not be parsed, unparsed text found at index {index}",
+            abbreviate(text)
+        ),
+    )
+}
+
+fn resolve_error(text: &str, why: String) -> JavaError {
+    JavaError::new(
+        "DateTimeParseException",
+        format!("Text '{}' could not be parsed: {why}", abbreviate(text)),
+    )
+}
+
+/// Java string indices are UTF-16 units; inputs here are scanned as chars.
+struct Scan<'a> {
+    chars: Vec<char>,
+    text: &'a str,
+}
+
+impl Scan<'_> {
+    fn utf16_index(&self, pos: usize) -> usize {
+        self.chars[..pos.min(self.chars.len())]
+            .iter()
+            .map(|c| c.len_utf16())
+            .sum()
+    }
+
+    fn digits(&self, pos: usize, max: usize) -> usize {
+        let mut n = 0;
+        while pos + n < self.chars.len() && n < max && self.chars[pos + n].is_ascii_digit() {
+            n += 1;
+        }
+        n
+    }
+
+    fn value(&self, pos: usize, n: usize) -> i64 {
+        let mut v: i64 = 0;
+        for c in &self.chars[pos..pos + n] {
+            v = v
+                .saturating_mul(10)
+                .saturating_add(i64::from(*c as u8 - b'0'));
+        }
+        v
+    }
+
+    fn at(&self, pos: usize) -> Option<char> {
+        self.chars.get(pos).copied()
+    }
+}
+
+impl Parser {
+    fn parse(&self, text: &str) -> Result<i64, JavaError> {
+        let s = Scan {
+            chars: text.chars().collect(),
+            text,
+        };
+        match self {
+            Parser::EpochMillis => epoch(&s, 6, 1_000_000),
+            Parser::EpochSecond => epoch(&s, 9, 1),
+            Parser::StrictDateOptionalTime => {
+                let mut p = Parsed::default();
+                let end = strict_date_optional_time(&s, &mut p)
+                    .map_err(|at| parse_error(text, s.utf16_index(at)))?;
+                if end < s.chars.len() {
+                    return Err(unparsed_error(text, s.utf16_index(end)));
+                }
+                resolve(text, &p)
+            }
+            Parser::Pattern(items) => {
+                let mut p = Parsed::default();
+                let mut pos = 0;
+                for item in items {
+                    pos = parse_item(&s, pos, item, &mut p)
+                        .map_err(|at| parse_error(text, s.utf16_index(at)))?;
+                }
+                if pos < s.chars.len() {
+                    return Err(unparsed_error(text, s.utf16_index(pos)));
+                }
+                resolve(text, &p)
+            }
+        }
+    }
+}
+
+/// `EpochTime`: `-?digits{1,19}(.digits{0,frac})?`, in seconds (`unit` = 1) or milliseconds.
+fn epoch(s: &Scan, frac: usize, nanos_per_unit_fraction: i64) -> Result<i64, JavaError> {
+    let mut pos = 0;
+    let negative = s.at(0) == Some('-');
+    if negative {
+        pos += 1;
+    }
+    let n = s.digits(pos, 19);
+    if n == 0 {
+        return Err(parse_error(s.text, s.utf16_index(pos)));
+    }
+    let whole_text: String = s.chars[pos..pos + n].iter().collect();
+    let whole: i64 = whole_text
+        .parse()
+        .map_err(|_| resolve_error(s.text, format!("Invalid value: {whole_text}")))?;
+    pos += n;
+    let mut fraction_nanos: i64 = 0;
+    if s.at(pos) == Some('.') {
+        pos += 1;
+        let f = s.digits(pos, frac);
+        let mut v = s.value(pos, f);
+        for _ in f..frac {
+            v *= 10;
+        }
+        // millis: fraction digits are nanos of the milli (6 digits); seconds: nanos (9 digits)
+        fraction_nanos = v;
+        pos += f;
+    }
+    if pos < s.chars.len() {
+        return Err(unparsed_error(s.text, s.utf16_index(pos)));
+    }
+    let sign = if negative { -1 } else { 1 };
+    if nanos_per_unit_fraction == 1 {
+        // seconds
+        let total_nanos = i128::from(whole) * 1_000_000_000 + i128::from(fraction_nanos);
+        let ms = (i128::from(sign) * total_nanos).div_euclid(1_000_000);
+        i64::try_from(ms).map_err(|_| JavaError::new("ArithmeticException", "long overflow"))
+    } else {
+        let total_nanos = i128::from(whole) * 1_000_000 + i128::from(fraction_nanos);
+        let ms = (i128::from(sign) * total_nanos).div_euclid(1_000_000);
+        i64::try_from(ms).map_err(|_| JavaError::new("ArithmeticException", "long overflow"))
+    }
+}
+
+/// `DateFormatters.STRICT_DATE_OPTIONAL_TIME`: `yyyy[-MM[-dd]]` then optionally `T` and
+/// `HH[:mm[:ss[.S{1,9}][,S{1,9}]]][zone-or-offset][+HHmm]`. Returns the end position, or the
+/// error index.
+fn strict_date_optional_time(s: &Scan, p: &mut Parsed) -> Result<usize, usize> {
+    let mut pos = parse_year(s, 0, 4, 10, p)?;
+    // optional -MM
+    if s.at(pos) == Some('-') && s.digits(pos + 1, 2) == 2 {
+        p.month = Some(s.value(pos + 1, 2));
+        pos += 3;
+        if s.at(pos) == Some('-') && s.digits(pos + 1, 2) == 2 {
+            p.day = Some(s.value(pos + 1, 2));
+            pos += 3;
+        }
+    }
+    // optional T section
+    if s.at(pos) == Some('T') {
+        let save = (p.hour, p.minute, p.second, p.nano, p.offset_seconds);
+        let mut q = pos + 1;
+        if s.digits(q, 2) == 2 {
+            p.hour = Some(s.value(q, 2));
+            q += 2;
+            if s.at(q) == Some(':') && s.digits(q + 1, 2) == 2 {
+                p.minute = Some(s.value(q + 1, 2));
+                q += 3;
+                if s.at(q) == Some(':') && s.digits(q + 1, 2) == 2 {
+                    p.second = Some(s.value(q + 1, 2));
+                    q += 3;
+                    if s.at(q) == Some('.') {
+                        let f = s.digits(q + 1, 9);
+                        if f >= 1 {
+                            p.nano = Some(fraction_nanos(s, q + 1, f));
+                            q += 1 + f;
+                        }
+                    }
+                    if s.at(q) == Some(',') {
+                        let f = s.digits(q + 1, 9);
+                        if f >= 1 {
+                            p.nano = Some(fraction_nanos(s, q + 1, f));
+                            q += 1 + f;
+                        }
+                    }
+                }
+            }
+            if let Some(end) = zone_or_offset_id(s, q, p) {
+                q = end;
+            }
+            if let Some(end) = offset_no_colon(s, q, p) {
+                q = end;
+            }
+        } else {
+            (p.hour, p.minute, p.second, p.nano, p.offset_seconds) = save;
+        }
+        pos = q;
+    }
+    Ok(pos)
+}
+
+fn fraction_nanos(s: &Scan, pos: usize, n: usize) -> i64 {
+    let mut v = s.value(pos, n);
+    for _ in n..9 {
+        v *= 10;
+    }
+    v
+}
+
+/// `appendValue(YEAR, min, max, SignStyle.EXCEEDS_PAD)` in strict mode.
+fn parse_year(
+    s: &Scan,
+    start: usize,
+    min: usize,
+    max: usize,
+    p: &mut Parsed,
+) -> Result<usize, usize> {
+    let mut pos = start;
+    let mut negative = false;
+    let mut positive = false;
+    match s.at(pos) {
+        Some('+') => {
+            positive = true;
+            pos += 1;
+        }
+        Some('-') => {
+            negative = true;
+            pos += 1;
+        }
+        _ => {}
+    }
+    let n = s.digits(pos, max);
+    if n < min {
+        return Err(start);
+    }
+    if positive && n <= min {
+        return Err(start);
+    }
+    if !positive && !negative && n > min {
+        return Err(start);
+    }
+    let v = s.value(pos, n);
+    p.year = Some(if negative { -v } else { v });
+    Ok(pos + n)
+}
+
+/// `appendZoneOrOffsetId()`: `Z`, `+HH:MM[:SS]`, `UTC`/`UT`/`GMT` with an optional offset.
+/// Region ids are refused as unsupported by the caller (see [`has_region_id`]).
+fn zone_or_offset_id(s: &Scan, pos: usize, p: &mut Parsed) -> Option<usize> {
+    match s.at(pos)? {
+        '+' | '-' => {
+            let (end, secs) = offset_colon(s, pos)?;
+            p.offset_seconds = Some(secs);
+            Some(end)
+        }
+        'Z' => {
+            p.offset_seconds = Some(0);
+            Some(pos + 1)
+        }
+        _ => {
+            let rest: String = s.chars[pos..].iter().collect();
+            let prefix_len = if rest.starts_with("UTC") || rest.starts_with("GMT") {
+                3
+            } else if rest.starts_with("UT") {
+                2
+            } else {
+                return None;
+            };
+            let q = pos + prefix_len;
+            if let Some((end, secs)) = offset_colon(s, q) {
+                p.offset_seconds = Some(secs);
+                return Some(end);
+            }
+            p.offset_seconds = Some(0);
+            Some(q)
+        }
+    }
+}
+
+/// `+HH:MM` or `+HH:MM:SS` (OffsetIdPrinterParser `+HH:MM:ss`).
+fn offset_colon(s: &Scan, pos: usize) -> Option<(usize, i64)> {
+    let sign = match s.at(pos)? {
+        '+' => 1,
+        '-' => -1,
+        _ => return None,
+    };
+    if s.digits(pos + 1, 2) != 2 || s.at(pos + 3) != Some(':') || s.digits(pos + 4, 2) != 2 {
+        return None;
+    }
+    let h = s.value(pos + 1, 2);
+    let m = s.value(pos + 4, 2);
+    let mut end = pos + 6;
+    let mut sec = 0;
+    if s.at(end) == Some(':') && s.digits(end + 1, 2) == 2 {
+        sec = s.value(end + 1, 2);
+        end += 3;
+    }
+    if h > 18 || m > 59 || sec > 59 {
+        return None;
+    }
+    Some((end, sign * (h * 3600 + m * 60 + sec)))
+}
+
+/// `appendOffset("+HHmm", "Z")`.
+fn offset_no_colon(s: &Scan, pos: usize, p: &mut Parsed) -> Option<usize> {
+    match s.at(pos)? {
+        'Z' => {
+            p.offset_seconds = Some(0);
+            Some(pos + 1)
+        }
+        c @ ('+' | '-') => {
+            let sign = if c == '+' { 1 } else { -1 };
+            if s.digits(pos + 1, 2) != 2 {
+                return None;
+            }
+            let h = s.value(pos + 1, 2);
+            let mut end = pos + 3;
+            let mut m = 0;
+            if s.digits(end, 2) == 2 {
+                m = s.value(end, 2);
+                end += 2;
+            }
+            if h > 18 || m > 59 {
+                return None;
+            }
+            p.offset_seconds = Some(sign * (h * 3600 + m * 60));
+            Some(end)
+        }
+        _ => None,
+    }
+}
+
+fn parse_item(s: &Scan, pos: usize, item: &Item, p: &mut Parsed) -> Result<usize, usize> {
+    match item {
+        Item::Literal(c) => {
+            if s.at(pos) == Some(*c) {
+                Ok(pos + 1)
+            } else {
+                Err(pos)
+            }
+        }
+        Item::Number {
+            field: Field::Year,
+            min,
+            max,
+            exceeds_pad: true,
+        } => parse_year(s, pos, *min, *max, p),
+        Item::Number {
+            field, min, max, ..
+        } => {
+            let n = s.digits(pos, *max);
+            if n < *min {
+                return Err(pos);
+            }
+            let v = s.value(pos, n);
+            match field {
+                Field::Year => p.year = Some(v),
+                Field::Month => p.month = Some(v),
+                Field::Day => p.day = Some(v),
+                Field::Hour => p.hour = Some(v),
+                Field::Minute => p.minute = Some(v),
+                Field::Second => p.second = Some(v),
+            }
+            Ok(pos + n)
+        }
+        Item::Fraction(n) => {
+            if s.digits(pos, *n) != *n {
+                return Err(pos);
+            }
+            p.nano = Some(fraction_nanos(s, pos, *n));
+            Ok(pos + n)
+        }
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "JANUARY",
+    "FEBRUARY",
+    "MARCH",
+    "APRIL",
+    "MAY",
+    "JUNE",
+    "JULY",
+    "AUGUST",
+    "SEPTEMBER",
+    "OCTOBER",
+    "NOVEMBER",
+    "DECEMBER",
+];
+
+fn is_leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn month_len(y: i64, m: i64) -> i64 {
+    match m {
+        2 => {
+            if is_leap(y) {
+                29
+            } else {
+                28
+            }
+        }
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// ResolverStyle.STRICT range checks, then `DateFormatters.from` (missing fields default to the
+/// start of the unit, no zone is UTC) and `toEpochMilli`.
+fn resolve(text: &str, p: &Parsed) -> Result<i64, JavaError> {
+    let range = |name: &str, lo: i64, hi: &str, v: i64| {
+        resolve_error(
+            text,
+            format!("Invalid value for {name} (valid values {lo} - {hi}): {v}"),
+        )
+    };
+    let year = p.year.unwrap_or(1970);
+    if !(-999_999_999..=999_999_999).contains(&year) {
+        return Err(range("Year", -999_999_999, "999999999", year));
+    }
+    let month = p.month.unwrap_or(1);
+    if !(1..=12).contains(&month) {
+        return Err(range("MonthOfYear", 1, "12", month));
+    }
+    let day = p.day.unwrap_or(1);
+    if !(1..=31).contains(&day) {
+        return Err(range("DayOfMonth", 1, "28/31", day));
+    }
+    let hour = p.hour.unwrap_or(0);
+    if !(0..=23).contains(&hour) {
+        return Err(range("HourOfDay", 0, "23", hour));
+    }
+    let minute = p.minute.unwrap_or(0);
+    if !(0..=59).contains(&minute) {
+        return Err(range("MinuteOfHour", 0, "59", minute));
+    }
+    let second = p.second.unwrap_or(0);
+    if !(0..=59).contains(&second) {
+        return Err(range("SecondOfMinute", 0, "59", second));
+    }
+    if day > month_len(year, month) {
+        let m = MONTHS[(month - 1) as usize];
+        return Err(resolve_error(
+            text,
+            if month == 2 && day == 29 {
+                format!("Invalid date 'February 29' as '{year}' is not a leap year")
+            } else {
+                format!("Invalid date '{m} {day}'")
+            },
+        ));
+    }
+    let days = days_from_civil(year, month, day);
+    let secs = days as i128 * 86_400 + i128::from(hour * 3600 + minute * 60 + second)
+        - i128::from(p.offset_seconds.unwrap_or(0));
+    let millis = secs * 1000 + i128::from(p.nano.unwrap_or(0) / 1_000_000);
+    i64::try_from(millis).map_err(|_| JavaError::new("ArithmeticException", "long overflow"))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Whether a value has a zone region id where `strict_date_optional_time` reads a zone (which
+/// this engine does not resolve): letters right after the time.
+pub(crate) fn has_region_id(input: &str) -> bool {
+    let Some(t) = input.find('T') else {
+        return false;
+    };
+    let after = &input[t + 1..];
+    let rest =
+        after.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, ':' | '.' | ','));
+    let Some(first) = rest.chars().next() else {
+        return false;
+    };
+    first.is_ascii_alphabetic()
+        && !(rest == "Z"
+            || rest.starts_with("UTC")
+            || rest.starts_with("GMT")
+            || rest.starts_with("UT"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ms(format: &str, input: &str) -> Result<i64, JavaError> {
+        DateFormatter::for_pattern(format)
+            .unwrap()
+            .parse_millis(input)
+    }
+
+    // DateFieldMapperTests / DateFormattersTests cases
+    #[test]
+    fn default_format() {
+        assert_eq!(ms(DEFAULT_FORMAT, "2016-03-11").unwrap(), 1_457_654_400_000);
+        assert_eq!(
+            ms(DEFAULT_FORMAT, "2016-03-11T12:00:00Z").unwrap(),
+            1_457_697_600_000
+        );
+        assert_eq!(
+            ms(DEFAULT_FORMAT, "2016-03-11T12:00:00.123+01:00").unwrap(),
+            1_457_694_000_123
+        );
+        assert_eq!(
+            ms(DEFAULT_FORMAT, "2016-03-11T12:00:00,5+0100").unwrap(),
+            1_457_694_000_500
+        );
+        assert_eq!(ms(DEFAULT_FORMAT, "2016-03").unwrap(), 1_456_790_400_000);
+        assert_eq!(ms(DEFAULT_FORMAT, "2016").unwrap(), 1_451_606_400_000);
+        assert_eq!(
+            ms(DEFAULT_FORMAT, "1457654400000").unwrap(),
+            1_457_654_400_000
+        );
+        assert_eq!(ms(DEFAULT_FORMAT, "-1").unwrap(), -1);
+        assert_eq!(
+            ms(DEFAULT_FORMAT, "2016-03-11T12").unwrap(),
+            1_457_697_600_000
+        );
+    }
+
+    #[test]
+    fn errors_are_the_first_parsers() {
+        let e = ms(DEFAULT_FORMAT, "2016-03-11 12:00:00").unwrap_err();
+        assert_eq!(
+            e.message,
+            "failed to parse date field [2016-03-11 12:00:00] with format [strict_date_optional_time||epoch_millis]"
+        );
+        assert_eq!(
+            e.cause.unwrap().message,
+            "Text '2016-03-11 12:00:00' could not be parsed, unparsed text found at index 10"
+        );
+        let e = ms(DEFAULT_FORMAT, "abc").unwrap_err();
+        assert_eq!(
+            e.cause.unwrap().message,
+            "Text 'abc' could not be parsed at index 0"
+        );
+        let e = ms(DEFAULT_FORMAT, "2016-13-11").unwrap_err();
+        assert_eq!(
+            e.cause.unwrap().message,
+            "Text '2016-13-11' could not be parsed: Invalid value for MonthOfYear (valid values 1 - 12): 13"
+        );
+        let e = ms(DEFAULT_FORMAT, "2015-02-29").unwrap_err();
+        assert_eq!(
+            e.cause.unwrap().message,
+            "Text '2015-02-29' could not be parsed: Invalid date 'February 29' as '2015' is not a leap year"
+        );
+        assert_eq!(
+            ms(DEFAULT_FORMAT, "").unwrap_err().message,
+            "cannot parse empty date"
+        );
+    }
+
+    #[test]
+    fn epoch_second_first() {
+        let f = "epoch_second||strict_date_optional_time";
+        assert_eq!(ms(f, "1418248274").unwrap(), 1_418_248_274_000);
+        assert_eq!(ms(f, "1418248274.5").unwrap(), 1_418_248_274_500);
+        assert_eq!(ms(f, "2014-12-10T21:51:14Z").unwrap(), 1_418_248_274_000);
+        let e = ms(f, "x").unwrap_err();
+        assert_eq!(
+            e.cause.unwrap().message,
+            "Text 'x' could not be parsed at index 0"
+        );
+    }
+
+    #[test]
+    fn patterns() {
+        let f = "yyyy/MM/dd HH:mm:ss||yyyy/MM/dd";
+        assert_eq!(ms(f, "2016/03/11").unwrap(), 1_457_654_400_000);
+        assert_eq!(ms(f, "2016/03/11 12:00:00").unwrap(), 1_457_697_600_000);
+        assert!(ms(f, "2016-03-11").is_err());
+        assert!(
+            DateFormatter::for_pattern("dd/MMM/yyyy")
+                .unwrap_err()
+                .unsupported
+        );
+        assert!(
+            DateFormatter::for_pattern("basic_date_time")
+                .unwrap_err()
+                .unsupported
+        );
+    }
+
+    #[test]
+    fn strict_years() {
+        assert!(ms("strict_date_optional_time", "12345-01-01").is_err());
+        assert_eq!(
+            ms("strict_date_optional_time", "+12345-01-01").unwrap(),
+            327_403_382_400_000
+        );
+        assert!(ms("strict_date_optional_time", "201-01-01").is_err());
+    }
+}
