@@ -19,9 +19,10 @@
 //!   `modules/ingest-user-agent/.../UserAgentProcessor.java` (commit `d3cff6bd`) and
 //!   `modules/ingest-geoip/.../GeoIpProcessor.java` (commit `1feb8448`).
 //!
-//! What needs a live node is not checked: whether Painless scripts and mustache templates compile,
-//! whether grok/gsub/kv regular expressions and date formats are valid, and whether the GeoIP
-//! database file or user-agent regex file named in a processor exists on the ingest nodes.
+//! Scripts, templates, regular expressions and date formats are not checked here: when these rules
+//! find nothing, `content::validate::pipelines` builds the pipeline with the offline ingest engine
+//! (`crates/ingest`), which compiles them as a node does. Whether a GeoIP database or a user-agent
+//! regex file named in a processor exists on the ingest nodes is not checked.
 
 use serde_json::{Map, Value};
 

@@ -148,6 +148,26 @@ fn pipeline_processors_are_checked_as_opensearch_would() {
 }
 
 #[test]
+fn pipeline_scripts_and_patterns_are_compiled_as_opensearch_would() {
+    // The option rules cannot see inside a script or a grok pattern: the ingest engine builds the
+    // pipeline as a node would and reports its refusal at the processor that causes it.
+    insta::assert_snapshot!(failing(|c| {
+        c.edit(
+            PIPELINE,
+            "{ \"rename\":",
+            "{ \"script\": { \"source\": \"ctx.event = [:]; ctx.event.kind = \\\"alert\\\"; ctx.x = ;\" } },\n    { \"rename\":",
+        );
+    }));
+    insta::assert_snapshot!(failing(|c| {
+        c.edit(
+            PIPELINE,
+            "{ \"rename\":",
+            "{ \"grok\": { \"field\": \"message\", \"patterns\": [\"%{IPP:source.ip}\"] } },\n    { \"rename\":",
+        );
+    }));
+}
+
+#[test]
 fn pipeline_empty_on_failure() {
     insta::assert_snapshot!(failing(|c| {
         let text = c.read(PIPELINE);

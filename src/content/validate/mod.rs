@@ -2,10 +2,10 @@
 
 mod fields;
 mod ism;
+mod pipelines;
 mod saved_objects;
 mod templates;
 
-use super::kind::Kind;
 use super::problem::Problem;
 use super::Content;
 
@@ -13,14 +13,7 @@ use super::Content;
 pub(crate) fn validate(content: &Content) -> Vec<Problem> {
     let mut problems = Vec::new();
     problems.extend(templates::check(content));
-    for pipeline in content.of_kind(Kind::IngestPipeline) {
-        for found in super::pipeline_rules::check_pipeline(&pipeline.id, &pipeline.body) {
-            let mut problem = Problem::new(&pipeline.file, found.message)
-                .at_line(pipeline.line_of(&found.pointer));
-            problem.hint = found.hint;
-            problems.push(problem);
-        }
-    }
+    problems.extend(pipelines::check(content));
     problems.extend(ism::check(content));
     problems.extend(saved_objects::check(content));
     problems.extend(fields::check(content));
