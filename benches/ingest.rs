@@ -69,7 +69,8 @@ fn main() {
     let mut templates = Vec::new();
     for entry in std::fs::read_dir(rendered.path().join("index_template")).unwrap() {
         let template = read_json(&entry.unwrap().path());
-        let Some(pipeline) = template["template"]["settings"]["index"]["default_pipeline"].as_str() else {
+        let Some(pipeline) = template["template"]["settings"]["index"]["default_pipeline"].as_str()
+        else {
             continue;
         };
         for pattern in template["index_patterns"].as_array().unwrap() {
@@ -81,23 +82,41 @@ fn main() {
 
     let samples = repo.join("tests/fixtures/ingest-samples");
     let kinds: Vec<(&str, &str, Vec<String>)> = vec![
-        ("CloudTrail (JSON)", "log-aws-cloudtrail-2026-11", lines(&samples.join("aws-cloudtrail.ndjson"))),
-        ("GuardDuty (JSON)", "log-aws-guardduty-2026-11", lines(&samples.join("aws-guardduty.ndjson"))),
-        ("Security Hub (JSON)", "log-aws-securityhub-2026-11", lines(&samples.join("aws-securityhub.ndjson"))),
-        ("VPC Flow Logs (dissect)", "log-aws-vpcflowlogs-2026-11", lines(&samples.join("aws-vpcflowlogs.log"))),
-        ("Linux secure (grok)", "log-linux-secure-2026-11", lines(&samples.join("linux-secure.log"))),
-        ("web access (grok)", "log-web-apache-2026-11", lines(&samples.join("web-apache.log"))),
+        (
+            "CloudTrail (JSON)",
+            "log-aws-cloudtrail-2026-11",
+            lines(&samples.join("aws-cloudtrail.ndjson")),
+        ),
+        (
+            "GuardDuty (JSON)",
+            "log-aws-guardduty-2026-11",
+            lines(&samples.join("aws-guardduty.ndjson")),
+        ),
+        (
+            "Security Hub (JSON)",
+            "log-aws-securityhub-2026-11",
+            lines(&samples.join("aws-securityhub.ndjson")),
+        ),
+        (
+            "VPC Flow Logs (dissect)",
+            "log-aws-vpcflowlogs-2026-11",
+            lines(&samples.join("aws-vpcflowlogs.log")),
+        ),
+        (
+            "Linux secure (grok)",
+            "log-linux-secure-2026-11",
+            lines(&samples.join("linux-secure.log")),
+        ),
+        (
+            "web access (grok)",
+            "log-web-apache-2026-11",
+            lines(&samples.join("web-apache.log")),
+        ),
     ];
     let per_kind = EVENTS / kinds.len();
     for (label, index, events) in &kinds {
         let requests: Vec<IndexRequest> = (0..per_kind)
-            .map(|i| IndexRequest {
-                index: index.to_string(),
-                id: None,
-                routing: None,
-                source: json!({"message": events[i % events.len()]}),
-                pipeline: None,
-            })
+            .map(|i| IndexRequest::new(index, json!({"message": events[i % events.len()]})))
             .collect();
         let started = Instant::now();
         let mut failed = 0usize;
@@ -109,6 +128,9 @@ fn main() {
         }
         let elapsed = started.elapsed().as_secs_f64();
         assert_eq!(failed, 0, "{label}: {failed} events failed");
-        println!("{label:<28} {per_kind:>7} events in {elapsed:>6.2} s   {:>9.0} events/s", per_kind as f64 / elapsed);
+        println!(
+            "{label:<28} {per_kind:>7} events in {elapsed:>6.2} s   {:>9.0} events/s",
+            per_kind as f64 / elapsed
+        );
     }
 }

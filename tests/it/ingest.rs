@@ -40,16 +40,36 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn samples() -> Vec<Samples> {
-    let lines = |file, index| Samples { file, index, form: Form::Lines };
+    let lines = |file, index| Samples {
+        file,
+        index,
+        form: Form::Lines,
+    };
     vec![
-        Samples { file: reference("aws_cloudtrail.json"), index: "log-aws-cloudtrail-2026-11", form: Form::OneJson },
-        lines(reference("amazon_vpc_flow_v2.log"), "log-aws-vpcflowlogs-2026-11"),
+        Samples {
+            file: reference("aws_cloudtrail.json"),
+            index: "log-aws-cloudtrail-2026-11",
+            form: Form::OneJson,
+        },
+        lines(
+            reference("amazon_vpc_flow_v2.log"),
+            "log-aws-vpcflowlogs-2026-11",
+        ),
         lines(reference("apache.log"), "log-web-apache-2026-11"),
         lines(reference("nginx.log"), "log-web-nginx-2026-11"),
-        lines(fixture("aws-cloudtrail.ndjson"), "log-aws-cloudtrail-2026-11"),
+        lines(
+            fixture("aws-cloudtrail.ndjson"),
+            "log-aws-cloudtrail-2026-11",
+        ),
         lines(fixture("aws-guardduty.ndjson"), "log-aws-guardduty-2026-11"),
-        lines(fixture("aws-securityhub.ndjson"), "log-aws-securityhub-2026-11"),
-        lines(fixture("aws-vpcflowlogs.log"), "log-aws-vpcflowlogs-2026-11"),
+        lines(
+            fixture("aws-securityhub.ndjson"),
+            "log-aws-securityhub-2026-11",
+        ),
+        lines(
+            fixture("aws-vpcflowlogs.log"),
+            "log-aws-vpcflowlogs-2026-11",
+        ),
         lines(fixture("linux-secure.log"), "log-linux-secure-2026-11"),
         lines(fixture("web-apache.log"), "log-web-apache-2026-11"),
         lines(fixture("web-nginx.log"), "log-web-nginx-2026-11"),
@@ -82,7 +102,12 @@ fn every_bundled_pipeline_indexes_the_real_samples_without_an_error() {
     }
     let c = ClusterContext::bundled();
     let run = c.siemctl(&["apply", "--yes"]);
-    assert_eq!(run.code, 0, "apply of the bundled content: {}", run.snapshot());
+    assert_eq!(
+        run.code,
+        0,
+        "apply of the bundled content: {}",
+        run.snapshot()
+    );
 
     let mut problems = Vec::new();
     let mut indexed = 0usize;
@@ -125,9 +150,15 @@ fn every_bundled_pipeline_indexes_the_real_samples_without_an_error() {
     if failures > 0 {
         for (index, id, where_) in &created {
             let (_, doc) = c.opensearch("GET", &format!("/{index}/_doc/{id}"), None);
-            let tags = doc["_source"]["tags"].as_array().cloned().unwrap_or_default();
+            let tags = doc["_source"]["tags"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
             if tags.iter().any(|t| t == "pipeline_error") {
-                problems.push(format!("{where_}: pipeline error: {}", doc["_source"]["error"]));
+                problems.push(format!(
+                    "{where_}: pipeline error: {}",
+                    doc["_source"]["error"]
+                ));
             }
         }
     }
@@ -138,5 +169,9 @@ fn every_bundled_pipeline_indexes_the_real_samples_without_an_error() {
         problems.join("\n")
     );
     let (_, count) = c.opensearch("GET", "/log-*/_count", None);
-    assert_eq!(count["count"].as_u64(), Some(indexed as u64), "every indexed event is stored");
+    assert_eq!(
+        count["count"].as_u64(),
+        Some(indexed as u64),
+        "every indexed event is stored"
+    );
 }

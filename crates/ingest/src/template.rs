@@ -513,14 +513,20 @@ pub(crate) fn self_referencing(v: &Value, path: &mut Vec<*const ()>) -> bool {
         return true;
     }
     path.push(ptr);
-    let children: Vec<Value> = match v {
-        Value::List(l) => l.borrow().items.clone(),
-        Value::Map(m) => m.borrow().values(),
-        Value::Set(s) => s.borrow().iter().collect(),
-        Value::Array(a) => a.borrow().items.clone(),
-        _ => Vec::new(),
+    // Order does not matter here: walk the collections as stored, without copying them.
+    let found = match v {
+        Value::List(l) => l.borrow().items.iter().any(|c| self_referencing(c, path)),
+        Value::Map(m) => m
+            .borrow()
+            .values_unordered()
+            .any(|c| self_referencing(c, path)),
+        Value::Set(s) => s
+            .borrow()
+            .iter_unordered()
+            .any(|c| self_referencing(c, path)),
+        Value::Array(a) => a.borrow().items.iter().any(|c| self_referencing(c, path)),
+        _ => false,
     };
-    let found = children.iter().any(|c| self_referencing(c, path));
     path.pop();
     found
 }

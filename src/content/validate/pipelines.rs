@@ -9,8 +9,8 @@ use serde_json::{json, Value};
 
 use super::super::kind::Kind;
 use super::super::pipeline_rules;
-use super::super::resource::Resource;
 use super::super::problem::Problem;
+use super::super::resource::Resource;
 use super::super::Content;
 
 pub(super) fn check(content: &Content) -> Vec<Problem> {
@@ -52,7 +52,10 @@ fn build(pipeline: &Resource) -> Option<Problem> {
     Some(
         Problem::new(
             &pipeline.file,
-            format!("OpenSearch would refuse this pipeline: {}", describe(&error.to_json())),
+            format!(
+                "OpenSearch would refuse this pipeline: {}",
+                describe(&error.to_json())
+            ),
         )
         .at_line(line)
         .with_hint(

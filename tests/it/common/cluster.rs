@@ -39,7 +39,10 @@ impl ClusterContext {
     pub(crate) fn bulk(&self, ndjson: &str) -> Value {
         let response = self
             .http
-            .post(format!("{}/_bulk?refresh=true", self.emulator.opensearch_url()))
+            .post(format!(
+                "{}/_bulk?refresh=true",
+                self.emulator.opensearch_url()
+            ))
             .header("content-type", "application/x-ndjson")
             .body(ndjson.to_string())
             .send()
@@ -47,7 +50,8 @@ impl ClusterContext {
         let status = response.status();
         let text = response.text().unwrap();
         assert!(status.is_success(), "_bulk: {status} {text}");
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("_bulk answered non-JSON ({e}): {text}"))
+        serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("_bulk answered non-JSON ({e}): {text}"))
     }
 
     /// siemctl with the emulator's URLs in the environment (as CI would set them).

@@ -686,7 +686,10 @@ fn exponential_expression_stops_as_unsupported() {
     let started = std::time::Instant::now();
     match grok.captures(line) {
         Err(GrokError::Unsupported(m)) => assert!(m.contains("retry"), "{m}"),
-        other => panic!("expected the engine's limit, got {:?}", other.map(|o| o.is_some())),
+        other => panic!(
+            "expected the engine's limit, got {:?}",
+            other.map(|o| o.is_some())
+        ),
     }
     assert!(started.elapsed().as_secs() < 60);
 }

@@ -425,8 +425,21 @@ impl fmt::Debug for Value {
 }
 
 /// A map key: a [`Value`] hashed and compared as Java's `HashMap` does (`hashCode`/`equals`).
+/// Its `hashCode` is computed once, when the key is stored (a string's is O(length)).
 #[derive(Clone, Debug)]
-pub struct Key(pub Value);
+pub struct Key(pub Value, i32);
+
+impl Key {
+    pub fn new(value: Value) -> Key {
+        let hash = value.java_hash_code();
+        Key(value, hash)
+    }
+
+    /// The key's Java `hashCode()`.
+    pub fn java_hash_code(&self) -> i32 {
+        self.1
+    }
+}
 
 impl PartialEq for Key {
     fn eq(&self, other: &Self) -> bool {
@@ -438,7 +451,7 @@ impl Eq for Key {}
 
 impl Hash for Key {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write_i32(self.0.java_hash_code());
+        state.write_i32(self.1);
     }
 }
 
