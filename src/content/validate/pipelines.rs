@@ -73,11 +73,15 @@ fn describe(error: &Value) -> String {
         let kind = e.get("type").and_then(Value::as_str).unwrap_or("error");
         let reason = e.get("reason").and_then(Value::as_str).unwrap_or("");
         let mut part = format!("{kind}: {reason}");
-        if let Some(stack) = e.get("script_stack").and_then(Value::as_array) {
-            let stack: Vec<&str> = stack.iter().filter_map(Value::as_str).collect();
-            if !stack.is_empty() {
-                part.push_str(&format!(" at `{}`", stack.join(" ").trim()));
-            }
+        // The first line of the script stack is the excerpt around the error (the second
+        // points at it with `^---- HERE`, which only lines up in a terminal of its own).
+        let excerpt = e
+            .get("script_stack")
+            .and_then(Value::as_array)
+            .and_then(|stack| stack.first())
+            .and_then(Value::as_str);
+        if let Some(excerpt) = excerpt {
+            part.push_str(&format!(" near `{}`", excerpt.trim()));
         }
         parts.push(part);
         current = e.get("caused_by");
