@@ -32,6 +32,9 @@ pub(crate) struct MethodInfo {
     pub(crate) def_casts: Vec<Option<super::types::CastOp>>,
 }
 
+/// Class -> method name -> (arity, index into `Library::methods`).
+type DynamicCache = HashMap<u32, HashMap<Box<str>, Vec<(usize, Option<usize>)>>>;
+
 pub(crate) struct Library {
     al: &'static Allowlist,
     classes: Vec<ClassInfo>,
@@ -46,7 +49,7 @@ pub(crate) struct Library {
     /// Classes of the collection kinds, for [`Library::runtime_class`] without a name lookup.
     kinds: HashMap<&'static str, Cls>,
     /// Dynamic method lookups already made: class -> name -> (arity, method index).
-    dynamic: std::sync::RwLock<HashMap<u32, HashMap<Box<str>, Vec<(usize, Option<usize>)>>>>,
+    dynamic: std::sync::RwLock<DynamicCache>,
 }
 
 fn ty_of(t: &Type) -> Ty {
