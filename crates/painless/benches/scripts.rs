@@ -6,6 +6,12 @@ use std::time::Instant;
 use painless::{Context, Options, Script, Value};
 
 fn bench(name: &str, source: &str, context: Context, doc: &serde_json::Value) {
+    // `cargo bench -p painless -- <filter>` runs the benchmarks whose name contains the filter.
+    if let Some(filter) = std::env::args().skip(1).find(|a| !a.starts_with('-')) {
+        if !name.contains(&filter) {
+            return;
+        }
+    }
     let options = Options {
         context,
         ..Options::default()
