@@ -237,6 +237,11 @@ impl Allowlist {
         &self.classes
     }
 
+    /// Every field of the allowlist.
+    pub fn fields(&self) -> &[Field] {
+        &self.fields
+    }
+
     pub fn method_by_id(&self, id: MethodId) -> &Method {
         &self.methods[id.0 as usize]
     }

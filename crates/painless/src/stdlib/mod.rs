@@ -9,6 +9,7 @@
 
 mod augmentation;
 mod collections;
+mod format;
 mod functional;
 mod lang;
 mod objects;
@@ -25,7 +26,9 @@ use crate::allowlist::{Field, Method};
 use crate::value::{Exception, Value};
 
 pub use functional::invoke;
-pub use objects::{Iter, MapEntry, Optional, StringBuilder, StringJoiner, Token};
+pub use objects::{
+    Iter, MapEntry, MapView, Optional, StringBuilder, StringJoiner, Token, ViewKind,
+};
 
 /// A native method: `recv` is the receiver (`None` for static methods and constructors).
 pub type NativeFn =
@@ -141,6 +144,15 @@ pub fn resolve(method: &Method) -> Option<NativeFn> {
             method.params.len(),
         ))
         .copied()
+}
+
+/// A native by its key (for natives that delegate to another method).
+pub(crate) fn resolve_by_key(class: &str, name: &str, arity: usize) -> Option<NativeFn> {
+    registry()
+        .methods
+        .iter()
+        .find(|((c, n, a), _)| *c == class && *n == name && *a == arity)
+        .map(|(_, f)| *f)
 }
 
 /// The value of a static field (`Integer.MAX_VALUE`, `Math.PI`, `ChronoUnit.DAYS`...).
