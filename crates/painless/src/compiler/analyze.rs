@@ -836,6 +836,25 @@ impl<'l> Analyzer<'l> {
                 iae(pos, format!("cannot resolve symbol [{name}]"))
             }
             ExprKind::CallLocal(name, args) => {
+                if !self.sigs.contains_key(&(name.clone(), args.len())) {
+                    if let Some(m) = self.lib.imported_method(name, args.len()) {
+                        let f = self.native_of(m, pos)?;
+                        let mut out = Vec::new();
+                        for (a, p) in args.iter().zip(&m.params) {
+                            out.push(self.arg(a, p)?);
+                        }
+                        return Ok((
+                            Ex::CallNative {
+                                f,
+                                recv: None,
+                                args: out,
+                                null_safe: false,
+                                pos,
+                            },
+                            m.ret.clone(),
+                        ));
+                    }
+                }
                 let Some(sig) = self.sigs.get(&(name.clone(), args.len())) else {
                     return iae(
                         pos,

@@ -352,6 +352,11 @@ impl Library {
         let f = self.al.field(allowlist::ClassId(c.0), name)?;
         Some((ty_of(&f.ty), crate::stdlib::static_field(f)))
     }
+    /// A statically imported method of the context (`static_import` in its allowlist files).
+    pub(crate) fn imported_method(&self, name: &str, arity: usize) -> Option<&MethodInfo> {
+        self.info(self.al.imported_method(name, arity))
+    }
+
     /// The abstract method of a functional interface.
     pub(crate) fn functional_method(&self, c: Cls) -> Option<&MethodInfo> {
         self.info(self.al.functional_method(allowlist::ClassId(c.0)))
