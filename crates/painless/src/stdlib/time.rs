@@ -461,6 +461,7 @@ enum Kind {
         m: i32,
         d: i32,
     },
+    Parsed(Rc<Parts>),
 }
 
 impl Temporal {
@@ -500,6 +501,7 @@ impl JavaObject for Temporal {
             Kind::Time(_) => "java.time.LocalTime",
             Kind::Duration { .. } => "java.time.Duration",
             Kind::Period { .. } => "java.time.Period",
+            Kind::Parsed(_) => "java.time.format.Parsed",
         }
     }
     fn as_any(&self) -> &dyn Any {
@@ -523,6 +525,30 @@ impl JavaObject for Temporal {
             Kind::Time(t) => time_string(*t),
             Kind::Duration { sec, nano } => duration_string(*sec, *nano),
             Kind::Period { y, m, d } => period_string(*y, *m, *d),
+            Kind::Parsed(p) => {
+                // Parsed.toString: the unresolved fields, the chronology, the zone, the result.
+                let mut s = String::from("{}");
+                if let Some((sec, _)) = p.instant {
+                    s = format!("{{InstantSeconds={sec}}}");
+                } else if let Some(o) = p.offset {
+                    s = format!("{{OffsetSeconds={o}}}");
+                }
+                s.push_str(",ISO");
+                if let Some(z) = &p.zone {
+                    s.push(',');
+                    s.push_str(&z.id);
+                }
+                match (p.date, p.time) {
+                    (Some(d), Some(t)) => s.push_str(&format!(
+                        " resolved to {}",
+                        ldt_string(Ldt { day: d, nod: t })
+                    )),
+                    (Some(d), None) => s.push_str(&format!(" resolved to {}", date_string(d))),
+                    (None, Some(t)) => s.push_str(&format!(" resolved to {}", time_string(t))),
+                    _ => {}
+                }
+                s
+            }
         }
     }
     fn java_equals(&self, other: &dyn JavaObject) -> bool {
@@ -1090,6 +1116,12 @@ fn plus(t: &Temporal, n: i64, unit: &str) -> Result<Value, Thrown> {
             }
             None => return Err(unsupported_unit(unit)),
         },
+        Kind::Parsed(_) => {
+            return Err(exc(
+                "UnsupportedTemporalTypeException",
+                format!("Unsupported unit: {}", unit_display(unit)),
+            ))
+        }
         Kind::Period { y, m, d } => {
             let (y, m, d) = (i64::from(*y), i64::from(*m), i64::from(*d));
             return match unit {
@@ -1833,6 +1865,13 @@ fn fields_of(t: &Temporal, fmt_zone: Option<&Rc<JZone>>) -> Result<Fields, Throw
             zone: None,
             instant: None,
         },
+        Kind::Parsed(p) => Fields {
+            date: p.date,
+            time: p.time,
+            offset: p.offset,
+            zone: p.zone.clone(),
+            instant: p.instant,
+        },
         Kind::Duration { .. } | Kind::Period { .. } => {
             return Err(exc(
                 "UnsupportedTemporalTypeException",
@@ -2486,6 +2525,7 @@ fn rewrap(e: Thrown, err: &dyn Fn(String) -> Thrown) -> Thrown {
 /// What `X.parse(text, formatter)` builds.
 #[derive(Clone, Copy, PartialEq)]
 enum Target {
+    Parsed,
     Zoned,
     Offset,
     DateTime,
@@ -2571,31 +2611,81 @@ fn parse(f: &Formatter, text: &str, target: Target) -> Result<Value, Thrown> {
             }
         }
     }
-    let unable = |what: &str| {
+    let parts = if let Some((sec, nano)) = p.instant {
+        Parts {
+            date: None,
+            time: None,
+            offset: None,
+            zone: f.zone.clone(),
+            instant: Some((sec, nano)),
+        }
+    } else {
+        let (date, time) = resolve(&p, text)?;
+        let zone = match (&p.zone, &f.zone) {
+            (Some(id), _) => Some(zone_of(id)?),
+            (None, Some(z)) => Some(z.clone()),
+            (None, None) => None,
+        };
+        Parts {
+            date,
+            time,
+            offset: p.offset,
+            zone,
+            instant: None,
+        }
+    };
+    if target == Target::Parsed {
+        return Ok(Temporal::value(Kind::Parsed(Rc::new(parts))));
+    }
+    convert_parts(&parts, target, &|what: &str| {
         exc(
             "DateTimeParseException",
             format!(
                 "Text '{text}' could not be parsed: Unable to obtain {what} from TemporalAccessor"
             ),
         )
-    };
+    })
+}
+
+/// What a parse resolved to (`java.time.format.Parsed`): the parts of a temporal.
+pub struct Parts {
+    date: Option<i64>,
+    time: Option<i64>,
+    offset: Option<i32>,
+    zone: Option<Rc<JZone>>,
+    instant: Option<(i64, i32)>,
+}
+
+/// `X.from(temporal)` (and the end of `X.parse`): the target built from the parts, or
+/// `unable(target name)`.
+fn convert_parts(
+    p: &Parts,
+    target: Target,
+    unable: &dyn Fn(&str) -> Thrown,
+) -> Result<Value, Thrown> {
     if let Some((s, n)) = p.instant {
         return match target {
             Target::Instant => Ok(Temporal::value(Kind::Instant { sec: s, nano: n })),
-            Target::Zoned => match &f.zone {
+            Target::Zoned => match &p.zone {
                 Some(z) => zoned_from_instant(s, n, z.clone()),
                 None => Err(unable("ZonedDateTime")),
             },
-            _ => Err(unable(simple_target(target))),
+            Target::Offset => match &p.zone {
+                Some(z) => {
+                    let off = z.offset_at(s)?;
+                    Ok(Temporal::value(Kind::Offset {
+                        ldt: Ldt::from_epoch(s, n, off),
+                        offset: off,
+                    }))
+                }
+                None => Err(unable("OffsetDateTime")),
+            },
+            other => Err(unable(simple_target(other))),
         };
     }
-    let (date, time) = resolve(&p, text)?;
-    let zone = match (&p.zone, &f.zone) {
-        (Some(id), _) => Some(zone_of(id)?),
-        (None, Some(z)) => Some(z.clone()),
-        (None, None) => None,
-    };
+    let (date, time) = (p.date, p.time);
     match target {
+        Target::Parsed => Err(unable("Parsed")),
         Target::Date => date
             .map(|d| Temporal::value(Kind::Date(d)))
             .ok_or_else(|| unable("LocalDate")),
@@ -2628,13 +2718,15 @@ fn parse(f: &Formatter, text: &str, target: Target) -> Result<Value, Thrown> {
                 return Err(unable("ZonedDateTime"));
             };
             let ldt = Ldt { day: d, nod: t };
-            match (zone, p.offset) {
-                // ZonedDateTime.from: the zone (region preferred), at the parsed instant when an
-                // offset was parsed.
-                (Some(z), Some(o)) => {
-                    zoned_from_instant(ldt.epoch_second(o), (t % NANOS_PER_SECOND) as i32, z)
-                }
-                (Some(z), None) => zoned(ldt, z, None),
+            match (&p.zone, p.offset) {
+                // ZonedDateTime.from: the zone (region preferred), at the instant when an offset
+                // is known.
+                (Some(z), Some(o)) => zoned_from_instant(
+                    ldt.epoch_second(o),
+                    (t % NANOS_PER_SECOND) as i32,
+                    z.clone(),
+                ),
+                (Some(z), None) => zoned(ldt, z.clone(), None),
                 (None, Some(o)) => Ok(Temporal::value(Kind::Zoned {
                     ldt,
                     offset: o,
@@ -2646,8 +2738,82 @@ fn parse(f: &Formatter, text: &str, target: Target) -> Result<Value, Thrown> {
     }
 }
 
+/// The parts of any temporal, for `X.from(temporal)`.
+fn parts_of(t: &Temporal) -> Parts {
+    match &t.kind {
+        Kind::Parsed(p) => Parts {
+            date: p.date,
+            time: p.time,
+            offset: p.offset,
+            zone: p.zone.clone(),
+            instant: p.instant,
+        },
+        Kind::Instant { sec, nano } => Parts {
+            date: None,
+            time: None,
+            offset: None,
+            zone: None,
+            instant: Some((*sec, *nano)),
+        },
+        Kind::Zoned { ldt, offset, zone } => Parts {
+            date: Some(ldt.day),
+            time: Some(ldt.nod),
+            offset: Some(*offset),
+            zone: Some(zone.clone()),
+            instant: None,
+        },
+        Kind::Offset { ldt, offset } => Parts {
+            date: Some(ldt.day),
+            time: Some(ldt.nod),
+            offset: Some(*offset),
+            zone: None,
+            instant: None,
+        },
+        Kind::DateTime(ldt) => Parts {
+            date: Some(ldt.day),
+            time: Some(ldt.nod),
+            offset: None,
+            zone: None,
+            instant: None,
+        },
+        Kind::Date(d) => Parts {
+            date: Some(*d),
+            time: None,
+            offset: None,
+            zone: None,
+            instant: None,
+        },
+        Kind::Time(n) => Parts {
+            date: None,
+            time: Some(*n),
+            offset: None,
+            zone: None,
+            instant: None,
+        },
+        Kind::Duration { .. } | Kind::Period { .. } => Parts {
+            date: None,
+            time: None,
+            offset: None,
+            zone: None,
+            instant: None,
+        },
+    }
+}
+
+fn from_temporal(v: &Value, target: Target) -> Result<Value, Thrown> {
+    let t = temporal(v)?;
+    let described = format!("{} of type {}", t.java_to_string(), t.class_name());
+    convert_parts(&parts_of(t), target, &|what: &str| {
+        exc(
+            "DateTimeException",
+            format!("Unable to obtain {what} from TemporalAccessor: {described}"),
+        )
+    })
+}
+
 fn simple_target(t: Target) -> &'static str {
     match t {
+        Target::Parsed => "Parsed",
         Target::Zoned => "ZonedDateTime",
         Target::Offset => "OffsetDateTime",
         Target::DateTime => "LocalDateTime",
@@ -2676,6 +2842,7 @@ fn default_parse(text: &str, target: Target) -> Result<Value, Thrown> {
         Target::Date => "ISO_LOCAL_DATE",
         Target::Time => "ISO_LOCAL_TIME",
         Target::Instant => "ISO_INSTANT",
+        Target::Parsed => "ISO_DATE_TIME",
     };
     parse(
         &iso_formatter(name).expect("known ISO formatter"),
@@ -3254,6 +3421,79 @@ fn with_field(t: Option<&Value>, a: &[Value], field: Field) -> Result<Value, Thr
 }
 
 pub(crate) fn register(r: &mut Registry) {
+    // X.from(TemporalAccessor), DateTimeFormatter.parse
+    r.add_on(&[ZDT, CZDT], "from", 1, |_, a, _| {
+        from_temporal(arg(a, 0), Target::Zoned)
+    });
+    r.add(ODT, "from", 1, |_, a, _| {
+        from_temporal(arg(a, 0), Target::Offset)
+    });
+    r.add_on(&[LDT, CLDT], "from", 1, |_, a, _| {
+        from_temporal(arg(a, 0), Target::DateTime)
+    });
+    r.add_on(&[LD, CLD], "from", 1, |_, a, _| {
+        from_temporal(arg(a, 0), Target::Date)
+    });
+    r.add(LT, "from", 1, |_, a, _| {
+        from_temporal(arg(a, 0), Target::Time)
+    });
+    r.add(INSTANT, "from", 1, |_, a, _| {
+        from_temporal(arg(a, 0), Target::Instant)
+    });
+    r.add(ZONE_ID, "from", 1, |_, a, _| {
+        match &temporal(arg(a, 0))?.kind {
+            Kind::Zoned { zone, .. } => Ok(Value::Object(zone.clone() as Rc<dyn JavaObject>)),
+            Kind::Offset { offset, .. } => Ok(zone_value(JZone::offset(*offset))),
+            Kind::Parsed(p) => match (&p.zone, p.offset) {
+                (Some(z), _) => Ok(Value::Object(z.clone() as Rc<dyn JavaObject>)),
+                (None, Some(o)) => Ok(zone_value(JZone::offset(o))),
+                _ => Err(exc(
+                    "DateTimeException",
+                    "Unable to obtain ZoneId from TemporalAccessor",
+                )),
+            },
+            _ => Err(exc(
+                "DateTimeException",
+                format!(
+                    "Unable to obtain ZoneId from TemporalAccessor: {}",
+                    arg(a, 0).java_to_string()
+                ),
+            )),
+        }
+    });
+    r.add(FORMATTER, "parse", 1, |t, a, _| {
+        let f = match recv(t)? {
+            Value::Object(o) => o
+                .as_any()
+                .downcast_ref::<Formatter>()
+                .ok_or_else(|| cce(recv(t).expect("checked"), FORMATTER))?,
+            other => return Err(cce(other, FORMATTER)),
+        };
+        parse(f, &chars_arg(a, 0)?, Target::Parsed)
+    });
+    r.add(FORMATTER, "parse", 2, |t, a, h| {
+        let f = match recv(t)? {
+            Value::Object(o) => o
+                .as_any()
+                .downcast_ref::<Formatter>()
+                .ok_or_else(|| cce(recv(t).expect("checked"), FORMATTER))?,
+            other => return Err(cce(other, FORMATTER)),
+        };
+        let text = chars_arg(a, 0)?;
+        let parsed = parse(f, &text, Target::Parsed)?;
+        // DateTimeFormatter.parse(text, query): a failing query is a DateTimeParseException.
+        match super::functional::invoke(arg(a, 1), &[parsed], h) {
+            Err(Thrown::Exception(e)) if e.class.as_ref() == "DateTimeException" => Err(exc(
+                "DateTimeParseException",
+                format!(
+                    "Text '{text}' could not be parsed: {}",
+                    e.message.unwrap_or_default()
+                ),
+            )),
+            other => other,
+        }
+    });
+
     // Period
     const PERIOD: &str = "java.time.Period";
     r.field(PERIOD, "ZERO", || {
@@ -5060,6 +5300,32 @@ mod tests {
         assert_eq!(
             ok("ZonedDateTime", "with", Some(z), &[first_fri]).java_to_string(),
             "2024-02-02T10:30Z"
+        );
+    }
+
+    #[test]
+    fn parse_with_a_query() {
+        let f = ok(
+            "DateTimeFormatter",
+            "ofPattern",
+            None,
+            &[s("yyyy-MM-dd HH:mm")],
+        );
+        let parsed = ok(
+            "DateTimeFormatter",
+            "parse",
+            Some(f.clone()),
+            &[s("2024-05-06 07:08")],
+        );
+        assert_eq!(
+            parsed.java_to_string(),
+            "{},ISO resolved to 2024-05-06T07:08"
+        );
+        let ldt = ok("LocalDateTime", "from", None, &[parsed.clone()]);
+        assert_eq!(ldt.java_to_string(), "2024-05-06T07:08");
+        assert_eq!(
+            thrown("ZonedDateTime", "from", None, &[ldt]),
+            "DateTimeException: Unable to obtain ZonedDateTime from TemporalAccessor: 2024-05-06T07:08 of type java.time.LocalDateTime"
         );
     }
 
