@@ -5321,7 +5321,7 @@ mod tests {
             parsed.java_to_string(),
             "{},ISO resolved to 2024-05-06T07:08"
         );
-        let ldt = ok("LocalDateTime", "from", None, &[parsed.clone()]);
+        let ldt = ok("LocalDateTime", "from", None, &[parsed]);
         assert_eq!(ldt.java_to_string(), "2024-05-06T07:08");
         assert_eq!(
             thrown("ZonedDateTime", "from", None, &[ldt]),
