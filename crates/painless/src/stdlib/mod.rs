@@ -8,6 +8,7 @@
 //! message the JDK would throw.
 
 mod augmentation;
+mod bitset;
 mod collections;
 mod format;
 mod functional;
@@ -123,6 +124,7 @@ fn registry() -> &'static Registry {
             fields: HashMap::new(),
         };
         lang::register(&mut r);
+        bitset::register(&mut r);
         collections::register(&mut r);
         functional::register(&mut r);
         stream::register(&mut r);
