@@ -969,15 +969,25 @@ impl<'l> Analyzer<'l> {
                 let (lx, lt) = self.expr(l, target)?;
                 self.flags = (explicit, internal);
                 let (rx, rt) = self.expr(r, target)?;
+                if matches!(l.kind, ExprKind::Null) {
+                    return iae(pos, "Extraneous elvis operator. LHS is null.".to_string());
+                }
+                if matches!(
+                    l.kind,
+                    ExprKind::Bool(_) | ExprKind::Numeric(..) | ExprKind::Str(_)
+                ) {
+                    return iae(
+                        pos,
+                        "Extraneous elvis operator. LHS is a constant.".to_string(),
+                    );
+                }
                 if lt.is_prim() {
                     return iae(
                         pos,
                         "Extraneous elvis operator. LHS is a primitive.".to_string(),
                     );
                 }
-                if matches!(l.kind, ExprKind::Null) {
-                    return iae(pos, "Extraneous elvis operator. LHS is null.".to_string());
-                }
+
                 if matches!(r.kind, ExprKind::Null) {
                     return iae(pos, "Extraneous elvis operator. RHS is null.".to_string());
                 }
