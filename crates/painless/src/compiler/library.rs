@@ -33,7 +33,8 @@ pub(crate) struct MethodInfo {
 }
 
 /// Class -> method name -> (arity, index into `Library::methods`).
-type DynamicCache = HashMap<u32, HashMap<Box<str>, Vec<(usize, Option<usize>)>>>;
+type DynamicCache = HashMap<u32, HashMap<Box<str>, Vec<(usize, Option<usize>)>, Fast>, Fast>;
+type Fast = crate::value::map::JavaHashing;
 
 pub(crate) struct Library {
     al: &'static Allowlist,
@@ -153,7 +154,7 @@ impl Library {
             ],
             names,
             kinds,
-            dynamic: std::sync::RwLock::new(HashMap::new()),
+            dynamic: std::sync::RwLock::new(HashMap::with_hasher(Fast::default())),
         };
         let casts: Vec<Vec<Option<super::types::CastOp>>> = lib
             .methods
@@ -283,7 +284,7 @@ impl Library {
         if let Ok(mut cache) = self.dynamic.write() {
             cache
                 .entry(c.0)
-                .or_default()
+                .or_insert_with(|| HashMap::with_hasher(Fast::default()))
                 .entry(name.into())
                 .or_default()
                 .push((arity, index));
