@@ -1818,6 +1818,17 @@ fn bwnot(_kind: Kind, v: &Value) -> Result<Value, Exception> {
 }
 
 pub(crate) fn compare(op: CmpOp, kind: Kind, a: &Value, b: &Value) -> Result<bool, Exception> {
+    // The common case: two ints of a static int comparison.
+    if let (Kind::Prim(P::Int), Value::Int(x), Value::Int(y)) = (kind, a, b) {
+        return Ok(match op {
+            CmpOp::Lt => x < y,
+            CmpOp::Lte => x <= y,
+            CmpOp::Gt => x > y,
+            CmpOp::Gte => x >= y,
+            CmpOp::Eq | CmpOp::Eqr => x == y,
+            CmpOp::Ne | CmpOp::Ner => x != y,
+        });
+    }
     match op {
         CmpOp::Eq | CmpOp::Ne => {
             let eq = match kind {
