@@ -230,3 +230,10 @@ fn deep_nesting_is_refused_not_a_crash() {
         .unwrap()
         .starts_with("not supported by siemctl's offline Painless: code nested"));
 }
+
+#[test]
+fn runaway_recursion_is_a_stack_overflow_error_not_a_crash() {
+    // The test thread has a 2 MiB stack, like the emulator's worker threads.
+    let e = run_test("int f(int x) { return f(x + 1) + 1 } return f(0)").unwrap_err();
+    assert_eq!(&*e.caused_by.class, "StackOverflowError");
+}
