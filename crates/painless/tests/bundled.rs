@@ -94,6 +94,7 @@ fn bundled() -> Vec<Found> {
     out
 }
 
+#[allow(clippy::result_large_err)]
 fn compile(f: &Found) -> Result<Script, painless::ScriptError> {
     let options = Options {
         context: if f.kind == "if" {

@@ -13,7 +13,7 @@ use painless::{Context, Options, RegexSetting, Script, Value};
 use serde::Deserialize;
 
 /// The number of passing cases this crate must not fall below (raise it as support grows).
-const FLOOR: usize = 6100;
+const FLOOR: usize = 6170;
 
 #[derive(Deserialize, Debug, Clone)]
 #[serde(untagged)]
@@ -205,6 +205,7 @@ fn check_value(v: &Value, e: &Expect) -> Result<(), String> {
     }
 }
 
+#[allow(clippy::result_large_err)]
 fn run_case(c: &Case) -> Outcome {
     if c.needs_test_allowlist.is_some() {
         return Outcome::NotApplicable;

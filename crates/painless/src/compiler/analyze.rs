@@ -13,8 +13,8 @@ use crate::value::Exception;
 use crate::{Context, Options, RegexSetting};
 
 pub(crate) struct CompileError {
-    pub offset: usize,
-    pub exception: Exception,
+    pub(crate) offset: usize,
+    pub(crate) exception: Exception,
 }
 
 type CResult<T> = Result<T, CompileError>;
@@ -76,6 +76,8 @@ pub(crate) struct Analyzer<'l> {
     /// Regex literals numbered so far (each execution thread caches their compiled patterns).
     regexes: usize,
     statements: Vec<usize>,
+    /// The user function being analysed (name, parameter count).
+    cur_fn: Option<(String, usize)>,
 }
 
 pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> {
@@ -90,6 +92,7 @@ pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> 
         in_main: false,
         regexes: 0,
         statements: Vec::new(),
+        cur_fn: None,
     };
     // Signatures first, so functions can call each other.
     for f in &unit.functions {
@@ -124,6 +127,7 @@ pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> 
                 ),
             );
         }
+        a.cur_fn = Some((f.name.clone(), f.params.len()));
         let sig = &a.sigs[&(f.name.clone(), f.params.len())];
         let (index, params, ret) = (sig.index, sig.params.clone(), sig.ret.clone());
         a.fns.push(FnCtx {
@@ -155,7 +159,11 @@ pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> 
             slots: ctx.slots,
             body,
             ret,
-            param_casts: vec![None; f.params.len()],
+            // Calls through `this::name` from natives pass values as def.
+            param_casts: params
+                .iter()
+                .map(|p| legal_cast(lib, &Ty::Def, p, false, true).ok().flatten())
+                .collect(),
         });
     }
     // The script's own method: `execute(params[, ctx])`.
@@ -342,7 +350,7 @@ impl<'l> Analyzer<'l> {
     }
 
     fn declare(&mut self, name: &str, ty: Ty, pos: usize) -> CResult<u32> {
-        if self.lookup_local(name).is_some() && !self.cur().is_lambda {
+        if self.visible(name) {
             return iae(pos, format!("variable [{name}] is already defined"));
         }
         let f = self.cur();
@@ -354,6 +362,29 @@ impl<'l> Analyzer<'l> {
             slot,
         });
         Ok(slot)
+    }
+
+    /// Whether a name is a variable here, or in the functions a lambda is nested in.
+    fn visible(&self, name: &str) -> bool {
+        for f in self.fns.iter().rev() {
+            if f.vars
+                .iter()
+                .any(|v| v.name == name && !f.captures.iter().any(|(c, _)| c == name))
+            {
+                return true;
+            }
+            if !f.is_lambda {
+                break;
+            }
+        }
+        false
+    }
+
+    /// Whether a slot of the current function holds a captured variable (read-only in lambdas).
+    fn is_capture(&self, slot: u32) -> bool {
+        self.fns
+            .last()
+            .is_some_and(|f| f.captures.iter().any(|(_, s)| *s == slot))
     }
 
     fn lookup_local(&self, name: &str) -> Option<(u32, Ty)> {
@@ -456,9 +487,12 @@ impl<'l> Analyzer<'l> {
                         let (ex, ty) = self.expr(e, Some(&ret))?;
                         if ty == Ty::Void {
                             if !self.in_main && !self.cur().is_lambda {
+                                let (name, arity) = self.cur_fn.clone().unwrap_or_default();
                                 return iae(
                                     e.pos,
-                                    "invalid function definition: not all paths provide a return value",
+                                    format!(
+                                        "invalid function definition: not all paths provide a return value for function [{name}] with [{arity}] parameters"
+                                    ),
                                 );
                             }
                             return Ok(St::Expr(ex));
@@ -667,11 +701,13 @@ impl<'l> Analyzer<'l> {
                     }
                     Some(e) => {
                         if ret == Ty::Void {
+                            let (_, ty) = self.expr(e, None)?;
                             return err(
                                 e.pos,
-                                Exception::class_cast(
-                                    "Cannot cast from [def] to [void].".to_string(),
-                                ),
+                                Exception::class_cast(format!(
+                                    "Cannot cast from [{}] to [void].",
+                                    ty.canonical(self.lib)
+                                )),
                             );
                         }
                         self.flags = (false, true);
@@ -800,6 +836,25 @@ impl<'l> Analyzer<'l> {
                 iae(pos, format!("cannot resolve symbol [{name}]"))
             }
             ExprKind::CallLocal(name, args) => {
+                if !self.sigs.contains_key(&(name.clone(), args.len())) {
+                    if let Some(m) = self.lib.imported_method(name, args.len()) {
+                        let f = self.native_of(m, pos)?;
+                        let mut out = Vec::new();
+                        for (a, p) in args.iter().zip(&m.params) {
+                            out.push(self.arg(a, p)?);
+                        }
+                        return Ok((
+                            Ex::CallNative {
+                                f,
+                                recv: None,
+                                args: out,
+                                null_safe: false,
+                                pos,
+                            },
+                            m.ret.clone(),
+                        ));
+                    }
+                }
                 let Some(sig) = self.sigs.get(&(name.clone(), args.len())) else {
                     return iae(
                         pos,
@@ -836,8 +891,7 @@ impl<'l> Analyzer<'l> {
                 for _ in 0..sizes.len() {
                     ty = Ty::Array(Box::new(ty));
                 }
-                let n = dims.len();
-                Ok((Ex::NewArray(elem, dims, n), ty))
+                Ok((Ex::NewArray(elem, dims), ty))
             }
             ExprKind::NewArrayInit(t, items) => {
                 let ty = self.resolve_type(t)?;
@@ -1095,7 +1149,7 @@ impl<'l> Analyzer<'l> {
                 ),
             );
         };
-        let f = self.native_of(&m, pos)?;
+        let f = self.native_of(m, pos)?;
         let mut out = Vec::new();
         for (a, p) in args.iter().zip(&m.params) {
             out.push(self.arg(a, p)?);
@@ -1152,7 +1206,7 @@ impl<'l> Analyzer<'l> {
                     ),
                 );
             };
-            let f = self.native_of(&m, pos)?;
+            let f = self.native_of(m, pos)?;
             let mut out = Vec::new();
             for (a, p) in args.iter().zip(&m.params) {
                 out.push(self.arg(a, p)?);
@@ -1242,7 +1296,7 @@ impl<'l> Analyzer<'l> {
                 return Ok((call, ret));
             }
         }
-        let f = self.native_of(&m, pos)?;
+        let f = self.native_of(m, pos)?;
         let mut out = Vec::new();
         for (a, p) in args.iter().zip(&m.params) {
             out.push(self.arg(a, p)?);
@@ -1312,9 +1366,16 @@ impl<'l> Analyzer<'l> {
                     LambdaBody::Block(b) => self.block(b, ret != Ty::Void)?,
                     LambdaBody::Expr(x) => {
                         let (ex, ty) = self.expr(x, Some(&ret))?;
-                        if ret == Ty::Void {
-                            vec![St::Expr(ex)]
-                        } else if ty == Ty::Void {
+                        if ty == Ty::Void && ret != Ty::Void && ret != Ty::Def {
+                            return err(
+                                x.pos,
+                                Exception::class_cast(format!(
+                                    "Cannot cast from [void] to [{}].",
+                                    ret.canonical(self.lib)
+                                )),
+                            );
+                        }
+                        if ret == Ty::Void || ty == Ty::Void {
                             vec![St::Expr(ex)]
                         } else {
                             let ex = self.cast(ex, &ty, &ret, false, true, x.pos)?;
@@ -1358,6 +1419,19 @@ impl<'l> Analyzer<'l> {
             }
             ExprKind::FuncRef { target: t, method } => {
                 let ty = target.cloned().unwrap_or(Ty::Def);
+                if let (Some(tt), None) = (target, &fm) {
+                    let written = match t {
+                        FuncRefTarget::This => "this".to_owned(),
+                        FuncRefTarget::Type(tn) => type_text(tn),
+                    };
+                    return iae(
+                        e.pos,
+                        format!(
+                            "cannot convert function reference [{written}::{method}] to a non-functional interface [{}]",
+                            tt.canonical(self.lib)
+                        ),
+                    );
+                }
                 match t {
                     FuncRefTarget::This => {
                         let arity = fm.as_ref().map(|m| m.params.len());
@@ -1380,7 +1454,20 @@ impl<'l> Analyzer<'l> {
                                 kind: ExprKind::Var(tn.name.clone()),
                                 pos: e.pos,
                             };
-                            let (recv, _) = self.expr(&v, None)?;
+                            let (recv, rty) = self.expr(&v, None)?;
+                            if let (Some(f), Ty::Class(c)) = (&fm, &rty) {
+                                if let Some(m) = self.lib.method(*c, method, f.params.len()) {
+                                    if m.ret == Ty::Void && f.ret != Ty::Void {
+                                        return err(
+                                            e.pos,
+                                            Exception::class_cast(format!(
+                                                "Cannot cast from [void] to [{}].",
+                                                f.ret.canonical(self.lib)
+                                            )),
+                                        );
+                                    }
+                                }
+                            }
                             return Ok((Ex::BoundRef(Box::new(recv), method.clone()), ty));
                         }
                         let Ok(rt) = self.resolve_type(tn) else {
@@ -1402,8 +1489,8 @@ impl<'l> Analyzer<'l> {
                         // instance method taking the receiver first.
                         if let Some(arity) = fm.as_ref().map(|m| m.params.len()) {
                             if let Some(m) = self.lib.static_method(c, method, arity) {
-                                let f = self.native_of(&m, e.pos)?;
-                                return Ok((Ex::FuncRef(FuncRef::Static(f, arity)), ty));
+                                let f = self.native_of(m, e.pos)?;
+                                return Ok((Ex::FuncRef(FuncRef::Static(f)), ty));
                             }
                             if arity == 0 || self.lib.method(c, method, arity - 1).is_none() {
                                 return iae(
@@ -1491,11 +1578,11 @@ impl<'l> Analyzer<'l> {
                             )
                         }
                     }
-                    Ty::Class(c) if self.is_map(*c) => Ok((
-                        Place::MapKey(recv, Ex::Const(Konst::Str(Arc::from(name.as_str())))),
-                        Ty::Def,
-                        ns,
-                    )),
+                    // `map.key` is `map.get('key')`/`put`: the def field path does the same
+                    // on a map, without building the key string per access.
+                    Ty::Class(c) if self.is_map(*c) => {
+                        Ok((Place::DefField(recv, name.clone()), Ty::Def, ns))
+                    }
                     Ty::Class(c)
                         if self.is_list(*c) && name.chars().all(|ch| ch.is_ascii_digit()) =>
                     {
@@ -1632,6 +1719,11 @@ impl<'l> Analyzer<'l> {
                 pos,
                 "invalid assignment: cannot assign a value to a read-only field",
             );
+        }
+        if let (Place::Local(slot), ExprKind::Var(name)) = (&place, &target.kind) {
+            if self.is_capture(*slot) {
+                return iae(pos, format!("variable [{name}] is read-only"));
+            }
         }
         match op {
             None => {
@@ -1796,7 +1888,7 @@ impl<'l> Analyzer<'l> {
             UnOp::Neg => Ex::Neg(kind, Box::new(ex), pos),
             _ => {
                 if kind == Kind::Def {
-                    Ex::Plus(kind, Box::new(ex), pos)
+                    Ex::Plus(Box::new(ex), pos)
                 } else {
                     ex
                 }
@@ -1903,8 +1995,8 @@ impl<'l> Analyzer<'l> {
         let Some(test) = self.lib.method(mcls, name, 0) else {
             return unsupported(pos, format!("Matcher.{name}/0"));
         };
-        let mf = self.native_of(&matcher, pos)?;
-        let tf = self.native_of(&test, pos)?;
+        let mf = self.native_of(matcher, pos)?;
+        let tf = self.native_of(test, pos)?;
         let m = Ex::CallNative {
             f: mf,
             recv: Some(Box::new(rx)),
@@ -1970,14 +2062,10 @@ fn dotted(e: &Expr, out: &mut String) -> bool {
             target,
             name,
             null_safe: false,
-        } => {
-            if dotted(target, out) {
-                out.push('.');
-                out.push_str(name);
-                true
-            } else {
-                false
-            }
+        } if dotted(target, out) => {
+            out.push('.');
+            out.push_str(name);
+            true
         }
         _ => false,
     }
@@ -2045,9 +2133,7 @@ fn numeric(text: &str, kind: NumKind, pos: usize) -> CResult<(Konst, Ty)> {
         iae(pos, format!("Invalid {what} constant [{text}]."))
     };
     match kind {
-        NumKind::Decimal | NumKind::Integer
-            if matches!(last, 'f' | 'F' | 'd' | 'D') && !(kind == NumKind::Integer && false) =>
-        {
+        NumKind::Decimal | NumKind::Integer if matches!(last, 'f' | 'F' | 'd' | 'D') => {
             let digits = &body[..body.len() - 1];
             let s = if neg {
                 format!("-{digits}")

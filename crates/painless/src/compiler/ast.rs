@@ -3,30 +3,30 @@
 /// A type as written: `int`, `def`, `String`, `Map.Entry`, `int[][]`.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct TypeName {
-    pub name: String,
-    pub dims: usize,
-    pub pos: usize,
+    pub(crate) name: String,
+    pub(crate) dims: usize,
+    pub(crate) pos: usize,
 }
 
 #[derive(Debug)]
 pub(crate) struct SourceUnit {
-    pub functions: Vec<FunctionDecl>,
-    pub statements: Vec<Stmt>,
+    pub(crate) functions: Vec<FunctionDecl>,
+    pub(crate) statements: Vec<Stmt>,
 }
 
 #[derive(Debug)]
 pub(crate) struct FunctionDecl {
-    pub ret: TypeName,
-    pub name: String,
-    pub params: Vec<(TypeName, String)>,
-    pub body: Vec<Stmt>,
-    pub pos: usize,
+    pub(crate) ret: TypeName,
+    pub(crate) name: String,
+    pub(crate) params: Vec<(TypeName, String)>,
+    pub(crate) body: Vec<Stmt>,
+    pub(crate) pos: usize,
 }
 
 #[derive(Debug)]
 pub(crate) struct Stmt {
-    pub kind: StmtKind,
-    pub pos: usize,
+    pub(crate) kind: StmtKind,
+    pub(crate) pos: usize,
 }
 
 #[derive(Debug)]
@@ -64,10 +64,10 @@ pub(crate) enum ForInit {
 
 #[derive(Debug)]
 pub(crate) struct Catch {
-    pub ty: TypeName,
-    pub name: String,
-    pub body: Vec<Stmt>,
-    pub pos: usize,
+    pub(crate) ty: TypeName,
+    pub(crate) name: String,
+    pub(crate) body: Vec<Stmt>,
+    pub(crate) pos: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,7 +88,7 @@ pub(crate) enum BinOp {
 }
 
 impl BinOp {
-    pub fn symbol(self) -> &'static str {
+    pub(crate) fn symbol(self) -> &'static str {
         match self {
             BinOp::Mul => "*",
             BinOp::Div => "/",
@@ -106,7 +106,7 @@ impl BinOp {
         }
     }
     /// Upstream `Operation.name`, used in error messages.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             BinOp::Mul => "multiplication",
             BinOp::Div => "division",
@@ -138,7 +138,7 @@ pub(crate) enum CmpOp {
 }
 
 impl CmpOp {
-    pub fn symbol(self) -> &'static str {
+    pub(crate) fn symbol(self) -> &'static str {
         match self {
             CmpOp::Lt => "<",
             CmpOp::Lte => "<=",
@@ -150,7 +150,7 @@ impl CmpOp {
             CmpOp::Ner => "!==",
         }
     }
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             CmpOp::Lt => "less than",
             CmpOp::Lte => "less than or equals",
@@ -174,8 +174,8 @@ pub(crate) enum UnOp {
 
 #[derive(Debug)]
 pub(crate) struct Expr {
-    pub kind: ExprKind,
-    pub pos: usize,
+    pub(crate) kind: ExprKind,
+    pub(crate) pos: usize,
 }
 
 #[derive(Debug)]

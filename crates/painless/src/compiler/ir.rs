@@ -41,7 +41,7 @@ pub(crate) enum Ex {
     Neg(Kind, Box<Ex>, usize),
     BwNot(Kind, Box<Ex>, usize),
     /// Unary `+` on def: numeric check.
-    Plus(Kind, Box<Ex>, usize),
+    Plus(Box<Ex>, usize),
     Not(Box<Ex>),
     Bin(BinOp, Kind, Box<Ex>, Box<Ex>, usize),
     /// Shifts: the left kind; the right operand is already int/long (or def).
@@ -55,7 +55,7 @@ pub(crate) enum Ex {
     NewList(Vec<Ex>),
     NewMap(Vec<(Ex, Ex)>),
     /// `new T[a][b]`: element type name of the outermost array and the dimensions.
-    NewArray(Ty, Vec<Ex>, usize),
+    NewArray(Ty, Vec<Ex>),
     NewArrayInit(Ty, Vec<Ex>),
     Load(Box<Place>, usize),
     /// `x?.name`: null when the receiver is null.
@@ -114,16 +114,12 @@ pub(crate) enum Ex {
     StaticValue(Cls, String),
     /// A regex literal (pattern, flags, number), compiled once per thread.
     Regex(String, String, usize),
-    /// Null-safe access: if the target is null the whole chain is null.
-    NullSafe(Box<Ex>, Box<Ex>),
-    /// The value of the target bound by NullSafe.
-    NullSafeTarget,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) enum FuncRef {
     Local(usize),
-    Static(NativeFn, usize),
+    Static(NativeFn),
     /// `Type::method` on an instance method: the receiver is the first argument.
     Unbound(Cls, String),
     Ctor(Cls),
@@ -190,26 +186,28 @@ pub(crate) enum St {
 #[derive(Debug)]
 pub(crate) struct CatchIr {
     /// Simple names of the exception classes this catch takes (the class and its subclasses).
-    pub class: String,
-    pub slot: u32,
-    pub body: Vec<St>,
+    pub(crate) class: String,
+    pub(crate) slot: u32,
+    pub(crate) body: Vec<St>,
 }
 
 #[derive(Debug)]
 pub(crate) struct Function {
-    pub name: String,
-    pub arity: usize,
-    pub slots: u32,
-    pub body: Vec<St>,
-    pub ret: Ty,
+    #[allow(dead_code)] // for debugging output
+    pub(crate) name: String,
+    pub(crate) arity: usize,
+    pub(crate) slots: u32,
+    pub(crate) body: Vec<St>,
+    #[allow(dead_code)] // for debugging output
+    pub(crate) ret: Ty,
     /// Casts of incoming arguments (for lambdas called from natives with boxed values).
-    pub param_casts: Vec<Option<CastOp>>,
+    pub(crate) param_casts: Vec<Option<CastOp>>,
 }
 
 #[derive(Debug)]
 pub(crate) struct Program {
-    pub functions: Vec<Function>,
-    pub main: Function,
+    pub(crate) functions: Vec<Function>,
+    pub(crate) main: Function,
     /// Start offsets of every statement, sorted (for runtime error excerpts).
-    pub statements: Vec<usize>,
+    pub(crate) statements: Vec<usize>,
 }

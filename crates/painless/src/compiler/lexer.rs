@@ -73,16 +73,15 @@ pub(crate) enum Tok {
 
 #[derive(Clone, Debug)]
 pub(crate) struct Token {
-    pub tok: Tok,
-    /// Character offsets into the source.
-    pub start: usize,
-    pub end: usize,
+    pub(crate) tok: Tok,
+    /// Character offset into the source.
+    pub(crate) start: usize,
 }
 
 #[derive(Debug)]
 pub(crate) struct LexError {
-    pub offset: usize,
-    pub exception: Exception,
+    pub(crate) offset: usize,
+    pub(crate) exception: Exception,
 }
 
 const KEYWORDS: &[&str] = &[
@@ -156,7 +155,6 @@ pub(crate) fn lex(source: &str) -> Result<Vec<Token>, LexError> {
                 out.push(Token {
                     tok: Tok::DotInteger(chars[i..j].iter().collect()),
                     start,
-                    end: j,
                 });
                 i = j;
                 continue;
@@ -169,7 +167,6 @@ pub(crate) fn lex(source: &str) -> Result<Vec<Token>, LexError> {
                 out.push(Token {
                     tok: Tok::DotId(chars[i..j].iter().collect()),
                     start,
-                    end: j,
                 });
                 i = j;
                 continue;
@@ -195,13 +192,13 @@ pub(crate) fn lex(source: &str) -> Result<Vec<Token>, LexError> {
                     _ => Tok::Id(word),
                 }
             };
-            out.push(Token { tok, start, end: j });
+            out.push(Token { tok, start });
             i = j;
             continue;
         }
-        if c.is_ascii_digit() || (c == '.' && i + 1 < n && chars[i + 1].is_ascii_digit() && false) {
+        if c.is_ascii_digit() {
             let (tok, j) = number(&chars, i);
-            out.push(Token { tok, start, end: j });
+            out.push(Token { tok, start });
             i = j;
             continue;
         }
@@ -243,7 +240,6 @@ pub(crate) fn lex(source: &str) -> Result<Vec<Token>, LexError> {
             out.push(Token {
                 tok: Tok::Str(s),
                 start,
-                end: j + 1,
             });
             i = j + 1;
             continue;
@@ -281,7 +277,6 @@ pub(crate) fn lex(source: &str) -> Result<Vec<Token>, LexError> {
                 out.push(Token {
                     tok: Tok::Regex(pattern, flags),
                     start,
-                    end: j,
                 });
                 i = j;
                 continue;
@@ -407,17 +402,12 @@ pub(crate) fn lex(source: &str) -> Result<Vec<Token>, LexError> {
         if matches!(tok, Tok::Dot | Tok::NsDot) {
             after_dot = true;
         }
-        out.push(Token {
-            tok,
-            start,
-            end: i + len,
-        });
+        out.push(Token { tok, start });
         i += len;
     }
     out.push(Token {
         tok: Tok::Eof,
         start: n,
-        end: n,
     });
     Ok(out)
 }

@@ -10,25 +10,30 @@ use crate::allowlist::{self, Allowlist, Type};
 use crate::value::Value;
 use crate::Context;
 
-pub use crate::stdlib::{Host, NativeFn, Thrown};
+pub(crate) use crate::stdlib::{Host, NativeFn, Thrown};
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub(crate) struct Cls(pub u32);
 
 #[derive(Debug)]
 pub(crate) struct ClassInfo {
-    pub painless_name: String,
-    pub java_name: String,
+    pub(crate) painless_name: String,
+    pub(crate) java_name: String,
 }
 
 #[derive(Clone, Debug)]
 pub(crate) struct MethodInfo {
-    pub class: Cls,
-    pub name: String,
-    pub params: Vec<Ty>,
-    pub ret: Ty,
-    pub native: Option<NativeFn>,
+    pub(crate) class: Cls,
+    pub(crate) name: String,
+    pub(crate) params: Vec<Ty>,
+    pub(crate) ret: Ty,
+    pub(crate) native: Option<NativeFn>,
+    /// The casts of `def` arguments to the parameters (a call on a `def` receiver).
+    pub(crate) def_casts: Vec<Option<super::types::CastOp>>,
 }
+
+/// Class -> method name -> (arity, index into `Library::methods`).
+type DynamicCache = HashMap<u32, HashMap<Box<str>, Vec<(usize, Option<usize>)>>>;
 
 pub(crate) struct Library {
     al: &'static Allowlist,
@@ -41,6 +46,10 @@ pub(crate) struct Library {
     boxes: [Cls; 8],
     /// Script-visible names (hidden runtime classes excluded).
     names: HashMap<String, Cls>,
+    /// Classes of the collection kinds, for [`Library::runtime_class`] without a name lookup.
+    kinds: HashMap<&'static str, Cls>,
+    /// Dynamic method lookups already made: class -> name -> (arity, method index).
+    dynamic: std::sync::RwLock<DynamicCache>,
 }
 
 fn ty_of(t: &Type) -> Ty {
@@ -61,7 +70,7 @@ fn ty_of(t: &Type) -> Ty {
 }
 
 impl Library {
-    pub fn for_context(context: Context) -> &'static Library {
+    pub(crate) fn for_context(context: Context) -> &'static Library {
         static INGEST: OnceLock<Library> = OnceLock::new();
         static OTHER: OnceLock<Library> = OnceLock::new();
         match context {
@@ -97,6 +106,7 @@ impl Library {
                 params: m.params.iter().map(ty_of).collect(),
                 ret: ty_of(&m.ret),
                 native: crate::stdlib::resolve(m),
+                def_casts: Vec::new(),
             })
             .collect();
         let c = |n: &str| -> Cls {
@@ -106,7 +116,25 @@ impl Library {
                 .id
                 .0)
         };
-        Library {
+        let mut kinds = HashMap::new();
+        for name in [
+            "java.util.ArrayList",
+            "java.util.LinkedList",
+            "java.util.ImmutableCollections$ListN",
+            "java.util.HashMap",
+            "java.util.LinkedHashMap",
+            "java.util.TreeMap",
+            "java.util.ImmutableCollections$MapN",
+            "java.util.HashSet",
+            "java.util.LinkedHashSet",
+            "java.util.TreeSet",
+            "java.util.ImmutableCollections$SetN",
+        ] {
+            if let Some(c) = al.class_by_name(name) {
+                kinds.insert(name, Cls(c.id.0));
+            }
+        }
+        let mut lib = Library {
             al,
             classes,
             methods,
@@ -124,13 +152,33 @@ impl Library {
                 c("Double"),
             ],
             names,
+            kinds,
+            dynamic: std::sync::RwLock::new(HashMap::new()),
+        };
+        let casts: Vec<Vec<Option<super::types::CastOp>>> = lib
+            .methods
+            .iter()
+            .map(|m| {
+                m.params
+                    .iter()
+                    .map(|p| {
+                        super::types::legal_cast(&lib, &Ty::Def, p, false, true)
+                            .ok()
+                            .flatten()
+                    })
+                    .collect()
+            })
+            .collect();
+        for (m, c) in lib.methods.iter_mut().zip(casts) {
+            m.def_casts = c;
         }
+        lib
     }
 
-    pub fn class(&self, c: Cls) -> &ClassInfo {
+    pub(crate) fn class(&self, c: Cls) -> &ClassInfo {
         &self.classes[c.0 as usize]
     }
-    pub fn class_by_name(&self, name: &str) -> Option<Cls> {
+    pub(crate) fn class_by_name(&self, name: &str) -> Option<Cls> {
         if let Some(c) = self.names.get(name) {
             return Some(*c);
         }
@@ -140,19 +188,19 @@ impl Library {
             _ => None,
         }
     }
-    pub fn object(&self) -> Cls {
+    pub(crate) fn object(&self) -> Cls {
         self.object
     }
-    pub fn number(&self) -> Cls {
+    pub(crate) fn number(&self) -> Cls {
         self.number
     }
-    pub fn string(&self) -> Cls {
+    pub(crate) fn string(&self) -> Cls {
         self.string
     }
-    pub fn boxed(&self, p: P) -> Cls {
+    pub(crate) fn boxed(&self, p: P) -> Cls {
         self.boxes[p_index(p)]
     }
-    pub fn unboxed(&self, c: Cls) -> Option<P> {
+    pub(crate) fn unboxed(&self, c: Cls) -> Option<P> {
         self.boxes.iter().position(|b| *b == c).map(|i| {
             [
                 P::Boolean,
@@ -167,13 +215,13 @@ impl Library {
         })
     }
 
-    pub fn is_subclass(&self, c: Cls, of: Cls) -> bool {
+    pub(crate) fn is_subclass(&self, c: Cls, of: Cls) -> bool {
         self.al
             .is_assignable(allowlist::ClassId(c.0), allowlist::ClassId(of.0))
     }
 
     /// `expected.isAssignableFrom(actual)` for reference types (arrays included).
-    pub fn is_assignable(&self, actual: &Ty, expected: &Ty) -> bool {
+    pub(crate) fn is_assignable(&self, actual: &Ty, expected: &Ty) -> bool {
         match (actual, expected) {
             (_, Ty::Def) => true,
             (Ty::Def, _) => false,
@@ -197,15 +245,54 @@ impl Library {
 
     /// The class of a runtime value (for `def` dispatch and instance checks); `None` for null
     /// and for arrays (see [`Library::value_is`]).
-    pub fn runtime_class(&self, v: &Value) -> Option<Cls> {
-        match v {
-            Value::Null | Value::Array(_) => None,
-            other => Some(Cls(self.al.class_of(other).0)),
+    pub(crate) fn runtime_class(&self, v: &Value) -> Option<Cls> {
+        let known = match v {
+            Value::Null | Value::Array(_) => return None,
+            Value::String(_) => Some(self.string),
+            Value::Boolean(_) => Some(self.boxes[0]),
+            Value::Byte(_) => Some(self.boxes[1]),
+            Value::Short(_) => Some(self.boxes[2]),
+            Value::Char(_) => Some(self.boxes[3]),
+            Value::Int(_) => Some(self.boxes[4]),
+            Value::Long(_) => Some(self.boxes[5]),
+            Value::Float(_) => Some(self.boxes[6]),
+            Value::Double(_) => Some(self.boxes[7]),
+            Value::List(l) => self.kinds.get(l.borrow().kind.class_name()).copied(),
+            Value::Map(m) => self.kinds.get(m.borrow().kind().class_name()).copied(),
+            Value::Set(s) => self.kinds.get(s.borrow().kind.class_name()).copied(),
+            Value::Object(_) => None,
+        };
+        Some(known.unwrap_or_else(|| Cls(self.al.class_of(v).0)))
+    }
+
+    /// [`Library::method`] for calls on `def` receivers, remembered per class and name.
+    pub(crate) fn method_dynamic(&self, c: Cls, name: &str, arity: usize) -> Option<&MethodInfo> {
+        if let Ok(cache) = self.dynamic.read() {
+            if let Some(found) = cache
+                .get(&c.0)
+                .and_then(|by_name| by_name.get(name))
+                .and_then(|arities| arities.iter().find(|(a, _)| *a == arity))
+            {
+                return found.1.map(|i| &self.methods[i]);
+            }
         }
+        let index = self
+            .al
+            .method(allowlist::ClassId(c.0), name, arity)
+            .map(|m| m.id.0 as usize);
+        if let Ok(mut cache) = self.dynamic.write() {
+            cache
+                .entry(c.0)
+                .or_default()
+                .entry(name.into())
+                .or_default()
+                .push((arity, index));
+        }
+        index.map(|i| &self.methods[i])
     }
 
     /// `value instanceof ty`.
-    pub fn value_is(&self, v: &Value, ty: &Ty) -> bool {
+    pub(crate) fn value_is(&self, v: &Value, ty: &Ty) -> bool {
         match ty {
             Ty::Void => false,
             Ty::Def => !v.is_null(),
@@ -233,7 +320,7 @@ impl Library {
     }
 
     /// A type by its Painless name, with `[]` suffixes for arrays.
-    pub fn type_by_name(&self, name: &str) -> Option<Ty> {
+    pub(crate) fn type_by_name(&self, name: &str) -> Option<Ty> {
         if let Some(inner) = name.strip_suffix("[]") {
             return self.type_by_name(inner).map(|t| Ty::Array(Box::new(t)));
         }
@@ -251,22 +338,27 @@ impl Library {
     }
 
     /// An instance method (augmentations included, supertypes searched).
-    pub fn method(&self, c: Cls, name: &str, arity: usize) -> Option<&MethodInfo> {
+    pub(crate) fn method(&self, c: Cls, name: &str, arity: usize) -> Option<&MethodInfo> {
         self.info(self.al.method(allowlist::ClassId(c.0), name, arity))
     }
-    pub fn static_method(&self, c: Cls, name: &str, arity: usize) -> Option<&MethodInfo> {
+    pub(crate) fn static_method(&self, c: Cls, name: &str, arity: usize) -> Option<&MethodInfo> {
         self.info(self.al.static_method(allowlist::ClassId(c.0), name, arity))
     }
-    pub fn constructor(&self, c: Cls, arity: usize) -> Option<&MethodInfo> {
+    pub(crate) fn constructor(&self, c: Cls, arity: usize) -> Option<&MethodInfo> {
         self.info(self.al.constructor(allowlist::ClassId(c.0), arity))
     }
     /// A static field: its type and value (`None` when it has no offline value).
-    pub fn static_field(&self, c: Cls, name: &str) -> Option<(Ty, Option<Value>)> {
+    pub(crate) fn static_field(&self, c: Cls, name: &str) -> Option<(Ty, Option<Value>)> {
         let f = self.al.field(allowlist::ClassId(c.0), name)?;
         Some((ty_of(&f.ty), crate::stdlib::static_field(f)))
     }
+    /// A statically imported method of the context (`static_import` in its allowlist files).
+    pub(crate) fn imported_method(&self, name: &str, arity: usize) -> Option<&MethodInfo> {
+        self.info(self.al.imported_method(name, arity))
+    }
+
     /// The abstract method of a functional interface.
-    pub fn functional_method(&self, c: Cls) -> Option<&MethodInfo> {
+    pub(crate) fn functional_method(&self, c: Cls) -> Option<&MethodInfo> {
         self.info(self.al.functional_method(allowlist::ClassId(c.0)))
     }
 }

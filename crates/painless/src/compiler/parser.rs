@@ -7,8 +7,8 @@ use super::lexer::{Tok, Token};
 use crate::value::Exception;
 
 pub(crate) struct ParseError {
-    pub offset: usize,
-    pub exception: Exception,
+    pub(crate) offset: usize,
+    pub(crate) exception: Exception,
 }
 
 type PResult<T> = Result<T, ParseError>;

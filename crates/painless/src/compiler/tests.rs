@@ -11,6 +11,7 @@ fn opts(context: Context) -> Options {
     }
 }
 
+#[allow(clippy::result_large_err)]
 fn run_test(src: &str) -> Result<Value, crate::ScriptError> {
     Script::compile(src, &opts(Context::PainlessTest))?.execute(&Value::Null, None)
 }

@@ -17,7 +17,7 @@ pub(crate) enum P {
 }
 
 impl P {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             P::Boolean => "boolean",
             P::Byte => "byte",
@@ -29,7 +29,7 @@ impl P {
             P::Double => "double",
         }
     }
-    pub fn from_name(s: &str) -> Option<P> {
+    pub(crate) fn from_name(s: &str) -> Option<P> {
         Some(match s {
             "boolean" => P::Boolean,
             "byte" => P::Byte,
@@ -43,7 +43,7 @@ impl P {
         })
     }
     /// The boxed class's Painless name.
-    pub fn boxed_name(self) -> &'static str {
+    pub(crate) fn boxed_name(self) -> &'static str {
         match self {
             P::Boolean => "Boolean",
             P::Byte => "Byte",
@@ -54,9 +54,6 @@ impl P {
             P::Float => "Float",
             P::Double => "Double",
         }
-    }
-    pub fn is_numeric(self) -> bool {
-        self != P::Boolean
     }
 }
 
@@ -70,21 +67,21 @@ pub(crate) enum Ty {
 }
 
 impl Ty {
-    pub fn is_prim(&self) -> bool {
+    pub(crate) fn is_prim(&self) -> bool {
         matches!(self, Ty::Prim(_))
     }
-    pub fn prim(&self) -> Option<P> {
+    pub(crate) fn prim(&self) -> Option<P> {
         match self {
             Ty::Prim(p) => Some(*p),
             _ => None,
         }
     }
-    pub fn is_def(&self) -> bool {
+    pub(crate) fn is_def(&self) -> bool {
         matches!(self, Ty::Def)
     }
     /// The type name as upstream `PainlessLookupUtility.typeToCanonicalTypeName` writes it
     /// (Java canonical names: `java.lang.Integer`, `int[]`, `def`).
-    pub fn canonical(&self, lib: &Library) -> String {
+    pub(crate) fn canonical(&self, lib: &Library) -> String {
         match self {
             Ty::Void => "void".into(),
             Ty::Def => "def".into(),
@@ -94,7 +91,7 @@ impl Ty {
         }
     }
     /// The Painless name (`Integer`, `Map.Entry`, `int[]`), as arrays record their element type.
-    pub fn painless_name(&self, lib: &Library) -> String {
+    pub(crate) fn painless_name(&self, lib: &Library) -> String {
         match self {
             Ty::Void => "void".into(),
             Ty::Def => "def".into(),
@@ -283,32 +280,18 @@ pub(crate) fn legal_cast(
     Err(cast_error(lib, actual, expected))
 }
 
-#[allow(dead_code)]
-fn rank(p: P) -> u8 {
-    match p {
-        P::Byte => 1,
-        P::Short => 2,
-        P::Char => 2,
-        P::Int => 3,
-        P::Long => 4,
-        P::Float => 5,
-        P::Double => 6,
-        P::Boolean => 0,
-    }
-}
-
 /// Java's widening primitive conversions (byte->short->int->long->float->double, char->int).
 pub(crate) fn widens(from: P, to: P) -> bool {
     use P::*;
-    match (from, to) {
-        (Byte, Short | Int | Long | Float | Double) => true,
-        (Short, Int | Long | Float | Double) => true,
-        (Char, Int | Long | Float | Double) => true,
-        (Int, Long | Float | Double) => true,
-        (Long, Float | Double) => true,
-        (Float, Double) => true,
-        _ => false,
-    }
+    matches!(
+        (from, to),
+        (Byte, Short | Int | Long | Float | Double)
+            | (Short, Int | Long | Float | Double)
+            | (Char, Int | Long | Float | Double)
+            | (Int, Long | Float | Double)
+            | (Long, Float | Double)
+            | (Float, Double)
+    )
 }
 
 /// `AnalyzerCaster.promoteNumeric(from, decimal)`.
