@@ -586,12 +586,44 @@ impl JavaObject for Temporal {
     fn java_hash_code(&self) -> i32 {
         crate::value::string_hash_code(&self.java_to_string())
     }
+    /// How XContentBuilder writes the value into a document (`XContentOpenSearchExtension`
+    /// date transformers): `ZonedDateTime`, `OffsetDateTime`, `LocalDateTime` and `Instant` (in
+    /// UTC) with the `strict_date_optional_time_nanos` printer, `LocalDate` with `toString`,
+    /// other values (`Duration`, `Period`) through `toString` as XContentBuilder does for unknown
+    /// values. `LocalTime` uses a formatter whose pattern is not recorded here: not written.
     fn to_document_value(&self) -> Option<Value> {
-        // XContentBuilder writes java.time values with their toString (ZonedDateTime through
-        // DateFormatter strict_date_optional_time, which prints the same ISO form for whole
-        // milliseconds).
-        Some(Value::from(self.java_to_string()))
+        let printed = match &self.kind {
+            Kind::Zoned { ldt, offset, .. } | Kind::Offset { ldt, offset } => {
+                xcontent_string(*ldt, Some(*offset))
+            }
+            Kind::DateTime(ldt) => xcontent_string(*ldt, None),
+            Kind::Instant { sec, nano } => {
+                xcontent_string(Ldt::from_epoch(*sec, *nano, 0), Some(0))
+            }
+            Kind::Time(_) | Kind::Parsed(_) => return None,
+            _ => self.java_to_string(),
+        };
+        Some(Value::from(printed))
     }
+}
+
+/// The `strict_date_optional_time_nanos` printer (`DateFormatters`): date, `T`, `HH:mm:ss`, the
+/// fraction with 3 to 9 digits, the offset as `Z` or `+HH:MM`.
+fn xcontent_string(ldt: Ldt, offset: Option<i32>) -> String {
+    let (y, m, d) = ldt.ymd();
+    let (h, mi, s, n) = ldt.hms();
+    let mut fraction = format!("{n:09}");
+    while fraction.len() > 3 && fraction.ends_with('0') {
+        fraction.pop();
+    }
+    let mut out = format!(
+        "{}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{fraction}",
+        year_string(y)
+    );
+    if let Some(o) = offset {
+        format_offset(&mut out, "+HH:MM", "Z", o);
+    }
+    out
 }
 
 fn year_string(y: i64) -> String {
@@ -5578,6 +5610,27 @@ mod tests {
         assert_eq!(
             thrown("ZonedDateTime", "from", None, &[ldt]),
             "DateTimeException: Unable to obtain ZonedDateTime from TemporalAccessor: 2024-05-06T07:08 of type java.time.LocalDateTime"
+        );
+    }
+
+    #[test]
+    fn document_values_as_xcontent_writes_them() {
+        let z = zdt(2024, 1, 2, 3, 4, 0, 0, "Europe/Paris");
+        let Value::Object(o) = &z else { panic!() };
+        assert_eq!(
+            o.to_document_value().map(|v| v.java_to_string()).as_deref(),
+            Some("2024-01-02T03:04:00.000+01:00")
+        );
+        let i = ok(
+            "Instant",
+            "ofEpochSecond",
+            None,
+            &[Value::Long(1), Value::Long(120_000)],
+        );
+        let Value::Object(o) = &i else { panic!() };
+        assert_eq!(
+            o.to_document_value().map(|v| v.java_to_string()).as_deref(),
+            Some("1970-01-01T00:00:01.00012Z")
         );
     }
 
