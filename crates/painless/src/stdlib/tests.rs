@@ -438,3 +438,48 @@ fn bitsets() {
         "IndexOutOfBoundsException: bitIndex < 0: -1"
     );
 }
+
+/// `modules/ingest-common/src/yamlRestTest/resources/rest-api-spec/test/ingest/190_script_processor.yml`.
+#[test]
+fn processors_of_the_script_processor_rest_tests() {
+    assert!(matches!(
+        ok("Processors", "bytes", None, &[s("1kb")]),
+        Value::Long(1024)
+    ));
+    assert_eq!(
+        ok("Processors", "lowercase", None, &[s("FooBar")]).java_to_string(),
+        "foobar"
+    );
+    assert_eq!(
+        ok("Processors", "uppercase", None, &[s("FooBar")]).java_to_string(),
+        "FOOBAR"
+    );
+    assert_eq!(
+        ok("Processors", "json", None, &[s("{\"foo\":\"bar\"}")]).java_to_string(),
+        "{foo=bar}"
+    );
+    let ctx = Value::new_map();
+    ok(
+        "HashMap",
+        "put",
+        Some(ctx.clone()),
+        &[s("source_field"), s("{\"foo\":\"bar\"}")],
+    );
+    ok(
+        "Processors",
+        "json",
+        None,
+        &[ctx.clone(), s("source_field")],
+    );
+    assert_eq!(
+        ok("HashMap", "get", Some(ctx), &[s("foo")]).java_to_string(),
+        "bar"
+    );
+    assert_eq!(
+        ok("Processors", "urlDecode", None, &[s("foo%20bar")]).java_to_string(),
+        "foo bar"
+    );
+    assert!(for_context(Context::IngestCondition)
+        .class_by_name("Processors")
+        .is_none());
+}
