@@ -1427,9 +1427,6 @@ fn register_math(r: &mut Registry) {
             let next = f64::from_bits(d.to_bits() + 1);
             Ok(Value::Double(next - d))
         });
-        r.add(class, "random", 0, |_, _, _| {
-            Err(unsupported("Math.random() (nondeterministic)"))
-        });
     }
 }
 
