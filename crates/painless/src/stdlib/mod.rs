@@ -134,6 +134,7 @@ fn registry() -> &'static Registry {
         time::register(&mut r);
         processors::register(&mut r);
         uuid::register(&mut r);
+        uuid::register_date(&mut r);
         r
     })
 }

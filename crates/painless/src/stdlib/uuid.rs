@@ -252,3 +252,169 @@ mod tests {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// java.util.Date
+
+const DATE: &str = "java.util.Date";
+
+/// `java.util.Date`: milliseconds since the epoch. `toString` is printed in UTC (a node prints
+/// it in the JVM's default time zone, UTC in OpenSearch's distribution images).
+pub(crate) struct Date {
+    millis: std::cell::Cell<i64>,
+}
+
+impl Date {
+    fn value(millis: i64) -> Value {
+        Value::Object(Rc::new(Date {
+            millis: std::cell::Cell::new(millis),
+        }))
+    }
+}
+
+impl JavaObject for Date {
+    fn class_name(&self) -> &str {
+        DATE
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn java_to_string(&self) -> String {
+        // "EEE MMM dd HH:mm:ss zzz yyyy"
+        const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let ms = self.millis.get();
+        let secs = ms.div_euclid(1000);
+        let days = secs.div_euclid(86_400);
+        let sod = secs.rem_euclid(86_400);
+        let (y, m, d) = civil(days);
+        format!(
+            "{} {} {d:02} {:02}:{:02}:{:02} UTC {y}",
+            DAYS[(days + 3).rem_euclid(7) as usize],
+            MONTHS[(m - 1) as usize],
+            sod / 3600,
+            sod / 60 % 60,
+            sod % 60
+        )
+    }
+    fn java_equals(&self, other: &dyn JavaObject) -> bool {
+        other
+            .as_any()
+            .downcast_ref::<Date>()
+            .is_some_and(|o| o.millis.get() == self.millis.get())
+    }
+    fn java_hash_code(&self) -> i32 {
+        let m = self.millis.get();
+        (m as i32) ^ ((m >> 32) as i32)
+    }
+    fn to_document_value(&self) -> Option<Value> {
+        // XContentBuilder: DEFAULT_FORMATTER (strict_date_optional_time_nanos) of the instant.
+        let ms = self.millis.get();
+        let secs = ms.div_euclid(1000);
+        let nanos = (ms.rem_euclid(1000) * 1_000_000) as i32;
+        let v = super::time::instant(secs, nanos);
+        match &v {
+            Value::Object(o) => o.to_document_value(),
+            _ => None,
+        }
+    }
+}
+
+fn civil(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+fn date(v: &Value) -> Result<&Date, Thrown> {
+    match v {
+        Value::Object(o) => o
+            .as_any()
+            .downcast_ref::<Date>()
+            .ok_or_else(|| cce(v, DATE)),
+        Value::Null => Err(npe()),
+        other => Err(cce(other, DATE)),
+    }
+}
+
+pub(crate) fn register_date(r: &mut Registry) {
+    r.add(DATE, "<init>", 0, |_, _, _| {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
+        Ok(Date::value(now))
+    });
+    r.add(DATE, "<init>", 1, |_, a, _| {
+        Ok(Date::value(long_arg(a, 0)?))
+    });
+    r.add(DATE, "getTime", 0, |t, _, _| {
+        Ok(Value::Long(date(super::util::recv(t)?)?.millis.get()))
+    });
+    r.add(DATE, "setTime", 1, |t, a, _| {
+        date(super::util::recv(t)?)?.millis.set(long_arg(a, 0)?);
+        Ok(Value::Null)
+    });
+    r.add(DATE, "after", 1, |t, a, _| {
+        Ok(Value::Boolean(
+            date(recv(t)?)?.millis.get() > date(arg(a, 0))?.millis.get(),
+        ))
+    });
+    r.add(DATE, "before", 1, |t, a, _| {
+        Ok(Value::Boolean(
+            date(recv(t)?)?.millis.get() < date(arg(a, 0))?.millis.get(),
+        ))
+    });
+    r.add(DATE, "compareTo", 1, |t, a, _| {
+        let (x, y) = (date(recv(t)?)?.millis.get(), date(arg(a, 0))?.millis.get());
+        Ok(Value::Int(match x.cmp(&y) {
+            Ordering::Less => -1,
+            Ordering::Equal => 0,
+            Ordering::Greater => 1,
+        }))
+    });
+    r.add(DATE, "clone", 0, |t, _, _| {
+        Ok(Date::value(date(recv(t)?)?.millis.get()))
+    });
+    r.add(DATE, "from", 1, |_, a, _| {
+        let (s, n) =
+            super::time::epoch_of(arg(a, 0)).ok_or_else(|| cce(arg(a, 0), "java.time.Instant"))?;
+        let ms = i128::from(s) * 1000 + i128::from(n / 1_000_000);
+        let ms = i64::try_from(ms).map_err(|_| {
+            exc(
+                "IllegalArgumentException",
+                "java.lang.ArithmeticException: long overflow",
+            )
+        })?;
+        Ok(Date::value(ms))
+    });
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::*;
+    use crate::stdlib::tests::ok;
+
+    #[test]
+    fn dates() {
+        let d = ok("Date", "new", None, &[Value::Long(434_931_330_000)]);
+        assert_eq!(d.java_to_string(), "Thu Oct 13 22:15:30 UTC 1983");
+        assert_eq!(
+            ok("Date", "getTime", Some(d.clone()), &[]).java_to_string(),
+            "434931330000"
+        );
+        let Value::Object(o) = &d else { panic!() };
+        assert_eq!(
+            o.to_document_value().map(|v| v.java_to_string()).as_deref(),
+            Some("1983-10-13T22:15:30.000Z")
+        );
+    }
+}
