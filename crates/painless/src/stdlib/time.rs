@@ -2854,7 +2854,7 @@ fn parts_of(t: &Temporal) -> Parts {
 }
 
 fn from_temporal(v: &Value, target: Target) -> Result<Value, Thrown> {
-    let t = (&*temporal(v)?);
+    let t = &*temporal(v)?;
     let described = format!("{} of type {}", t.java_to_string(), t.class_name());
     convert_parts(&parts_of(t), target, &|what: &str| {
         exc(
@@ -3408,7 +3408,7 @@ fn add_all(r: &mut Registry, name: &'static str, arity: usize, f: super::NativeF
 }
 
 fn getter(t: Option<&Value>, field: Field) -> Result<Value, Thrown> {
-    let tv = (&*this(t)?);
+    let tv = &*this(t)?;
     let fl = fields_of(tv, None)?;
     field_value(&field, &fl)
         .map(|v| Value::Int(v as i32))
@@ -3421,7 +3421,7 @@ fn getter(t: Option<&Value>, field: Field) -> Result<Value, Thrown> {
 }
 
 fn with_field(t: Option<&Value>, a: &[Value], field: Field) -> Result<Value, Thrown> {
-    let tv = (&*this(t)?);
+    let tv = &*this(t)?;
     let v = i64::from(int_arg(a, 0)?);
     let ldt = local_of(tv)?;
     let (y, m, d) = ldt.ymd();
@@ -3494,7 +3494,7 @@ pub(crate) fn register(r: &mut Registry) {
         from_temporal(arg(a, 0), Target::Instant)
     });
     r.add(ZONE_ID, "from", 1, |_, a, _| {
-        match &(&*temporal(arg(a, 0))?).kind {
+        match &temporal(arg(a, 0))?.kind {
             Kind::Zoned { zone, .. } => Ok(Value::Object(zone.clone() as Rc<dyn JavaObject>)),
             Kind::Offset { offset, .. } => Ok(zone_value(JZone::offset(*offset))),
             Kind::Parsed(p) => match (&p.zone, p.offset) {
@@ -3550,12 +3550,12 @@ pub(crate) fn register(r: &mut Registry) {
     // Smaller construction and conversion methods
     r.add(LT, "atDate", 1, |t, a, _| {
         Ok(Temporal::value(Kind::DateTime(Ldt {
-            day: local_of((&*temporal(arg(a, 0))?))?.day,
-            nod: local_of((&*this(t)?))?.nod,
+            day: local_of(&*temporal(arg(a, 0))?)?.day,
+            nod: local_of(&*this(t)?)?.nod,
         })))
     });
     r.add(ZDT, "ofInstant", 3, |_, a, _| {
-        let ldt = local_of((&*temporal(arg(a, 0))?))?;
+        let ldt = local_of(&*temporal(arg(a, 0))?)?;
         let off = zone_arg(a, 1)?.fixed.unwrap_or(0);
         zoned_from_instant(
             ldt.epoch_second(off),
@@ -3564,7 +3564,7 @@ pub(crate) fn register(r: &mut Registry) {
         )
     });
     r.add(ZDT, "ofStrict", 3, |_, a, _| {
-        let ldt = local_of((&*temporal(arg(a, 0))?))?;
+        let ldt = local_of(&*temporal(arg(a, 0))?)?;
         let off = zone_arg(a, 1)?.fixed.unwrap_or(0);
         let zone = zone_arg(a, 2)?;
         let (l, valid) = zone.resolve_local(ldt, Some(off))?;
@@ -3586,25 +3586,25 @@ pub(crate) fn register(r: &mut Registry) {
         }))
     });
     add_all(r, "withEarlierOffsetAtOverlap", 0, |t, _, _| {
-        overlap((&*this(t)?), true)
+        overlap(&*this(t)?, true)
     });
     add_all(r, "withLaterOffsetAtOverlap", 0, |t, _, _| {
-        overlap((&*this(t)?), false)
+        overlap(&*this(t)?, false)
     });
     r.add(ODT, "atZoneSameInstant", 1, |t, a, _| {
-        let (s, n) = (&*this(t)?)
+        let (s, n) = this(t)?
             .instant()
             .ok_or_else(|| unsupported_field_error(&this(t).expect("checked")))?;
         zoned_from_instant(s, n, zone_arg(a, 0)?)
     });
     r.add(ODT, "atZoneSimilarLocal", 1, |t, a, _| {
-        match &(&*this(t)?).kind {
+        match &this(t)?.kind {
             Kind::Offset { ldt, offset } => zoned(*ldt, zone_arg(a, 0)?, Some(*offset)),
-            _ => Err(unsupported_field_error((&*this(t)?))),
+            _ => Err(unsupported_field_error(&*this(t)?)),
         }
     });
     r.add(ODT, "withOffsetSameInstant", 1, |t, a, _| {
-        let (s, n) = (&*this(t)?)
+        let (s, n) = this(t)?
             .instant()
             .ok_or_else(|| unsupported_field_error(&this(t).expect("checked")))?;
         let off = zone_arg(a, 0)?.fixed.unwrap_or(0);
@@ -3615,13 +3615,13 @@ pub(crate) fn register(r: &mut Registry) {
     });
     r.add(ODT, "withOffsetSameLocal", 1, |t, a, _| {
         Ok(Temporal::value(Kind::Offset {
-            ldt: local_of((&*this(t)?))?,
+            ldt: local_of(&*this(t)?)?,
             offset: zone_arg(a, 0)?.fixed.unwrap_or(0),
         }))
     });
     r.add(ODT, "of", 3, |_, a, _| {
-        let d = local_of((&*temporal(arg(a, 0))?))?.day;
-        let nod = local_of((&*temporal(arg(a, 1))?))?.nod;
+        let d = local_of(&*temporal(arg(a, 0))?)?.day;
+        let nod = local_of(&*temporal(arg(a, 1))?)?.nod;
         Ok(Temporal::value(Kind::Offset {
             ldt: Ldt { day: d, nod },
             offset: zone_arg(a, 2)?.fixed.unwrap_or(0),
@@ -3677,7 +3677,7 @@ pub(crate) fn register(r: &mut Registry) {
         Ok(zone_value(JZone::offset(total)))
     });
     r.add(ZONE_OFFSET, "from", 1, |_, a, _| {
-        match &(&*temporal(arg(a, 0))?).kind {
+        match &temporal(arg(a, 0))?.kind {
             Kind::Zoned { offset, .. } | Kind::Offset { offset, .. } => {
                 Ok(zone_value(JZone::offset(*offset)))
             }
@@ -3696,7 +3696,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.add(DAY_OF_WEEK, "from", 1, |_, a, _| match arg(a, 0) {
         Value::Object(o) if o.as_any().is::<JEnum>() => Ok(arg(a, 0).clone()),
         _ => {
-            let t = (&*temporal(arg(a, 0))?);
+            let t = &*temporal(arg(a, 0))?;
             Ok(day_of_week_value(
                 (local_of(t)?.day + 3).rem_euclid(7) as i32 + 1,
             ))
@@ -3705,7 +3705,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.add(MONTH, "from", 1, |_, a, _| match arg(a, 0) {
         Value::Object(o) if o.as_any().is::<JEnum>() => Ok(arg(a, 0).clone()),
         _ => {
-            let t = (&*temporal(arg(a, 0))?);
+            let t = &*temporal(arg(a, 0))?;
             Ok(month_value(civil_from_days(local_of(t)?.day).1 as i32))
         }
     });
@@ -3788,41 +3788,41 @@ pub(crate) fn register(r: &mut Registry) {
     });
     r.add(PERIOD, "between", 2, |_, a, _| {
         period_between(
-            local_of((&*temporal(arg(a, 0))?))?.day,
-            local_of((&*temporal(arg(a, 1))?))?.day,
+            local_of(&*temporal(arg(a, 0))?)?.day,
+            local_of(&*temporal(arg(a, 1))?)?.day,
         )
     });
     r.add_on(&[LD, CLD], "until", 1, |t, a, _| {
         period_between(
-            local_of((&*this(t)?))?.day,
-            local_of((&*temporal(arg(a, 0))?))?.day,
+            local_of(&*this(t)?)?.day,
+            local_of(&*temporal(arg(a, 0))?)?.day,
         )
     });
     r.add(PERIOD, "getYears", 0, |t, _, _| {
-        Ok(Value::Int(period_of((&*this(t)?))?.0 as i32))
+        Ok(Value::Int(period_of(&*this(t)?)?.0 as i32))
     });
     r.add(PERIOD, "getMonths", 0, |t, _, _| {
-        Ok(Value::Int(period_of((&*this(t)?))?.1 as i32))
+        Ok(Value::Int(period_of(&*this(t)?)?.1 as i32))
     });
     r.add(PERIOD, "getDays", 0, |t, _, _| {
-        Ok(Value::Int(period_of((&*this(t)?))?.2 as i32))
+        Ok(Value::Int(period_of(&*this(t)?)?.2 as i32))
     });
     r.add(PERIOD, "toTotalMonths", 0, |t, _, _| {
-        let (y, m, _) = period_of((&*this(t)?))?;
+        let (y, m, _) = period_of(&*this(t)?)?;
         Ok(Value::Long(y * 12 + m))
     });
     r.add_on(
         &[PERIOD, "java.time.chrono.ChronoPeriod"],
         "isZero",
         0,
-        |t, _, _| Ok(Value::Boolean(period_of((&*this(t)?))? == (0, 0, 0))),
+        |t, _, _| Ok(Value::Boolean(period_of(&*this(t)?)? == (0, 0, 0))),
     );
     r.add_on(
         &[PERIOD, "java.time.chrono.ChronoPeriod"],
         "isNegative",
         0,
         |t, _, _| {
-            let (y, m, d) = period_of((&*this(t)?))?;
+            let (y, m, d) = period_of(&*this(t)?)?;
             Ok(Value::Boolean(y < 0 || m < 0 || d < 0))
         },
     );
@@ -3831,7 +3831,7 @@ pub(crate) fn register(r: &mut Registry) {
         "negated",
         0,
         |t, _, _| {
-            let (y, m, d) = period_of((&*this(t)?))?;
+            let (y, m, d) = period_of(&*this(t)?)?;
             period(-y, -m, -d)
         },
     );
@@ -3840,7 +3840,7 @@ pub(crate) fn register(r: &mut Registry) {
         "normalized",
         0,
         |t, _, _| {
-            let (y, m, d) = period_of((&*this(t)?))?;
+            let (y, m, d) = period_of(&*this(t)?)?;
             let total = y * 12 + m;
             period(total / 12, total % 12, d)
         },
@@ -3850,58 +3850,58 @@ pub(crate) fn register(r: &mut Registry) {
         "multipliedBy",
         1,
         |t, a, _| {
-            let (y, m, d) = period_of((&*this(t)?))?;
+            let (y, m, d) = period_of(&*this(t)?)?;
             let k = i64::from(int_arg(a, 0)?);
             period(y * k, m * k, d * k)
         },
     );
     r.add(PERIOD, "plusYears", 1, |t, a, _| {
-        let (y, m, d) = period_of((&*this(t)?))?;
+        let (y, m, d) = period_of(&*this(t)?)?;
         period(y + long_arg(a, 0)?, m, d)
     });
     r.add(PERIOD, "plusMonths", 1, |t, a, _| {
-        let (y, m, d) = period_of((&*this(t)?))?;
+        let (y, m, d) = period_of(&*this(t)?)?;
         period(y, m + long_arg(a, 0)?, d)
     });
     r.add(PERIOD, "plusDays", 1, |t, a, _| {
-        let (y, m, d) = period_of((&*this(t)?))?;
+        let (y, m, d) = period_of(&*this(t)?)?;
         period(y, m, d + long_arg(a, 0)?)
     });
     r.add(PERIOD, "minusYears", 1, |t, a, _| {
-        let (y, m, d) = period_of((&*this(t)?))?;
+        let (y, m, d) = period_of(&*this(t)?)?;
         period(y - long_arg(a, 0)?, m, d)
     });
     r.add(PERIOD, "minusMonths", 1, |t, a, _| {
-        let (y, m, d) = period_of((&*this(t)?))?;
+        let (y, m, d) = period_of(&*this(t)?)?;
         period(y, m - long_arg(a, 0)?, d)
     });
     r.add(PERIOD, "minusDays", 1, |t, a, _| {
-        let (y, m, d) = period_of((&*this(t)?))?;
+        let (y, m, d) = period_of(&*this(t)?)?;
         period(y, m, d - long_arg(a, 0)?)
     });
     r.add(PERIOD, "withYears", 1, |t, a, _| {
-        let (_, m, d) = period_of((&*this(t)?))?;
+        let (_, m, d) = period_of(&*this(t)?)?;
         period(int_arg(a, 0)?.into(), m, d)
     });
     r.add(PERIOD, "withMonths", 1, |t, a, _| {
-        let (y, _, d) = period_of((&*this(t)?))?;
+        let (y, _, d) = period_of(&*this(t)?)?;
         period(y, int_arg(a, 0)?.into(), d)
     });
     r.add(PERIOD, "withDays", 1, |t, a, _| {
-        let (y, m, _) = period_of((&*this(t)?))?;
+        let (y, m, _) = period_of(&*this(t)?)?;
         period(y, m, int_arg(a, 0)?.into())
     });
     r.add_on(
         &[PERIOD, "java.time.chrono.ChronoPeriod"],
         "plus",
         1,
-        |t, a, _| plus_amount((&*this(t)?), (&*temporal(arg(a, 0))?), false),
+        |t, a, _| plus_amount(&*this(t)?, &*temporal(arg(a, 0))?, false),
     );
     r.add_on(
         &[PERIOD, "java.time.chrono.ChronoPeriod"],
         "minus",
         1,
-        |t, a, _| plus_amount((&*this(t)?), (&*temporal(arg(a, 0))?), true),
+        |t, a, _| plus_amount(&*this(t)?, &*temporal(arg(a, 0))?, true),
     );
     r.add_on(
         &[PERIOD, "java.time.chrono.ChronoPeriod"],
@@ -3920,7 +3920,7 @@ pub(crate) fn register(r: &mut Registry) {
         "hashCode",
         0,
         |t, _, _| {
-            let (y, m, d) = period_of((&*this(t)?))?;
+            let (y, m, d) = period_of(&*this(t)?)?;
             Ok(Value::Int(
                 (y as i32)
                     .wrapping_add((m as i32).rotate_left(8))
@@ -3935,10 +3935,10 @@ pub(crate) fn register(r: &mut Registry) {
         r.field(CHRONO_FIELD, name, chrono_field_const(name));
     }
     add_all(r, "get", 1, |t, a, _| {
-        temporal_get((&*this(t)?), chrono_field_arg(a, 0)?, true)
+        temporal_get(&*this(t)?, chrono_field_arg(a, 0)?, true)
     });
     add_all(r, "getLong", 1, |t, a, _| {
-        temporal_get((&*this(t)?), chrono_field_arg(a, 0)?, false)
+        temporal_get(&*this(t)?, chrono_field_arg(a, 0)?, false)
     });
     add_all(r, "isSupported", 1, |t, a, _| match arg(a, 0) {
         Value::Object(o)
@@ -3947,7 +3947,7 @@ pub(crate) fn register(r: &mut Registry) {
                 .is_some_and(|e| e.class == CHRONO_UNIT) =>
         {
             let unit = unit_arg(a, 0)?;
-            let tv = (&*this(t)?);
+            let tv = &*this(t)?;
             Ok(Value::Boolean(match &tv.kind {
                 Kind::Date(_) => unit_nanos(unit).is_none() && unit != "FOREVER",
                 Kind::Time(_) => unit_nanos(unit).is_some(),
@@ -3956,14 +3956,14 @@ pub(crate) fn register(r: &mut Registry) {
             }))
         }
         _ => Ok(Value::Boolean(
-            chrono_field_value((&*this(t)?), chrono_field_arg(a, 0)?).is_some(),
+            chrono_field_value(&*this(t)?, chrono_field_arg(a, 0)?).is_some(),
         )),
     });
     add_all(r, "with", 2, |t, a, _| {
-        temporal_with_field((&*this(t)?), chrono_field_arg(a, 0)?, long_arg(a, 1)?)
+        temporal_with_field(&*this(t)?, chrono_field_arg(a, 0)?, long_arg(a, 1)?)
     });
     add_all(r, "with", 1, |t, a, _| {
-        temporal_with_adjuster((&*this(t)?), arg(a, 0))
+        temporal_with_adjuster(&*this(t)?, arg(a, 0))
     });
     r.add_on(
         &[CHRONO_FIELD, "java.time.temporal.TemporalField"],
@@ -4156,23 +4156,23 @@ pub(crate) fn register(r: &mut Registry) {
         default_parse(&chars_arg(a, 0)?, Target::Instant)
     });
     r.add(INSTANT, "toEpochMilli", 0, |t, _, _| {
-        let (s, n) = (&*this(t)?)
+        let (s, n) = this(t)?
             .instant()
             .ok_or_else(|| unsupported_field_error(&this(t).expect("checked")))?;
         exact(i128::from(s) * 1000 + i128::from(n / 1_000_000))
     });
     r.add(INSTANT, "getEpochSecond", 0, |t, _, _| {
-        Ok(Value::Long((&*this(t)?).instant().map_or(0, |i| i.0)))
+        Ok(Value::Long(this(t)?.instant().map_or(0, |i| i.0)))
     });
     r.add(INSTANT, "getNano", 0, |t, _, _| {
-        Ok(Value::Int((&*this(t)?).instant().map_or(0, |i| i.1)))
+        Ok(Value::Int(this(t)?.instant().map_or(0, |i| i.1)))
     });
     r.add(INSTANT, "atZone", 1, |t, a, _| {
-        let (s, n) = (&*this(t)?).instant().expect("an instant");
+        let (s, n) = this(t)?.instant().expect("an instant");
         zoned_from_instant(s, n, zone_arg(a, 0)?)
     });
     r.add(INSTANT, "atOffset", 1, |t, a, _| {
-        let (s, n) = (&*this(t)?).instant().expect("an instant");
+        let (s, n) = this(t)?.instant().expect("an instant");
         let off = zone_arg(a, 0)?.fixed.unwrap_or(0);
         Ok(Temporal::value(Kind::Offset {
             ldt: Ldt::from_epoch(s, n, off),
@@ -4185,39 +4185,39 @@ pub(crate) fn register(r: &mut Registry) {
         ("plusNanos", "NANOS"),
     ] {
         let f: super::NativeFn = match unit {
-            "MILLIS" => |t, a, _| plus((&*this(t)?), long_arg(a, 0)?, "MILLIS"),
-            "SECONDS" => |t, a, _| plus((&*this(t)?), long_arg(a, 0)?, "SECONDS"),
-            _ => |t, a, _| plus((&*this(t)?), long_arg(a, 0)?, "NANOS"),
+            "MILLIS" => |t, a, _| plus(&*this(t)?, long_arg(a, 0)?, "MILLIS"),
+            "SECONDS" => |t, a, _| plus(&*this(t)?, long_arg(a, 0)?, "SECONDS"),
+            _ => |t, a, _| plus(&*this(t)?, long_arg(a, 0)?, "NANOS"),
         };
         r.add(INSTANT, name, 1, f);
     }
     r.add(INSTANT, "minusMillis", 1, |t, a, _| {
-        plus((&*this(t)?), neg(long_arg(a, 0)?)?, "MILLIS")
+        plus(&*this(t)?, neg(long_arg(a, 0)?)?, "MILLIS")
     });
     r.add(INSTANT, "minusSeconds", 1, |t, a, _| {
-        plus((&*this(t)?), neg(long_arg(a, 0)?)?, "SECONDS")
+        plus(&*this(t)?, neg(long_arg(a, 0)?)?, "SECONDS")
     });
     r.add(INSTANT, "minusNanos", 1, |t, a, _| {
-        plus((&*this(t)?), neg(long_arg(a, 0)?)?, "NANOS")
+        plus(&*this(t)?, neg(long_arg(a, 0)?)?, "NANOS")
     });
 
     // Shared by the date-time classes: plus/minus by unit and amount.
     add_all(r, "plus", 2, |t, a, _| {
-        plus((&*this(t)?), long_arg(a, 0)?, unit_arg(a, 1)?)
+        plus(&*this(t)?, long_arg(a, 0)?, unit_arg(a, 1)?)
     });
     add_all(r, "minus", 2, |t, a, _| {
-        plus((&*this(t)?), neg(long_arg(a, 0)?)?, unit_arg(a, 1)?)
+        plus(&*this(t)?, neg(long_arg(a, 0)?)?, unit_arg(a, 1)?)
     });
     add_all(r, "plus", 1, |t, a, _| {
-        plus_amount((&*this(t)?), (&*temporal(arg(a, 0))?), false)
+        plus_amount(&*this(t)?, &*temporal(arg(a, 0))?, false)
     });
     add_all(r, "minus", 1, |t, a, _| {
-        plus_amount((&*this(t)?), (&*temporal(arg(a, 0))?), true)
+        plus_amount(&*this(t)?, &*temporal(arg(a, 0))?, true)
     });
     add_all(r, "until", 2, |t, a, _| {
         Ok(Value::Long(until(
-            (&*this(t)?),
-            (&*temporal(arg(a, 0))?),
+            &*this(t)?,
+            &*temporal(arg(a, 0))?,
             unit_arg(a, 1)?,
         )?))
     });
@@ -4256,40 +4256,40 @@ pub(crate) fn register(r: &mut Registry) {
     }
     // Durations add by the same units (and plusMillis / minusMillis).
     r.add(DURATION, "plusDays", 1, |t, a, _| {
-        plus((&*this(t)?), long_arg(a, 0)?, "DAYS")
+        plus(&*this(t)?, long_arg(a, 0)?, "DAYS")
     });
     r.add(DURATION, "plusHours", 1, |t, a, _| {
-        plus((&*this(t)?), long_arg(a, 0)?, "HOURS")
+        plus(&*this(t)?, long_arg(a, 0)?, "HOURS")
     });
     r.add(DURATION, "plusMinutes", 1, |t, a, _| {
-        plus((&*this(t)?), long_arg(a, 0)?, "MINUTES")
+        plus(&*this(t)?, long_arg(a, 0)?, "MINUTES")
     });
     r.add(DURATION, "plusSeconds", 1, |t, a, _| {
-        plus((&*this(t)?), long_arg(a, 0)?, "SECONDS")
+        plus(&*this(t)?, long_arg(a, 0)?, "SECONDS")
     });
     r.add(DURATION, "plusMillis", 1, |t, a, _| {
-        plus((&*this(t)?), long_arg(a, 0)?, "MILLIS")
+        plus(&*this(t)?, long_arg(a, 0)?, "MILLIS")
     });
     r.add(DURATION, "plusNanos", 1, |t, a, _| {
-        plus((&*this(t)?), long_arg(a, 0)?, "NANOS")
+        plus(&*this(t)?, long_arg(a, 0)?, "NANOS")
     });
     r.add(DURATION, "minusDays", 1, |t, a, _| {
-        plus((&*this(t)?), neg(long_arg(a, 0)?)?, "DAYS")
+        plus(&*this(t)?, neg(long_arg(a, 0)?)?, "DAYS")
     });
     r.add(DURATION, "minusHours", 1, |t, a, _| {
-        plus((&*this(t)?), neg(long_arg(a, 0)?)?, "HOURS")
+        plus(&*this(t)?, neg(long_arg(a, 0)?)?, "HOURS")
     });
     r.add(DURATION, "minusMinutes", 1, |t, a, _| {
-        plus((&*this(t)?), neg(long_arg(a, 0)?)?, "MINUTES")
+        plus(&*this(t)?, neg(long_arg(a, 0)?)?, "MINUTES")
     });
     r.add(DURATION, "minusSeconds", 1, |t, a, _| {
-        plus((&*this(t)?), neg(long_arg(a, 0)?)?, "SECONDS")
+        plus(&*this(t)?, neg(long_arg(a, 0)?)?, "SECONDS")
     });
     r.add(DURATION, "minusMillis", 1, |t, a, _| {
-        plus((&*this(t)?), neg(long_arg(a, 0)?)?, "MILLIS")
+        plus(&*this(t)?, neg(long_arg(a, 0)?)?, "MILLIS")
     });
     r.add(DURATION, "minusNanos", 1, |t, a, _| {
-        plus((&*this(t)?), neg(long_arg(a, 0)?)?, "NANOS")
+        plus(&*this(t)?, neg(long_arg(a, 0)?)?, "NANOS")
     });
 
     // Getters
@@ -4300,7 +4300,7 @@ pub(crate) fn register(r: &mut Registry) {
     add_all(r, "getHour", 0, |t, _, _| getter(t, Field::Hour));
     add_all(r, "getMinute", 0, |t, _, _| getter(t, Field::Minute));
     add_all(r, "getSecond", 0, |t, _, _| getter(t, Field::Second));
-    add_all(r, "getNano", 0, |t, _, _| match &(&*this(t)?).kind {
+    add_all(r, "getNano", 0, |t, _, _| match &this(t)?.kind {
         Kind::Instant { nano, .. } | Kind::Duration { nano, .. } => Ok(Value::Int(*nano)),
         _ => getter(t, Field::Nano),
     });
@@ -4322,16 +4322,16 @@ pub(crate) fn register(r: &mut Registry) {
     add_all(r, "getDayOfWeekEnum", 0, dow);
     add_all(r, "isLeapYear", 0, |t, _, _| {
         Ok(Value::Boolean(is_leap(
-            civil_from_days(local_of((&*this(t)?))?.day).0,
+            civil_from_days(local_of(&*this(t)?)?.day).0,
         )))
     });
     add_all(r, "lengthOfMonth", 0, |t, _, _| {
-        let (y, m, _) = civil_from_days(local_of((&*this(t)?))?.day);
+        let (y, m, _) = civil_from_days(local_of(&*this(t)?)?.day);
         Ok(Value::Int(month_length(y, m) as i32))
     });
     add_all(r, "lengthOfYear", 0, |t, _, _| {
         Ok(Value::Int(
-            if is_leap(civil_from_days(local_of((&*this(t)?))?.day).0) {
+            if is_leap(civil_from_days(local_of(&*this(t)?)?.day).0) {
                 366
             } else {
                 365
@@ -4339,42 +4339,42 @@ pub(crate) fn register(r: &mut Registry) {
         ))
     });
     add_all(r, "toEpochDay", 0, |t, _, _| {
-        Ok(Value::Long(local_of((&*this(t)?))?.day))
+        Ok(Value::Long(local_of(&*this(t)?)?.day))
     });
     add_all(r, "toSecondOfDay", 0, |t, _, _| {
         Ok(Value::Int(
-            (local_of((&*this(t)?))?.nod / NANOS_PER_SECOND) as i32,
+            (local_of(&*this(t)?)?.nod / NANOS_PER_SECOND) as i32,
         ))
     });
     add_all(r, "toNanoOfDay", 0, |t, _, _| {
-        Ok(Value::Long(local_of((&*this(t)?))?.nod))
+        Ok(Value::Long(local_of(&*this(t)?)?.nod))
     });
-    add_all(r, "getZone", 0, |t, _, _| match &(&*this(t)?).kind {
+    add_all(r, "getZone", 0, |t, _, _| match &this(t)?.kind {
         Kind::Zoned { zone, .. } => Ok(Value::Object(zone.clone() as Rc<dyn JavaObject>)),
-        _ => Err(unsupported_field_error((&*this(t)?))),
+        _ => Err(unsupported_field_error(&*this(t)?)),
     });
-    add_all(r, "getOffset", 0, |t, _, _| match &(&*this(t)?).kind {
+    add_all(r, "getOffset", 0, |t, _, _| match &this(t)?.kind {
         Kind::Zoned { offset, .. } | Kind::Offset { offset, .. } => {
             Ok(zone_value(JZone::offset(*offset)))
         }
-        _ => Err(unsupported_field_error((&*this(t)?))),
+        _ => Err(unsupported_field_error(&*this(t)?)),
     });
     add_all(r, "toInstant", 0, |t, _, _| {
-        let (s, n) = (&*this(t)?)
+        let (s, n) = this(t)?
             .instant()
             .ok_or_else(|| unsupported_field_error(&this(t).expect("checked")))?;
         Ok(Temporal::value(Kind::Instant { sec: s, nano: n }))
     });
     add_all(r, "toEpochSecond", 0, |t, _, _| {
         Ok(Value::Long(
-            (&*this(t)?)
+            this(t)?
                 .instant()
                 .ok_or_else(|| unsupported_field_error(&this(t).expect("checked")))?
                 .0,
         ))
     });
     add_all(r, "toInstant", 1, |t, a, _| {
-        let ldt = local_of((&*this(t)?))?;
+        let ldt = local_of(&*this(t)?)?;
         let off = zone_arg(a, 0)?.fixed.unwrap_or(0);
         Ok(Temporal::value(Kind::Instant {
             sec: ldt.epoch_second(off),
@@ -4382,54 +4382,50 @@ pub(crate) fn register(r: &mut Registry) {
         }))
     });
     add_all(r, "toEpochSecond", 1, |t, a, _| {
-        let ldt = local_of((&*this(t)?))?;
+        let ldt = local_of(&*this(t)?)?;
         Ok(Value::Long(
             ldt.epoch_second(zone_arg(a, 0)?.fixed.unwrap_or(0)),
         ))
     });
     add_all(r, "toLocalDate", 0, |t, _, _| {
-        Ok(Temporal::value(Kind::Date(local_of((&*this(t)?))?.day)))
+        Ok(Temporal::value(Kind::Date(local_of(&*this(t)?)?.day)))
     });
     add_all(r, "toLocalTime", 0, |t, _, _| {
-        Ok(Temporal::value(Kind::Time(local_of((&*this(t)?))?.nod)))
+        Ok(Temporal::value(Kind::Time(local_of(&*this(t)?)?.nod)))
     });
     add_all(r, "toLocalDateTime", 0, |t, _, _| {
-        Ok(Temporal::value(Kind::DateTime(local_of((&*this(t)?))?)))
+        Ok(Temporal::value(Kind::DateTime(local_of(&*this(t)?)?)))
     });
-    add_all(r, "toOffsetDateTime", 0, |t, _, _| {
-        match &(&*this(t)?).kind {
-            Kind::Zoned { ldt, offset, .. } => Ok(Temporal::value(Kind::Offset {
-                ldt: *ldt,
-                offset: *offset,
-            })),
-            _ => Err(unsupported_field_error((&*this(t)?))),
-        }
+    add_all(r, "toOffsetDateTime", 0, |t, _, _| match &this(t)?.kind {
+        Kind::Zoned { ldt, offset, .. } => Ok(Temporal::value(Kind::Offset {
+            ldt: *ldt,
+            offset: *offset,
+        })),
+        _ => Err(unsupported_field_error(&*this(t)?)),
     });
-    add_all(r, "toZonedDateTime", 0, |t, _, _| {
-        match &(&*this(t)?).kind {
-            Kind::Offset { ldt, offset } => Ok(Temporal::value(Kind::Zoned {
-                ldt: *ldt,
-                offset: *offset,
-                zone: JZone::offset(*offset),
-            })),
-            _ => Err(unsupported_field_error((&*this(t)?))),
-        }
+    add_all(r, "toZonedDateTime", 0, |t, _, _| match &this(t)?.kind {
+        Kind::Offset { ldt, offset } => Ok(Temporal::value(Kind::Zoned {
+            ldt: *ldt,
+            offset: *offset,
+            zone: JZone::offset(*offset),
+        })),
+        _ => Err(unsupported_field_error(&*this(t)?)),
     });
 
     // Comparisons
     add_all(r, "isAfter", 1, |t, a, _| {
         Ok(Value::Boolean(
-            timeline_cmp((&*this(t)?), (&*temporal(arg(a, 0))?))? == Ordering::Greater,
+            timeline_cmp(&*this(t)?, &*temporal(arg(a, 0))?)? == Ordering::Greater,
         ))
     });
     add_all(r, "isBefore", 1, |t, a, _| {
         Ok(Value::Boolean(
-            timeline_cmp((&*this(t)?), (&*temporal(arg(a, 0))?))? == Ordering::Less,
+            timeline_cmp(&*this(t)?, &*temporal(arg(a, 0))?)? == Ordering::Less,
         ))
     });
     add_all(r, "isEqual", 1, |t, a, _| {
         Ok(Value::Boolean(
-            timeline_cmp((&*this(t)?), (&*temporal(arg(a, 0))?))? == Ordering::Equal,
+            timeline_cmp(&*this(t)?, &*temporal(arg(a, 0))?)? == Ordering::Equal,
         ))
     });
     add_all(r, "compareTo", 1, |t, a, _| {
@@ -4469,30 +4465,28 @@ pub(crate) fn register(r: &mut Registry) {
     });
     add_all(r, "withNano", 1, |t, a, _| with_field(t, a, Field::Nano));
     add_all(r, "withZoneSameInstant", 1, |t, a, _| {
-        let (s, n) = (&*this(t)?)
+        let (s, n) = this(t)?
             .instant()
             .ok_or_else(|| unsupported_field_error(&this(t).expect("checked")))?;
         zoned_from_instant(s, n, zone_arg(a, 0)?)
     });
-    add_all(r, "withZoneSameLocal", 1, |t, a, _| {
-        match &(&*this(t)?).kind {
-            Kind::Zoned { ldt, offset, .. } => zoned(*ldt, zone_arg(a, 0)?, Some(*offset)),
-            _ => Err(unsupported_field_error((&*this(t)?))),
-        }
+    add_all(r, "withZoneSameLocal", 1, |t, a, _| match &this(t)?.kind {
+        Kind::Zoned { ldt, offset, .. } => zoned(*ldt, zone_arg(a, 0)?, Some(*offset)),
+        _ => Err(unsupported_field_error(&*this(t)?)),
     });
     add_all(r, "withFixedOffsetZone", 0, |t, _, _| {
-        match &(&*this(t)?).kind {
+        match &this(t)?.kind {
             Kind::Zoned { ldt, offset, .. } => Ok(Temporal::value(Kind::Zoned {
                 ldt: *ldt,
                 offset: *offset,
                 zone: JZone::offset(*offset),
             })),
-            _ => Err(unsupported_field_error((&*this(t)?))),
+            _ => Err(unsupported_field_error(&*this(t)?)),
         }
     });
     add_all(r, "truncatedTo", 1, |t, a, _| {
         let unit = unit_arg(a, 0)?;
-        let tv = (&*this(t)?);
+        let tv = &*this(t)?;
         let u: i128 = match unit {
             "DAYS" => i128::from(NANOS_PER_DAY),
             other => unit_nanos(other).ok_or_else(|| {
@@ -4527,7 +4521,7 @@ pub(crate) fn register(r: &mut Registry) {
 
     // Formatting
     add_all(r, "format", 1, |t, a, _| {
-        Ok(Value::from(format(formatter_arg(a, 0)?, (&*this(t)?))?))
+        Ok(Value::from(format(formatter_arg(a, 0)?, &*this(t)?)?))
     });
     r.add(FORMATTER, "format", 1, |t, a, _| {
         let f = match recv(t)? {
@@ -4537,7 +4531,7 @@ pub(crate) fn register(r: &mut Registry) {
                 .ok_or_else(|| cce(recv(t).expect("checked"), FORMATTER))?,
             other => return Err(cce(other, FORMATTER)),
         };
-        Ok(Value::from(format(f, (&*temporal(arg(a, 0))?))?))
+        Ok(Value::from(format(f, &*temporal(arg(a, 0))?)?))
     });
     r.add(FORMATTER, "ofPattern", 1, |_, a, _| {
         let p = str_arg(a, 0)?;
@@ -4640,15 +4634,15 @@ pub(crate) fn register(r: &mut Registry) {
         zoned(Ldt { day, nod }, zone_arg(a, 7)?, None)
     });
     r.add(ZDT, "of", 2, |_, a, _| {
-        zoned(local_of((&*temporal(arg(a, 0))?))?, zone_arg(a, 1)?, None)
+        zoned(local_of(&*temporal(arg(a, 0))?)?, zone_arg(a, 1)?, None)
     });
     r.add(ZDT, "of", 3, |_, a, _| {
-        let d = local_of((&*temporal(arg(a, 0))?))?.day;
-        let tm = local_of((&*temporal(arg(a, 1))?))?.nod;
+        let d = local_of(&*temporal(arg(a, 0))?)?.day;
+        let tm = local_of(&*temporal(arg(a, 1))?)?.nod;
         zoned(Ldt { day: d, nod: tm }, zone_arg(a, 2)?, None)
     });
     r.add(ZDT, "ofInstant", 2, |_, a, _| {
-        let (s, n) = (&*temporal(arg(a, 0))?)
+        let (s, n) = temporal(arg(a, 0))?
             .instant()
             .ok_or_else(|| cce(arg(a, 0), INSTANT))?;
         zoned_from_instant(s, n, zone_arg(a, 1)?)
@@ -4658,18 +4652,18 @@ pub(crate) fn register(r: &mut Registry) {
             Value::Null => None,
             _ => zone_arg(a, 2)?.fixed,
         };
-        zoned(local_of((&*temporal(arg(a, 0))?))?, zone_arg(a, 1)?, pref)
+        zoned(local_of(&*temporal(arg(a, 0))?)?, zone_arg(a, 1)?, pref)
     });
     r.add(LDT, "of", 5, |_, a, _| ldt_of(a, 5));
     r.add(LDT, "of", 6, |_, a, _| ldt_of(a, 6));
     r.add(LDT, "of", 7, |_, a, _| ldt_of(a, 7));
     r.add(LDT, "of", 2, |_, a, _| {
-        let d = local_of((&*temporal(arg(a, 0))?))?.day;
-        let tm = local_of((&*temporal(arg(a, 1))?))?.nod;
+        let d = local_of(&*temporal(arg(a, 0))?)?.day;
+        let tm = local_of(&*temporal(arg(a, 1))?)?.nod;
         Ok(Temporal::value(Kind::DateTime(Ldt { day: d, nod: tm })))
     });
     r.add(LDT, "ofInstant", 2, |_, a, _| {
-        let (s, n) = (&*temporal(arg(a, 0))?)
+        let (s, n) = temporal(arg(a, 0))?
             .instant()
             .ok_or_else(|| cce(arg(a, 0), INSTANT))?;
         let off = zone_arg(a, 1)?.offset_at(s)?;
@@ -4684,14 +4678,14 @@ pub(crate) fn register(r: &mut Registry) {
         ))))
     });
     r.add(LDT, "atZone", 1, |t, a, _| {
-        zoned(local_of((&*this(t)?))?, zone_arg(a, 0)?, None)
+        zoned(local_of(&*this(t)?)?, zone_arg(a, 0)?, None)
     });
     r.add(CLDT, "atZone", 1, |t, a, _| {
-        zoned(local_of((&*this(t)?))?, zone_arg(a, 0)?, None)
+        zoned(local_of(&*this(t)?)?, zone_arg(a, 0)?, None)
     });
     r.add(LDT, "atOffset", 1, |t, a, _| {
         Ok(Temporal::value(Kind::Offset {
-            ldt: local_of((&*this(t)?))?,
+            ldt: local_of(&*this(t)?)?,
             offset: zone_arg(a, 0)?.fixed.unwrap_or(0),
         }))
     });
@@ -4719,14 +4713,14 @@ pub(crate) fn register(r: &mut Registry) {
     });
     r.add(LD, "atStartOfDay", 0, |t, _, _| {
         Ok(Temporal::value(Kind::DateTime(Ldt {
-            day: local_of((&*this(t)?))?.day,
+            day: local_of(&*this(t)?)?.day,
             nod: 0,
         })))
     });
     r.add(LD, "atStartOfDay", 1, |t, a, _| {
         zoned(
             Ldt {
-                day: local_of((&*this(t)?))?.day,
+                day: local_of(&*this(t)?)?.day,
                 nod: 0,
             },
             zone_arg(a, 0)?,
@@ -4735,25 +4729,25 @@ pub(crate) fn register(r: &mut Registry) {
     });
     r.add(LD, "atTime", 1, |t, a, _| {
         Ok(Temporal::value(Kind::DateTime(Ldt {
-            day: local_of((&*this(t)?))?.day,
-            nod: local_of((&*temporal(arg(a, 0))?))?.nod,
+            day: local_of(&*this(t)?)?.day,
+            nod: local_of(&*temporal(arg(a, 0))?)?.nod,
         })))
     });
     r.add(CLD, "atTime", 1, |t, a, _| {
         Ok(Temporal::value(Kind::DateTime(Ldt {
-            day: local_of((&*this(t)?))?.day,
-            nod: local_of((&*temporal(arg(a, 0))?))?.nod,
+            day: local_of(&*this(t)?)?.day,
+            nod: local_of(&*temporal(arg(a, 0))?)?.nod,
         })))
     });
     r.add(LD, "atTime", 2, |t, a, _| {
         Ok(Temporal::value(Kind::DateTime(Ldt {
-            day: local_of((&*this(t)?))?.day,
+            day: local_of(&*this(t)?)?.day,
             nod: time_of(int_arg(a, 0)?.into(), int_arg(a, 1)?.into(), 0, 0)?,
         })))
     });
     r.add(LD, "atTime", 3, |t, a, _| {
         Ok(Temporal::value(Kind::DateTime(Ldt {
-            day: local_of((&*this(t)?))?.day,
+            day: local_of(&*this(t)?)?.day,
             nod: time_of(
                 int_arg(a, 0)?.into(),
                 int_arg(a, 1)?.into(),
@@ -4796,12 +4790,12 @@ pub(crate) fn register(r: &mut Registry) {
     });
     r.add(ODT, "of", 2, |_, a, _| {
         Ok(Temporal::value(Kind::Offset {
-            ldt: local_of((&*temporal(arg(a, 0))?))?,
+            ldt: local_of(&*temporal(arg(a, 0))?)?,
             offset: zone_arg(a, 1)?.fixed.unwrap_or(0),
         }))
     });
     r.add(ODT, "ofInstant", 2, |_, a, _| {
-        let (s, n) = (&*temporal(arg(a, 0))?)
+        let (s, n) = temporal(arg(a, 0))?
             .instant()
             .ok_or_else(|| cce(arg(a, 0), INSTANT))?;
         let off = zone_arg(a, 1)?.offset_at(s)?;
@@ -4847,7 +4841,7 @@ pub(crate) fn register(r: &mut Registry) {
         duration(0, i128::from(long_arg(a, 0)?) * n)
     });
     r.add(DURATION, "between", 2, |_, a, _| {
-        let (x, y) = ((&*temporal(arg(a, 0))?), (&*temporal(arg(a, 1))?));
+        let (x, y) = (&*temporal(arg(a, 0))?, &*temporal(arg(a, 1))?);
         let nanos = until(x, y, "NANOS").map(i128::from).or_else(|_| {
             // Overflowing nanos: fall back to seconds plus the nano adjustment, as Java does.
             Ok::<i128, Thrown>(i128::from(until(x, y, "SECONDS")?) * 1_000_000_000)
@@ -4855,54 +4849,54 @@ pub(crate) fn register(r: &mut Registry) {
         duration(0, nanos)
     });
     r.add(DURATION, "toMillis", 0, |t, _, _| {
-        exact(total_nanos((&*this(t)?))?.div_euclid(1_000_000))
+        exact(total_nanos(&*this(t)?)?.div_euclid(1_000_000))
     });
     r.add(DURATION, "toNanos", 0, |t, _, _| {
-        exact(total_nanos((&*this(t)?))?)
+        exact(total_nanos(&*this(t)?)?)
     });
     r.add(DURATION, "getSeconds", 0, |t, _, _| {
-        Ok(Value::Long(duration_of((&*this(t)?))?.0))
+        Ok(Value::Long(duration_of(&*this(t)?)?.0))
     });
     r.add(DURATION, "toDays", 0, |t, _, _| {
-        Ok(Value::Long(duration_of((&*this(t)?))?.0 / 86_400))
+        Ok(Value::Long(duration_of(&*this(t)?)?.0 / 86_400))
     });
     r.add(DURATION, "toHours", 0, |t, _, _| {
-        Ok(Value::Long(duration_of((&*this(t)?))?.0 / 3600))
+        Ok(Value::Long(duration_of(&*this(t)?)?.0 / 3600))
     });
     r.add(DURATION, "toMinutes", 0, |t, _, _| {
-        Ok(Value::Long(duration_of((&*this(t)?))?.0 / 60))
+        Ok(Value::Long(duration_of(&*this(t)?)?.0 / 60))
     });
     r.add(DURATION, "isNegative", 0, |t, _, _| {
-        Ok(Value::Boolean(duration_of((&*this(t)?))?.0 < 0))
+        Ok(Value::Boolean(duration_of(&*this(t)?)?.0 < 0))
     });
     r.add(DURATION, "isZero", 0, |t, _, _| {
-        Ok(Value::Boolean(duration_of((&*this(t)?))? == (0, 0)))
+        Ok(Value::Boolean(duration_of(&*this(t)?)? == (0, 0)))
     });
     r.add(DURATION, "negated", 0, |t, _, _| {
-        duration(0, -total_nanos((&*this(t)?))?)
+        duration(0, -total_nanos(&*this(t)?)?)
     });
     r.add(DURATION, "abs", 0, |t, _, _| {
-        duration(0, total_nanos((&*this(t)?))?.abs())
+        duration(0, total_nanos(&*this(t)?)?.abs())
     });
     r.add(DURATION, "multipliedBy", 1, |t, a, _| {
-        duration(0, total_nanos((&*this(t)?))? * i128::from(long_arg(a, 0)?))
+        duration(0, total_nanos(&*this(t)?)? * i128::from(long_arg(a, 0)?))
     });
     r.add(DURATION, "dividedBy", 1, |t, a, _| {
         let d = long_arg(a, 0)?;
         if d == 0 {
             return Err(exc("ArithmeticException", "Cannot divide by zero"));
         }
-        duration(0, total_nanos((&*this(t)?))? / i128::from(d))
+        duration(0, total_nanos(&*this(t)?)? / i128::from(d))
     });
     r.add(DURATION, "withSeconds", 1, |t, a, _| {
         duration(
             i128::from(long_arg(a, 0)?),
-            i128::from(duration_of((&*this(t)?))?.1),
+            i128::from(duration_of(&*this(t)?)?.1),
         )
     });
     r.add(DURATION, "withNanos", 1, |t, a, _| {
         let n = check("NanoOfSecond", int_arg(a, 0)?.into(), 0, 999_999_999)?;
-        duration(i128::from(duration_of((&*this(t)?))?.0), i128::from(n))
+        duration(i128::from(duration_of(&*this(t)?)?.0), i128::from(n))
     });
 
     // ChronoUnit
@@ -4913,8 +4907,8 @@ pub(crate) fn register(r: &mut Registry) {
         |t, a, _| {
             let unit = enum_arg(recv(t)?, CHRONO_UNIT)?.name;
             Ok(Value::Long(until(
-                (&*temporal(arg(a, 0))?),
-                (&*temporal(arg(a, 1))?),
+                &*temporal(arg(a, 0))?,
+                &*temporal(arg(a, 1))?,
                 unit,
             )?))
         },
@@ -5152,10 +5146,10 @@ fn plus_amount(t: &Temporal, amount: &Temporal, negate: bool) -> Result<Value, T
         let mut cur = Value::Object(Rc::new(t.clone()));
         let months = y * 12 + m;
         if months != 0 {
-            cur = plus((&*temporal(&cur)?), months, "MONTHS")?;
+            cur = plus(&*temporal(&cur)?, months, "MONTHS")?;
         }
         if d != 0 {
-            cur = plus((&*temporal(&cur)?), d, "DAYS")?;
+            cur = plus(&*temporal(&cur)?, d, "DAYS")?;
         }
         return Ok(cur);
     }
@@ -5175,7 +5169,7 @@ fn plus_amount(t: &Temporal, amount: &Temporal, negate: bool) -> Result<Value, T
             if nanos == 0 {
                 return Ok(step);
             }
-            plus((&*temporal(&step)?), nanos as i64, "NANOS")
+            plus(&*temporal(&step)?, nanos as i64, "NANOS")
         }
     }
 }
@@ -5187,22 +5181,22 @@ fn neg(v: i64) -> Result<i64, Thrown> {
 
 fn plus_fn(unit: &'static str) -> super::NativeFn {
     match unit {
-        "YEARS" => |t, a, _| plus((&*this(t)?), long_arg(a, 0)?, "YEARS"),
-        "MONTHS" => |t, a, _| plus((&*this(t)?), long_arg(a, 0)?, "MONTHS"),
-        "WEEKS" => |t, a, _| plus((&*this(t)?), long_arg(a, 0)?, "WEEKS"),
-        "DAYS" => |t, a, _| plus((&*this(t)?), long_arg(a, 0)?, "DAYS"),
-        "HOURS" => |t, a, _| plus((&*this(t)?), long_arg(a, 0)?, "HOURS"),
-        "MINUTES" => |t, a, _| plus((&*this(t)?), long_arg(a, 0)?, "MINUTES"),
-        "SECONDS" => |t, a, _| plus((&*this(t)?), long_arg(a, 0)?, "SECONDS"),
-        "NANOS" => |t, a, _| plus((&*this(t)?), long_arg(a, 0)?, "NANOS"),
-        "-YEARS" => |t, a, _| plus((&*this(t)?), neg(long_arg(a, 0)?)?, "YEARS"),
-        "-MONTHS" => |t, a, _| plus((&*this(t)?), neg(long_arg(a, 0)?)?, "MONTHS"),
-        "-WEEKS" => |t, a, _| plus((&*this(t)?), neg(long_arg(a, 0)?)?, "WEEKS"),
-        "-DAYS" => |t, a, _| plus((&*this(t)?), neg(long_arg(a, 0)?)?, "DAYS"),
-        "-HOURS" => |t, a, _| plus((&*this(t)?), neg(long_arg(a, 0)?)?, "HOURS"),
-        "-MINUTES" => |t, a, _| plus((&*this(t)?), neg(long_arg(a, 0)?)?, "MINUTES"),
-        "-SECONDS" => |t, a, _| plus((&*this(t)?), neg(long_arg(a, 0)?)?, "SECONDS"),
-        _ => |t, a, _| plus((&*this(t)?), neg(long_arg(a, 0)?)?, "NANOS"),
+        "YEARS" => |t, a, _| plus(&*this(t)?, long_arg(a, 0)?, "YEARS"),
+        "MONTHS" => |t, a, _| plus(&*this(t)?, long_arg(a, 0)?, "MONTHS"),
+        "WEEKS" => |t, a, _| plus(&*this(t)?, long_arg(a, 0)?, "WEEKS"),
+        "DAYS" => |t, a, _| plus(&*this(t)?, long_arg(a, 0)?, "DAYS"),
+        "HOURS" => |t, a, _| plus(&*this(t)?, long_arg(a, 0)?, "HOURS"),
+        "MINUTES" => |t, a, _| plus(&*this(t)?, long_arg(a, 0)?, "MINUTES"),
+        "SECONDS" => |t, a, _| plus(&*this(t)?, long_arg(a, 0)?, "SECONDS"),
+        "NANOS" => |t, a, _| plus(&*this(t)?, long_arg(a, 0)?, "NANOS"),
+        "-YEARS" => |t, a, _| plus(&*this(t)?, neg(long_arg(a, 0)?)?, "YEARS"),
+        "-MONTHS" => |t, a, _| plus(&*this(t)?, neg(long_arg(a, 0)?)?, "MONTHS"),
+        "-WEEKS" => |t, a, _| plus(&*this(t)?, neg(long_arg(a, 0)?)?, "WEEKS"),
+        "-DAYS" => |t, a, _| plus(&*this(t)?, neg(long_arg(a, 0)?)?, "DAYS"),
+        "-HOURS" => |t, a, _| plus(&*this(t)?, neg(long_arg(a, 0)?)?, "HOURS"),
+        "-MINUTES" => |t, a, _| plus(&*this(t)?, neg(long_arg(a, 0)?)?, "MINUTES"),
+        "-SECONDS" => |t, a, _| plus(&*this(t)?, neg(long_arg(a, 0)?)?, "SECONDS"),
+        _ => |t, a, _| plus(&*this(t)?, neg(long_arg(a, 0)?)?, "NANOS"),
     }
 }
 
