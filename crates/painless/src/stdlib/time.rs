@@ -940,21 +940,143 @@ fn locale_tag(name: &str) -> &'static str {
 
 /// Whether a `Locale` argument gives English text (the only text available offline).
 fn english(locale: &Value) -> Result<(), Thrown> {
-    match locale {
-        Value::Object(o) => match o.as_any().downcast_ref::<JEnum>() {
-            Some(e) if e.class == "java.util.Locale" => {
-                let tag = locale_tag(e.name);
-                if tag.is_empty() || tag.starts_with("en") {
-                    Ok(())
-                } else {
-                    Err(unsupported(format!("date-time text for the locale {tag}")))
-                }
+    let (lang, _, _) = locale_parts(locale)?;
+    if lang.is_empty() || lang == "en" {
+        Ok(())
+    } else {
+        Err(unsupported(format!(
+            "date-time text for the locale {}",
+            locale.java_to_string()
+        )))
+    }
+}
+
+/// A `java.util.Locale` built by a constructor (the constants are [`JEnum`]s).
+pub struct JLocale {
+    language: String,
+    country: String,
+    variant: String,
+}
+
+impl JavaObject for JLocale {
+    fn class_name(&self) -> &str {
+        "java.util.Locale"
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn java_to_string(&self) -> String {
+        locale_string(&self.language, &self.country, &self.variant)
+    }
+    fn java_equals(&self, other: &dyn JavaObject) -> bool {
+        other.as_any().downcast_ref::<JLocale>().is_some_and(|o| {
+            o.language == self.language && o.country == self.country && o.variant == self.variant
+        })
+    }
+    fn java_hash_code(&self) -> i32 {
+        crate::value::string_hash_code(&self.java_to_string())
+    }
+    fn to_document_value(&self) -> Option<Value> {
+        Some(Value::from(self.java_to_string()))
+    }
+}
+
+/// `Locale.toString`: `language_COUNTRY_variant`, empty parts left out from the end.
+fn locale_string(language: &str, country: &str, variant: &str) -> String {
+    let mut s = language.to_owned();
+    if !country.is_empty() || !variant.is_empty() {
+        s.push('_');
+        s.push_str(country);
+    }
+    if !variant.is_empty() {
+        s.push('_');
+        s.push_str(variant);
+    }
+    s
+}
+
+/// The language, country and variant of a `Locale` value.
+fn locale_parts(v: &Value) -> Result<(String, String, String), Thrown> {
+    match v {
+        Value::Object(o) => {
+            if let Some(l) = o.as_any().downcast_ref::<JLocale>() {
+                return Ok((l.language.clone(), l.country.clone(), l.variant.clone()));
             }
-            _ => Err(cce(locale, "java.util.Locale")),
-        },
+            match o.as_any().downcast_ref::<JEnum>() {
+                Some(e) if e.class == "java.util.Locale" => {
+                    let tag = locale_tag(e.name);
+                    let mut parts = tag.splitn(2, '_');
+                    let lang = parts.next().unwrap_or("").to_owned();
+                    let country = parts.next().unwrap_or("").to_owned();
+                    Ok((lang, country, String::new()))
+                }
+                _ => Err(cce(v, "java.util.Locale")),
+            }
+        }
         Value::Null => Err(npe()),
         other => Err(cce(other, "java.util.Locale")),
     }
+}
+
+fn new_locale(language: &str, country: &str, variant: &str) -> Value {
+    // The constructor lower-cases the language and upper-cases the country (Locale(String...)
+    // through BaseLocale.getInstance with LocaleUtils case conversion).
+    Value::Object(Rc::new(JLocale {
+        language: language.to_ascii_lowercase(),
+        country: country.to_ascii_uppercase(),
+        variant: variant.to_owned(),
+    }))
+}
+
+fn register_locale(r: &mut Registry) {
+    const LOCALE: &str = "java.util.Locale";
+    r.add(LOCALE, "<init>", 1, |_, a, _| {
+        Ok(new_locale(str_arg(a, 0)?, "", ""))
+    });
+    r.add(LOCALE, "<init>", 2, |_, a, _| {
+        Ok(new_locale(str_arg(a, 0)?, str_arg(a, 1)?, ""))
+    });
+    r.add(LOCALE, "<init>", 3, |_, a, _| {
+        Ok(new_locale(str_arg(a, 0)?, str_arg(a, 1)?, str_arg(a, 2)?))
+    });
+    r.add(LOCALE, "getLanguage", 0, |t, _, _| {
+        Ok(Value::from(locale_parts(recv(t)?)?.0))
+    });
+    r.add(LOCALE, "getCountry", 0, |t, _, _| {
+        Ok(Value::from(locale_parts(recv(t)?)?.1))
+    });
+    r.add(LOCALE, "getVariant", 0, |t, _, _| {
+        Ok(Value::from(locale_parts(recv(t)?)?.2))
+    });
+    r.add(LOCALE, "getScript", 0, |_, _, _| Ok(Value::from("")));
+    r.add(LOCALE, "toLanguageTag", 0, |t, _, _| {
+        let (lang, country, variant) = locale_parts(recv(t)?)?;
+        let mut tag = if lang.is_empty() {
+            "und".to_owned()
+        } else {
+            lang
+        };
+        if !country.is_empty() {
+            tag.push('-');
+            tag.push_str(&country);
+        }
+        if !variant.is_empty() {
+            tag.push('-');
+            tag.push_str(&variant);
+        }
+        Ok(Value::from(tag))
+    });
+    r.add(LOCALE, "forLanguageTag", 1, |_, a, _| {
+        let tag = str_arg(a, 0)?;
+        let mut parts = tag.split(['-', '_']);
+        let lang = parts.next().unwrap_or("");
+        let lang = if lang == "und" { "" } else { lang };
+        let country = parts
+            .next()
+            .filter(|c| c.len() == 2 || c.len() == 3)
+            .unwrap_or("");
+        Ok(new_locale(lang, country, ""))
+    });
 }
 
 /// A java.time value of this module, or one of another crate's objects that says it is a
@@ -3547,6 +3669,8 @@ pub(crate) fn register(r: &mut Registry) {
         }
     });
 
+    register_locale(r);
+
     // Smaller construction and conversion methods
     r.add(LT, "atDate", 1, |t, a, _| {
         Ok(Temporal::value(Kind::DateTime(Ldt {
@@ -5681,6 +5805,28 @@ mod tests {
         );
         let later = ok("ZonedDateTime", "plusHours", Some(v), &[Value::Long(1)]);
         assert_eq!(later.java_to_string(), "2024-03-04T06:06:07.123456Z");
+    }
+
+    #[test]
+    fn locales() {
+        let l = ok("Locale", "new", None, &[s("EN"), s("us")]);
+        assert_eq!(l.java_to_string(), "en_US");
+        assert_eq!(
+            ok("Locale", "toLanguageTag", Some(l.clone()), &[]).java_to_string(),
+            "en-US"
+        );
+        let root = locale_field("ROOT")();
+        assert_eq!(
+            ok("Locale", "toLanguageTag", Some(root), &[]).java_to_string(),
+            "und"
+        );
+        let de = ok("Locale", "new", None, &[s("de")]);
+        let f = crate::stdlib::tests::call("DateTimeFormatter", "ofPattern", None, &[s("MMM"), de]);
+        assert!(matches!(f, Err(Thrown::Unsupported(_))));
+        assert!(
+            crate::stdlib::tests::call("DateTimeFormatter", "ofPattern", None, &[s("MMM"), l])
+                .is_ok()
+        );
     }
 
     #[test]
