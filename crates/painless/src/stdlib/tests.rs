@@ -483,3 +483,29 @@ fn processors_of_the_script_processor_rest_tests() {
         .class_by_name("Processors")
         .is_none());
 }
+
+#[test]
+fn string_get_chars_and_code_points() {
+    let arr = Value::Array(std::rc::Rc::new(std::cell::RefCell::new(
+        crate::value::JArray::new("char".into(), vec![Value::Char(u16::from(b'.')); 4]),
+    )));
+    ok(
+        "String",
+        "getChars",
+        Some(s("hello")),
+        &[Value::Int(1), Value::Int(3), arr.clone(), Value::Int(1)],
+    );
+    let Value::Array(a) = &arr else { panic!() };
+    let text: String = a.borrow().items.iter().map(Value::java_to_string).collect();
+    assert_eq!(text, ".el.");
+    assert_eq!(
+        ok(
+            "String",
+            "offsetByCodePoints",
+            Some(s("a😀b")),
+            &[Value::Int(0), Value::Int(2)]
+        )
+        .java_to_string(),
+        "3"
+    );
+}
