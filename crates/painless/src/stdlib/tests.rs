@@ -297,7 +297,10 @@ fn coverage_report() {
         println!("| `{pkg}` | {c} | {full} | {n} | {k} |");
     }
     println!("| **total** | {} | | {total} | {done} |", rows.len());
-    println!("skipped (java.text types not available offline): {}", al.skipped().len());
+    println!(
+        "skipped (java.text types not available offline): {}",
+        al.skipped().len()
+    );
     println!("static fields: {fields_done}/{fields} implemented");
     println!();
     for (class, (n, k, missing)) in &rows {

@@ -3670,6 +3670,7 @@ pub(crate) fn register(r: &mut Registry) {
     });
 
     register_locale(r);
+    register_year_month(r);
 
     // Smaller construction and conversion methods
     r.add(LT, "atDate", 1, |t, a, _| {
@@ -5884,5 +5885,408 @@ mod tests {
         );
         assert_eq!(zone("+2").java_to_string(), "+02:00");
         assert_eq!(zone("UTC").java_to_string(), "UTC");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Year and YearMonth
+
+/// `java.time.Year` (`month == 0`) and `java.time.YearMonth`.
+pub struct JYearMonth {
+    year: i64,
+    month: i64,
+}
+
+impl JYearMonth {
+    fn value(year: i64, month: i64) -> Value {
+        Value::Object(Rc::new(JYearMonth { year, month }))
+    }
+    fn is_year(&self) -> bool {
+        self.month == 0
+    }
+}
+
+impl JavaObject for JYearMonth {
+    fn class_name(&self) -> &str {
+        if self.is_year() {
+            "java.time.Year"
+        } else {
+            "java.time.YearMonth"
+        }
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn java_to_string(&self) -> String {
+        if self.is_year() {
+            return self.year.to_string();
+        }
+        // YearMonth.toString: the year with at least four digits (no '+'), then -MM.
+        let y = if self.year.abs() < 1000 {
+            if self.year < 0 {
+                format!("-{:04}", -self.year)
+            } else {
+                format!("{:04}", self.year)
+            }
+        } else {
+            self.year.to_string()
+        };
+        format!("{y}-{:02}", self.month)
+    }
+    fn java_equals(&self, other: &dyn JavaObject) -> bool {
+        other
+            .as_any()
+            .downcast_ref::<JYearMonth>()
+            .is_some_and(|o| o.year == self.year && o.month == self.month)
+    }
+    fn java_hash_code(&self) -> i32 {
+        (self.year as i32) ^ ((self.month as i32) << 27)
+    }
+    fn to_document_value(&self) -> Option<Value> {
+        Some(Value::from(self.java_to_string()))
+    }
+}
+
+fn year_month(v: &Value) -> Result<&JYearMonth, Thrown> {
+    match v {
+        Value::Object(o) => o
+            .as_any()
+            .downcast_ref::<JYearMonth>()
+            .ok_or_else(|| cce(v, "java.time.YearMonth")),
+        Value::Null => Err(npe()),
+        other => Err(cce(other, "java.time.YearMonth")),
+    }
+}
+
+fn ym_plus_months(ym: &JYearMonth, n: i64) -> Result<Value, Thrown> {
+    let total = ym.year * 12 + (ym.month - 1) + n;
+    let y = check("Year", total.div_euclid(12), -MAX_YEAR, MAX_YEAR)?;
+    Ok(JYearMonth::value(y, total.rem_euclid(12) + 1))
+}
+
+/// Formats a Year or YearMonth: only year (and month) fields can be printed.
+fn ym_format(ym: &JYearMonth, f: &Formatter) -> Result<String, Thrown> {
+    let Spec::Pattern(toks) = &f.spec else {
+        return Err(exc(
+            "UnsupportedTemporalTypeException",
+            "Unsupported field: DayOfMonth",
+        ));
+    };
+    fn check_toks(toks: &[Tok], year_only: bool) -> Result<(), Thrown> {
+        for t in toks {
+            let field = match t {
+                Tok::Num { field, .. } | Tok::Reduced { field } | Tok::Text { field, .. } => {
+                    Some(field)
+                }
+                Tok::Optional(inner) => {
+                    check_toks(inner, year_only)?;
+                    None
+                }
+                Tok::Lit(_) => None,
+                Tok::Fraction { .. } => {
+                    return Err(exc(
+                        "UnsupportedTemporalTypeException",
+                        "Unsupported field: NanoOfSecond",
+                    ))
+                }
+                _ => {
+                    return Err(exc(
+                        "UnsupportedTemporalTypeException",
+                        "Unsupported field: OffsetSeconds",
+                    ))
+                }
+            };
+            if let Some(field) = field {
+                let ok = matches!(field, Field::Year | Field::YearOfEra | Field::Era)
+                    || (!year_only && matches!(field, Field::Month));
+                if !ok {
+                    return Err(exc(
+                        "UnsupportedTemporalTypeException",
+                        format!("Unsupported field: {}", field_name(field)),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+    check_toks(toks, ym.is_year())?;
+    let day = days_from_civil(ym.year, ym.month.max(1), 1);
+    let fl = Fields {
+        date: Some(day),
+        time: None,
+        offset: None,
+        zone: None,
+        instant: None,
+    };
+    let mut out = String::new();
+    format_toks(toks, &fl, &mut out)?;
+    Ok(out)
+}
+
+pub(crate) fn register_year_month(r: &mut Registry) {
+    const YEAR: &str = "java.time.Year";
+    const YM: &str = "java.time.YearMonth";
+    r.field(YEAR, "MIN_VALUE", || Value::Int(-999_999_999));
+    r.field(YEAR, "MAX_VALUE", || Value::Int(999_999_999));
+    r.add(YEAR, "of", 1, |_, a, _| {
+        Ok(JYearMonth::value(
+            check("Year", int_arg(a, 0)?.into(), -MAX_YEAR, MAX_YEAR)?,
+            0,
+        ))
+    });
+    r.add(YEAR, "parse", 1, |_, a, _| {
+        let text = chars_arg(a, 0)?;
+        let fail = || {
+            exc(
+                "DateTimeParseException",
+                format!("Text '{text}' could not be parsed at index 0"),
+            )
+        };
+        let digits = text.strip_prefix(['+', '-']).unwrap_or(&text);
+        if digits.len() < 4
+            || !digits.bytes().all(|b| b.is_ascii_digit())
+            || (text.starts_with('+') && digits.len() <= 4)
+        {
+            return Err(fail());
+        }
+        let y: i64 = text.parse().map_err(|_| fail())?;
+        Ok(JYearMonth::value(y, 0))
+    });
+    r.add(YEAR, "getValue", 0, |t, _, _| {
+        Ok(Value::Int(year_month(recv(t)?)?.year as i32))
+    });
+    r.add(YEAR, "isLeap", 0, |t, _, _| {
+        Ok(Value::Boolean(is_leap(year_month(recv(t)?)?.year)))
+    });
+    r.add(YEAR, "isLeap", 1, |_, a, _| {
+        Ok(Value::Boolean(is_leap(long_arg(a, 0)?)))
+    });
+    r.add(YEAR, "length", 0, |t, _, _| {
+        Ok(Value::Int(if is_leap(year_month(recv(t)?)?.year) {
+            366
+        } else {
+            365
+        }))
+    });
+    r.add(YEAR, "atDay", 1, |t, a, _| {
+        let y = year_month(recv(t)?)?.year;
+        let d = check(
+            "DayOfYear",
+            int_arg(a, 0)?.into(),
+            1,
+            if is_leap(y) { 366 } else { 365 },
+        )?;
+        Ok(Temporal::value(Kind::Date(
+            days_from_civil(y, 1, 1) + d - 1,
+        )))
+    });
+    r.add(YEAR, "atMonth", 1, |t, a, _| {
+        let y = year_month(recv(t)?)?.year;
+        let m = match arg(a, 0) {
+            Value::Object(_) => i64::from(enum_arg(arg(a, 0), MONTH)?.ordinal + 1),
+            _ => check("MonthOfYear", int_arg(a, 0)?.into(), 1, 12)?,
+        };
+        Ok(JYearMonth::value(y, m))
+    });
+    r.add(YEAR, "plusYears", 1, |t, a, _| {
+        Ok(JYearMonth::value(
+            check(
+                "Year",
+                year_month(recv(t)?)?.year + long_arg(a, 0)?,
+                -MAX_YEAR,
+                MAX_YEAR,
+            )?,
+            0,
+        ))
+    });
+    r.add(YEAR, "minusYears", 1, |t, a, _| {
+        Ok(JYearMonth::value(
+            check(
+                "Year",
+                year_month(recv(t)?)?.year - long_arg(a, 0)?,
+                -MAX_YEAR,
+                MAX_YEAR,
+            )?,
+            0,
+        ))
+    });
+    r.add(YM, "of", 2, |_, a, _| {
+        let y = check("Year", int_arg(a, 0)?.into(), -MAX_YEAR, MAX_YEAR)?;
+        let m = match arg(a, 1) {
+            Value::Object(_) => i64::from(enum_arg(arg(a, 1), MONTH)?.ordinal + 1),
+            _ => check("MonthOfYear", int_arg(a, 1)?.into(), 1, 12)?,
+        };
+        Ok(JYearMonth::value(y, m))
+    });
+    r.add(YM, "parse", 1, |_, a, _| {
+        let text = chars_arg(a, 0)?;
+        let fail = || {
+            exc(
+                "DateTimeParseException",
+                format!("Text '{text}' could not be parsed at index 0"),
+            )
+        };
+        let (y, m) = text.rsplit_once('-').ok_or_else(fail)?;
+        if m.len() != 2 || y.trim_start_matches(['+', '-']).len() < 4 {
+            return Err(fail());
+        }
+        let y: i64 = y.parse().map_err(|_| fail())?;
+        let m: i64 = m.parse().map_err(|_| fail())?;
+        check("MonthOfYear", m, 1, 12).map_err(|e| match e {
+            Thrown::Exception(x) => exc(
+                "DateTimeParseException",
+                format!(
+                    "Text '{text}' could not be parsed: {}",
+                    x.message.unwrap_or_default()
+                ),
+            ),
+            other => other,
+        })?;
+        Ok(JYearMonth::value(y, m))
+    });
+    r.add(YM, "getYear", 0, |t, _, _| {
+        Ok(Value::Int(year_month(recv(t)?)?.year as i32))
+    });
+    r.add(YM, "getMonthValue", 0, |t, _, _| {
+        Ok(Value::Int(year_month(recv(t)?)?.month as i32))
+    });
+    r.add(YM, "getMonth", 0, |t, _, _| {
+        Ok(month_value(year_month(recv(t)?)?.month as i32))
+    });
+    r.add(YM, "isLeapYear", 0, |t, _, _| {
+        Ok(Value::Boolean(is_leap(year_month(recv(t)?)?.year)))
+    });
+    r.add(YM, "lengthOfMonth", 0, |t, _, _| {
+        let ym = year_month(recv(t)?)?;
+        Ok(Value::Int(month_length(ym.year, ym.month) as i32))
+    });
+    r.add(YM, "lengthOfYear", 0, |t, _, _| {
+        Ok(Value::Int(if is_leap(year_month(recv(t)?)?.year) {
+            366
+        } else {
+            365
+        }))
+    });
+    r.add(YM, "isValidDay", 1, |t, a, _| {
+        let ym = year_month(recv(t)?)?;
+        let d = i64::from(int_arg(a, 0)?);
+        Ok(Value::Boolean(
+            d >= 1 && d <= month_length(ym.year, ym.month),
+        ))
+    });
+    r.add(YM, "atDay", 1, |t, a, _| {
+        let ym = year_month(recv(t)?)?;
+        Ok(Temporal::value(Kind::Date(date_of(
+            ym.year,
+            ym.month,
+            int_arg(a, 0)?.into(),
+        )?)))
+    });
+    r.add(YM, "atEndOfMonth", 0, |t, _, _| {
+        let ym = year_month(recv(t)?)?;
+        Ok(Temporal::value(Kind::Date(days_from_civil(
+            ym.year,
+            ym.month,
+            month_length(ym.year, ym.month),
+        ))))
+    });
+    r.add(YM, "plusMonths", 1, |t, a, _| {
+        ym_plus_months(year_month(recv(t)?)?, long_arg(a, 0)?)
+    });
+    r.add(YM, "minusMonths", 1, |t, a, _| {
+        ym_plus_months(year_month(recv(t)?)?, -long_arg(a, 0)?)
+    });
+    r.add(YM, "plusYears", 1, |t, a, _| {
+        ym_plus_months(year_month(recv(t)?)?, long_arg(a, 0)? * 12)
+    });
+    r.add(YM, "minusYears", 1, |t, a, _| {
+        ym_plus_months(year_month(recv(t)?)?, -long_arg(a, 0)? * 12)
+    });
+    r.add(YM, "withYear", 1, |t, a, _| {
+        let ym = year_month(recv(t)?)?;
+        Ok(JYearMonth::value(
+            check("Year", int_arg(a, 0)?.into(), -MAX_YEAR, MAX_YEAR)?,
+            ym.month,
+        ))
+    });
+    r.add(YM, "withMonth", 1, |t, a, _| {
+        let ym = year_month(recv(t)?)?;
+        Ok(JYearMonth::value(
+            ym.year,
+            check("MonthOfYear", int_arg(a, 0)?.into(), 1, 12)?,
+        ))
+    });
+    for class in [YEAR, YM] {
+        r.add(class, "compareTo", 1, |t, a, _| {
+            let (x, y) = (year_month(recv(t)?)?, year_month(arg(a, 0))?);
+            Ok(Value::Int(
+                match (x.year, x.month).cmp(&(y.year, y.month)) {
+                    Ordering::Less => -1,
+                    Ordering::Equal => 0,
+                    Ordering::Greater => 1,
+                },
+            ))
+        });
+        r.add(class, "isAfter", 1, |t, a, _| {
+            let (x, y) = (year_month(recv(t)?)?, year_month(arg(a, 0))?);
+            Ok(Value::Boolean((x.year, x.month) > (y.year, y.month)))
+        });
+        r.add(class, "isBefore", 1, |t, a, _| {
+            let (x, y) = (year_month(recv(t)?)?, year_month(arg(a, 0))?);
+            Ok(Value::Boolean((x.year, x.month) < (y.year, y.month)))
+        });
+        r.add(class, "format", 1, |t, a, _| {
+            Ok(Value::from(ym_format(
+                year_month(recv(t)?)?,
+                formatter_arg(a, 0)?,
+            )?))
+        });
+    }
+}
+
+#[cfg(test)]
+mod year_month_tests {
+    use super::*;
+    use crate::stdlib::tests::{ok, s, thrown};
+
+    #[test]
+    fn years_and_year_months() {
+        let ym = ok("YearMonth", "of", None, &[Value::Int(2024), Value::Int(2)]);
+        assert_eq!(ym.java_to_string(), "2024-02");
+        assert_eq!(
+            ok("YearMonth", "atEndOfMonth", Some(ym.clone()), &[]).java_to_string(),
+            "2024-02-29"
+        );
+        assert_eq!(
+            ok(
+                "YearMonth",
+                "plusMonths",
+                Some(ym.clone()),
+                &[Value::Long(11)]
+            )
+            .java_to_string(),
+            "2025-01"
+        );
+        let f = ok("DateTimeFormatter", "ofPattern", None, &[s("yyyy/MM")]);
+        assert_eq!(
+            ok("YearMonth", "format", Some(ym.clone()), &[f]).java_to_string(),
+            "2024/02"
+        );
+        let fd = ok("DateTimeFormatter", "ofPattern", None, &[s("yyyy-MM-dd")]);
+        assert_eq!(
+            thrown("YearMonth", "format", Some(ym), &[fd]),
+            "UnsupportedTemporalTypeException: Unsupported field: DayOfMonth"
+        );
+        let y = ok("Year", "of", None, &[Value::Int(2023)]);
+        assert_eq!(
+            ok("Year", "isLeap", Some(y.clone()), &[]).java_to_string(),
+            "false"
+        );
+        assert_eq!(
+            ok("Year", "atDay", Some(y), &[Value::Int(60)]).java_to_string(),
+            "2023-03-01"
+        );
+        assert!(thrown("YearMonth", "parse", None, &[s("2024-13")])
+            .starts_with("DateTimeParseException: Text '2024-13' could not be parsed"));
     }
 }
