@@ -124,12 +124,23 @@ pub(crate) struct Interp<'p> {
     pub(crate) program: &'p Program,
     script_id: u64,
     regex_limit_factor: u32,
+    stack_base: usize,
     budget: i64,
     limited: bool,
     depth: u32,
 }
 
 const MAX_DEPTH: u32 = 256;
+/// Stack a script's calls may use below `run_main` before they are a `StackOverflowError`
+/// (frames are larger in debug builds; the engine runs on threads with 2 MiB stacks).
+const STACK_BUDGET: usize = 512 * 1024;
+
+/// An address in the current stack frame.
+#[inline(never)]
+fn stack_position() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
+}
 const MAX_ARRAY_ELEMENTS: usize = 1 << 22;
 
 impl<'p> Interp<'p> {
@@ -145,6 +156,7 @@ impl<'p> Interp<'p> {
             program,
             script_id,
             regex_limit_factor,
+            stack_base: 0,
             budget: i64::from(max_loop_counter),
             limited: max_loop_counter > 0,
             depth: 0,
@@ -152,6 +164,7 @@ impl<'p> Interp<'p> {
     }
 
     pub(crate) fn run_main(&mut self, args: &[Value]) -> R<Value> {
+        self.stack_base = stack_position();
         let f = &self.program.main;
         let mut frame = vec![Value::Null; f.slots as usize];
         for (i, a) in args.iter().enumerate() {
@@ -183,7 +196,7 @@ impl<'p> Interp<'p> {
         captures: &[(u32, Value)],
     ) -> R<Value> {
         let f = &self.program.functions[index];
-        if self.depth >= MAX_DEPTH {
+        if self.depth >= MAX_DEPTH || stack_position().abs_diff(self.stack_base) > STACK_BUDGET {
             return throw(Exception::without_message("StackOverflowError"));
         }
         let mut frame = vec![Value::Null; f.slots as usize];
@@ -775,9 +788,12 @@ impl<'p> Interp<'p> {
                 pos: None,
             }));
         };
-        let mut converted = Vec::with_capacity(args.len());
-        for ((a, p), c) in args.into_iter().zip(&m.params).zip(&m.def_casts) {
-            converted.push(self.convert_arg(a, p, c.as_ref())?);
+        let mut converted = args;
+        for ((a, p), c) in converted.iter_mut().zip(&m.params).zip(&m.def_casts) {
+            if c.is_some() {
+                let v = std::mem::take(a);
+                *a = self.convert_arg(v, p, c.as_ref())?;
+            }
         }
         thrown_here(f(Some(recv), &converted, self)).map_err(|mut f| {
             f.pos = None;
@@ -1815,6 +1831,17 @@ fn bwnot(_kind: Kind, v: &Value) -> Result<Value, Exception> {
 }
 
 pub(crate) fn compare(op: CmpOp, kind: Kind, a: &Value, b: &Value) -> Result<bool, Exception> {
+    // The common case: two ints of a static int comparison.
+    if let (Kind::Prim(P::Int), Value::Int(x), Value::Int(y)) = (kind, a, b) {
+        return Ok(match op {
+            CmpOp::Lt => x < y,
+            CmpOp::Lte => x <= y,
+            CmpOp::Gt => x > y,
+            CmpOp::Gte => x >= y,
+            CmpOp::Eq | CmpOp::Eqr => x == y,
+            CmpOp::Ne | CmpOp::Ner => x != y,
+        });
+    }
     match op {
         CmpOp::Eq | CmpOp::Ne => {
             let eq = match kind {

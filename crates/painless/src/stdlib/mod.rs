@@ -8,6 +8,7 @@
 //! message the JDK would throw.
 
 mod augmentation;
+mod bitset;
 mod collections;
 mod format;
 mod functional;
@@ -18,6 +19,7 @@ pub mod regex;
 mod stream;
 pub mod time;
 mod util;
+mod uuid;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -123,6 +125,7 @@ fn registry() -> &'static Registry {
             fields: HashMap::new(),
         };
         lang::register(&mut r);
+        bitset::register(&mut r);
         collections::register(&mut r);
         functional::register(&mut r);
         stream::register(&mut r);
@@ -130,6 +133,8 @@ fn registry() -> &'static Registry {
         regex::register(&mut r);
         time::register(&mut r);
         processors::register(&mut r);
+        uuid::register(&mut r);
+        uuid::register_date(&mut r);
         r
     })
 }
@@ -144,6 +149,15 @@ pub fn resolve(method: &Method) -> Option<NativeFn> {
             method.params.len(),
         ))
         .copied()
+}
+
+/// A native by its key (for natives that delegate to another method).
+pub(crate) fn resolve_by_key(class: &str, name: &str, arity: usize) -> Option<NativeFn> {
+    registry()
+        .methods
+        .iter()
+        .find(|((c, n, a), _)| *c == class && *n == name && *a == arity)
+        .map(|(_, f)| *f)
 }
 
 /// The value of a static field (`Integer.MAX_VALUE`, `Math.PI`, `ChronoUnit.DAYS`...).

@@ -739,6 +739,19 @@ pub(crate) fn register(r: &mut Registry) {
             h.regex_limit_factor(),
         )
     });
+    r.add(PATTERN, "splitAsStream", 1, |t, a, h| {
+        // Pattern.splitAsStream: the split with trailing empty strings discarded.
+        let parts = split(recv(t)?, chars_arg(a, 0)?, 0, h.regex_limit_factor())?;
+        let items = match &parts {
+            Value::Array(arr) => arr.borrow().items.clone(),
+            _ => Vec::new(),
+        };
+        let list = Value::list_from(items);
+        let Some(stream) = super::resolve_by_key("java.util.Collection", "stream", 0) else {
+            return Err(unsupported("Pattern.splitAsStream"));
+        };
+        stream(Some(&list), &[], h)
+    });
     r.add(PATTERN, "pattern", 0, |t, _, _| {
         Ok(Value::from(
             as_pattern(&pattern_of(recv(t)?)?).source.clone(),
@@ -977,6 +990,26 @@ mod tests {
         let Value::Array(a) = parts else { panic!() };
         let got: Vec<String> = a.borrow().items.iter().map(Value::java_to_string).collect();
         assert_eq!(got, ["a", "b,c"]);
+    }
+
+    #[test]
+    fn as_predicate_finds() {
+        let pred = ok("Pattern", "asPredicate", Some(p("b+", "")), &[]);
+        let l = Value::list_from(vec![s("abc"), s("xyz")]);
+        ok("ArrayList", "removeIf", Some(l.clone()), &[pred]);
+        assert_eq!(l.java_to_string(), "[xyz]");
+    }
+
+    #[test]
+    fn limited_regex_stops_runaway_backtracking() {
+        let m = JavaMatcher::value(&p("(a+)+b", ""), "a".repeat(40), 6).unwrap();
+        let Value::Object(o) = &m else { panic!() };
+        let jm = o.as_any().downcast_ref::<JavaMatcher>().unwrap();
+        let Err(Thrown::Exception(e)) = jm.find() else {
+            panic!("expected the circuit breaker")
+        };
+        assert_eq!(e.class.as_ref(), "CircuitBreakingException");
+        assert!(e.message.unwrap().starts_with("[scripting] Regular expression considered too many characters, pattern: [(a+)+b], limit factor: [6], char limit: [240]"));
     }
 
     #[test]
