@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use super::ast::{BinOp, CmpOp};
 use super::ir::*;
-use super::library::{Host, Library, Thrown};
+use super::library::{Cls, Host, Library, Thrown};
 use super::types::{CastOp, Ty, P};
 use crate::value::{mutation_error, Exception, JArray, JavaObject, ThrowableValue, Value};
 
@@ -682,11 +682,15 @@ impl<'p> Interp<'p> {
             Ex::FuncRef(r) => Ok(Value::Object(Rc::new(FnValue {
                 kind: FnKind::Ref(r.clone()),
             }))),
-            Ex::BoundRef(recv, name) => {
+            Ex::BoundRef(recv, name, iface) => {
                 let v = self.eval(recv, frame)?;
-                Ok(Value::Object(Rc::new(FnValue {
+                let fv = FnValue {
                     kind: FnKind::Bound(v, name.clone()),
-                })))
+                };
+                if let Some(c) = iface {
+                    self.check_function(&fv, *c)?;
+                }
+                Ok(Value::Object(Rc::new(fv)))
             }
             Ex::NewException(class, message) => {
                 let msg = match message {
@@ -803,6 +807,11 @@ impl<'p> Interp<'p> {
 
     /// A `def` argument passed to a typed parameter (upstream: the call site's `asType`).
     fn convert_arg(&mut self, a: Value, p: &Ty, cast: Option<&CastOp>) -> R<Value> {
+        if let (Value::Object(o), Ty::Class(c)) = (&a, p) {
+            if let Some(fv) = o.as_any().downcast_ref::<FnValue>() {
+                self.check_function(fv, *c)?;
+            }
+        }
         match cast {
             Some(op) => {
                 let r = self.cast(&a, op);
@@ -820,6 +829,69 @@ impl<'p> Interp<'p> {
             }
             None => Ok(a),
         }
+    }
+
+    /// A function value passed as a functional interface through a `def` call: what upstream
+    /// checks when it links the call site (`LambdaBootstrap`, `FunctionRef`).
+    fn check_function(&self, fv: &FnValue, iface: Cls) -> R<()> {
+        let lib = self.lib;
+        let Some(fm) = lib.functional_method(iface) else {
+            return Ok(());
+        };
+        let arity = fm.params.len();
+        let iface_name = Ty::Class(iface).canonical(lib);
+        let needs_value = fm.ret != Ty::Void;
+        match &fv.kind {
+            FnKind::Lambda { func, arity: n, .. } => {
+                if *n != arity {
+                    return throw(Exception::illegal_argument(format!(
+                        "Incorrect number of parameters for [{}] in [{iface_name}]",
+                        fm.name
+                    )));
+                }
+                // (the lambda was compiled without knowing the interface: its return type is def)
+                if needs_value && !self.program.functions[*func].yields_value {
+                    return throw(Exception::class_cast("Cannot cast from [void] to [def]."));
+                }
+            }
+            FnKind::Ref(FuncRef::Unbound(c, name)) => {
+                let found_static = lib.static_method(*c, name, arity).is_some();
+                let found_instance = arity > 0 && lib.method(*c, name, arity - 1).is_some();
+                if !found_static && !found_instance {
+                    return throw(Exception::illegal_argument(format!(
+                        "function reference [{}::{name}/{arity}] matching [{iface_name}, {}/{arity}] not found",
+                        lib.class(*c).painless_name,
+                        fm.name
+                    )));
+                }
+            }
+            FnKind::Bound(recv, name) => {
+                let m = lib
+                    .runtime_class(recv)
+                    .and_then(|c| lib.method_dynamic(c, name, arity));
+                match m {
+                    Some(m) if needs_value && m.ret == Ty::Void => {
+                        return throw(Exception::new(
+                            "LambdaConversionException",
+                            format!(
+                                "lambda expects return type [{}], but found return type [void]",
+                                fm.ret.canonical(lib)
+                            ),
+                        ));
+                    }
+                    Some(_) => {}
+                    None => {
+                        return throw(Exception::illegal_argument(format!(
+                            "function reference [{}::{name}/{arity}] matching [{iface_name}, {}/{arity}] not found",
+                            runtime_type_name(recv),
+                            fm.name
+                        )));
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
     }
 
     pub(crate) fn call_value(&mut self, function: &Value, args: &[Value]) -> R<Value> {
