@@ -663,8 +663,11 @@ fn empty_elements(path: &str) -> IngestError {
     )))
 }
 
+/// `UnsupportedOperationException` from an unmodifiable collection (no message).
 fn unmodifiable() -> IngestError {
-    IngestError::new("unsupported_operation_exception", "")
+    let mut e = IngestError::new("unsupported_operation_exception", "");
+    e.reason = None;
+    e
 }
 
 fn insert_checked(m: &painless::value::MapRef, key: &str, value: Value) -> Result<(), IngestError> {

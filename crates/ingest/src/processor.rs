@@ -700,7 +700,16 @@ fn track_leaf(
 ) -> Result<Outcome, IngestError> {
     let condition_result = match condition {
         Some(c) => {
-            if !c.evaluate(doc)? {
+            // TrackingResultProcessor evaluates the condition outside of any handler: an
+            // exception there escapes the whole simulate request.
+            let matched = match c.evaluate(doc) {
+                Ok(m) => m,
+                Err(e) => {
+                    run.set_fatal(e.clone());
+                    return Err(e);
+                }
+            };
+            if !matched {
                 run.record(result(
                     actual,
                     None,

@@ -7,6 +7,9 @@ use ingest::{Engine, IndexRequest, IngestOutcome, NoIndexPipelines};
 use serde_json::{json, Value};
 
 fn measure(name: &str, processors: Value) {
+    if std::env::var("THROUGHPUT_ONLY").is_ok_and(|only| !name.contains(&only)) {
+        return;
+    }
     let mut engine = Engine::new();
     engine
         .put_pipeline("p", &json!({ "processors": processors }))

@@ -176,4 +176,38 @@ mod tests {
             "No processor type exists with name [nope]"
         );
     }
+
+    #[test]
+    fn failure_stops_and_keeps_the_field() {
+        // ForEachProcessorTests.testExecuteWithFailure
+        let p = build(
+            "foreach",
+            json!({"field": "l", "processor": {"fail": {"message": "at {{_ingest._value}}"}}}),
+        );
+        let e = run_err(&p, json!({"l": ["a", "b"]}));
+        assert_eq!(e.reason(), "at a");
+        // with ignore_failure on the inner processor every element is visited
+        let p = build(
+            "foreach",
+            json!({"field": "l", "processor": {"set": {"field": "_ingest._value.x", "value": 1, "ignore_failure": true}}}),
+        );
+        assert_eq!(
+            source(&run_ok(&p, json!({"l": ["s", {}]})))["l"],
+            json!(["s", {"x": 1}])
+        );
+    }
+
+    #[test]
+    fn rest_of_the_document_is_available() {
+        // ForEachProcessorTests.testRestOfTheDocumentIsAvailable
+        let p = build(
+            "foreach",
+            json!({"field": "values", "processor": {"set": {"field": "_ingest._value.new_field", "value": "{{other}}"}}}),
+        );
+        let doc = run_ok(&p, json!({"values": [{}, {}], "other": "value"}));
+        assert_eq!(
+            source(&doc)["values"],
+            json!([{"new_field": "value"}, {"new_field": "value"}])
+        );
+    }
 }

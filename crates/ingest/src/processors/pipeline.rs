@@ -86,7 +86,14 @@ pub(crate) fn execute_tracked(
     doc: &mut IngestDocument,
     run: &mut Run,
 ) -> Result<Outcome, IngestError> {
-    let name = processor.pipeline_name(doc)?;
+    // Thrown outside of any handler (a template error escapes the request too).
+    let name = match processor.pipeline_name(doc) {
+        Ok(n) => n,
+        Err(e) => {
+            run.set_fatal(e.clone());
+            return Err(e);
+        }
+    };
     let Some(pipeline) = run.pipeline(&name) else {
         if processor.ignore_missing_pipeline {
             record_result(run, actual, None, None, condition);

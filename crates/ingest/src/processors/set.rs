@@ -129,4 +129,27 @@ mod tests {
         let doc = run_ok(&p, json!({}));
         assert_eq!(doc.metadata("_index").as_str(), Some("other"));
     }
+
+    #[test]
+    fn set_metadata_fields() {
+        // SetProcessorTests.testSetMetadataExceptVersion / testSetMetadataVersion
+        for field in ["_index", "_id", "_routing"] {
+            let p = build("set", json!({"field": field, "value": "v"}));
+            assert_eq!(run_ok(&p, json!({})).metadata(field).as_str(), Some("v"));
+        }
+        let p = build("set", json!({"field": "_version", "value": 10}));
+        assert!(matches!(
+            run_ok(&p, json!({})).metadata("_version"),
+            painless::Value::Int(10)
+        ));
+        // a template that renders a missing field gives an empty string
+        let p = build("set", json!({"field": "a", "value": "[{{missing}}]"}));
+        assert_eq!(source(&run_ok(&p, json!({})))["a"], "[]");
+        // quotes are JSON-escaped by {{ }}, not by {{{ }}}
+        let p = build("set", json!({"field": "a", "value": "{{q}}|{{{q}}}"}));
+        assert_eq!(
+            source(&run_ok(&p, json!({"q": "say \"hi\""})))["a"],
+            "say \\\"hi\\\"|say \"hi\""
+        );
+    }
 }

@@ -517,3 +517,20 @@ fn verbose_conditional_with_nested_on_failure() {
         "conditional/t"
     );
 }
+
+#[test]
+fn a_failing_condition_fails_a_verbose_simulate_but_not_a_plain_one() {
+    let pipeline = json!({"processors": [{"set": {"if": "return ctx.a.b == 1;", "field": "x", "value": 1}}],
+        "on_failure": [{"set": {"field": "handled", "value": true}}]});
+    let r = one(pipeline.clone(), json!({}));
+    assert_eq!(r["doc"]["_source"], json!({"handled": true}));
+    let err = engine()
+        .simulate(
+            None,
+            &json!({"pipeline": pipeline, "docs": [{"_source": {}}]}),
+            true,
+        )
+        .unwrap_err();
+    assert_eq!(err.type_, "script_exception");
+    assert_eq!(err.status(), 400);
+}
