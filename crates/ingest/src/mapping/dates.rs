@@ -113,16 +113,6 @@ impl DateFormatter {
                 }
             }
         }
-        if self
-            .parsers
-            .iter()
-            .any(|p| matches!(p, Parser::StrictDateOptionalTime))
-            && has_region_id(input)
-        {
-            return Err(JavaError::unsupported(format!(
-                "time zone region ids in date values ([{input}])"
-            )));
-        }
         let total: usize = self.parsers.iter().map(Parser::java_parsers).sum();
         let cause = if total > 1 {
             JavaError::new(
@@ -160,6 +150,8 @@ struct Parsed {
     second: Option<i64>,
     nano: Option<i64>,
     offset_seconds: Option<i64>,
+    /// Letters where a zone id may stand, which this parser does not resolve.
+    region_id_at: Option<usize>,
 }
 
 /// `DateTimeParseException` messages (`java.time.format.DateTimeFormatter.parseResolved0`).
@@ -250,6 +242,11 @@ impl Parser {
                 let end = strict_date_optional_time(&s, &mut p)
                     .map_err(|at| parse_error(text, s.utf16_index(at)))?;
                 if end < s.chars.len() {
+                    if p.region_id_at == Some(end) {
+                        return Err(JavaError::unsupported(format!(
+                            "time zone region ids in date values ([{text}])"
+                        )));
+                    }
                     return Err(unparsed_error(text, s.utf16_index(end)));
                 }
                 resolve(text, &p)
@@ -358,11 +355,16 @@ fn strict_date_optional_time(s: &Scan, p: &mut Parsed) -> Result<usize, usize> {
                     }
                 }
             }
+            let before_zone = q;
             if let Some(end) = zone_or_offset_id(s, q, p) {
                 q = end;
             }
             if let Some(end) = offset_no_colon(s, q, p) {
                 q = end;
+            }
+            if q == before_zone && s.at(q).is_some_and(|c| c.is_ascii_alphabetic()) {
+                // where Java reads a zone region id (`Europe/Paris`) from its tz database
+                p.region_id_at = Some(q);
             }
         } else {
             (p.hour, p.minute, p.second, p.nano, p.offset_seconds) = save;
@@ -418,7 +420,7 @@ fn parse_year(
 }
 
 /// `appendZoneOrOffsetId()`: `Z`, `+HH:MM[:SS]`, `UTC`/`UT`/`GMT` with an optional offset.
-/// Region ids are refused as unsupported by the caller (see [`has_region_id`]).
+/// Region ids are refused as unsupported by the caller.
 fn zone_or_offset_id(s: &Scan, pos: usize, p: &mut Parsed) -> Option<usize> {
     match s.at(pos)? {
         '+' | '-' => {
@@ -598,25 +600,6 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// Whether a value has a zone region id where `strict_date_optional_time` reads a zone (which
-/// this engine does not resolve): letters right after the time.
-pub(crate) fn has_region_id(input: &str) -> bool {
-    let Some(t) = input.find('T') else {
-        return false;
-    };
-    let after = &input[t + 1..];
-    let rest =
-        after.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, ':' | '.' | ','));
-    let Some(first) = rest.chars().next() else {
-        return false;
-    };
-    first.is_ascii_alphabetic()
-        && !(rest == "Z"
-            || rest.starts_with("UTC")
-            || rest.starts_with("GMT")
-            || rest.starts_with("UT"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -730,6 +713,31 @@ mod tests {
             DateFormatter::for_pattern("basic_week_date_time")
                 .unwrap_err()
                 .unsupported
+        );
+    }
+
+    #[test]
+    fn region_ids_are_not_guessed() {
+        assert!(
+            ms(DEFAULT_FORMAT, "2016-03-11T10:00:00Europe/Paris")
+                .unwrap_err()
+                .unsupported
+        );
+        // letters that are not at a zone position are an ordinary failure
+        assert!(!ms(DEFAULT_FORMAT, "FOOT1a").unwrap_err().unsupported);
+        assert!(
+            !ms(DEFAULT_FORMAT, "2016-03-11Tabc")
+                .unwrap_err()
+                .unsupported
+        );
+        assert!(
+            !ms(DEFAULT_FORMAT, "2016-03-11T10:00:00 UTC")
+                .unwrap_err()
+                .unsupported
+        );
+        assert_eq!(
+            ms(DEFAULT_FORMAT, "2016-03-11T10:00:00UTC").unwrap(),
+            1_457_690_400_000
         );
     }
 

@@ -49,12 +49,47 @@ fn process(
         }
         return Ok((lat, lon));
     }
-    if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) {
-        return Ok((lat, lon));
+    if !lat.is_finite() || !lon.is_finite() {
+        return Err(parse_err("cannot normalize the point - not a number"));
     }
-    Err(JavaError::unsupported(
-        "normalising an out-of-range geo_point under ignore_malformed",
-    ))
+    Ok(normalize_point(lat, lon))
+}
+
+/// `GeoUtils.normalizePoint` (latitude and longitude both normalised).
+fn normalize_point(lat: f64, lon: f64) -> (f64, f64) {
+    let (mut lat, mut lon) = (lat, lon);
+    let norm_lat = !(-90.0..=90.0).contains(&lat);
+    let norm_lon = !(-180.0..=180.0).contains(&lon) || norm_lat;
+    if norm_lat {
+        lat = centered_modulus(lat, 360.0);
+        let mut shift = true;
+        if lat < -90.0 {
+            lat = -180.0 - lat;
+        } else if lat > 90.0 {
+            lat = 180.0 - lat;
+        } else {
+            shift = false;
+        }
+        if shift {
+            // norm_lon is true whenever norm_lat is
+            lon += 180.0;
+        }
+    }
+    if norm_lon {
+        lon = centered_modulus(lon, 360.0);
+    }
+    (lat, lon)
+}
+
+fn centered_modulus(dividend: f64, divisor: f64) -> f64 {
+    let mut rtn = dividend % divisor;
+    if rtn <= 0.0 {
+        rtn += divisor;
+    }
+    if rtn > divisor / 2.0 {
+        rtn -= divisor;
+    }
+    rtn
 }
 
 /// The points of the current value (moves the parser as the node's parser moves).

@@ -10,14 +10,17 @@
 //! the node renders it.
 //!
 //! The order of the checks is the node's: the document is parsed against the mapping the index
-//! has (`DocumentParser`), then the dynamic update is merged and the mapping limits are checked
-//! (`TransportShardBulkAction` preflight: `MapperService.merge`, `MappingLookup.checkLimits`),
-//! then the document is written (Lucene refuses a term longer than 32,766 bytes).
+//! has (`server/src/main/java/org/opensearch/index/mapper/DocumentParser.java`), then the dynamic
+//! update is merged and the mapping limits are checked (the preflight merge of
+//! `server/src/main/java/org/opensearch/action/bulk/TransportShardBulkAction.java`:
+//! `MapperService.merge`, `MappingLookup.checkLimits`), then the document is written (Lucene's
+//! `lucene/core/src/java/org/apache/lucene/index/IndexingChain.java` refuses a term longer than
+//! 32,766 bytes; the engine turns that into a document failure, `InternalEngine.index`).
 //!
 //! Emulated: `keyword` (`ignore_above`, `null_value`, `index`, `doc_values`), `text` and
 //! `match_only_text` (standard analyzer), `wildcard`, `long`/`integer`/`short`/`byte`/`double`/
 //! `float`/`half_float`/`scaled_float` (`coerce`, `ignore_malformed`, `null_value`, range checks),
-//! `unsigned_long` (integer values), `boolean`, `date` (`format` through [`crate::date`]), `ip`,
+//! `unsigned_long` (integer values), `boolean`, `constant_keyword`, `date` (`format` through [`crate::date`]), `ip`,
 //! `geo_point` (lat/lon objects, `"lat,lon"`, `[lon, lat]`, geohash, `POINT` WKT), `flat_object`,
 //! `object` (`enabled`, `dynamic` true/false/strict/strict_allow_templates), `nested`
 //! (`index.mapping.nested_objects.limit`), `alias`, multi-fields, `copy_to`; dynamic mapping with
@@ -35,10 +38,10 @@
 //! What the engine does not emulate is an error with `unsupported` set and a reason starting
 //! "not supported by siemctl's offline engine: ", never a guess: field types `binary`,
 //! `completion`, `date_nanos`, `geo_shape`, the range types, `token_count`, `rank_feature(s)`,
-//! `search_as_you_type`, `join`, `percolator`, `constant_keyword`, `knn_vector`, `xy_*`, ...;
+//! `search_as_you_type`, `join`, `percolator`, `knn_vector`, `xy_*`, ...;
 //! analyzers other than `standard`, normalizers, date `locale`s, parameters of `flat_object`;
 //! zone region ids in `strict_date_optional_time` values, date formats the date module lacks;
-//! GeoJSON and non-point WKT `geo_point` values, out-of-range points under `ignore_malformed`;
+//! GeoJSON and non-point WKT `geo_point` values;
 //! `unsigned_long` values other than plain integers; the `_doc_count` field; copying into a
 //! multi-field; two dynamic mappings of one new field that differ only in parameters.
 //!
@@ -309,7 +312,18 @@ fn check_limits(root: &model::Root, s: &IndexSettings) -> Result<(), JavaError> 
             s.total_fields_limit
         )));
     }
-    for path in root.object_paths.keys() {
+    // MappingLookup keeps its mappers in HashMaps: the first offender is in HashMap order
+    let java_order = |keys: &mut dyn Iterator<Item = &String>| -> Vec<String> {
+        let mut set = painless::value::JSet::new(painless::value::SetKind::Hash);
+        for k in keys {
+            set.insert(painless::Value::string(k.as_str()));
+        }
+        set.iter()
+            .map(|v| v.as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let objects = java_order(&mut root.object_paths.keys());
+    for path in &objects {
         let depth = path.matches('.').count() as u64 + 2;
         if depth > s.depth_limit {
             return Err(JavaError::illegal_argument(format!(
@@ -318,9 +332,10 @@ fn check_limits(root: &model::Root, s: &IndexSettings) -> Result<(), JavaError> 
             )));
         }
     }
-    for name in root.object_paths.keys().chain(root.field_paths.keys()) {
+    let fields = java_order(&mut root.field_paths.keys());
+    for name in objects.iter().chain(fields.iter()) {
         let simple = name.rsplit('.').next().unwrap_or(name);
-        if simple.chars().count() as u64 > s.field_name_length_limit {
+        if simple.encode_utf16().count() as u64 > s.field_name_length_limit {
             return Err(JavaError::illegal_argument(format!(
                 "Field name [{simple}] is longer than the limit of [{}] characters",
                 s.field_name_length_limit

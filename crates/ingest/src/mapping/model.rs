@@ -122,6 +122,10 @@ pub(crate) enum FieldKind {
         null_value: Option<Value>,
     },
     FlatObject,
+    /// `constant_keyword`: every value must be the mapping's `value`.
+    ConstantKeyword {
+        value: String,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -203,7 +207,6 @@ const KNOWN_UNSUPPORTED_TYPES: &[&str] = &[
     "search_as_you_type",
     "join",
     "percolator",
-    "constant_keyword",
     "knn_vector",
     "xy_point",
     "xy_shape",
@@ -675,6 +678,7 @@ pub(crate) fn parse_field(
                 | "ip"
                 | "geo_point"
                 | "flat_object"
+                | "constant_keyword"
         );
     if !known {
         return Err(mapping_error(format!(
@@ -692,6 +696,7 @@ pub(crate) fn parse_field(
     let mut doc_values = true;
     let mut format: Option<String> = None;
     let mut scaling_factor: Option<f64> = None;
+    let mut constant: Option<String> = None;
     let mut multi_fields = BTreeMap::new();
     let mut copy_to = Vec::new();
     for (k, v) in node {
@@ -794,6 +799,11 @@ pub(crate) fn parse_field(
                 };
                 scaling_factor = Some(f);
                 out.insert("scaling_factor".into(), v.clone());
+            }
+            "value" if type_name == "constant_keyword" => {
+                let v = node_string(v);
+                out.insert("value".into(), json!(v));
+                constant = Some(v);
             }
             "analyzer" if matches!(type_name, "text" | "match_only_text") => {
                 let a = node_string(v);
@@ -906,6 +916,14 @@ pub(crate) fn parse_field(
             null_value,
         },
         "flat_object" => FieldKind::FlatObject,
+        "constant_keyword" => match constant {
+            Some(value) => FieldKind::ConstantKeyword { value },
+            None => {
+                return Err(JavaError::unsupported(format!(
+                    "a [constant_keyword] field without [value] (field [{name}])"
+                )))
+            }
+        },
         t => {
             let ty = NumberType::from_name(t).ok_or_else(|| {
                 mapping_error(format!(

@@ -135,7 +135,7 @@ fn not_numeric(p: &Tokens<'_>) -> JavaError {
 }
 
 fn overflow(p: &Tokens<'_>, target: &str, range: &str) -> JavaError {
-    let text = p.token().map(|t| t.text.clone()).unwrap_or_default();
+    let text = p.token().map(|t| t.text.to_string()).unwrap_or_default();
     JavaError::new(
         "InputCoercionException",
         format!(

@@ -26,19 +26,23 @@ use super::tokens::{Kind, Tokens};
 use super::IndexSettings;
 use painless::value::{JSet, SetKind};
 
-/// Metadata fields a document cannot set (`MetadataFieldMapper.parse`).
+/// Metadata fields a document cannot set (`MetadataFieldMapper.parse`): the metadata mappers
+/// `IndicesModule` registers (`_doc_count` accepts values and is handled apart).
 const METADATA_FIELDS: &[&str] = &[
     "_id",
     "_index",
     "_routing",
     "_source",
     "_seq_no",
-    "_primary_term",
     "_version",
     "_ignored",
     "_field_names",
     "_nested_path",
+    "_data_stream_timestamp",
 ];
+
+/// Lucene's `IndexWriter.MAX_TERM_LENGTH` (and the sorted doc values limit).
+pub(crate) const MAX_TERM_BYTES: usize = 32766;
 
 /// A Lucene field value whose length Lucene checks when the document is written.
 #[derive(Clone, Debug)]
@@ -189,7 +193,23 @@ impl<'a, 'r> Ctx<'a, 'r> {
     }
 
     fn store(&mut self, field: &str, v: Value) {
-        self.stored.entry(field.to_string()).or_default().push(v);
+        match self.stored.get_mut(field) {
+            Some(list) => list.push(v),
+            None => {
+                self.stored.insert(field.to_string(), vec![v]);
+            }
+        }
+    }
+
+    /// Records a Lucene field value that is over Lucene's limit (only those can fail the write;
+    /// the first one in document order is the error).
+    fn term(&mut self, t: TermCheck) {
+        let len = match &t {
+            TermCheck::Indexed { len, .. } | TermCheck::DocValue { len, .. } => *len,
+        };
+        if len > MAX_TERM_BYTES {
+            self.terms.push(t);
+        }
     }
 
     /// `DocumentParser.parseDocument` up to the dynamic update.
@@ -897,15 +917,18 @@ impl<'a, 'r> Ctx<'a, 'r> {
     }
 
     fn keyword_terms(&mut self, field: &str, value: &str, indexed: bool, doc_values: bool) {
+        if value.len() <= MAX_TERM_BYTES {
+            return;
+        }
         if indexed {
-            self.terms.push(TermCheck::Indexed {
+            self.term(TermCheck::Indexed {
                 field: field.to_string(),
                 len: value.len(),
                 prefix: value.as_bytes().iter().take(30).copied().collect(),
             });
         }
         if doc_values {
-            self.terms.push(TermCheck::DocValue {
+            self.term(TermCheck::DocValue {
                 field: field.to_string(),
                 len: value.len(),
             });
@@ -1039,6 +1062,22 @@ impl<'a, 'r> Ctx<'a, 'r> {
                 }
             }
             FieldKind::FlatObject => self.parse_flat_object(f),
+            FieldKind::ConstantKeyword { value } => {
+                let Some(v) = self.p.text_or_null()? else {
+                    return Err(JavaError::illegal_argument(format!(
+                        "constant keyword field [{}] must have a value",
+                        f.name
+                    )));
+                };
+                if v != *value {
+                    return Err(JavaError::illegal_argument(format!(
+                        "constant keyword field [{}] must have a value of [{value}]",
+                        f.name
+                    )));
+                }
+                self.store(&f.name, Value::String(v));
+                Ok(())
+            }
             FieldKind::GeoPoint { .. } => Ok(()),
         }
     }
@@ -1207,15 +1246,21 @@ impl<'a, 'r> Ctx<'a, 'r> {
                 let vap_field = format!("{}._valueAndPath", f.name);
                 self.keyword_terms(&value_field, &value, true, false);
                 self.keyword_terms(&vap_field, &value_and_path, true, false);
-                self.terms.push(TermCheck::DocValue {
+                self.term(TermCheck::DocValue {
                     field: value_field.clone(),
                     len: f.name.len() + 1 + value.len(),
                 });
-                self.terms.push(TermCheck::DocValue {
+                self.term(TermCheck::DocValue {
                     field: vap_field,
                     len: f.name.len() + 1 + value_and_path.len(),
                 });
-                for part in leaf_path[f.name.len() + 1..].split('.') {
+                // String.split("\\."): trailing empty strings are dropped
+                let rest = leaf_path.get(f.name.len() + 1..).unwrap_or("");
+                let mut split: Vec<&str> = rest.split('.').collect();
+                while split.last().is_some_and(|p| p.is_empty()) {
+                    split.pop();
+                }
+                for part in split {
                     parts.insert(painless::Value::string(part));
                 }
                 self.store(&value_field, Value::String(value));

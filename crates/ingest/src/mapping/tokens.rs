@@ -11,6 +11,8 @@
 //! `Double.toString`. Locations (`line:column`, as in "Can't get text on a START_OBJECT at 1:7")
 //! are byte columns in that text, as Jackson's UTF-8 parser counts them.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use super::error::JavaError;
@@ -79,9 +81,9 @@ impl Kind {
 pub(crate) struct Token<'a> {
     pub(crate) kind: Kind,
     /// The text: field name, string value, or the number as written.
-    pub(crate) text: String,
+    pub(crate) text: Cow<'a, str>,
     /// Jackson's `getCurrentName()` at this token.
-    pub(crate) name: Option<String>,
+    pub(crate) name: Option<&'a str>,
     /// 1-based byte column where the token starts (line is always 1).
     pub(crate) col: usize,
     /// 1-based byte column just after the token (Jackson's current location once it is read).
@@ -140,7 +142,7 @@ impl<'a> Tokens<'a> {
 
     /// `currentName()`.
     pub(crate) fn current_name(&self) -> Option<String> {
-        self.token().and_then(|t| t.name.clone())
+        self.token().and_then(|t| t.name.map(str::to_string))
     }
 
     /// `skipChildren()`: on a START_ token, moves to the matching END_ token.
@@ -213,7 +215,7 @@ impl<'a> Tokens<'a> {
     /// `text()`: the text of a value token, else `IllegalStateException`.
     pub(crate) fn text(&self) -> Result<String, JavaError> {
         match self.token() {
-            Some(t) if t.kind.is_value() => Ok(t.text.clone()),
+            Some(t) if t.kind.is_value() => Ok(t.text.to_string()),
             Some(t) => Err(JavaError::illegal_state(format!(
                 "Can't get text on a {} at {}",
                 t.kind.xcontent_name(),
@@ -307,8 +309,8 @@ impl<'a> Builder<'a> {
     fn push(
         &mut self,
         kind: Kind,
-        text: String,
-        name: Option<String>,
+        text: Cow<'a, str>,
+        name: Option<&'a str>,
         len: usize,
         value: Option<&'a Value>,
     ) {
@@ -324,43 +326,42 @@ impl<'a> Builder<'a> {
     }
 
     /// `name`: the field this value belongs to (None in arrays and at the root).
-    fn value(&mut self, v: &'a Value, name: Option<&str>) {
-        let name_s = name.map(str::to_string);
+    fn value(&mut self, v: &'a Value, name: Option<&'a str>) {
         match v {
-            Value::Null => self.push(Kind::Null, "null".into(), name_s, 4, Some(v)),
-            Value::Bool(true) => self.push(Kind::True, "true".into(), name_s, 4, Some(v)),
-            Value::Bool(false) => self.push(Kind::False, "false".into(), name_s, 5, Some(v)),
+            Value::Null => self.push(Kind::Null, Cow::Borrowed("null"), name, 4, Some(v)),
+            Value::Bool(true) => self.push(Kind::True, Cow::Borrowed("true"), name, 4, Some(v)),
+            Value::Bool(false) => self.push(Kind::False, Cow::Borrowed("false"), name, 5, Some(v)),
             Value::Number(n) => {
                 let (kind, text) = number_text(n);
                 let len = text.len();
-                self.push(kind, text, name_s, len, Some(v));
+                self.push(kind, Cow::Owned(text), name, len, Some(v));
             }
             Value::String(s) => {
                 let len = json_string_len(s);
-                self.push(Kind::String, s.clone(), name_s, len, Some(v));
+                self.push(Kind::String, Cow::Borrowed(s), name, len, Some(v));
             }
             Value::Array(items) => {
-                self.push(Kind::StartArray, "[".into(), name_s.clone(), 1, Some(v));
+                self.push(Kind::StartArray, Cow::Borrowed("["), name, 1, Some(v));
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
                         self.offset += 1;
                     }
                     self.value(item, None);
                 }
-                self.push(Kind::EndArray, "]".into(), name_s, 1, None);
+                self.push(Kind::EndArray, Cow::Borrowed("]"), name, 1, None);
             }
             Value::Object(fields) => {
-                self.push(Kind::StartObject, "{".into(), name_s.clone(), 1, Some(v));
+                self.push(Kind::StartObject, Cow::Borrowed("{"), name, 1, Some(v));
                 for (i, (k, item)) in fields.iter().enumerate() {
                     if i > 0 {
                         self.offset += 1;
                     }
                     let len = json_string_len(k);
-                    self.push(Kind::FieldName, k.clone(), Some(k.clone()), len, None);
+                    self.push(Kind::FieldName, Cow::Borrowed(k), Some(k), len, None);
                     self.offset += 1; // ':'
                     self.value(item, Some(k));
                 }
-                self.push(Kind::EndObject, "}".into(), name_s, 1, None);
+                self.push(Kind::EndObject, Cow::Borrowed("}"), name, 1, None);
             }
         }
     }
