@@ -155,7 +155,11 @@ pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> 
             slots: ctx.slots,
             body,
             ret,
-            param_casts: vec![None; f.params.len()],
+            // Calls through `this::name` from natives pass values as def.
+            param_casts: params
+                .iter()
+                .map(|p| legal_cast(lib, &Ty::Def, p, false, true).ok().flatten())
+                .collect(),
         });
     }
     // The script's own method: `execute(params[, ctx])`.
@@ -690,11 +694,13 @@ impl<'l> Analyzer<'l> {
                     }
                     Some(e) => {
                         if ret == Ty::Void {
+                            let (_, ty) = self.expr(e, None)?;
                             return err(
                                 e.pos,
-                                Exception::class_cast(
-                                    "Cannot cast from [def] to [void].".to_string(),
-                                ),
+                                Exception::class_cast(format!(
+                                    "Cannot cast from [{}] to [void].",
+                                    ty.canonical(self.lib)
+                                )),
                             );
                         }
                         self.flags = (false, true);
@@ -1533,11 +1539,11 @@ impl<'l> Analyzer<'l> {
                             )
                         }
                     }
-                    Ty::Class(c) if self.is_map(*c) => Ok((
-                        Place::MapKey(recv, Ex::Const(Konst::Str(Arc::from(name.as_str())))),
-                        Ty::Def,
-                        ns,
-                    )),
+                    // `map.key` is `map.get('key')`/`put`: the def field path does the same
+                    // on a map, without building the key string per access.
+                    Ty::Class(c) if self.is_map(*c) => {
+                        Ok((Place::DefField(recv, name.clone()), Ty::Def, ns))
+                    }
                     Ty::Class(c)
                         if self.is_list(*c) && name.chars().all(|ch| ch.is_ascii_digit()) =>
                     {

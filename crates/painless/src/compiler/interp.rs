@@ -44,6 +44,16 @@ fn with_pos<T>(r: R<T>, pos: usize) -> R<T> {
     })
 }
 
+/// A native's failure, positioned by the enclosing node.
+fn thrown_here<T>(r: Result<T, Thrown>) -> R<T> {
+    r.map_err(|t| {
+        Box::new(Fault {
+            thrown: t,
+            pos: None,
+        })
+    })
+}
+
 fn from_thrown<T>(r: Result<T, Thrown>, pos: usize) -> R<T> {
     r.map_err(|t| {
         Box::new(Fault {
@@ -397,10 +407,10 @@ impl<'p> Interp<'p> {
             Value::Null => return throw(Exception::without_message("NullPointerException")),
             other => {
                 let rc = self.lib.runtime_class(other);
-                let m = rc.and_then(|c| self.lib.method(c, "iterator", 0));
+                let m = rc.and_then(|c| self.lib.method_dynamic(c, "iterator", 0));
                 match m.and_then(|m| m.native) {
                     Some(f) => {
-                        let it = from_thrown(f(Some(other), &[], self), 0)?;
+                        let it = thrown_here(f(Some(other), &[], self))?;
                         Iter::Object(it)
                     }
                     None => {
@@ -740,7 +750,7 @@ impl<'p> Interp<'p> {
         let lib = self.lib;
         let m = lib
             .runtime_class(recv)
-            .and_then(|c| lib.method(c, name, args.len()));
+            .and_then(|c| lib.method_dynamic(c, name, args.len()));
         let Some(m) = m else {
             return throw(Exception::illegal_argument(format!(
                 "dynamic method [{}, {name}/{}] not found",
@@ -766,20 +776,20 @@ impl<'p> Interp<'p> {
             }));
         };
         let mut converted = Vec::with_capacity(args.len());
-        for (a, p) in args.into_iter().zip(&m.params) {
-            converted.push(self.convert_arg(a, p)?);
+        for ((a, p), c) in args.into_iter().zip(&m.params).zip(&m.def_casts) {
+            converted.push(self.convert_arg(a, p, c.as_ref())?);
         }
-        from_thrown(f(Some(recv), &converted, self), 0).map_err(|mut f| {
+        thrown_here(f(Some(recv), &converted, self)).map_err(|mut f| {
             f.pos = None;
             f
         })
     }
 
     /// A `def` argument passed to a typed parameter (upstream: the call site's `asType`).
-    fn convert_arg(&mut self, a: Value, p: &Ty) -> R<Value> {
-        match legal_cast_runtime(self.lib, p) {
+    fn convert_arg(&mut self, a: Value, p: &Ty, cast: Option<&CastOp>) -> R<Value> {
+        match cast {
             Some(op) => {
-                let r = self.cast(&a, &op);
+                let r = self.cast(&a, op);
                 // A primitive parameter that the value cannot become: the call site's method
                 // handle refuses the conversion.
                 if let (Err(_), Ty::Prim(pr)) = (&r, p) {
@@ -833,7 +843,7 @@ impl<'p> Interp<'p> {
                 }
                 self.call_function(*func, args.to_vec(), &[])
             }
-            FnKind::Ref(FuncRef::Static(f)) => from_thrown(f(None, args, self), 0),
+            FnKind::Ref(FuncRef::Static(f)) => thrown_here(f(None, args, self)),
             FnKind::Ref(FuncRef::Unbound(c, name)) => {
                 let Some((recv, rest)) = args.split_first() else {
                     return throw(Exception::illegal_argument("missing receiver"));
@@ -846,14 +856,14 @@ impl<'p> Interp<'p> {
                     .static_method(*c, name, args.len())
                     .and_then(|m| m.native)
                 {
-                    return from_thrown(f(None, args, self), 0);
+                    return thrown_here(f(None, args, self));
                 }
                 let class = lib.runtime_class(recv).unwrap_or(*c);
                 let m = lib
                     .method(class, name, rest.len())
-                    .or_else(|| lib.method(*c, name, rest.len()));
+                    .or_else(|| lib.method_dynamic(*c, name, rest.len()));
                 match m.and_then(|m| m.native) {
-                    Some(f) => from_thrown(f(Some(recv), rest, self), 0),
+                    Some(f) => thrown_here(f(Some(recv), rest, self)),
                     None => throw(Exception::illegal_argument(format!(
                         "dynamic method [{}, {name}/{}] not found",
                         runtime_type_name(recv),
@@ -864,7 +874,7 @@ impl<'p> Interp<'p> {
             FnKind::Ref(FuncRef::Ctor(c)) => {
                 let m = self.lib.constructor(*c, args.len());
                 match m.and_then(|m| m.native) {
-                    Some(f) => from_thrown(f(None, args, self), 0),
+                    Some(f) => thrown_here(f(None, args, self)),
                     None => throw(Exception::illegal_argument(format!(
                         "constructor [{}, <init>/{}] not found",
                         self.lib.class(*c).java_name,
@@ -892,7 +902,7 @@ impl<'p> Interp<'p> {
 
     // ---- places ----
 
-    fn resolve(&mut self, p: &Place, frame: &mut [Value]) -> R<RPlace> {
+    fn resolve<'a>(&mut self, p: &'a Place, frame: &mut [Value]) -> R<RPlace<'a>> {
         Ok(match p {
             Place::Local(s) => RPlace::Local(*s),
             Place::Static(k) => RPlace::Value(konst_value(k)),
@@ -915,7 +925,7 @@ impl<'p> Interp<'p> {
             }
             Place::DefField(r, name) => {
                 let r = self.eval(r, frame)?;
-                RPlace::Field(r, name.clone())
+                RPlace::Field(r, name)
             }
             Place::Accessor {
                 recv,
@@ -924,12 +934,12 @@ impl<'p> Interp<'p> {
                 name,
             } => {
                 let r = self.eval(recv, frame)?;
-                RPlace::Accessor(r, *getter, *setter, name.clone())
+                RPlace::Accessor(r, *getter, *setter, name)
             }
         })
     }
 
-    fn get(&mut self, p: &RPlace, frame: &[Value]) -> R<Value> {
+    fn get(&mut self, p: &RPlace<'_>, frame: &[Value]) -> R<Value> {
         match p {
             RPlace::Local(s) => Ok(frame[*s as usize].clone()),
             RPlace::Value(v) => Ok(v.clone()),
@@ -940,7 +950,7 @@ impl<'p> Interp<'p> {
                     return throw(Exception::without_message("NullPointerException"));
                 }
                 match g {
-                    Some(f) => from_thrown(f(Some(r), &[], self), 0).map_err(|mut f| {
+                    Some(f) => thrown_here(f(Some(r), &[], self)).map_err(|mut f| {
                         f.pos = None;
                         f
                     }),
@@ -952,7 +962,7 @@ impl<'p> Interp<'p> {
         }
     }
 
-    fn set(&mut self, p: &RPlace, v: Value, frame: &mut [Value]) -> R<()> {
+    fn set(&mut self, p: &RPlace<'_>, v: Value, frame: &mut [Value]) -> R<()> {
         match p {
             RPlace::Local(s) => {
                 frame[*s as usize] = v;
@@ -969,7 +979,7 @@ impl<'p> Interp<'p> {
                 }
                 match s {
                     Some(f) => {
-                        from_thrown(f(Some(r), &[v], self), 0).map_err(|mut f| {
+                        thrown_here(f(Some(r), &[v], self)).map_err(|mut f| {
                             f.pos = None;
                             f
                         })?;
@@ -1100,8 +1110,8 @@ impl<'p> Interp<'p> {
                 let lib = self.lib;
                 let rc = lib.runtime_class(other);
                 let m = rc.and_then(|c| {
-                    lib.method(c, &format!("get{cap}"), 0)
-                        .or_else(|| lib.method(c, &format!("is{cap}"), 0))
+                    lib.method_dynamic(c, &format!("get{cap}"), 0)
+                        .or_else(|| lib.method_dynamic(c, &format!("is{cap}"), 0))
                 });
                 if let Some(m) = m {
                     if m.native.is_none() {
@@ -1116,7 +1126,7 @@ impl<'p> Interp<'p> {
                     }
                 }
                 match m.and_then(|m| m.native) {
-                    Some(f) => from_thrown(f(Some(other), &[], self), 0).map_err(|mut f| {
+                    Some(f) => thrown_here(f(Some(other), &[], self)).map_err(|mut f| {
                         f.pos = None;
                         f
                     }),
@@ -1148,10 +1158,10 @@ impl<'p> Interp<'p> {
                 let cap = capitalize(name);
                 let lib = self.lib;
                 let rc = lib.runtime_class(other);
-                let m = rc.and_then(|c| lib.method(c, &format!("set{cap}"), 1));
+                let m = rc.and_then(|c| lib.method_dynamic(c, &format!("set{cap}"), 1));
                 match m.and_then(|m| m.native) {
                     Some(f) => {
-                        from_thrown(f(Some(other), &[v], self), 0).map_err(|mut f| {
+                        thrown_here(f(Some(other), &[v], self)).map_err(|mut f| {
                             f.pos = None;
                             f
                         })?;
@@ -1210,16 +1220,16 @@ impl Host for Interp<'_> {
     }
 }
 
-enum RPlace {
+enum RPlace<'a> {
     Local(u32),
     Value(Value),
     Index(Value, Value),
-    Field(Value, String),
+    Field(Value, &'a str),
     Accessor(
         Value,
         Option<super::library::NativeFn>,
         Option<super::library::NativeFn>,
-        String,
+        &'a str,
     ),
 }
 
@@ -1258,10 +1268,10 @@ impl Iter {
                 let lib = interp.lib;
                 let rc = lib.runtime_class(it);
                 let has = rc
-                    .and_then(|c| lib.method(c, "hasNext", 0))
+                    .and_then(|c| lib.method_dynamic(c, "hasNext", 0))
                     .and_then(|m| m.native);
                 let next = rc
-                    .and_then(|c| lib.method(c, "next", 0))
+                    .and_then(|c| lib.method_dynamic(c, "next", 0))
                     .and_then(|m| m.native);
                 let (Some(has), Some(next)) = (has, next) else {
                     return throw(Exception::illegal_argument(format!(
@@ -1270,21 +1280,14 @@ impl Iter {
                     )));
                 };
                 let it = it.clone();
-                let more = from_thrown(has(Some(&it), &[], interp), 0)?;
+                let more = thrown_here(has(Some(&it), &[], interp))?;
                 if !truthy(&more) {
                     return Ok(None);
                 }
-                Ok(Some(from_thrown(next(Some(&it), &[], interp), 0)?))
+                Ok(Some(thrown_here(next(Some(&it), &[], interp))?))
             }
         }
     }
-}
-
-/// For casts from `def` to typed parameters at run time.
-fn legal_cast_runtime(lib: &Library, p: &Ty) -> Option<CastOp> {
-    super::types::legal_cast(lib, &Ty::Def, p, false, true)
-        .ok()
-        .flatten()
 }
 
 fn capitalize(s: &str) -> String {

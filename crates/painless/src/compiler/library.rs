@@ -28,6 +28,8 @@ pub(crate) struct MethodInfo {
     pub(crate) params: Vec<Ty>,
     pub(crate) ret: Ty,
     pub(crate) native: Option<NativeFn>,
+    /// The casts of `def` arguments to the parameters (a call on a `def` receiver).
+    pub(crate) def_casts: Vec<Option<super::types::CastOp>>,
 }
 
 pub(crate) struct Library {
@@ -41,6 +43,10 @@ pub(crate) struct Library {
     boxes: [Cls; 8],
     /// Script-visible names (hidden runtime classes excluded).
     names: HashMap<String, Cls>,
+    /// Classes of the collection kinds, for [`Library::runtime_class`] without a name lookup.
+    kinds: HashMap<&'static str, Cls>,
+    /// Dynamic method lookups already made: class -> name -> (arity, method index).
+    dynamic: std::sync::RwLock<HashMap<u32, HashMap<Box<str>, Vec<(usize, Option<usize>)>>>>,
 }
 
 fn ty_of(t: &Type) -> Ty {
@@ -97,6 +103,7 @@ impl Library {
                 params: m.params.iter().map(ty_of).collect(),
                 ret: ty_of(&m.ret),
                 native: crate::stdlib::resolve(m),
+                def_casts: Vec::new(),
             })
             .collect();
         let c = |n: &str| -> Cls {
@@ -106,7 +113,25 @@ impl Library {
                 .id
                 .0)
         };
-        Library {
+        let mut kinds = HashMap::new();
+        for name in [
+            "java.util.ArrayList",
+            "java.util.LinkedList",
+            "java.util.ImmutableCollections$ListN",
+            "java.util.HashMap",
+            "java.util.LinkedHashMap",
+            "java.util.TreeMap",
+            "java.util.ImmutableCollections$MapN",
+            "java.util.HashSet",
+            "java.util.LinkedHashSet",
+            "java.util.TreeSet",
+            "java.util.ImmutableCollections$SetN",
+        ] {
+            if let Some(c) = al.class_by_name(name) {
+                kinds.insert(name, Cls(c.id.0));
+            }
+        }
+        let mut lib = Library {
             al,
             classes,
             methods,
@@ -124,7 +149,27 @@ impl Library {
                 c("Double"),
             ],
             names,
+            kinds,
+            dynamic: std::sync::RwLock::new(HashMap::new()),
+        };
+        let casts: Vec<Vec<Option<super::types::CastOp>>> = lib
+            .methods
+            .iter()
+            .map(|m| {
+                m.params
+                    .iter()
+                    .map(|p| {
+                        super::types::legal_cast(&lib, &Ty::Def, p, false, true)
+                            .ok()
+                            .flatten()
+                    })
+                    .collect()
+            })
+            .collect();
+        for (m, c) in lib.methods.iter_mut().zip(casts) {
+            m.def_casts = c;
         }
+        lib
     }
 
     pub(crate) fn class(&self, c: Cls) -> &ClassInfo {
@@ -198,10 +243,49 @@ impl Library {
     /// The class of a runtime value (for `def` dispatch and instance checks); `None` for null
     /// and for arrays (see [`Library::value_is`]).
     pub(crate) fn runtime_class(&self, v: &Value) -> Option<Cls> {
-        match v {
-            Value::Null | Value::Array(_) => None,
-            other => Some(Cls(self.al.class_of(other).0)),
+        let known = match v {
+            Value::Null | Value::Array(_) => return None,
+            Value::String(_) => Some(self.string),
+            Value::Boolean(_) => Some(self.boxes[0]),
+            Value::Byte(_) => Some(self.boxes[1]),
+            Value::Short(_) => Some(self.boxes[2]),
+            Value::Char(_) => Some(self.boxes[3]),
+            Value::Int(_) => Some(self.boxes[4]),
+            Value::Long(_) => Some(self.boxes[5]),
+            Value::Float(_) => Some(self.boxes[6]),
+            Value::Double(_) => Some(self.boxes[7]),
+            Value::List(l) => self.kinds.get(l.borrow().kind.class_name()).copied(),
+            Value::Map(m) => self.kinds.get(m.borrow().kind().class_name()).copied(),
+            Value::Set(s) => self.kinds.get(s.borrow().kind.class_name()).copied(),
+            Value::Object(_) => None,
+        };
+        Some(known.unwrap_or_else(|| Cls(self.al.class_of(v).0)))
+    }
+
+    /// [`Library::method`] for calls on `def` receivers, remembered per class and name.
+    pub(crate) fn method_dynamic(&self, c: Cls, name: &str, arity: usize) -> Option<&MethodInfo> {
+        if let Ok(cache) = self.dynamic.read() {
+            if let Some(found) = cache
+                .get(&c.0)
+                .and_then(|by_name| by_name.get(name))
+                .and_then(|arities| arities.iter().find(|(a, _)| *a == arity))
+            {
+                return found.1.map(|i| &self.methods[i]);
+            }
         }
+        let index = self
+            .al
+            .method(allowlist::ClassId(c.0), name, arity)
+            .map(|m| m.id.0 as usize);
+        if let Ok(mut cache) = self.dynamic.write() {
+            cache
+                .entry(c.0)
+                .or_default()
+                .entry(name.into())
+                .or_default()
+                .push((arity, index));
+        }
+        index.map(|i| &self.methods[i])
     }
 
     /// `value instanceof ty`.

@@ -141,6 +141,11 @@ impl JSet {
         self.map.clear();
     }
 
+    /// The elements in storage order, without copying them.
+    pub fn iter_unordered(&self) -> impl Iterator<Item = &Value> + '_ {
+        self.map.keys_unordered()
+    }
+
     /// The elements in Java's iteration order.
     pub fn iter(&self) -> impl Iterator<Item = Value> + '_ {
         self.map.iter().map(|(k, _)| k)

@@ -113,19 +113,30 @@ impl JMap {
     }
 
     pub fn get(&self, key: &Value) -> Option<&Value> {
-        self.entries.get(&Key(key.clone()))
+        self.entries.get(&KeyRef(key))
     }
 
+    /// `get` of a string key, without allocating one.
     pub fn get_str(&self, key: &str) -> Option<&Value> {
-        self.entries.get(&Key(Value::string(key)))
+        self.entries.get(&StrKey(key))
     }
 
     pub fn get_mut(&mut self, key: &Value) -> Option<&mut Value> {
-        self.entries.get_mut(&Key(key.clone()))
+        self.entries.get_mut(&KeyRef(key))
     }
 
     pub fn contains_key(&self, key: &Value) -> bool {
-        self.entries.contains_key(&Key(key.clone()))
+        self.entries.contains_key(&KeyRef(key))
+    }
+
+    /// The keys in storage order (not Java's iteration order), without copying them.
+    pub fn keys_unordered(&self) -> impl Iterator<Item = &Value> + '_ {
+        self.entries.keys().map(|k| &k.0)
+    }
+
+    /// The values in storage order (not Java's iteration order), without copying them.
+    pub fn values_unordered(&self) -> impl Iterator<Item = &Value> + '_ {
+        self.entries.values()
     }
 
     /// `put`: the previous value, if any. An existing key keeps its place.
@@ -237,6 +248,36 @@ impl JMap {
         self.entries.iter().fold(0i32, |h, (k, v)| {
             h.wrapping_add(k.0.java_hash_code() ^ v.java_hash_code())
         })
+    }
+}
+
+/// A borrowed key, hashed and compared as [`Key`] (lookups without cloning the key).
+struct KeyRef<'a>(&'a Value);
+
+impl std::hash::Hash for KeyRef<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_i32(self.0.java_hash_code());
+    }
+}
+
+impl indexmap::Equivalent<Key> for KeyRef<'_> {
+    fn equivalent(&self, key: &Key) -> bool {
+        self.0.java_equals(&key.0)
+    }
+}
+
+/// A borrowed string key, hashed as a `java.lang.String` key.
+struct StrKey<'a>(&'a str);
+
+impl std::hash::Hash for StrKey<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_i32(super::string_hash_code(self.0));
+    }
+}
+
+impl indexmap::Equivalent<Key> for StrKey<'_> {
+    fn equivalent(&self, key: &Key) -> bool {
+        matches!(&key.0, Value::String(s) if &**s == self.0)
     }
 }
 

@@ -295,30 +295,39 @@ impl Value {
     /// Marks every collection reachable from this value read-only (`true`) or writable again
     /// (`false`); an ingest condition runs with its document frozen.
     pub fn set_frozen(&self, frozen: bool) {
+        // A collection already in the wanted state is skipped with what it holds (documents are
+        // frozen and unfrozen whole), which also ends the walk on a collection that contains
+        // itself.
         match self {
             Value::List(l) => {
-                let items = {
-                    let mut l = l.borrow_mut();
-                    l.frozen = frozen;
-                    l.items.clone()
+                let Ok(mut l) = l.try_borrow_mut() else {
+                    return;
                 };
-                items.iter().for_each(|v| v.set_frozen(frozen));
+                if l.frozen == frozen {
+                    return;
+                }
+                l.frozen = frozen;
+                l.items.iter().for_each(|v| v.set_frozen(frozen));
             }
             Value::Map(m) => {
-                let values = {
-                    let mut m = m.borrow_mut();
-                    m.frozen = frozen;
-                    m.values()
+                let Ok(mut m) = m.try_borrow_mut() else {
+                    return;
                 };
-                values.iter().for_each(|v| v.set_frozen(frozen));
+                if m.frozen == frozen {
+                    return;
+                }
+                m.frozen = frozen;
+                m.values_unordered().for_each(|v| v.set_frozen(frozen));
             }
             Value::Set(s) => {
-                let items: Vec<Value> = {
-                    let mut s = s.borrow_mut();
-                    s.frozen = frozen;
-                    s.iter().collect()
+                let Ok(mut s) = s.try_borrow_mut() else {
+                    return;
                 };
-                items.iter().for_each(|v| v.set_frozen(frozen));
+                if s.frozen == frozen {
+                    return;
+                }
+                s.frozen = frozen;
+                s.iter_unordered().for_each(|v| v.set_frozen(frozen));
             }
             _ => {}
         }
