@@ -11,7 +11,7 @@ use base64::Engine;
 
 use crate::value::{JList, JMap, JSet, ListKind, MapKind, SetKind, Value};
 
-use super::objects::{token_tag, Iter, MapEntry, Optional, StringJoiner, Token};
+use super::objects::{token_tag, Iter, MapEntry, MapView, Optional, StringJoiner, Token, ViewKind};
 use super::util::*;
 use super::{Host, HostExt, Registry, Thrown};
 
@@ -32,6 +32,8 @@ pub(crate) fn register(r: &mut Registry) {
     register_map(r);
     register_constructors(r);
     register_utilities(r);
+    register_navigable(r);
+    register_deque(r);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -107,18 +109,21 @@ fn register_iterable(r: &mut Registry) {
     });
     r.add(ITERABLE, "iterator", 0, |t, _, _| {
         let v = recv(t)?;
-        Ok(Iter::value(
+        Ok(Iter::fail_fast(
             "java.util.ArrayList$Itr",
             iter_items(v)?,
-            Some(v.clone()),
+            v.clone(),
         ))
     });
     r.add(ITERATOR, "hasNext", 0, |t, _, _| {
         Ok(Value::Boolean(iter(t)?.has_next()))
     });
     r.add(ITERATOR, "next", 0, |t, _, _| {
-        iter(t)?
-            .next_item()
+        let it = iter(t)?;
+        if it.modified() {
+            return Err(exc_bare("ConcurrentModificationException"));
+        }
+        it.next_item()
             .ok_or_else(|| exc_bare("NoSuchElementException"))
     });
     r.add(ITERATOR, "remove", 0, |t, _, _| match iter(t)?.remove() {
@@ -163,7 +168,10 @@ fn register_collection(r: &mut Registry) {
         let x = arg(a, 0);
         Ok(Value::Boolean(match recv(t)? {
             Value::Set(s) => s.borrow().contains(x),
-            other => iter_items(other)?.iter().any(|v| v.java_equals(x)),
+            other => match view_of(other) {
+                Some(view) => view.contains(x),
+                None => iter_items(other)?.iter().any(|v| v.java_equals(x)),
+            },
         }))
     });
     r.add(COLLECTION, "containsAll", 1, |t, a, _| {
@@ -180,6 +188,9 @@ fn register_collection(r: &mut Registry) {
     });
     r.add(COLLECTION, "addAll", 1, |t, a, _| {
         let this = recv(t)?;
+        if view_of(this).is_some() {
+            return Err(exc_bare("UnsupportedOperationException"));
+        }
         let items = iter_items(arg(a, 0))?;
         let mut changed = false;
         match this {
@@ -201,6 +212,11 @@ fn register_collection(r: &mut Registry) {
         Ok(Value::Boolean(changed))
     });
     r.add(COLLECTION, "clear", 0, |t, _, _| {
+        if let Some(view) = view_of(recv(t)?) {
+            check_view_mutable(view)?;
+            view.map.borrow_mut().clear();
+            return Ok(Value::Null);
+        }
         match recv(t)? {
             Value::List(l) => {
                 let mut l = l.borrow_mut();
@@ -218,6 +234,17 @@ fn register_collection(r: &mut Registry) {
     });
     r.add(COLLECTION, "removeIf", 1, |t, a, h| {
         let this = recv(t)?;
+        if let Some(view) = view_of(this) {
+            check_view_mutable(view)?;
+            let mut keys = Vec::new();
+            for v in view.items() {
+                h.tick()?;
+                if truthy(&h.invoke(arg(a, 0), std::slice::from_ref(&v))?)? {
+                    keys.extend(view.key_of(&v));
+                }
+            }
+            return Ok(Value::Boolean(remove_keys(view, &keys)));
+        }
         check_coll_mutable(this)?;
         let items = iter_items(this)?;
         let mut remove = Vec::with_capacity(items.len());
@@ -271,6 +298,9 @@ fn register_collection(r: &mut Registry) {
 }
 
 fn coll_len(v: &Value) -> Result<usize, Thrown> {
+    if let Some(view) = view_of(v) {
+        return Ok(view.map.borrow().len());
+    }
     Ok(match v {
         Value::List(l) => l.borrow().items.len(),
         Value::Set(s) => s.borrow().len(),
@@ -280,6 +310,9 @@ fn coll_len(v: &Value) -> Result<usize, Thrown> {
 }
 
 fn coll_add(this: &Value, v: Value) -> Result<Value, Thrown> {
+    if view_of(this).is_some() {
+        return Err(exc_bare("UnsupportedOperationException"));
+    }
     match this {
         Value::List(l) => {
             let mut l = l.borrow_mut();
@@ -296,6 +329,16 @@ fn coll_add(this: &Value, v: Value) -> Result<Value, Thrown> {
     }
 }
 
+/// Removes map keys through a view; whether anything was removed.
+fn remove_keys(view: &MapView, keys: &[Value]) -> bool {
+    let mut m = view.map.borrow_mut();
+    let mut any = false;
+    for k in keys {
+        any |= m.remove(k).is_some();
+    }
+    any
+}
+
 /// Unmodifiable and read-only collections refuse every change, even one that would change
 /// nothing (`Collections.unmodifiableCollection`, `ImmutableCollections`, the ingest-condition
 /// wrappers).
@@ -309,6 +352,16 @@ fn check_coll_mutable(this: &Value) -> Result<(), Thrown> {
 }
 
 fn retain(this: &Value, other: &[Value], keep_if_present: bool) -> Result<Value, Thrown> {
+    if let Some(view) = view_of(this) {
+        check_view_mutable(view)?;
+        let keys: Vec<Value> = view
+            .items()
+            .iter()
+            .filter(|v| other.iter().any(|o| o.java_equals(v)) != keep_if_present)
+            .filter_map(|v| view.key_of(v))
+            .collect();
+        return Ok(Value::Boolean(remove_keys(view, &keys)));
+    }
     check_coll_mutable(this)?;
     let contains = |v: &Value| other.iter().any(|o| o.java_equals(v));
     match this {
@@ -540,12 +593,34 @@ pub(crate) fn sort_values(
 
 fn register_set(r: &mut Registry) {
     r.add(SET, "remove", 1, |t, a, _| {
+        if let Some(view) = view_of(recv(t)?) {
+            check_view_mutable(view)?;
+            if !view.contains(arg(a, 0)) {
+                return Ok(Value::Boolean(false));
+            }
+            let keys: Vec<Value> = view.key_of(arg(a, 0)).into_iter().collect();
+            return Ok(Value::Boolean(remove_keys(view, &keys)));
+        }
         let mut s = set_of(recv(t)?)?.borrow_mut();
         check_set_mutable(&s)?;
         Ok(Value::Boolean(s.remove(arg(a, 0))))
     });
     r.add(SET, "equals", 1, |t, a, _| {
-        Ok(Value::Boolean(recv(t)?.java_equals(arg(a, 0))))
+        let (x, y) = (recv(t)?, arg(a, 0));
+        if view_of(x).is_some() || view_of(y).is_some() {
+            // A view equals any set with the same elements.
+            let is_set = |v: &Value| {
+                matches!(v, Value::Set(_)) || view_of(v).is_some_and(|w| w.kind != ViewKind::Values)
+            };
+            if !is_set(x) || !is_set(y) {
+                return Ok(Value::Boolean(false));
+            }
+            let (a, b) = (iter_items(x)?, iter_items(y)?);
+            return Ok(Value::Boolean(
+                a.len() == b.len() && a.iter().all(|v| b.iter().any(|w| w.java_equals(v))),
+            ));
+        }
+        Ok(Value::Boolean(x.java_equals(y)))
     });
     r.add(SET, "hashCode", 0, |t, _, _| {
         Ok(Value::Int(recv(t)?.java_hash_code()))
@@ -557,25 +632,6 @@ fn register_set(r: &mut Registry) {
 
 fn this_map(t: Option<&Value>) -> Result<&crate::value::MapRef, Thrown> {
     map_of(recv(t)?)
-}
-
-/// A read-only snapshot used for `keySet()`, `values()` and `entrySet()`. Java returns live
-/// views; here a change through the view throws `UnsupportedOperationException` instead of
-/// reaching the map (entries' `setValue` does write through).
-fn snapshot_set(items: Vec<Value>) -> Value {
-    let mut s = JSet::new(SetKind::Linked);
-    for v in items {
-        s.insert(v);
-    }
-    s.frozen = true;
-    Value::Set(Rc::new(RefCell::new(s)))
-}
-
-fn entries(m: &crate::value::MapRef) -> Vec<Value> {
-    m.borrow()
-        .iter()
-        .map(|(k, v)| MapEntry::value_of(k, v, Some(m.clone())))
-        .collect()
 }
 
 fn register_map(r: &mut Registry) {
@@ -686,16 +742,15 @@ fn register_map(r: &mut Registry) {
         m.clear();
         Ok(Value::Null)
     });
+    // Live views, as the JDK's (`HashMap.KeySet`, `Values`, `EntrySet`).
     r.add(MAP, "keySet", 0, |t, _, _| {
-        Ok(snapshot_set(this_map(t)?.borrow().keys()))
+        Ok(MapView::value_of(this_map(t)?.clone(), ViewKind::Keys))
     });
     r.add(MAP, "values", 0, |t, _, _| {
-        let mut l = JList::from_vec(ListKind::Unmodifiable, this_map(t)?.borrow().values());
-        l.frozen = true;
-        Ok(Value::List(Rc::new(RefCell::new(l))))
+        Ok(MapView::value_of(this_map(t)?.clone(), ViewKind::Values))
     });
     r.add(MAP, "entrySet", 0, |t, _, _| {
-        Ok(snapshot_set(entries(this_map(t)?)))
+        Ok(MapView::value_of(this_map(t)?.clone(), ViewKind::Entries))
     });
     r.add(MAP, "equals", 1, |t, a, _| {
         Ok(Value::Boolean(recv(t)?.java_equals(arg(a, 0))))
@@ -797,6 +852,9 @@ fn register_map(r: &mut Registry) {
     });
     r.add(ENTRY, "setValue", 1, |t, a, _| {
         let e = entry(t)?;
+        if e.snapshot {
+            return Err(exc_bare("UnsupportedOperationException"));
+        }
         if let Some(m) = &e.map {
             let mut m = m.borrow_mut();
             check_map_mutable(&m)?;
@@ -1359,4 +1417,402 @@ fn extreme(coll: &Value, cmp: &Value, h: &mut dyn Host, want: Ordering) -> Resul
         }
     }
     Ok(best)
+}
+
+// ---------------------------------------------------------------------------------------------
+// SortedMap / NavigableMap / SortedSet / NavigableSet (TreeMap, TreeSet) and Deque / Queue
+// (LinkedList). Sub-maps and sub-sets are copies here, not views of the original.
+
+fn sorted_keys(v: &Value) -> Result<Vec<Value>, Thrown> {
+    Ok(match v {
+        Value::Map(m) => m.borrow().keys(),
+        Value::Set(s) => s.borrow().iter().collect(),
+        Value::Null => return Err(npe()),
+        other => return Err(cce(other, "java.util.SortedMap")),
+    })
+}
+
+/// Index of the key satisfying a bound: `cmp(key, bound)` against each key in order.
+fn find_key(
+    keys: &[Value],
+    bound: &Value,
+    want: fn(Ordering) -> bool,
+    last: bool,
+) -> Result<Option<usize>, Thrown> {
+    let mut found = None;
+    for (i, k) in keys.iter().enumerate() {
+        if want(compare_to(k, bound)?.cmp(&0)) {
+            found = Some(i);
+            if !last {
+                break;
+            }
+        }
+    }
+    Ok(found)
+}
+
+fn entry_at(m: &Value, keys: &[Value], i: Option<usize>) -> Result<Value, Thrown> {
+    let Some(i) = i else { return Ok(Value::Null) };
+    let k = keys[i].clone();
+    let v = map_of(m)?.borrow().get(&k).cloned().unwrap_or(Value::Null);
+    Ok(MapEntry::snapshot(k, v))
+}
+
+fn compare_to(a: &Value, b: &Value) -> Result<i32, Thrown> {
+    super::lang::compare_to(a, b)
+}
+
+fn ge(o: Ordering) -> bool {
+    o != Ordering::Less
+}
+fn le(o: Ordering) -> bool {
+    o != Ordering::Greater
+}
+fn gt(o: Ordering) -> bool {
+    o == Ordering::Greater
+}
+fn lt(o: Ordering) -> bool {
+    o == Ordering::Less
+}
+
+/// A copy of the entries (or elements) whose keys lie in a range.
+fn range_copy(
+    v: &Value,
+    from: Option<(&Value, bool)>,
+    to: Option<(&Value, bool)>,
+) -> Result<Value, Thrown> {
+    let in_range = |k: &Value| -> Result<bool, Thrown> {
+        if let Some((f, incl)) = from {
+            let c = compare_to(k, f)?;
+            if c < 0 || (c == 0 && !incl) {
+                return Ok(false);
+            }
+        }
+        if let Some((t, incl)) = to {
+            let c = compare_to(k, t)?;
+            if c > 0 || (c == 0 && !incl) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    };
+    if let (Some((f, _)), Some((t, _))) = (from, to) {
+        if compare_to(f, t)? > 0 {
+            return Err(exc("IllegalArgumentException", "fromKey > toKey"));
+        }
+    }
+    match v {
+        Value::Map(m) => {
+            let mut out = JMap::new(MapKind::Tree);
+            for (k, val) in m.borrow().iter() {
+                if in_range(&k)? {
+                    out.insert(k, val);
+                }
+            }
+            Ok(Value::map_from(out))
+        }
+        Value::Set(s) => {
+            let mut out = JSet::new(SetKind::Tree);
+            for k in s.borrow().iter() {
+                if in_range(&k)? {
+                    out.insert(k);
+                }
+            }
+            Ok(Value::Set(Rc::new(RefCell::new(out))))
+        }
+        other => Err(cce(other, "java.util.SortedMap")),
+    }
+}
+
+fn register_navigable(r: &mut Registry) {
+    const SM: &str = "java.util.SortedMap";
+    const NM: &str = "java.util.NavigableMap";
+    const SS: &str = "java.util.SortedSet";
+    const NS: &str = "java.util.NavigableSet";
+    r.add_on(&[SM, SS], "comparator", 0, |_, _, _| Ok(Value::Null));
+    r.add(SM, "firstKey", 0, |t, _, _| {
+        sorted_keys(recv(t)?)?
+            .first()
+            .cloned()
+            .ok_or_else(|| exc_bare("NoSuchElementException"))
+    });
+    r.add(SM, "lastKey", 0, |t, _, _| {
+        sorted_keys(recv(t)?)?
+            .last()
+            .cloned()
+            .ok_or_else(|| exc_bare("NoSuchElementException"))
+    });
+    r.add(SS, "first", 0, |t, _, _| {
+        sorted_keys(recv(t)?)?
+            .first()
+            .cloned()
+            .ok_or_else(|| exc_bare("NoSuchElementException"))
+    });
+    r.add(SS, "last", 0, |t, _, _| {
+        sorted_keys(recv(t)?)?
+            .last()
+            .cloned()
+            .ok_or_else(|| exc_bare("NoSuchElementException"))
+    });
+    r.add_on(&[SM, SS], "headMap", 1, |t, a, _| {
+        range_copy(recv(t)?, None, Some((arg(a, 0), false)))
+    });
+    r.add_on(&[SM, SS], "tailMap", 1, |t, a, _| {
+        range_copy(recv(t)?, Some((arg(a, 0), true)), None)
+    });
+    r.add_on(&[SM, SS], "subMap", 2, |t, a, _| {
+        range_copy(recv(t)?, Some((arg(a, 0), true)), Some((arg(a, 1), false)))
+    });
+    r.add(SS, "headSet", 1, |t, a, _| {
+        range_copy(recv(t)?, None, Some((arg(a, 0), false)))
+    });
+    r.add(SS, "tailSet", 1, |t, a, _| {
+        range_copy(recv(t)?, Some((arg(a, 0), true)), None)
+    });
+    r.add(SS, "subSet", 2, |t, a, _| {
+        range_copy(recv(t)?, Some((arg(a, 0), true)), Some((arg(a, 1), false)))
+    });
+    r.add(NM, "headMap", 2, |t, a, _| {
+        range_copy(recv(t)?, None, Some((arg(a, 0), bool_arg(a, 1)?)))
+    });
+    r.add(NM, "tailMap", 2, |t, a, _| {
+        range_copy(recv(t)?, Some((arg(a, 0), bool_arg(a, 1)?)), None)
+    });
+    r.add(NM, "subMap", 4, |t, a, _| {
+        range_copy(
+            recv(t)?,
+            Some((arg(a, 0), bool_arg(a, 1)?)),
+            Some((arg(a, 2), bool_arg(a, 3)?)),
+        )
+    });
+    r.add(NS, "headSet", 2, |t, a, _| {
+        range_copy(recv(t)?, None, Some((arg(a, 0), bool_arg(a, 1)?)))
+    });
+    r.add(NS, "tailSet", 2, |t, a, _| {
+        range_copy(recv(t)?, Some((arg(a, 0), bool_arg(a, 1)?)), None)
+    });
+    r.add(NS, "subSet", 4, |t, a, _| {
+        range_copy(
+            recv(t)?,
+            Some((arg(a, 0), bool_arg(a, 1)?)),
+            Some((arg(a, 2), bool_arg(a, 3)?)),
+        )
+    });
+    r.add(NM, "ceilingKey", 1, |t, a, _| key_at(t, a, ge, false));
+    r.add(NM, "floorKey", 1, |t, a, _| key_at(t, a, le, true));
+    r.add(NM, "higherKey", 1, |t, a, _| key_at(t, a, gt, false));
+    r.add(NM, "lowerKey", 1, |t, a, _| key_at(t, a, lt, true));
+    r.add(NS, "ceiling", 1, |t, a, _| key_at(t, a, ge, false));
+    r.add(NS, "floor", 1, |t, a, _| key_at(t, a, le, true));
+    r.add(NS, "higher", 1, |t, a, _| key_at(t, a, gt, false));
+    r.add(NS, "lower", 1, |t, a, _| key_at(t, a, lt, true));
+    r.add(NM, "ceilingEntry", 1, |t, a, _| entry_near(t, a, ge, false));
+    r.add(NM, "floorEntry", 1, |t, a, _| entry_near(t, a, le, true));
+    r.add(NM, "higherEntry", 1, |t, a, _| entry_near(t, a, gt, false));
+    r.add(NM, "lowerEntry", 1, |t, a, _| entry_near(t, a, lt, true));
+    r.add(NM, "firstEntry", 0, |t, _, _| {
+        let keys = sorted_keys(recv(t)?)?;
+        entry_at(recv(t)?, &keys, (!keys.is_empty()).then_some(0))
+    });
+    r.add(NM, "lastEntry", 0, |t, _, _| {
+        let keys = sorted_keys(recv(t)?)?;
+        entry_at(recv(t)?, &keys, keys.len().checked_sub(1))
+    });
+    r.add(NM, "pollFirstEntry", 0, |t, _, _| poll_entry(t, true));
+    r.add(NM, "pollLastEntry", 0, |t, _, _| poll_entry(t, false));
+    r.add(NS, "pollFirst", 0, |t, _, _| poll_set(t, true));
+    r.add(NS, "pollLast", 0, |t, _, _| poll_set(t, false));
+    r.add(NM, "navigableKeySet", 0, |t, _, _| {
+        Ok(new_set(SetKind::Tree, sorted_keys(recv(t)?)?))
+    });
+    r.add(NM, "descendingKeySet", 0, |t, _, _| {
+        let mut keys = sorted_keys(recv(t)?)?;
+        keys.reverse();
+        Ok(new_set(SetKind::Linked, keys))
+    });
+    r.add(NM, "descendingMap", 0, |t, _, _| {
+        let mut pairs: Vec<(Value, Value)> = this_map(t)?.borrow().iter().collect();
+        pairs.reverse();
+        let mut out = JMap::new(MapKind::Linked);
+        for (k, v) in pairs {
+            out.insert(k, v);
+        }
+        Ok(Value::map_from(out))
+    });
+    r.add(NS, "descendingSet", 0, |t, _, _| {
+        let mut keys = sorted_keys(recv(t)?)?;
+        keys.reverse();
+        Ok(new_set(SetKind::Linked, keys))
+    });
+    r.add(NS, "descendingIterator", 0, |t, _, _| {
+        let mut keys = sorted_keys(recv(t)?)?;
+        keys.reverse();
+        Ok(Iter::value(
+            "java.util.ArrayList$Itr",
+            keys,
+            Some(recv(t)?.clone()),
+        ))
+    });
+}
+
+fn key_at(
+    t: Option<&Value>,
+    a: &[Value],
+    want: fn(Ordering) -> bool,
+    last: bool,
+) -> Result<Value, Thrown> {
+    if arg(a, 0).is_null() {
+        return Err(npe());
+    }
+    let keys = sorted_keys(recv(t)?)?;
+    Ok(find_key(&keys, arg(a, 0), want, last)?.map_or(Value::Null, |i| keys[i].clone()))
+}
+
+fn entry_near(
+    t: Option<&Value>,
+    a: &[Value],
+    want: fn(Ordering) -> bool,
+    last: bool,
+) -> Result<Value, Thrown> {
+    if arg(a, 0).is_null() {
+        return Err(npe());
+    }
+    let keys = sorted_keys(recv(t)?)?;
+    let i = find_key(&keys, arg(a, 0), want, last)?;
+    entry_at(recv(t)?, &keys, i)
+}
+
+fn poll_entry(t: Option<&Value>, first: bool) -> Result<Value, Thrown> {
+    let keys = sorted_keys(recv(t)?)?;
+    let i = if first {
+        (!keys.is_empty()).then_some(0)
+    } else {
+        keys.len().checked_sub(1)
+    };
+    let e = entry_at(recv(t)?, &keys, i)?;
+    if let Some(i) = i {
+        let mut m = this_map(t)?.borrow_mut();
+        check_map_mutable(&m)?;
+        m.remove(&keys[i]);
+    }
+    Ok(e)
+}
+
+fn poll_set(t: Option<&Value>, first: bool) -> Result<Value, Thrown> {
+    let keys = sorted_keys(recv(t)?)?;
+    let k = if first { keys.first() } else { keys.last() };
+    match k {
+        Some(k) => {
+            let mut s = set_of(recv(t)?)?.borrow_mut();
+            check_set_mutable(&s)?;
+            s.remove(k);
+            Ok(k.clone())
+        }
+        None => Ok(Value::Null),
+    }
+}
+
+fn register_deque(r: &mut Registry) {
+    const DQ: &str = "java.util.Deque";
+    const Q: &str = "java.util.Queue";
+    fn push_at(t: Option<&Value>, v: Value, front: bool) -> Result<(), Thrown> {
+        let mut l = this_list(t)?.borrow_mut();
+        check_list_mutable(&l)?;
+        if front {
+            l.items.insert(0, v);
+        } else {
+            l.items.push(v);
+        }
+        Ok(())
+    }
+    fn take_at(t: Option<&Value>, front: bool, empty_throws: bool) -> Result<Value, Thrown> {
+        let mut l = this_list(t)?.borrow_mut();
+        if l.items.is_empty() {
+            return if empty_throws {
+                Err(exc_bare("NoSuchElementException"))
+            } else {
+                Ok(Value::Null)
+            };
+        }
+        check_list_mutable(&l)?;
+        Ok(if front {
+            l.items.remove(0)
+        } else {
+            l.items.pop().unwrap_or(Value::Null)
+        })
+    }
+    fn peek_at(t: Option<&Value>, front: bool, empty_throws: bool) -> Result<Value, Thrown> {
+        let l = this_list(t)?.borrow();
+        let v = if front {
+            l.items.first()
+        } else {
+            l.items.last()
+        };
+        match v {
+            Some(v) => Ok(v.clone()),
+            None if empty_throws => Err(exc_bare("NoSuchElementException")),
+            None => Ok(Value::Null),
+        }
+    }
+    fn remove_occurrence(t: Option<&Value>, v: &Value, last: bool) -> Result<Value, Thrown> {
+        let mut l = this_list(t)?.borrow_mut();
+        check_list_mutable(&l)?;
+        let pos = if last {
+            l.items.iter().rposition(|x| x.java_equals(v))
+        } else {
+            l.items.iter().position(|x| x.java_equals(v))
+        };
+        Ok(Value::Boolean(match pos {
+            Some(i) => {
+                l.items.remove(i);
+                true
+            }
+            None => false,
+        }))
+    }
+    r.add(DQ, "addFirst", 1, |t, a, _| {
+        push_at(t, arg(a, 0).clone(), true).map(|_| Value::Null)
+    });
+    r.add(DQ, "addLast", 1, |t, a, _| {
+        push_at(t, arg(a, 0).clone(), false).map(|_| Value::Null)
+    });
+    r.add(DQ, "push", 1, |t, a, _| {
+        push_at(t, arg(a, 0).clone(), true).map(|_| Value::Null)
+    });
+    r.add(DQ, "offerFirst", 1, |t, a, _| {
+        push_at(t, arg(a, 0).clone(), true).map(|_| Value::Boolean(true))
+    });
+    r.add(DQ, "offerLast", 1, |t, a, _| {
+        push_at(t, arg(a, 0).clone(), false).map(|_| Value::Boolean(true))
+    });
+    r.add(Q, "offer", 1, |t, a, _| {
+        push_at(t, arg(a, 0).clone(), false).map(|_| Value::Boolean(true))
+    });
+    r.add(DQ, "getFirst", 0, |t, _, _| peek_at(t, true, true));
+    r.add(DQ, "getLast", 0, |t, _, _| peek_at(t, false, true));
+    r.add(Q, "element", 0, |t, _, _| peek_at(t, true, true));
+    r.add(DQ, "peekFirst", 0, |t, _, _| peek_at(t, true, false));
+    r.add(DQ, "peekLast", 0, |t, _, _| peek_at(t, false, false));
+    r.add(Q, "peek", 0, |t, _, _| peek_at(t, true, false));
+    r.add(DQ, "pollFirst", 0, |t, _, _| take_at(t, true, false));
+    r.add(DQ, "pollLast", 0, |t, _, _| take_at(t, false, false));
+    r.add(Q, "poll", 0, |t, _, _| take_at(t, true, false));
+    r.add(DQ, "pop", 0, |t, _, _| take_at(t, true, true));
+    r.add(DQ, "removeFirst", 0, |t, _, _| take_at(t, true, true));
+    r.add(DQ, "removeLast", 0, |t, _, _| take_at(t, false, true));
+    r.add(Q, "remove", 0, |t, _, _| take_at(t, true, true));
+    r.add(DQ, "remove", 1, |t, a, _| {
+        remove_occurrence(t, arg(a, 0), false)
+    });
+    r.add(DQ, "removeFirstOccurrence", 1, |t, a, _| {
+        remove_occurrence(t, arg(a, 0), false)
+    });
+    r.add(DQ, "removeLastOccurrence", 1, |t, a, _| {
+        remove_occurrence(t, arg(a, 0), true)
+    });
+    r.add(DQ, "descendingIterator", 0, |t, _, _| {
+        let mut items = this_list(t)?.borrow().items.clone();
+        items.reverse();
+        Ok(Iter::value("java.util.ArrayList$Itr", items, None))
+    });
 }

@@ -26,7 +26,7 @@ use crate::allowlist::{Field, Method};
 use crate::value::{Exception, Value};
 
 pub use functional::invoke;
-pub use objects::{Iter, MapEntry, Optional, StringBuilder, StringJoiner, Token};
+pub use objects::{Iter, MapEntry, MapView, Optional, StringBuilder, StringJoiner, Token, ViewKind};
 
 /// A native method: `recv` is the receiver (`None` for static methods and constructors).
 pub type NativeFn =

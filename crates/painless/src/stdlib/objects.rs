@@ -21,6 +21,9 @@ struct IterState {
     /// Items removed through `remove()` (list positions shift by this much).
     removed: usize,
     can_remove: bool,
+    /// The source's size when iteration started, less what `remove()` took out: a different
+    /// size at `next()` is a `ConcurrentModificationException`, as the JDK's fail-fast iterators.
+    expected: Option<usize>,
 }
 
 impl Iter {
@@ -33,7 +36,24 @@ impl Iter {
                 source,
                 removed: 0,
                 can_remove: false,
+                expected: None,
             }),
+        }
+    }
+
+    /// An iterator that fails fast when its source changes size behind its back.
+    pub fn fail_fast(class: &'static str, items: Vec<Value>, source: Value) -> Value {
+        let it = Iter::new(class, items, Some(source.clone()));
+        it.state.borrow_mut().expected = source_len(&source);
+        Value::Object(Rc::new(it))
+    }
+
+    /// Whether the source changed size since the iteration started.
+    pub fn modified(&self) -> bool {
+        let s = self.state.borrow();
+        match (&s.source, s.expected) {
+            (Some(src), Some(n)) => source_len(src) != Some(n),
+            _ => false,
         }
     }
 
@@ -86,6 +106,28 @@ impl Iter {
                 }
                 set.remove(&item);
             }
+            Some(Value::Object(o)) if o.as_any().is::<MapView>() => {
+                let view = o.as_any().downcast_ref::<MapView>().expect("checked");
+                let mut m = view.map.borrow_mut();
+                if !m.is_mutable() {
+                    return Err(Some(m.frozen));
+                }
+                let key = match view.kind {
+                    ViewKind::Keys => Some(item.clone()),
+                    ViewKind::Entries => match &item {
+                        Value::Object(e) => {
+                            e.as_any().downcast_ref::<MapEntry>().map(|e| e.key.clone())
+                        }
+                        _ => None,
+                    },
+                    ViewKind::Values => {
+                        m.iter().find(|(_, v)| v.java_equals(&item)).map(|(k, _)| k)
+                    }
+                };
+                if let Some(k) = key {
+                    m.remove(&k);
+                }
+            }
             Some(Value::Map(m)) => {
                 let mut m = m.borrow_mut();
                 if !m.is_mutable() {
@@ -104,6 +146,9 @@ impl Iter {
         }
         s.removed += 1;
         s.can_remove = false;
+        if let Some(n) = s.expected.as_mut() {
+            *n = n.saturating_sub(1);
+        }
         Ok(())
     }
 }
@@ -124,11 +169,138 @@ impl JavaObject for Iter {
     }
 }
 
+/// What a [`MapView`] shows of its map.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ViewKind {
+    Keys,
+    Values,
+    Entries,
+}
+
+/// A live view of a map: `keySet()`, `values()`, `entrySet()`. Reads see the map as it is now;
+/// removals through the view (`remove`, `removeIf`, `retainAll`, `clear`, the iterator's
+/// `remove`) change the map; additions throw `UnsupportedOperationException`, as the JDK's.
+pub struct MapView {
+    pub map: MapRef,
+    pub kind: ViewKind,
+}
+
+impl MapView {
+    pub fn value_of(map: MapRef, kind: ViewKind) -> Value {
+        Value::Object(Rc::new(MapView { map, kind }))
+    }
+
+    /// The elements as the view shows them now, in the map's iteration order.
+    pub fn items(&self) -> Vec<Value> {
+        match self.kind {
+            ViewKind::Keys => self.map.borrow().keys(),
+            ViewKind::Values => self.map.borrow().values(),
+            ViewKind::Entries => {
+                let pairs: Vec<(Value, Value)> = self.map.borrow().iter().collect();
+                pairs
+                    .into_iter()
+                    .map(|(k, v)| MapEntry::value_of(k, v, Some(self.map.clone())))
+                    .collect()
+            }
+        }
+    }
+
+    /// The map key an element of the view stands for.
+    pub fn key_of(&self, element: &Value) -> Option<Value> {
+        match self.kind {
+            ViewKind::Keys => Some(element.clone()),
+            ViewKind::Entries => match element {
+                Value::Object(o) => o.as_any().downcast_ref::<MapEntry>().map(|e| e.key.clone()),
+                _ => None,
+            },
+            ViewKind::Values => {
+                let m = self.map.borrow();
+                let found = m
+                    .iter()
+                    .find(|(_, v)| v.java_equals(element))
+                    .map(|(k, _)| k);
+                found
+            }
+        }
+    }
+
+    pub fn contains(&self, element: &Value) -> bool {
+        let m = self.map.borrow();
+        match self.kind {
+            ViewKind::Keys => m.contains_key(element),
+            ViewKind::Values => m.values().iter().any(|v| v.java_equals(element)),
+            ViewKind::Entries => match element {
+                Value::Object(o) => o.as_any().downcast_ref::<MapEntry>().is_some_and(|e| {
+                    m.get(&e.key)
+                        .is_some_and(|v| v.java_equals(&e.value.borrow()))
+                }),
+                _ => false,
+            },
+        }
+    }
+}
+
+impl JavaObject for MapView {
+    fn class_name(&self) -> &str {
+        match self.kind {
+            ViewKind::Keys => "java.util.HashMap$KeySet",
+            ViewKind::Values => "java.util.HashMap$Values",
+            ViewKind::Entries => "java.util.HashMap$EntrySet",
+        }
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn java_to_string(&self) -> String {
+        let parts: Vec<String> = self.items().iter().map(Value::java_to_string).collect();
+        format!("[{}]", parts.join(", "))
+    }
+    fn java_equals(&self, other: &dyn JavaObject) -> bool {
+        match other.as_any().downcast_ref::<MapView>() {
+            Some(o) => {
+                let (a, b) = (self.items(), o.items());
+                a.len() == b.len()
+                    && a.iter().all(|x| o.contains(x))
+                    && b.iter().all(|x| self.contains(x))
+            }
+            None => false,
+        }
+    }
+    fn java_hash_code(&self) -> i32 {
+        self.items()
+            .iter()
+            .fold(0i32, |h, v| h.wrapping_add(v.java_hash_code()))
+    }
+    /// XContentBuilder writes a key set or values collection as an array (an entry set has no
+    /// JSON form).
+    fn to_document_value(&self) -> Option<Value> {
+        match self.kind {
+            ViewKind::Entries => None,
+            _ => Some(Value::list_from(self.items())),
+        }
+    }
+}
+
+fn source_len(v: &Value) -> Option<usize> {
+    match v {
+        Value::List(l) => Some(l.borrow().items.len()),
+        Value::Set(s) => Some(s.borrow().len()),
+        Value::Map(m) => Some(m.borrow().len()),
+        Value::Object(o) => o
+            .as_any()
+            .downcast_ref::<MapView>()
+            .map(|v| v.map.borrow().len()),
+        _ => None,
+    }
+}
+
 /// A `Map.Entry` of a map's `entrySet()`: `setValue` writes through to the map.
 pub struct MapEntry {
     pub key: Value,
     pub value: RefCell<Value>,
     pub map: Option<MapRef>,
+    /// A snapshot entry (`TreeMap.firstEntry()`...): `setValue` throws.
+    pub snapshot: bool,
 }
 
 impl MapEntry {
@@ -137,6 +309,17 @@ impl MapEntry {
             key,
             value: RefCell::new(value),
             map,
+            snapshot: false,
+        }))
+    }
+
+    /// An immutable snapshot of a mapping (`AbstractMap.SimpleImmutableEntry`).
+    pub fn snapshot(key: Value, value: Value) -> Value {
+        Value::Object(Rc::new(MapEntry {
+            key,
+            value: RefCell::new(value),
+            map: None,
+            snapshot: true,
         }))
     }
 }

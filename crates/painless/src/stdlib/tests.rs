@@ -316,3 +316,92 @@ fn c_fields(al: &crate::allowlist::Allowlist, id: crate::allowlist::ClassId) -> 
         .map(|f| f.name.clone())
         .collect()
 }
+
+#[test]
+fn tree_maps_navigate_and_linked_lists_are_deques() {
+    let m = ok("TreeMap", "new", None, &[]);
+    for k in ["b", "d", "a"] {
+        ok("TreeMap", "put", Some(m.clone()), &[s(k), Value::Int(1)]);
+    }
+    assert_eq!(
+        ok("TreeMap", "firstKey", Some(m.clone()), &[]).java_to_string(),
+        "a"
+    );
+    assert_eq!(
+        ok("TreeMap", "ceilingKey", Some(m.clone()), &[s("c")]).java_to_string(),
+        "d"
+    );
+    assert_eq!(
+        ok("TreeMap", "floorKey", Some(m.clone()), &[s("c")]).java_to_string(),
+        "b"
+    );
+    assert_eq!(
+        ok("TreeMap", "headMap", Some(m.clone()), &[s("d")]).java_to_string(),
+        "{a=1, b=1}"
+    );
+    assert_eq!(
+        ok("TreeMap", "lastEntry", Some(m.clone()), &[]).java_to_string(),
+        "d=1"
+    );
+    let l = ok("LinkedList", "new", None, &[]);
+    ok("LinkedList", "push", Some(l.clone()), &[Value::Int(1)]);
+    ok("LinkedList", "addLast", Some(l.clone()), &[Value::Int(2)]);
+    ok("LinkedList", "addFirst", Some(l.clone()), &[Value::Int(0)]);
+    assert_eq!(l.java_to_string(), "[0, 1, 2]");
+    assert_eq!(
+        ok("LinkedList", "pollLast", Some(l.clone()), &[]).java_to_string(),
+        "2"
+    );
+    assert_eq!(
+        ok("LinkedList", "pop", Some(l.clone()), &[]).java_to_string(),
+        "0"
+    );
+    assert_eq!(
+        thrown("LinkedList", "get", Some(l), &[Value::Int(3)]),
+        "IndexOutOfBoundsException: Index: 3, Size: 1"
+    );
+}
+
+#[test]
+fn map_views_are_live() {
+    let m = Value::new_map();
+    for (k, v) in [("a", 1), ("b", 2), ("c", 3)] {
+        ok("HashMap", "put", Some(m.clone()), &[s(k), Value::Int(v)]);
+    }
+    let keys = ok("HashMap", "keySet", Some(m.clone()), &[]);
+    ok(
+        "Set",
+        "removeIf",
+        Some(keys.clone()),
+        &[lambda(|a| Value::Boolean(a[0].java_to_string() == "b"))],
+    );
+    assert_eq!(m.java_to_string(), "{a=1, c=3}");
+    assert_eq!(keys.java_to_string(), "[a, c]");
+    let entries = ok("HashMap", "entrySet", Some(m.clone()), &[]);
+    ok(
+        "Set",
+        "removeIf",
+        Some(entries),
+        &[lambda(|a| {
+            let Value::Object(o) = &a[0] else {
+                return Value::Boolean(false);
+            };
+            let e = o.as_any().downcast_ref::<MapEntry>().unwrap();
+            Value::Boolean(matches!(*e.value.borrow(), Value::Int(3)))
+        })],
+    );
+    assert_eq!(m.java_to_string(), "{a=1}");
+    assert_eq!(
+        thrown("Set", "add", Some(keys.clone()), &[s("z")]),
+        "UnsupportedOperationException"
+    );
+    // Removing from the map while iterating its key set fails fast, as a HashMap does.
+    ok("HashMap", "put", Some(m.clone()), &[s("b"), Value::Int(2)]);
+    let it = ok("Set", "iterator", Some(keys), &[]);
+    let first = ok("Iterator", "next", Some(it.clone()), &[]);
+    ok("HashMap", "remove", Some(m.clone()), &[first]);
+    assert_eq!(
+        thrown("Iterator", "next", Some(it), &[]),
+        "ConcurrentModificationException"
+    );
+}

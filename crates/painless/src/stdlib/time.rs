@@ -695,6 +695,9 @@ impl JavaObject for JEnum {
         if self.class == "java.util.Locale" {
             return locale_tag(self.name).to_owned();
         }
+        if self.class == CHRONO_FIELD {
+            return chrono_field_display(self.name).to_owned();
+        }
         self.name.to_owned()
     }
     fn java_equals(&self, other: &dyn JavaObject) -> bool {
@@ -2693,6 +2696,304 @@ fn exact(v: i128) -> Result<Value, Thrown> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// ChronoField and TemporalAdjusters
+
+const CHRONO_FIELD: &str = "java.time.temporal.ChronoField";
+
+/// `ChronoField` constants in declaration order, with their display names.
+const CHRONO_FIELDS: [(&str, &str); 30] = [
+    ("NANO_OF_SECOND", "NanoOfSecond"),
+    ("NANO_OF_DAY", "NanoOfDay"),
+    ("MICRO_OF_SECOND", "MicroOfSecond"),
+    ("MICRO_OF_DAY", "MicroOfDay"),
+    ("MILLI_OF_SECOND", "MilliOfSecond"),
+    ("MILLI_OF_DAY", "MilliOfDay"),
+    ("SECOND_OF_MINUTE", "SecondOfMinute"),
+    ("SECOND_OF_DAY", "SecondOfDay"),
+    ("MINUTE_OF_HOUR", "MinuteOfHour"),
+    ("MINUTE_OF_DAY", "MinuteOfDay"),
+    ("HOUR_OF_AMPM", "HourOfAmPm"),
+    ("CLOCK_HOUR_OF_AMPM", "ClockHourOfAmPm"),
+    ("HOUR_OF_DAY", "HourOfDay"),
+    ("CLOCK_HOUR_OF_DAY", "ClockHourOfDay"),
+    ("AMPM_OF_DAY", "AmPmOfDay"),
+    ("DAY_OF_WEEK", "DayOfWeek"),
+    ("ALIGNED_DAY_OF_WEEK_IN_MONTH", "AlignedDayOfWeekInMonth"),
+    ("ALIGNED_DAY_OF_WEEK_IN_YEAR", "AlignedDayOfWeekInYear"),
+    ("DAY_OF_MONTH", "DayOfMonth"),
+    ("DAY_OF_YEAR", "DayOfYear"),
+    ("EPOCH_DAY", "EpochDay"),
+    ("ALIGNED_WEEK_OF_MONTH", "AlignedWeekOfMonth"),
+    ("ALIGNED_WEEK_OF_YEAR", "AlignedWeekOfYear"),
+    ("MONTH_OF_YEAR", "MonthOfYear"),
+    ("PROLEPTIC_MONTH", "ProlepticMonth"),
+    ("YEAR_OF_ERA", "YearOfEra"),
+    ("YEAR", "Year"),
+    ("ERA", "Era"),
+    ("INSTANT_SECONDS", "InstantSeconds"),
+    ("OFFSET_SECONDS", "OffsetSeconds"),
+];
+
+fn chrono_field_display(name: &str) -> &'static str {
+    CHRONO_FIELDS
+        .iter()
+        .find(|f| f.0 == name)
+        .map_or("", |f| f.1)
+}
+
+/// The value of a `ChronoField` of a temporal, `None` when the temporal does not support it.
+fn chrono_field_value(t: &Temporal, name: &str) -> Option<i64> {
+    let date = match &t.kind {
+        Kind::Zoned { ldt, .. } | Kind::Offset { ldt, .. } | Kind::DateTime(ldt) => Some(ldt.day),
+        Kind::Date(d) => Some(*d),
+        _ => None,
+    };
+    let time = match &t.kind {
+        Kind::Zoned { ldt, .. } | Kind::Offset { ldt, .. } | Kind::DateTime(ldt) => Some(ldt.nod),
+        Kind::Time(n) => Some(*n),
+        _ => None,
+    };
+    let fl = Fields {
+        date,
+        time,
+        offset: None,
+        zone: None,
+        instant: None,
+    };
+    let f = |field: Field| field_value(&field, &fl);
+    let ymd = date.map(civil_from_days);
+    match (&t.kind, name) {
+        (Kind::Instant { nano, .. }, "NANO_OF_SECOND") => Some(i64::from(*nano)),
+        (Kind::Instant { nano, .. }, "MICRO_OF_SECOND") => Some(i64::from(*nano / 1000)),
+        (Kind::Instant { nano, .. }, "MILLI_OF_SECOND") => Some(i64::from(*nano / 1_000_000)),
+        (Kind::Instant { sec, .. }, "INSTANT_SECONDS") => Some(*sec),
+        (Kind::Instant { .. }, _) => None,
+        (Kind::Duration { .. }, _) => None,
+        (_, "INSTANT_SECONDS") => t.instant().map(|i| i.0),
+        (Kind::Zoned { offset, .. } | Kind::Offset { offset, .. }, "OFFSET_SECONDS") => {
+            Some(i64::from(*offset))
+        }
+        (_, "OFFSET_SECONDS") => None,
+        (_, "NANO_OF_SECOND") => f(Field::Nano),
+        (_, "NANO_OF_DAY") => time,
+        (_, "MICRO_OF_SECOND") => f(Field::Nano).map(|n| n / 1000),
+        (_, "MICRO_OF_DAY") => time.map(|n| n / 1000),
+        (_, "MILLI_OF_SECOND") => f(Field::Nano).map(|n| n / 1_000_000),
+        (_, "MILLI_OF_DAY") => time.map(|n| n / 1_000_000),
+        (_, "SECOND_OF_MINUTE") => f(Field::Second),
+        (_, "SECOND_OF_DAY") => time.map(|n| n / NANOS_PER_SECOND),
+        (_, "MINUTE_OF_HOUR") => f(Field::Minute),
+        (_, "MINUTE_OF_DAY") => time.map(|n| n / NANOS_PER_SECOND / 60),
+        (_, "HOUR_OF_AMPM") => f(Field::HourOfAmPm),
+        (_, "CLOCK_HOUR_OF_AMPM") => f(Field::ClockHourOfAmPm),
+        (_, "HOUR_OF_DAY") => f(Field::Hour),
+        (_, "CLOCK_HOUR_OF_DAY") => f(Field::ClockHourOfDay),
+        (_, "AMPM_OF_DAY") => f(Field::AmPm),
+        (_, "DAY_OF_WEEK") => f(Field::DayOfWeek),
+        (_, "ALIGNED_DAY_OF_WEEK_IN_MONTH") => ymd.map(|d| (d.2 - 1) % 7 + 1),
+        (_, "ALIGNED_DAY_OF_WEEK_IN_YEAR") => f(Field::DayOfYear).map(|d| (d - 1) % 7 + 1),
+        (_, "DAY_OF_MONTH") => f(Field::Day),
+        (_, "DAY_OF_YEAR") => f(Field::DayOfYear),
+        (_, "EPOCH_DAY") => date,
+        (_, "ALIGNED_WEEK_OF_MONTH") => ymd.map(|d| (d.2 - 1) / 7 + 1),
+        (_, "ALIGNED_WEEK_OF_YEAR") => f(Field::DayOfYear).map(|d| (d - 1) / 7 + 1),
+        (_, "MONTH_OF_YEAR") => f(Field::Month),
+        (_, "PROLEPTIC_MONTH") => ymd.map(|d| d.0 * 12 + d.1 - 1),
+        (_, "YEAR_OF_ERA") => f(Field::YearOfEra),
+        (_, "YEAR") => f(Field::Year),
+        (_, "ERA") => f(Field::Era),
+        _ => None,
+    }
+}
+
+fn chrono_field_arg(a: &[Value], i: usize) -> Result<&'static str, Thrown> {
+    let e = enum_arg(arg(a, i), CHRONO_FIELD)?;
+    Ok(e.name)
+}
+
+fn temporal_get(t: &Temporal, name: &str, as_int: bool) -> Result<Value, Thrown> {
+    let v = chrono_field_value(t, name).ok_or_else(|| {
+        exc(
+            "UnsupportedTemporalTypeException",
+            format!("Unsupported field: {}", chrono_field_display(name)),
+        )
+    })?;
+    if !as_int {
+        return Ok(Value::Long(v));
+    }
+    if matches!(
+        name,
+        "NANO_OF_DAY" | "MICRO_OF_DAY" | "EPOCH_DAY" | "PROLEPTIC_MONTH" | "INSTANT_SECONDS"
+    ) {
+        return Err(exc(
+            "UnsupportedTemporalTypeException",
+            format!(
+                "Invalid field '{}' for get() method, use getLong() instead",
+                chrono_field_display(name)
+            ),
+        ));
+    }
+    Ok(Value::Int(v as i32))
+}
+
+/// `with(ChronoField, value)` for the fields that set a date or time part.
+fn temporal_with_field(t: &Temporal, name: &str, v: i64) -> Result<Value, Thrown> {
+    let int = |v: i64| Value::Int(v as i32);
+    let field = match name {
+        "YEAR" => Field::Year,
+        "MONTH_OF_YEAR" => Field::Month,
+        "DAY_OF_MONTH" => Field::Day,
+        "DAY_OF_YEAR" => Field::DayOfYear,
+        "HOUR_OF_DAY" => Field::Hour,
+        "MINUTE_OF_HOUR" => Field::Minute,
+        "SECOND_OF_MINUTE" => Field::Second,
+        "NANO_OF_SECOND" => Field::Nano,
+        "MILLI_OF_SECOND" => {
+            check("MilliOfSecond", v, 0, 999)?;
+            return temporal_with_field(t, "NANO_OF_SECOND", v * 1_000_000);
+        }
+        "EPOCH_DAY" => {
+            let ldt = local_of(t)?;
+            return with_local(
+                t,
+                Ldt {
+                    day: v,
+                    nod: ldt.nod,
+                },
+            );
+        }
+        "DAY_OF_WEEK" => {
+            check("DayOfWeek", v, 1, 7)?;
+            let ldt = local_of(t)?;
+            let cur = (ldt.day + 3).rem_euclid(7) + 1;
+            return with_local(
+                t,
+                Ldt {
+                    day: ldt.day + (v - cur),
+                    nod: ldt.nod,
+                },
+            );
+        }
+        other => {
+            return Err(unsupported(format!("with(ChronoField.{other}, value)")));
+        }
+    };
+    let me = Value::Object(Rc::new(t.clone()));
+    with_field(Some(&me), &[int(v)], field)
+}
+
+/// A `TemporalAdjuster` from `TemporalAdjusters`.
+pub struct Adjuster {
+    kind: &'static str,
+    dow: i64,
+    n: i64,
+}
+
+impl JavaObject for Adjuster {
+    fn class_name(&self) -> &str {
+        "java.time.temporal.TemporalAdjusters$Adjuster"
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn java_to_string(&self) -> String {
+        format!(
+            "java.time.temporal.TemporalAdjusters$$Lambda@{:x}",
+            self as *const Self as usize & 0xffff_ffff
+        )
+    }
+}
+
+fn adjuster(kind: &'static str, dow: i64, n: i64) -> Value {
+    Value::Object(Rc::new(Adjuster { kind, dow, n }))
+}
+
+fn adjust_day(day: i64, a: &Adjuster) -> i64 {
+    let (y, m, _) = civil_from_days(day);
+    let dow = (day + 3).rem_euclid(7) + 1;
+    match a.kind {
+        "firstDayOfMonth" => days_from_civil(y, m, 1),
+        "lastDayOfMonth" => days_from_civil(y, m, month_length(y, m)),
+        "firstDayOfNextMonth" => days_from_civil(y, m, month_length(y, m)) + 1,
+        "firstDayOfYear" => days_from_civil(y, 1, 1),
+        "lastDayOfYear" => days_from_civil(y, 12, 31),
+        "firstDayOfNextYear" => days_from_civil(y + 1, 1, 1),
+        "next" => day + (a.dow - dow - 1).rem_euclid(7) + 1,
+        "nextOrSame" => day + (a.dow - dow).rem_euclid(7),
+        "previous" => day - (dow - a.dow - 1).rem_euclid(7) - 1,
+        "previousOrSame" => day - (dow - a.dow).rem_euclid(7),
+        "firstInMonth" | "lastInMonth" | "dayOfWeekInMonth" => {
+            let ordinal = match a.kind {
+                "firstInMonth" => 1,
+                "lastInMonth" => -1,
+                _ => a.n,
+            };
+            if ordinal >= 0 {
+                let first = days_from_civil(y, m, 1);
+                let fdow = (first + 3).rem_euclid(7) + 1;
+                let to = (a.dow - fdow).rem_euclid(7);
+                first + to + (ordinal - 1).max(0) * 7 - if ordinal == 0 { 7 } else { 0 }
+            } else {
+                let last = days_from_civil(y, m, month_length(y, m));
+                let ldow = (last + 3).rem_euclid(7) + 1;
+                let back = (ldow - a.dow).rem_euclid(7);
+                last - back - (-ordinal - 1) * 7
+            }
+        }
+        _ => day,
+    }
+}
+
+fn temporal_with_adjuster(t: &Temporal, adj: &Value) -> Result<Value, Thrown> {
+    match adj {
+        Value::Object(o) => {
+            if let Some(a) = o.as_any().downcast_ref::<Adjuster>() {
+                let ldt = local_of(t)?;
+                return with_local(
+                    t,
+                    Ldt {
+                        day: adjust_day(ldt.day, a),
+                        nod: ldt.nod,
+                    },
+                );
+            }
+            if let Some(x) = o.as_any().downcast_ref::<Temporal>() {
+                let ldt = local_of(t)?;
+                return match &x.kind {
+                    Kind::Date(d) => with_local(
+                        t,
+                        Ldt {
+                            day: *d,
+                            nod: ldt.nod,
+                        },
+                    ),
+                    Kind::Time(n) => with_local(
+                        t,
+                        Ldt {
+                            day: ldt.day,
+                            nod: *n,
+                        },
+                    ),
+                    Kind::DateTime(l) => with_local(t, *l),
+                    _ => Err(unsupported(format!("with({})", x.class_name()))),
+                };
+            }
+            if let Some(e) = o.as_any().downcast_ref::<JEnum>() {
+                if e.class == MONTH {
+                    return temporal_with_field(t, "MONTH_OF_YEAR", i64::from(e.ordinal) + 1);
+                }
+                if e.class == DAY_OF_WEEK {
+                    return temporal_with_field(t, "DAY_OF_WEEK", i64::from(e.ordinal) + 1);
+                }
+            }
+            Err(unsupported(format!("with({})", o.class_name())))
+        }
+        Value::Null => Err(exc("NullPointerException", "adjuster")),
+        other => Err(cce(other, "java.time.temporal.TemporalAdjuster")),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Public constructors (for the ingest engine: `_ingest.timestamp` is a `ZonedDateTime`)
 
 /// A `java.time.ZonedDateTime` at an instant in a zone (`ZoneId.of(zone_id)` rules).
@@ -2842,6 +3143,110 @@ fn with_field(t: Option<&Value>, a: &[Value], field: Field) -> Result<Value, Thr
 }
 
 pub(crate) fn register(r: &mut Registry) {
+    // ChronoField, TemporalAccessor.get, with(field|adjuster), TemporalAdjusters
+    for (i, (name, _)) in CHRONO_FIELDS.iter().enumerate() {
+        let _ = i;
+        r.field(CHRONO_FIELD, name, chrono_field_const(name));
+    }
+    add_all(r, "get", 1, |t, a, _| {
+        temporal_get(this(t)?, chrono_field_arg(a, 0)?, true)
+    });
+    add_all(r, "getLong", 1, |t, a, _| {
+        temporal_get(this(t)?, chrono_field_arg(a, 0)?, false)
+    });
+    add_all(r, "isSupported", 1, |t, a, _| match arg(a, 0) {
+        Value::Object(o)
+            if o.as_any()
+                .downcast_ref::<JEnum>()
+                .is_some_and(|e| e.class == CHRONO_UNIT) =>
+        {
+            let unit = unit_arg(a, 0)?;
+            let tv = this(t)?;
+            Ok(Value::Boolean(match &tv.kind {
+                Kind::Date(_) => unit_nanos(unit).is_none() && unit != "FOREVER",
+                Kind::Time(_) => unit_nanos(unit).is_some(),
+                Kind::Instant { .. } => unit_nanos(unit).is_some() || unit == "DAYS",
+                _ => unit != "FOREVER",
+            }))
+        }
+        _ => Ok(Value::Boolean(
+            chrono_field_value(this(t)?, chrono_field_arg(a, 0)?).is_some(),
+        )),
+    });
+    add_all(r, "with", 2, |t, a, _| {
+        temporal_with_field(this(t)?, chrono_field_arg(a, 0)?, long_arg(a, 1)?)
+    });
+    add_all(r, "with", 1, |t, a, _| {
+        temporal_with_adjuster(this(t)?, arg(a, 0))
+    });
+    r.add_on(
+        &[CHRONO_FIELD, "java.time.temporal.TemporalField"],
+        "toString",
+        0,
+        |t, _, _| {
+            Ok(Value::from(chrono_field_display(
+                enum_arg(recv(t)?, CHRONO_FIELD)?.name,
+            )))
+        },
+    );
+    r.add(CHRONO_FIELD, "valueOf", 1, |_, a, _| {
+        let name = str_arg(a, 0)?;
+        match CHRONO_FIELDS.iter().position(|f| f.0 == name) {
+            Some(i) => Ok(enum_value(CHRONO_FIELD, CHRONO_FIELDS[i].0, i as i32)),
+            None => Err(exc(
+                "IllegalArgumentException",
+                format!("No enum constant java.time.temporal.ChronoField.{name}"),
+            )),
+        }
+    });
+    const ADJ: &str = "java.time.temporal.TemporalAdjusters";
+    r.add(ADJ, "firstDayOfMonth", 0, |_, _, _| {
+        Ok(adjuster("firstDayOfMonth", 0, 0))
+    });
+    r.add(ADJ, "lastDayOfMonth", 0, |_, _, _| {
+        Ok(adjuster("lastDayOfMonth", 0, 0))
+    });
+    r.add(ADJ, "firstDayOfNextMonth", 0, |_, _, _| {
+        Ok(adjuster("firstDayOfNextMonth", 0, 0))
+    });
+    r.add(ADJ, "firstDayOfYear", 0, |_, _, _| {
+        Ok(adjuster("firstDayOfYear", 0, 0))
+    });
+    r.add(ADJ, "lastDayOfYear", 0, |_, _, _| {
+        Ok(adjuster("lastDayOfYear", 0, 0))
+    });
+    r.add(ADJ, "firstDayOfNextYear", 0, |_, _, _| {
+        Ok(adjuster("firstDayOfNextYear", 0, 0))
+    });
+    fn dow_arg(a: &[Value], i: usize) -> Result<i64, Thrown> {
+        Ok(i64::from(enum_arg(arg(a, i), DAY_OF_WEEK)?.ordinal) + 1)
+    }
+    r.add(ADJ, "next", 1, |_, a, _| {
+        Ok(adjuster("next", dow_arg(a, 0)?, 0))
+    });
+    r.add(ADJ, "nextOrSame", 1, |_, a, _| {
+        Ok(adjuster("nextOrSame", dow_arg(a, 0)?, 0))
+    });
+    r.add(ADJ, "previous", 1, |_, a, _| {
+        Ok(adjuster("previous", dow_arg(a, 0)?, 0))
+    });
+    r.add(ADJ, "previousOrSame", 1, |_, a, _| {
+        Ok(adjuster("previousOrSame", dow_arg(a, 0)?, 0))
+    });
+    r.add(ADJ, "firstInMonth", 1, |_, a, _| {
+        Ok(adjuster("firstInMonth", dow_arg(a, 0)?, 1))
+    });
+    r.add(ADJ, "lastInMonth", 1, |_, a, _| {
+        Ok(adjuster("lastInMonth", dow_arg(a, 0)?, -1))
+    });
+    r.add(ADJ, "dayOfWeekInMonth", 2, |_, a, _| {
+        Ok(adjuster(
+            "dayOfWeekInMonth",
+            dow_arg(a, 1)?,
+            i64::from(int_arg(a, 0)?),
+        ))
+    });
+
     // Enums and constants
     for (i, (name, _, _)) in UNITS.iter().enumerate() {
         let _ = i;
@@ -4040,6 +4445,25 @@ fn unit_field(name: &str) -> fn() -> Value {
         "ERAS" => 14, "FOREVER" => 15)
 }
 
+fn chrono_field_const(name: &str) -> fn() -> Value {
+    macro_rules! fields {
+        ($($n:literal => $i:literal),*) => {
+            match name {
+                $( $n => || enum_value(CHRONO_FIELD, $n, $i), )*
+                _ => || Value::Null,
+            }
+        };
+    }
+    fields!("NANO_OF_SECOND" => 0, "NANO_OF_DAY" => 1, "MICRO_OF_SECOND" => 2, "MICRO_OF_DAY" => 3,
+        "MILLI_OF_SECOND" => 4, "MILLI_OF_DAY" => 5, "SECOND_OF_MINUTE" => 6, "SECOND_OF_DAY" => 7,
+        "MINUTE_OF_HOUR" => 8, "MINUTE_OF_DAY" => 9, "HOUR_OF_AMPM" => 10, "CLOCK_HOUR_OF_AMPM" => 11,
+        "HOUR_OF_DAY" => 12, "CLOCK_HOUR_OF_DAY" => 13, "AMPM_OF_DAY" => 14, "DAY_OF_WEEK" => 15,
+        "ALIGNED_DAY_OF_WEEK_IN_MONTH" => 16, "ALIGNED_DAY_OF_WEEK_IN_YEAR" => 17, "DAY_OF_MONTH" => 18,
+        "DAY_OF_YEAR" => 19, "EPOCH_DAY" => 20, "ALIGNED_WEEK_OF_MONTH" => 21, "ALIGNED_WEEK_OF_YEAR" => 22,
+        "MONTH_OF_YEAR" => 23, "PROLEPTIC_MONTH" => 24, "YEAR_OF_ERA" => 25, "YEAR" => 26, "ERA" => 27,
+        "INSTANT_SECONDS" => 28, "OFFSET_SECONDS" => 29)
+}
+
 fn locale_field(name: &str) -> fn() -> Value {
     macro_rules! locales {
         ($($n:literal),*) => {
@@ -4298,6 +4722,45 @@ mod tests {
         assert_eq!(
             ok("ZonedDateTime", "format", Some(z), &[iso]).java_to_string(),
             "2024-01-05T07:08:09+01:00"
+        );
+    }
+
+    #[test]
+    fn fields_and_adjusters() {
+        let z = zdt(2024, 2, 14, 10, 30, 0, 0, "Z");
+        let dom = enum_value(CHRONO_FIELD, "DAY_OF_MONTH", 18);
+        assert_eq!(
+            ok("ZonedDateTime", "get", Some(z.clone()), &[dom]).java_to_string(),
+            "14"
+        );
+        let epoch = enum_value(CHRONO_FIELD, "EPOCH_DAY", 20);
+        assert_eq!(
+            thrown("ZonedDateTime", "get", Some(z.clone()), std::slice::from_ref(&epoch)),
+            "UnsupportedTemporalTypeException: Invalid field 'EpochDay' for get() method, use getLong() instead"
+        );
+        assert_eq!(
+            ok("ZonedDateTime", "getLong", Some(z.clone()), &[epoch]).java_to_string(),
+            "19767"
+        );
+        let last = ok("TemporalAdjusters", "lastDayOfMonth", None, &[]);
+        assert_eq!(
+            ok("ZonedDateTime", "with", Some(z.clone()), &[last]).java_to_string(),
+            "2024-02-29T10:30Z"
+        );
+        let next_mon = ok("TemporalAdjusters", "next", None, &[day_of_week_value(1)]);
+        assert_eq!(
+            ok("ZonedDateTime", "with", Some(z.clone()), &[next_mon]).java_to_string(),
+            "2024-02-19T10:30Z"
+        );
+        let first_fri = ok(
+            "TemporalAdjusters",
+            "firstInMonth",
+            None,
+            &[day_of_week_value(5)],
+        );
+        assert_eq!(
+            ok("ZonedDateTime", "with", Some(z), &[first_fri]).java_to_string(),
+            "2024-02-02T10:30Z"
         );
     }
 

@@ -293,10 +293,15 @@ pub(crate) fn iter_items(v: &Value) -> Result<Vec<Value>, Thrown> {
         Value::Set(s) => Ok(s.borrow().iter().collect()),
         Value::Array(a) => Ok(a.borrow().items.clone()),
         Value::Null => Err(npe()),
-        Value::Object(o) => match o.as_any().downcast_ref::<super::objects::Iter>() {
-            Some(it) => Ok(it.remaining()),
-            None => Err(cce(v, "java.lang.Iterable")),
-        },
+        Value::Object(o) => {
+            if let Some(view) = o.as_any().downcast_ref::<super::objects::MapView>() {
+                return Ok(view.items());
+            }
+            match o.as_any().downcast_ref::<super::objects::Iter>() {
+                Some(it) => Ok(it.remaining()),
+                None => Err(cce(v, "java.lang.Iterable")),
+            }
+        }
         other => Err(cce(other, "java.lang.Iterable")),
     }
 }
@@ -307,4 +312,22 @@ pub(crate) fn truthy(v: &Value) -> Result<bool, Thrown> {
         Value::Boolean(b) => Ok(*b),
         other => Err(cce(other, "java.lang.Boolean")),
     }
+}
+
+/// The map view behind a value, if it is one.
+pub(crate) fn view_of(v: &Value) -> Option<&super::objects::MapView> {
+    match v {
+        Value::Object(o) => o.as_any().downcast_ref::<super::objects::MapView>(),
+        _ => None,
+    }
+}
+
+/// A view refuses additions (`AbstractCollection.add`); a read-only map's view (the
+/// ingest-condition wrappers return `Collections.unmodifiable*` views) refuses every change.
+pub(crate) fn check_view_mutable(view: &super::objects::MapView) -> Result<(), Thrown> {
+    let m = view.map.borrow();
+    if !m.is_mutable() {
+        return Err(exc_bare("UnsupportedOperationException"));
+    }
+    Ok(())
 }
