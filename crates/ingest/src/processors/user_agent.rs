@@ -87,11 +87,110 @@ impl Subpattern {
     }
 }
 
+/// A pattern rewritten so that Rust's regex engine matches at least every string Java's (and
+/// Oniguruma's Java syntax) does: ASCII word boundaries, Java's `$` (before a final line
+/// terminator too), `\S` as "not an ASCII space". Anything Rust cannot read makes the prefilter
+/// keep the pattern as a candidate.
+fn superset_pattern(java: &str, case_insensitive: bool) -> String {
+    let mut out = String::with_capacity(java.len() + 16);
+    if case_insensitive {
+        out.push_str("(?i)");
+    }
+    let mut chars = java.chars();
+    let mut class_depth = 0usize;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('b') if class_depth == 0 => out.push_str("(?-u:\\b)"),
+                Some('B') if class_depth == 0 => out.push_str("(?-u:\\B)"),
+                Some('S') => out.push_str("[^\\t\\n\\x0B\\x0C\\r ]"),
+                Some(n) => {
+                    out.push('\\');
+                    out.push(n);
+                }
+                None => out.push('\\'),
+            },
+            '[' => {
+                class_depth += 1;
+                out.push(c);
+            }
+            ']' if class_depth > 0 => {
+                class_depth -= 1;
+                out.push(c);
+            }
+            '$' if class_depth == 0 => {
+                out.push_str("(?:(?:\\r\\n|[\\n\\r\\x{85}\\x{2028}\\x{2029}])?\\z)")
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Which patterns of a list can match a string at all, found in one pass over it; the patterns
+/// are then tried in their order with the Java-syntax engine, which decides. A pattern Rust's
+/// syntax cannot express is always a candidate.
+struct Prefilter {
+    set: Option<regex_automata::meta::Regex>,
+    /// For each pattern of the set, its index in the list.
+    indexes: Vec<usize>,
+    /// The patterns outside the set.
+    always: Vec<usize>,
+}
+
+impl Prefilter {
+    fn new(patterns: &[(String, bool)]) -> Prefilter {
+        let mut rust = Vec::new();
+        let mut indexes = Vec::new();
+        let mut always = Vec::new();
+        for (i, (p, ci)) in patterns.iter().enumerate() {
+            let candidate = superset_pattern(p, *ci);
+            if regex_automata::util::syntax::parse(&candidate).is_ok() {
+                rust.push(candidate);
+                indexes.push(i);
+            } else {
+                always.push(i);
+            }
+        }
+        let set = regex_automata::meta::Regex::builder()
+            .configure(
+                regex_automata::meta::Regex::config()
+                    .match_kind(regex_automata::MatchKind::All)
+                    .nfa_size_limit(Some(256 << 20))
+                    .hybrid_cache_capacity(64 << 20),
+            )
+            .build_many(&rust)
+            .ok();
+        if set.is_none() {
+            always = (0..patterns.len()).collect();
+            indexes.clear();
+        }
+        Prefilter {
+            set,
+            indexes,
+            always,
+        }
+    }
+
+    /// The candidate indexes, in list order.
+    fn candidates(&self, agent: &str) -> Vec<usize> {
+        let mut out = self.always.clone();
+        if let Some(set) = &self.set {
+            let mut patset = regex_automata::PatternSet::new(set.pattern_len());
+            set.which_overlapping_matches(&regex_automata::Input::new(agent), &mut patset);
+            out.extend(patset.iter().map(|p| self.indexes[p.as_usize()]));
+        }
+        out.sort_unstable();
+        out
+    }
+}
+
 /// `UserAgentParser` over a regexes file.
 pub(crate) struct UserAgentParser {
     ua: Vec<Subpattern>,
     os: Vec<Subpattern>,
     device: Vec<Subpattern>,
+    filters: [Prefilter; 3],
 }
 
 type Entries = Vec<HashMap<String, String>>;
@@ -100,6 +199,21 @@ impl UserAgentParser {
     pub(crate) fn from_yaml(text: &str) -> Result<UserAgentParser, String> {
         let file: HashMap<String, Entries> = serde_saphyr::from_str(text)
             .map_err(|e| format!("error parsing regular expression file: {e}"))?;
+        let sources = |key: &str| -> Vec<(String, bool)> {
+            file.get(key)
+                .map(|entries| {
+                    entries
+                        .iter()
+                        .map(|m| {
+                            (
+                                m.get("regex").cloned().unwrap_or_default(),
+                                m.get("regex_flag").is_some_and(|f| f == "i"),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
         let build =
             |key: &str, name: &str, versions: [&str; 4]| -> Result<Vec<Subpattern>, String> {
                 let Some(entries) = file.get(key) else {
@@ -151,6 +265,11 @@ impl UserAgentParser {
                 ],
             )?,
             device: build("device_parsers", "device_replacement", ["", "", "", ""])?,
+            filters: [
+                Prefilter::new(&sources("user_agent_parsers")),
+                Prefilter::new(&sources("os_parsers")),
+                Prefilter::new(&sources("device_parsers")),
+            ],
         };
         if parser.ua.is_empty() && parser.os.is_empty() && parser.device.is_empty() {
             return Err("not a valid regular expression file".into());
@@ -158,15 +277,30 @@ impl UserAgentParser {
         Ok(parser)
     }
 
-    fn find(patterns: &[Subpattern], agent: &str) -> Option<VersionedName> {
-        patterns.iter().find_map(|p| p.matches(agent))
+    /// `findMatch`: the first pattern, in file order, that matches.
+    fn find(patterns: &[Subpattern], filter: &Prefilter, agent: &str) -> Option<VersionedName> {
+        filter
+            .candidates(agent)
+            .into_iter()
+            .find_map(|i| patterns[i].matches(agent))
     }
 
     pub(crate) fn parse(&self, agent: &str) -> Details {
         Details {
-            user_agent: Self::find(&self.ua, agent),
-            os: Self::find(&self.os, agent),
-            device: Self::find(&self.device, agent),
+            user_agent: Self::find(&self.ua, &self.filters[0], agent),
+            os: Self::find(&self.os, &self.filters[1], agent),
+            device: Self::find(&self.device, &self.filters[2], agent),
+        }
+    }
+
+    /// The same answer without the prefilter (every pattern tried in order), for the tests.
+    #[cfg(test)]
+    fn parse_unfiltered(&self, agent: &str) -> Details {
+        let find = |ps: &[Subpattern]| ps.iter().find_map(|p| p.matches(agent));
+        Details {
+            user_agent: find(&self.ua),
+            os: find(&self.os),
+            device: find(&self.device),
         }
     }
 }
@@ -495,6 +629,37 @@ mod tests {
     fn upstream_file_loads() {
         let p = parser();
         assert!(p.ua.len() > 300 && p.os.len() > 100 && p.device.len() > 500);
+        // nearly every pattern goes through the prefilter
+        for f in &p.filters {
+            assert!(f.set.is_some());
+            assert!(f.always.len() < 10, "{}", f.always.len());
+        }
+    }
+
+    #[test]
+    fn prefilter_never_changes_the_answer() {
+        let p = parser();
+        let agents = [
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_9_2) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/33.0.1750.149 Safari/537.36",
+            "Mozilla/5.0 (Linux; U; Android 3.0; en-us; Xoom Build/HRI39) AppleWebKit/525.10+ (KHTML, like Gecko) Version/3.0.4 Mobile Safari/523.12.2",
+            "Mozilla/5.0 (compatible; EasouSpider; +http://www.easou.com/search/spider.html)",
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 14_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/14.0.3 Mobile/15E148 Safari/604.1",
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:109.0) Gecko/20100101 Firefox/115.0",
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 Edg/120.0.0.0",
+            "curl/7.68.0",
+            "python-requests/2.31.0",
+            "Googlebot/2.1 (+http://www.google.com/bot.html)",
+            "ESPN APP\n",
+            "Mozilla/5.0 (Linux; Android 13; SM-S908B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/112.0.0.0 Mobile Safari/537.36",
+            "Dalvik/2.1.0 (Linux; U; Android 9; Redmi Note 7 MIUI/V10.3.5.0.PFGMIXM)",
+            "aws-cli/2.13.0 Python/3.11.4 Linux/5.10 exe/x86_64.amzn.2 prompt/off",
+            "Something I made up v42.0.1",
+            "Mozilla/5.0 (PlayStation 4 3.11) AppleWebKit/537.73 (KHTML, like Gecko)",
+            "",
+        ];
+        for a in agents {
+            assert_eq!(p.parse(a), p.parse_unfiltered(a), "{a:?}");
+        }
     }
 
     #[test]
@@ -630,5 +795,102 @@ mod tests {
         );
         let p = build("user_agent", json!({"field": "f", "ignore_missing": true}));
         assert_eq!(run_ok(&*p, json!({})), json!({}));
+    }
+
+    /// The `shared/reference/raw-logs` directory beside the repository, when there is one.
+    fn raw_logs() -> Option<std::path::PathBuf> {
+        let mut dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf();
+        loop {
+            for candidate in [dir.join("shared"), dir.join("..").join("shared")] {
+                let logs = candidate.join("reference").join("raw-logs");
+                if logs.is_dir() {
+                    return Some(logs);
+                }
+            }
+            if !dir.pop() {
+                return None;
+            }
+        }
+    }
+
+    #[test]
+    fn prefilter_on_the_reference_web_logs() {
+        // every User-Agent of the reference access logs: the prefiltered parse gives what trying
+        // every pattern in order gives
+        let Some(dir) = raw_logs() else {
+            eprintln!("shared/reference/raw-logs not found: the reference agents are not checked");
+            return;
+        };
+        let p = parser();
+        let mut seen = std::collections::HashSet::new();
+        for file in ["apache.log", "nginx.log"] {
+            let Ok(text) = std::fs::read_to_string(dir.join(file)) else {
+                continue;
+            };
+            for line in text.lines() {
+                // combined log format: ... "referer" "agent" [...]
+                let quoted: Vec<&str> = line.split('"').collect();
+                if quoted.len() >= 6 {
+                    seen.insert(quoted[5].to_owned());
+                }
+            }
+        }
+        assert!(seen.len() > 100, "{} agents", seen.len());
+        let mut seen: Vec<String> = seen.into_iter().collect();
+        seen.sort();
+        // all of them in an optimised build, a sample in a debug one (trying every pattern is slow)
+        let take = if cfg!(debug_assertions) {
+            60
+        } else {
+            seen.len()
+        };
+        for a in seen.iter().step_by((seen.len() / take).max(1)) {
+            assert_eq!(p.parse(a), p.parse_unfiltered(a), "{a:?}");
+        }
+    }
+
+    /// Throughput of the text processors the bundled content uses (not a pass/fail test):
+    /// `cargo test -p ingest --release --lib text_processor_throughput -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn text_processor_throughput() {
+        use std::time::Instant;
+        let time = |name: &str, p: &dyn crate::processor::Processor, docs: &[serde_json::Value]| {
+            let start = Instant::now();
+            let mut n = 0;
+            for _ in 0..5 {
+                for d in docs {
+                    run(p, d.clone()).expect("runs");
+                    n += 1;
+                }
+            }
+            let secs = start.elapsed().as_secs_f64();
+            println!("{name}: {:.0} documents/s", n as f64 / secs);
+        };
+        let agents: Vec<serde_json::Value> = (0..2000)
+            .map(|i| json!({"ua": format!("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{}.0.{}.1 Safari/537.36", 90 + i % 40, i)}))
+            .collect();
+        let p = build("user_agent", json!({"field": "ua"}));
+        time("user_agent (2000 distinct agents)", &*p, &agents);
+        let same: Vec<serde_json::Value> = (0..2000).map(|_| agents[0].clone()).collect();
+        time("user_agent (one agent, cached)", &*p, &same);
+        let finding = json!({"message": r#"{"schemaVersion":"2.0","accountId":"123456789012","region":"us-east-1","type":"Recon:EC2/PortProbeUnprotectedPort","resource":{"resourceType":"Instance","instanceDetails":{"instanceId":"i-0123456789abcdef0","networkInterfaces":[{"privateIpAddress":"10.0.0.1","publicIp":"54.0.0.1"}]}},"service":{"action":{"actionType":"PORT_PROBE","portProbeAction":{"portProbeDetails":[{"localPortDetails":{"port":22},"remoteIpDetails":{"ipAddressV4":"198.51.100.7"}}]}},"count":3},"severity":2,"createdAt":"2026-01-01T00:00:00.000Z","id":"abc","title":"Unprotected port on EC2 instance i-0123 is being probed"}"#});
+        let p = build(
+            "json",
+            json!({"field": "message", "target_field": "aws.guardduty"}),
+        );
+        time("json (a GuardDuty finding)", &*p, &vec![finding; 2000]);
+        let flow = json!({"@message": "2 123456789012 eni-0a1b2c3d 10.0.0.1 198.51.100.7 443 49152 6 10 840 1600000000 1600000060 ACCEPT OK"});
+        let p = build(
+            "dissect",
+            json!({"field": "@message", "pattern": "%{v} %{a} %{i} %{s} %{d} %{sp} %{dp} %{p} %{pk} %{b} %{st} %{en} %{ac} %{ls}"}),
+        );
+        time(
+            "dissect (a VPC flow log, 14 fields)",
+            &*p,
+            &vec![flow; 2000],
+        );
+        let p = build("convert", json!({"field": "n", "type": "long"}));
+        time("convert", &*p, &vec![json!({"n": "49152"}); 2000]);
     }
 }
