@@ -1609,6 +1609,26 @@ impl WeekFields {
 
 fn zdt_field(zdt: &Zdt, field: Field) -> Option<i64> {
     let d = zdt.local.date();
+    // Printers are Locale.ROOT: ISO weeks.
+    let iso = WeekFields {
+        first_day: 1,
+        minimal_days: 4,
+    };
+    match field {
+        Field::WeekOfWeekBasedYear => return Some(iso.week_of_week_based_year(d)),
+        Field::WeekBasedYear => {
+            let w = iso.week_of_week_based_year(d);
+            let y = d.year() as i64;
+            return Some(if w >= 52 && d.month() == 1 {
+                y - 1
+            } else if w == 1 && d.month() == 12 {
+                y + 1
+            } else {
+                y
+            });
+        }
+        _ => {}
+    }
     let t = zdt.local.time();
     let r = Resolved {
         date: Some(d),

@@ -431,3 +431,66 @@ fn lenient_named_formats() {
     let z = parse_with_format("date_optional_time", "2015-1-2").unwrap();
     assert_eq!(f.format(&z).unwrap(), "2015-01-02");
 }
+
+#[test]
+fn week_based_printing() {
+    let f = DateFormatter::for_pattern("YYYY-'W'ww").unwrap();
+    for (date, week) in [
+        ("2021-01-03", "2020-W53"),
+        ("2021-01-04", "2021-W01"),
+        ("2019-12-30", "2020-W01"),
+        ("2020-08-10", "2020-W33"),
+    ] {
+        let z = parse_with_format("strict_date_optional_time", date).unwrap();
+        assert_eq!(f.format(&z).unwrap(), week, "{date}");
+    }
+}
+
+#[test]
+fn odd_inputs_fail_cleanly() {
+    let formats = [
+        "ISO8601",
+        "UNIX",
+        "UNIX_MS",
+        "TAI64N",
+        "yyyy-MM-dd'T'HH:mm:ss.SSSZ",
+        "dd/MMM/yyyy:HH:mm:ss Z",
+        "MMM  d HH:mm:ss",
+        "EEE MMM dd HH:mm:ss yyyy",
+        "yyyyMMddHHmmss",
+        "YYYY-ww",
+        "h:mm a",
+        "VV",
+        "[yyyy][MM]",
+        "strict_date_optional_time||epoch_millis",
+    ];
+    let inputs = [
+        "",
+        "-",
+        "+",
+        "@",
+        "Z",
+        "99999999999999999999999",
+        "-99999999999999999999",
+        "2010-13-45T25:61:61.999Z",
+        "+123456-01-01",
+        "１２/０６",
+        "Feb 29 10:00:00",
+        "Sat Feb 29 10:00:00 2021",
+        "12:00 XM",
+        "Nowhere/Land",
+        "40000000ffffffffffffffff",
+        "NaN",
+        "Infinity",
+        "1e400",
+    ];
+    for f in formats {
+        let format = DateFormat::from_string(f).unwrap();
+        for i in inputs {
+            for z in ["Z", "Europe/Amsterdam"] {
+                let _ = format.parse(Some(i), &zone(z), &en(), now());
+            }
+        }
+        let _ = format.parse(None, &Zone::UTC, &Locale::Root, now());
+    }
+}

@@ -93,7 +93,9 @@ pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor
 }
 
 impl DateProcessor {
-    /// `newDateTimeZone(params)` and `newLocale(params)`, per document.
+    /// `newDateTimeZone(params)` and `newLocale(params)`, per document. The templates see
+    /// `params` = `getSourceAndMetadata()` only (no `_ingest`, no `_source`), as upstream
+    /// renders them.
     fn zone_and_locale(
         &self,
         doc: &IngestDocument,
@@ -101,14 +103,14 @@ impl DateProcessor {
         let zone = match &self.timezone {
             None => Zone::UTC,
             Some(t) => {
-                let s = doc.render(t).map_err(Err)?;
+                let s = t.render(doc.source_and_metadata()).map_err(Err)?;
                 Zone::of(&s).map_err(Ok)?
             }
         };
         let locale = match &self.locale {
             None => Locale::Root,
             Some(t) => {
-                let s = doc.render(t).map_err(Err)?;
+                let s = t.render(doc.source_and_metadata()).map_err(Err)?;
                 Locale::parse(&s).map_err(Ok)?
             }
         };
@@ -286,6 +288,21 @@ mod tests {
             json!({"d": "2016-04-05 10:00", "tz": "America/New_York"}),
         );
         assert_eq!(source(&d)["@timestamp"], "2016-04-05T10:00:00.000-04:00");
+    }
+
+    #[test]
+    fn timezone_template_sees_the_source_only() {
+        // params = getSourceAndMetadata(): `_ingest` is not there, so the zone renders empty
+        // and ZoneId.of("") fails.
+        let p = build(
+            "date",
+            json!({"field": "d", "formats": ["yyyy"], "timezone": "{{_ingest.tz}}"}),
+        );
+        let e = run_err(&p, json!({"d": "2010"}));
+        assert_eq!(
+            cause(&e).reason(),
+            "Invalid ID for ZoneOffset, invalid format: "
+        );
     }
 
     #[test]
