@@ -74,6 +74,8 @@ fn from_shared(e: crate::date::DateError) -> JavaError {
 }
 
 pub(crate) const DEFAULT_FORMAT: &str = "strict_date_optional_time||epoch_millis";
+/// `DateFieldMapper.DEFAULT_DATE_TIME_NANOS_FORMATTER`.
+pub(crate) const DEFAULT_NANOS_FORMAT: &str = "strict_date_optional_time_nanos||epoch_millis";
 
 impl DateFormatter {
     /// `DateFormatter.forPattern`.
@@ -97,7 +99,34 @@ impl DateFormatter {
     }
 
     /// `JavaDateFormatter.parse` then `DateFormatters.from(...).toInstant().toEpochMilli()`.
+    /// `toInstant().toEpochMilli()` of the parsed date.
     pub(crate) fn parse_millis(&self, input: &str) -> Result<i64, JavaError> {
+        let nanos = self.parse_nanos(input)?;
+        i64::try_from(nanos.div_euclid(1_000_000))
+            .map_err(|_| JavaError::new("ArithmeticException", "long overflow"))
+    }
+
+    /// Epoch nanoseconds of the parsed date (`date_nanos`: `DateUtils.toLong(instant)`, which
+    /// refuses instants outside 1970 to 2262).
+    pub(crate) fn parse_epoch_nanos(&self, input: &str) -> Result<i64, JavaError> {
+        let nanos = self.parse_nanos(input)?;
+        let max: i128 = i128::from(i64::MAX);
+        if nanos < 0 {
+            return Err(JavaError::illegal_argument(format!(
+                "date[{}] is before the epoch in 1970 and cannot be stored in nanosecond resolution",
+                instant_string(nanos)
+            )));
+        }
+        if nanos > max {
+            return Err(JavaError::illegal_argument(format!(
+                "date[{}] is after 2262-04-11T23:47:16.854775807 and cannot be stored in nanosecond resolution",
+                instant_string(nanos)
+            )));
+        }
+        Ok(nanos as i64)
+    }
+
+    fn parse_nanos(&self, input: &str) -> Result<i128, JavaError> {
         if input.is_empty() {
             return Err(JavaError::illegal_argument("cannot parse empty date"));
         }
@@ -229,7 +258,8 @@ impl Scan<'_> {
 }
 
 impl Parser {
-    fn parse(&self, text: &str) -> Result<i64, JavaError> {
+    /// Epoch nanoseconds of the instant.
+    fn parse(&self, text: &str) -> Result<i128, JavaError> {
         let s = Scan {
             chars: text.chars().collect(),
             text,
@@ -262,14 +292,14 @@ impl Parser {
                 })?;
                 let z =
                     crate::date::zoned_from(&r, &crate::date::Zone::UTC).map_err(from_shared)?;
-                z.epoch_millis().map_err(from_shared)
+                Ok(z.timestamp().map_err(from_shared)?.as_nanosecond())
             }
         }
     }
 }
 
 /// `EpochTime`: `-?digits{1,19}(.digits{0,frac})?`, in seconds (`unit` = 1) or milliseconds.
-fn epoch(s: &Scan, frac: usize, nanos_per_unit_fraction: i64) -> Result<i64, JavaError> {
+fn epoch(s: &Scan, frac: usize, nanos_per_unit_fraction: i64) -> Result<i128, JavaError> {
     let mut pos = 0;
     let negative = s.at(0) == Some('-');
     if negative {
@@ -300,16 +330,13 @@ fn epoch(s: &Scan, frac: usize, nanos_per_unit_fraction: i64) -> Result<i64, Jav
         return Err(unparsed_error(s.text, s.utf16_index(pos)));
     }
     let sign = if negative { -1 } else { 1 };
-    if nanos_per_unit_fraction == 1 {
+    let total_nanos = if nanos_per_unit_fraction == 1 {
         // seconds
-        let total_nanos = i128::from(whole) * 1_000_000_000 + i128::from(fraction_nanos);
-        let ms = (i128::from(sign) * total_nanos).div_euclid(1_000_000);
-        i64::try_from(ms).map_err(|_| JavaError::new("ArithmeticException", "long overflow"))
+        i128::from(whole) * 1_000_000_000 + i128::from(fraction_nanos)
     } else {
-        let total_nanos = i128::from(whole) * 1_000_000 + i128::from(fraction_nanos);
-        let ms = (i128::from(sign) * total_nanos).div_euclid(1_000_000);
-        i64::try_from(ms).map_err(|_| JavaError::new("ArithmeticException", "long overflow"))
-    }
+        i128::from(whole) * 1_000_000 + i128::from(fraction_nanos)
+    };
+    Ok(i128::from(sign) * total_nanos)
 }
 
 /// `DateFormatters.STRICT_DATE_OPTIONAL_TIME`: `yyyy[-MM[-dd]]` then optionally `T` and
@@ -540,7 +567,7 @@ fn month_len(y: i64, m: i64) -> i64 {
 
 /// ResolverStyle.STRICT range checks, then `DateFormatters.from` (missing fields default to the
 /// start of the unit, no zone is UTC) and `toEpochMilli`.
-fn resolve(text: &str, p: &Parsed) -> Result<i64, JavaError> {
+fn resolve(text: &str, p: &Parsed) -> Result<i128, JavaError> {
     let range = |name: &str, lo: i64, hi: &str, v: i64| {
         resolve_error(
             text,
@@ -585,8 +612,55 @@ fn resolve(text: &str, p: &Parsed) -> Result<i64, JavaError> {
     let days = days_from_civil(year, month, day);
     let secs = days as i128 * 86_400 + i128::from(hour * 3600 + minute * 60 + second)
         - i128::from(p.offset_seconds.unwrap_or(0));
-    let millis = secs * 1000 + i128::from(p.nano.unwrap_or(0) / 1_000_000);
-    i64::try_from(millis).map_err(|_| JavaError::new("ArithmeticException", "long overflow"))
+    Ok(secs * 1_000_000_000 + i128::from(p.nano.unwrap_or(0)))
+}
+
+/// `Instant.toString()` (`DateTimeFormatter.ISO_INSTANT`): the fraction in groups of three
+/// digits, none when zero; years beyond 9999 with a `+`.
+fn instant_string(nanos: i128) -> String {
+    let secs = nanos.div_euclid(1_000_000_000);
+    let nano = nanos.rem_euclid(1_000_000_000) as i64;
+    let days = secs.div_euclid(86_400) as i64;
+    let sod = secs.rem_euclid(86_400) as i64;
+    let (y, m, d) = civil_from_days(days);
+    let year = if y > 9999 {
+        format!("+{y}")
+    } else if y < 0 {
+        format!("-{:04}", -y)
+    } else {
+        format!("{y:04}")
+    };
+    let mut out = format!(
+        "{year}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+        sod / 3600,
+        sod % 3600 / 60,
+        sod % 60
+    );
+    if nano > 0 {
+        if nano % 1_000_000 == 0 {
+            out.push_str(&format!(".{:03}", nano / 1_000_000));
+        } else if nano % 1000 == 0 {
+            out.push_str(&format!(".{:06}", nano / 1000));
+        } else {
+            out.push_str(&format!(".{nano:09}"));
+        }
+    }
+    out.push('Z');
+    out
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -739,6 +813,26 @@ mod tests {
             ms(DEFAULT_FORMAT, "2016-03-11T10:00:00UTC").unwrap(),
             1_457_690_400_000
         );
+    }
+
+    #[test]
+    fn nanos() {
+        let f = DateFormatter::for_pattern(DEFAULT_NANOS_FORMAT).unwrap();
+        assert_eq!(
+            f.parse_epoch_nanos("2016-03-11T12:00:00.123456789Z")
+                .unwrap(),
+            1_457_697_600_123_456_789
+        );
+        assert_eq!(
+            f.parse_epoch_nanos("1969-12-31T23:59:59.5Z").unwrap_err().message,
+            "date[1969-12-31T23:59:59.500Z] is before the epoch in 1970 and cannot be stored in nanosecond resolution"
+        );
+        assert_eq!(
+            f.parse_epoch_nanos("2262-04-12T00:00:00Z").unwrap_err().message,
+            "date[2262-04-12T00:00:00Z] is after 2262-04-11T23:47:16.854775807 and cannot be stored in nanosecond resolution"
+        );
+        assert_eq!(instant_string(1), "1970-01-01T00:00:00.000000001Z");
+        assert_eq!(instant_string(1_000), "1970-01-01T00:00:00.000001Z");
     }
 
     #[test]

@@ -20,7 +20,7 @@
 //! Emulated: `keyword` (`ignore_above`, `null_value`, `index`, `doc_values`), `text` and
 //! `match_only_text` (standard analyzer), `wildcard`, `long`/`integer`/`short`/`byte`/`double`/
 //! `float`/`half_float`/`scaled_float` (`coerce`, `ignore_malformed`, `null_value`, range checks),
-//! `unsigned_long` (integer values), `boolean`, `constant_keyword`, `date` (`format` through [`crate::date`]), `ip`,
+//! `unsigned_long` (integer values), `boolean`, `constant_keyword`, `date` and `date_nanos` (`format` through [`crate::date`]), `ip`,
 //! `geo_point` (lat/lon objects, `"lat,lon"`, `[lon, lat]`, geohash, `POINT` WKT), `flat_object`,
 //! `object` (`enabled`, `dynamic` true/false/strict/strict_allow_templates), `nested`
 //! (`index.mapping.nested_objects.limit`), `alias`, multi-fields, `copy_to`; dynamic mapping with
@@ -37,7 +37,7 @@
 //!
 //! What the engine does not emulate is an error with `unsupported` set and a reason starting
 //! "not supported by siemctl's offline engine: ", never a guess: field types `binary`,
-//! `completion`, `date_nanos`, `geo_shape`, the range types, `token_count`, `rank_feature(s)`,
+//! `completion`, `geo_shape`, the range types, `token_count`, `rank_feature(s)`,
 //! `search_as_you_type`, `join`, `percolator`, `knn_vector`, `xy_*`, ...;
 //! analyzers other than `standard`, normalizers, date `locale`s, parameters of `flat_object`;
 //! zone region ids in `strict_date_optional_time` values, date formats the date module lacks;
@@ -189,7 +189,7 @@ pub struct Indexed {
     /// Full paths of the fields and objects the document added, sorted.
     pub dynamic_fields: Vec<String>,
     /// The indexed values of each field by full path (multi-fields included): keywords and text
-    /// as strings, numbers as numbers, dates as epoch milliseconds, booleans, IPs in canonical
+    /// as strings, numbers as numbers, dates (`date_nanos` too) as epoch milliseconds, booleans, IPs in canonical
     /// form, geo points as `{"lat", "lon"}`. Values that were dropped (`ignore_above`,
     /// `ignore_malformed`) are absent.
     pub fields: BTreeMap<String, Vec<Value>>,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use super::dates::{DateFormatter, DEFAULT_FORMAT};
+use super::dates::{DateFormatter, DEFAULT_FORMAT, DEFAULT_NANOS_FORMAT};
 use super::dynamic::DynamicTemplate;
 use super::error::JavaError;
 use super::ip;
@@ -107,10 +107,12 @@ pub(crate) enum FieldKind {
     Boolean {
         null_value: Option<bool>,
     },
+    /// `date`, and `date_nanos` (`nanos`: nanosecond resolution).
     Date {
         formatter: DateFormatter,
         ignore_malformed: bool,
         null_value: Option<String>,
+        nanos: bool,
     },
     Ip {
         ignore_malformed: bool,
@@ -193,7 +195,6 @@ pub(crate) struct BuildDefaults {
 const KNOWN_UNSUPPORTED_TYPES: &[&str] = &[
     "binary",
     "completion",
-    "date_nanos",
     "geo_shape",
     "integer_range",
     "long_range",
@@ -675,6 +676,7 @@ pub(crate) fn parse_field(
                 | "scaled_float"
                 | "boolean"
                 | "date"
+                | "date_nanos"
                 | "ip"
                 | "geo_point"
                 | "flat_object"
@@ -763,7 +765,10 @@ pub(crate) fn parse_field(
             }
             "ignore_malformed"
                 if number.is_some()
-                    || matches!(type_name, "scaled_float" | "date" | "ip" | "geo_point") =>
+                    || matches!(
+                        type_name,
+                        "scaled_float" | "date" | "date_nanos" | "ip" | "geo_point"
+                    ) =>
             {
                 ignore_malformed = node_bool(v, "ignore_malformed")?;
                 out.insert("ignore_malformed".into(), json!(ignore_malformed));
@@ -776,14 +781,19 @@ pub(crate) fn parse_field(
                 ignore_z_value = node_bool(v, "ignore_z_value")?;
                 out.insert("ignore_z_value".into(), json!(ignore_z_value));
             }
-            "format" if type_name == "date" => {
+            "format" if matches!(type_name, "date" | "date_nanos") => {
                 let f = node_string(v);
-                if f != DEFAULT_FORMAT {
+                let default = if type_name == "date" {
+                    DEFAULT_FORMAT
+                } else {
+                    DEFAULT_NANOS_FORMAT
+                };
+                if f != default {
                     out.insert("format".into(), json!(f));
                 }
                 format = Some(f);
             }
-            "locale" if type_name == "date" => {
+            "locale" if matches!(type_name, "date" | "date_nanos") => {
                 let l = node_string(v);
                 if !l.is_empty() && l != "ROOT" && l != "root" {
                     return Err(JavaError::unsupported(format!(
@@ -892,13 +902,20 @@ pub(crate) fn parse_field(
                 Some(v) => Some(node_bool(v, "null_value")?),
             },
         },
-        "date" => {
-            let f = format.unwrap_or_else(|| DEFAULT_FORMAT.to_string());
+        "date" | "date_nanos" => {
+            let nanos = type_name == "date_nanos";
+            let default = if nanos {
+                DEFAULT_NANOS_FORMAT
+            } else {
+                DEFAULT_FORMAT
+            };
+            let f = format.unwrap_or_else(|| default.to_string());
             let formatter = DateFormatter::for_pattern(&f)?;
             FieldKind::Date {
                 formatter,
                 ignore_malformed,
                 null_value: null_value.as_ref().map(node_string),
+                nanos,
             }
         }
         "ip" => {

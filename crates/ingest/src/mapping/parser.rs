@@ -1006,14 +1006,25 @@ impl<'a, 'r> Ctx<'a, 'r> {
                 formatter,
                 ignore_malformed,
                 null_value,
+                nanos,
             } => {
+                // DateFieldMapper: Resolution.MILLISECONDS or NANOSECONDS convert the instant
+                let convert = |text: &str| -> Result<i64, JavaError> {
+                    if *nanos {
+                        formatter
+                            .parse_epoch_nanos(text)
+                            .map(|n| n.div_euclid(1_000_000))
+                    } else {
+                        formatter.parse_millis(text)
+                    }
+                };
                 let value = self.p.text_or_null()?;
                 let millis = match value {
                     None => match null_value {
                         None => return Ok(()),
-                        Some(nv) => formatter.parse_millis(nv)?,
+                        Some(nv) => convert(nv)?,
                     },
-                    Some(s) => match formatter.parse_millis(&s) {
+                    Some(s) => match convert(&s) {
                         Ok(ms) => ms,
                         Err(e) if e.any_unsupported() => return Err(e),
                         Err(e) => {

@@ -1132,3 +1132,22 @@ fn empty_strings_are_text() {
     assert_eq!(r.mapping_update.unwrap()["properties"]["e"]["type"], "text");
     assert_eq!(r.fields["e"], vec![json!("")]);
 }
+
+#[test]
+fn date_nanos_fields() {
+    let m = json!({"properties": {"n": {"type": "date_nanos"}}});
+    let r = index(json!({"n": "2016-03-11T12:00:00.123456789Z"}), m.clone()).unwrap();
+    assert_eq!(r.fields["n"], vec![json!(1_457_697_600_123_i64)]);
+    let e = err(json!({"n": "1960-01-01T00:00:00Z"}), m.clone());
+    assert_eq!(
+        e.caused_by.unwrap().reason,
+        "date[1960-01-01T00:00:00Z] is before the epoch in 1970 and cannot be stored in nanosecond resolution"
+    );
+    assert_eq!(
+        validate_mappings(
+            &json!({"properties": {"n": {"type": "date_nanos", "format": "strict_date_optional_time_nanos||epoch_millis"}}}),
+            &IndexSettings::default()
+        ),
+        Ok(())
+    );
+}
