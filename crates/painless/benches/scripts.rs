@@ -6,6 +6,12 @@ use std::time::Instant;
 use painless::{Context, Options, Script, Value};
 
 fn bench(name: &str, source: &str, context: Context, doc: &serde_json::Value) {
+    // `cargo bench -p painless -- <filter>` runs the benchmarks whose name contains the filter.
+    if let Some(filter) = std::env::args().skip(1).find(|a| !a.starts_with('-')) {
+        if !name.contains(&filter) {
+            return;
+        }
+    }
     let options = Options {
         context,
         ..Options::default()
@@ -15,7 +21,14 @@ fn bench(name: &str, source: &str, context: Context, doc: &serde_json::Value) {
     // Each run gets a fresh copy of the document, as each ingested event is new.
     let template = painless::value::from_json(doc);
     let n = 100_000;
-    let docs: Vec<Value> = (0..n).map(|_| template.deep_copy()).collect();
+    // PAINLESS_BENCH_SAME_DOC=1: one document for every run (for profiling the interpreter
+    // without the copies' memory traffic).
+    let same = std::env::var_os("PAINLESS_BENCH_SAME_DOC").is_some();
+    let docs: Vec<Value> = if same {
+        vec![template.clone(); n]
+    } else {
+        (0..n).map(|_| template.deep_copy()).collect()
+    };
     let start = Instant::now();
     for d in &docs {
         script.execute(&params, Some(d)).expect("runs");

@@ -53,7 +53,7 @@ impl ScriptError {
                 pointer.push_str("^---- HERE");
                 (
                     vec![snippet, pointer],
-                    Some(Position { offset, start, end }),
+                    Some(utf16_position(&chars, offset, start, end)),
                 )
             }
             None => (Vec::new(), None),
@@ -90,7 +90,7 @@ impl ScriptError {
                 let pointer = format!("{}^---- HERE", " ".repeat(offset - start));
                 (
                     vec![snippet, pointer],
-                    Some(Position { offset, start, end }),
+                    Some(utf16_position(&chars, offset, start, end)),
                 )
             }
             None => (vec!["<<< unknown portion of script >>>".to_owned()], None),
@@ -172,4 +172,14 @@ pub(crate) fn snake_case(class: &str) -> String {
         }
     }
     out
+}
+
+/// Positions as Java counts them: in UTF-16 code units (the compiler counts characters).
+fn utf16_position(chars: &[char], offset: usize, start: usize, end: usize) -> Position {
+    let units = |n: usize| chars[..n].iter().map(|c| c.len_utf16()).sum::<usize>();
+    Position {
+        offset: units(offset),
+        start: units(start),
+        end: units(end),
+    }
 }

@@ -76,6 +76,8 @@ pub(crate) struct Analyzer<'l> {
     /// Regex literals numbered so far (each execution thread caches their compiled patterns).
     regexes: usize,
     statements: Vec<usize>,
+    /// The user function being analysed (name, parameter count).
+    cur_fn: Option<(String, usize)>,
 }
 
 pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> {
@@ -90,6 +92,7 @@ pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> 
         in_main: false,
         regexes: 0,
         statements: Vec::new(),
+        cur_fn: None,
     };
     // Signatures first, so functions can call each other.
     for f in &unit.functions {
@@ -124,6 +127,7 @@ pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> 
                 ),
             );
         }
+        a.cur_fn = Some((f.name.clone(), f.params.len()));
         let sig = &a.sigs[&(f.name.clone(), f.params.len())];
         let (index, params, ret) = (sig.index, sig.params.clone(), sig.ret.clone());
         a.fns.push(FnCtx {
@@ -483,9 +487,12 @@ impl<'l> Analyzer<'l> {
                         let (ex, ty) = self.expr(e, Some(&ret))?;
                         if ty == Ty::Void {
                             if !self.in_main && !self.cur().is_lambda {
+                                let (name, arity) = self.cur_fn.clone().unwrap_or_default();
                                 return iae(
                                     e.pos,
-                                    "invalid function definition: not all paths provide a return value",
+                                    format!(
+                                        "invalid function definition: not all paths provide a return value for function [{name}] with [{arity}] parameters"
+                                    ),
                                 );
                             }
                             return Ok(St::Expr(ex));
@@ -829,6 +836,25 @@ impl<'l> Analyzer<'l> {
                 iae(pos, format!("cannot resolve symbol [{name}]"))
             }
             ExprKind::CallLocal(name, args) => {
+                if !self.sigs.contains_key(&(name.clone(), args.len())) {
+                    if let Some(m) = self.lib.imported_method(name, args.len()) {
+                        let f = self.native_of(m, pos)?;
+                        let mut out = Vec::new();
+                        for (a, p) in args.iter().zip(&m.params) {
+                            out.push(self.arg(a, p)?);
+                        }
+                        return Ok((
+                            Ex::CallNative {
+                                f,
+                                recv: None,
+                                args: out,
+                                null_safe: false,
+                                pos,
+                            },
+                            m.ret.clone(),
+                        ));
+                    }
+                }
                 let Some(sig) = self.sigs.get(&(name.clone(), args.len())) else {
                     return iae(
                         pos,
@@ -943,15 +969,25 @@ impl<'l> Analyzer<'l> {
                 let (lx, lt) = self.expr(l, target)?;
                 self.flags = (explicit, internal);
                 let (rx, rt) = self.expr(r, target)?;
+                if matches!(l.kind, ExprKind::Null) {
+                    return iae(pos, "Extraneous elvis operator. LHS is null.".to_string());
+                }
+                if matches!(
+                    l.kind,
+                    ExprKind::Bool(_) | ExprKind::Numeric(..) | ExprKind::Str(_)
+                ) {
+                    return iae(
+                        pos,
+                        "Extraneous elvis operator. LHS is a constant.".to_string(),
+                    );
+                }
                 if lt.is_prim() {
                     return iae(
                         pos,
                         "Extraneous elvis operator. LHS is a primitive.".to_string(),
                     );
                 }
-                if matches!(l.kind, ExprKind::Null) {
-                    return iae(pos, "Extraneous elvis operator. LHS is null.".to_string());
-                }
+
                 if matches!(r.kind, ExprKind::Null) {
                     return iae(pos, "Extraneous elvis operator. RHS is null.".to_string());
                 }
@@ -1393,6 +1429,19 @@ impl<'l> Analyzer<'l> {
             }
             ExprKind::FuncRef { target: t, method } => {
                 let ty = target.cloned().unwrap_or(Ty::Def);
+                if let (Some(tt), None) = (target, &fm) {
+                    let written = match t {
+                        FuncRefTarget::This => "this".to_owned(),
+                        FuncRefTarget::Type(tn) => type_text(tn),
+                    };
+                    return iae(
+                        e.pos,
+                        format!(
+                            "cannot convert function reference [{written}::{method}] to a non-functional interface [{}]",
+                            tt.canonical(self.lib)
+                        ),
+                    );
+                }
                 match t {
                     FuncRefTarget::This => {
                         let arity = fm.as_ref().map(|m| m.params.len());

@@ -775,9 +775,12 @@ impl<'p> Interp<'p> {
                 pos: None,
             }));
         };
-        let mut converted = Vec::with_capacity(args.len());
-        for ((a, p), c) in args.into_iter().zip(&m.params).zip(&m.def_casts) {
-            converted.push(self.convert_arg(a, p, c.as_ref())?);
+        let mut converted = args;
+        for ((a, p), c) in converted.iter_mut().zip(&m.params).zip(&m.def_casts) {
+            if c.is_some() {
+                let v = std::mem::take(a);
+                *a = self.convert_arg(v, p, c.as_ref())?;
+            }
         }
         thrown_here(f(Some(recv), &converted, self)).map_err(|mut f| {
             f.pos = None;

@@ -32,6 +32,10 @@ pub(crate) struct MethodInfo {
     pub(crate) def_casts: Vec<Option<super::types::CastOp>>,
 }
 
+/// Class -> method name -> (arity, index into `Library::methods`).
+type DynamicCache = HashMap<u32, HashMap<Box<str>, Vec<(usize, Option<usize>)>, Fast>, Fast>;
+type Fast = crate::value::map::JavaHashing;
+
 pub(crate) struct Library {
     al: &'static Allowlist,
     classes: Vec<ClassInfo>,
@@ -46,7 +50,7 @@ pub(crate) struct Library {
     /// Classes of the collection kinds, for [`Library::runtime_class`] without a name lookup.
     kinds: HashMap<&'static str, Cls>,
     /// Dynamic method lookups already made: class -> name -> (arity, method index).
-    dynamic: std::sync::RwLock<HashMap<u32, HashMap<Box<str>, Vec<(usize, Option<usize>)>>>>,
+    dynamic: std::sync::RwLock<DynamicCache>,
 }
 
 fn ty_of(t: &Type) -> Ty {
@@ -150,7 +154,7 @@ impl Library {
             ],
             names,
             kinds,
-            dynamic: std::sync::RwLock::new(HashMap::new()),
+            dynamic: std::sync::RwLock::new(HashMap::with_hasher(Fast::default())),
         };
         let casts: Vec<Vec<Option<super::types::CastOp>>> = lib
             .methods
@@ -280,7 +284,7 @@ impl Library {
         if let Ok(mut cache) = self.dynamic.write() {
             cache
                 .entry(c.0)
-                .or_default()
+                .or_insert_with(|| HashMap::with_hasher(Fast::default()))
                 .entry(name.into())
                 .or_default()
                 .push((arity, index));
@@ -349,6 +353,11 @@ impl Library {
         let f = self.al.field(allowlist::ClassId(c.0), name)?;
         Some((ty_of(&f.ty), crate::stdlib::static_field(f)))
     }
+    /// A statically imported method of the context (`static_import` in its allowlist files).
+    pub(crate) fn imported_method(&self, name: &str, arity: usize) -> Option<&MethodInfo> {
+        self.info(self.al.imported_method(name, arity))
+    }
+
     /// The abstract method of a functional interface.
     pub(crate) fn functional_method(&self, c: Cls) -> Option<&MethodInfo> {
         self.info(self.al.functional_method(allowlist::ClassId(c.0)))

@@ -34,6 +34,7 @@ pub(crate) fn register(r: &mut Registry) {
     register_utilities(r);
     register_navigable(r);
     register_deque(r);
+    register_more_utilities(r);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1815,4 +1816,211 @@ fn register_deque(r: &mut Registry) {
         items.reverse();
         Ok(Iter::value("java.util.ArrayList$Itr", items, None))
     });
+}
+
+fn register_more_utilities(r: &mut Registry) {
+    const COLLECTIONS: &str = "java.util.Collections";
+    r.add(COLLECTIONS, "disjoint", 2, |_, a, _| {
+        let (x, y) = (iter_items(arg(a, 0))?, iter_items(arg(a, 1))?);
+        Ok(Value::Boolean(
+            !x.iter().any(|v| y.iter().any(|w| w.java_equals(v))),
+        ))
+    });
+    r.add(COLLECTIONS, "fill", 2, |_, a, _| {
+        let mut l = list_of(arg(a, 0))?.borrow_mut();
+        check_list_mutable(&l)?;
+        for v in l.items.iter_mut() {
+            *v = arg(a, 1).clone();
+        }
+        Ok(Value::Null)
+    });
+    r.add(COLLECTIONS, "rotate", 2, |_, a, _| {
+        let mut l = list_of(arg(a, 0))?.borrow_mut();
+        check_list_mutable(&l)?;
+        let n = l.items.len();
+        if n > 0 {
+            let d = i64::from(int_arg(a, 1)?).rem_euclid(n as i64) as usize;
+            l.items.rotate_right(d);
+        }
+        Ok(Value::Null)
+    });
+    r.add(COLLECTIONS, "copy", 2, |_, a, _| {
+        let src = iter_items(arg(a, 1))?;
+        let mut dest = list_of(arg(a, 0))?.borrow_mut();
+        if src.len() > dest.items.len() {
+            return Err(exc(
+                "IndexOutOfBoundsException",
+                "Source does not fit in dest",
+            ));
+        }
+        check_list_mutable(&dest)?;
+        for (i, v) in src.into_iter().enumerate() {
+            dest.items[i] = v;
+        }
+        Ok(Value::Null)
+    });
+    r.add(COLLECTIONS, "replaceAll", 3, |_, a, _| {
+        let mut l = list_of(arg(a, 0))?.borrow_mut();
+        check_list_mutable(&l)?;
+        let mut any = false;
+        for v in l.items.iter_mut() {
+            if v.java_equals(arg(a, 1)) {
+                *v = arg(a, 2).clone();
+                any = true;
+            }
+        }
+        Ok(Value::Boolean(any))
+    });
+    r.add(COLLECTIONS, "indexOfSubList", 2, |_, a, _| {
+        let (x, y) = (iter_items(arg(a, 0))?, iter_items(arg(a, 1))?);
+        Ok(Value::Int(sub_list_index(&x, &y, false)))
+    });
+    r.add(COLLECTIONS, "lastIndexOfSubList", 2, |_, a, _| {
+        let (x, y) = (iter_items(arg(a, 0))?, iter_items(arg(a, 1))?);
+        Ok(Value::Int(sub_list_index(&x, &y, true)))
+    });
+    r.add(COLLECTIONS, "binarySearch", 2, |_, a, h| {
+        binary_search(arg(a, 0), arg(a, 1), &Value::Null, h)
+    });
+    r.add(COLLECTIONS, "binarySearch", 3, |_, a, h| {
+        binary_search(arg(a, 0), arg(a, 1), arg(a, 2), h)
+    });
+    r.add(COLLECTIONS, "reverseOrder", 1, |_, a, h| {
+        if arg(a, 0).is_null() {
+            return Ok(Token::value_of(COMPARATOR, "reverse"));
+        }
+        let _ = h;
+        Ok(Value::Null).and_then(|_: Value| {
+            // Collections.reverseOrder(cmp) is cmp.reversed().
+            let Some(f) = super::resolve_by_key(COMPARATOR, "reversed", 0) else {
+                return Err(unsupported("Collections.reverseOrder(Comparator)"));
+            };
+            f(Some(arg(a, 0)), &[], h)
+        })
+    });
+    r.add(
+        COLLECTIONS,
+        "unmodifiableCollection",
+        1,
+        |_, a, _| match arg(a, 0) {
+            Value::Set(_) => Ok(new_set(SetKind::Unmodifiable, iter_items(arg(a, 0))?)),
+            other => Ok(unmodifiable_list(iter_items(other)?)),
+        },
+    );
+    r.add(COLLECTIONS, "unmodifiableSortedMap", 1, |_, a, _| {
+        let m = map_of(arg(a, 0))?.borrow();
+        let mut copy = JMap::copy_of(MapKind::Tree, &m);
+        copy.frozen = true;
+        Ok(Value::map_from(copy))
+    });
+    r.add(COLLECTIONS, "unmodifiableNavigableMap", 1, |_, a, _| {
+        let m = map_of(arg(a, 0))?.borrow();
+        let mut copy = JMap::copy_of(MapKind::Tree, &m);
+        copy.frozen = true;
+        Ok(Value::map_from(copy))
+    });
+    r.add(COLLECTIONS, "emptyIterator", 0, |_, _, _| {
+        Ok(Iter::value("java.util.ArrayList$Itr", Vec::new(), None))
+    });
+    r.add(COLLECTIONS, "emptySortedMap", 0, |_, _, _| {
+        let mut m = JMap::new(MapKind::Tree);
+        m.frozen = true;
+        Ok(Value::map_from(m))
+    });
+    r.add(COLLECTIONS, "emptyNavigableMap", 0, |_, _, _| {
+        let mut m = JMap::new(MapKind::Tree);
+        m.frozen = true;
+        Ok(Value::map_from(m))
+    });
+    r.add(COLLECTIONS, "shuffle", 1, |_, _, _| {
+        Err(unsupported("Collections.shuffle (nondeterministic)"))
+    });
+
+    const ARRAYS: &str = "java.util.Arrays";
+    r.add(ARRAYS, "deepToString", 1, |_, a, _| {
+        Ok(Value::from(deep_to_string(arg(a, 0))))
+    });
+    r.add(ARRAYS, "deepEquals", 2, |_, a, _| {
+        Ok(Value::Boolean(deep_equals(arg(a, 0), arg(a, 1))))
+    });
+    r.add(ARRAYS, "deepHashCode", 1, |_, a, _| {
+        Ok(Value::Int(deep_hash(arg(a, 0))))
+    });
+    r.add("java.util.Objects", "deepEquals", 2, |_, a, _| {
+        Ok(Value::Boolean(deep_equals(arg(a, 0), arg(a, 1))))
+    });
+    r.add(COLLECTION, "toArray", 1, |t, _, _| {
+        let items = iter_items(recv(t)?)?;
+        Ok(Value::Array(Rc::new(RefCell::new(
+            crate::value::JArray::new("def".into(), items),
+        ))))
+    });
+}
+
+fn sub_list_index(x: &[Value], y: &[Value], last: bool) -> i32 {
+    if y.len() > x.len() {
+        return -1;
+    }
+    let matches = |i: usize| y.iter().enumerate().all(|(j, v)| x[i + j].java_equals(v));
+    let range = 0..=x.len() - y.len();
+    let found = if last {
+        range.rev().find(|&i| matches(i))
+    } else {
+        range.clone().find(|&i| matches(i))
+    };
+    found.map_or(-1, |i| i as i32)
+}
+
+fn binary_search(
+    list: &Value,
+    key: &Value,
+    cmp: &Value,
+    h: &mut dyn Host,
+) -> Result<Value, Thrown> {
+    let items = list_of(list)?.borrow().items.clone();
+    let (mut lo, mut hi) = (0i64, items.len() as i64 - 1);
+    while lo <= hi {
+        let mid = (lo + hi) >> 1;
+        match compare_with(cmp, &items[mid as usize], key, h)? {
+            Ordering::Less => lo = mid + 1,
+            Ordering::Greater => hi = mid - 1,
+            Ordering::Equal => return Ok(Value::Int(mid as i32)),
+        }
+    }
+    Ok(Value::Int(-(lo as i32 + 1)))
+}
+
+/// `Arrays.deepToString`: nested arrays printed as lists, other elements with `toString`.
+fn deep_to_string(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Array(a) => {
+            let parts: Vec<String> = a.borrow().items.iter().map(deep_to_string).collect();
+            format!("[{}]", parts.join(", "))
+        }
+        other => other.java_to_string(),
+    }
+}
+
+fn deep_equals(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Array(x), Value::Array(y)) => {
+            let (x, y) = (x.borrow(), y.borrow());
+            x.items.len() == y.items.len()
+                && x.items.iter().zip(&y.items).all(|(p, q)| deep_equals(p, q))
+        }
+        _ => a.java_equals(b),
+    }
+}
+
+fn deep_hash(v: &Value) -> i32 {
+    match v {
+        Value::Null => 0,
+        Value::Array(a) => a
+            .borrow()
+            .items
+            .iter()
+            .fold(1i32, |h, e| h.wrapping_mul(31).wrapping_add(deep_hash(e))),
+        other => other.java_hash_code(),
+    }
 }

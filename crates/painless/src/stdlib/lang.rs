@@ -250,6 +250,7 @@ pub(crate) fn register(r: &mut Registry) {
     register_math(r);
     register_character(r);
     register_string_builder(r);
+    register_more(r);
     r.add("java.lang.System", "currentTimeMillis", 0, |_, _, _| {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -278,7 +279,7 @@ fn varargs(v: &Value) -> Result<Vec<Value>, Thrown> {
 fn seq(t: Option<&Value>) -> Result<String, Thrown> {
     match recv(t)? {
         Value::String(s) => Ok(s.to_string()),
-        Value::Object(o) if o.class_name() == "java.lang.StringBuilder" => Ok(o.java_to_string()),
+        Value::Object(o) if o.as_any().is::<StringBuilder>() => Ok(o.java_to_string()),
         other => Err(cce(other, "java.lang.CharSequence")),
     }
 }
@@ -1662,6 +1663,7 @@ fn case_map(a: &[Value], upper: bool) -> R {
 // StringBuilder
 
 const SB: &str = "java.lang.StringBuilder";
+const SBUF: &str = "java.lang.StringBuffer";
 
 fn sb(t: Option<&Value>) -> Result<&StringBuilder, Thrown> {
     match recv(t)? {
@@ -1674,13 +1676,21 @@ fn sb(t: Option<&Value>) -> Result<&StringBuilder, Thrown> {
 }
 
 fn register_string_builder(r: &mut Registry) {
+    r.add(SBUF, "<init>", 0, |_, _, _| {
+        Ok(StringBuilder::buffer_of(""))
+    });
+    r.add(SBUF, "<init>", 1, |_, a, _| match arg(a, 0) {
+        Value::Int(_) => Ok(StringBuilder::buffer_of("")),
+        Value::Null => Err(npe()),
+        other => Ok(StringBuilder::buffer_of(&other.java_to_string())),
+    });
     r.add(SB, "<init>", 0, |_, _, _| Ok(StringBuilder::value_of("")));
     r.add(SB, "<init>", 1, |_, a, _| match arg(a, 0) {
         Value::Int(_) => Ok(StringBuilder::value_of("")),
         Value::Null => Err(npe()),
         other => Ok(StringBuilder::value_of(&other.java_to_string())),
     });
-    r.add(SB, "append", 1, |t, a, _| {
+    r.add_on(&[SB, SBUF], "append", 1, |t, a, _| {
         let b = sb(t)?;
         let text = match arg(a, 0) {
             Value::Array(_) => value_of(arg(a, 0)),
@@ -1689,7 +1699,7 @@ fn register_string_builder(r: &mut Registry) {
         b.units.borrow_mut().extend(text.encode_utf16());
         Ok(recv(t)?.clone())
     });
-    r.add(SB, "append", 3, |t, a, _| {
+    r.add_on(&[SB, SBUF], "append", 3, |t, a, _| {
         let b = sb(t)?;
         let s = chars_arg(a, 0)?;
         let part = substring16(&s, int_arg(a, 1)?, int_arg(a, 2)?)
@@ -1697,19 +1707,19 @@ fn register_string_builder(r: &mut Registry) {
         b.units.borrow_mut().extend(part.encode_utf16());
         Ok(recv(t)?.clone())
     });
-    r.add(SB, "length", 0, |t, _, _| {
+    r.add_on(&[SB, SBUF], "length", 0, |t, _, _| {
         Ok(Value::Int(sb(t)?.units.borrow().len() as i32))
     });
-    r.add(SB, "toString", 0, |t, _, _| {
+    r.add_on(&[SB, SBUF], "toString", 0, |t, _, _| {
         Ok(Value::from(sb(t)?.java_to_string()))
     });
-    r.add(SB, "reverse", 0, |t, _, _| {
+    r.add_on(&[SB, SBUF], "reverse", 0, |t, _, _| {
         let b = sb(t)?;
         let s: String = b.java_to_string().chars().rev().collect();
         *b.units.borrow_mut() = s.encode_utf16().collect();
         Ok(recv(t)?.clone())
     });
-    r.add(SB, "setLength", 1, |t, a, _| {
+    r.add_on(&[SB, SBUF], "setLength", 1, |t, a, _| {
         let b = sb(t)?;
         let n = int_arg(a, 0)?;
         if n < 0 {
@@ -1721,7 +1731,7 @@ fn register_string_builder(r: &mut Registry) {
         b.units.borrow_mut().resize(n as usize, 0);
         Ok(Value::Null)
     });
-    r.add(SB, "insert", 2, |t, a, _| {
+    r.add_on(&[SB, SBUF], "insert", 2, |t, a, _| {
         let b = sb(t)?;
         let at = int_arg(a, 0)?;
         let len = b.units.borrow().len();
@@ -1739,7 +1749,7 @@ fn register_string_builder(r: &mut Registry) {
         drop(u);
         Ok(recv(t)?.clone())
     });
-    r.add(SB, "deleteCharAt", 1, |t, a, _| {
+    r.add_on(&[SB, SBUF], "deleteCharAt", 1, |t, a, _| {
         let b = sb(t)?;
         let i = int_arg(a, 0)?;
         let len = b.units.borrow().len();
@@ -1752,7 +1762,7 @@ fn register_string_builder(r: &mut Registry) {
         b.units.borrow_mut().remove(i as usize);
         Ok(recv(t)?.clone())
     });
-    r.add(SB, "delete", 2, |t, a, _| {
+    r.add_on(&[SB, SBUF], "delete", 2, |t, a, _| {
         let b = sb(t)?;
         let (s, e) = (int_arg(a, 0)?, int_arg(a, 1)?);
         let len = b.units.borrow().len() as i32;
@@ -1766,7 +1776,7 @@ fn register_string_builder(r: &mut Registry) {
         b.units.borrow_mut().drain(s as usize..e as usize);
         Ok(recv(t)?.clone())
     });
-    r.add(SB, "replace", 3, |t, a, _| {
+    r.add_on(&[SB, SBUF], "replace", 3, |t, a, _| {
         let b = sb(t)?;
         let (s, e) = (int_arg(a, 0)?, int_arg(a, 1)?);
         let text: Vec<u16> = str_arg(a, 2)?.encode_utf16().collect();
@@ -1781,7 +1791,7 @@ fn register_string_builder(r: &mut Registry) {
         b.units.borrow_mut().splice(s as usize..e as usize, text);
         Ok(recv(t)?.clone())
     });
-    r.add(SB, "setCharAt", 2, |t, a, _| {
+    r.add_on(&[SB, SBUF], "setCharAt", 2, |t, a, _| {
         let b = sb(t)?;
         let i = int_arg(a, 0)?;
         let len = b.units.borrow().len();
@@ -1794,21 +1804,21 @@ fn register_string_builder(r: &mut Registry) {
         b.units.borrow_mut()[i as usize] = char_arg(a, 1)?;
         Ok(Value::Null)
     });
-    r.add(SB, "indexOf", 1, |t, a, _| {
+    r.add_on(&[SB, SBUF], "indexOf", 1, |t, a, _| {
         Ok(Value::Int(index_of16(
             &sb(t)?.java_to_string(),
             str_arg(a, 0)?,
             0,
         )))
     });
-    r.add(SB, "indexOf", 2, |t, a, _| {
+    r.add_on(&[SB, SBUF], "indexOf", 2, |t, a, _| {
         Ok(Value::Int(index_of16(
             &sb(t)?.java_to_string(),
             str_arg(a, 0)?,
             int_arg(a, 1)?,
         )))
     });
-    r.add(SB, "lastIndexOf", 1, |t, a, _| {
+    r.add_on(&[SB, SBUF], "lastIndexOf", 1, |t, a, _| {
         let s = sb(t)?.java_to_string();
         Ok(Value::Int(last_index_of16(
             &s,
@@ -1816,7 +1826,7 @@ fn register_string_builder(r: &mut Registry) {
             len16(&s) as i32,
         )))
     });
-    r.add(SB, "substring", 1, |t, a, _| {
+    r.add_on(&[SB, SBUF], "substring", 1, |t, a, _| {
         let s = sb(t)?.java_to_string();
         Ok(Value::from(substring16(
             &s,
@@ -1824,17 +1834,17 @@ fn register_string_builder(r: &mut Registry) {
             len16(&s) as i32,
         )?))
     });
-    r.add(SB, "substring", 2, |t, a, _| {
+    r.add_on(&[SB, SBUF], "substring", 2, |t, a, _| {
         Ok(Value::from(substring16(
             &sb(t)?.java_to_string(),
             int_arg(a, 0)?,
             int_arg(a, 1)?,
         )?))
     });
-    r.add(SB, "capacity", 0, |t, _, _| {
+    r.add_on(&[SB, SBUF], "capacity", 0, |t, _, _| {
         Ok(Value::Int((sb(t)?.units.borrow().len() + 16) as i32))
     });
-    r.add(SB, "appendCodePoint", 1, |t, a, _| {
+    r.add_on(&[SB, SBUF], "appendCodePoint", 1, |t, a, _| {
         let b = sb(t)?;
         let c = u32::try_from(int_arg(a, 0)?)
             .ok()
@@ -1846,4 +1856,321 @@ fn register_string_builder(r: &mut Registry) {
             .extend_from_slice(c.encode_utf16(&mut buf));
         Ok(recv(t)?.clone())
     });
+}
+
+/// Smaller java.lang methods: unsigned arithmetic, radix parsing of the small boxes, bit
+/// conversions, `Math.nextUp`..., surrogate helpers.
+fn register_more(r: &mut Registry) {
+    r.add(LONG, "compareUnsigned", 2, |_, a, _| {
+        Ok(Value::Int(ord(
+            (long_arg(a, 0)? as u64).cmp(&(long_arg(a, 1)? as u64))
+        )))
+    });
+    r.add(LONG, "divideUnsigned", 2, |_, a, _| {
+        let d = long_arg(a, 1)? as u64;
+        if d == 0 {
+            return Err(exc("ArithmeticException", "/ by zero"));
+        }
+        Ok(Value::Long(((long_arg(a, 0)? as u64) / d) as i64))
+    });
+    r.add(LONG, "remainderUnsigned", 2, |_, a, _| {
+        let d = long_arg(a, 1)? as u64;
+        if d == 0 {
+            return Err(exc("ArithmeticException", "/ by zero"));
+        }
+        Ok(Value::Long(((long_arg(a, 0)? as u64) % d) as i64))
+    });
+    r.add(LONG, "highestOneBit", 1, |_, a, _| {
+        let v = long_arg(a, 0)? as u64;
+        Ok(Value::Long(if v == 0 {
+            0
+        } else {
+            (1u64 << (63 - v.leading_zeros())) as i64
+        }))
+    });
+    r.add(LONG, "lowestOneBit", 1, |_, a, _| {
+        let v = long_arg(a, 0)?;
+        Ok(Value::Long(v & v.wrapping_neg()))
+    });
+    r.add(LONG, "parseUnsignedLong", 1, |_, a, _| {
+        Ok(Value::Long(
+            parse_unsigned(opt_str(arg(a, 0))?, 10, u64::MAX)? as i64,
+        ))
+    });
+    r.add(LONG, "parseUnsignedLong", 2, |_, a, _| {
+        let radix = radix_arg(a, 1)?;
+        Ok(Value::Long(
+            parse_unsigned(opt_str(arg(a, 0))?, radix, u64::MAX)? as i64,
+        ))
+    });
+    r.add(INTEGER, "parseUnsignedInt", 2, |_, a, _| {
+        let radix = radix_arg(a, 1)?;
+        Ok(Value::Int(
+            parse_unsigned(opt_str(arg(a, 0))?, radix, u64::from(u32::MAX))? as u32 as i32,
+        ))
+    });
+    r.add(INTEGER, "toUnsignedString", 2, |_, a, _| {
+        Ok(Value::from(unsigned_radix(
+            u64::from(int_arg(a, 0)? as u32),
+            radix_arg(a, 1).unwrap_or(10),
+        )))
+    });
+    r.add(BYTE, "parseByte", 2, |_, a, _| {
+        let radix = radix_arg(a, 1)?;
+        Ok(Value::Byte(
+            parse_short_byte(opt_str(arg(a, 0))?, radix, i8::MIN.into(), i8::MAX.into())? as i8,
+        ))
+    });
+    r.add(BYTE, "valueOf", 2, |_, a, _| {
+        let radix = radix_arg(a, 1)?;
+        Ok(Value::Byte(
+            parse_short_byte(opt_str(arg(a, 0))?, radix, i8::MIN.into(), i8::MAX.into())? as i8,
+        ))
+    });
+    r.add(SHORT, "parseShort", 2, |_, a, _| {
+        let radix = radix_arg(a, 1)?;
+        Ok(Value::Short(parse_short_byte(
+            opt_str(arg(a, 0))?,
+            radix,
+            i16::MIN.into(),
+            i16::MAX.into(),
+        )? as i16))
+    });
+    r.add(SHORT, "valueOf", 2, |_, a, _| {
+        let radix = radix_arg(a, 1)?;
+        Ok(Value::Short(parse_short_byte(
+            opt_str(arg(a, 0))?,
+            radix,
+            i16::MIN.into(),
+            i16::MAX.into(),
+        )? as i16))
+    });
+    r.add(BYTE, "decode", 1, |_, a, _| {
+        let v = decode(str_arg(a, 0)?, i32::MIN.into(), i32::MAX.into())?;
+        if v < i64::from(i8::MIN) || v > i64::from(i8::MAX) {
+            return Err(exc(
+                "NumberFormatException",
+                format!("Value {v} out of range from input {}", str_arg(a, 0)?),
+            ));
+        }
+        Ok(Value::Byte(v as i8))
+    });
+    r.add(SHORT, "decode", 1, |_, a, _| {
+        let v = decode(str_arg(a, 0)?, i32::MIN.into(), i32::MAX.into())?;
+        if v < i64::from(i16::MIN) || v > i64::from(i16::MAX) {
+            return Err(exc(
+                "NumberFormatException",
+                format!("Value {v} out of range from input {}", str_arg(a, 0)?),
+            ));
+        }
+        Ok(Value::Short(v as i16))
+    });
+    r.add(BYTE, "toUnsignedInt", 1, |_, a, _| {
+        Ok(Value::Int(i32::from(int_arg(a, 0)? as u8)))
+    });
+    r.add(BYTE, "toUnsignedLong", 1, |_, a, _| {
+        Ok(Value::Long(i64::from(int_arg(a, 0)? as u8)))
+    });
+    r.add(SHORT, "toUnsignedInt", 1, |_, a, _| {
+        Ok(Value::Int(i32::from(int_arg(a, 0)? as u16)))
+    });
+    r.add(SHORT, "toUnsignedLong", 1, |_, a, _| {
+        Ok(Value::Long(i64::from(int_arg(a, 0)? as u16)))
+    });
+    r.add(SHORT, "reverseBytes", 1, |_, a, _| {
+        Ok(Value::Short((int_arg(a, 0)? as i16).swap_bytes()))
+    });
+    r.field(BYTE, "BYTES", || Value::Int(1));
+    r.field(BYTE, "SIZE", || Value::Int(8));
+    r.field(SHORT, "BYTES", || Value::Int(2));
+    r.field(SHORT, "SIZE", || Value::Int(16));
+    r.field(FLOAT, "BYTES", || Value::Int(4));
+    r.field(FLOAT, "SIZE", || Value::Int(32));
+    r.field(FLOAT, "MAX_EXPONENT", || Value::Int(127));
+    r.field(FLOAT, "MIN_EXPONENT", || Value::Int(-126));
+    r.field(CHARACTER, "BYTES", || Value::Int(2));
+    r.field(CHARACTER, "SIZE", || Value::Int(16));
+    r.field(CHARACTER, "MIN_CODE_POINT", || Value::Int(0));
+    r.field(CHARACTER, "MAX_CODE_POINT", || Value::Int(0x10ffff));
+    r.field(CHARACTER, "MIN_SUPPLEMENTARY_CODE_POINT", || {
+        Value::Int(0x10000)
+    });
+    r.field(CHARACTER, "MIN_HIGH_SURROGATE", || Value::Char(0xD800));
+    r.field(CHARACTER, "MAX_HIGH_SURROGATE", || Value::Char(0xDBFF));
+    r.field(CHARACTER, "MIN_LOW_SURROGATE", || Value::Char(0xDC00));
+    r.field(CHARACTER, "MAX_LOW_SURROGATE", || Value::Char(0xDFFF));
+    r.field(CHARACTER, "MIN_SURROGATE", || Value::Char(0xD800));
+    r.field(CHARACTER, "MAX_SURROGATE", || Value::Char(0xDFFF));
+    r.add(FLOAT, "floatToRawIntBits", 1, |_, a, _| {
+        Ok(Value::Int(float_arg(a, 0)?.to_bits() as i32))
+    });
+    for class in ["java.lang.Math", "java.lang.StrictMath"] {
+        r.add(class, "nextUp", 1, |_, a, _| {
+            Ok(Value::Double(next_up(double_arg(a, 0)?)))
+        });
+        r.add(class, "nextDown", 1, |_, a, _| {
+            Ok(Value::Double(-next_up(-double_arg(a, 0)?)))
+        });
+        r.add(class, "nextAfter", 2, |_, a, _| {
+            let (x, d) = (double_arg(a, 0)?, double_arg(a, 1)?);
+            Ok(Value::Double(if x.is_nan() || d.is_nan() {
+                f64::NAN
+            } else if x == d {
+                d
+            } else if d > x {
+                next_up(x)
+            } else {
+                -next_up(-x)
+            }))
+        });
+        r.add(class, "scalb", 2, |_, a, _| {
+            Ok(Value::Double(double_arg(a, 0)? * 2f64.powi(int_arg(a, 1)?)))
+        });
+    }
+    r.add(CHARACTER, "isSupplementaryCodePoint", 1, |_, a, _| {
+        Ok(Value::Boolean(
+            (0x10000..=0x10ffff).contains(&int_arg(a, 0)?),
+        ))
+    });
+    r.add(CHARACTER, "isSurrogatePair", 2, |_, a, _| {
+        Ok(Value::Boolean(
+            (0xD800..0xDC00).contains(&char_arg(a, 0)?)
+                && (0xDC00..0xE000).contains(&char_arg(a, 1)?),
+        ))
+    });
+    r.add(CHARACTER, "toCodePoint", 2, |_, a, _| {
+        Ok(Value::Int(
+            0x10000
+                + ((i32::from(char_arg(a, 0)?) - 0xD800) << 10)
+                + (i32::from(char_arg(a, 1)?) - 0xDC00),
+        ))
+    });
+    r.add(CHARACTER, "highSurrogate", 1, |_, a, _| {
+        Ok(Value::Char(
+            (((int_arg(a, 0)? as u32) >> 10) + (0xD800 - (0x10000 >> 10))) as u16,
+        ))
+    });
+    r.add(CHARACTER, "lowSurrogate", 1, |_, a, _| {
+        Ok(Value::Char(
+            (((int_arg(a, 0)? as u32) & 0x3ff) + 0xDC00) as u16,
+        ))
+    });
+    r.add(CHARACTER, "toChars", 1, |_, a, _| {
+        let c = u32::try_from(int_arg(a, 0)?)
+            .ok()
+            .and_then(char::from_u32)
+            .ok_or_else(|| {
+                exc(
+                    "IllegalArgumentException",
+                    format!(
+                        "Not a valid Unicode code point: 0x{:X}",
+                        int_arg(a, 0).unwrap_or(0)
+                    ),
+                )
+            })?;
+        let mut buf = [0u16; 2];
+        let items = c
+            .encode_utf16(&mut buf)
+            .iter()
+            .map(|u| Value::Char(*u))
+            .collect();
+        Ok(Value::Array(Rc::new(std::cell::RefCell::new(JArray::new(
+            "char".into(),
+            items,
+        )))))
+    });
+    r.add(CHARACTER, "reverseBytes", 1, |_, a, _| {
+        Ok(Value::Char(char_arg(a, 0)?.swap_bytes()))
+    });
+    r.add(CHARACTER, "isTitleCase", 1, |_, a, _| {
+        Ok(Value::Boolean(cp(a)?.is_some_and(|c| matches!(c, '\u{1c5}' | '\u{1c8}' | '\u{1cb}' | '\u{1f2}' | '\u{1f88}'..='\u{1f8f}' | '\u{1f98}'..='\u{1f9f}' | '\u{1fa8}'..='\u{1faf}' | '\u{1fbc}' | '\u{1fcc}' | '\u{1ffc}'))))
+    });
+    r.add(CHARACTER, "isDefined", 1, |_, a, _| {
+        Ok(Value::Boolean(cp(a)?.is_some()))
+    });
+    r.add(STRING, "codePointBefore", 1, |t, a, _| {
+        let s = to16(this_str(t)?);
+        let i = int_arg(a, 0)?;
+        if i < 1 || i as usize > s.len() {
+            return Err(exc(
+                "StringIndexOutOfBoundsException",
+                format!("Index {i} out of bounds for length {}", s.len()),
+            ));
+        }
+        let i = i as usize;
+        let lo = s[i - 1];
+        if (0xDC00..0xE000).contains(&lo) && i >= 2 && (0xD800..0xDC00).contains(&s[i - 2]) {
+            return Ok(Value::Int(code_point_at(&s, i - 2)));
+        }
+        Ok(Value::Int(i32::from(lo)))
+    });
+    r.add(STRING, "copyValueOf", 3, |_, a, _| {
+        let chars = to16(&chars_of_array(arg(a, 0))?);
+        let (off, n) = (int_arg(a, 1)?, int_arg(a, 2)?);
+        if off < 0 || n < 0 || (off as usize + n as usize) > chars.len() {
+            return Err(exc(
+                "StringIndexOutOfBoundsException",
+                format!("offset {off}, count {n}, length {}", chars.len()),
+            ));
+        }
+        Ok(Value::from(from16(
+            &chars[off as usize..(off + n) as usize],
+        )))
+    });
+}
+
+/// `Math.nextUp`.
+fn next_up(d: f64) -> f64 {
+    if d.is_nan() || d == f64::INFINITY {
+        return d;
+    }
+    if d == 0.0 {
+        return f64::from_bits(1);
+    }
+    let bits = d.to_bits();
+    f64::from_bits(if d > 0.0 { bits + 1 } else { bits - 1 })
+}
+
+/// `Long.parseUnsignedLong` / `Integer.parseUnsignedInt`: no '-' sign allowed.
+fn parse_unsigned(s: Option<&str>, radix: u32, max: u64) -> Result<u64, Thrown> {
+    let Some(s) = s else {
+        return Err(exc(
+            "NumberFormatException",
+            "Cannot parse null string: null",
+        ));
+    };
+    if s.starts_with('-') {
+        return Err(exc(
+            "NumberFormatException",
+            format!("Illegal leading minus sign on unsigned string {s}."),
+        ));
+    }
+    let digits = s.strip_prefix('+').unwrap_or(s);
+    let fail = || {
+        let suffix = if radix == 10 {
+            String::new()
+        } else {
+            format!(" under radix {radix}")
+        };
+        exc(
+            "NumberFormatException",
+            format!("For input string: \"{s}\"{suffix}"),
+        )
+    };
+    if digits.is_empty() {
+        return Err(fail());
+    }
+    let mut v: u128 = 0;
+    for c in digits.chars() {
+        let d = c.to_digit(radix).ok_or_else(fail)?;
+        v = v * u128::from(radix) + u128::from(d);
+        if v > u128::from(max) {
+            let what = if max == u64::MAX { "long" } else { "int" };
+            return Err(exc(
+                "NumberFormatException",
+                format!("String value {s} exceeds range of unsigned {what}."),
+            ));
+        }
+    }
+    Ok(v as u64)
 }

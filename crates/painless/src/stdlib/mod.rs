@@ -8,6 +8,7 @@
 //! message the JDK would throw.
 
 mod augmentation;
+mod bitset;
 mod collections;
 mod format;
 mod functional;
@@ -26,7 +27,9 @@ use crate::allowlist::{Field, Method};
 use crate::value::{Exception, Value};
 
 pub use functional::invoke;
-pub use objects::{Iter, MapEntry, MapView, Optional, StringBuilder, StringJoiner, Token, ViewKind};
+pub use objects::{
+    Iter, MapEntry, MapView, Optional, StringBuilder, StringJoiner, Token, ViewKind,
+};
 
 /// A native method: `recv` is the receiver (`None` for static methods and constructors).
 pub type NativeFn =
@@ -121,6 +124,7 @@ fn registry() -> &'static Registry {
             fields: HashMap::new(),
         };
         lang::register(&mut r);
+        bitset::register(&mut r);
         collections::register(&mut r);
         functional::register(&mut r);
         stream::register(&mut r);
@@ -142,6 +146,15 @@ pub fn resolve(method: &Method) -> Option<NativeFn> {
             method.params.len(),
         ))
         .copied()
+}
+
+/// A native by its key (for natives that delegate to another method).
+pub(crate) fn resolve_by_key(class: &str, name: &str, arity: usize) -> Option<NativeFn> {
+    registry()
+        .methods
+        .iter()
+        .find(|((c, n, a), _)| *c == class && *n == name && *a == arity)
+        .map(|(_, f)| *f)
 }
 
 /// The value of a static field (`Integer.MAX_VALUE`, `Math.PI`, `ChronoUnit.DAYS`...).

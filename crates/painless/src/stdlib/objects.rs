@@ -354,19 +354,33 @@ impl JavaObject for MapEntry {
 /// `java.lang.StringBuilder` (UTF-16 code units, as Java's).
 pub struct StringBuilder {
     pub units: RefCell<Vec<u16>>,
+    /// A `java.lang.StringBuffer` (same methods, synchronized in Java).
+    pub buffer: bool,
 }
 
 impl StringBuilder {
     pub fn value_of(s: &str) -> Value {
         Value::Object(Rc::new(StringBuilder {
             units: RefCell::new(s.encode_utf16().collect()),
+            buffer: false,
+        }))
+    }
+
+    pub fn buffer_of(s: &str) -> Value {
+        Value::Object(Rc::new(StringBuilder {
+            units: RefCell::new(s.encode_utf16().collect()),
+            buffer: true,
         }))
     }
 }
 
 impl JavaObject for StringBuilder {
     fn class_name(&self) -> &str {
-        "java.lang.StringBuilder"
+        if self.buffer {
+            "java.lang.StringBuffer"
+        } else {
+            "java.lang.StringBuilder"
+        }
     }
     fn as_any(&self) -> &dyn Any {
         self

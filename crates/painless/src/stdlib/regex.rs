@@ -739,6 +739,19 @@ pub(crate) fn register(r: &mut Registry) {
             h.regex_limit_factor(),
         )
     });
+    r.add(PATTERN, "splitAsStream", 1, |t, a, h| {
+        // Pattern.splitAsStream: the split with trailing empty strings discarded.
+        let parts = split(recv(t)?, chars_arg(a, 0)?, 0, h.regex_limit_factor())?;
+        let items = match &parts {
+            Value::Array(arr) => arr.borrow().items.clone(),
+            _ => Vec::new(),
+        };
+        let list = Value::list_from(items);
+        let Some(stream) = super::resolve_by_key("java.util.Collection", "stream", 0) else {
+            return Err(unsupported("Pattern.splitAsStream"));
+        };
+        stream(Some(&list), &[], h)
+    });
     r.add(PATTERN, "pattern", 0, |t, _, _| {
         Ok(Value::from(
             as_pattern(&pattern_of(recv(t)?)?).source.clone(),

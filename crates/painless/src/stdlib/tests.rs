@@ -405,3 +405,36 @@ fn map_views_are_live() {
         "ConcurrentModificationException"
     );
 }
+
+#[test]
+fn bitsets() {
+    let b = ok("BitSet", "new", None, &[]);
+    ok("BitSet", "set", Some(b.clone()), &[Value::Int(1)]);
+    ok(
+        "BitSet",
+        "set",
+        Some(b.clone()),
+        &[Value::Int(3), Value::Int(5)],
+    );
+    assert_eq!(b.java_to_string(), "{1, 3, 4}");
+    assert_eq!(
+        ok("BitSet", "cardinality", Some(b.clone()), &[]).java_to_string(),
+        "3"
+    );
+    assert_eq!(
+        ok("BitSet", "length", Some(b.clone()), &[]).java_to_string(),
+        "5"
+    );
+    assert_eq!(
+        ok("BitSet", "size", Some(b.clone()), &[]).java_to_string(),
+        "64"
+    );
+    assert_eq!(
+        ok("BitSet", "nextSetBit", Some(b.clone()), &[Value::Int(2)]).java_to_string(),
+        "3"
+    );
+    assert_eq!(
+        thrown("BitSet", "set", Some(b), &[Value::Int(-1)]),
+        "IndexOutOfBoundsException: bitIndex < 0: -1"
+    );
+}

@@ -456,6 +456,12 @@ enum Kind {
         sec: i64,
         nano: i32,
     },
+    Period {
+        y: i32,
+        m: i32,
+        d: i32,
+    },
+    Parsed(Rc<Parts>),
 }
 
 impl Temporal {
@@ -494,6 +500,8 @@ impl JavaObject for Temporal {
             Kind::Date(_) => "java.time.LocalDate",
             Kind::Time(_) => "java.time.LocalTime",
             Kind::Duration { .. } => "java.time.Duration",
+            Kind::Period { .. } => "java.time.Period",
+            Kind::Parsed(_) => "java.time.format.Parsed",
         }
     }
     fn as_any(&self) -> &dyn Any {
@@ -516,6 +524,31 @@ impl JavaObject for Temporal {
             Kind::Date(d) => date_string(*d),
             Kind::Time(t) => time_string(*t),
             Kind::Duration { sec, nano } => duration_string(*sec, *nano),
+            Kind::Period { y, m, d } => period_string(*y, *m, *d),
+            Kind::Parsed(p) => {
+                // Parsed.toString: the unresolved fields, the chronology, the zone, the result.
+                let mut s = String::from("{}");
+                if let Some((sec, _)) = p.instant {
+                    s = format!("{{InstantSeconds={sec}}}");
+                } else if let Some(o) = p.offset {
+                    s = format!("{{OffsetSeconds={o}}}");
+                }
+                s.push_str(",ISO");
+                if let Some(z) = &p.zone {
+                    s.push(',');
+                    s.push_str(&z.id);
+                }
+                match (p.date, p.time) {
+                    (Some(d), Some(t)) => s.push_str(&format!(
+                        " resolved to {}",
+                        ldt_string(Ldt { day: d, nod: t })
+                    )),
+                    (Some(d), None) => s.push_str(&format!(" resolved to {}", date_string(d))),
+                    (None, Some(t)) => s.push_str(&format!(" resolved to {}", time_string(t))),
+                    _ => {}
+                }
+                s
+            }
         }
     }
     fn java_equals(&self, other: &dyn JavaObject) -> bool {
@@ -672,6 +705,100 @@ fn duration_string(seconds: i64, nanos: i32) -> String {
     }
     buf.push('S');
     buf
+}
+
+/// `Period.toString`: `P1Y2M3D`, `P0D` for zero.
+fn period_string(y: i32, m: i32, d: i32) -> String {
+    if y == 0 && m == 0 && d == 0 {
+        return "P0D".into();
+    }
+    let mut s = String::from("P");
+    if y != 0 {
+        s.push_str(&format!("{y}Y"));
+    }
+    if m != 0 {
+        s.push_str(&format!("{m}M"));
+    }
+    if d != 0 {
+        s.push_str(&format!("{d}D"));
+    }
+    s
+}
+
+fn period(y: i64, m: i64, d: i64) -> Result<Value, Thrown> {
+    let fit = |v: i64| i32::try_from(v).map_err(|_| exc("ArithmeticException", "integer overflow"));
+    Ok(Temporal::value(Kind::Period {
+        y: fit(y)?,
+        m: fit(m)?,
+        d: fit(d)?,
+    }))
+}
+
+fn period_of(t: &Temporal) -> Result<(i64, i64, i64), Thrown> {
+    match t.kind {
+        Kind::Period { y, m, d } => Ok((y.into(), m.into(), d.into())),
+        _ => Err(exc(
+            "ClassCastException",
+            format!("Cannot cast {} to java.time.Period", t.class_name()),
+        )),
+    }
+}
+
+/// `LocalDate.until(ChronoLocalDate)`: the period between two dates.
+fn period_between(start: i64, end: i64) -> Result<Value, Thrown> {
+    let (y1, m1, d1) = civil_from_days(start);
+    let (y2, m2, d2) = civil_from_days(end);
+    let mut total = (y2 * 12 + m2 - 1) - (y1 * 12 + m1 - 1);
+    let mut days = d2 - d1;
+    if total > 0 && days < 0 {
+        total -= 1;
+        let calc = Ldt { day: start, nod: 0 }.plus_months(total)?.day;
+        days = end - calc;
+    } else if total < 0 && days > 0 {
+        total += 1;
+        days -= month_length(y2, m2);
+    }
+    period(total / 12, total % 12, days)
+}
+
+/// `Period.parse`: `PnYnMnWnD` with optional signs (case-insensitive).
+fn parse_period(text: &str) -> Result<Value, Thrown> {
+    let fail = || {
+        exc(
+            "DateTimeParseException",
+            "Text cannot be parsed to a Period",
+        )
+    };
+    let up = text.to_ascii_uppercase();
+    let (neg, rest) = match up.as_bytes().first() {
+        Some(b'-') => (true, &up[1..]),
+        Some(b'+') => (false, &up[1..]),
+        _ => (false, &up[..]),
+    };
+    let mut rest = rest.strip_prefix('P').ok_or_else(fail)?;
+    if rest.is_empty() {
+        return Err(fail());
+    }
+    let (mut y, mut m, mut d) = (0i64, 0i64, 0i64);
+    for (unit, slot) in [('Y', 0), ('M', 1), ('W', 2), ('D', 3)] {
+        if let Some(i) = rest.find(unit) {
+            let n: i64 = rest[..i].parse().map_err(|_| fail())?;
+            match slot {
+                0 => y = n,
+                1 => m = n,
+                2 => d += n * 7,
+                _ => d += n,
+            }
+            rest = &rest[i + 1..];
+        }
+    }
+    if !rest.is_empty() {
+        return Err(fail());
+    }
+    if neg {
+        (y, m, d) = (-y, -m, -d);
+    }
+    period(y, m, d)
 }
 
 /// `java.time` enums and `Locale`, by class and constant name.
@@ -989,6 +1116,22 @@ fn plus(t: &Temporal, n: i64, unit: &str) -> Result<Value, Thrown> {
             }
             None => return Err(unsupported_unit(unit)),
         },
+        Kind::Parsed(_) => {
+            return Err(exc(
+                "UnsupportedTemporalTypeException",
+                format!("Unsupported unit: {}", unit_display(unit)),
+            ))
+        }
+        Kind::Period { y, m, d } => {
+            let (y, m, d) = (i64::from(*y), i64::from(*m), i64::from(*d));
+            return match unit {
+                "DAYS" => period(y, m, d + n),
+                "MONTHS" => period(y, m + n, d),
+                "YEARS" => period(y + n, m, d),
+                "WEEKS" => period(y, m, d + n * 7),
+                other => Err(unsupported_unit(other)),
+            };
+        }
         Kind::Duration { sec, nano } => {
             let n = match nanos {
                 Some(n) => n,
@@ -1722,7 +1865,14 @@ fn fields_of(t: &Temporal, fmt_zone: Option<&Rc<JZone>>) -> Result<Fields, Throw
             zone: None,
             instant: None,
         },
-        Kind::Duration { .. } => {
+        Kind::Parsed(p) => Fields {
+            date: p.date,
+            time: p.time,
+            offset: p.offset,
+            zone: p.zone.clone(),
+            instant: p.instant,
+        },
+        Kind::Duration { .. } | Kind::Period { .. } => {
             return Err(exc(
                 "UnsupportedTemporalTypeException",
                 "Unsupported field: Year",
@@ -2375,6 +2525,7 @@ fn rewrap(e: Thrown, err: &dyn Fn(String) -> Thrown) -> Thrown {
 /// What `X.parse(text, formatter)` builds.
 #[derive(Clone, Copy, PartialEq)]
 enum Target {
+    Parsed,
     Zoned,
     Offset,
     DateTime,
@@ -2460,31 +2611,81 @@ fn parse(f: &Formatter, text: &str, target: Target) -> Result<Value, Thrown> {
             }
         }
     }
-    let unable = |what: &str| {
+    let parts = if let Some((sec, nano)) = p.instant {
+        Parts {
+            date: None,
+            time: None,
+            offset: None,
+            zone: f.zone.clone(),
+            instant: Some((sec, nano)),
+        }
+    } else {
+        let (date, time) = resolve(&p, text)?;
+        let zone = match (&p.zone, &f.zone) {
+            (Some(id), _) => Some(zone_of(id)?),
+            (None, Some(z)) => Some(z.clone()),
+            (None, None) => None,
+        };
+        Parts {
+            date,
+            time,
+            offset: p.offset,
+            zone,
+            instant: None,
+        }
+    };
+    if target == Target::Parsed {
+        return Ok(Temporal::value(Kind::Parsed(Rc::new(parts))));
+    }
+    convert_parts(&parts, target, &|what: &str| {
         exc(
             "DateTimeParseException",
             format!(
                 "Text '{text}' could not be parsed: Unable to obtain {what} from TemporalAccessor"
             ),
         )
-    };
+    })
+}
+
+/// What a parse resolved to (`java.time.format.Parsed`): the parts of a temporal.
+pub struct Parts {
+    date: Option<i64>,
+    time: Option<i64>,
+    offset: Option<i32>,
+    zone: Option<Rc<JZone>>,
+    instant: Option<(i64, i32)>,
+}
+
+/// `X.from(temporal)` (and the end of `X.parse`): the target built from the parts, or
+/// `unable(target name)`.
+fn convert_parts(
+    p: &Parts,
+    target: Target,
+    unable: &dyn Fn(&str) -> Thrown,
+) -> Result<Value, Thrown> {
     if let Some((s, n)) = p.instant {
         return match target {
             Target::Instant => Ok(Temporal::value(Kind::Instant { sec: s, nano: n })),
-            Target::Zoned => match &f.zone {
+            Target::Zoned => match &p.zone {
                 Some(z) => zoned_from_instant(s, n, z.clone()),
                 None => Err(unable("ZonedDateTime")),
             },
-            _ => Err(unable(simple_target(target))),
+            Target::Offset => match &p.zone {
+                Some(z) => {
+                    let off = z.offset_at(s)?;
+                    Ok(Temporal::value(Kind::Offset {
+                        ldt: Ldt::from_epoch(s, n, off),
+                        offset: off,
+                    }))
+                }
+                None => Err(unable("OffsetDateTime")),
+            },
+            other => Err(unable(simple_target(other))),
         };
     }
-    let (date, time) = resolve(&p, text)?;
-    let zone = match (&p.zone, &f.zone) {
-        (Some(id), _) => Some(zone_of(id)?),
-        (None, Some(z)) => Some(z.clone()),
-        (None, None) => None,
-    };
+    let (date, time) = (p.date, p.time);
     match target {
+        Target::Parsed => Err(unable("Parsed")),
         Target::Date => date
             .map(|d| Temporal::value(Kind::Date(d)))
             .ok_or_else(|| unable("LocalDate")),
@@ -2517,13 +2718,15 @@ fn parse(f: &Formatter, text: &str, target: Target) -> Result<Value, Thrown> {
                 return Err(unable("ZonedDateTime"));
             };
             let ldt = Ldt { day: d, nod: t };
-            match (zone, p.offset) {
-                // ZonedDateTime.from: the zone (region preferred), at the parsed instant when an
-                // offset was parsed.
-                (Some(z), Some(o)) => {
-                    zoned_from_instant(ldt.epoch_second(o), (t % NANOS_PER_SECOND) as i32, z)
-                }
-                (Some(z), None) => zoned(ldt, z, None),
+            match (&p.zone, p.offset) {
+                // ZonedDateTime.from: the zone (region preferred), at the instant when an offset
+                // is known.
+                (Some(z), Some(o)) => zoned_from_instant(
+                    ldt.epoch_second(o),
+                    (t % NANOS_PER_SECOND) as i32,
+                    z.clone(),
+                ),
+                (Some(z), None) => zoned(ldt, z.clone(), None),
                 (None, Some(o)) => Ok(Temporal::value(Kind::Zoned {
                     ldt,
                     offset: o,
@@ -2535,8 +2738,82 @@ fn parse(f: &Formatter, text: &str, target: Target) -> Result<Value, Thrown> {
     }
 }
 
+/// The parts of any temporal, for `X.from(temporal)`.
+fn parts_of(t: &Temporal) -> Parts {
+    match &t.kind {
+        Kind::Parsed(p) => Parts {
+            date: p.date,
+            time: p.time,
+            offset: p.offset,
+            zone: p.zone.clone(),
+            instant: p.instant,
+        },
+        Kind::Instant { sec, nano } => Parts {
+            date: None,
+            time: None,
+            offset: None,
+            zone: None,
+            instant: Some((*sec, *nano)),
+        },
+        Kind::Zoned { ldt, offset, zone } => Parts {
+            date: Some(ldt.day),
+            time: Some(ldt.nod),
+            offset: Some(*offset),
+            zone: Some(zone.clone()),
+            instant: None,
+        },
+        Kind::Offset { ldt, offset } => Parts {
+            date: Some(ldt.day),
+            time: Some(ldt.nod),
+            offset: Some(*offset),
+            zone: None,
+            instant: None,
+        },
+        Kind::DateTime(ldt) => Parts {
+            date: Some(ldt.day),
+            time: Some(ldt.nod),
+            offset: None,
+            zone: None,
+            instant: None,
+        },
+        Kind::Date(d) => Parts {
+            date: Some(*d),
+            time: None,
+            offset: None,
+            zone: None,
+            instant: None,
+        },
+        Kind::Time(n) => Parts {
+            date: None,
+            time: Some(*n),
+            offset: None,
+            zone: None,
+            instant: None,
+        },
+        Kind::Duration { .. } | Kind::Period { .. } => Parts {
+            date: None,
+            time: None,
+            offset: None,
+            zone: None,
+            instant: None,
+        },
+    }
+}
+
+fn from_temporal(v: &Value, target: Target) -> Result<Value, Thrown> {
+    let t = temporal(v)?;
+    let described = format!("{} of type {}", t.java_to_string(), t.class_name());
+    convert_parts(&parts_of(t), target, &|what: &str| {
+        exc(
+            "DateTimeException",
+            format!("Unable to obtain {what} from TemporalAccessor: {described}"),
+        )
+    })
+}
+
 fn simple_target(t: Target) -> &'static str {
     match t {
+        Target::Parsed => "Parsed",
         Target::Zoned => "ZonedDateTime",
         Target::Offset => "OffsetDateTime",
         Target::DateTime => "LocalDateTime",
@@ -2565,6 +2842,7 @@ fn default_parse(text: &str, target: Target) -> Result<Value, Thrown> {
         Target::Date => "ISO_LOCAL_DATE",
         Target::Time => "ISO_LOCAL_TIME",
         Target::Instant => "ISO_INSTANT",
+        Target::Parsed => "ISO_DATE_TIME",
     };
     parse(
         &iso_formatter(name).expect("known ISO formatter"),
@@ -3143,6 +3421,246 @@ fn with_field(t: Option<&Value>, a: &[Value], field: Field) -> Result<Value, Thr
 }
 
 pub(crate) fn register(r: &mut Registry) {
+    // X.from(TemporalAccessor), DateTimeFormatter.parse
+    r.add_on(&[ZDT, CZDT], "from", 1, |_, a, _| {
+        from_temporal(arg(a, 0), Target::Zoned)
+    });
+    r.add(ODT, "from", 1, |_, a, _| {
+        from_temporal(arg(a, 0), Target::Offset)
+    });
+    r.add_on(&[LDT, CLDT], "from", 1, |_, a, _| {
+        from_temporal(arg(a, 0), Target::DateTime)
+    });
+    r.add_on(&[LD, CLD], "from", 1, |_, a, _| {
+        from_temporal(arg(a, 0), Target::Date)
+    });
+    r.add(LT, "from", 1, |_, a, _| {
+        from_temporal(arg(a, 0), Target::Time)
+    });
+    r.add(INSTANT, "from", 1, |_, a, _| {
+        from_temporal(arg(a, 0), Target::Instant)
+    });
+    r.add(ZONE_ID, "from", 1, |_, a, _| {
+        match &temporal(arg(a, 0))?.kind {
+            Kind::Zoned { zone, .. } => Ok(Value::Object(zone.clone() as Rc<dyn JavaObject>)),
+            Kind::Offset { offset, .. } => Ok(zone_value(JZone::offset(*offset))),
+            Kind::Parsed(p) => match (&p.zone, p.offset) {
+                (Some(z), _) => Ok(Value::Object(z.clone() as Rc<dyn JavaObject>)),
+                (None, Some(o)) => Ok(zone_value(JZone::offset(o))),
+                _ => Err(exc(
+                    "DateTimeException",
+                    "Unable to obtain ZoneId from TemporalAccessor",
+                )),
+            },
+            _ => Err(exc(
+                "DateTimeException",
+                format!(
+                    "Unable to obtain ZoneId from TemporalAccessor: {}",
+                    arg(a, 0).java_to_string()
+                ),
+            )),
+        }
+    });
+    r.add(FORMATTER, "parse", 1, |t, a, _| {
+        let f = match recv(t)? {
+            Value::Object(o) => o
+                .as_any()
+                .downcast_ref::<Formatter>()
+                .ok_or_else(|| cce(recv(t).expect("checked"), FORMATTER))?,
+            other => return Err(cce(other, FORMATTER)),
+        };
+        parse(f, &chars_arg(a, 0)?, Target::Parsed)
+    });
+    r.add(FORMATTER, "parse", 2, |t, a, h| {
+        let f = match recv(t)? {
+            Value::Object(o) => o
+                .as_any()
+                .downcast_ref::<Formatter>()
+                .ok_or_else(|| cce(recv(t).expect("checked"), FORMATTER))?,
+            other => return Err(cce(other, FORMATTER)),
+        };
+        let text = chars_arg(a, 0)?;
+        let parsed = parse(f, &text, Target::Parsed)?;
+        // DateTimeFormatter.parse(text, query): a failing query is a DateTimeParseException.
+        match super::functional::invoke(arg(a, 1), &[parsed], h) {
+            Err(Thrown::Exception(e)) if e.class.as_ref() == "DateTimeException" => Err(exc(
+                "DateTimeParseException",
+                format!(
+                    "Text '{text}' could not be parsed: {}",
+                    e.message.unwrap_or_default()
+                ),
+            )),
+            other => other,
+        }
+    });
+
+    // Period
+    const PERIOD: &str = "java.time.Period";
+    r.field(PERIOD, "ZERO", || {
+        Temporal::value(Kind::Period { y: 0, m: 0, d: 0 })
+    });
+    r.add(PERIOD, "of", 3, |_, a, _| {
+        period(
+            int_arg(a, 0)?.into(),
+            int_arg(a, 1)?.into(),
+            int_arg(a, 2)?.into(),
+        )
+    });
+    r.add(PERIOD, "ofYears", 1, |_, a, _| {
+        period(int_arg(a, 0)?.into(), 0, 0)
+    });
+    r.add(PERIOD, "ofMonths", 1, |_, a, _| {
+        period(0, int_arg(a, 0)?.into(), 0)
+    });
+    r.add(PERIOD, "ofWeeks", 1, |_, a, _| {
+        period(0, 0, i64::from(int_arg(a, 0)?) * 7)
+    });
+    r.add(PERIOD, "ofDays", 1, |_, a, _| {
+        period(0, 0, int_arg(a, 0)?.into())
+    });
+    r.add(PERIOD, "parse", 1, |_, a, _| {
+        parse_period(&chars_arg(a, 0)?)
+    });
+    r.add(PERIOD, "between", 2, |_, a, _| {
+        period_between(
+            local_of(temporal(arg(a, 0))?)?.day,
+            local_of(temporal(arg(a, 1))?)?.day,
+        )
+    });
+    r.add_on(&[LD, CLD], "until", 1, |t, a, _| {
+        period_between(local_of(this(t)?)?.day, local_of(temporal(arg(a, 0))?)?.day)
+    });
+    r.add(PERIOD, "getYears", 0, |t, _, _| {
+        Ok(Value::Int(period_of(this(t)?)?.0 as i32))
+    });
+    r.add(PERIOD, "getMonths", 0, |t, _, _| {
+        Ok(Value::Int(period_of(this(t)?)?.1 as i32))
+    });
+    r.add(PERIOD, "getDays", 0, |t, _, _| {
+        Ok(Value::Int(period_of(this(t)?)?.2 as i32))
+    });
+    r.add(PERIOD, "toTotalMonths", 0, |t, _, _| {
+        let (y, m, _) = period_of(this(t)?)?;
+        Ok(Value::Long(y * 12 + m))
+    });
+    r.add_on(
+        &[PERIOD, "java.time.chrono.ChronoPeriod"],
+        "isZero",
+        0,
+        |t, _, _| Ok(Value::Boolean(period_of(this(t)?)? == (0, 0, 0))),
+    );
+    r.add_on(
+        &[PERIOD, "java.time.chrono.ChronoPeriod"],
+        "isNegative",
+        0,
+        |t, _, _| {
+            let (y, m, d) = period_of(this(t)?)?;
+            Ok(Value::Boolean(y < 0 || m < 0 || d < 0))
+        },
+    );
+    r.add_on(
+        &[PERIOD, "java.time.chrono.ChronoPeriod"],
+        "negated",
+        0,
+        |t, _, _| {
+            let (y, m, d) = period_of(this(t)?)?;
+            period(-y, -m, -d)
+        },
+    );
+    r.add_on(
+        &[PERIOD, "java.time.chrono.ChronoPeriod"],
+        "normalized",
+        0,
+        |t, _, _| {
+            let (y, m, d) = period_of(this(t)?)?;
+            let total = y * 12 + m;
+            period(total / 12, total % 12, d)
+        },
+    );
+    r.add_on(
+        &[PERIOD, "java.time.chrono.ChronoPeriod"],
+        "multipliedBy",
+        1,
+        |t, a, _| {
+            let (y, m, d) = period_of(this(t)?)?;
+            let k = i64::from(int_arg(a, 0)?);
+            period(y * k, m * k, d * k)
+        },
+    );
+    r.add(PERIOD, "plusYears", 1, |t, a, _| {
+        let (y, m, d) = period_of(this(t)?)?;
+        period(y + long_arg(a, 0)?, m, d)
+    });
+    r.add(PERIOD, "plusMonths", 1, |t, a, _| {
+        let (y, m, d) = period_of(this(t)?)?;
+        period(y, m + long_arg(a, 0)?, d)
+    });
+    r.add(PERIOD, "plusDays", 1, |t, a, _| {
+        let (y, m, d) = period_of(this(t)?)?;
+        period(y, m, d + long_arg(a, 0)?)
+    });
+    r.add(PERIOD, "minusYears", 1, |t, a, _| {
+        let (y, m, d) = period_of(this(t)?)?;
+        period(y - long_arg(a, 0)?, m, d)
+    });
+    r.add(PERIOD, "minusMonths", 1, |t, a, _| {
+        let (y, m, d) = period_of(this(t)?)?;
+        period(y, m - long_arg(a, 0)?, d)
+    });
+    r.add(PERIOD, "minusDays", 1, |t, a, _| {
+        let (y, m, d) = period_of(this(t)?)?;
+        period(y, m, d - long_arg(a, 0)?)
+    });
+    r.add(PERIOD, "withYears", 1, |t, a, _| {
+        let (_, m, d) = period_of(this(t)?)?;
+        period(int_arg(a, 0)?.into(), m, d)
+    });
+    r.add(PERIOD, "withMonths", 1, |t, a, _| {
+        let (y, _, d) = period_of(this(t)?)?;
+        period(y, int_arg(a, 0)?.into(), d)
+    });
+    r.add(PERIOD, "withDays", 1, |t, a, _| {
+        let (y, m, _) = period_of(this(t)?)?;
+        period(y, m, int_arg(a, 0)?.into())
+    });
+    r.add_on(
+        &[PERIOD, "java.time.chrono.ChronoPeriod"],
+        "plus",
+        1,
+        |t, a, _| plus_amount(this(t)?, temporal(arg(a, 0))?, false),
+    );
+    r.add_on(
+        &[PERIOD, "java.time.chrono.ChronoPeriod"],
+        "minus",
+        1,
+        |t, a, _| plus_amount(this(t)?, temporal(arg(a, 0))?, true),
+    );
+    r.add_on(
+        &[PERIOD, "java.time.chrono.ChronoPeriod"],
+        "toString",
+        0,
+        |t, _, _| Ok(Value::from(recv(t)?.java_to_string())),
+    );
+    r.add_on(
+        &[PERIOD, "java.time.chrono.ChronoPeriod"],
+        "equals",
+        1,
+        |t, a, _| Ok(Value::Boolean(recv(t)?.java_equals(arg(a, 0)))),
+    );
+    r.add_on(
+        &[PERIOD, "java.time.chrono.ChronoPeriod"],
+        "hashCode",
+        0,
+        |t, _, _| {
+            let (y, m, d) = period_of(this(t)?)?;
+            Ok(Value::Int(
+                (y as i32)
+                    .wrapping_add((m as i32).rotate_left(8))
+                    .wrapping_add((d as i32).rotate_left(16)),
+            ))
+        },
+    );
+
     // ChronoField, TemporalAccessor.get, with(field|adjuster), TemporalAdjusters
     for (i, (name, _)) in CHRONO_FIELDS.iter().enumerate() {
         let _ = i;
@@ -4306,6 +4824,27 @@ fn timeline_cmp(a: &Temporal, b: &Temporal) -> Result<Ordering, Thrown> {
 }
 
 fn plus_amount(t: &Temporal, amount: &Temporal, negate: bool) -> Result<Value, Thrown> {
+    if let Kind::Period { y, m, d } = amount.kind {
+        let sign = if negate { -1 } else { 1 };
+        let (y, m, d) = (
+            i64::from(y) * sign,
+            i64::from(m) * sign,
+            i64::from(d) * sign,
+        );
+        if let Kind::Period { y: a, m: b, d: c } = t.kind {
+            return period(i64::from(a) + y, i64::from(b) + m, i64::from(c) + d);
+        }
+        // Period.addTo: the months (years and months together), then the days.
+        let mut cur = Value::Object(Rc::new(t.clone()));
+        let months = y * 12 + m;
+        if months != 0 {
+            cur = plus(temporal(&cur)?, months, "MONTHS")?;
+        }
+        if d != 0 {
+            cur = plus(temporal(&cur)?, d, "DAYS")?;
+        }
+        return Ok(cur);
+    }
     let n = total_nanos(amount)?;
     let n = if negate { -n } else { n };
     match &t.kind {
@@ -4761,6 +5300,55 @@ mod tests {
         assert_eq!(
             ok("ZonedDateTime", "with", Some(z), &[first_fri]).java_to_string(),
             "2024-02-02T10:30Z"
+        );
+    }
+
+    #[test]
+    fn parse_with_a_query() {
+        let f = ok(
+            "DateTimeFormatter",
+            "ofPattern",
+            None,
+            &[s("yyyy-MM-dd HH:mm")],
+        );
+        let parsed = ok(
+            "DateTimeFormatter",
+            "parse",
+            Some(f.clone()),
+            &[s("2024-05-06 07:08")],
+        );
+        assert_eq!(
+            parsed.java_to_string(),
+            "{},ISO resolved to 2024-05-06T07:08"
+        );
+        let ldt = ok("LocalDateTime", "from", None, &[parsed]);
+        assert_eq!(ldt.java_to_string(), "2024-05-06T07:08");
+        assert_eq!(
+            thrown("ZonedDateTime", "from", None, &[ldt]),
+            "DateTimeException: Unable to obtain ZonedDateTime from TemporalAccessor: 2024-05-06T07:08 of type java.time.LocalDateTime"
+        );
+    }
+
+    #[test]
+    fn periods() {
+        let a = ok("LocalDate", "of", None, &[2024, 1, 31].map(Value::Int));
+        let b = ok("LocalDate", "of", None, &[2024, 3, 1].map(Value::Int));
+        let p = ok("Period", "between", None, &[a.clone(), b]);
+        assert_eq!(p.java_to_string(), "P1M1D");
+        assert_eq!(
+            ok("Period", "parse", None, &[s("P1Y2W")]).java_to_string(),
+            "P1Y14D"
+        );
+        let plus = ok(
+            "LocalDate",
+            "plus",
+            Some(a),
+            &[ok("Period", "ofMonths", None, &[Value::Int(1)])],
+        );
+        assert_eq!(plus.java_to_string(), "2024-02-29");
+        assert_eq!(
+            ok("Period", "ofDays", None, &[Value::Int(0)]).java_to_string(),
+            "P0D"
         );
     }
 

@@ -76,7 +76,9 @@ pub(crate) fn chars_arg(args: &[Value], i: usize) -> Result<String, Thrown> {
     match arg(args, i) {
         Value::String(s) => Ok(s.to_string()),
         Value::Null => Err(npe()),
-        Value::Object(o) if o.class_name() == "java.lang.StringBuilder" => Ok(o.java_to_string()),
+        Value::Object(o) if o.as_any().is::<super::objects::StringBuilder>() => {
+            Ok(o.java_to_string())
+        }
         other => Err(cce(other, "java.lang.CharSequence")),
     }
 }

@@ -43,7 +43,7 @@ impl MapKind {
 #[derive(Clone, Debug)]
 pub struct JMap {
     kind: MapKind,
-    entries: IndexMap<Key, Value>,
+    entries: IndexMap<Key, Value, JavaHashing>,
     /// The table length Java's HashMap would have (0 before the first insertion).
     capacity: usize,
     /// Temporarily read-only (an ingest condition's view of the document): every change must
@@ -55,7 +55,7 @@ impl JMap {
     pub fn new(kind: MapKind) -> JMap {
         JMap {
             kind,
-            entries: IndexMap::new(),
+            entries: IndexMap::with_hasher(JavaHashing),
             capacity: 0,
             frozen: false,
         }
@@ -65,7 +65,7 @@ impl JMap {
     pub fn with_capacity(kind: MapKind, initial_capacity: usize) -> JMap {
         JMap {
             kind,
-            entries: IndexMap::with_capacity(initial_capacity),
+            entries: IndexMap::with_capacity_and_hasher(initial_capacity, JavaHashing),
             capacity: table_size_for(initial_capacity),
             frozen: false,
         }
@@ -78,7 +78,7 @@ impl JMap {
         let wanted = ((other.len() as f64) / 0.75).ceil() as usize;
         let mut map = JMap {
             kind,
-            entries: IndexMap::with_capacity(other.len()),
+            entries: IndexMap::with_capacity_and_hasher(other.len(), JavaHashing),
             capacity: 0,
             frozen: false,
         };
@@ -226,7 +226,7 @@ impl JMap {
     pub fn deep_copy(&self) -> JMap {
         let mut copy = JMap {
             kind: self.kind,
-            entries: IndexMap::with_capacity(self.len()),
+            entries: IndexMap::with_capacity_and_hasher(self.len(), JavaHashing),
             capacity: self.capacity,
             frozen: false,
         };
@@ -248,6 +248,38 @@ impl JMap {
         self.entries.iter().fold(0i32, |h, (k, v)| {
             h.wrapping_add(k.0.java_hash_code() ^ v.java_hash_code())
         })
+    }
+}
+
+/// Keys hash to their Java `hashCode()` (an `i32`, see [`Key`]): the table only has to spread
+/// that, which a multiplication does (SipHash would rehash four bytes at many times the cost).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct JavaHashing;
+
+impl std::hash::BuildHasher for JavaHashing {
+    type Hasher = JavaHasher;
+    fn build_hasher(&self) -> JavaHasher {
+        JavaHasher(0)
+    }
+}
+
+#[derive(Default)]
+pub(crate) struct JavaHasher(u64);
+
+impl std::hash::Hasher for JavaHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+    fn write_i32(&mut self, i: i32) {
+        // Fibonacci hashing of the Java hash code, folded so that the low bits (the bucket) as
+        // well as the high bits (hashbrown's tag) depend on every bit of it.
+        let x = (self.0 ^ u64::from(i as u32)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        self.0 = x ^ (x >> 29);
     }
 }
 
