@@ -586,12 +586,44 @@ impl JavaObject for Temporal {
     fn java_hash_code(&self) -> i32 {
         crate::value::string_hash_code(&self.java_to_string())
     }
+    /// How XContentBuilder writes the value into a document (`XContentOpenSearchExtension`
+    /// date transformers): `ZonedDateTime`, `OffsetDateTime`, `LocalDateTime` and `Instant` (in
+    /// UTC) with the `strict_date_optional_time_nanos` printer, `LocalDate` with `toString`,
+    /// other values (`Duration`, `Period`) through `toString` as XContentBuilder does for unknown
+    /// values. `LocalTime` uses a formatter whose pattern is not recorded here: not written.
     fn to_document_value(&self) -> Option<Value> {
-        // XContentBuilder writes java.time values with their toString (ZonedDateTime through
-        // DateFormatter strict_date_optional_time, which prints the same ISO form for whole
-        // milliseconds).
-        Some(Value::from(self.java_to_string()))
+        let printed = match &self.kind {
+            Kind::Zoned { ldt, offset, .. } | Kind::Offset { ldt, offset } => {
+                xcontent_string(*ldt, Some(*offset))
+            }
+            Kind::DateTime(ldt) => xcontent_string(*ldt, None),
+            Kind::Instant { sec, nano } => {
+                xcontent_string(Ldt::from_epoch(*sec, *nano, 0), Some(0))
+            }
+            Kind::Time(_) | Kind::Parsed(_) => return None,
+            _ => self.java_to_string(),
+        };
+        Some(Value::from(printed))
     }
+}
+
+/// The `strict_date_optional_time_nanos` printer (`DateFormatters`): date, `T`, `HH:mm:ss`, the
+/// fraction with 3 to 9 digits, the offset as `Z` or `+HH:MM`.
+fn xcontent_string(ldt: Ldt, offset: Option<i32>) -> String {
+    let (y, m, d) = ldt.ymd();
+    let (h, mi, s, n) = ldt.hms();
+    let mut fraction = format!("{n:09}");
+    while fraction.len() > 3 && fraction.ends_with('0') {
+        fraction.pop();
+    }
+    let mut out = format!(
+        "{}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{fraction}",
+        year_string(y)
+    );
+    if let Some(o) = offset {
+        format_offset(&mut out, "+HH:MM", "Z", o);
+    }
+    out
 }
 
 fn year_string(y: i64) -> String {
@@ -3494,6 +3526,218 @@ pub(crate) fn register(r: &mut Registry) {
         }
     });
 
+    // Smaller construction and conversion methods
+    r.add(LT, "atDate", 1, |t, a, _| {
+        Ok(Temporal::value(Kind::DateTime(Ldt {
+            day: local_of(temporal(arg(a, 0))?)?.day,
+            nod: local_of(this(t)?)?.nod,
+        })))
+    });
+    r.add(ZDT, "ofInstant", 3, |_, a, _| {
+        let ldt = local_of(temporal(arg(a, 0))?)?;
+        let off = zone_arg(a, 1)?.fixed.unwrap_or(0);
+        zoned_from_instant(
+            ldt.epoch_second(off),
+            (ldt.nod % NANOS_PER_SECOND) as i32,
+            zone_arg(a, 2)?,
+        )
+    });
+    r.add(ZDT, "ofStrict", 3, |_, a, _| {
+        let ldt = local_of(temporal(arg(a, 0))?)?;
+        let off = zone_arg(a, 1)?.fixed.unwrap_or(0);
+        let zone = zone_arg(a, 2)?;
+        let (l, valid) = zone.resolve_local(ldt, Some(off))?;
+        if l != ldt || valid != off {
+            return Err(exc(
+                "DateTimeException",
+                format!(
+                    "ZoneOffset '{}' is not valid for LocalDateTime '{}' in zone '{}'",
+                    offset_id(off),
+                    ldt_string(ldt),
+                    zone.id
+                ),
+            ));
+        }
+        Ok(Temporal::value(Kind::Zoned {
+            ldt,
+            offset: off,
+            zone,
+        }))
+    });
+    add_all(r, "withEarlierOffsetAtOverlap", 0, |t, _, _| {
+        overlap(this(t)?, true)
+    });
+    add_all(r, "withLaterOffsetAtOverlap", 0, |t, _, _| {
+        overlap(this(t)?, false)
+    });
+    r.add(ODT, "atZoneSameInstant", 1, |t, a, _| {
+        let (s, n) = this(t)?
+            .instant()
+            .ok_or_else(|| unsupported_field_error(this(t).expect("checked")))?;
+        zoned_from_instant(s, n, zone_arg(a, 0)?)
+    });
+    r.add(ODT, "atZoneSimilarLocal", 1, |t, a, _| {
+        match &this(t)?.kind {
+            Kind::Offset { ldt, offset } => zoned(*ldt, zone_arg(a, 0)?, Some(*offset)),
+            _ => Err(unsupported_field_error(this(t)?)),
+        }
+    });
+    r.add(ODT, "withOffsetSameInstant", 1, |t, a, _| {
+        let (s, n) = this(t)?
+            .instant()
+            .ok_or_else(|| unsupported_field_error(this(t).expect("checked")))?;
+        let off = zone_arg(a, 0)?.fixed.unwrap_or(0);
+        Ok(Temporal::value(Kind::Offset {
+            ldt: Ldt::from_epoch(s, n, off),
+            offset: off,
+        }))
+    });
+    r.add(ODT, "withOffsetSameLocal", 1, |t, a, _| {
+        Ok(Temporal::value(Kind::Offset {
+            ldt: local_of(this(t)?)?,
+            offset: zone_arg(a, 0)?.fixed.unwrap_or(0),
+        }))
+    });
+    r.add(ODT, "of", 3, |_, a, _| {
+        let d = local_of(temporal(arg(a, 0))?)?.day;
+        let nod = local_of(temporal(arg(a, 1))?)?.nod;
+        Ok(Temporal::value(Kind::Offset {
+            ldt: Ldt { day: d, nod },
+            offset: zone_arg(a, 2)?.fixed.unwrap_or(0),
+        }))
+    });
+    r.add(ODT, "of", 8, |_, a, _| {
+        let day = date_of(
+            int_arg(a, 0)?.into(),
+            int_arg(a, 1)?.into(),
+            int_arg(a, 2)?.into(),
+        )?;
+        let nod = time_of(
+            int_arg(a, 3)?.into(),
+            int_arg(a, 4)?.into(),
+            int_arg(a, 5)?.into(),
+            int_arg(a, 6)?.into(),
+        )?;
+        Ok(Temporal::value(Kind::Offset {
+            ldt: Ldt { day, nod },
+            offset: zone_arg(a, 7)?.fixed.unwrap_or(0),
+        }))
+    });
+    r.add(ZONE_ID, "ofOffset", 2, |_, a, _| {
+        let prefix = str_arg(a, 0)?;
+        let off = zone_arg(a, 1)?.fixed.unwrap_or(0);
+        if prefix.is_empty() {
+            return Ok(zone_value(JZone::offset(off)));
+        }
+        if !matches!(prefix, "GMT" | "UTC" | "UT") {
+            return Err(exc(
+                "IllegalArgumentException",
+                format!("prefix should be GMT, UTC or UT, is: {prefix}"),
+            ));
+        }
+        Ok(zone_value(Rc::new(JZone {
+            id: if off == 0 {
+                prefix.to_owned()
+            } else {
+                format!("{prefix}{}", offset_id(off))
+            },
+            fixed: Some(off),
+            tz: None,
+        })))
+    });
+    r.add(ZONE_OFFSET, "ofHoursMinutesSeconds", 3, |_, a, _| {
+        let total = int_arg(a, 0)? * 3600 + int_arg(a, 1)? * 60 + int_arg(a, 2)?;
+        if total.abs() > 18 * 3600 {
+            return Err(exc(
+                "DateTimeException",
+                "Zone offset not in valid range: -18:00 to +18:00",
+            ));
+        }
+        Ok(zone_value(JZone::offset(total)))
+    });
+    r.add(ZONE_OFFSET, "from", 1, |_, a, _| {
+        match &temporal(arg(a, 0))?.kind {
+            Kind::Zoned { offset, .. } | Kind::Offset { offset, .. } => {
+                Ok(zone_value(JZone::offset(*offset)))
+            }
+            Kind::Parsed(p) if p.offset.is_some() => {
+                Ok(zone_value(JZone::offset(p.offset.unwrap_or(0))))
+            }
+            _ => Err(exc(
+                "DateTimeException",
+                format!(
+                    "Unable to obtain ZoneOffset from TemporalAccessor: {}",
+                    arg(a, 0).java_to_string()
+                ),
+            )),
+        }
+    });
+    r.add(DAY_OF_WEEK, "from", 1, |_, a, _| match arg(a, 0) {
+        Value::Object(o) if o.as_any().is::<JEnum>() => Ok(arg(a, 0).clone()),
+        _ => {
+            let t = temporal(arg(a, 0))?;
+            Ok(day_of_week_value(
+                (local_of(t)?.day + 3).rem_euclid(7) as i32 + 1,
+            ))
+        }
+    });
+    r.add(MONTH, "from", 1, |_, a, _| match arg(a, 0) {
+        Value::Object(o) if o.as_any().is::<JEnum>() => Ok(arg(a, 0).clone()),
+        _ => {
+            let t = temporal(arg(a, 0))?;
+            Ok(month_value(civil_from_days(local_of(t)?.day).1 as i32))
+        }
+    });
+    r.add(DAY_OF_WEEK, "values", 0, |_, _, _| {
+        Ok(enum_array(
+            "DayOfWeek",
+            (1..=7).map(day_of_week_value).collect(),
+        ))
+    });
+    r.add(MONTH, "values", 0, |_, _, _| {
+        Ok(enum_array("Month", (1..=12).map(month_value).collect()))
+    });
+    r.add(CHRONO_UNIT, "values", 0, |_, _, _| {
+        Ok(enum_array(
+            "ChronoUnit",
+            UNITS
+                .iter()
+                .enumerate()
+                .map(|(i, u)| enum_value(CHRONO_UNIT, u.0, i as i32))
+                .collect(),
+        ))
+    });
+    r.add(CHRONO_FIELD, "values", 0, |_, _, _| {
+        Ok(enum_array(
+            "ChronoField",
+            CHRONO_FIELDS
+                .iter()
+                .enumerate()
+                .map(|(i, f)| enum_value(CHRONO_FIELD, f.0, i as i32))
+                .collect(),
+        ))
+    });
+    r.add(MONTH, "maxLength", 0, |t, _, _| {
+        Ok(Value::Int(
+            month_length(2000, i64::from(enum_arg(recv(t)?, MONTH)?.ordinal + 1)) as i32,
+        ))
+    });
+    r.add(MONTH, "minLength", 0, |t, _, _| {
+        Ok(Value::Int(
+            month_length(2001, i64::from(enum_arg(recv(t)?, MONTH)?.ordinal + 1)) as i32,
+        ))
+    });
+    r.add(MONTH, "firstMonthOfQuarter", 0, |t, _, _| {
+        Ok(month_value(enum_arg(recv(t)?, MONTH)?.ordinal / 3 * 3 + 1))
+    });
+    r.add(MONTH, "firstDayOfYear", 1, |t, a, _| {
+        let m = i64::from(enum_arg(recv(t)?, MONTH)?.ordinal + 1);
+        let y = if bool_arg(a, 0)? { 2000 } else { 2001 };
+        Ok(Value::Int(
+            (days_from_civil(y, m, 1) - days_from_civil(y, 1, 1) + 1) as i32,
+        ))
+    });
+
     // Period
     const PERIOD: &str = "java.time.Period";
     r.field(PERIOD, "ZERO", || {
@@ -4793,6 +5037,46 @@ pub(crate) fn register(r: &mut Registry) {
     });
 }
 
+fn enum_array(ty: &str, items: Vec<Value>) -> Value {
+    Value::Array(Rc::new(std::cell::RefCell::new(crate::value::JArray::new(
+        ty.into(),
+        items,
+    ))))
+}
+
+/// `withEarlierOffsetAtOverlap` / `withLaterOffsetAtOverlap`: the other valid offset of a
+/// local date-time in an overlap, else the same value.
+fn overlap(t: &Temporal, earlier: bool) -> Result<Value, Thrown> {
+    let Kind::Zoned { ldt, offset, zone } = &t.kind else {
+        return Err(unsupported_field_error(t));
+    };
+    let Some(tz) = &zone.tz else {
+        return Ok(Value::Object(Rc::new(t.clone())));
+    };
+    let (y, m, d) = ldt.ymd();
+    let (h, mi, s, n) = ldt.hms();
+    let dt = jiff::civil::DateTime::new(
+        y as i16, m as i8, d as i8, h as i8, mi as i8, s as i8, n as i32,
+    )
+    .map_err(|_| unsupported("a date-time outside jiff's range (years -9999 to 9999)"))?;
+    use jiff::tz::AmbiguousOffset;
+    let off = match tz.to_ambiguous_timestamp(dt).offset() {
+        AmbiguousOffset::Fold { before, after } => {
+            if earlier {
+                before.seconds()
+            } else {
+                after.seconds()
+            }
+        }
+        _ => *offset,
+    };
+    Ok(Temporal::value(Kind::Zoned {
+        ldt: *ldt,
+        offset: off,
+        zone: zone.clone(),
+    }))
+}
+
 fn display_name(v: &Value, a: &[Value], class: &str) -> Result<Value, Thrown> {
     let e = enum_arg(v, class)?;
     english(arg(a, 1))?;
@@ -5326,6 +5610,27 @@ mod tests {
         assert_eq!(
             thrown("ZonedDateTime", "from", None, &[ldt]),
             "DateTimeException: Unable to obtain ZonedDateTime from TemporalAccessor: 2024-05-06T07:08 of type java.time.LocalDateTime"
+        );
+    }
+
+    #[test]
+    fn document_values_as_xcontent_writes_them() {
+        let z = zdt(2024, 1, 2, 3, 4, 0, 0, "Europe/Paris");
+        let Value::Object(o) = &z else { panic!() };
+        assert_eq!(
+            o.to_document_value().map(|v| v.java_to_string()).as_deref(),
+            Some("2024-01-02T03:04:00.000+01:00")
+        );
+        let i = ok(
+            "Instant",
+            "ofEpochSecond",
+            None,
+            &[Value::Long(1), Value::Long(120_000)],
+        );
+        let Value::Object(o) = &i else { panic!() };
+        assert_eq!(
+            o.to_document_value().map(|v| v.java_to_string()).as_deref(),
+            Some("1970-01-01T00:00:01.00012Z")
         );
     }
 
