@@ -44,9 +44,10 @@ pub(crate) fn simple_match(pattern: &str, s: &str) -> bool {
         }
         return false;
     }
-    s.len() >= first
-        && pattern[..first] == s[..first.min(s.len())]
-        && simple_match(&pattern[first..], &s[first..])
+    match s.get(..first) {
+        Some(prefix) if prefix == &pattern[..first] => simple_match(&pattern[first..], &s[first..]),
+        _ => false,
+    }
 }
 
 /// `Strings.INVALID_FILENAME_CHARS` (a `HashSet<Character>`, printed in its iteration order).
@@ -201,6 +202,10 @@ mod tests {
         assert!(simple_match("f*o*r", "foobar"));
         assert!(!simple_match("foo", "foobar"));
         assert!(!simple_match("b*", "foobar"));
+        // a prefix that ends inside a multi-byte character of the name does not match
+        assert!(!simple_match("ab*", "aé"));
+        assert!(simple_match("é*", "éa"));
+        assert!(simple_match("*é", "aé"));
     }
 
     #[test]

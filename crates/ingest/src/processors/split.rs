@@ -522,4 +522,44 @@ mod tests {
             "pattern_syntax_exception"
         );
     }
+
+    /// Strings built from the characters the parsers treat specially, with multi-byte ones
+    /// among them: no text processor may panic on any of them.
+    #[test]
+    fn no_panics_on_odd_input() {
+        use crate::processors::*;
+        let alphabet: Vec<char> = "ab <>/!-?&#;x=\"',.%+{}*()[]\\:\n\té€😀\u{a0}0123456789ABCDEF"
+            .chars()
+            .collect();
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let kv = kv::KvParser::new(" ", "=", Some("<>"), Some("\""), true, None, None);
+        let headers: Vec<String> = vec!["a".into(), "b".into(), "c".into()];
+        let dissect = dissect::DissectParser::new("%{a} %{+a} <%{?b}>%{*c}=%{&c}", "").unwrap();
+        let ws = JavaPattern::compile("\\s*", false).unwrap();
+        for _ in 0..3000 {
+            let len = (next() % 24) as usize;
+            let s: String = (0..len)
+                .map(|_| alphabet[(next() as usize) % alphabet.len()])
+                .collect();
+            let _ = html_strip::strip(&s);
+            let _ = urldecode::url_decode(&s);
+            let _ = bytes::parse_bytes(&s);
+            let _ = json::apply(&Value::from(s.as_str()));
+            let _ = kv.pairs("f", &s);
+            let _ = dissect.parse(&s);
+            let _ = csv::CsvParser::new(b'"' as u16, b',' as u16, true, &headers, None).process(&s);
+            let _ = ws.split(&s, 0);
+            let _ = ws.replace_all(&s, "$0-");
+            let _ = convert::Type::Auto.convert(&Value::from(s.as_str()));
+            let _ = convert::inet::ip_string_to_bytes(&s);
+            let _ = remove_by_pattern::simple_match(&s, "aé*b");
+            let _ = dissect::DissectParser::new(&s, "");
+        }
+    }
 }

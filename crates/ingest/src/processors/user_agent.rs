@@ -12,7 +12,8 @@
 //! A uap-core crate would give other answers, so this module implements upstream's matcher on
 //! Oniguruma's Java syntax over upstream's file. `regex_file` names a file in the node's
 //! `config/ingest-user-agent` directory: the engine has none, so any value other than the
-//! default is the error a node without that file gives.
+//! default is the error a node without that file gives, which also says that custom regex files
+//! are not supported offline.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -535,7 +536,9 @@ pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor
     if regex_file != DEFAULT_PARSER_NAME {
         return Err(config.new_config_error(
             "regex_file",
-            format!("regex file [{regex_file}] doesn't exist (has to exist at node startup)"),
+            format!(
+                "regex file [{regex_file}] doesn't exist (has to exist at node startup); not supported by siemctl's offline engine: custom user-agent regex files (config/ingest-user-agent/*.yml)"
+            ),
         ));
     }
     if let Err(e) = &*DEFAULT_PARSER {
@@ -778,7 +781,13 @@ mod tests {
         );
         assert_eq!(
             e.reason(),
-            "[regex_file] regex file [custom.yml] doesn't exist (has to exist at node startup)"
+            "[regex_file] regex file [custom.yml] doesn't exist (has to exist at node startup); not supported by siemctl's offline engine: custom user-agent regex files (config/ingest-user-agent/*.yml)"
+        );
+        assert_eq!(e.metadata("property_name"), Some("regex_file"));
+        // the default parser's name is accepted
+        build(
+            "user_agent",
+            json!({"field": "f", "regex_file": "_default_"}),
         );
         let e = build_err(
             "user_agent",
