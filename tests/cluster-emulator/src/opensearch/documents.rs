@@ -1074,7 +1074,18 @@ fn parse_action(line: &str, n: usize) -> Result<BulkAction, OsError> {
             "_id" => a.id = text(v),
             "routing" => a.routing = text(v),
             "pipeline" => a.pipeline = text(v),
-            "op_type" => a.op_type = text(v),
+            "op_type" => {
+                // IndexRequest.opType(String), while the request is parsed.
+                let t = text(v).unwrap_or_default();
+                match t.to_lowercase().as_str() {
+                    "create" | "index" => a.op_type = Some(t.to_lowercase()),
+                    _ => {
+                        return Err(OsError::illegal_argument(format!(
+                            "opType must be 'create' or 'index', found: [{t}]"
+                        )))
+                    }
+                }
+            }
             "version" => a.version = int(k, v)?,
             "version_type" => a.version_type = text(v),
             "if_seq_no" => a.if_seq_no = int(k, v)?,

@@ -208,6 +208,7 @@ pub(crate) fn count(c: &Cluster, req: &Req, expr: Option<&str>) -> OsResult {
         for (id, d) in &i.docs {
             let doc = DocView {
                 index: i,
+                index_name: n,
                 id,
                 fields: &d.fields,
                 ignored: &d.ignored,
@@ -651,6 +652,7 @@ fn parse_query(req: &Req, v: &Value) -> Result<Query, OsError> {
 
 struct DocView<'a> {
     index: &'a Index,
+    index_name: &'a str,
     id: &'a str,
     /// What each field indexed, as the mapper parsed the document.
     fields: &'a BTreeMap<String, Vec<Value>>,
@@ -896,6 +898,16 @@ fn term_query(doc: &DocView<'_>, field: &str, term: &Value, ci: bool) -> Result<
     }
     if field == "_ignored" {
         return Ok(as_text(term).is_some_and(|t| doc.ignored.contains(&t)));
+    }
+    if field == "_index" {
+        // IndexFieldMapper: the concrete index name (its alias names do not match).
+        return Ok(as_text(term).is_some_and(|t| {
+            if ci {
+                t.to_lowercase() == doc.index_name.to_lowercase()
+            } else {
+                t == doc.index_name
+            }
+        }));
     }
     // An unmapped field was never indexed: the query matches nothing.
     let Some(def) = field_def(&doc.index.mappings, field) else {

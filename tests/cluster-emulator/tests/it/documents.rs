@@ -197,6 +197,8 @@ fn count_resolves_indices_and_evaluates_queries() {
     assert_eq!(q(json!({"term": {"ok": "false"}})), 1);
     assert_eq!(q(json!({"exists": {"field": "n"}})), 2);
     assert_eq!(q(json!({"term": {"unmapped": "x"}})), 0);
+    assert_eq!(q(json!({"term": {"_index": "logs-b"}})), 1);
+    assert_eq!(q(json!({"terms": {"_id": ["1", "3"]}})), 2);
     assert_eq!(
         q(
             json!({"bool": {"filter": [{"term": {"user": "alice"}}], "must_not": {"exists": {"field": "n"}}}})
