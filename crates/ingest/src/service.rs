@@ -80,6 +80,7 @@ impl IndexPipelines for NoIndexPipelines {
 
 /// What ingest made of an index request.
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)] // one per request, moved once: boxing would only add an allocation
 pub enum IngestOutcome {
     /// Index this request (processed source and metadata).
     Indexed(IndexRequest),

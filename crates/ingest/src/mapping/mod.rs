@@ -49,6 +49,11 @@
 //! parses after an ingest pipeline: compact JSON in the map's iteration order, doubles printed as
 //! Java prints them.
 
+// A MapperError carries the node's whole error (type, reason, cause, extra keys) flat, as the
+// node renders it; it is built only when a document is refused, so its size costs nothing on
+// the path that indexes.
+#![allow(clippy::result_large_err)]
+
 mod dates;
 mod dynamic;
 mod error;
