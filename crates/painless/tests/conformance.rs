@@ -13,7 +13,7 @@ use painless::{Context, Options, RegexSetting, Script, Value};
 use serde::Deserialize;
 
 /// The number of passing cases this crate must not fall below (raise it as support grows).
-const FLOOR: usize = 6176;
+const FLOOR: usize = 6182;
 
 #[derive(Deserialize, Debug, Clone)]
 #[serde(untagged)]

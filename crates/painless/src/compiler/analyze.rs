@@ -160,6 +160,7 @@ pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> 
             body,
             ret,
             // Calls through `this::name` from natives pass values as def.
+            yields_value: true,
             param_casts: params
                 .iter()
                 .map(|p| legal_cast(lib, &Ty::Def, p, false, true).ok().flatten())
@@ -211,6 +212,7 @@ pub(crate) fn analyze(unit: &SourceUnit, options: &Options) -> CResult<Program> 
             body,
             ret,
             param_casts: Vec::new(),
+            yields_value: true,
         },
         statements,
     })
@@ -1402,12 +1404,14 @@ impl<'l> Analyzer<'l> {
                     outer_slots.push(slot);
                 }
                 let index = self.functions.len();
+                let yields_value = super::ir::returns_value(&body);
                 self.functions.push(Some(Function {
                     name: format!("lambda${index}"),
                     arity: params.len(),
                     slots: ctx.slots,
                     body,
                     ret,
+                    yields_value,
                     param_casts,
                 }));
                 // The interpreter puts captured values into their slots: record them.
@@ -1478,7 +1482,11 @@ impl<'l> Analyzer<'l> {
                                     }
                                 }
                             }
-                            return Ok((Ex::BoundRef(Box::new(recv), method.clone()), ty));
+                            let iface = match (&fm, target) {
+                                (Some(_), Some(Ty::Class(c))) => Some(*c),
+                                _ => None,
+                            };
+                            return Ok((Ex::BoundRef(Box::new(recv), method.clone(), iface), ty));
                         }
                         let Ok(rt) = self.resolve_type(tn) else {
                             return iae(e.pos, format!("variable [{}] is not defined", tn.name));

@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use super::ast::{BinOp, CmpOp};
 use super::ir::*;
-use super::library::{Host, Library, Thrown};
+use super::library::{Cls, Host, Library, Thrown};
 use super::types::{CastOp, Ty, P};
 use crate::value::{mutation_error, Exception, JArray, JavaObject, ThrowableValue, Value};
 
@@ -124,12 +124,23 @@ pub(crate) struct Interp<'p> {
     pub(crate) program: &'p Program,
     script_id: u64,
     regex_limit_factor: u32,
+    stack_base: usize,
     budget: i64,
     limited: bool,
     depth: u32,
 }
 
 const MAX_DEPTH: u32 = 256;
+/// Stack a script's calls may use below `run_main` before they are a `StackOverflowError`
+/// (frames are larger in debug builds; the engine runs on threads with 2 MiB stacks).
+const STACK_BUDGET: usize = 512 * 1024;
+
+/// An address in the current stack frame.
+#[inline(never)]
+fn stack_position() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
+}
 const MAX_ARRAY_ELEMENTS: usize = 1 << 22;
 
 impl<'p> Interp<'p> {
@@ -145,6 +156,7 @@ impl<'p> Interp<'p> {
             program,
             script_id,
             regex_limit_factor,
+            stack_base: 0,
             budget: i64::from(max_loop_counter),
             limited: max_loop_counter > 0,
             depth: 0,
@@ -152,6 +164,7 @@ impl<'p> Interp<'p> {
     }
 
     pub(crate) fn run_main(&mut self, args: &[Value]) -> R<Value> {
+        self.stack_base = stack_position();
         let f = &self.program.main;
         let mut frame = vec![Value::Null; f.slots as usize];
         for (i, a) in args.iter().enumerate() {
@@ -183,7 +196,7 @@ impl<'p> Interp<'p> {
         captures: &[(u32, Value)],
     ) -> R<Value> {
         let f = &self.program.functions[index];
-        if self.depth >= MAX_DEPTH {
+        if self.depth >= MAX_DEPTH || stack_position().abs_diff(self.stack_base) > STACK_BUDGET {
             return throw(Exception::without_message("StackOverflowError"));
         }
         let mut frame = vec![Value::Null; f.slots as usize];
@@ -669,11 +682,15 @@ impl<'p> Interp<'p> {
             Ex::FuncRef(r) => Ok(Value::Object(Rc::new(FnValue {
                 kind: FnKind::Ref(r.clone()),
             }))),
-            Ex::BoundRef(recv, name) => {
+            Ex::BoundRef(recv, name, iface) => {
                 let v = self.eval(recv, frame)?;
-                Ok(Value::Object(Rc::new(FnValue {
+                let fv = FnValue {
                     kind: FnKind::Bound(v, name.clone()),
-                })))
+                };
+                if let Some(c) = iface {
+                    self.check_function(&fv, *c)?;
+                }
+                Ok(Value::Object(Rc::new(fv)))
             }
             Ex::NewException(class, message) => {
                 let msg = match message {
@@ -790,6 +807,11 @@ impl<'p> Interp<'p> {
 
     /// A `def` argument passed to a typed parameter (upstream: the call site's `asType`).
     fn convert_arg(&mut self, a: Value, p: &Ty, cast: Option<&CastOp>) -> R<Value> {
+        if let (Value::Object(o), Ty::Class(c)) = (&a, p) {
+            if let Some(fv) = o.as_any().downcast_ref::<FnValue>() {
+                self.check_function(fv, *c)?;
+            }
+        }
         match cast {
             Some(op) => {
                 let r = self.cast(&a, op);
@@ -807,6 +829,69 @@ impl<'p> Interp<'p> {
             }
             None => Ok(a),
         }
+    }
+
+    /// A function value passed as a functional interface through a `def` call: what upstream
+    /// checks when it links the call site (`LambdaBootstrap`, `FunctionRef`).
+    fn check_function(&self, fv: &FnValue, iface: Cls) -> R<()> {
+        let lib = self.lib;
+        let Some(fm) = lib.functional_method(iface) else {
+            return Ok(());
+        };
+        let arity = fm.params.len();
+        let iface_name = Ty::Class(iface).canonical(lib);
+        let needs_value = fm.ret != Ty::Void;
+        match &fv.kind {
+            FnKind::Lambda { func, arity: n, .. } => {
+                if *n != arity {
+                    return throw(Exception::illegal_argument(format!(
+                        "Incorrect number of parameters for [{}] in [{iface_name}]",
+                        fm.name
+                    )));
+                }
+                // (the lambda was compiled without knowing the interface: its return type is def)
+                if needs_value && !self.program.functions[*func].yields_value {
+                    return throw(Exception::class_cast("Cannot cast from [void] to [def]."));
+                }
+            }
+            FnKind::Ref(FuncRef::Unbound(c, name)) => {
+                let found_static = lib.static_method(*c, name, arity).is_some();
+                let found_instance = arity > 0 && lib.method(*c, name, arity - 1).is_some();
+                if !found_static && !found_instance {
+                    return throw(Exception::illegal_argument(format!(
+                        "function reference [{}::{name}/{arity}] matching [{iface_name}, {}/{arity}] not found",
+                        lib.class(*c).painless_name,
+                        fm.name
+                    )));
+                }
+            }
+            FnKind::Bound(recv, name) => {
+                let m = lib
+                    .runtime_class(recv)
+                    .and_then(|c| lib.method_dynamic(c, name, arity));
+                match m {
+                    Some(m) if needs_value && m.ret == Ty::Void => {
+                        return throw(Exception::new(
+                            "LambdaConversionException",
+                            format!(
+                                "lambda expects return type [{}], but found return type [void]",
+                                fm.ret.canonical(lib)
+                            ),
+                        ));
+                    }
+                    Some(_) => {}
+                    None => {
+                        return throw(Exception::illegal_argument(format!(
+                            "function reference [{}::{name}/{arity}] matching [{iface_name}, {}/{arity}] not found",
+                            runtime_type_name(recv),
+                            fm.name
+                        )));
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
     }
 
     pub(crate) fn call_value(&mut self, function: &Value, args: &[Value]) -> R<Value> {
@@ -1818,6 +1903,17 @@ fn bwnot(_kind: Kind, v: &Value) -> Result<Value, Exception> {
 }
 
 pub(crate) fn compare(op: CmpOp, kind: Kind, a: &Value, b: &Value) -> Result<bool, Exception> {
+    // The common case: two ints of a static int comparison.
+    if let (Kind::Prim(P::Int), Value::Int(x), Value::Int(y)) = (kind, a, b) {
+        return Ok(match op {
+            CmpOp::Lt => x < y,
+            CmpOp::Lte => x <= y,
+            CmpOp::Gt => x > y,
+            CmpOp::Gte => x >= y,
+            CmpOp::Eq | CmpOp::Eqr => x == y,
+            CmpOp::Ne | CmpOp::Ner => x != y,
+        });
+    }
     match op {
         CmpOp::Eq | CmpOp::Ne => {
             let eq = match kind {

@@ -107,7 +107,8 @@ pub(crate) enum Ex {
     },
     FuncRef(FuncRef),
     /// A bound method reference `x::m`: the receiver is evaluated now.
-    BoundRef(Box<Ex>, String),
+    /// (the functional interface it is passed as, when known statically)
+    BoundRef(Box<Ex>, String, Option<Cls>),
     /// `new SomeException(message)`.
     NewException(String, Option<Box<Ex>>),
     /// A static field whose value is an object (`ChronoUnit.DAYS`), fetched when used.
@@ -202,6 +203,22 @@ pub(crate) struct Function {
     pub(crate) ret: Ty,
     /// Casts of incoming arguments (for lambdas called from natives with boxed values).
     pub(crate) param_casts: Vec<Option<CastOp>>,
+    /// Whether the body produces a value (a `return` with one, or a final expression): a
+    /// lambda that does not cannot implement an interface whose method returns one.
+    pub(crate) yields_value: bool,
+}
+
+/// Whether statements return a value somewhere.
+pub(crate) fn returns_value(body: &[St]) -> bool {
+    body.iter().any(|s| match s {
+        St::Return(Some(_)) => true,
+        St::At(_, inner) => returns_value(std::slice::from_ref(inner)),
+        St::If(_, a, b) => returns_value(a) || returns_value(b),
+        St::While(_, b, _) | St::DoWhile(b, _, _) | St::Block(b) => returns_value(b),
+        St::For { body, .. } | St::Each { body, .. } => returns_value(body),
+        St::Try(b, catches) => returns_value(b) || catches.iter().any(|c| returns_value(&c.body)),
+        _ => false,
+    })
 }
 
 #[derive(Debug)]

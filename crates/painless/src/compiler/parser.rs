@@ -16,10 +16,19 @@ type PResult<T> = Result<T, ParseError>;
 pub(crate) struct Parser<'a> {
     toks: &'a [Token],
     i: usize,
+    /// Nesting of expressions and statements being parsed (bounded, so that a pathological
+    /// script cannot exhaust the stack of the thread compiling it).
+    depth: u32,
 }
 
+const MAX_NESTING: u32 = 128;
+
 pub(crate) fn parse(toks: &[Token]) -> PResult<SourceUnit> {
-    let mut p = Parser { toks, i: 0 };
+    let mut p = Parser {
+        toks,
+        i: 0,
+        depth: 0,
+    };
     p.source()
 }
 
@@ -217,6 +226,17 @@ impl<'a> Parser<'a> {
     /// `statement: rstatement | dstatement (';' | EOF)`; in a block the last dstatement may
     /// end at the `}`.
     fn statement(&mut self, in_block: bool) -> PResult<Stmt> {
+        self.depth += 1;
+        let r = if self.depth > MAX_NESTING {
+            self.nested(|p| p.statement_inner(false))
+        } else {
+            self.statement_inner(in_block)
+        };
+        self.depth -= 1;
+        r
+    }
+
+    fn statement_inner(&mut self, in_block: bool) -> PResult<Stmt> {
         let pos = self.pos();
         match self.peek().clone() {
             Tok::Kw("if") => {
@@ -480,6 +500,25 @@ impl<'a> Parser<'a> {
     // ---- expressions ----
 
     pub(crate) fn expression(&mut self) -> PResult<Expr> {
+        self.depth += 1;
+        let r = self.nested(Self::expression_inner);
+        self.depth -= 1;
+        r
+    }
+
+    fn nested<T>(&mut self, f: fn(&mut Self) -> PResult<T>) -> PResult<T> {
+        if self.depth > MAX_NESTING {
+            return Err(ParseError {
+                offset: self.pos(),
+                exception: Exception::unsupported_operation(format!(
+                    "not supported by siemctl's offline Painless: code nested more than {MAX_NESTING} levels deep"
+                )),
+            });
+        }
+        f(self)
+    }
+
+    fn expression_inner(&mut self) -> PResult<Expr> {
         let pos = self.pos();
         let left = self.noncond(0)?;
         match self.peek().clone() {
@@ -524,47 +563,35 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Binary operators by precedence level (0 = loosest: `?:`).
-    fn noncond(&mut self, level: u8) -> PResult<Expr> {
-        if level == 13 {
-            return self.unary();
-        }
+    /// Binary operators by precedence climbing; levels from the loosest: `?:` (0, right
+    /// associative), `||`, `&&`, `|`, `^`, `&`, equality, `instanceof`, comparison, shifts,
+    /// `=~ ==~`, `+ -`, `* / %` (12), as the order of `noncondexpression`'s alternatives.
+    fn noncond(&mut self, min: u8) -> PResult<Expr> {
         let pos = self.pos();
-        if level == 0 {
-            // ELVIS, right-associative.
-            let left = self.noncond(1)?;
-            if self.eat(&Tok::Elvis) {
-                let right = self.noncond(0)?;
-                return Ok(Expr {
-                    kind: ExprKind::Elvis(Box::new(left), Box::new(right)),
-                    pos,
-                });
-            }
-            return Ok(left);
-        }
-        let mut left = self.noncond(level + 1)?;
+        let mut left = self.unary()?;
         loop {
             let t = self.peek().clone();
-            let opos = self.pos();
-            let _ = opos;
-            let kind = match (level, &t) {
-                (1, Tok::BoolOr) => Some(2u8),
-                (2, Tok::BoolAnd) => Some(1),
-                (3, Tok::BwOr) => Some(0),
-                (4, Tok::Xor) => Some(0),
-                (5, Tok::BwAnd) => Some(0),
-                (6, Tok::Eq | Tok::Eqr | Tok::Ne | Tok::Ner) => Some(3),
-                (7, Tok::Kw("instanceof")) => Some(4),
-                (8, Tok::Lt | Tok::Lte | Tok::Gt | Tok::Gte) => Some(3),
-                (9, Tok::Lsh | Tok::Rsh | Tok::Ush) => Some(0),
-                (10, Tok::Find | Tok::Match) => Some(0),
-                (11, Tok::Add | Tok::Sub) => Some(0),
-                (12, Tok::Mul | Tok::Div | Tok::Rem) => Some(0),
-                _ => None,
+            let level = match &t {
+                Tok::Elvis => 0,
+                Tok::BoolOr => 1,
+                Tok::BoolAnd => 2,
+                Tok::BwOr => 3,
+                Tok::Xor => 4,
+                Tok::BwAnd => 5,
+                Tok::Eq | Tok::Eqr | Tok::Ne | Tok::Ner => 6,
+                Tok::Kw("instanceof") => 7,
+                Tok::Lt | Tok::Lte | Tok::Gt | Tok::Gte => 8,
+                Tok::Lsh | Tok::Rsh | Tok::Ush => 9,
+                Tok::Find | Tok::Match => 10,
+                Tok::Add | Tok::Sub => 11,
+                Tok::Mul | Tok::Div | Tok::Rem => 12,
+                _ => break,
             };
-            let Some(kind) = kind else { break };
+            if level < min {
+                break;
+            }
             self.bump();
-            if kind == 4 {
+            if level == 7 {
                 let ty = self.decltype()?;
                 left = Expr {
                     kind: ExprKind::Instanceof(Box::new(left), ty),
@@ -572,53 +599,57 @@ impl<'a> Parser<'a> {
                 };
                 continue;
             }
-            let right = self.noncond(level + 1)?;
-            let (l, r) = (Box::new(left), Box::new(right));
-            left = Expr {
-                kind: match kind {
-                    1 => ExprKind::Bool2(true, l, r),
-                    2 => ExprKind::Bool2(false, l, r),
-                    3 => ExprKind::Comp(
-                        match t {
-                            Tok::Eq => CmpOp::Eq,
-                            Tok::Eqr => CmpOp::Eqr,
-                            Tok::Ne => CmpOp::Ne,
-                            Tok::Ner => CmpOp::Ner,
-                            Tok::Lt => CmpOp::Lt,
-                            Tok::Lte => CmpOp::Lte,
-                            Tok::Gt => CmpOp::Gt,
-                            _ => CmpOp::Gte,
-                        },
-                        l,
-                        r,
-                    ),
-                    _ => ExprKind::Binary(
-                        match t {
-                            Tok::BwOr => BinOp::BwOr,
-                            Tok::Xor => BinOp::Xor,
-                            Tok::BwAnd => BinOp::BwAnd,
-                            Tok::Lsh => BinOp::Lsh,
-                            Tok::Rsh => BinOp::Rsh,
-                            Tok::Ush => BinOp::Ush,
-                            Tok::Find => BinOp::Find,
-                            Tok::Match => BinOp::Match,
-                            Tok::Add => BinOp::Add,
-                            Tok::Sub => BinOp::Sub,
-                            Tok::Mul => BinOp::Mul,
-                            Tok::Div => BinOp::Div,
-                            _ => BinOp::Rem,
-                        },
-                        l,
-                        r,
-                    ),
-                },
-                pos,
+            let right = if level == 0 {
+                self.noncond(0)?
+            } else {
+                self.noncond(level + 1)?
             };
+            let (l, r) = (Box::new(left), Box::new(right));
+            let kind = match t {
+                Tok::Elvis => ExprKind::Elvis(l, r),
+                Tok::BoolOr => ExprKind::Bool2(false, l, r),
+                Tok::BoolAnd => ExprKind::Bool2(true, l, r),
+                Tok::Eq => ExprKind::Comp(CmpOp::Eq, l, r),
+                Tok::Eqr => ExprKind::Comp(CmpOp::Eqr, l, r),
+                Tok::Ne => ExprKind::Comp(CmpOp::Ne, l, r),
+                Tok::Ner => ExprKind::Comp(CmpOp::Ner, l, r),
+                Tok::Lt => ExprKind::Comp(CmpOp::Lt, l, r),
+                Tok::Lte => ExprKind::Comp(CmpOp::Lte, l, r),
+                Tok::Gt => ExprKind::Comp(CmpOp::Gt, l, r),
+                Tok::Gte => ExprKind::Comp(CmpOp::Gte, l, r),
+                other => ExprKind::Binary(
+                    match other {
+                        Tok::BwOr => BinOp::BwOr,
+                        Tok::Xor => BinOp::Xor,
+                        Tok::BwAnd => BinOp::BwAnd,
+                        Tok::Lsh => BinOp::Lsh,
+                        Tok::Rsh => BinOp::Rsh,
+                        Tok::Ush => BinOp::Ush,
+                        Tok::Find => BinOp::Find,
+                        Tok::Match => BinOp::Match,
+                        Tok::Add => BinOp::Add,
+                        Tok::Sub => BinOp::Sub,
+                        Tok::Mul => BinOp::Mul,
+                        Tok::Div => BinOp::Div,
+                        _ => BinOp::Rem,
+                    },
+                    l,
+                    r,
+                ),
+            };
+            left = Expr { kind, pos };
         }
         Ok(left)
     }
 
     fn unary(&mut self) -> PResult<Expr> {
+        self.depth += 1;
+        let r = self.nested(Self::unary_inner);
+        self.depth -= 1;
+        r
+    }
+
+    fn unary_inner(&mut self) -> PResult<Expr> {
         let pos = self.pos();
         match self.peek().clone() {
             Tok::Incr | Tok::Decr => {

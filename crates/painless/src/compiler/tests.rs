@@ -212,3 +212,28 @@ fn lambdas_functions_and_try_catch() {
     .unwrap();
     assert!(matches!(v, Value::String(s) if &*s == "no"));
 }
+
+#[test]
+fn deep_nesting_is_refused_not_a_crash() {
+    let ok = format!("return {}1{}", "(".repeat(50), ")".repeat(50));
+    assert!(matches!(run_test(&ok).unwrap(), Value::Int(1)));
+    // An expression tree as deep as allowed compiles and runs on a 2 MiB test thread.
+    let deep_tree = format!("return {}1{}", "1 + (".repeat(60), ")".repeat(60));
+    assert!(matches!(run_test(&deep_tree).unwrap(), Value::Int(61)));
+    let deep = format!("return {}1{}", "(".repeat(5000), ")".repeat(5000));
+    let e = run_test(&deep).unwrap_err();
+    assert_eq!(e.reason, "compile error");
+    assert!(e
+        .caused_by
+        .message
+        .as_deref()
+        .unwrap()
+        .starts_with("not supported by siemctl's offline Painless: code nested"));
+}
+
+#[test]
+fn runaway_recursion_is_a_stack_overflow_error_not_a_crash() {
+    // The test thread has a 2 MiB stack, like the emulator's worker threads.
+    let e = run_test("int f(int x) { return f(x + 1) + 1 } return f(0)").unwrap_err();
+    assert_eq!(&*e.caused_by.class, "StackOverflowError");
+}

@@ -43,6 +43,8 @@ enum Op {
     /// `BinaryOperator.minBy(cmp)` / `maxBy(cmp)`.
     MinBy(Value),
     MaxBy(Value),
+    /// `Pattern.asPredicate()`: whether the pattern is found in the argument.
+    Find(Value),
 }
 
 impl JavaObject for Composite {
@@ -197,6 +199,22 @@ fn eval(c: &Composite, args: &[Value], h: &mut dyn Host) -> Result<Value, Thrown
                 &part(arg(args, 1))?,
                 h,
             )?))
+        }
+        Op::Find(pattern) => {
+            let text = match a0 {
+                Value::String(s) => s.to_string(),
+                Value::Null => return Err(npe()),
+                other => other.java_to_string(),
+            };
+            let m = super::regex::JavaMatcher::value(pattern, text, h.regex_limit_factor())?;
+            let Value::Object(o) = &m else {
+                return Ok(Value::Boolean(false));
+            };
+            let jm = o
+                .as_any()
+                .downcast_ref::<super::regex::JavaMatcher>()
+                .ok_or_else(npe)?;
+            Ok(Value::Boolean(jm.find()?))
         }
         Op::MinBy(cmp) => Ok(if compare(cmp, a0, arg(args, 1), h)? != Ordering::Greater {
             a0.clone()
@@ -358,6 +376,12 @@ pub(crate) fn register(r: &mut Registry) {
             ))
         });
     }
+    r.add("java.util.regex.Pattern", "asPredicate", 0, |t, _, _| {
+        Ok(composite(
+            "java.util.function.Predicate",
+            Op::Find(recv(t)?.clone()),
+        ))
+    });
     r.add("java.util.function.Predicate", "isEqual", 1, |_, a, _| {
         Ok(composite(
             "java.util.function.Predicate",

@@ -1427,9 +1427,6 @@ fn register_math(r: &mut Registry) {
             let next = f64::from_bits(d.to_bits() + 1);
             Ok(Value::Double(next - d))
         });
-        r.add(class, "random", 0, |_, _, _| {
-            Err(unsupported("Math.random() (nondeterministic)"))
-        });
     }
 }
 
@@ -2104,6 +2101,32 @@ fn register_more(r: &mut Registry) {
         }
         Ok(Value::Int(i32::from(lo)))
     });
+    r.add(STRING, "getChars", 4, |t, a, _| get_chars(this_str(t)?, a));
+    r.add(STRING, "offsetByCodePoints", 2, |t, a, _| {
+        offset_by_code_points(this_str(t)?, int_arg(a, 0)?, int_arg(a, 1)?)
+    });
+    r.add_on(&[SB, SBUF], "getChars", 4, |t, a, _| get_chars(&seq(t)?, a));
+    r.add_on(&[SB, SBUF], "offsetByCodePoints", 2, |t, a, _| {
+        offset_by_code_points(&seq(t)?, int_arg(a, 0)?, int_arg(a, 1)?)
+    });
+    r.add_on(&[SB, SBUF], "lastIndexOf", 2, |t, a, _| {
+        Ok(Value::Int(last_index_of16(
+            &seq(t)?,
+            str_arg(a, 0)?,
+            int_arg(a, 1)?,
+        )))
+    });
+    r.add_on(&[SB, SBUF], "codePointAt", 1, |t, a, _| {
+        let s = to16(&seq(t)?);
+        let i = int_arg(a, 0)?;
+        if i < 0 || i as usize >= s.len() {
+            return Err(exc(
+                "StringIndexOutOfBoundsException",
+                format!("index {i},length {}", s.len()),
+            ));
+        }
+        Ok(Value::Int(code_point_at(&s, i as usize)))
+    });
     r.add(STRING, "copyValueOf", 3, |_, a, _| {
         let chars = to16(&chars_of_array(arg(a, 0))?);
         let (off, n) = (int_arg(a, 1)?, int_arg(a, 2)?);
@@ -2117,6 +2140,72 @@ fn register_more(r: &mut Registry) {
             &chars[off as usize..(off + n) as usize],
         )))
     });
+}
+
+/// `getChars(srcBegin, srcEnd, dst, dstBegin)` of a string or builder into a `char[]`.
+fn get_chars(text: &str, a: &[Value]) -> R {
+    let units = to16(text);
+    let (b, e, d) = (int_arg(a, 0)?, int_arg(a, 1)?, int_arg(a, 3)?);
+    if b < 0 || b > e || e as usize > units.len() {
+        return Err(exc(
+            "StringIndexOutOfBoundsException",
+            format!("begin {b}, end {e}, length {}", units.len()),
+        ));
+    }
+    let Value::Array(arr) = arg(a, 2) else {
+        return Err(npe());
+    };
+    let mut arr = arr.borrow_mut();
+    let n = (e - b) as usize;
+    if d < 0 || d as usize + n > arr.items.len() {
+        return Err(exc(
+            "ArrayIndexOutOfBoundsException",
+            format!(
+                "arraycopy: last destination index {} out of bounds for char[{}]",
+                d as i64 + n as i64,
+                arr.items.len()
+            ),
+        ));
+    }
+    for i in 0..n {
+        arr.items[d as usize + i] = Value::Char(units[b as usize + i]);
+    }
+    Ok(Value::Null)
+}
+
+/// `offsetByCodePoints(index, codePointOffset)`.
+fn offset_by_code_points(text: &str, index: i32, offset: i32) -> R {
+    let units = to16(text);
+    if index < 0 || index as usize > units.len() {
+        return Err(exc_bare("IndexOutOfBoundsException"));
+    }
+    let mut i = index as usize;
+    let is_hi = |u: u16| (0xD800..0xDC00).contains(&u);
+    let is_lo = |u: u16| (0xDC00..0xE000).contains(&u);
+    if offset >= 0 {
+        for _ in 0..offset {
+            if i >= units.len() {
+                return Err(exc_bare("IndexOutOfBoundsException"));
+            }
+            i += if is_hi(units[i]) && i + 1 < units.len() && is_lo(units[i + 1]) {
+                2
+            } else {
+                1
+            };
+        }
+    } else {
+        for _ in 0..(-offset) {
+            if i == 0 {
+                return Err(exc_bare("IndexOutOfBoundsException"));
+            }
+            i -= if is_lo(units[i - 1]) && i >= 2 && is_hi(units[i - 2]) {
+                2
+            } else {
+                1
+            };
+        }
+    }
+    Ok(Value::Int(i as i32))
 }
 
 /// `Math.nextUp`.

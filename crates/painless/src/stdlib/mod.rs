@@ -19,6 +19,7 @@ pub mod regex;
 mod stream;
 pub mod time;
 mod util;
+mod uuid;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -132,6 +133,8 @@ fn registry() -> &'static Registry {
         regex::register(&mut r);
         time::register(&mut r);
         processors::register(&mut r);
+        uuid::register(&mut r);
+        uuid::register_date(&mut r);
         r
     })
 }

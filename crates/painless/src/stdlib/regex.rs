@@ -993,6 +993,26 @@ mod tests {
     }
 
     #[test]
+    fn as_predicate_finds() {
+        let pred = ok("Pattern", "asPredicate", Some(p("b+", "")), &[]);
+        let l = Value::list_from(vec![s("abc"), s("xyz")]);
+        ok("ArrayList", "removeIf", Some(l.clone()), &[pred]);
+        assert_eq!(l.java_to_string(), "[xyz]");
+    }
+
+    #[test]
+    fn limited_regex_stops_runaway_backtracking() {
+        let m = JavaMatcher::value(&p("(a+)+b", ""), "a".repeat(40), 6).unwrap();
+        let Value::Object(o) = &m else { panic!() };
+        let jm = o.as_any().downcast_ref::<JavaMatcher>().unwrap();
+        let Err(Thrown::Exception(e)) = jm.find() else {
+            panic!("expected the circuit breaker")
+        };
+        assert_eq!(e.class.as_ref(), "CircuitBreakingException");
+        assert!(e.message.unwrap().starts_with("[scripting] Regular expression considered too many characters, pattern: [(a+)+b], limit factor: [6], char limit: [240]"));
+    }
+
+    #[test]
     fn quoting() {
         assert_eq!(quote("a.b"), "\\Qa.b\\E");
         assert_eq!(quote_replacement("$1\\"), "\\$1\\\\");

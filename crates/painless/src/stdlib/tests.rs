@@ -297,6 +297,10 @@ fn coverage_report() {
         println!("| `{pkg}` | {c} | {full} | {n} | {k} |");
     }
     println!("| **total** | {} | | {total} | {done} |", rows.len());
+    println!(
+        "skipped (java.text types not available offline): {}",
+        al.skipped().len()
+    );
     println!("static fields: {fields_done}/{fields} implemented");
     println!();
     for (class, (n, k, missing)) in &rows {
@@ -436,5 +440,76 @@ fn bitsets() {
     assert_eq!(
         thrown("BitSet", "set", Some(b), &[Value::Int(-1)]),
         "IndexOutOfBoundsException: bitIndex < 0: -1"
+    );
+}
+
+/// `modules/ingest-common/src/yamlRestTest/resources/rest-api-spec/test/ingest/190_script_processor.yml`.
+#[test]
+fn processors_of_the_script_processor_rest_tests() {
+    assert!(matches!(
+        ok("Processors", "bytes", None, &[s("1kb")]),
+        Value::Long(1024)
+    ));
+    assert_eq!(
+        ok("Processors", "lowercase", None, &[s("FooBar")]).java_to_string(),
+        "foobar"
+    );
+    assert_eq!(
+        ok("Processors", "uppercase", None, &[s("FooBar")]).java_to_string(),
+        "FOOBAR"
+    );
+    assert_eq!(
+        ok("Processors", "json", None, &[s("{\"foo\":\"bar\"}")]).java_to_string(),
+        "{foo=bar}"
+    );
+    let ctx = Value::new_map();
+    ok(
+        "HashMap",
+        "put",
+        Some(ctx.clone()),
+        &[s("source_field"), s("{\"foo\":\"bar\"}")],
+    );
+    ok(
+        "Processors",
+        "json",
+        None,
+        &[ctx.clone(), s("source_field")],
+    );
+    assert_eq!(
+        ok("HashMap", "get", Some(ctx), &[s("foo")]).java_to_string(),
+        "bar"
+    );
+    assert_eq!(
+        ok("Processors", "urlDecode", None, &[s("foo%20bar")]).java_to_string(),
+        "foo bar"
+    );
+    assert!(for_context(Context::IngestCondition)
+        .class_by_name("Processors")
+        .is_none());
+}
+
+#[test]
+fn string_get_chars_and_code_points() {
+    let arr = Value::Array(std::rc::Rc::new(std::cell::RefCell::new(
+        crate::value::JArray::new("char".into(), vec![Value::Char(u16::from(b'.')); 4]),
+    )));
+    ok(
+        "String",
+        "getChars",
+        Some(s("hello")),
+        &[Value::Int(1), Value::Int(3), arr.clone(), Value::Int(1)],
+    );
+    let Value::Array(a) = &arr else { panic!() };
+    let text: String = a.borrow().items.iter().map(Value::java_to_string).collect();
+    assert_eq!(text, ".el.");
+    assert_eq!(
+        ok(
+            "String",
+            "offsetByCodePoints",
+            Some(s("a😀b")),
+            &[Value::Int(0), Value::Int(2)]
+        )
+        .java_to_string(),
+        "3"
     );
 }

@@ -940,35 +940,178 @@ fn locale_tag(name: &str) -> &'static str {
 
 /// Whether a `Locale` argument gives English text (the only text available offline).
 fn english(locale: &Value) -> Result<(), Thrown> {
-    match locale {
-        Value::Object(o) => match o.as_any().downcast_ref::<JEnum>() {
-            Some(e) if e.class == "java.util.Locale" => {
-                let tag = locale_tag(e.name);
-                if tag.is_empty() || tag.starts_with("en") {
-                    Ok(())
-                } else {
-                    Err(unsupported(format!("date-time text for the locale {tag}")))
-                }
+    let (lang, _, _) = locale_parts(locale)?;
+    if lang.is_empty() || lang == "en" {
+        Ok(())
+    } else {
+        Err(unsupported(format!(
+            "date-time text for the locale {}",
+            locale.java_to_string()
+        )))
+    }
+}
+
+/// A `java.util.Locale` built by a constructor (the constants are [`JEnum`]s).
+pub struct JLocale {
+    language: String,
+    country: String,
+    variant: String,
+}
+
+impl JavaObject for JLocale {
+    fn class_name(&self) -> &str {
+        "java.util.Locale"
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn java_to_string(&self) -> String {
+        locale_string(&self.language, &self.country, &self.variant)
+    }
+    fn java_equals(&self, other: &dyn JavaObject) -> bool {
+        other.as_any().downcast_ref::<JLocale>().is_some_and(|o| {
+            o.language == self.language && o.country == self.country && o.variant == self.variant
+        })
+    }
+    fn java_hash_code(&self) -> i32 {
+        crate::value::string_hash_code(&self.java_to_string())
+    }
+    fn to_document_value(&self) -> Option<Value> {
+        Some(Value::from(self.java_to_string()))
+    }
+}
+
+/// `Locale.toString`: `language_COUNTRY_variant`, empty parts left out from the end.
+fn locale_string(language: &str, country: &str, variant: &str) -> String {
+    let mut s = language.to_owned();
+    if !country.is_empty() || !variant.is_empty() {
+        s.push('_');
+        s.push_str(country);
+    }
+    if !variant.is_empty() {
+        s.push('_');
+        s.push_str(variant);
+    }
+    s
+}
+
+/// The language, country and variant of a `Locale` value.
+fn locale_parts(v: &Value) -> Result<(String, String, String), Thrown> {
+    match v {
+        Value::Object(o) => {
+            if let Some(l) = o.as_any().downcast_ref::<JLocale>() {
+                return Ok((l.language.clone(), l.country.clone(), l.variant.clone()));
             }
-            _ => Err(cce(locale, "java.util.Locale")),
-        },
+            match o.as_any().downcast_ref::<JEnum>() {
+                Some(e) if e.class == "java.util.Locale" => {
+                    let tag = locale_tag(e.name);
+                    let mut parts = tag.splitn(2, '_');
+                    let lang = parts.next().unwrap_or("").to_owned();
+                    let country = parts.next().unwrap_or("").to_owned();
+                    Ok((lang, country, String::new()))
+                }
+                _ => Err(cce(v, "java.util.Locale")),
+            }
+        }
         Value::Null => Err(npe()),
         other => Err(cce(other, "java.util.Locale")),
     }
 }
 
-fn temporal(v: &Value) -> Result<&Temporal, Thrown> {
+fn new_locale(language: &str, country: &str, variant: &str) -> Value {
+    // The constructor lower-cases the language and upper-cases the country (Locale(String...)
+    // through BaseLocale.getInstance with LocaleUtils case conversion).
+    Value::Object(Rc::new(JLocale {
+        language: language.to_ascii_lowercase(),
+        country: country.to_ascii_uppercase(),
+        variant: variant.to_owned(),
+    }))
+}
+
+fn register_locale(r: &mut Registry) {
+    const LOCALE: &str = "java.util.Locale";
+    r.add(LOCALE, "<init>", 1, |_, a, _| {
+        Ok(new_locale(str_arg(a, 0)?, "", ""))
+    });
+    r.add(LOCALE, "<init>", 2, |_, a, _| {
+        Ok(new_locale(str_arg(a, 0)?, str_arg(a, 1)?, ""))
+    });
+    r.add(LOCALE, "<init>", 3, |_, a, _| {
+        Ok(new_locale(str_arg(a, 0)?, str_arg(a, 1)?, str_arg(a, 2)?))
+    });
+    r.add(LOCALE, "getLanguage", 0, |t, _, _| {
+        Ok(Value::from(locale_parts(recv(t)?)?.0))
+    });
+    r.add(LOCALE, "getCountry", 0, |t, _, _| {
+        Ok(Value::from(locale_parts(recv(t)?)?.1))
+    });
+    r.add(LOCALE, "getVariant", 0, |t, _, _| {
+        Ok(Value::from(locale_parts(recv(t)?)?.2))
+    });
+    r.add(LOCALE, "getScript", 0, |_, _, _| Ok(Value::from("")));
+    r.add(LOCALE, "toLanguageTag", 0, |t, _, _| {
+        let (lang, country, variant) = locale_parts(recv(t)?)?;
+        let mut tag = if lang.is_empty() {
+            "und".to_owned()
+        } else {
+            lang
+        };
+        if !country.is_empty() {
+            tag.push('-');
+            tag.push_str(&country);
+        }
+        if !variant.is_empty() {
+            tag.push('-');
+            tag.push_str(&variant);
+        }
+        Ok(Value::from(tag))
+    });
+    r.add(LOCALE, "forLanguageTag", 1, |_, a, _| {
+        let tag = str_arg(a, 0)?;
+        let mut parts = tag.split(['-', '_']);
+        let lang = parts.next().unwrap_or("");
+        let lang = if lang == "und" { "" } else { lang };
+        let country = parts
+            .next()
+            .filter(|c| c.len() == 2 || c.len() == 3)
+            .unwrap_or("");
+        Ok(new_locale(lang, country, ""))
+    });
+}
+
+/// A java.time value of this module, or one of another crate's objects that says it is a
+/// `java.time` class (the ingest engine's `_ingest.timestamp`): read back from its `toString`,
+/// which `java.time` classes round-trip through `parse`.
+fn temporal(v: &Value) -> Result<std::borrow::Cow<'_, Temporal>, Thrown> {
     match v {
-        Value::Object(o) => o
-            .as_any()
-            .downcast_ref::<Temporal>()
-            .ok_or_else(|| cce(v, "java.time.temporal.Temporal")),
+        Value::Object(o) => {
+            if let Some(t) = o.as_any().downcast_ref::<Temporal>() {
+                return Ok(std::borrow::Cow::Borrowed(t));
+            }
+            let target = match o.class_name() {
+                "java.time.ZonedDateTime" => Target::Zoned,
+                "java.time.OffsetDateTime" => Target::Offset,
+                "java.time.LocalDateTime" => Target::DateTime,
+                "java.time.LocalDate" => Target::Date,
+                "java.time.LocalTime" => Target::Time,
+                "java.time.Instant" => Target::Instant,
+                _ => return Err(cce(v, "java.time.temporal.Temporal")),
+            };
+            let parsed = default_parse(&o.java_to_string(), target)?;
+            match &parsed {
+                Value::Object(p) => match p.as_any().downcast_ref::<Temporal>() {
+                    Some(t) => Ok(std::borrow::Cow::Owned(t.clone())),
+                    None => Err(cce(v, "java.time.temporal.Temporal")),
+                },
+                _ => Err(cce(v, "java.time.temporal.Temporal")),
+            }
+        }
         Value::Null => Err(npe()),
         other => Err(cce(other, "java.time.temporal.Temporal")),
     }
 }
 
-fn this(t: Option<&Value>) -> Result<&Temporal, Thrown> {
+fn this(t: Option<&Value>) -> Result<std::borrow::Cow<'_, Temporal>, Thrown> {
     temporal(recv(t)?)
 }
 
@@ -2833,7 +2976,7 @@ fn parts_of(t: &Temporal) -> Parts {
 }
 
 fn from_temporal(v: &Value, target: Target) -> Result<Value, Thrown> {
-    let t = temporal(v)?;
+    let t = &*temporal(v)?;
     let described = format!("{} of type {}", t.java_to_string(), t.class_name());
     convert_parts(&parts_of(t), target, &|what: &str| {
         exc(
@@ -3387,7 +3530,7 @@ fn add_all(r: &mut Registry, name: &'static str, arity: usize, f: super::NativeF
 }
 
 fn getter(t: Option<&Value>, field: Field) -> Result<Value, Thrown> {
-    let tv = this(t)?;
+    let tv = &*this(t)?;
     let fl = fields_of(tv, None)?;
     field_value(&field, &fl)
         .map(|v| Value::Int(v as i32))
@@ -3400,7 +3543,7 @@ fn getter(t: Option<&Value>, field: Field) -> Result<Value, Thrown> {
 }
 
 fn with_field(t: Option<&Value>, a: &[Value], field: Field) -> Result<Value, Thrown> {
-    let tv = this(t)?;
+    let tv = &*this(t)?;
     let v = i64::from(int_arg(a, 0)?);
     let ldt = local_of(tv)?;
     let (y, m, d) = ldt.ymd();
@@ -3526,15 +3669,18 @@ pub(crate) fn register(r: &mut Registry) {
         }
     });
 
+    register_locale(r);
+    register_year_month(r);
+
     // Smaller construction and conversion methods
     r.add(LT, "atDate", 1, |t, a, _| {
         Ok(Temporal::value(Kind::DateTime(Ldt {
-            day: local_of(temporal(arg(a, 0))?)?.day,
-            nod: local_of(this(t)?)?.nod,
+            day: local_of(&*temporal(arg(a, 0))?)?.day,
+            nod: local_of(&*this(t)?)?.nod,
         })))
     });
     r.add(ZDT, "ofInstant", 3, |_, a, _| {
-        let ldt = local_of(temporal(arg(a, 0))?)?;
+        let ldt = local_of(&*temporal(arg(a, 0))?)?;
         let off = zone_arg(a, 1)?.fixed.unwrap_or(0);
         zoned_from_instant(
             ldt.epoch_second(off),
@@ -3543,7 +3689,7 @@ pub(crate) fn register(r: &mut Registry) {
         )
     });
     r.add(ZDT, "ofStrict", 3, |_, a, _| {
-        let ldt = local_of(temporal(arg(a, 0))?)?;
+        let ldt = local_of(&*temporal(arg(a, 0))?)?;
         let off = zone_arg(a, 1)?.fixed.unwrap_or(0);
         let zone = zone_arg(a, 2)?;
         let (l, valid) = zone.resolve_local(ldt, Some(off))?;
@@ -3565,27 +3711,27 @@ pub(crate) fn register(r: &mut Registry) {
         }))
     });
     add_all(r, "withEarlierOffsetAtOverlap", 0, |t, _, _| {
-        overlap(this(t)?, true)
+        overlap(&*this(t)?, true)
     });
     add_all(r, "withLaterOffsetAtOverlap", 0, |t, _, _| {
-        overlap(this(t)?, false)
+        overlap(&*this(t)?, false)
     });
     r.add(ODT, "atZoneSameInstant", 1, |t, a, _| {
         let (s, n) = this(t)?
             .instant()
-            .ok_or_else(|| unsupported_field_error(this(t).expect("checked")))?;
+            .ok_or_else(|| unsupported_field_error(&this(t).expect("checked")))?;
         zoned_from_instant(s, n, zone_arg(a, 0)?)
     });
     r.add(ODT, "atZoneSimilarLocal", 1, |t, a, _| {
         match &this(t)?.kind {
             Kind::Offset { ldt, offset } => zoned(*ldt, zone_arg(a, 0)?, Some(*offset)),
-            _ => Err(unsupported_field_error(this(t)?)),
+            _ => Err(unsupported_field_error(&*this(t)?)),
         }
     });
     r.add(ODT, "withOffsetSameInstant", 1, |t, a, _| {
         let (s, n) = this(t)?
             .instant()
-            .ok_or_else(|| unsupported_field_error(this(t).expect("checked")))?;
+            .ok_or_else(|| unsupported_field_error(&this(t).expect("checked")))?;
         let off = zone_arg(a, 0)?.fixed.unwrap_or(0);
         Ok(Temporal::value(Kind::Offset {
             ldt: Ldt::from_epoch(s, n, off),
@@ -3594,13 +3740,13 @@ pub(crate) fn register(r: &mut Registry) {
     });
     r.add(ODT, "withOffsetSameLocal", 1, |t, a, _| {
         Ok(Temporal::value(Kind::Offset {
-            ldt: local_of(this(t)?)?,
+            ldt: local_of(&*this(t)?)?,
             offset: zone_arg(a, 0)?.fixed.unwrap_or(0),
         }))
     });
     r.add(ODT, "of", 3, |_, a, _| {
-        let d = local_of(temporal(arg(a, 0))?)?.day;
-        let nod = local_of(temporal(arg(a, 1))?)?.nod;
+        let d = local_of(&*temporal(arg(a, 0))?)?.day;
+        let nod = local_of(&*temporal(arg(a, 1))?)?.nod;
         Ok(Temporal::value(Kind::Offset {
             ldt: Ldt { day: d, nod },
             offset: zone_arg(a, 2)?.fixed.unwrap_or(0),
@@ -3675,7 +3821,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.add(DAY_OF_WEEK, "from", 1, |_, a, _| match arg(a, 0) {
         Value::Object(o) if o.as_any().is::<JEnum>() => Ok(arg(a, 0).clone()),
         _ => {
-            let t = temporal(arg(a, 0))?;
+            let t = &*temporal(arg(a, 0))?;
             Ok(day_of_week_value(
                 (local_of(t)?.day + 3).rem_euclid(7) as i32 + 1,
             ))
@@ -3684,7 +3830,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.add(MONTH, "from", 1, |_, a, _| match arg(a, 0) {
         Value::Object(o) if o.as_any().is::<JEnum>() => Ok(arg(a, 0).clone()),
         _ => {
-            let t = temporal(arg(a, 0))?;
+            let t = &*temporal(arg(a, 0))?;
             Ok(month_value(civil_from_days(local_of(t)?.day).1 as i32))
         }
     });
@@ -3767,38 +3913,41 @@ pub(crate) fn register(r: &mut Registry) {
     });
     r.add(PERIOD, "between", 2, |_, a, _| {
         period_between(
-            local_of(temporal(arg(a, 0))?)?.day,
-            local_of(temporal(arg(a, 1))?)?.day,
+            local_of(&*temporal(arg(a, 0))?)?.day,
+            local_of(&*temporal(arg(a, 1))?)?.day,
         )
     });
     r.add_on(&[LD, CLD], "until", 1, |t, a, _| {
-        period_between(local_of(this(t)?)?.day, local_of(temporal(arg(a, 0))?)?.day)
+        period_between(
+            local_of(&*this(t)?)?.day,
+            local_of(&*temporal(arg(a, 0))?)?.day,
+        )
     });
     r.add(PERIOD, "getYears", 0, |t, _, _| {
-        Ok(Value::Int(period_of(this(t)?)?.0 as i32))
+        Ok(Value::Int(period_of(&*this(t)?)?.0 as i32))
     });
     r.add(PERIOD, "getMonths", 0, |t, _, _| {
-        Ok(Value::Int(period_of(this(t)?)?.1 as i32))
+        Ok(Value::Int(period_of(&*this(t)?)?.1 as i32))
     });
     r.add(PERIOD, "getDays", 0, |t, _, _| {
-        Ok(Value::Int(period_of(this(t)?)?.2 as i32))
+        Ok(Value::Int(period_of(&*this(t)?)?.2 as i32))
     });
     r.add(PERIOD, "toTotalMonths", 0, |t, _, _| {
-        let (y, m, _) = period_of(this(t)?)?;
+        let (y, m, _) = period_of(&*this(t)?)?;
         Ok(Value::Long(y * 12 + m))
     });
     r.add_on(
         &[PERIOD, "java.time.chrono.ChronoPeriod"],
         "isZero",
         0,
-        |t, _, _| Ok(Value::Boolean(period_of(this(t)?)? == (0, 0, 0))),
+        |t, _, _| Ok(Value::Boolean(period_of(&*this(t)?)? == (0, 0, 0))),
     );
     r.add_on(
         &[PERIOD, "java.time.chrono.ChronoPeriod"],
         "isNegative",
         0,
         |t, _, _| {
-            let (y, m, d) = period_of(this(t)?)?;
+            let (y, m, d) = period_of(&*this(t)?)?;
             Ok(Value::Boolean(y < 0 || m < 0 || d < 0))
         },
     );
@@ -3807,7 +3956,7 @@ pub(crate) fn register(r: &mut Registry) {
         "negated",
         0,
         |t, _, _| {
-            let (y, m, d) = period_of(this(t)?)?;
+            let (y, m, d) = period_of(&*this(t)?)?;
             period(-y, -m, -d)
         },
     );
@@ -3816,7 +3965,7 @@ pub(crate) fn register(r: &mut Registry) {
         "normalized",
         0,
         |t, _, _| {
-            let (y, m, d) = period_of(this(t)?)?;
+            let (y, m, d) = period_of(&*this(t)?)?;
             let total = y * 12 + m;
             period(total / 12, total % 12, d)
         },
@@ -3826,58 +3975,58 @@ pub(crate) fn register(r: &mut Registry) {
         "multipliedBy",
         1,
         |t, a, _| {
-            let (y, m, d) = period_of(this(t)?)?;
+            let (y, m, d) = period_of(&*this(t)?)?;
             let k = i64::from(int_arg(a, 0)?);
             period(y * k, m * k, d * k)
         },
     );
     r.add(PERIOD, "plusYears", 1, |t, a, _| {
-        let (y, m, d) = period_of(this(t)?)?;
+        let (y, m, d) = period_of(&*this(t)?)?;
         period(y + long_arg(a, 0)?, m, d)
     });
     r.add(PERIOD, "plusMonths", 1, |t, a, _| {
-        let (y, m, d) = period_of(this(t)?)?;
+        let (y, m, d) = period_of(&*this(t)?)?;
         period(y, m + long_arg(a, 0)?, d)
     });
     r.add(PERIOD, "plusDays", 1, |t, a, _| {
-        let (y, m, d) = period_of(this(t)?)?;
+        let (y, m, d) = period_of(&*this(t)?)?;
         period(y, m, d + long_arg(a, 0)?)
     });
     r.add(PERIOD, "minusYears", 1, |t, a, _| {
-        let (y, m, d) = period_of(this(t)?)?;
+        let (y, m, d) = period_of(&*this(t)?)?;
         period(y - long_arg(a, 0)?, m, d)
     });
     r.add(PERIOD, "minusMonths", 1, |t, a, _| {
-        let (y, m, d) = period_of(this(t)?)?;
+        let (y, m, d) = period_of(&*this(t)?)?;
         period(y, m - long_arg(a, 0)?, d)
     });
     r.add(PERIOD, "minusDays", 1, |t, a, _| {
-        let (y, m, d) = period_of(this(t)?)?;
+        let (y, m, d) = period_of(&*this(t)?)?;
         period(y, m, d - long_arg(a, 0)?)
     });
     r.add(PERIOD, "withYears", 1, |t, a, _| {
-        let (_, m, d) = period_of(this(t)?)?;
+        let (_, m, d) = period_of(&*this(t)?)?;
         period(int_arg(a, 0)?.into(), m, d)
     });
     r.add(PERIOD, "withMonths", 1, |t, a, _| {
-        let (y, _, d) = period_of(this(t)?)?;
+        let (y, _, d) = period_of(&*this(t)?)?;
         period(y, int_arg(a, 0)?.into(), d)
     });
     r.add(PERIOD, "withDays", 1, |t, a, _| {
-        let (y, m, _) = period_of(this(t)?)?;
+        let (y, m, _) = period_of(&*this(t)?)?;
         period(y, m, int_arg(a, 0)?.into())
     });
     r.add_on(
         &[PERIOD, "java.time.chrono.ChronoPeriod"],
         "plus",
         1,
-        |t, a, _| plus_amount(this(t)?, temporal(arg(a, 0))?, false),
+        |t, a, _| plus_amount(&*this(t)?, &*temporal(arg(a, 0))?, false),
     );
     r.add_on(
         &[PERIOD, "java.time.chrono.ChronoPeriod"],
         "minus",
         1,
-        |t, a, _| plus_amount(this(t)?, temporal(arg(a, 0))?, true),
+        |t, a, _| plus_amount(&*this(t)?, &*temporal(arg(a, 0))?, true),
     );
     r.add_on(
         &[PERIOD, "java.time.chrono.ChronoPeriod"],
@@ -3896,7 +4045,7 @@ pub(crate) fn register(r: &mut Registry) {
         "hashCode",
         0,
         |t, _, _| {
-            let (y, m, d) = period_of(this(t)?)?;
+            let (y, m, d) = period_of(&*this(t)?)?;
             Ok(Value::Int(
                 (y as i32)
                     .wrapping_add((m as i32).rotate_left(8))
@@ -3911,10 +4060,10 @@ pub(crate) fn register(r: &mut Registry) {
         r.field(CHRONO_FIELD, name, chrono_field_const(name));
     }
     add_all(r, "get", 1, |t, a, _| {
-        temporal_get(this(t)?, chrono_field_arg(a, 0)?, true)
+        temporal_get(&*this(t)?, chrono_field_arg(a, 0)?, true)
     });
     add_all(r, "getLong", 1, |t, a, _| {
-        temporal_get(this(t)?, chrono_field_arg(a, 0)?, false)
+        temporal_get(&*this(t)?, chrono_field_arg(a, 0)?, false)
     });
     add_all(r, "isSupported", 1, |t, a, _| match arg(a, 0) {
         Value::Object(o)
@@ -3923,7 +4072,7 @@ pub(crate) fn register(r: &mut Registry) {
                 .is_some_and(|e| e.class == CHRONO_UNIT) =>
         {
             let unit = unit_arg(a, 0)?;
-            let tv = this(t)?;
+            let tv = &*this(t)?;
             Ok(Value::Boolean(match &tv.kind {
                 Kind::Date(_) => unit_nanos(unit).is_none() && unit != "FOREVER",
                 Kind::Time(_) => unit_nanos(unit).is_some(),
@@ -3932,14 +4081,14 @@ pub(crate) fn register(r: &mut Registry) {
             }))
         }
         _ => Ok(Value::Boolean(
-            chrono_field_value(this(t)?, chrono_field_arg(a, 0)?).is_some(),
+            chrono_field_value(&*this(t)?, chrono_field_arg(a, 0)?).is_some(),
         )),
     });
     add_all(r, "with", 2, |t, a, _| {
-        temporal_with_field(this(t)?, chrono_field_arg(a, 0)?, long_arg(a, 1)?)
+        temporal_with_field(&*this(t)?, chrono_field_arg(a, 0)?, long_arg(a, 1)?)
     });
     add_all(r, "with", 1, |t, a, _| {
-        temporal_with_adjuster(this(t)?, arg(a, 0))
+        temporal_with_adjuster(&*this(t)?, arg(a, 0))
     });
     r.add_on(
         &[CHRONO_FIELD, "java.time.temporal.TemporalField"],
@@ -4134,7 +4283,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.add(INSTANT, "toEpochMilli", 0, |t, _, _| {
         let (s, n) = this(t)?
             .instant()
-            .ok_or_else(|| unsupported_field_error(this(t).expect("checked")))?;
+            .ok_or_else(|| unsupported_field_error(&this(t).expect("checked")))?;
         exact(i128::from(s) * 1000 + i128::from(n / 1_000_000))
     });
     r.add(INSTANT, "getEpochSecond", 0, |t, _, _| {
@@ -4161,39 +4310,39 @@ pub(crate) fn register(r: &mut Registry) {
         ("plusNanos", "NANOS"),
     ] {
         let f: super::NativeFn = match unit {
-            "MILLIS" => |t, a, _| plus(this(t)?, long_arg(a, 0)?, "MILLIS"),
-            "SECONDS" => |t, a, _| plus(this(t)?, long_arg(a, 0)?, "SECONDS"),
-            _ => |t, a, _| plus(this(t)?, long_arg(a, 0)?, "NANOS"),
+            "MILLIS" => |t, a, _| plus(&*this(t)?, long_arg(a, 0)?, "MILLIS"),
+            "SECONDS" => |t, a, _| plus(&*this(t)?, long_arg(a, 0)?, "SECONDS"),
+            _ => |t, a, _| plus(&*this(t)?, long_arg(a, 0)?, "NANOS"),
         };
         r.add(INSTANT, name, 1, f);
     }
     r.add(INSTANT, "minusMillis", 1, |t, a, _| {
-        plus(this(t)?, neg(long_arg(a, 0)?)?, "MILLIS")
+        plus(&*this(t)?, neg(long_arg(a, 0)?)?, "MILLIS")
     });
     r.add(INSTANT, "minusSeconds", 1, |t, a, _| {
-        plus(this(t)?, neg(long_arg(a, 0)?)?, "SECONDS")
+        plus(&*this(t)?, neg(long_arg(a, 0)?)?, "SECONDS")
     });
     r.add(INSTANT, "minusNanos", 1, |t, a, _| {
-        plus(this(t)?, neg(long_arg(a, 0)?)?, "NANOS")
+        plus(&*this(t)?, neg(long_arg(a, 0)?)?, "NANOS")
     });
 
     // Shared by the date-time classes: plus/minus by unit and amount.
     add_all(r, "plus", 2, |t, a, _| {
-        plus(this(t)?, long_arg(a, 0)?, unit_arg(a, 1)?)
+        plus(&*this(t)?, long_arg(a, 0)?, unit_arg(a, 1)?)
     });
     add_all(r, "minus", 2, |t, a, _| {
-        plus(this(t)?, neg(long_arg(a, 0)?)?, unit_arg(a, 1)?)
+        plus(&*this(t)?, neg(long_arg(a, 0)?)?, unit_arg(a, 1)?)
     });
     add_all(r, "plus", 1, |t, a, _| {
-        plus_amount(this(t)?, temporal(arg(a, 0))?, false)
+        plus_amount(&*this(t)?, &*temporal(arg(a, 0))?, false)
     });
     add_all(r, "minus", 1, |t, a, _| {
-        plus_amount(this(t)?, temporal(arg(a, 0))?, true)
+        plus_amount(&*this(t)?, &*temporal(arg(a, 0))?, true)
     });
     add_all(r, "until", 2, |t, a, _| {
         Ok(Value::Long(until(
-            this(t)?,
-            temporal(arg(a, 0))?,
+            &*this(t)?,
+            &*temporal(arg(a, 0))?,
             unit_arg(a, 1)?,
         )?))
     });
@@ -4232,40 +4381,40 @@ pub(crate) fn register(r: &mut Registry) {
     }
     // Durations add by the same units (and plusMillis / minusMillis).
     r.add(DURATION, "plusDays", 1, |t, a, _| {
-        plus(this(t)?, long_arg(a, 0)?, "DAYS")
+        plus(&*this(t)?, long_arg(a, 0)?, "DAYS")
     });
     r.add(DURATION, "plusHours", 1, |t, a, _| {
-        plus(this(t)?, long_arg(a, 0)?, "HOURS")
+        plus(&*this(t)?, long_arg(a, 0)?, "HOURS")
     });
     r.add(DURATION, "plusMinutes", 1, |t, a, _| {
-        plus(this(t)?, long_arg(a, 0)?, "MINUTES")
+        plus(&*this(t)?, long_arg(a, 0)?, "MINUTES")
     });
     r.add(DURATION, "plusSeconds", 1, |t, a, _| {
-        plus(this(t)?, long_arg(a, 0)?, "SECONDS")
+        plus(&*this(t)?, long_arg(a, 0)?, "SECONDS")
     });
     r.add(DURATION, "plusMillis", 1, |t, a, _| {
-        plus(this(t)?, long_arg(a, 0)?, "MILLIS")
+        plus(&*this(t)?, long_arg(a, 0)?, "MILLIS")
     });
     r.add(DURATION, "plusNanos", 1, |t, a, _| {
-        plus(this(t)?, long_arg(a, 0)?, "NANOS")
+        plus(&*this(t)?, long_arg(a, 0)?, "NANOS")
     });
     r.add(DURATION, "minusDays", 1, |t, a, _| {
-        plus(this(t)?, neg(long_arg(a, 0)?)?, "DAYS")
+        plus(&*this(t)?, neg(long_arg(a, 0)?)?, "DAYS")
     });
     r.add(DURATION, "minusHours", 1, |t, a, _| {
-        plus(this(t)?, neg(long_arg(a, 0)?)?, "HOURS")
+        plus(&*this(t)?, neg(long_arg(a, 0)?)?, "HOURS")
     });
     r.add(DURATION, "minusMinutes", 1, |t, a, _| {
-        plus(this(t)?, neg(long_arg(a, 0)?)?, "MINUTES")
+        plus(&*this(t)?, neg(long_arg(a, 0)?)?, "MINUTES")
     });
     r.add(DURATION, "minusSeconds", 1, |t, a, _| {
-        plus(this(t)?, neg(long_arg(a, 0)?)?, "SECONDS")
+        plus(&*this(t)?, neg(long_arg(a, 0)?)?, "SECONDS")
     });
     r.add(DURATION, "minusMillis", 1, |t, a, _| {
-        plus(this(t)?, neg(long_arg(a, 0)?)?, "MILLIS")
+        plus(&*this(t)?, neg(long_arg(a, 0)?)?, "MILLIS")
     });
     r.add(DURATION, "minusNanos", 1, |t, a, _| {
-        plus(this(t)?, neg(long_arg(a, 0)?)?, "NANOS")
+        plus(&*this(t)?, neg(long_arg(a, 0)?)?, "NANOS")
     });
 
     // Getters
@@ -4298,16 +4447,16 @@ pub(crate) fn register(r: &mut Registry) {
     add_all(r, "getDayOfWeekEnum", 0, dow);
     add_all(r, "isLeapYear", 0, |t, _, _| {
         Ok(Value::Boolean(is_leap(
-            civil_from_days(local_of(this(t)?)?.day).0,
+            civil_from_days(local_of(&*this(t)?)?.day).0,
         )))
     });
     add_all(r, "lengthOfMonth", 0, |t, _, _| {
-        let (y, m, _) = civil_from_days(local_of(this(t)?)?.day);
+        let (y, m, _) = civil_from_days(local_of(&*this(t)?)?.day);
         Ok(Value::Int(month_length(y, m) as i32))
     });
     add_all(r, "lengthOfYear", 0, |t, _, _| {
         Ok(Value::Int(
-            if is_leap(civil_from_days(local_of(this(t)?)?.day).0) {
+            if is_leap(civil_from_days(local_of(&*this(t)?)?.day).0) {
                 366
             } else {
                 365
@@ -4315,42 +4464,42 @@ pub(crate) fn register(r: &mut Registry) {
         ))
     });
     add_all(r, "toEpochDay", 0, |t, _, _| {
-        Ok(Value::Long(local_of(this(t)?)?.day))
+        Ok(Value::Long(local_of(&*this(t)?)?.day))
     });
     add_all(r, "toSecondOfDay", 0, |t, _, _| {
         Ok(Value::Int(
-            (local_of(this(t)?)?.nod / NANOS_PER_SECOND) as i32,
+            (local_of(&*this(t)?)?.nod / NANOS_PER_SECOND) as i32,
         ))
     });
     add_all(r, "toNanoOfDay", 0, |t, _, _| {
-        Ok(Value::Long(local_of(this(t)?)?.nod))
+        Ok(Value::Long(local_of(&*this(t)?)?.nod))
     });
     add_all(r, "getZone", 0, |t, _, _| match &this(t)?.kind {
         Kind::Zoned { zone, .. } => Ok(Value::Object(zone.clone() as Rc<dyn JavaObject>)),
-        _ => Err(unsupported_field_error(this(t)?)),
+        _ => Err(unsupported_field_error(&*this(t)?)),
     });
     add_all(r, "getOffset", 0, |t, _, _| match &this(t)?.kind {
         Kind::Zoned { offset, .. } | Kind::Offset { offset, .. } => {
             Ok(zone_value(JZone::offset(*offset)))
         }
-        _ => Err(unsupported_field_error(this(t)?)),
+        _ => Err(unsupported_field_error(&*this(t)?)),
     });
     add_all(r, "toInstant", 0, |t, _, _| {
         let (s, n) = this(t)?
             .instant()
-            .ok_or_else(|| unsupported_field_error(this(t).expect("checked")))?;
+            .ok_or_else(|| unsupported_field_error(&this(t).expect("checked")))?;
         Ok(Temporal::value(Kind::Instant { sec: s, nano: n }))
     });
     add_all(r, "toEpochSecond", 0, |t, _, _| {
         Ok(Value::Long(
             this(t)?
                 .instant()
-                .ok_or_else(|| unsupported_field_error(this(t).expect("checked")))?
+                .ok_or_else(|| unsupported_field_error(&this(t).expect("checked")))?
                 .0,
         ))
     });
     add_all(r, "toInstant", 1, |t, a, _| {
-        let ldt = local_of(this(t)?)?;
+        let ldt = local_of(&*this(t)?)?;
         let off = zone_arg(a, 0)?.fixed.unwrap_or(0);
         Ok(Temporal::value(Kind::Instant {
             sec: ldt.epoch_second(off),
@@ -4358,26 +4507,26 @@ pub(crate) fn register(r: &mut Registry) {
         }))
     });
     add_all(r, "toEpochSecond", 1, |t, a, _| {
-        let ldt = local_of(this(t)?)?;
+        let ldt = local_of(&*this(t)?)?;
         Ok(Value::Long(
             ldt.epoch_second(zone_arg(a, 0)?.fixed.unwrap_or(0)),
         ))
     });
     add_all(r, "toLocalDate", 0, |t, _, _| {
-        Ok(Temporal::value(Kind::Date(local_of(this(t)?)?.day)))
+        Ok(Temporal::value(Kind::Date(local_of(&*this(t)?)?.day)))
     });
     add_all(r, "toLocalTime", 0, |t, _, _| {
-        Ok(Temporal::value(Kind::Time(local_of(this(t)?)?.nod)))
+        Ok(Temporal::value(Kind::Time(local_of(&*this(t)?)?.nod)))
     });
     add_all(r, "toLocalDateTime", 0, |t, _, _| {
-        Ok(Temporal::value(Kind::DateTime(local_of(this(t)?)?)))
+        Ok(Temporal::value(Kind::DateTime(local_of(&*this(t)?)?)))
     });
     add_all(r, "toOffsetDateTime", 0, |t, _, _| match &this(t)?.kind {
         Kind::Zoned { ldt, offset, .. } => Ok(Temporal::value(Kind::Offset {
             ldt: *ldt,
             offset: *offset,
         })),
-        _ => Err(unsupported_field_error(this(t)?)),
+        _ => Err(unsupported_field_error(&*this(t)?)),
     });
     add_all(r, "toZonedDateTime", 0, |t, _, _| match &this(t)?.kind {
         Kind::Offset { ldt, offset } => Ok(Temporal::value(Kind::Zoned {
@@ -4385,23 +4534,23 @@ pub(crate) fn register(r: &mut Registry) {
             offset: *offset,
             zone: JZone::offset(*offset),
         })),
-        _ => Err(unsupported_field_error(this(t)?)),
+        _ => Err(unsupported_field_error(&*this(t)?)),
     });
 
     // Comparisons
     add_all(r, "isAfter", 1, |t, a, _| {
         Ok(Value::Boolean(
-            timeline_cmp(this(t)?, temporal(arg(a, 0))?)? == Ordering::Greater,
+            timeline_cmp(&*this(t)?, &*temporal(arg(a, 0))?)? == Ordering::Greater,
         ))
     });
     add_all(r, "isBefore", 1, |t, a, _| {
         Ok(Value::Boolean(
-            timeline_cmp(this(t)?, temporal(arg(a, 0))?)? == Ordering::Less,
+            timeline_cmp(&*this(t)?, &*temporal(arg(a, 0))?)? == Ordering::Less,
         ))
     });
     add_all(r, "isEqual", 1, |t, a, _| {
         Ok(Value::Boolean(
-            timeline_cmp(this(t)?, temporal(arg(a, 0))?)? == Ordering::Equal,
+            timeline_cmp(&*this(t)?, &*temporal(arg(a, 0))?)? == Ordering::Equal,
         ))
     });
     add_all(r, "compareTo", 1, |t, a, _| {
@@ -4443,12 +4592,12 @@ pub(crate) fn register(r: &mut Registry) {
     add_all(r, "withZoneSameInstant", 1, |t, a, _| {
         let (s, n) = this(t)?
             .instant()
-            .ok_or_else(|| unsupported_field_error(this(t).expect("checked")))?;
+            .ok_or_else(|| unsupported_field_error(&this(t).expect("checked")))?;
         zoned_from_instant(s, n, zone_arg(a, 0)?)
     });
     add_all(r, "withZoneSameLocal", 1, |t, a, _| match &this(t)?.kind {
         Kind::Zoned { ldt, offset, .. } => zoned(*ldt, zone_arg(a, 0)?, Some(*offset)),
-        _ => Err(unsupported_field_error(this(t)?)),
+        _ => Err(unsupported_field_error(&*this(t)?)),
     });
     add_all(r, "withFixedOffsetZone", 0, |t, _, _| {
         match &this(t)?.kind {
@@ -4457,12 +4606,12 @@ pub(crate) fn register(r: &mut Registry) {
                 offset: *offset,
                 zone: JZone::offset(*offset),
             })),
-            _ => Err(unsupported_field_error(this(t)?)),
+            _ => Err(unsupported_field_error(&*this(t)?)),
         }
     });
     add_all(r, "truncatedTo", 1, |t, a, _| {
         let unit = unit_arg(a, 0)?;
-        let tv = this(t)?;
+        let tv = &*this(t)?;
         let u: i128 = match unit {
             "DAYS" => i128::from(NANOS_PER_DAY),
             other => unit_nanos(other).ok_or_else(|| {
@@ -4497,7 +4646,7 @@ pub(crate) fn register(r: &mut Registry) {
 
     // Formatting
     add_all(r, "format", 1, |t, a, _| {
-        Ok(Value::from(format(formatter_arg(a, 0)?, this(t)?)?))
+        Ok(Value::from(format(formatter_arg(a, 0)?, &*this(t)?)?))
     });
     r.add(FORMATTER, "format", 1, |t, a, _| {
         let f = match recv(t)? {
@@ -4507,7 +4656,7 @@ pub(crate) fn register(r: &mut Registry) {
                 .ok_or_else(|| cce(recv(t).expect("checked"), FORMATTER))?,
             other => return Err(cce(other, FORMATTER)),
         };
-        Ok(Value::from(format(f, temporal(arg(a, 0))?)?))
+        Ok(Value::from(format(f, &*temporal(arg(a, 0))?)?))
     });
     r.add(FORMATTER, "ofPattern", 1, |_, a, _| {
         let p = str_arg(a, 0)?;
@@ -4610,11 +4759,11 @@ pub(crate) fn register(r: &mut Registry) {
         zoned(Ldt { day, nod }, zone_arg(a, 7)?, None)
     });
     r.add(ZDT, "of", 2, |_, a, _| {
-        zoned(local_of(temporal(arg(a, 0))?)?, zone_arg(a, 1)?, None)
+        zoned(local_of(&*temporal(arg(a, 0))?)?, zone_arg(a, 1)?, None)
     });
     r.add(ZDT, "of", 3, |_, a, _| {
-        let d = local_of(temporal(arg(a, 0))?)?.day;
-        let tm = local_of(temporal(arg(a, 1))?)?.nod;
+        let d = local_of(&*temporal(arg(a, 0))?)?.day;
+        let tm = local_of(&*temporal(arg(a, 1))?)?.nod;
         zoned(Ldt { day: d, nod: tm }, zone_arg(a, 2)?, None)
     });
     r.add(ZDT, "ofInstant", 2, |_, a, _| {
@@ -4628,14 +4777,14 @@ pub(crate) fn register(r: &mut Registry) {
             Value::Null => None,
             _ => zone_arg(a, 2)?.fixed,
         };
-        zoned(local_of(temporal(arg(a, 0))?)?, zone_arg(a, 1)?, pref)
+        zoned(local_of(&*temporal(arg(a, 0))?)?, zone_arg(a, 1)?, pref)
     });
     r.add(LDT, "of", 5, |_, a, _| ldt_of(a, 5));
     r.add(LDT, "of", 6, |_, a, _| ldt_of(a, 6));
     r.add(LDT, "of", 7, |_, a, _| ldt_of(a, 7));
     r.add(LDT, "of", 2, |_, a, _| {
-        let d = local_of(temporal(arg(a, 0))?)?.day;
-        let tm = local_of(temporal(arg(a, 1))?)?.nod;
+        let d = local_of(&*temporal(arg(a, 0))?)?.day;
+        let tm = local_of(&*temporal(arg(a, 1))?)?.nod;
         Ok(Temporal::value(Kind::DateTime(Ldt { day: d, nod: tm })))
     });
     r.add(LDT, "ofInstant", 2, |_, a, _| {
@@ -4654,14 +4803,14 @@ pub(crate) fn register(r: &mut Registry) {
         ))))
     });
     r.add(LDT, "atZone", 1, |t, a, _| {
-        zoned(local_of(this(t)?)?, zone_arg(a, 0)?, None)
+        zoned(local_of(&*this(t)?)?, zone_arg(a, 0)?, None)
     });
     r.add(CLDT, "atZone", 1, |t, a, _| {
-        zoned(local_of(this(t)?)?, zone_arg(a, 0)?, None)
+        zoned(local_of(&*this(t)?)?, zone_arg(a, 0)?, None)
     });
     r.add(LDT, "atOffset", 1, |t, a, _| {
         Ok(Temporal::value(Kind::Offset {
-            ldt: local_of(this(t)?)?,
+            ldt: local_of(&*this(t)?)?,
             offset: zone_arg(a, 0)?.fixed.unwrap_or(0),
         }))
     });
@@ -4689,14 +4838,14 @@ pub(crate) fn register(r: &mut Registry) {
     });
     r.add(LD, "atStartOfDay", 0, |t, _, _| {
         Ok(Temporal::value(Kind::DateTime(Ldt {
-            day: local_of(this(t)?)?.day,
+            day: local_of(&*this(t)?)?.day,
             nod: 0,
         })))
     });
     r.add(LD, "atStartOfDay", 1, |t, a, _| {
         zoned(
             Ldt {
-                day: local_of(this(t)?)?.day,
+                day: local_of(&*this(t)?)?.day,
                 nod: 0,
             },
             zone_arg(a, 0)?,
@@ -4705,25 +4854,25 @@ pub(crate) fn register(r: &mut Registry) {
     });
     r.add(LD, "atTime", 1, |t, a, _| {
         Ok(Temporal::value(Kind::DateTime(Ldt {
-            day: local_of(this(t)?)?.day,
-            nod: local_of(temporal(arg(a, 0))?)?.nod,
+            day: local_of(&*this(t)?)?.day,
+            nod: local_of(&*temporal(arg(a, 0))?)?.nod,
         })))
     });
     r.add(CLD, "atTime", 1, |t, a, _| {
         Ok(Temporal::value(Kind::DateTime(Ldt {
-            day: local_of(this(t)?)?.day,
-            nod: local_of(temporal(arg(a, 0))?)?.nod,
+            day: local_of(&*this(t)?)?.day,
+            nod: local_of(&*temporal(arg(a, 0))?)?.nod,
         })))
     });
     r.add(LD, "atTime", 2, |t, a, _| {
         Ok(Temporal::value(Kind::DateTime(Ldt {
-            day: local_of(this(t)?)?.day,
+            day: local_of(&*this(t)?)?.day,
             nod: time_of(int_arg(a, 0)?.into(), int_arg(a, 1)?.into(), 0, 0)?,
         })))
     });
     r.add(LD, "atTime", 3, |t, a, _| {
         Ok(Temporal::value(Kind::DateTime(Ldt {
-            day: local_of(this(t)?)?.day,
+            day: local_of(&*this(t)?)?.day,
             nod: time_of(
                 int_arg(a, 0)?.into(),
                 int_arg(a, 1)?.into(),
@@ -4766,7 +4915,7 @@ pub(crate) fn register(r: &mut Registry) {
     });
     r.add(ODT, "of", 2, |_, a, _| {
         Ok(Temporal::value(Kind::Offset {
-            ldt: local_of(temporal(arg(a, 0))?)?,
+            ldt: local_of(&*temporal(arg(a, 0))?)?,
             offset: zone_arg(a, 1)?.fixed.unwrap_or(0),
         }))
     });
@@ -4817,7 +4966,7 @@ pub(crate) fn register(r: &mut Registry) {
         duration(0, i128::from(long_arg(a, 0)?) * n)
     });
     r.add(DURATION, "between", 2, |_, a, _| {
-        let (x, y) = (temporal(arg(a, 0))?, temporal(arg(a, 1))?);
+        let (x, y) = (&*temporal(arg(a, 0))?, &*temporal(arg(a, 1))?);
         let nanos = until(x, y, "NANOS").map(i128::from).or_else(|_| {
             // Overflowing nanos: fall back to seconds plus the nano adjustment, as Java does.
             Ok::<i128, Thrown>(i128::from(until(x, y, "SECONDS")?) * 1_000_000_000)
@@ -4825,54 +4974,54 @@ pub(crate) fn register(r: &mut Registry) {
         duration(0, nanos)
     });
     r.add(DURATION, "toMillis", 0, |t, _, _| {
-        exact(total_nanos(this(t)?)?.div_euclid(1_000_000))
+        exact(total_nanos(&*this(t)?)?.div_euclid(1_000_000))
     });
     r.add(DURATION, "toNanos", 0, |t, _, _| {
-        exact(total_nanos(this(t)?)?)
+        exact(total_nanos(&*this(t)?)?)
     });
     r.add(DURATION, "getSeconds", 0, |t, _, _| {
-        Ok(Value::Long(duration_of(this(t)?)?.0))
+        Ok(Value::Long(duration_of(&*this(t)?)?.0))
     });
     r.add(DURATION, "toDays", 0, |t, _, _| {
-        Ok(Value::Long(duration_of(this(t)?)?.0 / 86_400))
+        Ok(Value::Long(duration_of(&*this(t)?)?.0 / 86_400))
     });
     r.add(DURATION, "toHours", 0, |t, _, _| {
-        Ok(Value::Long(duration_of(this(t)?)?.0 / 3600))
+        Ok(Value::Long(duration_of(&*this(t)?)?.0 / 3600))
     });
     r.add(DURATION, "toMinutes", 0, |t, _, _| {
-        Ok(Value::Long(duration_of(this(t)?)?.0 / 60))
+        Ok(Value::Long(duration_of(&*this(t)?)?.0 / 60))
     });
     r.add(DURATION, "isNegative", 0, |t, _, _| {
-        Ok(Value::Boolean(duration_of(this(t)?)?.0 < 0))
+        Ok(Value::Boolean(duration_of(&*this(t)?)?.0 < 0))
     });
     r.add(DURATION, "isZero", 0, |t, _, _| {
-        Ok(Value::Boolean(duration_of(this(t)?)? == (0, 0)))
+        Ok(Value::Boolean(duration_of(&*this(t)?)? == (0, 0)))
     });
     r.add(DURATION, "negated", 0, |t, _, _| {
-        duration(0, -total_nanos(this(t)?)?)
+        duration(0, -total_nanos(&*this(t)?)?)
     });
     r.add(DURATION, "abs", 0, |t, _, _| {
-        duration(0, total_nanos(this(t)?)?.abs())
+        duration(0, total_nanos(&*this(t)?)?.abs())
     });
     r.add(DURATION, "multipliedBy", 1, |t, a, _| {
-        duration(0, total_nanos(this(t)?)? * i128::from(long_arg(a, 0)?))
+        duration(0, total_nanos(&*this(t)?)? * i128::from(long_arg(a, 0)?))
     });
     r.add(DURATION, "dividedBy", 1, |t, a, _| {
         let d = long_arg(a, 0)?;
         if d == 0 {
             return Err(exc("ArithmeticException", "Cannot divide by zero"));
         }
-        duration(0, total_nanos(this(t)?)? / i128::from(d))
+        duration(0, total_nanos(&*this(t)?)? / i128::from(d))
     });
     r.add(DURATION, "withSeconds", 1, |t, a, _| {
         duration(
             i128::from(long_arg(a, 0)?),
-            i128::from(duration_of(this(t)?)?.1),
+            i128::from(duration_of(&*this(t)?)?.1),
         )
     });
     r.add(DURATION, "withNanos", 1, |t, a, _| {
         let n = check("NanoOfSecond", int_arg(a, 0)?.into(), 0, 999_999_999)?;
-        duration(i128::from(duration_of(this(t)?)?.0), i128::from(n))
+        duration(i128::from(duration_of(&*this(t)?)?.0), i128::from(n))
     });
 
     // ChronoUnit
@@ -4883,8 +5032,8 @@ pub(crate) fn register(r: &mut Registry) {
         |t, a, _| {
             let unit = enum_arg(recv(t)?, CHRONO_UNIT)?.name;
             Ok(Value::Long(until(
-                temporal(arg(a, 0))?,
-                temporal(arg(a, 1))?,
+                &*temporal(arg(a, 0))?,
+                &*temporal(arg(a, 1))?,
                 unit,
             )?))
         },
@@ -5122,10 +5271,10 @@ fn plus_amount(t: &Temporal, amount: &Temporal, negate: bool) -> Result<Value, T
         let mut cur = Value::Object(Rc::new(t.clone()));
         let months = y * 12 + m;
         if months != 0 {
-            cur = plus(temporal(&cur)?, months, "MONTHS")?;
+            cur = plus(&*temporal(&cur)?, months, "MONTHS")?;
         }
         if d != 0 {
-            cur = plus(temporal(&cur)?, d, "DAYS")?;
+            cur = plus(&*temporal(&cur)?, d, "DAYS")?;
         }
         return Ok(cur);
     }
@@ -5145,7 +5294,7 @@ fn plus_amount(t: &Temporal, amount: &Temporal, negate: bool) -> Result<Value, T
             if nanos == 0 {
                 return Ok(step);
             }
-            plus(temporal(&step)?, nanos as i64, "NANOS")
+            plus(&*temporal(&step)?, nanos as i64, "NANOS")
         }
     }
 }
@@ -5157,22 +5306,22 @@ fn neg(v: i64) -> Result<i64, Thrown> {
 
 fn plus_fn(unit: &'static str) -> super::NativeFn {
     match unit {
-        "YEARS" => |t, a, _| plus(this(t)?, long_arg(a, 0)?, "YEARS"),
-        "MONTHS" => |t, a, _| plus(this(t)?, long_arg(a, 0)?, "MONTHS"),
-        "WEEKS" => |t, a, _| plus(this(t)?, long_arg(a, 0)?, "WEEKS"),
-        "DAYS" => |t, a, _| plus(this(t)?, long_arg(a, 0)?, "DAYS"),
-        "HOURS" => |t, a, _| plus(this(t)?, long_arg(a, 0)?, "HOURS"),
-        "MINUTES" => |t, a, _| plus(this(t)?, long_arg(a, 0)?, "MINUTES"),
-        "SECONDS" => |t, a, _| plus(this(t)?, long_arg(a, 0)?, "SECONDS"),
-        "NANOS" => |t, a, _| plus(this(t)?, long_arg(a, 0)?, "NANOS"),
-        "-YEARS" => |t, a, _| plus(this(t)?, neg(long_arg(a, 0)?)?, "YEARS"),
-        "-MONTHS" => |t, a, _| plus(this(t)?, neg(long_arg(a, 0)?)?, "MONTHS"),
-        "-WEEKS" => |t, a, _| plus(this(t)?, neg(long_arg(a, 0)?)?, "WEEKS"),
-        "-DAYS" => |t, a, _| plus(this(t)?, neg(long_arg(a, 0)?)?, "DAYS"),
-        "-HOURS" => |t, a, _| plus(this(t)?, neg(long_arg(a, 0)?)?, "HOURS"),
-        "-MINUTES" => |t, a, _| plus(this(t)?, neg(long_arg(a, 0)?)?, "MINUTES"),
-        "-SECONDS" => |t, a, _| plus(this(t)?, neg(long_arg(a, 0)?)?, "SECONDS"),
-        _ => |t, a, _| plus(this(t)?, neg(long_arg(a, 0)?)?, "NANOS"),
+        "YEARS" => |t, a, _| plus(&*this(t)?, long_arg(a, 0)?, "YEARS"),
+        "MONTHS" => |t, a, _| plus(&*this(t)?, long_arg(a, 0)?, "MONTHS"),
+        "WEEKS" => |t, a, _| plus(&*this(t)?, long_arg(a, 0)?, "WEEKS"),
+        "DAYS" => |t, a, _| plus(&*this(t)?, long_arg(a, 0)?, "DAYS"),
+        "HOURS" => |t, a, _| plus(&*this(t)?, long_arg(a, 0)?, "HOURS"),
+        "MINUTES" => |t, a, _| plus(&*this(t)?, long_arg(a, 0)?, "MINUTES"),
+        "SECONDS" => |t, a, _| plus(&*this(t)?, long_arg(a, 0)?, "SECONDS"),
+        "NANOS" => |t, a, _| plus(&*this(t)?, long_arg(a, 0)?, "NANOS"),
+        "-YEARS" => |t, a, _| plus(&*this(t)?, neg(long_arg(a, 0)?)?, "YEARS"),
+        "-MONTHS" => |t, a, _| plus(&*this(t)?, neg(long_arg(a, 0)?)?, "MONTHS"),
+        "-WEEKS" => |t, a, _| plus(&*this(t)?, neg(long_arg(a, 0)?)?, "WEEKS"),
+        "-DAYS" => |t, a, _| plus(&*this(t)?, neg(long_arg(a, 0)?)?, "DAYS"),
+        "-HOURS" => |t, a, _| plus(&*this(t)?, neg(long_arg(a, 0)?)?, "HOURS"),
+        "-MINUTES" => |t, a, _| plus(&*this(t)?, neg(long_arg(a, 0)?)?, "MINUTES"),
+        "-SECONDS" => |t, a, _| plus(&*this(t)?, neg(long_arg(a, 0)?)?, "SECONDS"),
+        _ => |t, a, _| plus(&*this(t)?, neg(long_arg(a, 0)?)?, "NANOS"),
     }
 }
 
@@ -5634,6 +5783,53 @@ mod tests {
         );
     }
 
+    /// Another crate's object that says it is a `ZonedDateTime` (the ingest engine's
+    /// `_ingest.timestamp`) is read back from its `toString`.
+    #[test]
+    fn foreign_zoned_date_times_are_understood() {
+        struct Foreign;
+        impl JavaObject for Foreign {
+            fn class_name(&self) -> &str {
+                "java.time.ZonedDateTime"
+            }
+            fn as_any(&self) -> &dyn Any {
+                self
+            }
+            fn java_to_string(&self) -> String {
+                "2024-03-04T05:06:07.123456Z".into()
+            }
+        }
+        let v = Value::Object(Rc::new(Foreign));
+        assert_eq!(
+            ok("ZonedDateTime", "getYear", Some(v.clone()), &[]).java_to_string(),
+            "2024"
+        );
+        let later = ok("ZonedDateTime", "plusHours", Some(v), &[Value::Long(1)]);
+        assert_eq!(later.java_to_string(), "2024-03-04T06:06:07.123456Z");
+    }
+
+    #[test]
+    fn locales() {
+        let l = ok("Locale", "new", None, &[s("EN"), s("us")]);
+        assert_eq!(l.java_to_string(), "en_US");
+        assert_eq!(
+            ok("Locale", "toLanguageTag", Some(l.clone()), &[]).java_to_string(),
+            "en-US"
+        );
+        let root = locale_field("ROOT")();
+        assert_eq!(
+            ok("Locale", "toLanguageTag", Some(root), &[]).java_to_string(),
+            "und"
+        );
+        let de = ok("Locale", "new", None, &[s("de")]);
+        let f = crate::stdlib::tests::call("DateTimeFormatter", "ofPattern", None, &[s("MMM"), de]);
+        assert!(matches!(f, Err(Thrown::Unsupported(_))));
+        assert!(
+            crate::stdlib::tests::call("DateTimeFormatter", "ofPattern", None, &[s("MMM"), l])
+                .is_ok()
+        );
+    }
+
     #[test]
     fn periods() {
         let a = ok("LocalDate", "of", None, &[2024, 1, 31].map(Value::Int));
@@ -5689,5 +5885,408 @@ mod tests {
         );
         assert_eq!(zone("+2").java_to_string(), "+02:00");
         assert_eq!(zone("UTC").java_to_string(), "UTC");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Year and YearMonth
+
+/// `java.time.Year` (`month == 0`) and `java.time.YearMonth`.
+pub struct JYearMonth {
+    year: i64,
+    month: i64,
+}
+
+impl JYearMonth {
+    fn value(year: i64, month: i64) -> Value {
+        Value::Object(Rc::new(JYearMonth { year, month }))
+    }
+    fn is_year(&self) -> bool {
+        self.month == 0
+    }
+}
+
+impl JavaObject for JYearMonth {
+    fn class_name(&self) -> &str {
+        if self.is_year() {
+            "java.time.Year"
+        } else {
+            "java.time.YearMonth"
+        }
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn java_to_string(&self) -> String {
+        if self.is_year() {
+            return self.year.to_string();
+        }
+        // YearMonth.toString: the year with at least four digits (no '+'), then -MM.
+        let y = if self.year.abs() < 1000 {
+            if self.year < 0 {
+                format!("-{:04}", -self.year)
+            } else {
+                format!("{:04}", self.year)
+            }
+        } else {
+            self.year.to_string()
+        };
+        format!("{y}-{:02}", self.month)
+    }
+    fn java_equals(&self, other: &dyn JavaObject) -> bool {
+        other
+            .as_any()
+            .downcast_ref::<JYearMonth>()
+            .is_some_and(|o| o.year == self.year && o.month == self.month)
+    }
+    fn java_hash_code(&self) -> i32 {
+        (self.year as i32) ^ ((self.month as i32) << 27)
+    }
+    fn to_document_value(&self) -> Option<Value> {
+        Some(Value::from(self.java_to_string()))
+    }
+}
+
+fn year_month(v: &Value) -> Result<&JYearMonth, Thrown> {
+    match v {
+        Value::Object(o) => o
+            .as_any()
+            .downcast_ref::<JYearMonth>()
+            .ok_or_else(|| cce(v, "java.time.YearMonth")),
+        Value::Null => Err(npe()),
+        other => Err(cce(other, "java.time.YearMonth")),
+    }
+}
+
+fn ym_plus_months(ym: &JYearMonth, n: i64) -> Result<Value, Thrown> {
+    let total = ym.year * 12 + (ym.month - 1) + n;
+    let y = check("Year", total.div_euclid(12), -MAX_YEAR, MAX_YEAR)?;
+    Ok(JYearMonth::value(y, total.rem_euclid(12) + 1))
+}
+
+/// Formats a Year or YearMonth: only year (and month) fields can be printed.
+fn ym_format(ym: &JYearMonth, f: &Formatter) -> Result<String, Thrown> {
+    let Spec::Pattern(toks) = &f.spec else {
+        return Err(exc(
+            "UnsupportedTemporalTypeException",
+            "Unsupported field: DayOfMonth",
+        ));
+    };
+    fn check_toks(toks: &[Tok], year_only: bool) -> Result<(), Thrown> {
+        for t in toks {
+            let field = match t {
+                Tok::Num { field, .. } | Tok::Reduced { field } | Tok::Text { field, .. } => {
+                    Some(field)
+                }
+                Tok::Optional(inner) => {
+                    check_toks(inner, year_only)?;
+                    None
+                }
+                Tok::Lit(_) => None,
+                Tok::Fraction { .. } => {
+                    return Err(exc(
+                        "UnsupportedTemporalTypeException",
+                        "Unsupported field: NanoOfSecond",
+                    ))
+                }
+                _ => {
+                    return Err(exc(
+                        "UnsupportedTemporalTypeException",
+                        "Unsupported field: OffsetSeconds",
+                    ))
+                }
+            };
+            if let Some(field) = field {
+                let ok = matches!(field, Field::Year | Field::YearOfEra | Field::Era)
+                    || (!year_only && matches!(field, Field::Month));
+                if !ok {
+                    return Err(exc(
+                        "UnsupportedTemporalTypeException",
+                        format!("Unsupported field: {}", field_name(field)),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+    check_toks(toks, ym.is_year())?;
+    let day = days_from_civil(ym.year, ym.month.max(1), 1);
+    let fl = Fields {
+        date: Some(day),
+        time: None,
+        offset: None,
+        zone: None,
+        instant: None,
+    };
+    let mut out = String::new();
+    format_toks(toks, &fl, &mut out)?;
+    Ok(out)
+}
+
+pub(crate) fn register_year_month(r: &mut Registry) {
+    const YEAR: &str = "java.time.Year";
+    const YM: &str = "java.time.YearMonth";
+    r.field(YEAR, "MIN_VALUE", || Value::Int(-999_999_999));
+    r.field(YEAR, "MAX_VALUE", || Value::Int(999_999_999));
+    r.add(YEAR, "of", 1, |_, a, _| {
+        Ok(JYearMonth::value(
+            check("Year", int_arg(a, 0)?.into(), -MAX_YEAR, MAX_YEAR)?,
+            0,
+        ))
+    });
+    r.add(YEAR, "parse", 1, |_, a, _| {
+        let text = chars_arg(a, 0)?;
+        let fail = || {
+            exc(
+                "DateTimeParseException",
+                format!("Text '{text}' could not be parsed at index 0"),
+            )
+        };
+        let digits = text.strip_prefix(['+', '-']).unwrap_or(&text);
+        if digits.len() < 4
+            || !digits.bytes().all(|b| b.is_ascii_digit())
+            || (text.starts_with('+') && digits.len() <= 4)
+        {
+            return Err(fail());
+        }
+        let y: i64 = text.parse().map_err(|_| fail())?;
+        Ok(JYearMonth::value(y, 0))
+    });
+    r.add(YEAR, "getValue", 0, |t, _, _| {
+        Ok(Value::Int(year_month(recv(t)?)?.year as i32))
+    });
+    r.add(YEAR, "isLeap", 0, |t, _, _| {
+        Ok(Value::Boolean(is_leap(year_month(recv(t)?)?.year)))
+    });
+    r.add(YEAR, "isLeap", 1, |_, a, _| {
+        Ok(Value::Boolean(is_leap(long_arg(a, 0)?)))
+    });
+    r.add(YEAR, "length", 0, |t, _, _| {
+        Ok(Value::Int(if is_leap(year_month(recv(t)?)?.year) {
+            366
+        } else {
+            365
+        }))
+    });
+    r.add(YEAR, "atDay", 1, |t, a, _| {
+        let y = year_month(recv(t)?)?.year;
+        let d = check(
+            "DayOfYear",
+            int_arg(a, 0)?.into(),
+            1,
+            if is_leap(y) { 366 } else { 365 },
+        )?;
+        Ok(Temporal::value(Kind::Date(
+            days_from_civil(y, 1, 1) + d - 1,
+        )))
+    });
+    r.add(YEAR, "atMonth", 1, |t, a, _| {
+        let y = year_month(recv(t)?)?.year;
+        let m = match arg(a, 0) {
+            Value::Object(_) => i64::from(enum_arg(arg(a, 0), MONTH)?.ordinal + 1),
+            _ => check("MonthOfYear", int_arg(a, 0)?.into(), 1, 12)?,
+        };
+        Ok(JYearMonth::value(y, m))
+    });
+    r.add(YEAR, "plusYears", 1, |t, a, _| {
+        Ok(JYearMonth::value(
+            check(
+                "Year",
+                year_month(recv(t)?)?.year + long_arg(a, 0)?,
+                -MAX_YEAR,
+                MAX_YEAR,
+            )?,
+            0,
+        ))
+    });
+    r.add(YEAR, "minusYears", 1, |t, a, _| {
+        Ok(JYearMonth::value(
+            check(
+                "Year",
+                year_month(recv(t)?)?.year - long_arg(a, 0)?,
+                -MAX_YEAR,
+                MAX_YEAR,
+            )?,
+            0,
+        ))
+    });
+    r.add(YM, "of", 2, |_, a, _| {
+        let y = check("Year", int_arg(a, 0)?.into(), -MAX_YEAR, MAX_YEAR)?;
+        let m = match arg(a, 1) {
+            Value::Object(_) => i64::from(enum_arg(arg(a, 1), MONTH)?.ordinal + 1),
+            _ => check("MonthOfYear", int_arg(a, 1)?.into(), 1, 12)?,
+        };
+        Ok(JYearMonth::value(y, m))
+    });
+    r.add(YM, "parse", 1, |_, a, _| {
+        let text = chars_arg(a, 0)?;
+        let fail = || {
+            exc(
+                "DateTimeParseException",
+                format!("Text '{text}' could not be parsed at index 0"),
+            )
+        };
+        let (y, m) = text.rsplit_once('-').ok_or_else(fail)?;
+        if m.len() != 2 || y.trim_start_matches(['+', '-']).len() < 4 {
+            return Err(fail());
+        }
+        let y: i64 = y.parse().map_err(|_| fail())?;
+        let m: i64 = m.parse().map_err(|_| fail())?;
+        check("MonthOfYear", m, 1, 12).map_err(|e| match e {
+            Thrown::Exception(x) => exc(
+                "DateTimeParseException",
+                format!(
+                    "Text '{text}' could not be parsed: {}",
+                    x.message.unwrap_or_default()
+                ),
+            ),
+            other => other,
+        })?;
+        Ok(JYearMonth::value(y, m))
+    });
+    r.add(YM, "getYear", 0, |t, _, _| {
+        Ok(Value::Int(year_month(recv(t)?)?.year as i32))
+    });
+    r.add(YM, "getMonthValue", 0, |t, _, _| {
+        Ok(Value::Int(year_month(recv(t)?)?.month as i32))
+    });
+    r.add(YM, "getMonth", 0, |t, _, _| {
+        Ok(month_value(year_month(recv(t)?)?.month as i32))
+    });
+    r.add(YM, "isLeapYear", 0, |t, _, _| {
+        Ok(Value::Boolean(is_leap(year_month(recv(t)?)?.year)))
+    });
+    r.add(YM, "lengthOfMonth", 0, |t, _, _| {
+        let ym = year_month(recv(t)?)?;
+        Ok(Value::Int(month_length(ym.year, ym.month) as i32))
+    });
+    r.add(YM, "lengthOfYear", 0, |t, _, _| {
+        Ok(Value::Int(if is_leap(year_month(recv(t)?)?.year) {
+            366
+        } else {
+            365
+        }))
+    });
+    r.add(YM, "isValidDay", 1, |t, a, _| {
+        let ym = year_month(recv(t)?)?;
+        let d = i64::from(int_arg(a, 0)?);
+        Ok(Value::Boolean(
+            d >= 1 && d <= month_length(ym.year, ym.month),
+        ))
+    });
+    r.add(YM, "atDay", 1, |t, a, _| {
+        let ym = year_month(recv(t)?)?;
+        Ok(Temporal::value(Kind::Date(date_of(
+            ym.year,
+            ym.month,
+            int_arg(a, 0)?.into(),
+        )?)))
+    });
+    r.add(YM, "atEndOfMonth", 0, |t, _, _| {
+        let ym = year_month(recv(t)?)?;
+        Ok(Temporal::value(Kind::Date(days_from_civil(
+            ym.year,
+            ym.month,
+            month_length(ym.year, ym.month),
+        ))))
+    });
+    r.add(YM, "plusMonths", 1, |t, a, _| {
+        ym_plus_months(year_month(recv(t)?)?, long_arg(a, 0)?)
+    });
+    r.add(YM, "minusMonths", 1, |t, a, _| {
+        ym_plus_months(year_month(recv(t)?)?, -long_arg(a, 0)?)
+    });
+    r.add(YM, "plusYears", 1, |t, a, _| {
+        ym_plus_months(year_month(recv(t)?)?, long_arg(a, 0)? * 12)
+    });
+    r.add(YM, "minusYears", 1, |t, a, _| {
+        ym_plus_months(year_month(recv(t)?)?, -long_arg(a, 0)? * 12)
+    });
+    r.add(YM, "withYear", 1, |t, a, _| {
+        let ym = year_month(recv(t)?)?;
+        Ok(JYearMonth::value(
+            check("Year", int_arg(a, 0)?.into(), -MAX_YEAR, MAX_YEAR)?,
+            ym.month,
+        ))
+    });
+    r.add(YM, "withMonth", 1, |t, a, _| {
+        let ym = year_month(recv(t)?)?;
+        Ok(JYearMonth::value(
+            ym.year,
+            check("MonthOfYear", int_arg(a, 0)?.into(), 1, 12)?,
+        ))
+    });
+    for class in [YEAR, YM] {
+        r.add(class, "compareTo", 1, |t, a, _| {
+            let (x, y) = (year_month(recv(t)?)?, year_month(arg(a, 0))?);
+            Ok(Value::Int(
+                match (x.year, x.month).cmp(&(y.year, y.month)) {
+                    Ordering::Less => -1,
+                    Ordering::Equal => 0,
+                    Ordering::Greater => 1,
+                },
+            ))
+        });
+        r.add(class, "isAfter", 1, |t, a, _| {
+            let (x, y) = (year_month(recv(t)?)?, year_month(arg(a, 0))?);
+            Ok(Value::Boolean((x.year, x.month) > (y.year, y.month)))
+        });
+        r.add(class, "isBefore", 1, |t, a, _| {
+            let (x, y) = (year_month(recv(t)?)?, year_month(arg(a, 0))?);
+            Ok(Value::Boolean((x.year, x.month) < (y.year, y.month)))
+        });
+        r.add(class, "format", 1, |t, a, _| {
+            Ok(Value::from(ym_format(
+                year_month(recv(t)?)?,
+                formatter_arg(a, 0)?,
+            )?))
+        });
+    }
+}
+
+#[cfg(test)]
+mod year_month_tests {
+    use super::*;
+    use crate::stdlib::tests::{ok, s, thrown};
+
+    #[test]
+    fn years_and_year_months() {
+        let ym = ok("YearMonth", "of", None, &[Value::Int(2024), Value::Int(2)]);
+        assert_eq!(ym.java_to_string(), "2024-02");
+        assert_eq!(
+            ok("YearMonth", "atEndOfMonth", Some(ym.clone()), &[]).java_to_string(),
+            "2024-02-29"
+        );
+        assert_eq!(
+            ok(
+                "YearMonth",
+                "plusMonths",
+                Some(ym.clone()),
+                &[Value::Long(11)]
+            )
+            .java_to_string(),
+            "2025-01"
+        );
+        let f = ok("DateTimeFormatter", "ofPattern", None, &[s("yyyy/MM")]);
+        assert_eq!(
+            ok("YearMonth", "format", Some(ym.clone()), &[f]).java_to_string(),
+            "2024/02"
+        );
+        let fd = ok("DateTimeFormatter", "ofPattern", None, &[s("yyyy-MM-dd")]);
+        assert_eq!(
+            thrown("YearMonth", "format", Some(ym), &[fd]),
+            "UnsupportedTemporalTypeException: Unsupported field: DayOfMonth"
+        );
+        let y = ok("Year", "of", None, &[Value::Int(2023)]);
+        assert_eq!(
+            ok("Year", "isLeap", Some(y.clone()), &[]).java_to_string(),
+            "false"
+        );
+        assert_eq!(
+            ok("Year", "atDay", Some(y), &[Value::Int(60)]).java_to_string(),
+            "2023-03-01"
+        );
+        assert!(thrown("YearMonth", "parse", None, &[s("2024-13")])
+            .starts_with("DateTimeParseException: Text '2024-13' could not be parsed"));
     }
 }
