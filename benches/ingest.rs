@@ -122,6 +122,12 @@ fn main() {
         let mut failed = 0usize;
         for request in requests {
             match engine.run(request, &templates) {
+                // A document the pipeline's on_failure tagged is a failure too.
+                IngestOutcome::Indexed(done)
+                    if done.source.to_string().contains("\"pipeline_error\"") =>
+                {
+                    failed += 1
+                }
                 IngestOutcome::Indexed(_) | IngestOutcome::Dropped => {}
                 IngestOutcome::Failed(_) => failed += 1,
             }

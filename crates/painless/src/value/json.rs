@@ -20,6 +20,10 @@ use super::{java_double_to_string, java_float_to_string, JList, JMap, ListKind, 
 pub enum JsonError {
     #[error("{0}")]
     Parse(String),
+    /// A collection that contains itself, or nests deeper than [`super::MAX_NESTING`]
+    /// (`CollectionUtils.ensureNoSelfReferences` in XContentBuilder).
+    #[error("Iterable object is self-referencing itself")]
+    SelfReferencing,
     /// A value JSON cannot hold (an object of another class).
     #[error("cannot write xcontent for unknown value of type class {0}")]
     Unwritable(String),
@@ -71,6 +75,7 @@ fn number(n: &serde_json::Number) -> Value {
 /// Converts a [`Value`] into a `serde_json::Value`, as Jackson would write it (a `Float` becomes
 /// the double its decimal string denotes, so `1.1f` is `1.1`).
 pub fn to_json(value: &Value) -> Result<serde_json::Value, JsonError> {
+    let _nesting = nesting(value)?;
     Ok(match value {
         Value::Null => serde_json::Value::Null,
         Value::Boolean(b) => serde_json::Value::Bool(*b),
@@ -116,6 +121,19 @@ pub fn to_json(value: &Value) -> Result<serde_json::Value, JsonError> {
     })
 }
 
+/// A level of nesting for a collection; a collection that contains itself is XContent's error.
+fn nesting(value: &Value) -> Result<Option<super::Nesting>, JsonError> {
+    match value {
+        Value::List(_) | Value::Map(_) | Value::Set(_) | Value::Array(_) => {
+            if super::Nesting::depth() >= super::MAX_NESTING {
+                return Err(JsonError::SelfReferencing);
+            }
+            Ok(Some(super::Nesting::enter()))
+        }
+        _ => Ok(None),
+    }
+}
+
 fn float_json(text: String, v: f64) -> serde_json::Value {
     if !v.is_finite() {
         return serde_json::Value::String(text);
@@ -126,6 +144,7 @@ fn float_json(text: String, v: f64) -> serde_json::Value {
 
 /// Writes a [`Value`] as JSON text, as Jackson does (Java number formatting, map iteration order).
 pub fn write_json(value: &Value, out: &mut String) -> Result<(), JsonError> {
+    let _nesting = nesting(value)?;
     match value {
         Value::Null => out.push_str("null"),
         Value::Boolean(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -270,6 +289,30 @@ mod tests {
         assert!(matches!(m.get_str("a"), Some(Value::Int(1))));
         assert!(matches!(m.get_str("b"), Some(Value::Long(3_000_000_000))));
         assert!(matches!(m.get_str("c"), Some(Value::Double(_))));
+    }
+
+    #[test]
+    fn a_list_that_contains_itself_is_refused_not_a_crash() {
+        let list = Value::new_list();
+        if let Value::List(l) = &list {
+            l.borrow_mut().items.push(list.clone());
+        }
+        // Java's AbstractCollection.toString marks the collection itself.
+        assert_eq!(list.java_to_string(), "[(this Collection)]");
+        // XContent refuses it; Java's hashCode overflows the stack: here a panic, not an abort.
+        assert!(matches!(to_json(&list), Err(JsonError::SelfReferencing)));
+        let mut out = String::new();
+        assert!(matches!(
+            write_json(&list, &mut out),
+            Err(JsonError::SelfReferencing)
+        ));
+        let hashed =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| list.java_hash_code()));
+        assert!(hashed.is_err());
+        assert_eq!(super::super::Nesting::depth(), 0, "the guards unwound");
+        if let Value::List(l) = &list {
+            l.borrow_mut().items.clear();
+        }
     }
 
     #[test]

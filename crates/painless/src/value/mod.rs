@@ -159,20 +159,24 @@ impl Value {
             Value::Double(v) => out.push_str(&java_double_to_string(*v)),
             Value::String(s) => out.push_str(s),
             Value::List(l) => {
-                if depth > 64 {
-                    out.push_str("(this Collection)");
-                    return;
-                }
+                let _nesting = Nesting::enter();
                 out.push('[');
                 for (i, item) in l.borrow().items.iter().enumerate() {
                     if i > 0 {
                         out.push_str(", ");
                     }
-                    item.write_java_string(out, depth + 1);
+                    // AbstractCollection.toString: the collection itself prints as a marker.
+                    match item {
+                        Value::List(inner) if Rc::ptr_eq(inner, l) => {
+                            out.push_str("(this Collection)")
+                        }
+                        _ => item.write_java_string(out, depth + 1),
+                    }
                 }
                 out.push(']');
             }
             Value::Set(s) => {
+                let _nesting = Nesting::enter();
                 out.push('[');
                 for (i, item) in s.borrow().iter().enumerate() {
                     if i > 0 {
@@ -183,18 +187,22 @@ impl Value {
                 out.push(']');
             }
             Value::Map(m) => {
-                if depth > 64 {
-                    out.push_str("(this Map)");
-                    return;
-                }
+                let _nesting = Nesting::enter();
                 out.push('{');
                 for (i, (k, v)) in m.borrow().iter().enumerate() {
                     if i > 0 {
                         out.push_str(", ");
                     }
-                    k.write_java_string(out, depth + 1);
-                    out.push('=');
-                    v.write_java_string(out, depth + 1);
+                    // AbstractMap.toString: the map itself prints as a marker.
+                    for (j, part) in [k, v].iter().enumerate() {
+                        if j == 1 {
+                            out.push('=');
+                        }
+                        match part {
+                            Value::Map(inner) if Rc::ptr_eq(inner, m) => out.push_str("(this Map)"),
+                            _ => part.write_java_string(out, depth + 1),
+                        }
+                    }
                 }
                 out.push('}');
             }
@@ -222,16 +230,23 @@ impl Value {
             (Value::String(a), Value::String(b)) => a == b,
             (Value::List(a), Value::List(b)) => {
                 Rc::ptr_eq(a, b) || {
+                    let _nesting = Nesting::enter();
                     let (a, b) = (a.borrow(), b.borrow());
                     a.items.len() == b.items.len()
                         && a.items.iter().zip(&b.items).all(|(x, y)| x.java_equals(y))
                 }
             }
             (Value::Map(a), Value::Map(b)) => {
-                Rc::ptr_eq(a, b) || a.borrow().java_equals(&b.borrow())
+                Rc::ptr_eq(a, b) || {
+                    let _nesting = Nesting::enter();
+                    a.borrow().java_equals(&b.borrow())
+                }
             }
             (Value::Set(a), Value::Set(b)) => {
-                Rc::ptr_eq(a, b) || a.borrow().java_equals(&b.borrow())
+                Rc::ptr_eq(a, b) || {
+                    let _nesting = Nesting::enter();
+                    a.borrow().java_equals(&b.borrow())
+                }
             }
             (Value::Array(a), Value::Array(b)) => Rc::ptr_eq(a, b),
             (Value::Object(a), Value::Object(b)) => a.java_equals(b.as_ref()),
@@ -241,6 +256,10 @@ impl Value {
 
     /// Java's `hashCode()` (0 for null).
     pub fn java_hash_code(&self) -> i32 {
+        let _nesting = match self {
+            Value::List(_) | Value::Map(_) | Value::Set(_) => Some(Nesting::enter()),
+            _ => None,
+        };
         match self {
             Value::Null => 0,
             Value::Boolean(b) => {
@@ -335,6 +354,12 @@ impl Value {
 
     /// A deep copy: new collections all the way down (what `IngestDocument.deepCopy` does).
     pub fn deep_copy(&self) -> Value {
+        let _nesting = match self {
+            Value::List(_) | Value::Map(_) | Value::Set(_) | Value::Array(_) => {
+                Some(Nesting::enter())
+            }
+            _ => None,
+        };
         match self {
             Value::List(l) => {
                 let l = l.borrow();
@@ -359,6 +384,53 @@ impl Value {
             }
             other => other.clone(),
         }
+    }
+}
+
+/// How deep the recursive walks of nested collections (`equals`, `hashCode`, `toString`, deep
+/// copies, JSON) may go. Java overflows its stack on a collection that contains itself (except
+/// for the `(this Collection)` case of `toString`); so does Rust, but a Rust stack overflow aborts
+/// the process (the emulator would die with it). Past this depth the walk panics instead, with
+/// a message, which the emulator turns into a 500 answer and tests into a failure. Documents are
+/// far shallower: OpenSearch refuses objects nested deeper than `index.mapping.depth.limit` (20).
+/// A script that builds a deeper (acyclic) structure works on a node and is reported here as not
+/// supported.
+pub const MAX_NESTING: u32 = 200;
+
+thread_local! {
+    static NESTING: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// One level of a recursive walk; see [`MAX_NESTING`].
+pub struct Nesting(());
+
+impl Nesting {
+    pub fn enter() -> Nesting {
+        let depth = NESTING.with(|d| {
+            let depth = d.get() + 1;
+            d.set(depth);
+            depth
+        });
+        let guard = Nesting(());
+        if depth > MAX_NESTING {
+            panic!(
+                "not supported by siemctl's offline engine: collections nested deeper than \
+                 {MAX_NESTING} levels (a collection that contains itself overflows Java's stack: \
+                 java.lang.StackOverflowError)"
+            );
+        }
+        guard
+    }
+
+    /// The current depth of nested walks (0 outside any).
+    pub fn depth() -> u32 {
+        NESTING.with(std::cell::Cell::get)
+    }
+}
+
+impl Drop for Nesting {
+    fn drop(&mut self) {
+        NESTING.with(|d| d.set(d.get().saturating_sub(1)));
     }
 }
 
