@@ -141,11 +141,11 @@ impl Value {
     /// Java's `String.valueOf(Object)`: `toString()`, or `"null"`.
     pub fn java_to_string(&self) -> String {
         let mut out = String::new();
-        self.write_java_string(&mut out, 0);
+        self.write_java_string(&mut out);
         out
     }
 
-    fn write_java_string(&self, out: &mut String, depth: usize) {
+    fn write_java_string(&self, out: &mut String) {
         use std::fmt::Write;
         match self {
             Value::Null => out.push_str("null"),
@@ -170,7 +170,7 @@ impl Value {
                         Value::List(inner) if Rc::ptr_eq(inner, l) => {
                             out.push_str("(this Collection)")
                         }
-                        _ => item.write_java_string(out, depth + 1),
+                        _ => item.write_java_string(out),
                     }
                 }
                 out.push(']');
@@ -182,7 +182,7 @@ impl Value {
                     if i > 0 {
                         out.push_str(", ");
                     }
-                    item.write_java_string(out, depth + 1);
+                    item.write_java_string(out);
                 }
                 out.push(']');
             }
@@ -200,7 +200,7 @@ impl Value {
                         }
                         match part {
                             Value::Map(inner) if Rc::ptr_eq(inner, m) => out.push_str("(this Map)"),
-                            _ => part.write_java_string(out, depth + 1),
+                            _ => part.write_java_string(out),
                         }
                     }
                 }
