@@ -5,6 +5,7 @@
 //! the ingest engine, so `ctx` is the ingest document's own map.
 
 pub mod allowlist;
+pub mod calendar;
 mod compiler;
 mod error;
 pub mod stdlib;

@@ -4,6 +4,7 @@
 //! Letters Java accepts that are not implemented here are refused when the pattern is
 //! compiled, naming the letter; letters Java refuses give Java's own message.
 
+use painless::calendar::{is_leap, month_length};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -1243,24 +1244,6 @@ fn month_name(m: i64) -> &'static str {
         "NOVEMBER",
         "DECEMBER",
     ][(m - 1).clamp(0, 11) as usize]
-}
-
-fn is_leap(y: i64) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
-fn month_length(y: i64, m: i64) -> i64 {
-    match m {
-        2 => {
-            if is_leap(y) {
-                29
-            } else {
-                28
-            }
-        }
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
 }
 
 /// `LocalDate.of(year, month, day)`.

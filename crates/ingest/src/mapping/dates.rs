@@ -16,6 +16,7 @@
 //! is "Failed to parse with all enclosed parsers".
 
 use super::error::JavaError;
+use painless::calendar::{civil_from_days, days_from_civil, month_length as month_len};
 
 /// A parsed `format` of a date field.
 #[derive(Clone, Debug)]
@@ -547,24 +548,6 @@ const MONTHS: [&str; 12] = [
     "DECEMBER",
 ];
 
-fn is_leap(y: i64) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
-fn month_len(y: i64, m: i64) -> i64 {
-    match m {
-        2 => {
-            if is_leap(y) {
-                29
-            } else {
-                28
-            }
-        }
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
 /// ResolverStyle.STRICT range checks, then `DateFormatters.from` (missing fields default to the
 /// start of the unit, no zone is UTC) and `toEpochMilli`.
 fn resolve(text: &str, p: &Parsed) -> Result<i128, JavaError> {
@@ -647,31 +630,6 @@ fn instant_string(nanos: i128) -> String {
     }
     out.push('Z');
     out
-}
-
-/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 //! supported. Week-based fields (`Y`, `w`, `W`, `e`, `c`) and localized zone names other than the
 //! tz database abbreviations are not supported.
 
+use crate::calendar::{civil_from_days, days_from_civil, is_leap, month_length};
 use std::any::Any;
 use std::cmp::Ordering;
 use std::rc::Rc;
@@ -24,48 +25,7 @@ const NANOS_PER_SECOND: i64 = 1_000_000_000;
 const NANOS_PER_DAY: i64 = 86_400 * NANOS_PER_SECOND;
 
 // ---------------------------------------------------------------------------------------------
-// Civil calendar (Howard Hinnant's algorithms, proleptic Gregorian)
-
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-fn is_leap(y: i64) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
-fn month_length(y: i64, m: i64) -> i64 {
-    match m {
-        2 => {
-            if is_leap(y) {
-                29
-            } else {
-                28
-            }
-        }
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
+// Civil calendar (the day arithmetic is in `crate::calendar`)
 
 const MAX_YEAR: i64 = 999_999_999;
 

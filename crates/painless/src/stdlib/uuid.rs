@@ -2,6 +2,7 @@
 //! (`@nondeterministic` in the allowlist: any value is what a node could produce, so the engine
 //! draws its own).
 
+use crate::calendar::civil_from_days as civil;
 use std::any::Any;
 use std::cmp::Ordering;
 use std::hash::{BuildHasher, Hasher};
@@ -320,19 +321,6 @@ impl JavaObject for Date {
             _ => None,
         }
     }
-}
-
-fn civil(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 fn date(v: &Value) -> Result<&Date, Thrown> {
