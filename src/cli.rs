@@ -79,9 +79,11 @@ pub(crate) enum Command {
     Render(RenderArgs),
     /// Render everything and check it offline, reporting every problem found.
     ///
-    /// Checks template and pipeline shapes as OpenSearch would, references between saved
-    /// objects, saved-search queries and the fields they name against the mappings, field types
-    /// across log types, and mapping hygiene. Exits 1 if there is any problem.
+    /// Checks template and pipeline shapes as OpenSearch would, builds every ingest pipeline with
+    /// the offline ingest engine (Painless, grok, dates, templates compiled as on a 2.19 node),
+    /// references between saved objects, saved-search queries and the fields they name against
+    /// the mappings, field types across log types, and mapping hygiene. Exits 1 if there is any
+    /// problem.
     Validate(ValidateArgs),
     /// Show how the cluster differs from the content, without changing anything.
     ///
