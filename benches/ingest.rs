@@ -80,37 +80,37 @@ fn main() {
     }
     let templates = Templates(templates);
 
-    let samples = repo.join("tests/fixtures/ingest-samples");
+    let samples = repo.join("index-templates");
     let kinds: Vec<(&str, &str, Vec<String>)> = vec![
         (
             "CloudTrail (JSON)",
             "log-aws-cloudtrail-2026-11",
-            lines(&samples.join("aws-cloudtrail.ndjson")),
+            lines(&samples.join("aws-cloudtrail/_test/cloudtrail.ndjson")),
         ),
         (
             "GuardDuty (JSON)",
             "log-aws-guardduty-2026-11",
-            lines(&samples.join("aws-guardduty.ndjson")),
+            lines(&samples.join("aws-guardduty/_test/guardduty.ndjson")),
         ),
         (
             "Security Hub (JSON)",
             "log-aws-securityhub-2026-11",
-            lines(&samples.join("aws-securityhub.ndjson")),
+            lines(&samples.join("aws-securityhub/_test/securityhub.ndjson")),
         ),
         (
             "VPC Flow Logs (dissect)",
             "log-aws-vpcflowlogs-2026-11",
-            lines(&samples.join("aws-vpcflowlogs.log")),
+            lines(&samples.join("aws-vpcflowlogs/_test/vpcflowlogs.log")),
         ),
         (
             "Linux secure (grok)",
             "log-linux-secure-2026-11",
-            lines(&samples.join("linux-secure.log")),
+            lines(&samples.join("linux-secure/_test/secure.log")),
         ),
         (
             "web access (grok)",
             "log-web-apache-2026-11",
-            lines(&samples.join("web-apache.log")),
+            lines(&samples.join("web/_test/apache.log")),
         ),
     ];
     let per_kind = EVENTS / kinds.len();

@@ -33,6 +33,10 @@ const FOLDERS: [(&str, &[Kind]); 3] = [
     ("saved-searches", &[]),
 ];
 
+/// The folder of a log type's test events and golden files (`siemctl test`), which content
+/// discovery skips.
+pub(crate) const TEST_FOLDER: &str = "_test";
+
 /// What a content file holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum FileKind {
@@ -83,7 +87,8 @@ pub(crate) fn discover(root: &Path) -> Result<(Vec<SourceFile>, Vec<Problem>), E
                     .to_string();
                 let rel = Path::new(folder).join(&log_type).join(&name);
                 if file.is_dir() || is_ignored(&file) {
-                    if file.is_dir() {
+                    // `_test/` holds the log type's test events, read by `siemctl test`.
+                    if file.is_dir() && name != TEST_FOLDER {
                         problems.push(Problem::new(&rel, "content folders are one level deep: move these files up into the log type's folder"));
                     }
                     continue;
@@ -144,4 +149,23 @@ fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, Error> {
         .map_err(read)?;
     entries.sort();
     Ok(entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_folders_are_not_content_but_other_subfolders_are_reported() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("index-templates/web");
+        fs::create_dir_all(dir.join("_test")).unwrap();
+        fs::create_dir_all(dir.join("old")).unwrap();
+        fs::write(dir.join("_test/apache.log"), "x").unwrap();
+        fs::write(dir.join("log-web.pipeline.json.hbs"), "{}").unwrap();
+        let (files, problems) = discover(root.path()).unwrap();
+        assert_eq!(files.len(), 1);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].file, Path::new("index-templates/web/old"));
+    }
 }

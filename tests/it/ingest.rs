@@ -5,7 +5,7 @@
 //! Every event must come out indexed (or dropped, for the header lines of flow logs), with no
 //! pipeline error (`tags: pipeline_error`, which every pipeline's on_failure sets) and no field
 //! the mapping refused. The events are the real samples of `../shared/reference/raw-logs/` where
-//! it has that log type, and the hand-written samples of `tests/fixtures/ingest-samples/`.
+//! it has that log type, and the hand-written samples of `index-templates/<log-type>/_test/`.
 
 use std::fs;
 use std::path::PathBuf;
@@ -36,7 +36,7 @@ fn reference(name: &str) -> PathBuf {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    repo_root().join("tests/fixtures/ingest-samples").join(name)
+    repo_root().join("index-templates").join(name)
 }
 
 fn samples() -> Vec<Samples> {
@@ -58,21 +58,27 @@ fn samples() -> Vec<Samples> {
         lines(reference("apache.log"), "log-web-apache-2026-11"),
         lines(reference("nginx.log"), "log-web-nginx-2026-11"),
         lines(
-            fixture("aws-cloudtrail.ndjson"),
+            fixture("aws-cloudtrail/_test/cloudtrail.ndjson"),
             "log-aws-cloudtrail-2026-11",
         ),
-        lines(fixture("aws-guardduty.ndjson"), "log-aws-guardduty-2026-11"),
         lines(
-            fixture("aws-securityhub.ndjson"),
+            fixture("aws-guardduty/_test/guardduty.ndjson"),
+            "log-aws-guardduty-2026-11",
+        ),
+        lines(
+            fixture("aws-securityhub/_test/securityhub.ndjson"),
             "log-aws-securityhub-2026-11",
         ),
         lines(
-            fixture("aws-vpcflowlogs.log"),
+            fixture("aws-vpcflowlogs/_test/vpcflowlogs.log"),
             "log-aws-vpcflowlogs-2026-11",
         ),
-        lines(fixture("linux-secure.log"), "log-linux-secure-2026-11"),
-        lines(fixture("web-apache.log"), "log-web-apache-2026-11"),
-        lines(fixture("web-nginx.log"), "log-web-nginx-2026-11"),
+        lines(
+            fixture("linux-secure/_test/secure.log"),
+            "log-linux-secure-2026-11",
+        ),
+        lines(fixture("web/_test/apache.log"), "log-web-apache-2026-11"),
+        lines(fixture("web/_test/nginx.log"), "log-web-nginx-2026-11"),
     ]
 }
 
