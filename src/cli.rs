@@ -85,6 +85,15 @@ pub(crate) enum Command {
     /// the mappings, field types across log types, and mapping hygiene. Exits 1 if there is any
     /// problem.
     Validate(ValidateArgs),
+    /// Run the content's test events through its pipelines and mappings, offline.
+    ///
+    /// Each file of raw events in index-templates/<log-type>/_test/ goes through the pipelines
+    /// its target index would run (default_pipeline, then final_pipeline) with the offline
+    /// ingest engine, then through the index's composed mapping, and is compared with the
+    /// golden documents beside it (<file>-expected.json). A difference, a pipeline error that
+    /// on_failure caught, a document the mapping rejects and a value dropped by
+    /// ignore_malformed are failures. Exits 1 if any event fails.
+    Test(TestArgs),
     /// Show how the cluster differs from the content, without changing anything.
     ///
     /// Reads the cluster with a fixed number of requests (list endpoints, _bulk_get), compares
@@ -118,6 +127,23 @@ pub(crate) struct RenderArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct ValidateArgs {
+    #[command(flatten)]
+    pub(crate) vars: VarArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TestArgs {
+    /// Test only this log type (repeatable): the folder name under index-templates/, e.g.
+    /// aws-cloudtrail.
+    #[arg(long = "log-type", value_name = "NAME")]
+    pub(crate) log_types: Vec<String>,
+
+    /// Write the golden files (<file>-expected.json) from this run, new or changed, and say
+    /// which were written. Read each one before committing it: it is what the tests will hold
+    /// the pipeline to.
+    #[arg(long)]
+    pub(crate) generate: bool,
+
     #[command(flatten)]
     pub(crate) vars: VarArgs,
 }

@@ -15,6 +15,7 @@ mod output;
 mod plan;
 mod query;
 mod settings;
+mod testing;
 
 use std::process::ExitCode;
 
@@ -44,6 +45,7 @@ pub fn run() -> ExitCode {
     let result = match &cli.command {
         Command::Render(args) => commands::render::run(&cli.global, args, printer),
         Command::Validate(args) => commands::validate::run(&cli.global, args, printer),
+        Command::Test(args) => commands::test::run(&cli.global, args, printer),
         Command::Plan(args) => commands::plan::run(&cli.global, args, printer),
         Command::Apply(args) => commands::apply::run(&cli.global, args, printer),
         Command::Pull(args) => commands::pull::run(&cli.global, args, printer),

@@ -40,6 +40,8 @@ pub(crate) struct Project {
     pub(crate) root: PathBuf,
     pub(crate) version: ContentVersion,
     pub(crate) vars: Map<String, Value>,
+    /// The variables as `[vars]` of siemctl.toml declares them (names and types).
+    pub(crate) declared_vars: Map<String, Value>,
     /// The selected target's connection settings (empty without a target).
     pub(crate) target: TargetConnection,
 }
@@ -112,6 +114,7 @@ impl Project {
             root,
             version,
             vars,
+            declared_vars: file_vars,
             target,
         })
     }

@@ -4,6 +4,7 @@ pub(crate) mod apply;
 pub(crate) mod plan;
 pub(crate) mod pull;
 pub(crate) mod render;
+pub(crate) mod test;
 pub(crate) mod validate;
 
 use anyhow::Result;

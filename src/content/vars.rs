@@ -8,6 +8,8 @@ use serde_json::{Map, Value};
 pub(crate) enum Origin {
     Target(String),
     Flag,
+    /// The `vars` of a test file's configuration (`siemctl test`), by path.
+    TestConfig(String),
 }
 
 impl std::fmt::Display for Origin {
@@ -15,6 +17,7 @@ impl std::fmt::Display for Origin {
         match self {
             Origin::Target(name) => write!(f, "[targets.{name}.vars] in siemctl.toml"),
             Origin::Flag => f.write_str("--var"),
+            Origin::TestConfig(path) => write!(f, "`vars` of {path}"),
         }
     }
 }
@@ -57,19 +60,12 @@ pub(crate) fn resolve(
 ) -> Result<Map<String, Value>, VarsError> {
     let mut vars = file.clone();
     if let Some((target_name, target_vars)) = target {
-        for (name, value) in target_vars {
-            let origin = Origin::Target(target_name.to_string());
-            let declared = declared(file, name, &origin)?;
-            if type_name(declared) != type_name(value) {
-                return Err(VarsError::WrongType {
-                    name: name.clone(),
-                    expected: type_name(declared),
-                    value: value.to_string(),
-                    origin,
-                });
-            }
-            vars.insert(name.clone(), value.clone());
-        }
+        vars = overlay(
+            vars,
+            file,
+            target_vars,
+            &Origin::Target(target_name.to_string()),
+        )?;
     }
     for (name, raw) in flags {
         let declared = declared(file, name, &Origin::Flag)?;
@@ -80,6 +76,29 @@ pub(crate) fn resolve(
             origin: Origin::Flag,
         })?;
         vars.insert(name.clone(), value);
+    }
+    Ok(vars)
+}
+
+/// `vars` with the typed values of `layer` over it; each must be declared in `file` with the
+/// same type.
+pub(crate) fn overlay(
+    mut vars: Map<String, Value>,
+    file: &Map<String, Value>,
+    layer: &Map<String, Value>,
+    origin: &Origin,
+) -> Result<Map<String, Value>, VarsError> {
+    for (name, value) in layer {
+        let declared = declared(file, name, origin)?;
+        if type_name(declared) != type_name(value) {
+            return Err(VarsError::WrongType {
+                name: name.clone(),
+                expected: type_name(declared),
+                value: value.to_string(),
+                origin: origin.clone(),
+            });
+        }
+        vars.insert(name.clone(), value.clone());
     }
     Ok(vars)
 }

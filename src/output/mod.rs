@@ -3,3 +3,4 @@
 pub(crate) mod plan;
 pub(crate) mod printer;
 pub(crate) mod style;
+pub(crate) mod test;

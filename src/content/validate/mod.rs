@@ -2,7 +2,7 @@
 
 mod fields;
 mod ism;
-mod pipelines;
+pub(crate) mod pipelines;
 mod saved_objects;
 mod templates;
 

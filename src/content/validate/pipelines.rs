@@ -66,7 +66,7 @@ fn build(pipeline: &Resource) -> Option<Problem> {
 }
 
 /// `type: reason`, then each cause, and a script's position when there is one.
-fn describe(error: &Value) -> String {
+pub(crate) fn describe(error: &Value) -> String {
     let mut parts = Vec::new();
     let mut current = Some(error);
     while let Some(e) = current {

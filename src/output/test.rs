@@ -1,0 +1,179 @@
+//! `siemctl test` results, as text or JSON.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use serde_json::{json, Value};
+
+use super::printer::Printer;
+use super::style;
+use crate::exit::ExitStatus;
+use crate::testing::FileResult;
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+fn path(p: &std::path::Path) -> String {
+    p.display().to_string().replace('\\', "/")
+}
+
+/// Prints the results; failure when any event failed.
+pub(crate) fn print(printer: Printer, results: &[FileResult], generating: bool) -> ExitStatus {
+    let events: usize = results.iter().map(|r| r.run.events.len()).sum();
+    let failed_events: usize = results.iter().map(FileResult::failed_events).sum();
+    let failed_files = results.iter().filter(|r| r.failed_events() > 0).count();
+    let log_types: BTreeSet<&str> = results.iter().map(|r| r.file.log_type.as_str()).collect();
+    let status = if failed_events > 0 {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    };
+    if printer.is_json() {
+        let files: Vec<Value> = results.iter().map(file_json).collect();
+        let summary = json!({
+            "log_types": log_types.len(),
+            "files": results.len(),
+            "events": events,
+            "failed_events": failed_events,
+        });
+        let error = if failed_events > 0 {
+            json!({ "message": failed_message(failed_events, events, failed_files), "causes": [] })
+        } else {
+            Value::Null
+        };
+        printer.json(json!({ "files": files, "summary": summary }), error);
+        return status;
+    }
+    let (e, l, h, s) = (
+        style::error(),
+        style::location(),
+        style::hint(),
+        style::success(),
+    );
+    let mut text = String::new();
+    for result in results {
+        let n = result.run.events.len();
+        let failed = result.failed_events();
+        let _ = write!(
+            text,
+            "{}: {} to {}",
+            path(&result.file.path),
+            plural(n, "event"),
+            result.run.index
+        );
+        if failed > 0 {
+            let _ = writeln!(text, ", {e}{failed} failed{e:#}");
+        } else {
+            let _ = writeln!(text, ", all passed");
+        }
+        if result.checked.missing_golden {
+            let _ = writeln!(
+                text,
+                "  {e}FAIL{e:#} {l}{}{l:#}: there is no golden file, so no event is checked",
+                path(&result.file.path)
+            );
+            let _ = writeln!(
+                text,
+                "    {h}hint{h:#}: run `siemctl test --generate`, read {} and commit it",
+                path(&result.file.expected_path())
+            );
+        }
+        let mut hinted = BTreeSet::new();
+        for failure in &result.checked.failures {
+            let _ = writeln!(
+                text,
+                "  {e}FAIL{e:#} {l}{}:{}{l:#}: {}",
+                path(&result.file.path),
+                failure.line,
+                failure.failure.message()
+            );
+            if let crate::testing::check::Failure::Differs { diff } = &failure.failure {
+                for line in diff.lines() {
+                    let _ = writeln!(text, "    {line}");
+                }
+            }
+            // Each hint once per file.
+            if let Some(hint) = failure.failure.hint() {
+                if hinted.insert(failure.failure.code()) {
+                    let _ = writeln!(text, "    {h}hint{h:#}: {hint}");
+                }
+            }
+        }
+        if !result.checked.stale_entries.is_empty() && !generating {
+            let _ = writeln!(
+                text,
+                "  note: the golden file has entries for lines that are no longer events ({}); `--generate` removes them",
+                result
+                    .checked
+                    .stale_entries
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        if let Some((written, new)) = &result.written {
+            let _ = writeln!(
+                text,
+                "  wrote {} ({})",
+                path(written),
+                if *new { "new" } else { "changed" }
+            );
+        }
+    }
+    if failed_events == 0 {
+        let _ = writeln!(
+            text,
+            "{s}ok{s:#}: {} in {} of {} passed",
+            plural(events, "event"),
+            plural(results.len(), "file"),
+            plural(log_types.len(), "log type")
+        );
+    }
+    printer.data(&text);
+    if failed_events > 0 {
+        printer.error(&anyhow::anyhow!(failed_message(
+            failed_events,
+            events,
+            failed_files
+        )));
+    }
+    status
+}
+
+fn failed_message(failed: usize, events: usize, files: usize) -> String {
+    format!(
+        "test failed: {failed} of {} in {}",
+        plural(events, "event"),
+        plural(files, "file")
+    )
+}
+
+fn file_json(result: &FileResult) -> Value {
+    let failures: Vec<Value> = result
+        .checked
+        .failures
+        .iter()
+        .map(|f| {
+            let mut v = f.failure.to_json();
+            v["line"] = json!(f.line);
+            v
+        })
+        .collect();
+    json!({
+        "file": path(&result.file.path),
+        "log_type": result.file.log_type,
+        "index": result.run.index,
+        "events": result.run.events.len(),
+        "failed_events": result.failed_events(),
+        "failures": failures,
+        "missing_golden": result.checked.missing_golden,
+        "stale_golden_lines": result.checked.stale_entries,
+        "written": result.written.as_ref().map(|(p, new)| json!({"file": path(p), "new": new})),
+    })
+}
