@@ -185,6 +185,9 @@ pub(crate) fn lookup<'a>(fields: &'a Fields, name: &str) -> Lookup<'a> {
 }
 
 /// Meta fields every document has.
+/// The metadata field that lists the fields whose malformed values an index dropped.
+pub(crate) const IGNORED_FIELD: &str = "_ignored";
+
 pub(crate) fn is_meta_field(name: &str) -> bool {
     matches!(name, "_id" | "_index" | "_score" | "_source" | "_type")
 }

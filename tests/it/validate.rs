@@ -343,3 +343,22 @@ fn unknown_files_are_reported() {
         c.write("index-templates/demo/log-demo.visualization.json.hbs", "{}");
     }));
 }
+
+#[test]
+fn the_ignored_metadata_field_is_searchable_but_not_aggregatable() {
+    let ctx = TestContext::fixture("minimal");
+    ctx.edit(
+        SEARCH,
+        "query: event.outcome:failure and not user.name:root",
+        "query: event.outcome:failure and _ignored:*",
+    );
+    let run = ctx.siemctl(&["validate"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    insta::assert_snapshot!(failing(|c| {
+        c.edit(
+            VISUALIZATION,
+            r#""params": { "field": "event.action""#,
+            r#""params": { "field": "_ignored""#,
+        );
+    }));
+}

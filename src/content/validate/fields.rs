@@ -264,6 +264,22 @@ fn check_field(
     if mapping::is_meta_field(name) || (name == "_source" && !aggregate) {
         return;
     }
+    // `_ignored` names the fields whose malformed values the mapping dropped: indexed, so
+    // term and exists queries find it, but without doc values, so no aggregation
+    // (`server/src/main/java/org/opensearch/index/mapper/IgnoredFieldMapper.java`).
+    if name == mapping::IGNORED_FIELD {
+        if aggregate {
+            problems.push(
+                Problem::new(
+                    file,
+                    format!("{whence} names `_ignored`, a metadata field OpenSearch cannot aggregate on (it has no doc values)"),
+                )
+                .at_line(at)
+                .with_hint("count documents with malformed values with a filters aggregation on the query `_ignored:*` instead"),
+            );
+        }
+        return;
+    }
     let templates = || {
         view.templates
             .iter()
