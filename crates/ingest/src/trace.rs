@@ -51,7 +51,9 @@ pub struct ProcessorRef {
     pub pipeline: String,
     /// JSON pointer into the pipeline body (see the module documentation).
     pub pointer: String,
-    /// The processor type (`set`, `script`, ...).
+    /// The processor type (`set`, `script`, ...), as [`crate::Pipeline::processors`] lists it:
+    /// for a processor whose `if` threw, its own type (where `_ingest.on_failure_processor_type`
+    /// says `conditional`, the wrapper upstream names).
     pub processor_type: String,
     pub tag: Option<String>,
 }

@@ -544,3 +544,56 @@ fn untraced_run_is_the_same_outcome() {
         assert_eq!(format!("{plain:?}"), format!("{traced:?}"));
     }
 }
+
+#[test]
+fn a_nested_pipeline_own_on_failure_is_its_handler() {
+    let e = engine(&[
+        (
+            "outer",
+            json!({
+                "processors": [
+                    {"pipeline": {"name": "inner", "ignore_failure": true}},
+                    {"set": {"field": "after", "value": 1}}
+                ],
+                "on_failure": [{"set": {"field": "outer_caught", "value": true}}]
+            }),
+        ),
+        (
+            "inner",
+            json!({
+                "processors": [{"fail": {"message": "x"}}],
+                "on_failure": [{"fail": {"message": "handler failed", "tag": "h"}}]
+            }),
+        ),
+    ]);
+    let mut trace = Trace::new();
+    let doc = source(run(&e, "outer", json!({}), &mut trace));
+    assert_eq!(doc, json!({"after": 1}));
+    assert_eq!(
+        reached(&trace, "inner"),
+        pairs(&[("/processors/0", 1), ("/on_failure/0", 1)])
+    );
+    assert_eq!(
+        reached(&trace, "outer"),
+        pairs(&[("/processors/0", 1), ("/processors/1", 1)])
+    );
+    assert_eq!(
+        trace.handled_failures(),
+        [
+            HandledFailure {
+                level: HandlerLevel::Pipeline,
+                pipeline: "inner".into(),
+                handler: None,
+                failed: processor("inner", "/processors/0", "fail", None),
+                message: Some("x".into()),
+            },
+            HandledFailure {
+                level: HandlerLevel::IgnoreFailure,
+                pipeline: "outer".into(),
+                handler: Some("/processors/0".into()),
+                failed: processor("inner", "/on_failure/0", "fail", Some("h")),
+                message: Some("handler failed".into()),
+            }
+        ]
+    );
+}
