@@ -26,6 +26,7 @@ pub mod scripting;
 pub mod service;
 pub mod simulate;
 pub mod template;
+pub mod trace;
 pub mod value_source;
 
 #[cfg(test)]
@@ -42,6 +43,7 @@ pub use processor::{Common, Factory, Outcome, Processor, Run};
 pub use registry::Registry;
 pub use service::{IndexPipelines, IndexRequest, IngestOutcome, NoIndexPipelines};
 pub use template::Template;
+pub use trace::{Counts, HandledFailure, HandlerLevel, ProcessorInfo, ProcessorRef, Trace};
 
 /// Where "now" comes from (`_ingest.timestamp`); injectable so that tests fix it.
 pub trait Clock: Send + Sync {
@@ -193,7 +195,20 @@ impl Engine {
 
     /// Runs the pipelines of an index request as `IngestService.executeBulkRequest` does.
     pub fn run(&self, request: IndexRequest, pipelines: &dyn IndexPipelines) -> IngestOutcome {
-        service::run(self, request, pipelines)
+        service::run(self, request, pipelines, None)
+    }
+
+    /// [`Engine::run`], recording in `trace` what the run touched: per pipeline, the
+    /// processors reached (by JSON pointer into the pipeline body), skipped by their `if`, or
+    /// that threw, and the failures an `on_failure` or `ignore_failure` handled (see
+    /// [`trace`]). The outcome is exactly `run`'s. `trace` accumulates over runs.
+    pub fn run_traced(
+        &self,
+        request: IndexRequest,
+        pipelines: &dyn IndexPipelines,
+        trace: &mut Trace,
+    ) -> IngestOutcome {
+        service::run(self, request, pipelines, Some(trace))
     }
 }
 

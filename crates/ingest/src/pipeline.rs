@@ -7,9 +7,10 @@ use crate::config::Config;
 use crate::document::IngestDocument;
 use crate::error::IngestError;
 use crate::processor::{
-    read_processor_configs, CompoundProcessor, Outcome, Processor, Run, Settings,
+    read_processor_configs_at, CompoundProcessor, Outcome, Processor, Run, Scope, Settings,
 };
 use crate::registry::Registry;
+use crate::trace::ProcessorInfo;
 
 /// A built pipeline.
 pub struct Pipeline {
@@ -53,11 +54,16 @@ impl Pipeline {
         let description = config.optional_string("description")?;
         let version = config.int("version", None)?;
         let processor_configs = config.required_list("processors")?;
-        let processors = read_processor_configs(registry, settings, processor_configs)?;
+        let (processors, pointers) =
+            read_processor_configs_at(registry, settings, processor_configs, Some("/processors"))?;
         let on_failure_configs = config.optional_list("on_failure")?;
         let had_on_failure = on_failure_configs.is_some();
-        let on_failure =
-            read_processor_configs(registry, settings, on_failure_configs.unwrap_or_default())?;
+        let (on_failure, on_failure_pointers) = read_processor_configs_at(
+            registry,
+            settings,
+            on_failure_configs.unwrap_or_default(),
+            Some("/on_failure"),
+        )?;
         if !config.is_empty() {
             return Err(IngestError::parse(format!(
                 "pipeline [{id}] doesn't support one or more provided configuration parameters [{}]",
@@ -73,7 +79,11 @@ impl Pipeline {
             id: id.to_string(),
             description,
             version,
-            compound: CompoundProcessor::new(false, processors, on_failure),
+            compound: CompoundProcessor::new(false, processors, on_failure).with_locations(
+                Scope::Pipeline,
+                pointers,
+                on_failure_pointers,
+            ),
         })
     }
 
@@ -108,6 +118,17 @@ impl Pipeline {
         &self.compound
     }
 
+    /// Every processor of the pipeline with its JSON pointer in the pipeline body (see
+    /// [`crate::trace`]), nested ones included (a processor's on_failure, foreach's
+    /// processor), in body order: each processor, then what it holds; the pipeline's
+    /// on_failure last. Not the processors of other pipelines a `pipeline` processor calls.
+    /// Empty for a pipeline built with [`Pipeline::new`] from a compound without locations.
+    pub fn processors(&self) -> Vec<ProcessorInfo> {
+        let mut out = Vec::new();
+        self.compound.describe(&mut out);
+        out
+    }
+
     /// `Pipeline.execute` (the compound processor on the document), without the pipeline
     /// stack bookkeeping; see [`execute_pipeline`].
     pub fn execute(&self, doc: &mut IngestDocument, run: &mut Run) -> Result<Outcome, IngestError> {
@@ -132,7 +153,13 @@ pub fn execute_pipeline(
             pipeline.id()
         )));
     };
+    if let Some(trace) = run.recorder() {
+        trace.enter(pipeline.id());
+    }
     let result = pipeline.execute(doc, run);
+    if let Some(trace) = run.recorder() {
+        trace.leave();
+    }
     doc.leave_pipeline(pipeline.id(), previous);
     result
 }

@@ -23,6 +23,7 @@ use crate::error::IngestError;
 use crate::pipeline::Pipeline;
 use crate::registry::Registry;
 use crate::scripting::{ScriptConfig, ScriptContextKind};
+use crate::trace::{pointer_token, HandlerLevel, ProcessorInfo, Trace};
 
 /// One processor of a pipeline.
 pub trait Processor: Send + Sync {
@@ -64,6 +65,8 @@ pub enum Node<'a> {
     Conditional(&'a ConditionalProcessor),
     /// The `pipeline` processor: its target pipeline, if it exists (for the tracker).
     Pipeline(&'a crate::processors::pipeline::PipelineProcessor),
+    /// The `foreach` processor: its inner processor (for [`Pipeline::processors`]).
+    ForEach(&'a crate::processors::foreach::ForEachProcessor),
 }
 
 /// Where pipelines are found at execution time (the `pipeline` processor resolves its target
@@ -89,6 +92,8 @@ pub struct Run<'a> {
     /// An exception thrown out of the whole execution (not handled by `on_failure` or
     /// `ignore_failure`): what the verbose tracker throws for a missing pipeline.
     fatal: Option<IngestError>,
+    /// What [`crate::Engine::run_traced`] records (which processors ran, handled failures).
+    recorder: Option<&'a mut Trace>,
 }
 
 impl<'a> Run<'a> {
@@ -97,6 +102,7 @@ impl<'a> Run<'a> {
             pipelines,
             trace: None,
             fatal: None,
+            recorder: None,
         }
     }
 
@@ -107,6 +113,7 @@ impl<'a> Run<'a> {
             pipelines: &NONE,
             trace: None,
             fatal: None,
+            recorder: None,
         }
     }
 
@@ -119,7 +126,19 @@ impl<'a> Run<'a> {
             pipelines,
             trace: Some(trace),
             fatal: None,
+            recorder: None,
         }
+    }
+
+    /// The same run recording into `trace` what it touches (see [`crate::trace`]).
+    pub fn with_recorder(mut self, trace: &'a mut Trace) -> Run<'a> {
+        self.recorder = Some(trace);
+        self
+    }
+
+    /// The recorder of a traced run.
+    pub(crate) fn recorder(&mut self) -> Option<&mut Trace> {
+        self.recorder.as_deref_mut()
     }
 
     pub fn pipeline(&self, id: &str) -> Option<Arc<Pipeline>> {
@@ -130,13 +149,15 @@ impl<'a> Run<'a> {
         self.trace.is_some()
     }
 
-    /// The same run without recording (what a leaf processor's own sub-processors run in:
-    /// upstream decorates only the pipeline's processor tree, not e.g. `foreach`'s inner one).
+    /// The same run without recording simulate results (what a leaf processor's own
+    /// sub-processors run in: upstream decorates only the pipeline's processor tree, not e.g.
+    /// `foreach`'s inner one). The coverage recorder, if any, goes on recording.
     pub fn untraced(&mut self) -> Run<'_> {
         Run {
             pipelines: self.pipelines,
             trace: None,
             fatal: None,
+            recorder: self.recorder.as_deref_mut(),
         }
     }
 
@@ -255,6 +276,9 @@ pub struct Common<'a> {
     description: Option<String>,
     registry: &'a Registry,
     settings: &'a Settings,
+    /// The JSON pointer of the processor's options in the pipeline body, when built from one
+    /// (for [`crate::trace`]).
+    options_pointer: Option<Arc<str>>,
 }
 
 impl<'a> Common<'a> {
@@ -271,6 +295,7 @@ impl<'a> Common<'a> {
             description,
             registry,
             settings,
+            options_pointer: None,
         }
     }
 
@@ -282,6 +307,7 @@ impl<'a> Common<'a> {
             description: None,
             registry: Registry::standard_static(),
             settings: default_settings(),
+            options_pointer: None,
         }
     }
 
@@ -329,6 +355,34 @@ impl<'a> Common<'a> {
         read_processor(self.registry, self.settings, processor_type, config)
     }
 
+    /// [`Common::build_processor`] for a processor held in one of this processor's options
+    /// (`foreach`'s `processor`), with its location for [`crate::trace`]: the pointer it is
+    /// recorded under (`<this processor's options>/<option>`), to pass to
+    /// [`note_reached`]/[`note_failed`] when running it.
+    pub fn build_nested_processor(
+        &self,
+        option: &str,
+        processor_type: &str,
+        config: Json,
+    ) -> Result<NestedProcessor, IngestError> {
+        let unit: Option<Arc<str>> = self
+            .options_pointer
+            .as_ref()
+            .map(|o| Arc::from(format!("{o}/{}", pointer_token(option))));
+        let options = unit
+            .as_ref()
+            .map(|u| format!("{u}/{}", pointer_token(processor_type)));
+        let processor = read_processor_at(
+            self.registry,
+            self.settings,
+            processor_type,
+            config,
+            unit.clone(),
+            options,
+        )?;
+        Ok((processor, unit))
+    }
+
     /// `ConfigurationUtils.readProcessorConfigs`: a list of `{type: options}` objects.
     pub fn build_processors(
         &self,
@@ -337,6 +391,12 @@ impl<'a> Common<'a> {
         read_processor_configs(self.registry, self.settings, configs)
     }
 }
+
+/// A nested processor and its JSON pointer in the pipeline body, if built from one.
+pub type NestedProcessor = (Box<dyn Processor>, Option<Arc<str>>);
+
+/// Processors of a list and their JSON pointers (none when the list's location is unknown).
+pub(crate) type LocatedProcessors = (Vec<Box<dyn Processor>>, Vec<Arc<str>>);
 
 fn default_settings() -> &'static Settings {
     static SETTINGS: std::sync::OnceLock<Settings> = std::sync::OnceLock::new();
@@ -351,9 +411,21 @@ pub fn read_processor_configs(
     settings: &Settings,
     configs: Vec<Json>,
 ) -> Result<Vec<Box<dyn Processor>>, IngestError> {
+    read_processor_configs_at(registry, settings, configs, None).map(|(p, _)| p)
+}
+
+/// Same, for the list at the JSON pointer `base` of a pipeline body: also the pointer of
+/// each processor (see [`crate::trace`]), when `base` is given.
+pub(crate) fn read_processor_configs_at(
+    registry: &Registry,
+    settings: &Settings,
+    configs: Vec<Json>,
+    base: Option<&str>,
+) -> Result<LocatedProcessors, IngestError> {
     let mut processors = Vec::new();
+    let mut pointers = Vec::new();
     let mut error: Option<IngestError> = None;
-    for entry in configs {
+    for (index, entry) in configs.into_iter().enumerate() {
         let Json::Object(map) = entry else {
             // Java: a ClassCastException casting the list item to a Map.
             let e =
@@ -363,18 +435,32 @@ pub fn read_processor_configs(
         };
         // The object's entries as Java's HashMap iterates them.
         let keys = crate::config::java_key_order(map.keys());
+        let single = keys.len() == 1;
         let mut map = map;
         for key in keys {
             let value = map.remove(&key).unwrap_or(Json::Null);
-            match read_processor(registry, settings, &key, value) {
-                Ok(p) => processors.push(p),
+            // The object `{type: options}` is the processor; in an object with several
+            // processors, each is its options.
+            let options = base.map(|b| format!("{b}/{index}/{}", pointer_token(&key)));
+            let unit: Option<Arc<str>> = match (&options, single) {
+                (Some(_), true) => base.map(|b| Arc::from(format!("{b}/{index}"))),
+                (Some(o), false) => Some(Arc::from(o.as_str())),
+                (None, _) => None,
+            };
+            match read_processor_at(registry, settings, &key, value, unit.clone(), options) {
+                Ok(p) => {
+                    processors.push(p);
+                    if let Some(u) = unit {
+                        pointers.push(u);
+                    }
+                }
                 Err(e) => use_or_suppress(&mut error, e),
             }
         }
     }
     match error {
         Some(e) => Err(e),
-        None => Ok(processors),
+        None => Ok((processors, pointers)),
     }
 }
 
@@ -391,6 +477,19 @@ pub fn read_processor(
     settings: &Settings,
     processor_type: &str,
     config: Json,
+) -> Result<Box<dyn Processor>, IngestError> {
+    read_processor_at(registry, settings, processor_type, config, None, None)
+}
+
+/// Same, for a processor at the JSON pointer `unit` of a pipeline body, its options at
+/// `options` (see [`crate::trace`]).
+fn read_processor_at(
+    registry: &Registry,
+    settings: &Settings,
+    processor_type: &str,
+    config: Json,
+    unit: Option<Arc<str>>,
+    options: Option<String>,
 ) -> Result<Box<dyn Processor>, IngestError> {
     let mut map = match config {
         Json::Null => {
@@ -440,8 +539,13 @@ pub fn read_processor(
     };
     let on_failure_configs = anonymous.optional_list("on_failure")?;
     let had_on_failure = on_failure_configs.is_some();
-    let on_failure =
-        read_processor_configs(registry, settings, on_failure_configs.unwrap_or_default())?;
+    let on_failure_base = options.as_ref().map(|o| format!("{o}/on_failure"));
+    let (on_failure, on_failure_pointers) = read_processor_configs_at(
+        registry,
+        settings,
+        on_failure_configs.unwrap_or_default(),
+        on_failure_base.as_deref(),
+    )?;
     if had_on_failure && on_failure.is_empty() {
         return Err(new_config_error(
             Some(processor_type),
@@ -452,13 +556,14 @@ pub fn read_processor(
     }
     let mut config = Config::new(processor_type, tag.as_deref(), anonymous.into_options());
     let build = || -> Result<Box<dyn Processor>, IngestError> {
-        let common = Common::new(
+        let mut common = Common::new(
             processor_type,
             tag.clone(),
             description.clone(),
             registry,
             settings,
         );
+        common.options_pointer = options.as_deref().map(Arc::from);
         let processor = factory(&mut config, &common)?;
         if !config.is_empty() {
             return Err(IngestError::parse(format!(
@@ -468,20 +573,26 @@ pub fn read_processor(
         }
         let mut processor = processor;
         if !on_failure.is_empty() || ignore_failure {
-            processor = Box::new(CompoundProcessor::new(
-                ignore_failure,
-                vec![processor],
-                on_failure,
-            ));
+            let mut compound = CompoundProcessor::new(ignore_failure, vec![processor], on_failure);
+            if let Some(unit) = &unit {
+                compound = compound.with_locations(
+                    Scope::Processor,
+                    vec![unit.clone()],
+                    on_failure_pointers,
+                );
+            }
+            processor = Box::new(compound);
         }
         if let Some(condition) = condition {
-            processor = Box::new(ConditionalProcessor::new(
+            let mut conditional = ConditionalProcessor::new(
                 tag.clone(),
                 description.clone(),
                 condition,
                 settings,
                 processor,
-            )?);
+            )?;
+            conditional.pointer = unit.clone();
+            processor = Box::new(conditional);
         }
         Ok(processor)
     };
@@ -499,6 +610,23 @@ pub struct CompoundProcessor {
     ignore_failure: bool,
     processors: Vec<Box<dyn Processor>>,
     on_failure: Vec<Box<dyn Processor>>,
+    /// Where its processors are in the pipeline body (for [`crate::trace`]); `None` when built
+    /// otherwise, and then nothing is recorded for it.
+    locations: Option<Box<Locations>>,
+}
+
+/// Which compound: a pipeline's, or the wrapper of one processor with `on_failure` or
+/// `ignore_failure`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Pipeline,
+    Processor,
+}
+
+struct Locations {
+    scope: Scope,
+    processors: Vec<Arc<str>>,
+    on_failure: Vec<Arc<str>>,
 }
 
 impl CompoundProcessor {
@@ -511,7 +639,69 @@ impl CompoundProcessor {
             ignore_failure,
             processors,
             on_failure,
+            locations: None,
         }
+    }
+
+    /// The same compound with the JSON pointers of its processors and on_failure processors
+    /// (one each, in order), for [`crate::trace`]. Ignored unless the counts match.
+    pub fn with_locations(
+        mut self,
+        scope: Scope,
+        processors: Vec<Arc<str>>,
+        on_failure: Vec<Arc<str>>,
+    ) -> CompoundProcessor {
+        if processors.len() == self.processors.len() && on_failure.len() == self.on_failure.len() {
+            self.locations = Some(Box::new(Locations {
+                scope,
+                processors,
+                on_failure,
+            }));
+        }
+        self
+    }
+
+    /// Every processor under this compound with its pointer, nested ones included
+    /// ([`Pipeline::processors`]).
+    pub(crate) fn describe(&self, out: &mut Vec<ProcessorInfo>) {
+        let Some(locations) = &self.locations else {
+            return;
+        };
+        for (p, pointer) in self
+            .processors
+            .iter()
+            .zip(&locations.processors)
+            .chain(self.on_failure.iter().zip(&locations.on_failure))
+        {
+            describe_unit(p.as_ref(), pointer, out);
+        }
+    }
+
+    /// The pointer of its processor `index` (of the on_failure list when `on_failure`).
+    fn pointer(&self, on_failure: bool, index: usize) -> Option<&Arc<str>> {
+        let l = self.locations.as_deref()?;
+        if on_failure {
+            l.on_failure.get(index)
+        } else {
+            l.processors.get(index)
+        }
+    }
+
+    fn note_handled(&self, run: &mut Run, error: &IngestError) {
+        let Some(l) = self.locations.as_deref() else {
+            return;
+        };
+        let Some(trace) = run.recorder() else {
+            return;
+        };
+        let (level, handler) = match l.scope {
+            Scope::Pipeline => (HandlerLevel::Pipeline, None),
+            Scope::Processor if self.ignore_failure => {
+                (HandlerLevel::IgnoreFailure, l.processors.first())
+            }
+            Scope::Processor => (HandlerLevel::Processor, l.processors.first()),
+        };
+        trace.record_handled(level, handler, error.root_cause().reason.as_deref());
     }
 
     pub fn ignore_failure(&self) -> bool {
@@ -545,7 +735,10 @@ impl CompoundProcessor {
         step: &Step<'_>,
         on_failure_step: &Step<'_>,
     ) -> Result<Outcome, IngestError> {
-        for processor in &self.processors {
+        for (index, processor) in self.processors.iter().enumerate() {
+            if run.recorder.is_some() {
+                note_reached(run, processor.as_ref(), self.pointer(false, index));
+            }
             match step(processor.as_ref(), doc, run) {
                 Ok(Outcome::Continue) => {}
                 Ok(Outcome::Drop) => return Ok(Outcome::Drop),
@@ -553,12 +746,21 @@ impl CompoundProcessor {
                     if run.fatal.is_some() {
                         return Err(e);
                     }
+                    if run.recorder.is_some() {
+                        note_failed(run, processor.as_ref(), self.pointer(false, index));
+                    }
                     if self.ignore_failure {
+                        if run.recorder.is_some() {
+                            self.note_handled(run, &e);
+                        }
                         continue;
                     }
                     let wrapped = new_compound_processor_exception(e, processor.as_ref(), doc);
                     if self.on_failure.is_empty() {
                         return Err(wrapped);
+                    }
+                    if run.recorder.is_some() {
+                        self.note_handled(run, &wrapped);
                     }
                     return self.execute_on_failure(doc, run, wrapped, on_failure_step);
                 }
@@ -575,7 +777,10 @@ impl CompoundProcessor {
         step: &Step<'_>,
     ) -> Result<Outcome, IngestError> {
         put_failure_metadata(doc, &cause);
-        for processor in &self.on_failure {
+        for (index, processor) in self.on_failure.iter().enumerate() {
+            if run.recorder.is_some() {
+                note_reached(run, processor.as_ref(), self.pointer(true, index));
+            }
             match step(processor.as_ref(), doc, run) {
                 Ok(Outcome::Continue) => {}
                 Ok(Outcome::Drop) => {
@@ -586,6 +791,9 @@ impl CompoundProcessor {
                     remove_failure_metadata(doc);
                     if run.fatal.is_some() {
                         return Err(e);
+                    }
+                    if run.recorder.is_some() {
+                        note_failed(run, processor.as_ref(), self.pointer(true, index));
                     }
                     return Err(new_compound_processor_exception(e, processor.as_ref(), doc));
                 }
@@ -647,6 +855,77 @@ impl CompoundProcessor {
         let mut tags = Vec::new();
         self.flat_tags(&mut tags);
         format!("CompoundProcessor-{}", tags.join("-"))
+    }
+}
+
+/// The processor a unit of a processor list wraps (a [`ConditionalProcessor`] for `if`, a
+/// [`CompoundProcessor`] for `on_failure`/`ignore_failure`, as `readProcessor` builds them).
+pub(crate) fn unit_leaf(processor: &dyn Processor) -> &dyn Processor {
+    let mut p = processor;
+    if let Node::Conditional(c) = p.node() {
+        p = c.inner();
+    }
+    if let Node::Compound(c) = p.node() {
+        if let [only] = c.processors() {
+            p = only.as_ref();
+        }
+    }
+    p
+}
+
+/// The processor (a unit of a processor list, at `pointer`) is about to run: a traced run
+/// records it as reached, unless a wrapper of it records that itself (the `if` has to be true
+/// first; a compound records its own processors). For processors that run nested ones
+/// (`foreach`); no-op when not traced.
+#[inline]
+pub fn note_reached(run: &mut Run, processor: &dyn Processor, pointer: Option<&Arc<str>>) {
+    let (Some(pointer), Some(trace)) = (pointer, run.recorder()) else {
+        return;
+    };
+    if !matches!(processor.node(), Node::Conditional(_) | Node::Compound(_)) {
+        trace.record_reached(pointer);
+    }
+}
+
+/// The processor at `pointer` threw: a traced run keeps it as the failure's origin unless one
+/// nested deeper already is. No-op when not traced.
+#[inline]
+pub fn note_failed(run: &mut Run, processor: &dyn Processor, pointer: Option<&Arc<str>>) {
+    let (Some(pointer), Some(trace)) = (pointer, run.recorder()) else {
+        return;
+    };
+    trace.record_failed(pointer, processor);
+}
+
+/// [`ProcessorInfo`] of a unit and of the processors nested in it (foreach's, on_failure).
+fn describe_unit(processor: &dyn Processor, pointer: &Arc<str>, out: &mut Vec<ProcessorInfo>) {
+    let condition = match processor.node() {
+        Node::Conditional(c) => Some(c.condition_source().to_string()),
+        _ => None,
+    };
+    let leaf = unit_leaf(processor);
+    out.push(ProcessorInfo {
+        pointer: pointer.to_string(),
+        processor_type: leaf.kind().to_string(),
+        tag: leaf.tag().map(str::to_string),
+        description: leaf.description().map(str::to_string),
+        condition,
+    });
+    if let Node::ForEach(f) = leaf.node() {
+        if let Some(inner) = f.inner_pointer() {
+            describe_unit(f.inner(), inner, out);
+        }
+    }
+    let mut wrapper = processor;
+    if let Node::Conditional(c) = wrapper.node() {
+        wrapper = c.inner();
+    }
+    if let Node::Compound(c) = wrapper.node() {
+        if let Some(l) = c.locations.as_deref() {
+            for (p, pointer) in c.on_failure.iter().zip(&l.on_failure) {
+                describe_unit(p.as_ref(), pointer, out);
+            }
+        }
     }
 }
 
@@ -841,6 +1120,8 @@ pub struct ConditionalProcessor {
     description: Option<String>,
     condition: crate::scripting::CompiledScript,
     processor: Box<dyn Processor>,
+    /// Its JSON pointer in the pipeline body (for [`crate::trace`]).
+    pub(crate) pointer: Option<Arc<str>>,
 }
 
 impl ConditionalProcessor {
@@ -859,6 +1140,7 @@ impl ConditionalProcessor {
             description,
             condition: compiled,
             processor,
+            pointer: None,
         })
     }
 
@@ -880,8 +1162,14 @@ impl ConditionalProcessor {
 impl Processor for ConditionalProcessor {
     fn execute(&self, doc: &mut IngestDocument, run: &mut Run) -> Result<Outcome, IngestError> {
         if self.evaluate(doc)? {
+            if run.recorder.is_some() {
+                note_reached(run, self.processor.as_ref(), self.pointer.as_ref());
+            }
             self.processor.execute(doc, run)
         } else {
+            if let (Some(pointer), Some(trace)) = (&self.pointer, run.recorder()) {
+                trace.record_skipped(pointer);
+            }
             Ok(Outcome::Continue)
         }
     }

@@ -15,6 +15,7 @@ use crate::document::{DocumentMetadata, IngestDocument};
 use crate::error::IngestError;
 use crate::pipeline::execute_pipeline;
 use crate::processor::{Outcome, Run};
+use crate::trace::Trace;
 use crate::Engine;
 
 /// `IngestService.NOOP_PIPELINE_NAME`.
@@ -109,8 +110,26 @@ pub fn resolve_pipelines(
 
 pub(crate) fn run(
     engine: &Engine,
+    request: IndexRequest,
+    settings: &dyn IndexPipelines,
+    trace: Option<&mut Trace>,
+) -> IngestOutcome {
+    match trace {
+        None => run_pipelines(engine, request, settings, None),
+        Some(trace) => {
+            trace.start_run();
+            let outcome = run_pipelines(engine, request, settings, Some(&mut *trace));
+            trace.end_run(matches!(outcome, IngestOutcome::Failed(_)));
+            outcome
+        }
+    }
+}
+
+fn run_pipelines(
+    engine: &Engine,
     mut request: IndexRequest,
     settings: &dyn IndexPipelines,
+    mut trace: Option<&mut Trace>,
 ) -> IngestOutcome {
     let (pipeline, final_pipeline) =
         resolve_pipelines(request.pipeline.as_deref(), &request.index, settings);
@@ -130,7 +149,7 @@ pub(crate) fn run(
             )));
         };
         let original_index = request.index.clone();
-        match inner_execute(engine, &mut request, &pipeline) {
+        match inner_execute(engine, &mut request, &pipeline, trace.as_deref_mut()) {
             Err(e) => return IngestOutcome::Failed(e),
             Ok(Outcome::Drop) => return IngestOutcome::Dropped,
             Ok(Outcome::Continue) => {}
@@ -162,8 +181,14 @@ fn inner_execute(
     engine: &Engine,
     request: &mut IndexRequest,
     pipeline: &crate::pipeline::Pipeline,
+    trace: Option<&mut Trace>,
 ) -> Result<Outcome, IngestError> {
     if pipeline.compound().processors().is_empty() {
+        if let Some(trace) = trace {
+            // It ran, with nothing to reach.
+            trace.enter(pipeline.id());
+            trace.leave();
+        }
         return Ok(Outcome::Continue);
     }
     let metadata = DocumentMetadata {
@@ -182,7 +207,10 @@ fn inner_execute(
     };
     let source = painless::value::from_json(&request.source);
     let mut doc = IngestDocument::new(&metadata, &source, engine.now());
-    let mut run = Run::new(engine);
+    let mut run = match trace {
+        None => Run::new(engine),
+        Some(trace) => Run::new(engine).with_recorder(trace),
+    };
     match execute_pipeline(pipeline, &mut doc, &mut run)? {
         Outcome::Drop => return Ok(Outcome::Drop),
         Outcome::Continue => {}

@@ -10,13 +10,17 @@ use painless::Value;
 use crate::config::Config;
 use crate::document::{cast_error, IngestDocument};
 use crate::error::IngestError;
-use crate::processor::{Common, Outcome, Processor, Run};
+use std::sync::Arc;
+
+use crate::processor::{note_failed, note_reached, Common, Node, Outcome, Processor, Run};
 
 pub struct ForEachProcessor {
     tag: Option<String>,
     description: Option<String>,
     field: String,
     processor: Box<dyn Processor>,
+    /// The inner processor's JSON pointer (`<options>/processor`, for [`crate::trace`]).
+    inner_pointer: Option<Arc<str>>,
     ignore_missing: bool,
 }
 
@@ -28,13 +32,15 @@ pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor
         return Err(config.new_config_error("processor", "Must specify exactly one processor type"));
     }
     let (processor_type, inner) = processor_config.into_iter().next().expect("one entry");
-    let processor = common.build_processor(&processor_type, inner)?;
+    let (processor, inner_pointer) =
+        common.build_nested_processor("processor", &processor_type, inner)?;
     let (tag, description) = common.tag_and_description();
     Ok(Box::new(ForEachProcessor {
         tag,
         description,
         field,
         processor,
+        inner_pointer,
         ignore_missing,
     }))
 }
@@ -42,6 +48,11 @@ pub fn factory(config: &mut Config, common: &Common) -> Result<Box<dyn Processor
 impl ForEachProcessor {
     pub fn inner(&self) -> &dyn Processor {
         self.processor.as_ref()
+    }
+
+    /// The inner processor's JSON pointer in the pipeline body, if built from one.
+    pub fn inner_pointer(&self) -> Option<&Arc<str>> {
+        self.inner_pointer.as_ref()
     }
 }
 
@@ -65,7 +76,11 @@ impl Processor for ForEachProcessor {
         for value in values {
             let previous = doc.ingest_field_opt("_value");
             doc.set_ingest_field("_value", value);
+            note_reached(&mut inner_run, self.inner(), self.inner_pointer.as_ref());
             let result = self.processor.execute(doc, &mut inner_run);
+            if result.is_err() {
+                note_failed(&mut inner_run, self.inner(), self.inner_pointer.as_ref());
+            }
             let current = doc.ingest_field("_value");
             doc.set_ingest_field("_value", previous.unwrap_or(Value::Null));
             new_values.push(current);
@@ -88,6 +103,10 @@ impl Processor for ForEachProcessor {
 
     fn description(&self) -> Option<&str> {
         self.description.as_deref()
+    }
+
+    fn node(&self) -> Node<'_> {
+        Node::ForEach(self)
     }
 }
 
