@@ -19,6 +19,7 @@ use crate::output::test as out;
 use crate::settings::Project;
 use crate::testing::case::{self, TestFile};
 use crate::testing::check::check;
+use crate::testing::coverage;
 use crate::testing::expected::Expected;
 use crate::testing::suite::Suite;
 use crate::testing::FileResult;
@@ -74,12 +75,15 @@ pub(crate) fn run(global: &GlobalArgs, args: &TestArgs, printer: Printer) -> Res
         return Ok(report_problems(printer, "test", &problems));
     }
 
-    let mut results = Vec::new();
-    for (content, files) in &contents {
-        let suite = match Suite::new(content) {
-            Ok(suite) => suite,
+    let mut suites = Vec::new();
+    for (content, _) in &contents {
+        match Suite::new(content) {
+            Ok(suite) => suites.push(suite),
             Err(found) => return Ok(report_problems(printer, "test", &found)),
-        };
+        }
+    }
+    let mut results = Vec::new();
+    for (suite, (_, files)) in suites.iter().zip(&contents) {
         for file in files {
             let index = match file
                 .config
@@ -148,5 +152,12 @@ pub(crate) fn run(global: &GlobalArgs, args: &TestArgs, printer: Printer) -> Res
         return Ok(report_problems(printer, "test", &problems));
     }
     results.sort_by(|a, b| a.file.path.cmp(&b.file.path));
-    Ok(out::print(printer, &results, args.generate))
+    let traces: Vec<&ingest::Trace> = results.iter().map(|r| &r.run.trace).collect();
+    let coverage = match (contents.first(), suites.first()) {
+        (Some((content, _)), Some(suite)) => {
+            coverage::coverage(content, suite, &traces, &args.log_types)
+        }
+        _ => Vec::new(),
+    };
+    Ok(out::print(printer, &results, &coverage, args.generate))
 }

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use super::printer::Printer;
 use super::style;
 use crate::exit::ExitStatus;
+use crate::testing::coverage::PipelineCoverage;
 use crate::testing::FileResult;
 
 fn plural(n: usize, word: &str) -> String {
@@ -23,7 +24,12 @@ fn path(p: &std::path::Path) -> String {
 }
 
 /// Prints the results; failure when any event failed.
-pub(crate) fn print(printer: Printer, results: &[FileResult], generating: bool) -> ExitStatus {
+pub(crate) fn print(
+    printer: Printer,
+    results: &[FileResult],
+    coverage: &[PipelineCoverage],
+    generating: bool,
+) -> ExitStatus {
     let events: usize = results.iter().map(|r| r.run.events.len()).sum();
     let failed_events: usize = results.iter().map(FileResult::failed_events).sum();
     let failed_files = results.iter().filter(|r| r.failed_events() > 0).count();
@@ -46,7 +52,11 @@ pub(crate) fn print(printer: Printer, results: &[FileResult], generating: bool) 
         } else {
             Value::Null
         };
-        printer.json(json!({ "files": files, "summary": summary }), error);
+        let coverage: Vec<Value> = coverage.iter().map(coverage_json).collect();
+        printer.json(
+            json!({ "files": files, "coverage": coverage, "summary": summary }),
+            error,
+        );
         return status;
     }
     let (e, l, h, s) = (
@@ -99,7 +109,7 @@ pub(crate) fn print(printer: Printer, results: &[FileResult], generating: bool) 
             }
             // Each hint once per file.
             if let Some(hint) = failure.failure.hint() {
-                if hinted.insert(failure.failure.code()) {
+                if hinted.insert(hint) {
                     let _ = writeln!(text, "    {h}hint{h:#}: {hint}");
                 }
             }
@@ -126,6 +136,7 @@ pub(crate) fn print(printer: Printer, results: &[FileResult], generating: bool) 
             );
         }
     }
+    coverage_text(&mut text, coverage);
     if failed_events == 0 {
         let _ = writeln!(
             text,
@@ -175,5 +186,62 @@ fn file_json(result: &FileResult) -> Value {
         "missing_golden": result.checked.missing_golden,
         "stale_golden_lines": result.checked.stale_entries,
         "written": result.written.as_ref().map(|(p, new)| json!({"file": path(p), "new": new})),
+    })
+}
+
+fn coverage_text(text: &mut String, coverage: &[PipelineCoverage]) {
+    let total: usize = coverage.iter().map(|c| c.processors).sum();
+    let unreached: usize = coverage.iter().map(|c| c.unreached.len()).sum();
+    if unreached == 0 {
+        if total > 0 {
+            let _ = writeln!(
+                text,
+                "coverage: test events reached all {} of {}",
+                plural(total, "processor"),
+                plural(coverage.len(), "pipeline")
+            );
+        }
+        return;
+    }
+    let w = style::warning();
+    let _ = writeln!(
+        text,
+        "{w}coverage{w:#}: no test event reached {unreached} of the {total} processors (add events that take these paths):"
+    );
+    for c in coverage.iter().filter(|c| !c.unreached.is_empty()) {
+        let _ = writeln!(
+            text,
+            "  {} ({}), {} of {}:",
+            c.pipeline,
+            path(&c.file),
+            c.unreached.len(),
+            c.processors
+        );
+        for u in &c.unreached {
+            let at = u
+                .line
+                .map(|l| format!("line {l}"))
+                .unwrap_or_else(|| u.pointer.clone());
+            let label = u
+                .label
+                .as_deref()
+                .map(|l| format!(": {l}"))
+                .unwrap_or_default();
+            let _ = writeln!(text, "    {at}: {}{label}", u.processor_type);
+        }
+    }
+}
+
+fn coverage_json(c: &PipelineCoverage) -> Value {
+    json!({
+        "pipeline": c.pipeline,
+        "file": path(&c.file),
+        "processors": c.processors,
+        "unreached": c.unreached.iter().map(|u| json!({
+            "line": u.line,
+            "pointer": u.pointer,
+            "type": u.processor_type,
+            "label": u.label,
+        })).collect::<Vec<_>>(),
     })
 }

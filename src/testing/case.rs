@@ -64,7 +64,6 @@ pub(crate) struct TestFile {
     /// Relative to the content root, `/`-separated.
     pub(crate) path: PathBuf,
     pub(crate) log_type: String,
-    pub(crate) format: Format,
     pub(crate) events: Vec<Event>,
     pub(crate) config: Config,
     /// The config file, when there is one.
@@ -266,7 +265,6 @@ fn read(root: &Path, rel: &Path, log_type: &str, format: Format) -> Result<TestF
     Ok(TestFile {
         path: rel.to_path_buf(),
         log_type: log_type.to_string(),
-        format,
         events,
         config,
         config_path,

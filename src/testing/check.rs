@@ -203,7 +203,7 @@ pub(crate) fn unified_diff(want: &str, got: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::case::{Config, Event, Format};
+    use crate::testing::case::{Config, Event};
     use crate::testing::suite::EventRun;
     use std::collections::BTreeMap;
     use std::path::PathBuf;
@@ -212,7 +212,6 @@ mod tests {
         TestFile {
             path: PathBuf::from("index-templates/web/_test/a.log"),
             log_type: "web".into(),
-            format: Format::Lines,
             events: vec![Event {
                 line: 1,
                 raw: "x".into(),
@@ -239,6 +238,7 @@ mod tests {
             index: "log-web-test".into(),
             events,
             mappings: BTreeMap::new(),
+            trace: ingest::Trace::new(),
         }
     }
 

@@ -12,6 +12,7 @@
 
 pub(crate) mod case;
 pub(crate) mod check;
+pub(crate) mod coverage;
 pub(crate) mod expected;
 pub(crate) mod suite;
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use ingest::mapping::{merge_template_mappings, CompiledMappings, IndexSettings};
-use ingest::{IndexPipelines, IndexRequest, IngestOutcome, Timestamp};
+use ingest::{HandlerLevel, IndexPipelines, IndexRequest, IngestOutcome, Timestamp, Trace};
 use serde_json::{Map, Value};
 
 use super::case::TestFile;
@@ -63,6 +63,8 @@ pub(crate) struct FileRun {
     pub(crate) events: Vec<EventRun>,
     /// The mappings of each index documents went to, after their dynamic updates.
     pub(crate) mappings: BTreeMap<String, Value>,
+    /// Which processors the events reached, summed over the file.
+    pub(crate) trace: Trace,
 }
 
 /// The content's pipelines and index templates, ready to run events.
@@ -176,15 +178,19 @@ impl<'c> Suite<'c> {
         let dynamic = file.dynamic_fields();
         let mut indices: BTreeMap<String, Index> = BTreeMap::new();
         let mut events = Vec::new();
+        let mut total = Trace::new();
+        let mut trace = Trace::new();
         for event in &file.events {
             let request = IndexRequest::new(index, file.source(event));
-            let outcome = self.engine.run(request, &pipelines);
+            trace.clear();
+            let outcome = self.engine.run_traced(request, &pipelines, &mut trace);
+            total.merge(&trace);
             let mut run = EventRun {
                 line: event.line,
                 stored: Stored::Dropped,
                 document: None,
                 ignored: Vec::new(),
-                handled_failure: None,
+                handled_failure: handled_failure(&trace),
             };
             match outcome {
                 IngestOutcome::Dropped => {}
@@ -225,8 +231,37 @@ impl<'c> Suite<'c> {
                 .into_iter()
                 .map(|(name, i)| (name, i.compiled.mappings().clone()))
                 .collect(),
+            trace: total,
         })
     }
+
+    /// The engine, with every pipeline of the content.
+    pub(crate) fn engine(&self) -> &ingest::Engine {
+        &self.engine
+    }
+}
+
+/// The failure a pipeline's own `on_failure` caught (the first, when several were), as
+/// `<type> processor at <pointer> of pipeline <id>: <message>`. Failures that a processor's
+/// `on_failure` or `ignore_failure` swallowed are the pipeline's design, not test failures.
+fn handled_failure(trace: &Trace) -> Option<String> {
+    let caught = trace
+        .handled_failures()
+        .iter()
+        .find(|h| h.level == HandlerLevel::Pipeline)?;
+    let f = &caught.failed;
+    let tag = f
+        .tag
+        .as_deref()
+        .map(|t| format!(" (tag {t})"))
+        .unwrap_or_default();
+    Some(format!(
+        "{} processor at {}{tag} of pipeline `{}`: {}",
+        f.processor_type,
+        f.pointer,
+        f.pipeline,
+        caught.message.as_deref().unwrap_or("(no message)")
+    ))
 }
 
 /// `index.default_pipeline` and `index.final_pipeline` of the template that creates an index.

@@ -134,6 +134,44 @@ fn the_clock_and_the_index_come_from_the_config_and_vars_are_checked() {
 }
 
 #[test]
+fn an_error_caught_by_on_failure_fails_unless_the_event_is_meant_to_fail() {
+    let ctx = with_events();
+    ctx.write(
+        EVENTS,
+        concat!(
+            r#"{"action":"login","time":"2026-11-26T09:00:00Z"}"#,
+            "\n",
+            r#"{"action":"login","time":"yesterday"}"#,
+            "\n"
+        ),
+    );
+    let run = ctx.siemctl(&["test", "--generate"]);
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    insta::assert_snapshot!(run.snapshot());
+    // Marked as meant to fail, the same run passes, and the on_failure handler is covered.
+    let golden = ctx
+        .read(GOLDEN)
+        .replace("\"line\": 2", "\"fails\": true,\n      \"line\": 2");
+    ctx.write(GOLDEN, &golden);
+    let run = ctx.siemctl(&["test"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert!(
+        run.stdout
+            .contains("coverage: test events reached all 4 processors of 1 pipeline"),
+        "{}",
+        run.stdout
+    );
+    // --generate keeps the mark.
+    ctx.edit(
+        PIPELINE,
+        "\"target_field\": \"event.action\"",
+        "\"target_field\": \"event.outcome\"",
+    );
+    assert_eq!(ctx.siemctl(&["test", "--generate"]).code, 0);
+    assert!(ctx.read(GOLDEN).contains("\"fails\": true"));
+}
+
+#[test]
 fn json_output_lists_failures_per_file() {
     let ctx = with_events();
     assert_eq!(ctx.siemctl(&["test", "--generate"]).code, 0);

@@ -1,0 +1,470 @@
+//! Query tests: every saved search and saved query, and every visualization's and dashboard's
+//! search source (query and filters), evaluated offline over the test documents of the indices
+//! its index pattern covers. The matches, by test file and line, are kept in a golden file per
+//! log type (`saved-searches/<log-type>/_test/matches-expected.json`), so that a reviewer sees
+//! in the pull request which events a changed query finds; a saved search must find at least
+//! one test event and miss at least one.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Map, Value};
+
+use super::FileResult;
+use crate::content::canonical;
+use crate::content::glob;
+use crate::content::kind::Kind;
+use crate::content::load::TEST_FOLDER;
+use crate::content::resource::Resource;
+use crate::content::Content;
+use crate::query::eval::{self, Compiled, EvalOptions, Fields, NotEvaluated, SearchSource};
+use crate::query::Language;
+
+/// The golden file of a log type's query matches.
+pub(crate) fn golden_path(log_type: &str) -> PathBuf {
+    Path::new("saved-searches")
+        .join(log_type)
+        .join(TEST_FOLDER)
+        .join("matches-expected.json")
+}
+
+/// What a query found.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Outcome {
+    /// The test events it matches (`file:line`), sorted, and how many it was evaluated over.
+    Matches { events: Vec<String>, over: usize },
+    /// The evaluator cannot tell: never a pass.
+    NotEvaluated(String),
+}
+
+/// One query object, evaluated.
+#[derive(Debug, Clone)]
+pub(crate) struct QueryResult {
+    pub(crate) kind: Kind,
+    pub(crate) id: String,
+    pub(crate) log_type: String,
+    pub(crate) file: PathBuf,
+    /// The index pattern titles it runs on.
+    pub(crate) patterns: Vec<String>,
+    pub(crate) outcome: Outcome,
+}
+
+impl QueryResult {
+    /// `search/<id>`: its key in the golden file.
+    pub(crate) fn key(&self) -> String {
+        format!(
+            "{}/{}",
+            self.kind.saved_object_type().unwrap_or("object"),
+            self.id
+        )
+    }
+
+    /// A saved search or saved query must match some test event and miss some.
+    pub(crate) fn coverage_problem(&self) -> Option<String> {
+        if !matches!(self.kind, Kind::Search | Kind::Query) {
+            return None;
+        }
+        match &self.outcome {
+            Outcome::Matches { events, over } if events.is_empty() => Some(format!(
+                "no test event exercises this search: it matches none of the {over} test events of {}",
+                self.patterns.join(", ")
+            )),
+            Outcome::Matches { events, over } if events.len() == *over => Some(format!(
+                "this search matches every one of the {over} test events of {}: add an event it must not find",
+                self.patterns.join(", ")
+            )),
+            _ => None,
+        }
+    }
+
+    fn golden_json(&self) -> Value {
+        match &self.outcome {
+            Outcome::Matches { events, .. } => json!({ "matches": events }),
+            Outcome::NotEvaluated(why) => json!({ "not_evaluated": why }),
+        }
+    }
+}
+
+/// The query parts of one object: the search sources that must all match.
+struct Query<'c> {
+    resource: &'c Resource,
+    sources: Vec<SearchSource>,
+    patterns: Vec<String>,
+}
+
+/// A document of a test run, where it came from, and the fields of its index.
+struct Doc<'r> {
+    at: String,
+    index: &'r str,
+    source: &'r Value,
+}
+
+/// Evaluates the query objects of `content` (of `log_types`, or all when empty; `_common`
+/// objects only then) over the documents of `results`.
+pub(crate) fn evaluate(
+    content: &Content,
+    results: &[FileResult],
+    log_types: &[String],
+) -> Vec<QueryResult> {
+    let options = options(content);
+    let mut docs = Vec::new();
+    let mut fields: BTreeMap<&str, Fields> = BTreeMap::new();
+    for result in results {
+        for (index, mapping) in &result.run.mappings {
+            fields
+                .entry(index.as_str())
+                .or_insert_with(|| Fields::from_mapping(mapping));
+        }
+        for event in &result.run.events {
+            let (Some(source), super::expected::Stored::Document { index, .. }) =
+                (&event.document, &event.stored)
+            else {
+                continue;
+            };
+            docs.push(Doc {
+                at: format!(
+                    "{}:{}",
+                    result.file.path.display().to_string().replace('\\', "/"),
+                    event.line
+                ),
+                index,
+                source,
+            });
+        }
+    }
+    let mut out = Vec::new();
+    for resource in &content.resources {
+        let selected = if log_types.is_empty() {
+            true
+        } else {
+            log_types.contains(&resource.log_type)
+        };
+        if !selected {
+            continue;
+        }
+        let query = match query_of(content, resource) {
+            Ok(Some(query)) => query,
+            Ok(None) => continue,
+            Err(why) => {
+                out.push(QueryResult {
+                    kind: resource.kind,
+                    id: resource.id.clone(),
+                    log_type: resource.log_type.clone(),
+                    file: resource.file.clone(),
+                    patterns: Vec::new(),
+                    outcome: Outcome::NotEvaluated(why.reason),
+                });
+                continue;
+            }
+        };
+        let outcome = run_query(&query, &docs, &fields, &options);
+        out.push(QueryResult {
+            kind: resource.kind,
+            id: resource.id.clone(),
+            log_type: resource.log_type.clone(),
+            file: resource.file.clone(),
+            patterns: query.patterns,
+            outcome,
+        });
+    }
+    out
+}
+
+fn run_query(
+    query: &Query<'_>,
+    docs: &[Doc<'_>],
+    fields: &BTreeMap<&str, Fields>,
+    options: &EvalOptions,
+) -> Outcome {
+    let compiled: Result<Vec<Compiled>, NotEvaluated> = query
+        .sources
+        .iter()
+        .map(|s| eval::compile(s, options))
+        .collect();
+    let compiled = match compiled {
+        Ok(c) => c,
+        Err(e) => return Outcome::NotEvaluated(e.reason),
+    };
+    let empty = Fields::from_mapping(&json!({}));
+    let mut events = Vec::new();
+    let mut over = 0;
+    for doc in docs {
+        if !query.patterns.iter().any(|p| covers(p, doc.index)) {
+            continue;
+        }
+        over += 1;
+        let fields = fields.get(doc.index).unwrap_or(&empty);
+        let mut all = true;
+        for c in &compiled {
+            match c.matches(doc.source, fields) {
+                Ok(true) => {}
+                Ok(false) => {
+                    all = false;
+                    break;
+                }
+                Err(e) => return Outcome::NotEvaluated(e.reason),
+            }
+        }
+        if all {
+            events.push(doc.at.clone());
+        }
+    }
+    events.sort_by(|a, b| natural(a).cmp(&natural(b)));
+    Outcome::Matches { events, over }
+}
+
+/// `file:line` ordered by file, then line as a number.
+fn natural(at: &str) -> (&str, usize) {
+    match at.rsplit_once(':') {
+        Some((file, line)) => (file, line.parse().unwrap_or(0)),
+        None => (at, 0),
+    }
+}
+
+/// Whether an index pattern title (comma-separated patterns, `-` exclusions) covers an index.
+fn covers(title: &str, index: &str) -> bool {
+    let mut included = false;
+    for part in title.split(',').map(str::trim) {
+        if let Some(excluded) = part.strip_prefix('-') {
+            if glob::matches(excluded, index) {
+                return false;
+            }
+        } else if glob::matches(part, index) {
+            included = true;
+        }
+    }
+    included
+}
+
+/// The advanced settings that change how Dashboards builds queries.
+fn options(content: &Content) -> EvalOptions {
+    let mut options = EvalOptions::default();
+    for config in content.of_kind(Kind::Config) {
+        let attrs = &config.body["attributes"];
+        if let Some(v) = attrs.get("query:queryString:options") {
+            let parsed = match v {
+                Value::String(s) => serde_json::from_str(s).unwrap_or(Value::Null),
+                other => other.clone(),
+            };
+            if parsed.is_object() {
+                options.query_string_options = parsed;
+            }
+        }
+        if let Some(v) = attrs.get("query:allowLeadingWildcards").and_then(Value::as_bool) {
+            options.allow_leading_wildcards = v;
+        }
+    }
+    options
+}
+
+/// The search sources of an object and the index patterns they run on; None for objects
+/// without a query or filter (nothing to test).
+fn query_of<'c>(content: &'c Content, resource: &'c Resource) -> Result<Option<Query<'c>>, NotEvaluated> {
+    let attrs = &resource.body["attributes"];
+    let mut sources = Vec::new();
+    let mut pattern_ids: Vec<String> = Vec::new();
+    match resource.kind {
+        Kind::Search | Kind::Visualization | Kind::Dashboard => {
+            let source = &attrs["kibanaSavedObjectMeta"]["searchSourceJSON"];
+            if source.is_object() {
+                let s = SearchSource::from_search_source(source)?;
+                if has_query(&s) {
+                    sources.push(s);
+                }
+            }
+            for (name, ty, id) in resource.references() {
+                if ty == "index-pattern" && name.starts_with("kibanaSavedObjectMeta.searchSourceJSON") {
+                    pattern_ids.push(id.to_string());
+                }
+            }
+            // A visualization built on a saved search inherits its query and filters.
+            if let Some(ref_name) = attrs.get("savedSearchRefName").and_then(Value::as_str) {
+                if let Some((_, _, id)) = resource.references().into_iter().find(|(n, _, _)| *n == ref_name) {
+                    if let Some(search) = content.get(Kind::Search, id) {
+                        if let Some(parent) = query_of(content, search)? {
+                            sources.extend(parent.sources);
+                            return Ok(Some(Query {
+                                resource,
+                                sources,
+                                patterns: parent.patterns,
+                            }));
+                        }
+                    }
+                }
+            }
+            if resource.kind == Kind::Dashboard {
+                // A dashboard's query and filters apply to every panel, on the panels' patterns.
+                for (_, ty, id) in resource.references() {
+                    let panel = match ty {
+                        "visualization" => content.get(Kind::Visualization, id),
+                        "search" => content.get(Kind::Search, id),
+                        _ => None,
+                    };
+                    for (name, ty, id) in panel.map(Resource::references).unwrap_or_default() {
+                        if ty == "index-pattern" && name.starts_with("kibanaSavedObjectMeta") {
+                            pattern_ids.push(id.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        Kind::Query => {
+            let language = match attrs["query"]["language"].as_str() {
+                Some("lucene") => Language::Lucene,
+                _ => Language::Dql,
+            };
+            let text = match &attrs["query"]["query"] {
+                Value::String(s) => s.clone(),
+                Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            let filters = attrs["filters"].as_array().cloned().unwrap_or_default();
+            let s = SearchSource {
+                query: Some((language, text)),
+                filters,
+            };
+            if has_query(&s) {
+                sources.push(s);
+            }
+            if let Some(loaded) = content
+                .searches
+                .iter()
+                .find(|l| l.search.kind == Kind::Query && l.search.id() == resource.id)
+            {
+                pattern_ids.push(loaded.index_pattern.clone());
+            }
+        }
+        _ => return Ok(None),
+    }
+    if sources.is_empty() {
+        return Ok(None);
+    }
+    let mut patterns: Vec<String> = pattern_ids
+        .iter()
+        .filter_map(|id| content.get(Kind::IndexPattern, id))
+        .filter_map(|p| p.body["attributes"]["title"].as_str().map(str::to_string))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if patterns.is_empty() {
+        return Err(NotEvaluated {
+            reason: "it names no index pattern of the content, so no test documents are in its scope".into(),
+        });
+    }
+    patterns.sort();
+    Ok(Some(Query {
+        resource,
+        sources,
+        patterns,
+    }))
+}
+
+fn has_query(source: &SearchSource) -> bool {
+    let query = source
+        .query
+        .as_ref()
+        .is_some_and(|(_, text)| !text.trim().is_empty());
+    let filters = source
+        .filters
+        .iter()
+        .any(|f| f["meta"]["disabled"].as_bool() != Some(true));
+    query || filters
+}
+
+/// The golden files these results make: log type → file text.
+pub(crate) fn golden_files(results: &[QueryResult]) -> BTreeMap<String, String> {
+    let mut by_type: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+    for r in results {
+        by_type
+            .entry(r.log_type.clone())
+            .or_default()
+            .insert(r.key(), r.golden_json());
+    }
+    by_type
+        .into_iter()
+        .map(|(t, m)| (t, canonical::to_pretty(&Value::Object(m))))
+        .collect()
+}
+
+/// What differs between a golden matches file and this run, per object key: lines like
+/// `+ file:line` (now matched) and `- file:line` (no longer matched).
+pub(crate) fn differences(golden: &str, now: &str) -> Result<BTreeMap<String, Vec<String>>, String> {
+    let parse = |text: &str| -> Result<Map<String, Value>, String> {
+        match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(m)) => Ok(m),
+            Ok(_) => Err("the golden file is one JSON object: object key → matches".into()),
+            Err(e) => Err(format!("not JSON: {e}")),
+        }
+    };
+    let (old, new) = (parse(golden)?, parse(now)?);
+    let mut out = BTreeMap::new();
+    let keys: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    for key in keys {
+        let (a, b) = (old.get(key), new.get(key));
+        if a == b {
+            continue;
+        }
+        let list = |v: Option<&Value>| -> BTreeSet<String> {
+            v.and_then(|v| v["matches"].as_array())
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        };
+        let (la, lb) = (list(a), list(b));
+        let mut lines = Vec::new();
+        match (a, b) {
+            (None, Some(_)) => lines.push("new in the content (not in the golden file)".into()),
+            (Some(_), None) => lines.push("in the golden file, but no longer in the content".into()),
+            _ => {}
+        }
+        for x in lb.difference(&la) {
+            lines.push(format!("+ {x}"));
+        }
+        for x in la.difference(&lb) {
+            lines.push(format!("- {x}"));
+        }
+        for (v, sign) in [(a, "-"), (b, "+")] {
+            if let Some(why) = v.and_then(|v| v["not_evaluated"].as_str()) {
+                lines.push(format!("{sign} not evaluated offline: {why}"));
+            }
+        }
+        out.insert(key.clone(), lines);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_pattern_titles_cover_indices() {
+        assert!(covers("log-*", "log-web-apache-2026-11"));
+        assert!(covers("log-aws-*,log-web-*", "log-web-x"));
+        assert!(!covers("log-*,-log-web-*", "log-web-x"));
+        assert!(!covers("log-aws-cloudtrail-*", "log-aws-guardduty-x"));
+    }
+
+    #[test]
+    fn differences_name_the_events_gained_and_lost() {
+        let old = r#"{"search/a": {"matches": ["f:1", "f:2"]}, "search/b": {"matches": []}, "search/gone": {"matches": []}}"#;
+        let new = r#"{"search/a": {"matches": ["f:2", "f:3"]}, "search/b": {"matches": []}, "search/c": {"not_evaluated": "geo"}}"#;
+        let d = differences(old, new).unwrap();
+        assert_eq!(d["search/a"], vec!["+ f:3", "- f:1"]);
+        assert!(!d.contains_key("search/b"));
+        assert_eq!(d["search/gone"], vec!["in the golden file, but no longer in the content"]);
+        assert_eq!(
+            d["search/c"],
+            vec!["new in the content (not in the golden file)", "+ not evaluated offline: geo"]
+        );
+    }
+
+    #[test]
+    fn file_lines_sort_by_number() {
+        let mut v = vec!["a:10", "a:9", "b:1"];
+        v.sort_by(|a, b| natural(a).cmp(&natural(b)));
+        assert_eq!(v, ["a:9", "a:10", "b:1"]);
+    }
+}
