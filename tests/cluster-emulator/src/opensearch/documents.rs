@@ -1203,9 +1203,10 @@ pub(crate) fn bulk(c: &mut Cluster, req: &Req, default_index: Option<&str>) -> O
                 let mut w = DocRequest::new(&index, a.id.as_deref(), source.unwrap_or(Value::Null));
                 w.routing = routing.clone();
                 w.pipeline = pipeline.clone();
-                w.create = a.op == "create"
-                    || a.op_type.as_deref() == Some("create")
-                    || (a.id.is_none() && a.op_type.is_none());
+                // An `index` action without an id stays an INDEX operation: the id is generated
+                // only when the pipeline set none (`IndexRequest.process`), so a pipeline that
+                // sets `_id` overwrites (server/.../action/index/IndexRequest.java).
+                w.create = a.op == "create" || a.op_type.as_deref() == Some("create");
                 w.if_seq_no = a.if_seq_no;
                 w.if_primary_term = a.if_primary_term;
                 if let Some(v) = a.version {

@@ -267,3 +267,28 @@ fn default_pipeline_set_on_an_existing_index() {
         "Can't update non dynamic settings [[index.number_of_shards]] for open indices [[later/"
     ));
 }
+
+/// A bulk `index` action without an id is an INDEX operation whose id is generated only if the
+/// pipeline set none (`IndexRequest.process`: `if (id == null)` generate, the op type untouched):
+/// a pipeline that sets a deterministic `_id` overwrites on re-delivery, and only `create`
+/// refuses the second copy.
+#[test]
+fn a_bulk_index_without_id_whose_pipeline_sets_one_overwrites() {
+    let c = Ctx::new();
+    put_pipeline(
+        &c,
+        "fixed-id",
+        json!({"processors": [{"set": {"field": "_id", "value": "{{key}}"}}]}),
+    );
+    let line = "{\"index\":{\"_index\":\"ids\",\"pipeline\":\"fixed-id\"}}\n{\"key\":\"k1\"}\n";
+    let first = bulk(&c, "/_bulk", line).json();
+    assert_eq!(first["items"][0]["index"]["status"], 201, "{first}");
+    let again = bulk(&c, "/_bulk", line).json();
+    assert_eq!(again["items"][0]["index"]["status"], 200, "{again}");
+    assert_eq!(again["items"][0]["index"]["result"], "updated", "{again}");
+    assert_eq!(again["items"][0]["index"]["_id"], "k1", "{again}");
+    assert_eq!(again["items"][0]["index"]["_version"], 2, "{again}");
+    let create = "{\"create\":{\"_index\":\"ids\",\"pipeline\":\"fixed-id\"}}\n{\"key\":\"k1\"}\n";
+    let refused = bulk(&c, "/_bulk", create).json();
+    assert_eq!(refused["items"][0]["create"]["status"], 409, "{refused}");
+}
