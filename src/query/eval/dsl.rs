@@ -29,6 +29,9 @@ use std::net::IpAddr;
 pub(crate) struct Ctx<'a> {
     pub(crate) fields: &'a Fields,
     pub(crate) now: Timestamp,
+    /// The document carries its metadata (`_id`, `_index`, `_ignored`, `_routing`) as
+    /// top-level keys ([`super::Compiled::matches_hit`]).
+    pub(crate) has_meta: bool,
 }
 
 /// Why a field-level query could not answer: the query is invalid for the field (OpenSearch
@@ -183,7 +186,7 @@ pub(crate) fn matches(query: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool,
                 .get("field")
                 .and_then(Value::as_str)
                 .ok_or_else(|| not_eval("exists without field"))?;
-            exists(field, doc, ctx.fields)
+            exists(field, doc, ctx)
         }
         "wildcard" | "prefix" => field_query(body, "value", |field, params| {
             check_params(
@@ -267,6 +270,7 @@ fn each_field(
     name: &str,
     run: impl FnOnce(&Field) -> Result<bool, NotEvaluated>,
 ) -> Result<bool, NotEvaluated> {
+    fields::check_metadata(name, ctx.has_meta)?;
     ctx.fields.check_not_nested(name)?;
     match ctx.fields.get(name) {
         Some(f) => run(&f),
@@ -962,7 +966,9 @@ pub(crate) fn range_field(
 
 /// `ExistsQueryBuilder`: a mapped field with an indexed value, or an object with such a
 /// field under it; a pattern expands.
-pub(crate) fn exists(name: &str, doc: &Value, fields: &Fields) -> Result<bool, NotEvaluated> {
+pub(crate) fn exists(name: &str, doc: &Value, ctx: &Ctx<'_>) -> Result<bool, NotEvaluated> {
+    let fields = ctx.fields;
+    fields::check_metadata(name, ctx.has_meta)?;
     let names: Vec<String> = if name.contains('*') {
         fields
             .names()
@@ -1265,6 +1271,7 @@ mod tests {
         let ctx = Ctx {
             fields: &f,
             now: "2026-11-27T00:00:00Z".parse().unwrap(),
+            has_meta: false,
         };
         matches(&q, &doc(), &ctx)
     }

@@ -139,6 +139,9 @@ impl Fields {
     /// The field of a name: a mapped field, or a leaf path under a `flat_object` field
     /// (searched as a keyword).
     pub(crate) fn get(&self, name: &str) -> Option<Field> {
+        if let Some(f) = metadata(name) {
+            return Some(f);
+        }
         if let Some(f) = self.fields.get(name) {
             return Some(f.clone());
         }
@@ -190,6 +193,59 @@ impl Fields {
             None => Ok(()),
         }
     }
+}
+
+/// OpenSearch's metadata fields (`IndicesModule.getMetadataMappers`).
+const METADATA: &[&str] = &[
+    "_id",
+    "_index",
+    "_ignored",
+    "_routing",
+    "_source",
+    "_field_names",
+    "_seq_no",
+    "_version",
+    "_primary_term",
+    "_doc_count",
+    "_data_stream_timestamp",
+    "_size",
+    "_type",
+];
+
+/// Whether a name is a metadata field.
+pub(crate) fn is_metadata(name: &str) -> bool {
+    METADATA.contains(&name)
+}
+
+/// The metadata fields the evaluator answers from [`super::Meta`] (`_id`, `_index`,
+/// `_ignored`, `_routing`), as keywords: `IdFieldMapper`, `IndexFieldMapper`,
+/// `IgnoredFieldMapper`, `RoutingFieldMapper` index them as exact terms.
+fn metadata(name: &str) -> Option<Field> {
+    matches!(name, "_id" | "_index" | "_ignored" | "_routing").then(|| Field {
+        name: name.to_string(),
+        source_path: name.to_string(),
+        kind: Kind::Keyword {
+            ignore_above: None,
+            normalizer: None,
+        },
+    })
+}
+
+/// Fails for a metadata field that cannot be answered: without the document's metadata, or
+/// one the evaluator does not hold.
+pub(crate) fn check_metadata(name: &str, has_meta: bool) -> Result<(), NotEvaluated> {
+    if !is_metadata(name) {
+        return Ok(());
+    }
+    if metadata(name).is_none() {
+        return Err(NotEvaluated::new(format!("the metadata field [{name}]")));
+    }
+    if !has_meta {
+        return Err(NotEvaluated::new(format!(
+            "the metadata field [{name}] without the document's metadata"
+        )));
+    }
+    Ok(())
 }
 
 fn kind_of(ty: &str, def: &Value) -> Kind {

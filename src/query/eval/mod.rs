@@ -137,6 +137,17 @@ fn query_of(q: &Value) -> Result<(Language, String), NotEvaluated> {
     }
 }
 
+/// A stored document with its metadata, for [`Compiled::matches_hit`].
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Hit {
+    pub(crate) index: String,
+    pub(crate) id: String,
+    pub(crate) routing: Option<String>,
+    /// `_ignored`: the fields whose values `ignore_malformed` dropped.
+    pub(crate) ignored: Vec<String>,
+    pub(crate) source: Value,
+}
+
 /// The advanced settings and the clock the evaluation uses.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct EvalOptions {
@@ -324,11 +335,37 @@ impl Compiled {
         }}))
     }
 
-    /// Whether the document `_source` matches, with the field types of its index.
+    /// Whether the document `_source` matches, with the field types of its index. A query on
+    /// `_id`, `_index`, `_ignored` or `_routing` is not evaluated here: use [`Self::matches_hit`].
     pub(crate) fn matches(&self, source: &Value, fields: &Fields) -> Result<bool, NotEvaluated> {
+        self.run(source, fields, false)
+    }
+
+    /// Whether the document matches, its metadata fields included (`_ignored`: the fields whose
+    /// malformed values the mapping dropped).
+    pub(crate) fn matches_hit(&self, hit: &Hit, fields: &Fields) -> Result<bool, NotEvaluated> {
+        let mut doc = match &hit.source {
+            Value::Object(map) => map.clone(),
+            other => {
+                return Err(NotEvaluated::new(format!(
+                    "a _source that is not an object: {other}"
+                )))
+            }
+        };
+        doc.insert("_index".into(), Value::String(hit.index.clone()));
+        doc.insert("_id".into(), Value::String(hit.id.clone()));
+        doc.insert("_ignored".into(), json!(hit.ignored));
+        if let Some(r) = &hit.routing {
+            doc.insert("_routing".into(), Value::String(r.clone()));
+        }
+        self.run(&Value::Object(doc), fields, true)
+    }
+
+    fn run(&self, source: &Value, fields: &Fields, has_meta: bool) -> Result<bool, NotEvaluated> {
         let ctx = dsl::Ctx {
             fields,
             now: self.now,
+            has_meta,
         };
         if self.fields.is_some() || self.dql.is_none() {
             return dsl::matches(&self.dsl, source, &ctx);

@@ -277,6 +277,7 @@ fn over_fields(
         if all && ctx.fields.nested_parent(name).is_some() {
             continue;
         }
+        super::fields::check_metadata(name, ctx.has_meta)?;
         ctx.fields.check_not_nested(name)?;
         let Some(f) = ctx.fields.get(name) else {
             any_query = true;
@@ -316,7 +317,7 @@ fn term(
     s: &Settings,
 ) -> Result<Option<bool>, NotEvaluated> {
     let name = match field {
-        Field::Exists => return dsl::exists(text, doc, ctx.fields).map(Some),
+        Field::Exists => return dsl::exists(text, doc, ctx).map(Some),
         Field::Default => None,
         Field::Named(n) => Some(n.as_str()),
     };
@@ -379,13 +380,12 @@ fn term(
             if image == "*" {
                 if name.is_none() && !s.all_fields {
                     // `*` on explicit default fields: exists on each.
-                    return dsl::any(s.fields.iter().map(|f| dsl::exists(f, doc, ctx.fields)))
-                        .map(Some);
+                    return dsl::any(s.fields.iter().map(|f| dsl::exists(f, doc, ctx))).map(Some);
                 }
                 if actual == "*" {
                     return Ok(Some(true));
                 }
-                return dsl::exists(actual, doc, ctx.fields).map(Some);
+                return dsl::exists(actual, doc, ctx).map(Some);
             }
             let (names, all) = clause_fields(name, ctx, s);
             let pattern = Pattern::lucene_wildcard(image);
@@ -494,6 +494,7 @@ mod tests {
         let ctx = Ctx {
             fields: &f,
             now: "2026-11-27T00:00:00Z".parse().unwrap(),
+            has_meta: false,
         };
         matches(&body, &doc(), &ctx)
     }

@@ -279,3 +279,42 @@ fn saved_queries_read_their_attributes() {
         .collect();
     assert_eq!(hits, vec![true, false, false]);
 }
+
+#[test]
+fn metadata_fields_need_the_hit() {
+    let source = SearchSource::from_search_source(
+        &json!({"query": {"query": "_ignored:*", "language": "kuery"}}),
+    )
+    .unwrap();
+    let c = compile_for(&source, &fields(), &EvalOptions::default()).unwrap();
+    let doc = docs()[0].clone();
+    assert!(c
+        .matches(&doc, &fields())
+        .unwrap_err()
+        .reason
+        .contains("[_ignored] without the document's metadata"));
+    let hit = |ignored: Vec<String>| Hit {
+        index: "log-linux-secure-test".into(),
+        id: "abc".into(),
+        routing: None,
+        ignored,
+        source: doc.clone(),
+    };
+    assert_eq!(
+        c.matches_hit(&hit(vec!["source.ip".into()]), &fields()),
+        Ok(true)
+    );
+    assert_eq!(c.matches_hit(&hit(vec![]), &fields()), Ok(false));
+    let by_id = SearchSource::from_search_source(
+        &json!({"query": {"query": "_id:abc AND _index:log-linux-*", "language": "lucene"}}),
+    )
+    .unwrap();
+    let c = compile(&by_id, &EvalOptions::default()).unwrap();
+    assert_eq!(c.matches_hit(&hit(vec![]), &fields()), Ok(true));
+    let seq = SearchSource::from_search_source(
+        &json!({"query": {"query": "_seq_no:1", "language": "lucene"}}),
+    )
+    .unwrap();
+    let c = compile(&seq, &EvalOptions::default()).unwrap();
+    assert!(c.matches_hit(&hit(vec![]), &fields()).is_err());
+}
