@@ -1919,4 +1919,103 @@ mod tests {
             "column 48 (line 2): expected a value after `event.action:`, but the query ends"
         );
     }
+
+    // ----- trees (cases from upstream's kuery/ast/ast.test.ts) ----------------------------
+
+    fn tree(query: &str) -> Node {
+        parse_tree(query).unwrap().0
+    }
+
+    fn lit(v: serde_json::Value) -> Term {
+        Term::Literal(v)
+    }
+
+    fn is(field: &str, value: serde_json::Value, phrase: bool) -> Node {
+        Node::Is {
+            field: Some(lit(value_of(field))),
+            value: lit(value),
+            phrase,
+        }
+    }
+
+    fn value_of(s: &str) -> serde_json::Value {
+        serde_json::Value::String(s.to_string())
+    }
+
+    #[test]
+    fn trees_follow_the_grammar() {
+        use serde_json::json;
+        assert_eq!(
+            tree(""),
+            Node::Is {
+                field: Some(Term::any()),
+                value: Term::any(),
+                phrase: false
+            }
+        );
+        assert_eq!(
+            tree("foo"),
+            Node::Is {
+                field: None,
+                value: lit(json!("foo")),
+                phrase: false
+            }
+        );
+        assert_eq!(tree("foo:bar"), is("foo", json!("bar"), false));
+        assert_eq!(tree("foo:\"bar baz\""), is("foo", json!("bar baz"), true));
+        assert_eq!(tree("foo:200"), is("foo", json!(200), false));
+        assert_eq!(tree("foo:-1.5"), is("foo", json!(-1.5), false));
+        assert_eq!(tree("foo:0100"), is("foo", json!("0100"), false));
+        assert_eq!(tree("foo:true"), is("foo", json!(true), false));
+        assert_eq!(tree("foo:\"true\""), is("foo", json!("true"), true));
+        assert_eq!(
+            tree("foo:bar or baz:qux and not a:b"),
+            Node::Or(vec![
+                is("foo", json!("bar"), false),
+                Node::And(vec![
+                    is("baz", json!("qux"), false),
+                    Node::Not(Box::new(is("a", json!("b"), false)))
+                ])
+            ])
+        );
+        assert_eq!(
+            tree("foo:(bar or baz)"),
+            Node::Or(vec![
+                is("foo", json!("bar"), false),
+                is("foo", json!("baz"), false)
+            ])
+        );
+        assert_eq!(
+            tree("bytes >= 1000"),
+            Node::Range {
+                field: lit(json!("bytes")),
+                op: RangeOp::Gte,
+                value: lit(json!(1000))
+            }
+        );
+        assert_eq!(
+            tree("ma*ne:wi\\*n*"),
+            Node::Is {
+                field: Some(Term::Wildcard(vec![
+                    Piece::Text("ma".into()),
+                    Piece::Any,
+                    Piece::Text("ne".into())
+                ])),
+                value: Term::Wildcard(vec![Piece::Text("wi*n".into()), Piece::Any]),
+                phrase: false
+            }
+        );
+        assert_eq!(
+            tree("n:{ a:b }"),
+            Node::Nested {
+                path: lit(json!("n")),
+                query: Box::new(is("a", json!("b"), false))
+            }
+        );
+        // An unquoted literal is trimmed as a whole, inner spaces kept.
+        assert_eq!(
+            tree("message:failed  password "),
+            is("message", json!("failed  password"), false)
+        );
+    }
 }

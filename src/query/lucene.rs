@@ -1957,4 +1957,100 @@ mod tests {
             "column 52 (line 2): the query ends with `OR`"
         );
     }
+
+    // ----- trees ------------------------------------------------------------------------
+
+    fn tree(query: &str) -> Node {
+        parse_tree(query).unwrap().0.unwrap()
+    }
+
+    fn named(field: &str, kind: TermKind, image: &str, text: &str) -> Node {
+        Node::Term {
+            field: Field::Named(field.into()),
+            kind,
+            image: image.into(),
+            text: text.into(),
+            slop: None,
+        }
+    }
+
+    fn clause(conj: Conj, modifier: Modifier, node: Node) -> Clause {
+        Clause {
+            conj,
+            modifier,
+            node,
+        }
+    }
+
+    #[test]
+    fn trees_keep_conjunctions_modifiers_and_term_kinds() {
+        assert_eq!(parse_tree("  ").unwrap().0, None);
+        assert_eq!(
+            tree("a:b"),
+            Node::Query(vec![clause(
+                Conj::None,
+                Modifier::None,
+                named("a", TermKind::Term, "b", "b")
+            )])
+        );
+        assert_eq!(
+            tree("a:b AND -c:\"d e\" OR +f:g*"),
+            Node::Query(vec![
+                clause(
+                    Conj::None,
+                    Modifier::None,
+                    named("a", TermKind::Term, "b", "b")
+                ),
+                clause(
+                    Conj::And,
+                    Modifier::Not,
+                    named("c", TermKind::Phrase, "d e", "d e")
+                ),
+                clause(
+                    Conj::Or,
+                    Modifier::Req,
+                    named("f", TermKind::Prefix, "g*", "g")
+                ),
+            ])
+        );
+        assert_eq!(
+            tree("a:b\\-c*d"),
+            Node::Query(vec![clause(
+                Conj::None,
+                Modifier::None,
+                named("a", TermKind::Wildcard, "b\\-c*d", "b\\-c*d")
+            )])
+        );
+        assert_eq!(
+            tree("n:[1 TO *}"),
+            Node::Query(vec![clause(
+                Conj::None,
+                Modifier::None,
+                Node::Range {
+                    field: Field::Named("n".into()),
+                    low: Some("1".into()),
+                    high: None,
+                    include_low: true,
+                    include_high: false
+                }
+            )])
+        );
+        let Node::Query(c) = tree("a:(x OR y)^2 _exists_:b z~2") else {
+            panic!()
+        };
+        assert!(matches!(&c[0].node, Node::Query(inner) if inner.len() == 2));
+        assert_eq!(
+            c[1].node,
+            Node::Term {
+                field: Field::Exists,
+                kind: TermKind::Term,
+                image: "b".into(),
+                text: "b".into(),
+                slop: None
+            }
+        );
+        assert!(
+            matches!(&c[2].node, Node::Term { kind: TermKind::Fuzzy, slop: Some(s), field: Field::Default, .. } if s == "2")
+        );
+    }
 }
