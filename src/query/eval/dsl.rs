@@ -273,7 +273,10 @@ fn each_field(
     fields::check_metadata(name, ctx.has_meta)?;
     ctx.fields.check_not_nested(name)?;
     match ctx.fields.get(name) {
-        Some(f) => run(&f),
+        Some(f) => {
+            f.check()?;
+            run(&f)
+        }
         None => Ok(false),
     }
 }
@@ -643,6 +646,9 @@ fn value_text(v: &Value) -> String {
 
 /// `MappedFieldType.termQuery`.
 pub(crate) fn term_field(field: &Field, doc: &Value, value: &Value) -> Result<bool, FieldError> {
+    if value.is_null() {
+        return Err(not_eval("OpenSearch rejects this query: a null query value").into());
+    }
     match &field.kind {
         Kind::Keyword { .. } => {
             let q = value_text(value);
@@ -725,6 +731,9 @@ pub(crate) fn match_field(
     value: &Value,
     op: Operator,
 ) -> Result<bool, FieldError> {
+    if value.is_null() {
+        return Err(not_eval("OpenSearch rejects this query: a null query value").into());
+    }
     match &field.kind {
         Kind::Text { .. } => {
             let terms = analysis::standard(&value_text(value));
@@ -750,6 +759,9 @@ pub(crate) fn phrase_field(
     value: &Value,
     slop: u64,
 ) -> Result<bool, FieldError> {
+    if value.is_null() {
+        return Err(not_eval("OpenSearch rejects this query: a null query value").into());
+    }
     match &field.kind {
         Kind::Text { .. } => {
             let terms = analysis::standard(&value_text(value));
@@ -992,6 +1004,7 @@ pub(crate) fn exists(name: &str, doc: &Value, ctx: &Ctx<'_>) -> Result<bool, Not
         let Some(f) = fields.get(n) else {
             return Ok(false);
         };
+        f.check()?;
         Ok(match &f.kind {
             Kind::Keyword { .. } => lenient(keyword_values(&f, doc).map(|v| !v.is_empty()), false)?,
             Kind::Text { .. } => !fields::values(doc, &f.source_path).is_empty(),
@@ -1180,6 +1193,7 @@ fn multi_match(body: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool, NotEval
         if all_fields && !searchable_by_all(&f) {
             return Ok(false);
         }
+        f.check()?;
         let r = match kind {
             "best_fields" | "most_fields" | "cross_fields" => {
                 match_field_or_date(&f, doc, &value, ctx)
@@ -1382,6 +1396,12 @@ mod tests {
         assert!(Pattern::lucene_wildcard("a\\*b").is_match("a*b"));
         assert!(!Pattern::lucene_wildcard("a\\*b").is_match("axb"));
         assert!(Pattern::lucene_wildcard("*login*").is_match("/wp-login.php"));
+    }
+
+    #[test]
+    fn null_query_values_are_refused() {
+        assert!(m(json!({"match": {"event.action": null}})).is_err());
+        assert!(m(json!({"term": {"event.action": null}})).is_err());
     }
 
     #[test]

@@ -47,6 +47,33 @@ pub(crate) struct Field {
     /// an alias).
     pub(crate) source_path: String,
     pub(crate) kind: Kind,
+    /// Why its indexed values cannot be read from `_source` (`null_value`, `copy_to`
+    /// targets, `index: false`, `constant_keyword`): queries on it are not evaluated.
+    pub(crate) unsupported: Option<String>,
+}
+
+impl Field {
+    /// Fails for a field whose indexed values are not its `_source` values.
+    pub(crate) fn check(&self) -> Result<(), NotEvaluated> {
+        match &self.unsupported {
+            Some(why) => Err(NotEvaluated::new(why.clone())),
+            None => Ok(()),
+        }
+    }
+}
+
+/// What keeps a field's indexed values from being its `_source` values.
+fn unsupported(name: &str, ty: &str, def: &Value) -> Option<String> {
+    if def.get("null_value").is_some_and(|v| !v.is_null()) {
+        return Some(format!("field [{name}] has a null_value"));
+    }
+    if def.get("index").and_then(Value::as_bool) == Some(false) {
+        return Some(format!("field [{name}] is not indexed (index: false)"));
+    }
+    if ty == "constant_keyword" {
+        return Some(format!("the constant_keyword field [{name}]"));
+    }
+    None
 }
 
 /// The field types of one index.
@@ -57,6 +84,8 @@ pub(crate) struct Fields {
     objects: Vec<String>,
     /// Paths of `nested` objects.
     nested: Vec<String>,
+    /// Fields named in a `copy_to`.
+    copy_targets: Vec<String>,
 }
 
 impl Fields {
@@ -67,6 +96,12 @@ impl Fields {
         if let Some(props) = mapping.get("properties").and_then(Value::as_object) {
             fields.walk(props, "", &mut aliases);
         }
+        // `copy_to`: the target indexes other fields' values too.
+        for target in std::mem::take(&mut fields.copy_targets) {
+            if let Some(f) = fields.fields.get_mut(&target) {
+                f.unsupported = Some(format!("field [{target}] is filled by copy_to"));
+            }
+        }
         // `FieldAliasMapper`: the alias searches its target.
         for (name, path) in aliases {
             if let Some(target) = fields.fields.get(&path).cloned() {
@@ -76,6 +111,7 @@ impl Fields {
                         name,
                         source_path: target.source_path,
                         kind: target.kind,
+                        unsupported: target.unsupported,
                     },
                 );
             }
@@ -109,21 +145,29 @@ impl Fields {
                 }
                 Some(ty) => {
                     let kind = kind_of(ty, def);
+                    for target in copy_to(def) {
+                        self.copy_targets.push(target);
+                    }
                     self.fields.insert(
                         name.clone(),
                         Field {
                             name: name.clone(),
                             source_path: name.clone(),
                             kind,
+                            unsupported: unsupported(&name, ty, def),
                         },
                     );
                     if let Some(subs) = def.get("fields").and_then(Value::as_object) {
                         for (sub, sub_def) in subs {
                             let sub_ty = sub_def.get("type").and_then(Value::as_str).unwrap_or("");
                             let full = format!("{name}.{sub}");
+                            for target in copy_to(sub_def) {
+                                self.copy_targets.push(target);
+                            }
                             self.fields.insert(
                                 full.clone(),
                                 Field {
+                                    unsupported: unsupported(&full, sub_ty, sub_def),
                                     name: full,
                                     source_path: name.clone(),
                                     kind: kind_of(sub_ty, sub_def),
@@ -156,6 +200,7 @@ impl Fields {
                             ignore_above: None,
                             normalizer: None,
                         },
+                        unsupported: f.unsupported.clone(),
                     });
                 }
                 return None;
@@ -228,6 +273,7 @@ fn metadata(name: &str) -> Option<Field> {
             ignore_above: None,
             normalizer: None,
         },
+        unsupported: None,
     })
 }
 
@@ -246,6 +292,18 @@ pub(crate) fn check_metadata(name: &str, has_meta: bool) -> Result<(), NotEvalua
         )));
     }
     Ok(())
+}
+
+fn copy_to(def: &Value) -> Vec<String> {
+    match def.get("copy_to") {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(list)) => list
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 fn kind_of(ty: &str, def: &Value) -> Kind {
@@ -374,5 +432,22 @@ mod tests {
         assert!(fields.is_object("source"));
         assert!(fields.check_not_nested("n.x").is_err());
         assert!(fields.check_not_nested("message").is_ok());
+    }
+
+    #[test]
+    fn fields_whose_values_are_not_the_source_are_flagged() {
+        let fields = Fields::from_mapping(&json!({"properties": {
+            "a": {"type": "keyword", "null_value": "NULL"},
+            "b": {"type": "keyword", "copy_to": "all"},
+            "all": {"type": "text"},
+            "c": {"type": "long", "index": false},
+            "d": {"type": "constant_keyword", "value": "x"},
+            "e": {"type": "keyword"}
+        }}));
+        for name in ["a", "all", "c", "d"] {
+            assert!(fields.get(name).unwrap().check().is_err(), "{name}");
+        }
+        assert!(fields.get("b").unwrap().check().is_ok());
+        assert!(fields.get("e").unwrap().check().is_ok());
     }
 }

@@ -287,6 +287,11 @@ fn over_fields(
         if all && !dsl::searchable_by_all(&f) {
             continue;
         }
+        if let Err(e) = f.check() {
+            results.push(Err(e));
+            any_query = true;
+            continue;
+        }
         match run(&f) {
             Ok(None) => {}
             Ok(Some(b)) => {
