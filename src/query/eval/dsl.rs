@@ -217,6 +217,37 @@ pub(crate) fn matches(query: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool,
                 lenient(pattern_field(f, doc, &pattern, false), false)
             })
         }),
+        "regexp" => field_query(body, "value", |field, params| {
+            check_params(
+                params,
+                &[
+                    "value",
+                    "flags",
+                    "boost",
+                    "_name",
+                    "rewrite",
+                    "max_determinized_states",
+                    "case_insensitive",
+                ],
+            )?;
+            if params.get("case_insensitive").and_then(Value::as_bool) == Some(true) {
+                return Err(not_eval("regexp with case_insensitive"));
+            }
+            if params
+                .get("flags")
+                .and_then(Value::as_str)
+                .is_some_and(|f| f != "ALL")
+            {
+                return Err(not_eval("regexp flags other than ALL"));
+            }
+            let value = params
+                .get("value")
+                .and_then(Value::as_str)
+                .ok_or_else(|| not_eval("regexp without a string value"))?;
+            each_field(ctx, field, |f| {
+                lenient(regexp_field(f, doc, value, false), false)
+            })
+        }),
         "query_string" => query_string::matches(body, doc, ctx),
         other => Err(not_eval(format!("the `{other}` query"))),
     }
@@ -1143,6 +1174,54 @@ pub(crate) fn pattern_field(
     }
 }
 
+/// A regular expression over a field's terms: a keyword's whole value, a text field's tokens
+/// (the expression lowercased first when `normalize`, as `QueryParserBase.getRegexpQuery`
+/// normalizes it with the search analyzer); fields without terms (numbers, ips, dates: points)
+/// match nothing.
+pub(crate) fn regexp_field(
+    field: &Field,
+    doc: &Value,
+    source: &str,
+    normalize: bool,
+) -> Result<bool, FieldError> {
+    let compile = |text: &str| match super::regexp::Regexp::parse(text) {
+        Ok(re) => Ok(re),
+        Err(Ok(syntax)) => Err(FieldError::Invalid(format!(
+            "invalid regular expression /{text}/: {syntax}"
+        ))),
+        Err(Err(not)) => Err(FieldError::NotEvaluated(not)),
+    };
+    match &field.kind {
+        Kind::Keyword { .. } => {
+            let re = compile(source)?;
+            Ok(keyword_values(field, doc)?.iter().any(|v| re.is_match(v)))
+        }
+        Kind::FlatObject => {
+            let re = compile(source)?;
+            Ok(flat_values(field, doc).iter().any(|v| re.is_match(v)))
+        }
+        Kind::Text { .. } => {
+            let re = if normalize {
+                compile(&source.to_lowercase())?
+            } else {
+                compile(source)?
+            };
+            Ok(text_values(field, doc)?
+                .iter()
+                .flatten()
+                .any(|t| re.is_match(t)))
+        }
+        Kind::Integer(_) | Kind::Float(_) | Kind::Ip | Kind::Date { .. } => {
+            compile(source)?;
+            Ok(false)
+        }
+        Kind::Boolean => Err(not_eval("a regular expression on a boolean field").into()),
+        Kind::Other(t) => {
+            Err(not_eval(format!("queries on the `{t}` field [{}]", field.name)).into())
+        }
+    }
+}
+
 /// `multi_match` (`best_fields`, `phrase`; `most_fields` and `cross_fields` match the same
 /// documents as `best_fields` for one analyzer and are evaluated so too).
 fn multi_match(body: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool, NotEvaluated> {
@@ -1396,6 +1475,16 @@ mod tests {
         assert!(Pattern::lucene_wildcard("a\\*b").is_match("a*b"));
         assert!(!Pattern::lucene_wildcard("a\\*b").is_match("axb"));
         assert!(Pattern::lucene_wildcard("*login*").is_match("/wp-login.php"));
+    }
+
+    #[test]
+    fn regexp_queries() {
+        yes(json!({"regexp": {"event.action": "fail.*-pass[a-z]+"}}));
+        no(json!({"regexp": {"event.action": "fail"}}));
+        yes(json!({"regexp": {"message": {"value": "pass.ord"}}}));
+        no(json!({"regexp": {"message": {"value": "Pass.ord"}}}));
+        assert!(m(json!({"regexp": {"event.action": "a&b"}})).is_err());
+        assert!(m(json!({"regexp": {"event.action": "a("}})).is_err());
     }
 
     #[test]

@@ -22,10 +22,11 @@
 //!    dotted keys and arrays in `_source`; unmapped fields match nothing.
 //!
 //! Not evaluated (reported as [`NotEvaluated`], never as a match or a miss): queries of other
-//! kinds (`nested`, `script`, `geo_*`, `fuzzy`, `regexp`, `more_like_this`, span queries ...),
+//! kinds (`nested`, `script`, `geo_*`, `fuzzy`, `more_like_this`, span queries ...), the
+//! `&`, `~` and `<...>` operators of regular expressions ([`regexp`]),
 //! fields under a `nested` mapping, keyword `normalizer`s, analyzers other than `standard`,
-//! `half_float`/`scaled_float` fields, phrases with slop, fuzzy and regular-expression terms
-//! in Lucene, `case_insensitive` term-level queries, `minimum_should_match` other than an integer or
+//! `half_float`/`scaled_float` fields, phrases with slop, fuzzy terms (their expansion depends on the
+//! index's terms), `case_insensitive` term-level queries, `minimum_should_match` other than an integer or
 //! a percentage, a DSL query object as the saved query (instead of a query string), and parameters the evaluator does not know.
 //! A query OpenSearch would reject (text for a number field without `lenient`) is reported as
 //! not evaluated with the reason.
@@ -41,6 +42,7 @@ pub(crate) mod dsl;
 pub(crate) mod fields;
 pub(crate) mod filters;
 pub(crate) mod query_string;
+pub(crate) mod regexp;
 
 pub(crate) use fields::Fields;
 

@@ -425,7 +425,12 @@ fn term(
                 _ => dsl::pattern_field(f, doc, &Pattern::prefix(text), false).map(Some),
             })
         }
-        TermKind::Regexp => Err(not_eval(format!("the regular expression /{text}/"))),
+        TermKind::Regexp => {
+            let (names, all) = clause_fields(name, ctx, s);
+            over_fields(&names, all, ctx, s, |f| {
+                dsl::regexp_field(f, doc, text, true).map(Some)
+            })
+        }
         TermKind::Fuzzy => Err(not_eval(format!("the fuzzy term {image}"))),
     }
 }
@@ -594,7 +599,10 @@ mod tests {
     fn leading_wildcards_and_unsupported_syntax() {
         yes("types:*Exposure");
         assert!(qs(json!({"query": "types:*Exposure", "allow_leading_wildcard": false})).is_err());
-        assert!(q("user.name:/ro+t/").is_err());
+        yes("user.name:/ro+t/");
+        no("user.name:/Ro+t/");
+        yes("message:/PUBLIC.*/");
+        assert!(q("user.name:/a&b/").is_err());
         assert!(q("user.name:rot~1").is_err());
         assert!(q("\"publickey root\"~2").is_err());
     }
