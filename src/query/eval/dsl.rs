@@ -107,10 +107,19 @@ pub(crate) fn matches(query: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool,
                     "zero_terms_query",
                 ],
             )?;
-            if params.get("zero_terms_query").and_then(Value::as_str) == Some("all") {
-                return Err(not_eval("match with zero_terms_query: all"));
-            }
+            let zero_terms_all =
+                params.get("zero_terms_query").and_then(Value::as_str) == Some("all");
             let value = params.get("query").cloned().unwrap_or(Value::Null);
+            // `zero_terms_query: all`: a text query the analyzer empties matches everything.
+            if zero_terms_all {
+                let empties = ctx.fields.get(field).is_some_and(|f| {
+                    matches!(f.kind, Kind::Text { analyzer: None })
+                        && analysis::standard(&value_text(&value)).is_empty()
+                });
+                if empties {
+                    return Ok(true);
+                }
+            }
             each_field(ctx, field, |f| {
                 lenient(match_field(f, doc, &value, op), lenient_flag)
             })
@@ -249,6 +258,16 @@ pub(crate) fn matches(query: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool,
             })
         }),
         "query_string" => query_string::matches(body, doc, ctx),
+        // `IdsQueryBuilder`.
+        "ids" => {
+            let values = body
+                .get("values")
+                .and_then(Value::as_array)
+                .ok_or_else(|| not_eval("ids without values"))?;
+            each_field(ctx, "_id", |f| {
+                any(values.iter().map(|v| lenient(term_field(f, doc, v), false)))
+            })
+        }
         other => Err(not_eval(format!("the `{other}` query"))),
     }
 }
@@ -1249,8 +1268,15 @@ fn multi_match(body: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool, NotEval
         .unwrap_or("best_fields");
     let lenient_flag = obj.get("lenient").and_then(Value::as_bool).unwrap_or(false);
     let op = operator(obj.get("operator"))?;
-    if op == Operator::And && kind != "phrase" {
-        return Err(not_eval("multi_match with operator and"));
+    // `cross_fields` with `and` looks for each term in any field: other documents than
+    // per-field `and`.
+    if op == Operator::And && kind == "cross_fields" {
+        return Err(not_eval(
+            "multi_match of type cross_fields with operator and",
+        ));
+    }
+    if obj.get("zero_terms_query").and_then(Value::as_str) == Some("all") {
+        return Err(not_eval("multi_match with zero_terms_query: all"));
     }
     let patterns: Vec<String> = match obj.get("fields").and_then(Value::as_array) {
         Some(list) if !list.is_empty() => list
@@ -1275,7 +1301,7 @@ fn multi_match(body: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool, NotEval
         f.check()?;
         let r = match kind {
             "best_fields" | "most_fields" | "cross_fields" => {
-                match_field_or_date(&f, doc, &value, ctx)
+                match_field_or_date(&f, doc, &value, op, ctx)
             }
             "phrase" => {
                 if matches!(f.kind, Kind::Date { .. }) {
@@ -1294,12 +1320,13 @@ fn match_field_or_date(
     f: &Field,
     doc: &Value,
     value: &Value,
+    op: Operator,
     ctx: &Ctx<'_>,
 ) -> Result<bool, FieldError> {
     if matches!(f.kind, Kind::Date { .. }) {
         return term_or_date(f, doc, value, ctx, None);
     }
-    match_field(f, doc, value, Operator::Or)
+    match_field(f, doc, value, op)
 }
 
 /// `QueryParserHelper.resolveMappingFields` with `*`: fields whose type cannot be searched
@@ -1485,6 +1512,20 @@ mod tests {
         no(json!({"regexp": {"message": {"value": "Pass.ord"}}}));
         assert!(m(json!({"regexp": {"event.action": "a&b"}})).is_err());
         assert!(m(json!({"regexp": {"event.action": "a("}})).is_err());
+    }
+
+    #[test]
+    fn multi_match_with_and_and_zero_terms() {
+        yes(
+            json!({"multi_match": {"query": "invalid admin", "operator": "and", "fields": ["message"]}}),
+        );
+        no(
+            json!({"multi_match": {"query": "invalid nothing", "operator": "and", "fields": ["message"]}}),
+        );
+        yes(json!({"multi_match": {"query": "invalid nothing", "fields": ["message", "event.*"]}}));
+        yes(json!({"match": {"message": {"query": "...", "zero_terms_query": "all"}}}));
+        no(json!({"match": {"message": {"query": "..."}}}));
+        assert!(m(json!({"ids": {"values": ["a"]}})).is_err());
     }
 
     #[test]
