@@ -120,7 +120,7 @@ pub(crate) fn matches(query: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool,
                     return Ok(true);
                 }
             }
-            each_field(ctx, field, |f| {
+            each_field(ctx, doc, field, |f| {
                 lenient(match_field(f, doc, &value, op), lenient_flag)
             })
         }),
@@ -131,7 +131,7 @@ pub(crate) fn matches(query: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool,
             )?;
             let slop = params.get("slop").and_then(Value::as_u64).unwrap_or(0);
             let value = params.get("query").cloned().unwrap_or(Value::Null);
-            each_field(ctx, field, |f| {
+            each_field(ctx, doc, field, |f| {
                 lenient(phrase_field(f, doc, &value, slop), false)
             })
         }),
@@ -142,7 +142,9 @@ pub(crate) fn matches(query: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool,
                 return Err(not_eval("term with case_insensitive"));
             }
             let value = params.get("value").cloned().unwrap_or(Value::Null);
-            each_field(ctx, field, |f| lenient(term_field(f, doc, &value), false))
+            each_field(ctx, doc, field, |f| {
+                lenient(term_field(f, doc, &value), false)
+            })
         }),
         "terms" => {
             let obj = body
@@ -155,7 +157,7 @@ pub(crate) fn matches(query: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool,
             let values = values
                 .as_array()
                 .ok_or_else(|| not_eval("terms lookup (a terms query without a list of values)"))?;
-            each_field(ctx, field, |f| {
+            each_field(ctx, doc, field, |f| {
                 any(values.iter().map(|v| lenient(term_field(f, doc, v), false)))
             })
         }
@@ -186,7 +188,7 @@ pub(crate) fn matches(query: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool,
                 return Err(not_eval("range with a relation other than intersects"));
             }
             let range = Range::from_params(params)?;
-            each_field(ctx, field, |f| {
+            each_field(ctx, doc, field, |f| {
                 lenient(range_field(f, doc, &range, ctx), false)
             })
         }),
@@ -222,7 +224,7 @@ pub(crate) fn matches(query: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool,
             } else {
                 Pattern::lucene_wildcard(value)
             };
-            each_field(ctx, field, |f| {
+            each_field(ctx, doc, field, |f| {
                 lenient(pattern_field(f, doc, &pattern, false), false)
             })
         }),
@@ -253,7 +255,7 @@ pub(crate) fn matches(query: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool,
                 .get("value")
                 .and_then(Value::as_str)
                 .ok_or_else(|| not_eval("regexp without a string value"))?;
-            each_field(ctx, field, |f| {
+            each_field(ctx, doc, field, |f| {
                 lenient(regexp_field(f, doc, value, false), false)
             })
         }),
@@ -264,7 +266,7 @@ pub(crate) fn matches(query: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool,
                 .get("values")
                 .and_then(Value::as_array)
                 .ok_or_else(|| not_eval("ids without values"))?;
-            each_field(ctx, "_id", |f| {
+            each_field(ctx, doc, "_id", |f| {
                 any(values.iter().map(|v| lenient(term_field(f, doc, v), false)))
             })
         }
@@ -317,6 +319,7 @@ fn field_query(
 /// is a pattern in these queries only for `multi_match`/`query_string`).
 fn each_field(
     ctx: &Ctx<'_>,
+    doc: &Value,
     name: &str,
     run: impl FnOnce(&Field) -> Result<bool, NotEvaluated>,
 ) -> Result<bool, NotEvaluated> {
@@ -327,7 +330,10 @@ fn each_field(
             f.check()?;
             run(&f)
         }
-        None => Ok(false),
+        None => {
+            ctx.fields.check_unmapped(name, doc)?;
+            Ok(false)
+        }
     }
 }
 
@@ -1047,6 +1053,7 @@ pub(crate) fn exists(name: &str, doc: &Value, ctx: &Ctx<'_>) -> Result<bool, Not
             .map(str::to_string)
             .collect()
     } else {
+        fields.check_unmapped(name, doc)?;
         Vec::new()
     };
     any(names.iter().map(|n| {

@@ -86,6 +86,10 @@ pub(crate) struct Fields {
     nested: Vec<String>,
     /// Fields named in a `copy_to`.
     copy_targets: Vec<String>,
+    /// `dynamic` of the root (`""`) and of the objects that set it.
+    dynamic: BTreeMap<String, String>,
+    /// Objects with `enabled: false` (their content is kept in `_source` only).
+    disabled: Vec<String>,
 }
 
 impl Fields {
@@ -93,6 +97,9 @@ impl Fields {
     pub(crate) fn from_mapping(mapping: &Value) -> Fields {
         let mut fields = Fields::default();
         let mut aliases = Vec::new();
+        if let Some(d) = dynamic_of(mapping) {
+            fields.dynamic.insert(String::new(), d);
+        }
         if let Some(props) = mapping.get("properties").and_then(Value::as_object) {
             fields.walk(props, "", &mut aliases);
         }
@@ -134,6 +141,12 @@ impl Fields {
                         self.nested.push(name.clone());
                     }
                     self.objects.push(name.clone());
+                    if let Some(d) = dynamic_of(def) {
+                        self.dynamic.insert(name.clone(), d);
+                    }
+                    if def.get("enabled").and_then(Value::as_bool) == Some(false) {
+                        self.disabled.push(name.clone());
+                    }
                     if let Some(sub) = def.get("properties").and_then(Value::as_object) {
                         self.walk(sub, &format!("{name}."), aliases);
                     }
@@ -208,6 +221,41 @@ impl Fields {
             end = dot;
         }
         None
+    }
+
+    /// Fails when an unmapped field has values in `doc` although the mapping would have mapped
+    /// it (`dynamic` true, the default): the mapping given lacks its dynamic updates, and
+    /// answering "no match" could be wrong.
+    pub(crate) fn check_unmapped(&self, name: &str, doc: &Value) -> Result<(), NotEvaluated> {
+        if name.contains('*') || values(doc, name).is_empty() {
+            return Ok(());
+        }
+        // Under a disabled object or a flat_object: not a mapping gap.
+        let mut end = name.len();
+        let mut dynamic = None;
+        while let Some(dot) = name[..end].rfind('.') {
+            let parent = &name[..dot];
+            if self.disabled.iter().any(|d| d == parent) {
+                return Ok(());
+            }
+            if self.fields.contains_key(parent) {
+                return Ok(());
+            }
+            if dynamic.is_none() {
+                dynamic = self.dynamic.get(parent).cloned();
+            }
+            end = dot;
+        }
+        let dynamic = dynamic
+            .or_else(|| self.dynamic.get("").cloned())
+            .unwrap_or_else(|| "true".into());
+        if dynamic == "true" {
+            return Err(NotEvaluated::new(format!(
+                "field [{name}] has values in the document but is not in the mapping, which \
+                 maps new fields (dynamic: true): the mapping given lacks its dynamic updates"
+            )));
+        }
+        Ok(())
     }
 
     /// Every mapped field name (aliases and multi-fields included), sorted: the fields an
@@ -292,6 +340,15 @@ pub(crate) fn check_metadata(name: &str, has_meta: bool) -> Result<(), NotEvalua
         )));
     }
     Ok(())
+}
+
+/// `dynamic` as written (`true`, `false`, `strict`, `runtime`; booleans or strings).
+fn dynamic_of(def: &Value) -> Option<String> {
+    match def.get("dynamic") {
+        Some(Value::Bool(b)) => Some(b.to_string()),
+        Some(Value::String(s)) => Some(s.clone()),
+        _ => None,
+    }
 }
 
 fn copy_to(def: &Value) -> Vec<String> {
@@ -432,6 +489,22 @@ mod tests {
         assert!(fields.is_object("source"));
         assert!(fields.check_not_nested("n.x").is_err());
         assert!(fields.check_not_nested("message").is_ok());
+    }
+
+    #[test]
+    fn unmapped_fields_with_values_need_a_dynamic_false_mapping() {
+        let doc = json!({"a": "x", "o": {"b": "y"}, "off": {"c": "z"}, "s": {"d": "w"}});
+        let dynamic = Fields::from_mapping(&json!({"properties": {
+            "off": {"type": "object", "enabled": false},
+            "s": {"type": "object", "dynamic": "strict", "properties": {}}
+        }}));
+        assert!(dynamic.check_unmapped("a", &doc).is_err());
+        assert!(dynamic.check_unmapped("o.b", &doc).is_err());
+        assert!(dynamic.check_unmapped("off.c", &doc).is_ok());
+        assert!(dynamic.check_unmapped("s.d", &doc).is_ok());
+        assert!(dynamic.check_unmapped("missing", &doc).is_ok());
+        let fixed = Fields::from_mapping(&json!({"dynamic": false, "properties": {}}));
+        assert!(fixed.check_unmapped("a", &doc).is_ok());
     }
 
     #[test]

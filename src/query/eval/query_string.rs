@@ -265,6 +265,7 @@ fn clause_fields(field: Option<&str>, ctx: &Ctx<'_>, s: &Settings) -> (Vec<Strin
 /// Runs `run` over the fields (a disjunction); lenient failures and unmapped fields count as
 /// no match, null queries are left out.
 fn over_fields(
+    doc: &Value,
     names: &[String],
     all: bool,
     ctx: &Ctx<'_>,
@@ -281,7 +282,7 @@ fn over_fields(
         ctx.fields.check_not_nested(name)?;
         let Some(f) = ctx.fields.get(name) else {
             any_query = true;
-            results.push(Ok(false));
+            results.push(ctx.fields.check_unmapped(name, doc).map(|()| false));
             continue;
         };
         if all && !dsl::searchable_by_all(&f) {
@@ -354,7 +355,7 @@ fn term(
             }
             let (names, all) = clause_fields(name, ctx, s);
             let value = Value::String(text.to_string());
-            over_fields(&names, all, ctx, s, |f| match &f.kind {
+            over_fields(doc, &names, all, ctx, s, |f| match &f.kind {
                 Kind::Text { .. } => {
                     if analysis::standard(text).is_empty() {
                         return Ok(None);
@@ -370,7 +371,7 @@ fn term(
             }
             let (names, all) = clause_fields(name, ctx, s);
             let value = Value::String(text.to_string());
-            over_fields(&names, all, ctx, s, |f| match &f.kind {
+            over_fields(doc, &names, all, ctx, s, |f| match &f.kind {
                 Kind::Text { .. } => {
                     if analysis::standard(text).is_empty() {
                         return Ok(None);
@@ -394,7 +395,7 @@ fn term(
             }
             let (names, all) = clause_fields(name, ctx, s);
             let pattern = Pattern::lucene_wildcard(image);
-            over_fields(&names, all, ctx, s, |f| {
+            over_fields(doc, &names, all, ctx, s, |f| {
                 // A `ParseException`: not caught by `lenient`.
                 if !s.allow_leading_wildcard && (image.starts_with('*') || image.starts_with('?')) {
                     return Err(not_eval(
@@ -407,7 +408,7 @@ fn term(
         }
         TermKind::Prefix => {
             let (names, all) = clause_fields(name, ctx, s);
-            over_fields(&names, all, ctx, s, |f| match &f.kind {
+            over_fields(doc, &names, all, ctx, s, |f| match &f.kind {
                 Kind::Text { .. } if s.analyze_wildcard => {
                     let tokens = analysis::standard(text);
                     match tokens.as_slice() {
@@ -427,7 +428,7 @@ fn term(
         }
         TermKind::Regexp => {
             let (names, all) = clause_fields(name, ctx, s);
-            over_fields(&names, all, ctx, s, |f| {
+            over_fields(doc, &names, all, ctx, s, |f| {
                 dsl::regexp_field(f, doc, text, true).map(Some)
             })
         }
@@ -449,7 +450,7 @@ fn range(
     let low = low.filter(|l| *l != "*");
     let high = high.filter(|h| *h != "*");
     let (names, all) = clause_fields(field, ctx, s);
-    over_fields(&names, all, ctx, s, |f| {
+    over_fields(doc, &names, all, ctx, s, |f| {
         // Bounds are normalized by the field's search analyzer (lowercased for text).
         let norm = |b: &str| -> Value {
             match f.kind {
