@@ -824,18 +824,67 @@ pub(crate) fn phrase_field(
             if terms.is_empty() {
                 return Ok(false);
             }
-            if slop > 0 && terms.len() > 1 {
-                return Err(not_eval("a phrase with slop").into());
+            let values = text_values(field, doc)?;
+            if slop == 0 {
+                // Each array element is its own run of positions (`position_increment_gap`
+                // 100 keeps an exact phrase from crossing elements).
+                return Ok(values
+                    .iter()
+                    .any(|tokens| tokens.windows(terms.len()).any(|w| w == terms.as_slice())));
             }
-            // Each array element is its own run of positions (`position_increment_gap` 100
-            // keeps a phrase from crossing elements).
-            Ok(text_values(field, doc)?
-                .iter()
-                .any(|tokens| tokens.windows(terms.len()).any(|w| w == terms.as_slice())))
+            sloppy_phrase(&values, &terms, slop)
         }
         Kind::Date { .. } => Err(not_eval("match_phrase on a date field").into()),
         _ => term_field(field, doc, value),
     }
+}
+
+/// `SloppyPhraseMatcher` for terms that do not repeat: the phrase matches when each term `i`
+/// has a position `p_i` such that the spread of `p_i - i` is at most `slop` (a transposition
+/// costs 2). Array elements are `position_increment_gap` (100) positions apart.
+fn sloppy_phrase(values: &[Vec<String>], terms: &[String], slop: u64) -> Result<bool, FieldError> {
+    for (i, t) in terms.iter().enumerate() {
+        if terms[..i].contains(t) {
+            return Err(not_eval("a sloppy phrase with a repeated term").into());
+        }
+    }
+    // (phrase position, term index)
+    let mut events: Vec<(i64, usize)> = Vec::new();
+    let mut offset: i64 = 0;
+    for tokens in values {
+        for (j, tok) in tokens.iter().enumerate() {
+            for (i, t) in terms.iter().enumerate() {
+                if t == tok {
+                    events.push((offset + j as i64 - i as i64, i));
+                }
+            }
+        }
+        offset += tokens.len() as i64 + 100;
+    }
+    events.sort_unstable();
+    // The narrowest window of phrase positions holding every term.
+    let mut counts = vec![0usize; terms.len()];
+    let mut covered = 0;
+    let mut lo = 0;
+    for hi in 0..events.len() {
+        let (_, t) = events[hi];
+        if counts[t] == 0 {
+            covered += 1;
+        }
+        counts[t] += 1;
+        while covered == terms.len() {
+            if (events[hi].0 - events[lo].0) as u64 <= slop {
+                return Ok(true);
+            }
+            let (_, tl) = events[lo];
+            counts[tl] -= 1;
+            if counts[tl] == 0 {
+                covered -= 1;
+            }
+            lo += 1;
+        }
+    }
+    Ok(false)
 }
 
 /// A range's bounds (`from`/`to` with `include_*`, or `gt`/`gte`/`lt`/`lte`).
@@ -1533,6 +1582,20 @@ mod tests {
         yes(json!({"match": {"message": {"query": "...", "zero_terms_query": "all"}}}));
         no(json!({"match": {"message": {"query": "..."}}}));
         assert!(m(json!({"ids": {"values": ["a"]}})).is_err());
+    }
+
+    #[test]
+    fn sloppy_phrases() {
+        // "Failed password for invalid user admin from 203.0.113.10"
+        no(json!({"match_phrase": {"message": {"query": "failed for", "slop": 0}}}));
+        yes(json!({"match_phrase": {"message": {"query": "failed for", "slop": 1}}}));
+        no(json!({"match_phrase": {"message": {"query": "password failed", "slop": 1}}}));
+        yes(json!({"match_phrase": {"message": {"query": "password failed", "slop": 2}}}));
+        yes(json!({"match_phrase": {"message": {"query": "failed user admin", "slop": 3}}}));
+        no(json!({"match_phrase": {"message": {"query": "failed user admin", "slop": 2}}}));
+        assert!(
+            m(json!({"match_phrase": {"message": {"query": "user user", "slop": 2}}})).is_err()
+        );
     }
 
     #[test]

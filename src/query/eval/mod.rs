@@ -25,7 +25,7 @@
 //! kinds (`nested`, `script`, `geo_*`, `fuzzy`, `more_like_this`, span queries ...), the
 //! `&`, `~` and `<...>` operators of regular expressions ([`regexp`]),
 //! fields under a `nested` mapping, keyword `normalizer`s, analyzers other than `standard`,
-//! `half_float`/`scaled_float` fields, phrases with slop, fuzzy terms (their expansion depends on the
+//! `half_float`/`scaled_float` fields, sloppy phrases that repeat a term, fuzzy terms (their expansion depends on the
 //! index's terms), `case_insensitive` term-level queries, `minimum_should_match` other than an integer or
 //! a percentage, a DSL query object as the saved query (instead of a query string), and parameters the evaluator does not know.
 //! A query OpenSearch would reject (text for a number field without `lenient`) is reported as

@@ -29,6 +29,7 @@ struct Settings {
     analyze_wildcard: bool,
     allow_leading_wildcard: bool,
     time_zone: Option<String>,
+    phrase_slop: u64,
 }
 
 fn not_eval(reason: impl Into<String>) -> NotEvaluated {
@@ -71,9 +72,6 @@ pub(crate) fn matches(body: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool, 
         if t != "best_fields" && t != "most_fields" {
             return Err(not_eval(format!("query_string of type {t}")));
         }
-    }
-    if obj.get("phrase_slop").and_then(Value::as_u64).unwrap_or(0) > 0 {
-        return Err(not_eval("query_string with phrase_slop"));
     }
     let query = obj
         .get("query")
@@ -122,6 +120,7 @@ pub(crate) fn matches(body: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool, 
             .get("time_zone")
             .and_then(Value::as_str)
             .map(str::to_string),
+        phrase_slop: obj.get("phrase_slop").and_then(Value::as_u64).unwrap_or(0),
     };
     let (node, _) = lucene::parse_tree(query).map_err(|e| {
         not_eval(format!(
@@ -366,9 +365,10 @@ fn term(
             })
         }
         TermKind::Phrase => {
-            if slop.is_some_and(|v| v.parse::<f32>().map_or(true, |n| n > 0.0)) {
-                return Err(not_eval("a phrase with slop (`\"...\"~N`)"));
-            }
+            // `QueryParser.jj`: `~N` (a float, truncated) sets the slop, else `phrase_slop`.
+            let slop = slop
+                .and_then(|v| v.parse::<f32>().ok())
+                .map_or(s.phrase_slop, |n| n.max(0.0) as u64);
             let (names, all) = clause_fields(name, ctx, s);
             let value = Value::String(text.to_string());
             over_fields(doc, &names, all, ctx, s, |f| match &f.kind {
@@ -376,7 +376,7 @@ fn term(
                     if analysis::standard(text).is_empty() {
                         return Ok(None);
                     }
-                    dsl::phrase_field(f, doc, &value, 0).map(Some)
+                    dsl::phrase_field(f, doc, &value, slop).map(Some)
                 }
                 _ => dsl::term_query(f, doc, &value, ctx, None).map(Some),
             })
@@ -605,6 +605,9 @@ mod tests {
         yes("message:/PUBLIC.*/");
         assert!(q("user.name:/a&b/").is_err());
         assert!(q("user.name:rot~1").is_err());
-        assert!(q("\"publickey root\"~2").is_err());
+        no("\"publickey root\"");
+        yes("\"publickey root\"~1");
+        no("\"root publickey\"~2");
+        yes("\"root publickey\"~3");
     }
 }
