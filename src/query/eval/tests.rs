@@ -318,3 +318,61 @@ fn metadata_fields_need_the_hit() {
     let c = compile(&seq, &EvalOptions::default()).unwrap();
     assert!(c.matches_hit(&hit(vec![]), &fields()).is_err());
 }
+
+/// Real documents: 37 events of `index-templates/linux-secure/_test/secure.log` as the
+/// linux-secure pipeline and mapping stored them (dumped from the cluster emulator with the
+/// index's mapping, dynamic updates included). The expected lists were computed apart from
+/// this code, from the documents' values.
+#[test]
+fn real_linux_secure_documents() {
+    let data: Value =
+        serde_json::from_str(include_str!("testdata/linux-secure.json")).expect("fixture");
+    let fields = Fields::from_mapping(&data["mapping"]);
+    let docs = data["docs"].as_array().unwrap();
+    let run = |language: &str, q: &str| -> Vec<usize> {
+        let source = SearchSource::from_search_source(
+            &json!({"query": {"query": q, "language": language}, "filter": []}),
+        )
+        .unwrap();
+        let c = compile_for(&source, &fields, &EvalOptions::default()).unwrap();
+        docs.iter()
+            .enumerate()
+            .filter_map(|(i, d)| {
+                c.matches(d, &fields)
+                    .unwrap_or_else(|e| panic!("{q}: {e}"))
+                    .then_some(i)
+            })
+            .collect()
+    };
+    assert_eq!(
+        run("kuery", "event.category:iam"),
+        [8, 9, 10, 30, 31, 32, 33, 34, 36]
+    );
+    assert_eq!(
+        run("kuery", "process.name:(sshd or sshd-session) and event.outcome:failure and event.category:authentication"),
+        [17, 18, 19, 20, 21, 22, 23, 24, 26, 27]
+    );
+    assert_eq!(run("kuery", "event.action:invalid-user"), [17, 23]);
+    assert_eq!(run("kuery", "event.action:accepted-*"), [2, 29, 35]);
+    assert_eq!(run("kuery", "event.action:sudo"), [5, 7]);
+    assert_eq!(
+        run(
+            "lucene",
+            r#"process.name:(sshd OR "sshd-session") AND user.name:root AND event.action:("accepted-password" OR "accepted-publickey" OR "accepted-keyboard-interactive" OR "failed-password" OR "failed-publickey")"#
+        ),
+        [21]
+    );
+    assert_eq!(run("kuery", "invalid"), [17, 19, 23, 24, 25]);
+    assert_eq!(
+        run("kuery", "source.ip:\"203.0.113.0/24\""),
+        [14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 35]
+    );
+    assert_eq!(
+        run("kuery", "@timestamp >= \"2026-11-26T09:00:00Z\""),
+        [28, 29, 30, 31, 32, 33, 34, 35, 36]
+    );
+    assert_eq!(
+        run("lucene", "source.port:>=50000"),
+        [2, 11, 12, 14, 15, 16, 17, 19, 21, 22, 23, 24, 25, 27, 28, 29, 35]
+    );
+}
