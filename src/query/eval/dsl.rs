@@ -669,14 +669,26 @@ fn ip_matches(q: IpQuery, v: u128) -> bool {
     }
 }
 
-fn date_values(field: &Field, doc: &Value) -> Vec<i64> {
+/// The stored dates; a value the format does not parse was dropped by `ignore_malformed`
+/// (else the document would not have been indexed), one whose format is not implemented
+/// offline is not evaluated.
+fn date_values(field: &Field, doc: &Value) -> Result<Vec<i64>, FieldError> {
     let Kind::Date { format } = &field.kind else {
-        return Vec::new();
+        return Ok(Vec::new());
     };
-    fields::values(doc, &field.source_path)
-        .into_iter()
-        .filter_map(|v| dates::stored_millis(format, v).ok())
-        .collect()
+    let mut out = Vec::new();
+    for v in fields::values(doc, &field.source_path) {
+        match dates::stored_millis(format, v) {
+            Ok(ms) => out.push(ms),
+            Err(e) if e.contains("not implemented offline") => {
+                return Err(
+                    not_eval(format!("the date [{v}] of field [{}]: {e}", field.name)).into(),
+                )
+            }
+            Err(_) => {}
+        }
+    }
+    Ok(out)
 }
 
 fn bool_values(field: &Field, doc: &Value) -> Vec<bool> {
@@ -996,7 +1008,7 @@ pub(crate) fn range_field(
             };
             let low = bound(&r.low, false)?;
             let high = bound(&r.high, true)?;
-            Ok(date_values(field, doc).iter().any(|v| {
+            Ok(date_values(field, doc)?.iter().any(|v| {
                 in_range(
                     v,
                     low.as_ref().map(|(x, i)| (x, *i)),
@@ -1119,7 +1131,7 @@ pub(crate) fn exists(name: &str, doc: &Value, ctx: &Ctx<'_>) -> Result<bool, Not
                 lenient(num_values(&f, doc).map(|v| !v.is_empty()), false)?
             }
             Kind::Ip => !ip_values(&f, doc).is_empty(),
-            Kind::Date { .. } => !date_values(&f, doc).is_empty(),
+            Kind::Date { .. } => lenient(date_values(&f, doc).map(|v| !v.is_empty()), false)?,
             Kind::Boolean => !bool_values(&f, doc).is_empty(),
             Kind::Other(_) => !fields::values(doc, &f.source_path).is_empty(),
         })
