@@ -592,25 +592,55 @@ fn parse_num(kind: &Kind, v: &Value) -> Result<Num, String> {
                 }
             }),
         },
-        Kind::Float("float") => Ok(Num::Float(f as f32 as f64)),
-        Kind::Float("double") => Ok(Num::Float(f)),
-        Kind::Float(other) => Err(format!("the `{other}` type")),
+        Kind::Float(_) => Ok(Num::Float(round_float(kind, f))),
+        // `ScaledFloatFieldMapper`: `Math.round(value * scalingFactor)`.
+        Kind::Scaled(factor) => Ok(Num::Int(java_round(f * factor) as i128)),
         _ => Err("not a number field".into()),
     }
 }
 
 fn num_values(field: &Field, doc: &Value) -> Result<Vec<Num>, FieldError> {
-    if matches!(field.kind, Kind::Float("half_float" | "scaled_float")) {
-        return Err(not_eval(format!(
-            "field [{}] of a half_float or scaled_float type",
-            field.name
-        ))
-        .into());
-    }
     Ok(fields::values(doc, &field.source_path)
         .into_iter()
         .filter_map(|v| parse_num(&field.kind, v).ok())
         .collect())
+}
+
+/// Java's `Math.round(double)`: `floor(x + 0.5)`.
+fn java_round(x: f64) -> i64 {
+    (x + 0.5).floor() as i64
+}
+
+/// A value as the field stores it: `float` in single precision, `half_float` in half
+/// precision (IEEE 754 binary16, round to nearest even), `double` as is.
+fn round_float(kind: &Kind, f: f64) -> f64 {
+    match kind {
+        Kind::Float("float") => f as f32 as f64,
+        Kind::Float("half_float") => to_half(f as f32),
+        _ => f,
+    }
+}
+
+/// `f` rounded to the nearest IEEE 754 half-precision value (ties to even).
+fn to_half(f: f32) -> f64 {
+    let x = f as f64;
+    if !x.is_finite() || x == 0.0 {
+        return x;
+    }
+    let a = x.abs();
+    // Largest half 65504; from 65520 on, the value rounds to infinity.
+    if a >= 65520.0 {
+        return f64::INFINITY.copysign(x);
+    }
+    let exp = a.log2().floor() as i32;
+    // Subnormals have the fixed quantum 2^-24.
+    let quantum = 2f64.powi(exp.max(-14) - 10);
+    let q = a / quantum;
+    let mut r = q.round();
+    if (q - q.floor() - 0.5).abs() < f64::EPSILON && r % 2.0 != 0.0 {
+        r -= 1.0;
+    }
+    (r * quantum).copysign(x)
 }
 
 /// An IP, or a CIDR block.
@@ -730,7 +760,7 @@ pub(crate) fn term_field(field: &Field, doc: &Value, value: &Value) -> Result<bo
             let q = value_text(value);
             Ok(flat_values(field, doc).contains(&q))
         }
-        Kind::Integer(_) | Kind::Float(_) => {
+        Kind::Integer(_) | Kind::Float(_) | Kind::Scaled(_) => {
             let values = num_values(field, doc)?;
             // `NumberFieldMapper`: a whole-number field and a value with a decimal part
             // match nothing.
@@ -946,6 +976,21 @@ impl Range {
     }
 }
 
+fn next_up(d: f64) -> f64 {
+    if d.is_nan() || d == f64::INFINITY {
+        return d;
+    }
+    if d == 0.0 {
+        return f64::from_bits(1);
+    }
+    let bits = d.to_bits();
+    f64::from_bits(if d > 0.0 { bits + 1 } else { bits - 1 })
+}
+
+fn next_down(d: f64) -> f64 {
+    -next_up(-d)
+}
+
 fn in_range<T: PartialOrd>(v: &T, low: Option<(&T, bool)>, high: Option<(&T, bool)>) -> bool {
     let lo = match low {
         None => true,
@@ -1016,8 +1061,37 @@ pub(crate) fn range_field(
                 )
             }))
         }
+        Kind::Scaled(factor) => {
+            // `ScaledFloatFieldType.rangeQuery`: the bounds scaled, `nextUp`/`nextDown` when
+            // exclusive, then `ceil`/`floor`, inclusive.
+            let values = num_values(field, doc)?;
+            let scaled =
+                |b: &Option<(Value, bool)>, upper: bool| -> Result<Option<i64>, FieldError> {
+                    let Some((v, inc)) = b else { return Ok(None) };
+                    let f = match v {
+                        Value::Number(n) => n.as_f64(),
+                        Value::String(s) => s.trim().parse::<f64>().ok(),
+                        _ => None,
+                    }
+                    .ok_or_else(|| {
+                        FieldError::Invalid(format!("For input string: \"{}\"", value_text(v)))
+                    })?;
+                    let mut d = f * factor;
+                    if !inc {
+                        d = if upper { next_down(d) } else { next_up(d) };
+                    }
+                    Ok(Some(java_round(if upper { d.floor() } else { d.ceil() })))
+                };
+            let lo = scaled(&r.low, false)?;
+            let hi = scaled(&r.high, true)?;
+            Ok(values.iter().any(|v| {
+                let Num::Int(v) = *v else { return false };
+                lo.is_none_or(|l| v >= i128::from(l)) && hi.is_none_or(|h| v <= i128::from(h))
+            }))
+        }
         Kind::Integer(_) | Kind::Float(_) => {
             let values = num_values(field, doc)?;
+            let kind = field.kind.clone();
             let bound = |b: &Option<(Value, bool)>| -> Result<Option<(f64, bool)>, FieldError> {
                 match b {
                     None => Ok(None),
@@ -1030,7 +1104,8 @@ pub(crate) fn range_field(
                         .ok_or_else(|| {
                             FieldError::Invalid(format!("For input string: \"{}\"", value_text(v)))
                         })?;
-                        Ok(Some((f, *inc)))
+                        // The bound is converted to the field's precision too.
+                        Ok(Some((round_float(&kind, f), *inc)))
                     }
                 }
             };
@@ -1127,7 +1202,7 @@ pub(crate) fn exists(name: &str, doc: &Value, ctx: &Ctx<'_>) -> Result<bool, Not
             Kind::Keyword { .. } => lenient(keyword_values(&f, doc).map(|v| !v.is_empty()), false)?,
             Kind::Text { .. } => !fields::values(doc, &f.source_path).is_empty(),
             Kind::FlatObject => !flat_values(&f, doc).is_empty(),
-            Kind::Integer(_) | Kind::Float(_) => {
+            Kind::Integer(_) | Kind::Float(_) | Kind::Scaled(_) => {
                 lenient(num_values(&f, doc).map(|v| !v.is_empty()), false)?
             }
             Kind::Ip => !ip_values(&f, doc).is_empty(),
@@ -1298,7 +1373,7 @@ pub(crate) fn regexp_field(
                 .flatten()
                 .any(|t| re.is_match(t)))
         }
-        Kind::Integer(_) | Kind::Float(_) | Kind::Ip | Kind::Date { .. } => {
+        Kind::Integer(_) | Kind::Float(_) | Kind::Scaled(_) | Kind::Ip | Kind::Date { .. } => {
             compile(source)?;
             Ok(false)
         }
@@ -1608,6 +1683,35 @@ mod tests {
         assert!(
             m(json!({"match_phrase": {"message": {"query": "user user", "slop": 2}}})).is_err()
         );
+    }
+
+    #[test]
+    fn half_and_scaled_floats_compare_at_their_precision() {
+        let f = Fields::from_mapping(&json!({"properties": {
+            "h": {"type": "half_float"},
+            "s": {"type": "scaled_float", "scaling_factor": 100}
+        }}));
+        let ctx = Ctx {
+            fields: &f,
+            now: "2026-11-27T00:00:00Z".parse().unwrap(),
+            has_meta: false,
+        };
+        let doc = json!({"h": 0.1, "s": 1.234});
+        let t = |q: Value| matches(&q, &doc, &ctx).unwrap();
+        // 0.1 and 0.09998 are the same half (0.0999755859375).
+        assert!(t(json!({"term": {"h": 0.09998}})));
+        assert!(!t(json!({"term": {"h": 0.1001}})));
+        assert!(t(json!({"range": {"h": {"lte": 0.1}}})));
+        // 1.234 is stored as 123: 1.23 matches, 1.234 too (both scale to 123).
+        assert!(t(json!({"term": {"s": 1.23}})));
+        assert!(t(json!({"term": {"s": 1.234}})));
+        assert!(!t(json!({"term": {"s": 1.24}})));
+        assert!(t(json!({"range": {"s": {"gte": 1.23, "lt": 1.24}}})));
+        assert!(!t(json!({"range": {"s": {"gt": 1.23}}})));
+        assert_eq!(to_half(65504.0), 65504.0);
+        assert!(to_half(70000.0).is_infinite());
+        assert_eq!(to_half(1.0), 1.0);
+        assert_eq!(to_half(5.960_464_5e-8), 5.960_464_477_539_063e-8);
     }
 
     #[test]

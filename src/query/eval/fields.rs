@@ -26,8 +26,10 @@ pub(crate) enum Kind {
     },
     /// `long`, `integer`, `short`, `byte`, `unsigned_long`: whole numbers.
     Integer(&'static str),
-    /// `double`, `float`, `half_float`, `scaled_float`.
+    /// `double`, `float`, `half_float`.
     Float(&'static str),
+    /// `scaled_float` with its `scaling_factor`: stored as `round(value * factor)`.
+    Scaled(f64),
     Date {
         format: String,
     },
@@ -386,7 +388,10 @@ fn kind_of(ty: &str, def: &Value) -> Kind {
         "double" => Kind::Float("double"),
         "float" => Kind::Float("float"),
         "half_float" => Kind::Float("half_float"),
-        "scaled_float" => Kind::Float("scaled_float"),
+        "scaled_float" => match def.get("scaling_factor").and_then(Value::as_f64) {
+            Some(f) => Kind::Scaled(f),
+            None => Kind::Other("scaled_float without scaling_factor".into()),
+        },
         "date" | "date_nanos" => Kind::Date {
             format: s("format").unwrap_or_else(|| "strict_date_optional_time||epoch_millis".into()),
         },

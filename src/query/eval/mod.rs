@@ -17,7 +17,8 @@
 //! 2. [`Compiled::matches`] evaluates that DSL over a document `_source` ([`dsl`],
 //!    [`query_string`]) with the field types of the index mapping ([`fields`]): keyword exact
 //!    and case-sensitive (`ignore_above`), text through the standard analyzer ([`analysis`]),
-//!    multi-fields, aliases, `flat_object` leaves, numbers, `ip` with CIDR blocks, dates with
+//!    multi-fields, aliases, `flat_object` leaves, numbers (`float` and `half_float` at their
+//!    precision, `scaled_float` scaled), `ip` with CIDR blocks, dates with
 //!    their `format`, date math relative to a fixed now and `time_zone` ([`dates`]), booleans,
 //!    dotted keys and arrays in `_source`; unmapped fields match nothing. Query kinds:
 //!    `bool`, `match`, `match_phrase` (slop), `multi_match` (`best_fields`, `phrase`),
@@ -34,7 +35,7 @@
 //!   that repeat a term; `multi_match` `cross_fields` with `and`;
 //! - fields whose indexed values are not their `_source` values: keyword `normalizer`s,
 //!   analyzers other than `standard`, `null_value`, `copy_to` targets, `index: false`,
-//!   `constant_keyword`, `half_float`/`scaled_float`;
+//!   `constant_keyword`;
 //! - an unmapped field that has values while the mapping maps new fields (`dynamic: true`):
 //!   the mapping given lacks its dynamic updates;
 //! - metadata fields (`_id`, `_index`, `_ignored`, `_routing`) unless the document comes with
