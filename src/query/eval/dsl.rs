@@ -32,6 +32,8 @@ pub(crate) struct Ctx<'a> {
     /// The document carries its metadata (`_id`, `_index`, `_ignored`, `_routing`) as
     /// top-level keys ([`super::Compiled::matches_hit`]).
     pub(crate) has_meta: bool,
+    /// The path of the enclosing `nested` query, if any.
+    pub(crate) nested: Option<&'a str>,
 }
 
 /// Why a field-level query could not answer: the query is invalid for the field (OpenSearch
@@ -260,6 +262,62 @@ pub(crate) fn matches(query: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool,
             })
         }),
         "query_string" => query_string::matches(body, doc, ctx),
+        // `NestedQueryBuilder`: some object at `path` matches the query on its own (each is
+        // a hidden document with the fields under `path`).
+        "nested" => {
+            let obj = body
+                .as_object()
+                .ok_or_else(|| not_eval("nested must be an object"))?;
+            check_params(
+                obj,
+                &[
+                    "path",
+                    "query",
+                    "score_mode",
+                    "ignore_unmapped",
+                    "boost",
+                    "_name",
+                ],
+            )?;
+            let path = obj
+                .get("path")
+                .and_then(Value::as_str)
+                .ok_or_else(|| not_eval("nested without a path"))?;
+            let inner = obj
+                .get("query")
+                .ok_or_else(|| not_eval("nested without a query"))?;
+            if !ctx.fields.is_nested(path) {
+                if obj.get("ignore_unmapped").and_then(Value::as_bool) == Some(true) {
+                    return Ok(false);
+                }
+                return Err(not_eval(format!(
+                    "OpenSearch rejects this query: [nested] failed to find nested object under path [{path}]"
+                )));
+            }
+            // The parent of `path` must be the enclosing scope.
+            let parent = path
+                .rfind('.')
+                .and_then(|dot| ctx.fields.nested_parent(&path[..dot]));
+            if parent != ctx.nested {
+                return Ok(false);
+            }
+            let scope = Ctx {
+                fields: ctx.fields,
+                now: ctx.now,
+                has_meta: false,
+                nested: Some(path),
+            };
+            // The sub-document of an enclosing scope holds its object under the scope's path,
+            // so the full path reaches the objects here too.
+            any(fields::values(doc, path)
+                .into_iter()
+                .filter(|o| o.is_object())
+                .map(|o| {
+                    let mut sub = serde_json::Map::new();
+                    sub.insert(path.to_string(), o.clone());
+                    matches(inner, &Value::Object(sub), &scope)
+                }))
+        }
         // `IdsQueryBuilder`.
         "ids" => {
             let values = body
@@ -324,7 +382,9 @@ fn each_field(
     run: impl FnOnce(&Field) -> Result<bool, NotEvaluated>,
 ) -> Result<bool, NotEvaluated> {
     fields::check_metadata(name, ctx.has_meta)?;
-    ctx.fields.check_not_nested(name)?;
+    if !ctx.fields.in_scope(name, ctx.nested) {
+        return Ok(false);
+    }
     match ctx.fields.get(name) {
         Some(f) => {
             f.check()?;
@@ -1193,7 +1253,9 @@ pub(crate) fn exists(name: &str, doc: &Value, ctx: &Ctx<'_>) -> Result<bool, Not
         Vec::new()
     };
     any(names.iter().map(|n| {
-        fields.check_not_nested(n)?;
+        if !fields.in_scope(n, ctx.nested) {
+            return Ok(false);
+        }
         let Some(f) = fields.get(n) else {
             return Ok(false);
         };
@@ -1435,7 +1497,7 @@ fn multi_match(body: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool, NotEval
         let Some(f) = ctx.fields.get(name) else {
             return Ok(false);
         };
-        if ctx.fields.nested_parent(name).is_some() {
+        if !ctx.fields.in_scope(name, ctx.nested) {
             return Ok(false);
         }
         if all_fields && !searchable_by_all(&f) {
@@ -1535,6 +1597,7 @@ mod tests {
             fields: &f,
             now: "2026-11-27T00:00:00Z".parse().unwrap(),
             has_meta: false,
+            nested: None,
         };
         matches(&q, &doc(), &ctx)
     }
@@ -1695,6 +1758,7 @@ mod tests {
             fields: &f,
             now: "2026-11-27T00:00:00Z".parse().unwrap(),
             has_meta: false,
+            nested: None,
         };
         let doc = json!({"h": 0.1, "s": 1.234});
         let t = |q: Value| matches(&q, &doc, &ctx).unwrap();
@@ -1712,6 +1776,51 @@ mod tests {
         assert!(to_half(70000.0).is_infinite());
         assert_eq!(to_half(1.0), 1.0);
         assert_eq!(to_half(5.960_464_5e-8), 5.960_464_477_539_063e-8);
+    }
+
+    #[test]
+    fn nested_queries_match_one_object_at_a_time() {
+        let f = Fields::from_mapping(&json!({"properties": {
+            "top": {"type": "keyword"},
+            "n": {"type": "nested", "properties": {
+                "a": {"type": "keyword"}, "b": {"type": "long"},
+                "m": {"type": "nested", "properties": {"c": {"type": "keyword"}}}
+            }}
+        }}));
+        let ctx = Ctx {
+            fields: &f,
+            now: "2026-11-27T00:00:00Z".parse().unwrap(),
+            has_meta: false,
+            nested: None,
+        };
+        let doc = json!({"top": "t", "n": [{"a": "x", "b": 1, "m": [{"c": "deep"}]}, {"a": "y", "b": 2}]});
+        let t = |q: Value| matches(&q, &doc, &ctx);
+        let both = |a: &str, b: i64| {
+            json!({"nested": {"path": "n", "query": {"bool": {"filter": [
+                {"term": {"n.a": a}}, {"term": {"n.b": b}}]}}}})
+        };
+        assert_eq!(t(both("x", 1)), Ok(true));
+        // x and 2 are in different objects.
+        assert_eq!(t(both("x", 2)), Ok(false));
+        // Outside a nested query, nested fields match nothing; inside, parent fields neither.
+        assert_eq!(t(json!({"term": {"n.a": "x"}})), Ok(false));
+        assert_eq!(
+            t(json!({"nested": {"path": "n", "query": {"term": {"top": "t"}}}})),
+            Ok(false)
+        );
+        assert_eq!(
+            t(
+                json!({"nested": {"path": "n", "query": {"nested": {"path": "n.m", "query": {"term": {"n.m.c": "deep"}}}}}})
+            ),
+            Ok(true)
+        );
+        assert!(t(json!({"nested": {"path": "top", "query": {"match_all": {}}}})).is_err());
+        assert_eq!(
+            t(
+                json!({"nested": {"path": "nope", "ignore_unmapped": true, "query": {"match_all": {}}}})
+            ),
+            Ok(false)
+        );
     }
 
     #[test]

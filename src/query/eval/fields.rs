@@ -270,23 +270,24 @@ impl Fields {
         self.objects.iter().any(|o| o == name)
     }
 
-    /// The `nested` path a field is under, if any.
+    /// The innermost `nested` path a field is under (the path itself included), if any.
     pub(crate) fn nested_parent(&self, name: &str) -> Option<&str> {
         self.nested
             .iter()
-            .find(|n| name == n.as_str() || name.starts_with(&format!("{n}.")))
+            .filter(|n| name == n.as_str() || name.starts_with(&format!("{n}.")))
+            .max_by_key(|n| n.len())
             .map(String::as_str)
     }
 
-    /// Fails when a field lies under a `nested` object: such fields are indexed as separate
-    /// documents, and only a `nested` query reaches them.
-    pub(crate) fn check_not_nested(&self, name: &str) -> Result<(), NotEvaluated> {
-        match self.nested_parent(name) {
-            Some(path) => Err(NotEvaluated::new(format!(
-                "field [{name}] is under the nested object [{path}]"
-            ))),
-            None => Ok(()),
-        }
+    /// Whether a query in the `nested` scope `scope` (none at the top level) reaches the
+    /// field: the values of a field under a `nested` object are separate (hidden) documents,
+    /// which only a `nested` query on that path searches; elsewhere it matches nothing.
+    pub(crate) fn in_scope(&self, name: &str, scope: Option<&str>) -> bool {
+        self.nested_parent(name) == scope
+    }
+
+    pub(crate) fn is_nested(&self, path: &str) -> bool {
+        self.nested.iter().any(|n| n == path)
     }
 }
 
@@ -492,8 +493,10 @@ mod tests {
         assert_eq!(fields.get("f.a.b").unwrap().source_path, "f.a.b");
         assert!(fields.get("source.port").is_none());
         assert!(fields.is_object("source"));
-        assert!(fields.check_not_nested("n.x").is_err());
-        assert!(fields.check_not_nested("message").is_ok());
+        assert!(!fields.in_scope("n.x", None));
+        assert!(fields.in_scope("n.x", Some("n")));
+        assert!(fields.in_scope("message", None));
+        assert!(!fields.in_scope("message", Some("n")));
     }
 
     #[test]

@@ -274,11 +274,14 @@ fn over_fields(
     let mut results = Vec::new();
     let mut any_query = false;
     for name in names {
-        if all && ctx.fields.nested_parent(name).is_some() {
+        super::fields::check_metadata(name, ctx.has_meta)?;
+        if !ctx.fields.in_scope(name, ctx.nested) {
+            if !all {
+                any_query = true;
+                results.push(Ok(false));
+            }
             continue;
         }
-        super::fields::check_metadata(name, ctx.has_meta)?;
-        ctx.fields.check_not_nested(name)?;
         let Some(f) = ctx.fields.get(name) else {
             any_query = true;
             results.push(ctx.fields.check_unmapped(name, doc).map(|()| false));
@@ -506,6 +509,7 @@ mod tests {
             fields: &f,
             now: "2026-11-27T00:00:00Z".parse().unwrap(),
             has_meta: false,
+            nested: None,
         };
         matches(&body, &doc(), &ctx)
     }

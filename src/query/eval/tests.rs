@@ -188,7 +188,8 @@ fn refusals_say_why() {
     let c = compile(&nested, &EvalOptions::default()).unwrap();
     assert_eq!(
         c.matches(&json!({}), &fields()).unwrap_err().to_string(),
-        "not evaluated offline: the `nested` query"
+        "not evaluated offline: OpenSearch rejects this query: [nested] failed to find nested \
+         object under path [a]"
     );
 }
 
