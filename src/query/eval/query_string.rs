@@ -417,10 +417,19 @@ fn term(
                     match tokens.as_slice() {
                         [] => Ok(None),
                         [one] => dsl::pattern_field(f, doc, &Pattern::prefix(one), false).map(Some),
-                        _ => Err(not_eval(format!(
-                            "the prefix [{text}*] that the analyzer splits into several terms"
-                        ))
-                        .into()),
+                        // `getPossiblyAnalyzedPrefixQuery`: the terms before the last as term
+                        // queries, the last as a prefix, joined by the default operator.
+                        [init @ .., last] => {
+                            let mut parts = Vec::new();
+                            for t in init {
+                                parts.push(dsl::term_field(f, doc, &Value::String(t.clone()))?);
+                            }
+                            parts.push(dsl::pattern_field(f, doc, &Pattern::prefix(last), false)?);
+                            Ok(Some(match s.operator {
+                                Operator::Or => parts.iter().any(|b| *b),
+                                Operator::And => parts.iter().all(|b| *b),
+                            }))
+                        }
                     }
                 }
                 Kind::Text { .. } => {
@@ -569,6 +578,15 @@ mod tests {
         yes("\"publickey for root\"");
         no("\"root for publickey\"");
         yes("message:accept*");
+        // Analyzed into `public` and prefix `roo`: either is enough with OR.
+        yes("message:public-roo*");
+        assert_eq!(
+            qs(
+                json!({"query": "message:nothing-roo*", "analyze_wildcard": true, "default_operator": "AND"})
+            ),
+            Ok(false)
+        );
+        yes("message:nothing-roo*");
         yes("event.severity:>=3");
         no("event.severity:>3");
         yes("event.severity:[1 TO 3]");
