@@ -229,7 +229,12 @@ impl Fields {
     /// it (`dynamic` true, the default): the mapping given lacks its dynamic updates, and
     /// answering "no match" could be wrong.
     pub(crate) fn check_unmapped(&self, name: &str, doc: &Value) -> Result<(), NotEvaluated> {
-        if name.contains('*') || values(doc, name).is_empty() {
+        // Only a leaf value shows a field the mapping would have mapped (an object is mapped
+        // as an object, which no field query matches).
+        if name.contains('*')
+            || self.is_object(name)
+            || !values(doc, name).iter().any(|v| !v.is_object())
+        {
             return Ok(());
         }
         // Under a disabled object or a flat_object: not a mapping gap.
@@ -511,6 +516,8 @@ mod tests {
         assert!(dynamic.check_unmapped("off.c", &doc).is_ok());
         assert!(dynamic.check_unmapped("s.d", &doc).is_ok());
         assert!(dynamic.check_unmapped("missing", &doc).is_ok());
+        // An object is no evidence of a missing leaf mapping.
+        assert!(dynamic.check_unmapped("o", &doc).is_ok());
         let fixed = Fields::from_mapping(&json!({"dynamic": false, "properties": {}}));
         assert!(fixed.check_unmapped("a", &doc).is_ok());
     }
