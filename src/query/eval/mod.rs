@@ -283,6 +283,17 @@ fn lucene_dsl(text: &str, options: &Value) -> Result<Value, NotEvaluated> {
     }
     let mut qs = serde_json::Map::new();
     qs.insert("query".into(), Value::String(text.to_string()));
+    // The advanced setting is stored as JSON text (`"{ \"analyze_wildcard\": true }"`).
+    let parsed;
+    let options = match options {
+        Value::String(text) => {
+            parsed = serde_json::from_str::<Value>(text).map_err(|e| {
+                NotEvaluated::new(format!("query:queryString:options is not JSON: {e}"))
+            })?;
+            &parsed
+        }
+        other => other,
+    };
     match options {
         Value::Object(o) => {
             for (k, v) in o {

@@ -377,3 +377,21 @@ fn real_linux_secure_documents() {
         [2, 11, 12, 14, 15, 16, 17, 19, 21, 22, 23, 24, 25, 27, 28, 29, 35]
     );
 }
+
+#[test]
+fn query_string_options_may_be_the_settings_json_text() {
+    let source =
+        SearchSource::from_search_source(&json!({"query": {"query": "a:b", "language": "lucene"}}))
+            .unwrap();
+    let options = EvalOptions {
+        query_string_options: json!(
+            "{ \"analyze_wildcard\": false, \"default_operator\": \"AND\" }"
+        ),
+        ..EvalOptions::default()
+    };
+    let c = compile(&source, &options).unwrap();
+    assert_eq!(
+        c.dsl()["bool"]["must"][0]["query_string"],
+        json!({"query": "a:b", "analyze_wildcard": false, "default_operator": "AND", "time_zone": "UTC"})
+    );
+}
