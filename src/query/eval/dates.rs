@@ -192,15 +192,29 @@ fn parse_date(format: &str, text: &str, tz: &TimeZone, round_up: bool) -> Result
             "epoch_millis" => epoch(text, 1.0),
             "epoch_second" => epoch(text, 1000.0),
             other => {
+                let utc = tz.to_fixed_offset().is_ok_and(|o| o == Offset::UTC);
+                if !utc {
+                    return Err(format!(
+                        "a date in the format [{other}] read in the time zone of the query is \
+                         not implemented offline"
+                    ));
+                }
                 if round_up {
-                    Err(format!(
+                    // Stop here: a later part could read the text otherwise than this one.
+                    return Err(format!(
                         "rounding up a date in the format [{other}] (an upper bound) is not \
                          implemented offline"
-                    ))
+                    ));
                 } else {
                     ingest::date::parse_with_format(other, text)
                         .and_then(|z| z.epoch_millis())
-                        .map_err(|e| e.message)
+                        .map_err(|e| {
+                            if e.unsupported {
+                                format!("not implemented offline: {}", e.message)
+                            } else {
+                                e.message
+                            }
+                        })
                 }
             }
         };
@@ -372,6 +386,26 @@ mod tests {
 
     fn q_err(text: &str) -> bool {
         query_millis(text, DEFAULT_FORMAT, &TimeZone::UTC, now(), false).is_err()
+    }
+
+    #[test]
+    fn java_patterns_go_to_the_ingest_date_module() {
+        let ms = query_millis(
+            "2026/11/27 10:30:00",
+            "yyyy/MM/dd HH:mm:ss",
+            &TimeZone::UTC,
+            now(),
+            false,
+        );
+        assert_eq!(ms, Ok(1_795_775_400_000));
+        let up = query_millis(
+            "2026/11/27 10:30:00",
+            "yyyy/MM/dd HH:mm:ss",
+            &TimeZone::UTC,
+            now(),
+            true,
+        );
+        assert!(up.unwrap_err().contains("not implemented offline"));
     }
 
     #[test]

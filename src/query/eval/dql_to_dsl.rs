@@ -45,6 +45,7 @@ pub(crate) fn to_dsl(
         } => is(field.as_ref(), value, *phrase, fields, nested, tz)?,
         Node::Range { field, op, value } => {
             let full = full_name(field, nested);
+            check_nested_paths(&full, fields, nested)?;
             let params = json!({ op.name(): value.to_value() });
             let queries: Vec<Value> = matching_fields(&full, fields)
                 .into_iter()
@@ -53,7 +54,13 @@ pub(crate) fn to_dsl(
                     if matches!(kind, Some(Kind::Date { .. })) {
                         params["time_zone"] = json!(tz);
                     }
-                    json!({"range": { name: params }})
+                    wrap_nested(
+                        json!({"range": { name.as_str(): params }}),
+                        &name,
+                        &full,
+                        fields,
+                        nested,
+                    )
                 })
                 .collect();
             json!({"bool": {"should": queries, "minimum_should_match": 1}})
@@ -91,6 +98,67 @@ fn full_name(field: &Term, nested: Option<&str>) -> Term {
                 Term::Wildcard(all)
             }
         },
+    }
+}
+
+/// `getFullFieldNameNode`: the checks of a field against the nested group it is written in
+/// (skipped for wildcard names outside a nested group).
+fn check_nested_paths(
+    full: &Term,
+    fields: Option<&Fields>,
+    nested: Option<&str>,
+) -> Result<(), NotEvaluated> {
+    let Some(f) = fields else {
+        return Ok(());
+    };
+    if matches!(full, Term::Wildcard(_)) && nested.is_none() {
+        return Ok(());
+    }
+    let mut errors = Vec::new();
+    for (name, kind) in matching_fields(full, fields) {
+        if kind.is_none() {
+            continue;
+        }
+        let from_field = f.nested_parent(&name);
+        match (nested, from_field) {
+            (Some(path), None) => errors.push(format!(
+                "{name} is not a nested field but is in nested group \"{path}\" in the DQL expression."
+            )),
+            (None, Some(_)) => errors.push(format!(
+                "{name} is a nested field, but is not in a nested group in the DQL expression."
+            )),
+            (Some(path), Some(actual)) if path != actual => errors.push(format!(
+                "Nested field {name} is being queried with the incorrect nested path. The correct \
+                 path is {actual}."
+            )),
+            _ => {}
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(NotEvaluated::new(format!(
+            "Dashboards refuses the query: {}",
+            errors.join("\n")
+        )))
+    }
+}
+
+/// `wrapWithNestedQuery`: a wildcard field name outside a nested group that reaches a nested
+/// field gets a `nested` query around it.
+fn wrap_nested(
+    query: Value,
+    name: &str,
+    full: &Term,
+    fields: Option<&Fields>,
+    nested: Option<&str>,
+) -> Value {
+    let path = fields.and_then(|f| f.nested_parent(name));
+    match path {
+        Some(path) if matches!(full, Term::Wildcard(_)) && nested.is_none() => {
+            json!({"nested": {"path": path, "query": query, "score_mode": "none"}})
+        }
+        _ => query,
     }
 }
 
@@ -209,6 +277,7 @@ fn is(
         );
     };
     let full = full_name(field, nested);
+    check_nested_paths(&full, fields, nested)?;
     let field_name = full.to_name();
     let found = matching_fields(&full, fields);
     let is_exists = matches!(value, Term::Wildcard(p) if p == &[Piece::Any]);
@@ -220,20 +289,21 @@ fn is(
     let queries: Vec<Value> = found
         .into_iter()
         .map(|(name, kind_of)| {
-            if is_exists {
+            let query = if is_exists {
                 json!({"exists": {"field": name}})
             } else if let Term::Wildcard(pieces) = value {
                 json!({"query_string": {"fields": [name], "query": to_query_string_query(pieces)}})
             } else if matches!(kind_of, Some(Kind::Date { .. })) {
                 // "match and match_phrase queries do not accept a timezone parameter"
                 let v = value.to_value();
-                json!({"range": { name: {"gte": v, "lte": v, "time_zone": tz}}})
+                json!({"range": { name.as_str(): {"gte": v, "lte": v, "time_zone": tz}}})
             } else {
                 let query = if phrase { "match_phrase" } else { "match" };
                 let mut inner = Map::new();
-                inner.insert(name, value.to_value());
+                inner.insert(name.clone(), value.to_value());
                 json!({ query: inner })
-            }
+            };
+            wrap_nested(query, &name, &full, fields, nested)
         })
         .collect();
     Ok(json!({"bool": {"should": queries, "minimum_should_match": 1}}))
@@ -364,6 +434,28 @@ mod tests {
             dsl("nestedField:{ child:foo }", Some(&f)),
             json!({"nested": {"path": "nestedField", "score_mode": "none", "query":
                 {"bool": {"should": [{"match": {"nestedField.child": "foo"}}], "minimum_should_match": 1}}}})
+        );
+    }
+
+    #[test]
+    fn nested_fields_must_be_queried_in_their_nested_group() {
+        let f = mapping();
+        let err = |q: &str| {
+            let (node, _) = parse_tree(q).unwrap();
+            to_dsl(&node, Some(&f), None, "UTC").unwrap_err().reason
+        };
+        assert!(err("nestedField.child:foo")
+            .contains("is a nested field, but is not in a nested group"));
+        assert!(err("machine:{ os:foo }")
+            .contains("machine.os is not a nested field but is in nested group \"machine\""));
+        // A name the index pattern does not list is not checked (upstream's `getFields` finds
+        // nothing).
+        assert!(dsl("nestedField:{ extension:foo }", Some(&f))["nested"].is_object());
+        // A wildcard name gets the nested query around the nested fields it reaches.
+        assert_eq!(
+            dsl("nested*:foo", Some(&f))["bool"]["should"],
+            json!([{"nested": {"path": "nestedField", "score_mode": "none",
+                               "query": {"match": {"nestedField.child": "foo"}}}}])
         );
     }
 

@@ -32,6 +32,8 @@ pub(crate) struct Ctx<'a> {
     /// The document carries its metadata (`_id`, `_index`, `_ignored`, `_routing`) as
     /// top-level keys ([`super::Compiled::matches_hit`]).
     pub(crate) has_meta: bool,
+    /// The path of the enclosing `nested` query, if any.
+    pub(crate) nested: Option<&'a str>,
 }
 
 /// Why a field-level query could not answer: the query is invalid for the field (OpenSearch
@@ -107,11 +109,20 @@ pub(crate) fn matches(query: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool,
                     "zero_terms_query",
                 ],
             )?;
-            if params.get("zero_terms_query").and_then(Value::as_str) == Some("all") {
-                return Err(not_eval("match with zero_terms_query: all"));
-            }
+            let zero_terms_all =
+                params.get("zero_terms_query").and_then(Value::as_str) == Some("all");
             let value = params.get("query").cloned().unwrap_or(Value::Null);
-            each_field(ctx, field, |f| {
+            // `zero_terms_query: all`: a text query the analyzer empties matches everything.
+            if zero_terms_all {
+                let empties = ctx.fields.get(field).is_some_and(|f| {
+                    matches!(f.kind, Kind::Text { analyzer: None })
+                        && analysis::standard(&value_text(&value)).is_empty()
+                });
+                if empties {
+                    return Ok(true);
+                }
+            }
+            each_field(ctx, doc, field, |f| {
                 lenient(match_field(f, doc, &value, op), lenient_flag)
             })
         }),
@@ -122,7 +133,7 @@ pub(crate) fn matches(query: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool,
             )?;
             let slop = params.get("slop").and_then(Value::as_u64).unwrap_or(0);
             let value = params.get("query").cloned().unwrap_or(Value::Null);
-            each_field(ctx, field, |f| {
+            each_field(ctx, doc, field, |f| {
                 lenient(phrase_field(f, doc, &value, slop), false)
             })
         }),
@@ -133,7 +144,9 @@ pub(crate) fn matches(query: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool,
                 return Err(not_eval("term with case_insensitive"));
             }
             let value = params.get("value").cloned().unwrap_or(Value::Null);
-            each_field(ctx, field, |f| lenient(term_field(f, doc, &value), false))
+            each_field(ctx, doc, field, |f| {
+                lenient(term_field(f, doc, &value), false)
+            })
         }),
         "terms" => {
             let obj = body
@@ -146,7 +159,7 @@ pub(crate) fn matches(query: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool,
             let values = values
                 .as_array()
                 .ok_or_else(|| not_eval("terms lookup (a terms query without a list of values)"))?;
-            each_field(ctx, field, |f| {
+            each_field(ctx, doc, field, |f| {
                 any(values.iter().map(|v| lenient(term_field(f, doc, v), false)))
             })
         }
@@ -177,7 +190,7 @@ pub(crate) fn matches(query: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool,
                 return Err(not_eval("range with a relation other than intersects"));
             }
             let range = Range::from_params(params)?;
-            each_field(ctx, field, |f| {
+            each_field(ctx, doc, field, |f| {
                 lenient(range_field(f, doc, &range, ctx), false)
             })
         }),
@@ -213,7 +226,7 @@ pub(crate) fn matches(query: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool,
             } else {
                 Pattern::lucene_wildcard(value)
             };
-            each_field(ctx, field, |f| {
+            each_field(ctx, doc, field, |f| {
                 lenient(pattern_field(f, doc, &pattern, false), false)
             })
         }),
@@ -244,11 +257,77 @@ pub(crate) fn matches(query: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool,
                 .get("value")
                 .and_then(Value::as_str)
                 .ok_or_else(|| not_eval("regexp without a string value"))?;
-            each_field(ctx, field, |f| {
+            each_field(ctx, doc, field, |f| {
                 lenient(regexp_field(f, doc, value, false), false)
             })
         }),
         "query_string" => query_string::matches(body, doc, ctx),
+        // `NestedQueryBuilder`: some object at `path` matches the query on its own (each is
+        // a hidden document with the fields under `path`).
+        "nested" => {
+            let obj = body
+                .as_object()
+                .ok_or_else(|| not_eval("nested must be an object"))?;
+            check_params(
+                obj,
+                &[
+                    "path",
+                    "query",
+                    "score_mode",
+                    "ignore_unmapped",
+                    "boost",
+                    "_name",
+                ],
+            )?;
+            let path = obj
+                .get("path")
+                .and_then(Value::as_str)
+                .ok_or_else(|| not_eval("nested without a path"))?;
+            let inner = obj
+                .get("query")
+                .ok_or_else(|| not_eval("nested without a query"))?;
+            if !ctx.fields.is_nested(path) {
+                if obj.get("ignore_unmapped").and_then(Value::as_bool) == Some(true) {
+                    return Ok(false);
+                }
+                return Err(not_eval(format!(
+                    "OpenSearch rejects this query: [nested] failed to find nested object under path [{path}]"
+                )));
+            }
+            // The parent of `path` must be the enclosing scope.
+            let parent = path
+                .rfind('.')
+                .and_then(|dot| ctx.fields.nested_parent(&path[..dot]));
+            if parent != ctx.nested {
+                return Ok(false);
+            }
+            let scope = Ctx {
+                fields: ctx.fields,
+                now: ctx.now,
+                has_meta: false,
+                nested: Some(path),
+            };
+            // The sub-document of an enclosing scope holds its object under the scope's path,
+            // so the full path reaches the objects here too.
+            any(fields::values(doc, path)
+                .into_iter()
+                .filter(|o| o.is_object())
+                .map(|o| {
+                    let mut sub = serde_json::Map::new();
+                    sub.insert(path.to_string(), o.clone());
+                    matches(inner, &Value::Object(sub), &scope)
+                }))
+        }
+        // `IdsQueryBuilder`.
+        "ids" => {
+            let values = body
+                .get("values")
+                .and_then(Value::as_array)
+                .ok_or_else(|| not_eval("ids without values"))?;
+            each_field(ctx, doc, "_id", |f| {
+                any(values.iter().map(|v| lenient(term_field(f, doc, v), false)))
+            })
+        }
         other => Err(not_eval(format!("the `{other}` query"))),
     }
 }
@@ -298,17 +377,23 @@ fn field_query(
 /// is a pattern in these queries only for `multi_match`/`query_string`).
 fn each_field(
     ctx: &Ctx<'_>,
+    doc: &Value,
     name: &str,
     run: impl FnOnce(&Field) -> Result<bool, NotEvaluated>,
 ) -> Result<bool, NotEvaluated> {
     fields::check_metadata(name, ctx.has_meta)?;
-    ctx.fields.check_not_nested(name)?;
+    if !ctx.fields.in_scope(name, ctx.nested) {
+        return Ok(false);
+    }
     match ctx.fields.get(name) {
         Some(f) => {
             f.check()?;
             run(&f)
         }
-        None => Ok(false),
+        None => {
+            ctx.fields.check_unmapped(name, doc)?;
+            Ok(false)
+        }
     }
 }
 
@@ -567,25 +652,55 @@ fn parse_num(kind: &Kind, v: &Value) -> Result<Num, String> {
                 }
             }),
         },
-        Kind::Float("float") => Ok(Num::Float(f as f32 as f64)),
-        Kind::Float("double") => Ok(Num::Float(f)),
-        Kind::Float(other) => Err(format!("the `{other}` type")),
+        Kind::Float(_) => Ok(Num::Float(round_float(kind, f))),
+        // `ScaledFloatFieldMapper`: `Math.round(value * scalingFactor)`.
+        Kind::Scaled(factor) => Ok(Num::Int(java_round(f * factor) as i128)),
         _ => Err("not a number field".into()),
     }
 }
 
 fn num_values(field: &Field, doc: &Value) -> Result<Vec<Num>, FieldError> {
-    if matches!(field.kind, Kind::Float("half_float" | "scaled_float")) {
-        return Err(not_eval(format!(
-            "field [{}] of a half_float or scaled_float type",
-            field.name
-        ))
-        .into());
-    }
     Ok(fields::values(doc, &field.source_path)
         .into_iter()
         .filter_map(|v| parse_num(&field.kind, v).ok())
         .collect())
+}
+
+/// Java's `Math.round(double)`: `floor(x + 0.5)`.
+fn java_round(x: f64) -> i64 {
+    (x + 0.5).floor() as i64
+}
+
+/// A value as the field stores it: `float` in single precision, `half_float` in half
+/// precision (IEEE 754 binary16, round to nearest even), `double` as is.
+fn round_float(kind: &Kind, f: f64) -> f64 {
+    match kind {
+        Kind::Float("float") => f as f32 as f64,
+        Kind::Float("half_float") => to_half(f as f32),
+        _ => f,
+    }
+}
+
+/// `f` rounded to the nearest IEEE 754 half-precision value (ties to even).
+fn to_half(f: f32) -> f64 {
+    let x = f as f64;
+    if !x.is_finite() || x == 0.0 {
+        return x;
+    }
+    let a = x.abs();
+    // Largest half 65504; from 65520 on, the value rounds to infinity.
+    if a >= 65520.0 {
+        return f64::INFINITY.copysign(x);
+    }
+    let exp = a.log2().floor() as i32;
+    // Subnormals have the fixed quantum 2^-24.
+    let quantum = 2f64.powi(exp.max(-14) - 10);
+    let q = a / quantum;
+    let mut r = q.round();
+    if (q - q.floor() - 0.5).abs() < f64::EPSILON && r % 2.0 != 0.0 {
+        r -= 1.0;
+    }
+    (r * quantum).copysign(x)
 }
 
 /// An IP, or a CIDR block.
@@ -644,14 +759,26 @@ fn ip_matches(q: IpQuery, v: u128) -> bool {
     }
 }
 
-fn date_values(field: &Field, doc: &Value) -> Vec<i64> {
+/// The stored dates; a value the format does not parse was dropped by `ignore_malformed`
+/// (else the document would not have been indexed), one whose format is not implemented
+/// offline is not evaluated.
+fn date_values(field: &Field, doc: &Value) -> Result<Vec<i64>, FieldError> {
     let Kind::Date { format } = &field.kind else {
-        return Vec::new();
+        return Ok(Vec::new());
     };
-    fields::values(doc, &field.source_path)
-        .into_iter()
-        .filter_map(|v| dates::stored_millis(format, v).ok())
-        .collect()
+    let mut out = Vec::new();
+    for v in fields::values(doc, &field.source_path) {
+        match dates::stored_millis(format, v) {
+            Ok(ms) => out.push(ms),
+            Err(e) if e.contains("not implemented offline") => {
+                return Err(
+                    not_eval(format!("the date [{v}] of field [{}]: {e}", field.name)).into(),
+                )
+            }
+            Err(_) => {}
+        }
+    }
+    Ok(out)
 }
 
 fn bool_values(field: &Field, doc: &Value) -> Vec<bool> {
@@ -693,7 +820,7 @@ pub(crate) fn term_field(field: &Field, doc: &Value, value: &Value) -> Result<bo
             let q = value_text(value);
             Ok(flat_values(field, doc).contains(&q))
         }
-        Kind::Integer(_) | Kind::Float(_) => {
+        Kind::Integer(_) | Kind::Float(_) | Kind::Scaled(_) => {
             let values = num_values(field, doc)?;
             // `NumberFieldMapper`: a whole-number field and a value with a decimal part
             // match nothing.
@@ -799,18 +926,67 @@ pub(crate) fn phrase_field(
             if terms.is_empty() {
                 return Ok(false);
             }
-            if slop > 0 && terms.len() > 1 {
-                return Err(not_eval("a phrase with slop").into());
+            let values = text_values(field, doc)?;
+            if slop == 0 {
+                // Each array element is its own run of positions (`position_increment_gap`
+                // 100 keeps an exact phrase from crossing elements).
+                return Ok(values
+                    .iter()
+                    .any(|tokens| tokens.windows(terms.len()).any(|w| w == terms.as_slice())));
             }
-            // Each array element is its own run of positions (`position_increment_gap` 100
-            // keeps a phrase from crossing elements).
-            Ok(text_values(field, doc)?
-                .iter()
-                .any(|tokens| tokens.windows(terms.len()).any(|w| w == terms.as_slice())))
+            sloppy_phrase(&values, &terms, slop)
         }
         Kind::Date { .. } => Err(not_eval("match_phrase on a date field").into()),
         _ => term_field(field, doc, value),
     }
+}
+
+/// `SloppyPhraseMatcher` for terms that do not repeat: the phrase matches when each term `i`
+/// has a position `p_i` such that the spread of `p_i - i` is at most `slop` (a transposition
+/// costs 2). Array elements are `position_increment_gap` (100) positions apart.
+fn sloppy_phrase(values: &[Vec<String>], terms: &[String], slop: u64) -> Result<bool, FieldError> {
+    for (i, t) in terms.iter().enumerate() {
+        if terms[..i].contains(t) {
+            return Err(not_eval("a sloppy phrase with a repeated term").into());
+        }
+    }
+    // (phrase position, term index)
+    let mut events: Vec<(i64, usize)> = Vec::new();
+    let mut offset: i64 = 0;
+    for tokens in values {
+        for (j, tok) in tokens.iter().enumerate() {
+            for (i, t) in terms.iter().enumerate() {
+                if t == tok {
+                    events.push((offset + j as i64 - i as i64, i));
+                }
+            }
+        }
+        offset += tokens.len() as i64 + 100;
+    }
+    events.sort_unstable();
+    // The narrowest window of phrase positions holding every term.
+    let mut counts = vec![0usize; terms.len()];
+    let mut covered = 0;
+    let mut lo = 0;
+    for hi in 0..events.len() {
+        let (_, t) = events[hi];
+        if counts[t] == 0 {
+            covered += 1;
+        }
+        counts[t] += 1;
+        while covered == terms.len() {
+            if (events[hi].0 - events[lo].0) as u64 <= slop {
+                return Ok(true);
+            }
+            let (_, tl) = events[lo];
+            counts[tl] -= 1;
+            if counts[tl] == 0 {
+                covered -= 1;
+            }
+            lo += 1;
+        }
+    }
+    Ok(false)
 }
 
 /// A range's bounds (`from`/`to` with `include_*`, or `gt`/`gte`/`lt`/`lte`).
@@ -858,6 +1034,21 @@ impl Range {
                 .map(str::to_string),
         })
     }
+}
+
+fn next_up(d: f64) -> f64 {
+    if d.is_nan() || d == f64::INFINITY {
+        return d;
+    }
+    if d == 0.0 {
+        return f64::from_bits(1);
+    }
+    let bits = d.to_bits();
+    f64::from_bits(if d > 0.0 { bits + 1 } else { bits - 1 })
+}
+
+fn next_down(d: f64) -> f64 {
+    -next_up(-d)
 }
 
 fn in_range<T: PartialOrd>(v: &T, low: Option<(&T, bool)>, high: Option<(&T, bool)>) -> bool {
@@ -922,7 +1113,7 @@ pub(crate) fn range_field(
             };
             let low = bound(&r.low, false)?;
             let high = bound(&r.high, true)?;
-            Ok(date_values(field, doc).iter().any(|v| {
+            Ok(date_values(field, doc)?.iter().any(|v| {
                 in_range(
                     v,
                     low.as_ref().map(|(x, i)| (x, *i)),
@@ -930,8 +1121,37 @@ pub(crate) fn range_field(
                 )
             }))
         }
+        Kind::Scaled(factor) => {
+            // `ScaledFloatFieldType.rangeQuery`: the bounds scaled, `nextUp`/`nextDown` when
+            // exclusive, then `ceil`/`floor`, inclusive.
+            let values = num_values(field, doc)?;
+            let scaled =
+                |b: &Option<(Value, bool)>, upper: bool| -> Result<Option<i64>, FieldError> {
+                    let Some((v, inc)) = b else { return Ok(None) };
+                    let f = match v {
+                        Value::Number(n) => n.as_f64(),
+                        Value::String(s) => s.trim().parse::<f64>().ok(),
+                        _ => None,
+                    }
+                    .ok_or_else(|| {
+                        FieldError::Invalid(format!("For input string: \"{}\"", value_text(v)))
+                    })?;
+                    let mut d = f * factor;
+                    if !inc {
+                        d = if upper { next_down(d) } else { next_up(d) };
+                    }
+                    Ok(Some(java_round(if upper { d.floor() } else { d.ceil() })))
+                };
+            let lo = scaled(&r.low, false)?;
+            let hi = scaled(&r.high, true)?;
+            Ok(values.iter().any(|v| {
+                let Num::Int(v) = *v else { return false };
+                lo.is_none_or(|l| v >= i128::from(l)) && hi.is_none_or(|h| v <= i128::from(h))
+            }))
+        }
         Kind::Integer(_) | Kind::Float(_) => {
             let values = num_values(field, doc)?;
+            let kind = field.kind.clone();
             let bound = |b: &Option<(Value, bool)>| -> Result<Option<(f64, bool)>, FieldError> {
                 match b {
                     None => Ok(None),
@@ -944,7 +1164,8 @@ pub(crate) fn range_field(
                         .ok_or_else(|| {
                             FieldError::Invalid(format!("For input string: \"{}\"", value_text(v)))
                         })?;
-                        Ok(Some((f, *inc)))
+                        // The bound is converted to the field's precision too.
+                        Ok(Some((round_float(&kind, f), *inc)))
                     }
                 }
             };
@@ -1028,10 +1249,13 @@ pub(crate) fn exists(name: &str, doc: &Value, ctx: &Ctx<'_>) -> Result<bool, Not
             .map(str::to_string)
             .collect()
     } else {
+        fields.check_unmapped(name, doc)?;
         Vec::new()
     };
     any(names.iter().map(|n| {
-        fields.check_not_nested(n)?;
+        if !fields.in_scope(n, ctx.nested) {
+            return Ok(false);
+        }
         let Some(f) = fields.get(n) else {
             return Ok(false);
         };
@@ -1040,11 +1264,11 @@ pub(crate) fn exists(name: &str, doc: &Value, ctx: &Ctx<'_>) -> Result<bool, Not
             Kind::Keyword { .. } => lenient(keyword_values(&f, doc).map(|v| !v.is_empty()), false)?,
             Kind::Text { .. } => !fields::values(doc, &f.source_path).is_empty(),
             Kind::FlatObject => !flat_values(&f, doc).is_empty(),
-            Kind::Integer(_) | Kind::Float(_) => {
+            Kind::Integer(_) | Kind::Float(_) | Kind::Scaled(_) => {
                 lenient(num_values(&f, doc).map(|v| !v.is_empty()), false)?
             }
             Kind::Ip => !ip_values(&f, doc).is_empty(),
-            Kind::Date { .. } => !date_values(&f, doc).is_empty(),
+            Kind::Date { .. } => lenient(date_values(&f, doc).map(|v| !v.is_empty()), false)?,
             Kind::Boolean => !bool_values(&f, doc).is_empty(),
             Kind::Other(_) => !fields::values(doc, &f.source_path).is_empty(),
         })
@@ -1211,7 +1435,7 @@ pub(crate) fn regexp_field(
                 .flatten()
                 .any(|t| re.is_match(t)))
         }
-        Kind::Integer(_) | Kind::Float(_) | Kind::Ip | Kind::Date { .. } => {
+        Kind::Integer(_) | Kind::Float(_) | Kind::Scaled(_) | Kind::Ip | Kind::Date { .. } => {
             compile(source)?;
             Ok(false)
         }
@@ -1249,8 +1473,15 @@ fn multi_match(body: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool, NotEval
         .unwrap_or("best_fields");
     let lenient_flag = obj.get("lenient").and_then(Value::as_bool).unwrap_or(false);
     let op = operator(obj.get("operator"))?;
-    if op == Operator::And && kind != "phrase" {
-        return Err(not_eval("multi_match with operator and"));
+    // `cross_fields` with `and` looks for each term in any field: other documents than
+    // per-field `and`.
+    if op == Operator::And && kind == "cross_fields" {
+        return Err(not_eval(
+            "multi_match of type cross_fields with operator and",
+        ));
+    }
+    if obj.get("zero_terms_query").and_then(Value::as_str) == Some("all") {
+        return Err(not_eval("multi_match with zero_terms_query: all"));
     }
     let patterns: Vec<String> = match obj.get("fields").and_then(Value::as_array) {
         Some(list) if !list.is_empty() => list
@@ -1266,7 +1497,7 @@ fn multi_match(body: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool, NotEval
         let Some(f) = ctx.fields.get(name) else {
             return Ok(false);
         };
-        if ctx.fields.nested_parent(name).is_some() {
+        if !ctx.fields.in_scope(name, ctx.nested) {
             return Ok(false);
         }
         if all_fields && !searchable_by_all(&f) {
@@ -1275,7 +1506,7 @@ fn multi_match(body: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool, NotEval
         f.check()?;
         let r = match kind {
             "best_fields" | "most_fields" | "cross_fields" => {
-                match_field_or_date(&f, doc, &value, ctx)
+                match_field_or_date(&f, doc, &value, op, ctx)
             }
             "phrase" => {
                 if matches!(f.kind, Kind::Date { .. }) {
@@ -1294,12 +1525,13 @@ fn match_field_or_date(
     f: &Field,
     doc: &Value,
     value: &Value,
+    op: Operator,
     ctx: &Ctx<'_>,
 ) -> Result<bool, FieldError> {
     if matches!(f.kind, Kind::Date { .. }) {
         return term_or_date(f, doc, value, ctx, None);
     }
-    match_field(f, doc, value, Operator::Or)
+    match_field(f, doc, value, op)
 }
 
 /// `QueryParserHelper.resolveMappingFields` with `*`: fields whose type cannot be searched
@@ -1365,6 +1597,7 @@ mod tests {
             fields: &f,
             now: "2026-11-27T00:00:00Z".parse().unwrap(),
             has_meta: false,
+            nested: None,
         };
         matches(&q, &doc(), &ctx)
     }
@@ -1485,6 +1718,109 @@ mod tests {
         no(json!({"regexp": {"message": {"value": "Pass.ord"}}}));
         assert!(m(json!({"regexp": {"event.action": "a&b"}})).is_err());
         assert!(m(json!({"regexp": {"event.action": "a("}})).is_err());
+    }
+
+    #[test]
+    fn multi_match_with_and_and_zero_terms() {
+        yes(
+            json!({"multi_match": {"query": "invalid admin", "operator": "and", "fields": ["message"]}}),
+        );
+        no(
+            json!({"multi_match": {"query": "invalid nothing", "operator": "and", "fields": ["message"]}}),
+        );
+        yes(json!({"multi_match": {"query": "invalid nothing", "fields": ["message", "event.*"]}}));
+        yes(json!({"match": {"message": {"query": "...", "zero_terms_query": "all"}}}));
+        no(json!({"match": {"message": {"query": "..."}}}));
+        assert!(m(json!({"ids": {"values": ["a"]}})).is_err());
+    }
+
+    #[test]
+    fn sloppy_phrases() {
+        // "Failed password for invalid user admin from 203.0.113.10"
+        no(json!({"match_phrase": {"message": {"query": "failed for", "slop": 0}}}));
+        yes(json!({"match_phrase": {"message": {"query": "failed for", "slop": 1}}}));
+        no(json!({"match_phrase": {"message": {"query": "password failed", "slop": 1}}}));
+        yes(json!({"match_phrase": {"message": {"query": "password failed", "slop": 2}}}));
+        yes(json!({"match_phrase": {"message": {"query": "failed user admin", "slop": 3}}}));
+        no(json!({"match_phrase": {"message": {"query": "failed user admin", "slop": 2}}}));
+        assert!(
+            m(json!({"match_phrase": {"message": {"query": "user user", "slop": 2}}})).is_err()
+        );
+    }
+
+    #[test]
+    fn half_and_scaled_floats_compare_at_their_precision() {
+        let f = Fields::from_mapping(&json!({"properties": {
+            "h": {"type": "half_float"},
+            "s": {"type": "scaled_float", "scaling_factor": 100}
+        }}));
+        let ctx = Ctx {
+            fields: &f,
+            now: "2026-11-27T00:00:00Z".parse().unwrap(),
+            has_meta: false,
+            nested: None,
+        };
+        let doc = json!({"h": 0.1, "s": 1.234});
+        let t = |q: Value| matches(&q, &doc, &ctx).unwrap();
+        // 0.1 and 0.09998 are the same half (0.0999755859375).
+        assert!(t(json!({"term": {"h": 0.09998}})));
+        assert!(!t(json!({"term": {"h": 0.1001}})));
+        assert!(t(json!({"range": {"h": {"lte": 0.1}}})));
+        // 1.234 is stored as 123: 1.23 matches, 1.234 too (both scale to 123).
+        assert!(t(json!({"term": {"s": 1.23}})));
+        assert!(t(json!({"term": {"s": 1.234}})));
+        assert!(!t(json!({"term": {"s": 1.24}})));
+        assert!(t(json!({"range": {"s": {"gte": 1.23, "lt": 1.24}}})));
+        assert!(!t(json!({"range": {"s": {"gt": 1.23}}})));
+        assert_eq!(to_half(65504.0), 65504.0);
+        assert!(to_half(70000.0).is_infinite());
+        assert_eq!(to_half(1.0), 1.0);
+        assert_eq!(to_half(5.960_464_5e-8), 5.960_464_477_539_063e-8);
+    }
+
+    #[test]
+    fn nested_queries_match_one_object_at_a_time() {
+        let f = Fields::from_mapping(&json!({"properties": {
+            "top": {"type": "keyword"},
+            "n": {"type": "nested", "properties": {
+                "a": {"type": "keyword"}, "b": {"type": "long"},
+                "m": {"type": "nested", "properties": {"c": {"type": "keyword"}}}
+            }}
+        }}));
+        let ctx = Ctx {
+            fields: &f,
+            now: "2026-11-27T00:00:00Z".parse().unwrap(),
+            has_meta: false,
+            nested: None,
+        };
+        let doc = json!({"top": "t", "n": [{"a": "x", "b": 1, "m": [{"c": "deep"}]}, {"a": "y", "b": 2}]});
+        let t = |q: Value| matches(&q, &doc, &ctx);
+        let both = |a: &str, b: i64| {
+            json!({"nested": {"path": "n", "query": {"bool": {"filter": [
+                {"term": {"n.a": a}}, {"term": {"n.b": b}}]}}}})
+        };
+        assert_eq!(t(both("x", 1)), Ok(true));
+        // x and 2 are in different objects.
+        assert_eq!(t(both("x", 2)), Ok(false));
+        // Outside a nested query, nested fields match nothing; inside, parent fields neither.
+        assert_eq!(t(json!({"term": {"n.a": "x"}})), Ok(false));
+        assert_eq!(
+            t(json!({"nested": {"path": "n", "query": {"term": {"top": "t"}}}})),
+            Ok(false)
+        );
+        assert_eq!(
+            t(
+                json!({"nested": {"path": "n", "query": {"nested": {"path": "n.m", "query": {"term": {"n.m.c": "deep"}}}}}})
+            ),
+            Ok(true)
+        );
+        assert!(t(json!({"nested": {"path": "top", "query": {"match_all": {}}}})).is_err());
+        assert_eq!(
+            t(
+                json!({"nested": {"path": "nope", "ignore_unmapped": true, "query": {"match_all": {}}}})
+            ),
+            Ok(false)
+        );
     }
 
     #[test]

@@ -26,8 +26,10 @@ pub(crate) enum Kind {
     },
     /// `long`, `integer`, `short`, `byte`, `unsigned_long`: whole numbers.
     Integer(&'static str),
-    /// `double`, `float`, `half_float`, `scaled_float`.
+    /// `double`, `float`, `half_float`.
     Float(&'static str),
+    /// `scaled_float` with its `scaling_factor`: stored as `round(value * factor)`.
+    Scaled(f64),
     Date {
         format: String,
     },
@@ -86,6 +88,10 @@ pub(crate) struct Fields {
     nested: Vec<String>,
     /// Fields named in a `copy_to`.
     copy_targets: Vec<String>,
+    /// `dynamic` of the root (`""`) and of the objects that set it.
+    dynamic: BTreeMap<String, String>,
+    /// Objects with `enabled: false` (their content is kept in `_source` only).
+    disabled: Vec<String>,
 }
 
 impl Fields {
@@ -93,6 +99,9 @@ impl Fields {
     pub(crate) fn from_mapping(mapping: &Value) -> Fields {
         let mut fields = Fields::default();
         let mut aliases = Vec::new();
+        if let Some(d) = dynamic_of(mapping) {
+            fields.dynamic.insert(String::new(), d);
+        }
         if let Some(props) = mapping.get("properties").and_then(Value::as_object) {
             fields.walk(props, "", &mut aliases);
         }
@@ -134,6 +143,12 @@ impl Fields {
                         self.nested.push(name.clone());
                     }
                     self.objects.push(name.clone());
+                    if let Some(d) = dynamic_of(def) {
+                        self.dynamic.insert(name.clone(), d);
+                    }
+                    if def.get("enabled").and_then(Value::as_bool) == Some(false) {
+                        self.disabled.push(name.clone());
+                    }
                     if let Some(sub) = def.get("properties").and_then(Value::as_object) {
                         self.walk(sub, &format!("{name}."), aliases);
                     }
@@ -210,6 +225,46 @@ impl Fields {
         None
     }
 
+    /// Fails when an unmapped field has values in `doc` although the mapping would have mapped
+    /// it (`dynamic` true, the default): the mapping given lacks its dynamic updates, and
+    /// answering "no match" could be wrong.
+    pub(crate) fn check_unmapped(&self, name: &str, doc: &Value) -> Result<(), NotEvaluated> {
+        // Only a leaf value shows a field the mapping would have mapped (an object is mapped
+        // as an object, which no field query matches).
+        if name.contains('*')
+            || self.is_object(name)
+            || !values(doc, name).iter().any(|v| !v.is_object())
+        {
+            return Ok(());
+        }
+        // Under a disabled object or a flat_object: not a mapping gap.
+        let mut end = name.len();
+        let mut dynamic = None;
+        while let Some(dot) = name[..end].rfind('.') {
+            let parent = &name[..dot];
+            if self.disabled.iter().any(|d| d == parent) {
+                return Ok(());
+            }
+            if self.fields.contains_key(parent) {
+                return Ok(());
+            }
+            if dynamic.is_none() {
+                dynamic = self.dynamic.get(parent).cloned();
+            }
+            end = dot;
+        }
+        let dynamic = dynamic
+            .or_else(|| self.dynamic.get("").cloned())
+            .unwrap_or_else(|| "true".into());
+        if dynamic == "true" {
+            return Err(NotEvaluated::new(format!(
+                "field [{name}] has values in the document but is not in the mapping, which \
+                 maps new fields (dynamic: true): the mapping given lacks its dynamic updates"
+            )));
+        }
+        Ok(())
+    }
+
     /// Every mapped field name (aliases and multi-fields included), sorted: the fields an
     /// index pattern lists, and the fields `*` expands to.
     pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
@@ -220,23 +275,24 @@ impl Fields {
         self.objects.iter().any(|o| o == name)
     }
 
-    /// The `nested` path a field is under, if any.
+    /// The innermost `nested` path a field is under (the path itself included), if any.
     pub(crate) fn nested_parent(&self, name: &str) -> Option<&str> {
         self.nested
             .iter()
-            .find(|n| name == n.as_str() || name.starts_with(&format!("{n}.")))
+            .filter(|n| name == n.as_str() || name.starts_with(&format!("{n}.")))
+            .max_by_key(|n| n.len())
             .map(String::as_str)
     }
 
-    /// Fails when a field lies under a `nested` object: such fields are indexed as separate
-    /// documents, and only a `nested` query reaches them.
-    pub(crate) fn check_not_nested(&self, name: &str) -> Result<(), NotEvaluated> {
-        match self.nested_parent(name) {
-            Some(path) => Err(NotEvaluated::new(format!(
-                "field [{name}] is under the nested object [{path}]"
-            ))),
-            None => Ok(()),
-        }
+    /// Whether a query in the `nested` scope `scope` (none at the top level) reaches the
+    /// field: the values of a field under a `nested` object are separate (hidden) documents,
+    /// which only a `nested` query on that path searches; elsewhere it matches nothing.
+    pub(crate) fn in_scope(&self, name: &str, scope: Option<&str>) -> bool {
+        self.nested_parent(name) == scope
+    }
+
+    pub(crate) fn is_nested(&self, path: &str) -> bool {
+        self.nested.iter().any(|n| n == path)
     }
 }
 
@@ -294,6 +350,15 @@ pub(crate) fn check_metadata(name: &str, has_meta: bool) -> Result<(), NotEvalua
     Ok(())
 }
 
+/// `dynamic` as written (`true`, `false`, `strict`, `runtime`; booleans or strings).
+fn dynamic_of(def: &Value) -> Option<String> {
+    match def.get("dynamic") {
+        Some(Value::Bool(b)) => Some(b.to_string()),
+        Some(Value::String(s)) => Some(s.clone()),
+        _ => None,
+    }
+}
+
 fn copy_to(def: &Value) -> Vec<String> {
     match def.get("copy_to") {
         Some(Value::String(s)) => vec![s.clone()],
@@ -329,7 +394,10 @@ fn kind_of(ty: &str, def: &Value) -> Kind {
         "double" => Kind::Float("double"),
         "float" => Kind::Float("float"),
         "half_float" => Kind::Float("half_float"),
-        "scaled_float" => Kind::Float("scaled_float"),
+        "scaled_float" => match def.get("scaling_factor").and_then(Value::as_f64) {
+            Some(f) => Kind::Scaled(f),
+            None => Kind::Other("scaled_float without scaling_factor".into()),
+        },
         "date" | "date_nanos" => Kind::Date {
             format: s("format").unwrap_or_else(|| "strict_date_optional_time||epoch_millis".into()),
         },
@@ -430,8 +498,28 @@ mod tests {
         assert_eq!(fields.get("f.a.b").unwrap().source_path, "f.a.b");
         assert!(fields.get("source.port").is_none());
         assert!(fields.is_object("source"));
-        assert!(fields.check_not_nested("n.x").is_err());
-        assert!(fields.check_not_nested("message").is_ok());
+        assert!(!fields.in_scope("n.x", None));
+        assert!(fields.in_scope("n.x", Some("n")));
+        assert!(fields.in_scope("message", None));
+        assert!(!fields.in_scope("message", Some("n")));
+    }
+
+    #[test]
+    fn unmapped_fields_with_values_need_a_dynamic_false_mapping() {
+        let doc = json!({"a": "x", "o": {"b": "y"}, "off": {"c": "z"}, "s": {"d": "w"}});
+        let dynamic = Fields::from_mapping(&json!({"properties": {
+            "off": {"type": "object", "enabled": false},
+            "s": {"type": "object", "dynamic": "strict", "properties": {}}
+        }}));
+        assert!(dynamic.check_unmapped("a", &doc).is_err());
+        assert!(dynamic.check_unmapped("o.b", &doc).is_err());
+        assert!(dynamic.check_unmapped("off.c", &doc).is_ok());
+        assert!(dynamic.check_unmapped("s.d", &doc).is_ok());
+        assert!(dynamic.check_unmapped("missing", &doc).is_ok());
+        // An object is no evidence of a missing leaf mapping.
+        assert!(dynamic.check_unmapped("o", &doc).is_ok());
+        let fixed = Fields::from_mapping(&json!({"dynamic": false, "properties": {}}));
+        assert!(fixed.check_unmapped("a", &doc).is_ok());
     }
 
     #[test]

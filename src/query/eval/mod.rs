@@ -17,23 +17,47 @@
 //! 2. [`Compiled::matches`] evaluates that DSL over a document `_source` ([`dsl`],
 //!    [`query_string`]) with the field types of the index mapping ([`fields`]): keyword exact
 //!    and case-sensitive (`ignore_above`), text through the standard analyzer ([`analysis`]),
-//!    multi-fields, aliases, `flat_object` leaves, numbers, `ip` with CIDR blocks, dates with
+//!    multi-fields, aliases, `flat_object` leaves, numbers (`float` and `half_float` at their
+//!    precision, `scaled_float` scaled), `ip` with CIDR blocks, dates with
 //!    their `format`, date math relative to a fixed now and `time_zone` ([`dates`]), booleans,
-//!    dotted keys and arrays in `_source`; unmapped fields match nothing.
+//!    dotted keys and arrays in `_source`; unmapped fields match nothing. Query kinds:
+//!    `bool`, `match`, `match_phrase` (slop), `multi_match` (`best_fields`, `phrase`),
+//!    `query_string` (Lucene syntax through [`crate::query::lucene`]'s tree), `term`, `terms`,
+//!    `range`, `exists`, `wildcard`, `prefix`, `regexp` ([`regexp`]), `ids`, `match_all`,
+//!    `match_none`, `constant_score`, `dis_max`, `nested` (one object at a time; fields under a
+//!    `nested` mapping match nothing outside a `nested` query on their path, as their values
+//!    are separate hidden documents). DQL's nested groups follow `nested.ts` and
+//!    `get_full_field_name_node.ts` (a nested field outside its group is Dashboards' error).
 //!
-//! Not evaluated (reported as [`NotEvaluated`], never as a match or a miss): queries of other
-//! kinds (`nested`, `script`, `geo_*`, `fuzzy`, `more_like_this`, span queries ...), the
-//! `&`, `~` and `<...>` operators of regular expressions ([`regexp`]),
-//! fields under a `nested` mapping, keyword `normalizer`s, analyzers other than `standard`,
-//! `half_float`/`scaled_float` fields, phrases with slop, fuzzy terms (their expansion depends on the
-//! index's terms), `case_insensitive` term-level queries, `minimum_should_match` other than an integer or
-//! a percentage, a DSL query object as the saved query (instead of a query string), and parameters the evaluator does not know.
-//! A query OpenSearch would reject (text for a number field without `lenient`) is reported as
-//! not evaluated with the reason.
+//! Not evaluated (reported as [`NotEvaluated`] with the reason, never as a match or a miss):
+//! - queries of other kinds: `script`,
+//!   `geo_*`, `fuzzy` and fuzzy Lucene terms (their expansion depends on the index's terms),
+//!   `more_like_this`, span queries, ...; parameters the evaluator does not know;
+//!   `case_insensitive`; `minimum_should_match` other than an integer or a percentage;
+//! - the `&`, `~` and `<...>` operators of regular expressions ([`regexp`]); sloppy phrases
+//!   that repeat a term; `multi_match` `cross_fields` with `and`;
+//! - fields whose indexed values are not their `_source` values: keyword `normalizer`s,
+//!   analyzers other than `standard`, `null_value`, `copy_to` targets, `index: false`,
+//!   `constant_keyword`;
+//! - an unmapped field that has values while the mapping maps new fields (`dynamic: true`):
+//!   the mapping given lacks its dynamic updates;
+//! - metadata fields (`_id`, `_index`, `_ignored`, `_routing`) unless the document comes with
+//!   them ([`Compiled::matches_hit`]); the other metadata fields always;
+//! - a saved query that is a DSL object instead of a query string;
+//! - a query OpenSearch would reject (text for a number field without `lenient`, a leading
+//!   wildcard when not allowed, a null value), with OpenSearch's reason.
 //!
 //! Dashboards' `dateFormat:tz` defaults to `Browser`; offline the browser is taken to be in
-//! UTC ([`dql_to_dsl::BROWSER_TIME_ZONE`]). The index pattern's field list is the mapping's
-//! fields (metadata fields such as `_id` are not listed).
+//! UTC ([`dql_to_dsl::BROWSER_TIME_ZONE`]); [`Compiled::with_time_zone`] sets it (the bundled
+//! advanced settings set it from the `time_zone` variable). The index pattern's field list is
+//! the mapping's fields (metadata fields such as `_id` are not listed).
+//!
+//! Known approximations: word breaks come from the `unicode-segmentation` crate's UAX#29
+//! words (Lucene also emits emoji as tokens; these are dropped here), lowercasing is Rust's
+//! Unicode lowercase (Lucene's per-code-point `Character.toLowerCase` differs for a handful of
+//! characters such as `İ`), and the Lucene parser is stricter than OpenSearch's (it refuses
+//! lower-case `and`/`or`, `TO` outside a range ...): a `query_string` it refuses is not
+//! evaluated.
 
 pub(crate) mod analysis;
 pub(crate) mod dates;
@@ -259,6 +283,17 @@ fn lucene_dsl(text: &str, options: &Value) -> Result<Value, NotEvaluated> {
     }
     let mut qs = serde_json::Map::new();
     qs.insert("query".into(), Value::String(text.to_string()));
+    // The advanced setting is stored as JSON text (`"{ \"analyze_wildcard\": true }"`).
+    let parsed;
+    let options = match options {
+        Value::String(text) => {
+            parsed = serde_json::from_str::<Value>(text).map_err(|e| {
+                NotEvaluated::new(format!("query:queryString:options is not JSON: {e}"))
+            })?;
+            &parsed
+        }
+        other => other,
+    };
     match options {
         Value::Object(o) => {
             for (k, v) in o {
@@ -368,6 +403,7 @@ impl Compiled {
             fields,
             now: self.now,
             has_meta,
+            nested: None,
         };
         if self.fields.is_some() || self.dql.is_none() {
             return dsl::matches(&self.dsl, source, &ctx);

@@ -29,6 +29,7 @@ struct Settings {
     analyze_wildcard: bool,
     allow_leading_wildcard: bool,
     time_zone: Option<String>,
+    phrase_slop: u64,
 }
 
 fn not_eval(reason: impl Into<String>) -> NotEvaluated {
@@ -71,9 +72,6 @@ pub(crate) fn matches(body: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool, 
         if t != "best_fields" && t != "most_fields" {
             return Err(not_eval(format!("query_string of type {t}")));
         }
-    }
-    if obj.get("phrase_slop").and_then(Value::as_u64).unwrap_or(0) > 0 {
-        return Err(not_eval("query_string with phrase_slop"));
     }
     let query = obj
         .get("query")
@@ -122,6 +120,7 @@ pub(crate) fn matches(body: &Value, doc: &Value, ctx: &Ctx<'_>) -> Result<bool, 
             .get("time_zone")
             .and_then(Value::as_str)
             .map(str::to_string),
+        phrase_slop: obj.get("phrase_slop").and_then(Value::as_u64).unwrap_or(0),
     };
     let (node, _) = lucene::parse_tree(query).map_err(|e| {
         not_eval(format!(
@@ -265,6 +264,7 @@ fn clause_fields(field: Option<&str>, ctx: &Ctx<'_>, s: &Settings) -> (Vec<Strin
 /// Runs `run` over the fields (a disjunction); lenient failures and unmapped fields count as
 /// no match, null queries are left out.
 fn over_fields(
+    doc: &Value,
     names: &[String],
     all: bool,
     ctx: &Ctx<'_>,
@@ -274,14 +274,17 @@ fn over_fields(
     let mut results = Vec::new();
     let mut any_query = false;
     for name in names {
-        if all && ctx.fields.nested_parent(name).is_some() {
+        super::fields::check_metadata(name, ctx.has_meta)?;
+        if !ctx.fields.in_scope(name, ctx.nested) {
+            if !all {
+                any_query = true;
+                results.push(Ok(false));
+            }
             continue;
         }
-        super::fields::check_metadata(name, ctx.has_meta)?;
-        ctx.fields.check_not_nested(name)?;
         let Some(f) = ctx.fields.get(name) else {
             any_query = true;
-            results.push(Ok(false));
+            results.push(ctx.fields.check_unmapped(name, doc).map(|()| false));
             continue;
         };
         if all && !dsl::searchable_by_all(&f) {
@@ -354,7 +357,7 @@ fn term(
             }
             let (names, all) = clause_fields(name, ctx, s);
             let value = Value::String(text.to_string());
-            over_fields(&names, all, ctx, s, |f| match &f.kind {
+            over_fields(doc, &names, all, ctx, s, |f| match &f.kind {
                 Kind::Text { .. } => {
                     if analysis::standard(text).is_empty() {
                         return Ok(None);
@@ -365,17 +368,18 @@ fn term(
             })
         }
         TermKind::Phrase => {
-            if slop.is_some_and(|v| v.parse::<f32>().map_or(true, |n| n > 0.0)) {
-                return Err(not_eval("a phrase with slop (`\"...\"~N`)"));
-            }
+            // `QueryParser.jj`: `~N` (a float, truncated) sets the slop, else `phrase_slop`.
+            let slop = slop
+                .and_then(|v| v.parse::<f32>().ok())
+                .map_or(s.phrase_slop, |n| n.max(0.0) as u64);
             let (names, all) = clause_fields(name, ctx, s);
             let value = Value::String(text.to_string());
-            over_fields(&names, all, ctx, s, |f| match &f.kind {
+            over_fields(doc, &names, all, ctx, s, |f| match &f.kind {
                 Kind::Text { .. } => {
                     if analysis::standard(text).is_empty() {
                         return Ok(None);
                     }
-                    dsl::phrase_field(f, doc, &value, 0).map(Some)
+                    dsl::phrase_field(f, doc, &value, slop).map(Some)
                 }
                 _ => dsl::term_query(f, doc, &value, ctx, None).map(Some),
             })
@@ -394,7 +398,7 @@ fn term(
             }
             let (names, all) = clause_fields(name, ctx, s);
             let pattern = Pattern::lucene_wildcard(image);
-            over_fields(&names, all, ctx, s, |f| {
+            over_fields(doc, &names, all, ctx, s, |f| {
                 // A `ParseException`: not caught by `lenient`.
                 if !s.allow_leading_wildcard && (image.starts_with('*') || image.starts_with('?')) {
                     return Err(not_eval(
@@ -407,16 +411,25 @@ fn term(
         }
         TermKind::Prefix => {
             let (names, all) = clause_fields(name, ctx, s);
-            over_fields(&names, all, ctx, s, |f| match &f.kind {
+            over_fields(doc, &names, all, ctx, s, |f| match &f.kind {
                 Kind::Text { .. } if s.analyze_wildcard => {
                     let tokens = analysis::standard(text);
                     match tokens.as_slice() {
                         [] => Ok(None),
                         [one] => dsl::pattern_field(f, doc, &Pattern::prefix(one), false).map(Some),
-                        _ => Err(not_eval(format!(
-                            "the prefix [{text}*] that the analyzer splits into several terms"
-                        ))
-                        .into()),
+                        // `getPossiblyAnalyzedPrefixQuery`: the terms before the last as term
+                        // queries, the last as a prefix, joined by the default operator.
+                        [init @ .., last] => {
+                            let mut parts = Vec::new();
+                            for t in init {
+                                parts.push(dsl::term_field(f, doc, &Value::String(t.clone()))?);
+                            }
+                            parts.push(dsl::pattern_field(f, doc, &Pattern::prefix(last), false)?);
+                            Ok(Some(match s.operator {
+                                Operator::Or => parts.iter().any(|b| *b),
+                                Operator::And => parts.iter().all(|b| *b),
+                            }))
+                        }
                     }
                 }
                 Kind::Text { .. } => {
@@ -427,7 +440,7 @@ fn term(
         }
         TermKind::Regexp => {
             let (names, all) = clause_fields(name, ctx, s);
-            over_fields(&names, all, ctx, s, |f| {
+            over_fields(doc, &names, all, ctx, s, |f| {
                 dsl::regexp_field(f, doc, text, true).map(Some)
             })
         }
@@ -449,7 +462,7 @@ fn range(
     let low = low.filter(|l| *l != "*");
     let high = high.filter(|h| *h != "*");
     let (names, all) = clause_fields(field, ctx, s);
-    over_fields(&names, all, ctx, s, |f| {
+    over_fields(doc, &names, all, ctx, s, |f| {
         // Bounds are normalized by the field's search analyzer (lowercased for text).
         let norm = |b: &str| -> Value {
             match f.kind {
@@ -505,6 +518,7 @@ mod tests {
             fields: &f,
             now: "2026-11-27T00:00:00Z".parse().unwrap(),
             has_meta: false,
+            nested: None,
         };
         matches(&body, &doc(), &ctx)
     }
@@ -564,6 +578,15 @@ mod tests {
         yes("\"publickey for root\"");
         no("\"root for publickey\"");
         yes("message:accept*");
+        // Analyzed into `public` and prefix `roo`: either is enough with OR.
+        yes("message:public-roo*");
+        assert_eq!(
+            qs(
+                json!({"query": "message:nothing-roo*", "analyze_wildcard": true, "default_operator": "AND"})
+            ),
+            Ok(false)
+        );
+        yes("message:nothing-roo*");
         yes("event.severity:>=3");
         no("event.severity:>3");
         yes("event.severity:[1 TO 3]");
@@ -604,6 +627,9 @@ mod tests {
         yes("message:/PUBLIC.*/");
         assert!(q("user.name:/a&b/").is_err());
         assert!(q("user.name:rot~1").is_err());
-        assert!(q("\"publickey root\"~2").is_err());
+        no("\"publickey root\"");
+        yes("\"publickey root\"~1");
+        no("\"root publickey\"~2");
+        yes("\"root publickey\"~3");
     }
 }
