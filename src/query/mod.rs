@@ -17,7 +17,6 @@
 
 pub(crate) mod dql;
 // Until `siemctl test` calls it, only the tests use the evaluator.
-#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) mod eval;
 pub(crate) mod lucene;
 

@@ -183,16 +183,16 @@ fn run_query(
     options: &EvalOptions,
     time_zone: &str,
 ) -> Outcome {
-    let compiled: Result<Vec<Compiled>, NotEvaluated> = query
-        .sources
-        .iter()
-        .map(|s| eval::compile(s, options)?.with_time_zone(time_zone))
-        .collect();
-    let compiled = match compiled {
-        Ok(c) => c,
-        Err(e) => return Outcome::NotEvaluated(e.reason),
-    };
+    // What cannot be evaluated whatever the index is said so even with no test document.
+    for source in &query.sources {
+        if let Err(e) = eval::compile(source, options) {
+            return Outcome::NotEvaluated(e.reason);
+        }
+    }
     let empty = Fields::from_mapping(&json!({}));
+    // Compiled once per index: wildcard field names expand over that index's fields, as the
+    // query Dashboards builds from the index pattern's field list.
+    let mut compiled: BTreeMap<&str, Vec<Compiled>> = BTreeMap::new();
     let mut events = Vec::new();
     let mut over = 0;
     for doc in docs {
@@ -201,8 +201,21 @@ fn run_query(
         }
         over += 1;
         let fields = fields.get(doc.index).unwrap_or(&empty);
+        if !compiled.contains_key(doc.index) {
+            let built: Result<Vec<Compiled>, NotEvaluated> = query
+                .sources
+                .iter()
+                .map(|s| eval::compile_for(s, fields, options)?.with_time_zone(time_zone))
+                .collect();
+            match built {
+                Ok(c) => {
+                    compiled.insert(doc.index, c);
+                }
+                Err(e) => return Outcome::NotEvaluated(e.reason),
+            }
+        }
         let mut all = true;
-        for c in &compiled {
+        for c in &compiled[doc.index] {
             match c.matches_hit(&doc.hit, fields) {
                 Ok(true) => {}
                 Ok(false) => {

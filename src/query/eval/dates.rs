@@ -17,6 +17,7 @@ use jiff::tz::{Offset, TimeZone};
 use jiff::{Span, Timestamp, ZonedDateTime};
 
 /// The field's default `format` (`DateFieldMapper.DEFAULT_DATE_TIME_FORMATTER`).
+#[cfg(test)]
 pub(crate) const DEFAULT_FORMAT: &str = "strict_date_optional_time||epoch_millis";
 
 /// A time zone as the `time_zone` parameter names it (`UTC`, `+01:00`, `Europe/Paris`).

@@ -326,6 +326,7 @@ fn has_leading_wildcard(node: &dql::Node) -> bool {
 
 impl Compiled {
     /// The query DSL that was built (with the fields of [`compile_for`], or without fields).
+    #[cfg(test)]
     pub(crate) fn dsl(&self) -> &Value {
         &self.dsl
     }
@@ -374,6 +375,7 @@ impl Compiled {
 
     /// Whether the document `_source` matches, with the field types of its index. A query on
     /// `_id`, `_index`, `_ignored` or `_routing` is not evaluated here: use [`Self::matches_hit`].
+    #[cfg(test)]
     pub(crate) fn matches(&self, source: &Value, fields: &Fields) -> Result<bool, NotEvaluated> {
         self.run(source, fields, false)
     }

@@ -269,7 +269,14 @@ fn every_bundled_query_compiles() {
                         .unwrap_or_else(|e| panic!("{name}: {e}"));
                     // And each evaluates over an empty document without being refused.
                     let c = compile_for(&source, &fields(), &EvalOptions::default()).unwrap();
-                    c.matches(&json!({}), &fields())
+                    let hit = Hit {
+                        index: "log-test".into(),
+                        id: "1".into(),
+                        routing: None,
+                        ignored: Vec::new(),
+                        source: json!({}),
+                    };
+                    c.matches_hit(&hit, &fields())
                         .unwrap_or_else(|e| panic!("{name}: {e}"));
                     count += 1;
                 }
