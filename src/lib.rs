@@ -27,6 +27,7 @@ use crate::output::printer::Printer;
 
 /// Runs siemctl with the process's arguments and returns its exit code.
 pub fn run() -> ExitCode {
+    output::redact::init();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {

@@ -54,7 +54,11 @@ impl Project {
             .config
             .clone()
             .unwrap_or_else(|| root.join("siemctl.toml"));
-        let config = read_config(&config_path)?;
+        // The default siemctl.toml is content like the rest: a link out of the content directory
+        // is refused. A --config FILE named on the command line may be anywhere, but must be a
+        // regular file.
+        let within = global.config.is_none().then_some(root.as_path());
+        let config = read_config(&config_path, within)?;
         let version: ContentVersion =
             config.content.version.parse().with_context(|| {
                 format!("invalid [content].version in `{}`", config_path.display())
@@ -120,7 +124,19 @@ impl Project {
     }
 }
 
-fn read_config(path: &Path) -> Result<ProjectConfig> {
+fn read_config(path: &Path, within: Option<&Path>) -> Result<ProjectConfig> {
+    if fs::symlink_metadata(path).is_ok() {
+        let checked = match within {
+            Some(root) => crate::content::load::check_readable(root, path),
+            None => crate::content::load::check_readable(
+                path.parent().unwrap_or(Path::new(".")),
+                &fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
+            ),
+        };
+        if let Err(message) = checked {
+            bail!("`{}`: {message}", path.display());
+        }
+    }
     let text = fs::read_to_string(path).with_context(|| {
         format!("cannot read `{}`: run siemctl in the content directory, or point at it with -C DIR or --config FILE", path.display())
     })?;

@@ -1,8 +1,10 @@
 //! `siemctl test`: run the content's test events through its pipelines and mappings offline,
-//! compare with the golden files (or write them with --generate).
+//! then its queries over the documents; compare with the golden files (or write them with
+//! --generate).
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use serde_json::{Map, Value};
@@ -10,6 +12,7 @@ use serde_json::{Map, Value};
 use super::report_problems;
 use crate::cli::{GlobalArgs, TestArgs};
 use crate::content::problem::Problem;
+use crate::content::suggest::did_you_mean;
 use crate::content::validate as checks;
 use crate::content::vars::{self, Origin};
 use crate::content::{self, Content};
@@ -27,23 +30,18 @@ use crate::testing::FileResult;
 
 pub(crate) fn run(global: &GlobalArgs, args: &TestArgs, printer: Printer) -> Result<ExitStatus> {
     let project = Project::resolve(global, &args.vars)?;
-    let (files, mut problems) =
-        case::discover(&project.root, &args.log_types).with_context(|| {
-            format!(
-                "cannot read the test folders under `{}`",
-                project.root.display()
-            )
-        })?;
-    if !args.log_types.is_empty() {
-        for name in &args.log_types {
-            if !files.iter().any(|f| &f.log_type == name) {
-                bail!(
-                    "log type `{name}` has no test events: add them in index-templates/{name}/_test/ (see docs/content-format.md, \"Tests\")"
-                );
-            }
-        }
-    }
-    // The content, once per distinct set of test variables.
+    check_log_types(&project.root, &args.log_types)?;
+    // The content as the project's variables render it: it must be valid before anything runs.
+    let (base, mut problems) = content::load(&project.root, project.version, project.vars.clone())?;
+    problems.extend(checks::validate(&base));
+    let (files, found) = case::discover(&project.root, &args.log_types).with_context(|| {
+        format!(
+            "cannot read the test folders under `{}`",
+            project.root.display()
+        )
+    })?;
+    problems.extend(found);
+    // The content once per distinct set of test variables (the base one for files with none).
     let mut groups: BTreeMap<String, (Map<String, Value>, Vec<TestFile>)> = BTreeMap::new();
     for file in files {
         let layer: Map<String, Value> = file.config.vars.clone().into_iter().collect();
@@ -56,7 +54,11 @@ pub(crate) fn run(global: &GlobalArgs, args: &TestArgs, printer: Printer) -> Res
         match vars::overlay(project.vars.clone(), &project.declared_vars, &layer, &origin) {
             Ok(vars) => {
                 let key = Value::Object(layer).to_string();
-                groups.entry(key).or_insert_with(|| (vars, Vec::new())).1.push(file);
+                groups
+                    .entry(key)
+                    .or_insert_with(|| (vars, Vec::new()))
+                    .1
+                    .push(file);
             }
             Err(e) => problems.push(
                 Problem::new(file.config_path.clone().unwrap_or(file.path.clone()), e.to_string())
@@ -64,69 +66,67 @@ pub(crate) fn run(global: &GlobalArgs, args: &TestArgs, printer: Printer) -> Res
             ),
         }
     }
-    let mut contents: Vec<(Content, Vec<TestFile>)> = Vec::new();
-    for (_, (vars, files)) in groups {
+    let mut others: Vec<(Content, Vec<TestFile>)> = Vec::new();
+    let mut base_files = Vec::new();
+    for (key, (vars, files)) in groups {
+        if key == "{}" {
+            base_files = files;
+            continue;
+        }
         let (content, mut found) = content::load(&project.root, project.version, vars)?;
         found.extend(checks::validate(&content));
         problems.extend(found);
-        contents.push((content, files));
+        others.push((content, files));
     }
     checks::sort(&mut problems);
     if !problems.is_empty() {
         return Ok(report_problems(printer, "test", &problems));
     }
 
+    let mut groups: Vec<(&Content, Vec<TestFile>)> = vec![(&base, base_files)];
+    groups.extend(others.iter().map(|(c, f)| (c, f.clone())));
     let mut suites = Vec::new();
-    for (content, _) in &contents {
+    for (content, _) in &groups {
         match Suite::new(content) {
             Ok(suite) => suites.push(suite),
             Err(found) => return Ok(report_problems(printer, "test", &found)),
         }
     }
     let mut results = Vec::new();
-    for (suite, (_, files)) in suites.iter().zip(&contents) {
+    let mut warnings = Vec::new();
+    for (g, (_, files)) in groups.iter().enumerate() {
+        let suite = &suites[g];
         for file in files {
-            let index = match file
+            let Some(index) = file
                 .config
                 .index
                 .clone()
                 .or_else(|| suite.default_index(&file.log_type))
-            {
-                Some(index) => index,
-                None => {
-                    problems.push(
-                        Problem::new(&file.path, format!("log type `{}` has no index template, so the test cannot tell where its events go", file.log_type))
-                            .with_hint("name the index in `index:` of the test's -config.yaml"),
-                    );
-                    continue;
-                }
+            else {
+                problems.push(
+                    Problem::new(&file.path, format!("log type `{}` has no index template, so the test cannot tell where its events go", file.log_type))
+                        .with_hint("name the index in `index:` of the test's -config.yaml"),
+                );
+                continue;
             };
-            let run = match suite.run(file, &index) {
-                Ok(run) => run,
-                Err(message) => {
-                    problems.push(
-                        Problem::new(file.config_path.clone().unwrap_or(file.path.clone()), message)
-                            .with_hint("send the events to an index that a content index template creates (`index:` of the test's -config.yaml)"),
-                    );
-                    continue;
-                }
-            };
+            let run = suite.run(file, &index);
             let expected_path = file.expected_path();
-            let expected = match fs::read_to_string(project.root.join(&expected_path)) {
-                Ok(text) => match Expected::parse(&text) {
-                    Ok(expected) => Some(expected),
-                    Err(message) => {
-                        problems.push(
-                            Problem::new(&expected_path, format!("invalid golden file: {message}"))
-                                .with_hint("regenerate it with `siemctl test --generate` (\"fails\": true marks are kept only from a readable file)"),
-                        );
-                        continue;
-                    }
-                },
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-                Err(e) => {
-                    return Err(e)
-                        .with_context(|| format!("cannot read `{}`", expected_path.display()))
+            let expected = match read_golden(&project.root, &expected_path)? {
+                Golden::Missing => None,
+                Golden::Read(expected) => Some(expected),
+                Golden::Invalid(message) if args.generate => {
+                    warnings.push(format!(
+                        "`{}` is not a valid golden file ({message}): it is written anew, without the \"fails\" marks it may have had",
+                        expected_path.display()
+                    ));
+                    None
+                }
+                Golden::Invalid(message) => {
+                    problems.push(
+                        Problem::new(&expected_path, format!("invalid golden file: {message}"))
+                            .with_hint("fix it by hand (a merge conflict?), or delete it and run `siemctl test --generate` (the \"fails\": true marks are then to be added again)"),
+                    );
+                    continue;
                 }
             };
             let checked = check(file, &run, expected.as_ref(), args.generate);
@@ -148,14 +148,12 @@ pub(crate) fn run(global: &GlobalArgs, args: &TestArgs, printer: Printer) -> Res
             });
         }
     }
-    if !problems.is_empty() {
-        checks::sort(&mut problems);
-        return Ok(report_problems(printer, "test", &problems));
-    }
     results.sort_by(|a, b| a.file.path.cmp(&b.file.path));
     let traces: Vec<&ingest::Trace> = results.iter().map(|r| &r.run.trace).collect();
+    // Coverage on the base content's pipelines: a processor is reached when an event of any
+    // rendering reached the processor at that place.
+    let coverage = coverage::coverage(&base, &suites[0], &traces, &args.log_types);
     // Query tests, on the content rendered with the project's own variables.
-    let (base, _) = content::load(&project.root, project.version, project.vars.clone())?;
     let evaluated = queries::evaluate(&base, &results, &args.log_types);
     let mut existing = BTreeMap::new();
     for log_type in queries::golden_files(&evaluated).keys() {
@@ -186,18 +184,76 @@ pub(crate) fn run(global: &GlobalArgs, args: &TestArgs, printer: Printer) -> Res
         }
     }
     report.goldens.clear();
-    let coverage = match (contents.first(), suites.first()) {
-        (Some((content, _)), Some(suite)) => {
-            coverage::coverage(content, suite, &traces, &args.log_types)
-        }
-        _ => Vec::new(),
-    };
-    Ok(out::print(
+    for warning in &warnings {
+        printer.warn(warning);
+    }
+    let status = out::print(
         printer,
-        &results,
-        &coverage,
-        &report,
-        &written_goldens,
-        args.generate,
-    ))
+        &out::Report {
+            results: &results,
+            coverage: &coverage,
+            queries: &report,
+            written_goldens: &written_goldens,
+            selected: &args.log_types,
+        },
+    );
+    // Problems found on the way (a file whose events have nowhere to go, a broken golden file)
+    // come after the results, which stay visible.
+    if !problems.is_empty() {
+        checks::sort(&mut problems);
+        return Ok(report_problems(printer, "test", &problems));
+    }
+    Ok(status)
+}
+
+enum Golden {
+    Missing,
+    Read(Expected),
+    Invalid(String),
+}
+
+fn read_golden(root: &Path, path: &PathBuf) -> Result<Golden> {
+    match fs::read_to_string(root.join(path)) {
+        Ok(text) => Ok(match Expected::parse(&text) {
+            Ok(expected) => Golden::Read(expected),
+            Err(message) => Golden::Invalid(message),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Golden::Missing),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+            Ok(Golden::Invalid("not UTF-8 text".into()))
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot read `{}`", path.display())),
+    }
+}
+
+/// Every `--log-type` names a log type with a test folder.
+fn check_log_types(root: &Path, names: &[String]) -> Result<()> {
+    let base = root.join("index-templates");
+    let known: Vec<String> = fs::read_dir(&base)
+        .map(|dir| {
+            dir.filter_map(|e| e.ok())
+                .filter(|e| e.path().is_dir())
+                .map(|e| e.file_name().to_string_lossy().to_string())
+                .filter(|name| !name.starts_with('_'))
+                .collect()
+        })
+        .unwrap_or_default();
+    for name in names {
+        if !known.contains(name) {
+            let suggestion = did_you_mean(name, known.iter())
+                .map(|s| format!(": did you mean `{s}`?"))
+                .unwrap_or_default();
+            bail!("there is no log type `{name}` in index-templates/{suggestion}");
+        }
+        if !base
+            .join(name)
+            .join(crate::content::load::TEST_FOLDER)
+            .is_dir()
+        {
+            bail!(
+                "log type `{name}` has no test events: add them in index-templates/{name}/_test/ (see docs/content-format.md, \"Tests\")"
+            );
+        }
+    }
+    Ok(())
 }

@@ -44,6 +44,9 @@ pub(crate) enum FileKind {
     Template { kind: Kind, id: String },
     /// A saved search in YAML.
     SavedSearch,
+    /// A file that is refused unread (a link out of the content directory, a FIFO): its
+    /// object is known to exist, so references to it are not reported a second time.
+    Refused { kind: Kind, id: String },
 }
 
 /// One content file.
@@ -79,6 +82,10 @@ pub(crate) fn discover(root: &Path) -> Result<(Vec<SourceFile>, Vec<Problem>), E
                 .unwrap_or_default()
                 .to_string_lossy()
                 .to_string();
+            if let Err(message) = check_folder(root, &entry) {
+                problems.push(Problem::new(&rel, message).with_hint(LINK_HINT));
+                continue;
+            }
             for file in sorted_entries(&entry)? {
                 let name = file
                     .file_name()
@@ -90,6 +97,17 @@ pub(crate) fn discover(root: &Path) -> Result<(Vec<SourceFile>, Vec<Problem>), E
                     // `_test/` holds the log type's test events, read by `siemctl test`.
                     if file.is_dir() && name != TEST_FOLDER {
                         problems.push(Problem::new(&rel, "content folders are one level deep: move these files up into the log type's folder"));
+                    }
+                    continue;
+                }
+                if let Err(message) = check_readable(root, &file) {
+                    problems.push(Problem::new(&rel, message).with_hint(LINK_HINT));
+                    if let Ok(FileKind::Template { kind, id }) = classify(&name, kinds) {
+                        files.push(SourceFile {
+                            path: rel,
+                            log_type: log_type.clone(),
+                            what: FileKind::Refused { kind, id },
+                        });
                     }
                     continue;
                 }
@@ -132,6 +150,47 @@ fn classify(name: &str, kinds: &[Kind]) -> Result<FileKind, String> {
             ))
         }
     }
+}
+
+const LINK_HINT: &str = "content files are regular files inside the content directory: copy the file in, or link to one inside it";
+
+/// A content file must be a regular file, or a link to one inside the content directory: a link
+/// out of it (to `/proc/self/environ`, say) could make siemctl print what it points at, and a
+/// FIFO or device would block or feed it anything. Checked before the file is opened.
+pub(crate) fn check_readable(root: &Path, path: &Path) -> Result<(), String> {
+    let meta = fs::symlink_metadata(path).map_err(|e| format!("cannot read this file: {e}"))?;
+    if meta.file_type().is_symlink() {
+        let inside = match (fs::canonicalize(root), fs::canonicalize(path)) {
+            (Ok(root), Ok(target)) => target.starts_with(&root),
+            _ => false,
+        };
+        if !inside {
+            return Err("this file is a link to a file outside the content directory: siemctl does not follow it".into());
+        }
+    }
+    let meta = fs::metadata(path).map_err(|e| format!("cannot read this file: {e}"))?;
+    if !meta.file_type().is_file() {
+        return Err(
+            "this is not a regular file (a FIFO, socket or device): siemctl does not read it"
+                .into(),
+        );
+    }
+    Ok(())
+}
+
+/// A log type's folder may be a link only to a folder inside the content directory.
+fn check_folder(root: &Path, path: &Path) -> Result<(), String> {
+    let meta = fs::symlink_metadata(path).map_err(|e| format!("cannot read this folder: {e}"))?;
+    if meta.file_type().is_symlink() {
+        let inside = match (fs::canonicalize(root), fs::canonicalize(path)) {
+            (Ok(root), Ok(target)) => target.starts_with(&root),
+            _ => false,
+        };
+        if !inside {
+            return Err("this folder is a link to a folder outside the content directory: siemctl does not follow it".into());
+        }
+    }
+    Ok(())
 }
 
 /// READMEs and dotfiles may sit beside content.

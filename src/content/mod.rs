@@ -89,9 +89,27 @@ pub(crate) fn load(
     let mut yaml_files = Vec::new();
     let mut failed = Vec::new();
     for file in files {
-        let text = fs::read_to_string(root.join(&file.path))
-            .map_err(|e| Error::Read(file.path.clone(), e))?;
+        if let FileKind::Refused { kind, id } = &file.what {
+            failed.push((*kind, id.clone()));
+            continue;
+        }
+        let text = match fs::read_to_string(root.join(&file.path)) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                // Never echo a file that is not text: it could be anything.
+                problems.push(
+                    Problem::new(&file.path, "this file is not UTF-8 text")
+                        .with_hint("save it as UTF-8 (every content file is JSON or YAML text)"),
+                );
+                if let FileKind::Template { kind, id } = &file.what {
+                    failed.push((*kind, id.clone()));
+                }
+                continue;
+            }
+            Err(e) => return Err(Error::Read(file.path.clone(), e)),
+        };
         match &file.what {
+            FileKind::Refused { .. } => {}
             FileKind::SavedSearch => yaml_files.push((file, text)),
             FileKind::Template { kind, id } => match renderer.render_json(&file.path, &text) {
                 Ok((rendered, body)) => {

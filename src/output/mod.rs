@@ -2,5 +2,6 @@
 
 pub(crate) mod plan;
 pub(crate) mod printer;
+pub(crate) mod redact;
 pub(crate) mod style;
 pub(crate) mod test;

@@ -6,6 +6,7 @@ use std::io::Write;
 use anstream::ColorChoice;
 use serde_json::{json, Value};
 
+use super::redact::redact;
 use super::style;
 use crate::cli::{ColorMode, OutputFormat};
 use crate::content::problem::Problem;
@@ -37,6 +38,7 @@ impl Printer {
 
     /// Text data on stdout.
     pub(crate) fn data(self, text: &str) {
+        let text = redact(text);
         let mut out = anstream::stdout().lock();
         let _ = out.write_all(text.as_bytes());
         let _ = out.flush();
@@ -51,13 +53,14 @@ impl Printer {
     /// A warning on stderr (also in JSON mode: stdout stays one document).
     pub(crate) fn warn(self, text: &str) {
         let w = style::warning();
+        let text = redact(text);
         let _ = writeln!(anstream::stderr().lock(), "{w}warning{w:#}: {text}");
     }
 
     /// A status line on stderr, in text mode.
     pub(crate) fn status(self, text: &str) {
         if !self.is_json() {
-            let _ = writeln!(anstream::stderr().lock(), "{text}");
+            let _ = writeln!(anstream::stderr().lock(), "{}", redact(text));
         }
     }
 
@@ -66,10 +69,10 @@ impl Printer {
         let mut err = anstream::stderr().lock();
         let (e, l, h) = (style::error(), style::location(), style::hint());
         for problem in problems {
-            let _ = writeln!(err, "{e}error{e:#}: {}", problem.message);
-            let _ = writeln!(err, "  {l}-->{l:#} {}", problem.location());
+            let _ = writeln!(err, "{e}error{e:#}: {}", redact(&problem.message));
+            let _ = writeln!(err, "  {l}-->{l:#} {}", redact(&problem.location()));
             if let Some(hint) = &problem.hint {
-                let _ = writeln!(err, "  {h}hint{h:#}: {hint}");
+                let _ = writeln!(err, "  {h}hint{h:#}: {}", redact(hint));
             }
             let _ = writeln!(err);
         }
@@ -87,9 +90,9 @@ impl Printer {
         }
         let mut err = anstream::stderr().lock();
         let e = style::error();
-        let _ = writeln!(err, "{e}error{e:#}: {error}");
+        let _ = writeln!(err, "{e}error{e:#}: {}", redact(&error.to_string()));
         for cause in error.chain().skip(1) {
-            let _ = writeln!(err, "  Caused by: {}", cause.to_string().trim_end());
+            let _ = writeln!(err, "  Caused by: {}", redact(cause.to_string().trim_end()));
         }
     }
 }

@@ -24,21 +24,31 @@ fn path(p: &std::path::Path) -> String {
     p.display().to_string().replace('\\', "/")
 }
 
-/// Prints the results; failure when any event failed.
-pub(crate) fn print(
-    printer: Printer,
-    results: &[FileResult],
-    coverage: &[PipelineCoverage],
-    queries: &QueryReport,
-    written_goldens: &[(std::path::PathBuf, bool)],
-    generating: bool,
-) -> ExitStatus {
+/// Everything a run of `siemctl test` found.
+pub(crate) struct Report<'a> {
+    pub(crate) results: &'a [FileResult],
+    pub(crate) coverage: &'a [PipelineCoverage],
+    pub(crate) queries: &'a QueryReport,
+    pub(crate) written_goldens: &'a [(std::path::PathBuf, bool)],
+    /// The `--log-type`s, when some were chosen.
+    pub(crate) selected: &'a [String],
+}
+
+/// Prints the results; failure when any event, file or query failed.
+pub(crate) fn print(printer: Printer, report: &Report<'_>) -> ExitStatus {
+    let Report {
+        results,
+        coverage,
+        queries,
+        written_goldens,
+        selected,
+    } = *report;
     let events: usize = results.iter().map(|r| r.run.events.len()).sum();
     let failed_events: usize = results.iter().map(FileResult::failed_events).sum();
-    let failed_files = results.iter().filter(|r| r.failed_events() > 0).count();
+    let failed_files = results.iter().filter(|r| r.failed()).count();
     let log_types: BTreeSet<&str> = results.iter().map(|r| r.file.log_type.as_str()).collect();
     let query_failures = queries.failures.len();
-    let failed = failed_events > 0 || query_failures > 0;
+    let failed = failed_files > 0 || query_failures > 0;
     let status = if failed {
         ExitStatus::Failure
     } else {
@@ -81,6 +91,7 @@ pub(crate) fn print(
     for result in results {
         let n = result.run.events.len();
         let failed = result.failed_events();
+        let file_failed = result.failed();
         let _ = write!(
             text,
             "{}: {} to {}",
@@ -90,8 +101,19 @@ pub(crate) fn print(
         );
         if failed > 0 {
             let _ = writeln!(text, ", {e}{failed} failed{e:#}");
+        } else if file_failed {
+            let _ = writeln!(text, ", {e}the file fails{e:#}");
         } else {
             let _ = writeln!(text, ", all passed");
+        }
+        for f in &result.checked.file_failures {
+            let _ = writeln!(
+                text,
+                "  {e}FAIL{e:#} {l}{}{l:#}: {}",
+                path(&result.file.path),
+                f.message
+            );
+            let _ = writeln!(text, "    {h}hint{h:#}: {}", f.hint);
         }
         if result.checked.missing_golden {
             let _ = writeln!(
@@ -126,19 +148,6 @@ pub(crate) fn print(
                 }
             }
         }
-        if !result.checked.stale_entries.is_empty() && !generating {
-            let _ = writeln!(
-                text,
-                "  note: the golden file has entries for lines that are no longer events ({}); `--generate` removes them",
-                result
-                    .checked
-                    .stale_entries
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-        }
         if let Some((written, new)) = &result.written {
             let _ = writeln!(
                 text,
@@ -150,6 +159,12 @@ pub(crate) fn print(
     }
     coverage_text(&mut text, coverage);
     queries_text(&mut text, queries, written_goldens);
+    if !selected.is_empty() {
+        let _ = writeln!(
+            text,
+            "note: with --log-type, the objects on `log-*` (dashboards/_common, saved-searches/_common) are not checked; run `siemctl test` before committing"
+        );
+    }
     if !failed {
         let _ = writeln!(
             text,
@@ -179,6 +194,8 @@ fn failed_message(failed: usize, events: usize, files: usize, queries: usize) ->
             plural(events, "event"),
             plural(files, "file")
         ));
+    } else if files > 0 {
+        parts.push(plural(files, "file"));
     }
     if queries > 0 {
         parts.push(plural(queries, "query test"));
@@ -311,7 +328,7 @@ fn file_json(result: &FileResult) -> Value {
         "failed_events": result.failed_events(),
         "failures": failures,
         "missing_golden": result.checked.missing_golden,
-        "stale_golden_lines": result.checked.stale_entries,
+        "file_failures": result.checked.file_failures.iter().map(|f| json!({"message": f.message, "hint": f.hint})).collect::<Vec<_>>(),
         "written": result.written.as_ref().map(|(p, new)| json!({"file": path(p), "new": new})),
     })
 }

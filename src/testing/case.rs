@@ -169,6 +169,12 @@ pub(crate) fn discover(
                 }
                 continue;
             };
+            if let Err(message) = crate::content::load::check_readable(root, &root.join(&rel)) {
+                problems.push(Problem::new(&rel, message).with_hint(
+                    "test files are regular files inside the content directory: copy the events in",
+                ));
+                continue;
+            }
             match read(root, &rel, &log_type, format) {
                 Ok(file) => files.push(file),
                 Err(mut found) => problems.append(&mut found),
@@ -208,7 +214,13 @@ fn read(root: &Path, rel: &Path, log_type: &str, format: Format) -> Result<TestF
         ]
     })?;
     let mut problems = Vec::new();
+    if text.starts_with('\u{feff}') {
+        return Err(vec![Problem::new(rel, "the file starts with a byte-order mark (BOM), which would become part of its first event")
+            .at_line(Some(1))
+            .with_hint("save the file as UTF-8 without a BOM")]);
+    }
     let mut events = Vec::new();
+    // `lines` also ends a line at "\r\n": events saved on Windows read the same.
     for (i, raw) in text.lines().enumerate() {
         if raw.trim().is_empty() {
             continue;
@@ -235,7 +247,14 @@ fn read(root: &Path, rel: &Path, log_type: &str, format: Format) -> Result<TestF
         );
     }
     let config_rel = sibling(rel, CONFIG_SUFFIX);
-    let (config, config_path) = if root.join(&config_rel).is_file() {
+    let config_exists = fs::symlink_metadata(root.join(&config_rel)).is_ok();
+    if config_exists {
+        if let Err(message) = crate::content::load::check_readable(root, &root.join(&config_rel)) {
+            problems.push(Problem::new(&config_rel, message));
+            return Err(problems);
+        }
+    }
+    let (config, config_path) = if config_exists {
         match read_config(root, &config_rel) {
             Ok(config) => (config, Some(config_rel.clone())),
             Err(problem) => {
@@ -275,12 +294,38 @@ fn read(root: &Path, rel: &Path, log_type: &str, format: Format) -> Result<TestF
 fn read_config(root: &Path, rel: &Path) -> Result<Config, Problem> {
     let text = fs::read_to_string(root.join(rel))
         .map_err(|e| Problem::new(rel, format!("cannot read the test configuration: {e}")))?;
-    serde_saphyr::from_str::<Config>(&text).map_err(|e| {
+    let config = serde_saphyr::from_str::<Config>(&text).map_err(|e| {
         let at = e.location().and_then(|l| line(&l));
         Problem::new(rel, format!("invalid test configuration: {}", first_line(&e.to_string())))
             .at_line(at)
             .with_hint("the keys are index, now, vars, fields, ignored_fields and dynamic_fields (docs/content-format.md, \"Tests\")")
-    })
+    })?;
+    // `fields` are added beside the raw event: they cannot replace it, nor each other.
+    let mut seen: Vec<&str> = Vec::new();
+    for path in config.fields.keys() {
+        if path == "message" || path.starts_with("message.") {
+            return Err(Problem::new(rel, "`fields` cannot set `message`: it holds the raw event of each line")
+                .with_hint("put the raw event in the events file; `fields` are what the shipper adds beside it"));
+        }
+        if let Some(other) = seen
+            .iter()
+            .find(|o| path.starts_with(&format!("{o}.")) || o.starts_with(&format!("{path}.")))
+        {
+            return Err(Problem::new(
+                rel,
+                format!("`fields` sets both `{other}` and `{path}`: one would replace the other"),
+            )
+            .with_hint("set the leaf fields only"));
+        }
+        seen.push(path);
+    }
+    if let Some(index) = &config.index {
+        if let Err(reason) = super::index_name::check(index) {
+            return Err(Problem::new(rel, format!("`index: {index}`: {reason}"))
+                .with_hint("index names are lowercase, without spaces or \\ / * ? \" < > | , # :, and do not start with _, - or +"));
+        }
+    }
+    Ok(config)
 }
 
 fn first_line(text: &str) -> &str {

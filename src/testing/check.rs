@@ -18,8 +18,13 @@ pub(crate) enum Failure {
     NotInGolden,
     /// A pipeline's `on_failure` caught an error.
     PipelineError { message: String },
-    /// The node would not store the event.
+    /// The pipeline failed and nothing handled it: the node answers an error for the event.
+    PipelineFailed { reason: String },
+    /// The node would not store the document (mapping, index name): the event is lost, so a
+    /// `fails` mark does not excuse it.
     Rejected { reason: String },
+    /// The event went to an index that no index template of the content creates.
+    UnmappedIndex { reason: String },
     /// The mapping dropped malformed values.
     Ignored { fields: Vec<String> },
     /// Marked `fails` in the golden file, but it did not fail.
@@ -32,7 +37,9 @@ impl Failure {
             Failure::Differs { .. } => "differs",
             Failure::NotInGolden => "not_in_golden",
             Failure::PipelineError { .. } => "pipeline_error",
+            Failure::PipelineFailed { .. } => "pipeline_failed",
             Failure::Rejected { .. } => "rejected",
+            Failure::UnmappedIndex { .. } => "unmapped_index",
             Failure::Ignored { .. } => "ignored_fields",
             Failure::DidNotFail => "did_not_fail",
         }
@@ -45,9 +52,13 @@ impl Failure {
             Failure::PipelineError { message } => {
                 format!("the pipeline failed and its on_failure handled it: {message}")
             }
+            Failure::PipelineFailed { reason } => format!(
+                "the pipeline failed and no on_failure handled it, so the node answers an error for this event: {reason}"
+            ),
             Failure::Rejected { reason } => {
                 format!("the node would not store this event: {reason}")
             }
+            Failure::UnmappedIndex { reason } => reason.clone(),
             Failure::Ignored { fields } => format!(
                 "the mapping dropped the malformed value of {} (ignore_malformed)",
                 fields
@@ -66,7 +77,9 @@ impl Failure {
         match self {
             Failure::Differs { .. } => Some("if the new document is right, run `siemctl test --generate` and commit the golden file"),
             Failure::NotInGolden => Some("run `siemctl test --generate`, read the document it writes, and commit it"),
-            Failure::PipelineError { .. } | Failure::Rejected { .. } => Some("fix the pipeline, or, if the event is meant to fail, add \"fails\": true to its entry in the golden file"),
+            Failure::PipelineError { .. } | Failure::PipelineFailed { .. } => Some("fix the pipeline, or, if the event is meant to fail, add \"fails\": true to its entry in the golden file"),
+            Failure::Rejected { .. } => Some("the node loses this event whatever the golden file says: fix the pipeline so that what it makes (its on_failure document too) fits the mapping"),
+            Failure::UnmappedIndex { .. } => Some("send the events to an index of the content (`index:` of the test's -config.yaml), or fix the pipeline that sets `_index`"),
             Failure::Ignored { .. } => Some("the value was parsed into the wrong shape; fix the pipeline, or list the field in `ignored_fields` of the test's -config.yaml if dropping it is intended"),
             Failure::DidNotFail => Some("remove \"fails\": true from its entry, or restore the failure"),
         }
@@ -91,14 +104,20 @@ pub(crate) struct EventFailure {
     pub(crate) failure: Failure,
 }
 
+/// A failure of the file as a whole.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct FileFailure {
+    pub(crate) message: String,
+    pub(crate) hint: &'static str,
+}
+
 /// What a test file's run came to.
 #[derive(Debug, Clone)]
 pub(crate) struct Checked {
     pub(crate) failures: Vec<EventFailure>,
+    pub(crate) file_failures: Vec<FileFailure>,
     /// The golden file as this run makes it (`fails` marks kept from the old one).
     pub(crate) golden: Expected,
-    /// Golden entries of lines that are no longer events.
-    pub(crate) stale_entries: Vec<usize>,
     /// There is no golden file (and this run does not write one): every event is unchecked.
     pub(crate) missing_golden: bool,
 }
@@ -118,6 +137,7 @@ pub(crate) fn check(
         .iter()
         .map(String::as_str)
         .collect();
+    let mut dropped_fields: BTreeSet<&str> = BTreeSet::new();
     let mut failures = Vec::new();
     let mut golden = Expected::default();
     for event in &run.events {
@@ -127,24 +147,37 @@ pub(crate) fn check(
             line: event.line,
             stored: event.stored.clone(),
             fails,
+            replaced_by: event.replaced_by,
         };
         let mut found = Vec::new();
-        let failed =
-            event.handled_failure.is_some() || matches!(event.stored, Stored::Rejected { .. });
+        // What a `fails` mark stands for: the pipeline failed, handled or not.
+        let pipeline_failed =
+            event.handled_failure.is_some() || matches!(event.stored, Stored::Failed { .. });
         if !fails {
             if let Some(message) = &event.handled_failure {
                 found.push(Failure::PipelineError {
                     message: message.clone(),
                 });
             }
-            if let Stored::Rejected { reason } = &event.stored {
-                found.push(Failure::Rejected {
+            if let Stored::Failed { reason } = &event.stored {
+                found.push(Failure::PipelineFailed {
                     reason: reason.clone(),
                 });
             }
-        } else if !failed {
+        } else if !pipeline_failed {
             found.push(Failure::DidNotFail);
         }
+        if let Stored::Rejected { reason } = &event.stored {
+            found.push(Failure::Rejected {
+                reason: reason.clone(),
+            });
+        }
+        if let Some(reason) = &event.unchecked_index {
+            found.push(Failure::UnmappedIndex {
+                reason: reason.clone(),
+            });
+        }
+        dropped_fields.extend(event.ignored.iter().map(String::as_str));
         let unexpected: Vec<String> = event
             .ignored
             .iter()
@@ -173,20 +206,49 @@ pub(crate) fn check(
         }));
         golden.entries.push(entry);
     }
+    let mut file_failures = Vec::new();
     let lines: BTreeSet<usize> = run.events.iter().map(|e| e.line).collect();
-    let stale_entries = expected
+    let stale: Vec<String> = expected
         .map(|e| {
             e.entries
                 .iter()
                 .map(|x| x.line)
                 .filter(|l| !lines.contains(l))
+                .map(|l| l.to_string())
                 .collect()
         })
         .unwrap_or_default();
+    if !stale.is_empty() && !generating {
+        file_failures.push(FileFailure {
+            message: format!(
+                "the golden file has entries for lines that are not events: {}",
+                stale.join(", ")
+            ),
+            hint: "an event was removed or moved: run `siemctl test --generate` and check the diff",
+        });
+    }
+    let unused: Vec<&str> = allowed
+        .iter()
+        .copied()
+        .filter(|f| !dropped_fields.contains(f))
+        .collect();
+    if !unused.is_empty() {
+        file_failures.push(FileFailure {
+            message: format!(
+                "`ignored_fields` lists {}, but no event of this file had that value dropped",
+                unused
+                    .iter()
+                    .map(|f| format!("`{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            hint: "remove it from `ignored_fields` of the test's -config.yaml, or restore the event that tests it",
+        });
+    }
     Checked {
         failures,
+        file_failures,
         golden,
-        stale_entries,
         missing_golden: expected.is_none() && !generating,
     }
 }
@@ -249,6 +311,8 @@ mod tests {
             document: None,
             ignored: vec![],
             handled_failure: None,
+            unchecked_index: None,
+            replaced_by: None,
         }
     }
 
@@ -259,6 +323,7 @@ mod tests {
                 line: 1,
                 stored: doc(json!({"a": 1, "b": "x"})),
                 fails: false,
+                replaced_by: None,
             }],
         };
         let r = run(vec![event(1, doc(json!({"a": 2, "b": "x"})))]);
@@ -301,6 +366,7 @@ mod tests {
                 line: 1,
                 stored: doc(json!({})),
                 fails: true,
+                replaced_by: None,
             }],
         };
         let checked = check(
@@ -324,12 +390,14 @@ mod tests {
                 line: 7,
                 stored: Stored::Dropped,
                 fails: false,
+                replaced_by: None,
             }],
         };
         let r = run(vec![event(1, Stored::Dropped)]);
         let checked = check(&file(&[]), &r, Some(&golden), false);
         assert_eq!(checked.failures[0].failure, Failure::NotInGolden);
-        assert_eq!(checked.stale_entries, vec![7]);
+        assert_eq!(checked.file_failures.len(), 1);
+        assert!(checked.file_failures[0].message.ends_with("not events: 7"));
         assert!(!checked.missing_golden);
         // No golden file at all: one file-level failure, not one per event.
         let checked = check(&file(&[]), &r, None, false);

@@ -21,8 +21,9 @@ pub(crate) enum Stored {
     },
     /// A `drop` processor dropped it.
     Dropped,
-    /// The node refuses the event: the pipeline failed without a handler, or the mapping
-    /// rejects the document.
+    /// The pipeline failed and no `on_failure` handled it: the node answers the error.
+    Failed { reason: String },
+    /// The mapping (or the index name) refuses the document: the node loses the event.
     Rejected { reason: String },
 }
 
@@ -33,6 +34,8 @@ pub(crate) struct Entry {
     pub(crate) stored: Stored,
     /// The event is meant to fail its pipeline.
     pub(crate) fails: bool,
+    /// A later event of the file has the same `_index` and `_id`, and replaces this one.
+    pub(crate) replaced_by: Option<usize>,
 }
 
 impl Entry {
@@ -41,6 +44,9 @@ impl Entry {
         m.insert("line".into(), json!(self.line));
         if self.fails {
             m.insert("fails".into(), json!(true));
+        }
+        if let Some(line) = self.replaced_by {
+            m.insert("replaced_by".into(), json!(line));
         }
         match &self.stored {
             Stored::Document { index, id, source } => {
@@ -52,6 +58,9 @@ impl Entry {
             }
             Stored::Dropped => {
                 m.insert("dropped".into(), json!(true));
+            }
+            Stored::Failed { reason } => {
+                m.insert("failed".into(), json!(reason));
             }
             Stored::Rejected { reason } => {
                 m.insert("rejected".into(), json!(reason));
@@ -76,7 +85,15 @@ impl Entry {
         let fails = obj.get("fails").and_then(Value::as_bool).unwrap_or(false);
         for key in obj.keys() {
             if ![
-                "line", "fails", "_index", "_id", "_source", "dropped", "rejected",
+                "line",
+                "fails",
+                "replaced_by",
+                "_index",
+                "_id",
+                "_source",
+                "dropped",
+                "failed",
+                "rejected",
             ]
             .contains(&key.as_str())
             {
@@ -85,8 +102,16 @@ impl Entry {
                 ));
             }
         }
+        let replaced_by = obj
+            .get("replaced_by")
+            .and_then(Value::as_u64)
+            .map(|l| l as usize);
         let stored = if obj.get("dropped").and_then(Value::as_bool) == Some(true) {
             Stored::Dropped
+        } else if let Some(reason) = obj.get("failed").and_then(Value::as_str) {
+            Stored::Failed {
+                reason: reason.to_string(),
+            }
         } else if let Some(reason) = obj.get("rejected").and_then(Value::as_str) {
             Stored::Rejected {
                 reason: reason.to_string(),
@@ -109,6 +134,7 @@ impl Entry {
             line,
             stored,
             fails,
+            replaced_by,
         })
     }
 }
@@ -130,6 +156,15 @@ impl Expected {
             .iter()
             .map(Entry::from_json)
             .collect::<Result<Vec<_>, _>>()?;
+        let mut seen = std::collections::BTreeSet::new();
+        for e in &entries {
+            if !seen.insert(e.line) {
+                return Err(format!(
+                    "two entries for line {} (a merge may have kept both sides)",
+                    e.line
+                ));
+            }
+        }
         Ok(Expected { entries })
     }
 
@@ -186,16 +221,25 @@ mod tests {
                         source: json!({"z": 1, "a": {"y": 2, "b": 3}}),
                     },
                     fails: false,
+                    replaced_by: Some(5),
                 },
                 Entry {
                     line: 2,
                     stored: Stored::Dropped,
                     fails: false,
+                    replaced_by: None,
                 },
                 Entry {
                     line: 4,
-                    stored: Stored::Rejected { reason: "x".into() },
+                    stored: Stored::Failed { reason: "x".into() },
                     fails: true,
+                    replaced_by: None,
+                },
+                Entry {
+                    line: 5,
+                    stored: Stored::Rejected { reason: "y".into() },
+                    fails: false,
+                    replaced_by: None,
                 },
             ],
         };
@@ -215,6 +259,11 @@ mod tests {
             .unwrap_err()
             .contains("no `_index`"));
         assert!(Expected::parse("[]").is_err());
+        assert!(Expected::parse(
+            r#"{"events":[{"line":1,"dropped":true},{"line":1,"dropped":true}]}"#
+        )
+        .unwrap_err()
+        .contains("two entries for line 1"));
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub(crate) mod case;
 pub(crate) mod check;
 pub(crate) mod coverage;
 pub(crate) mod expected;
+pub(crate) mod index_name;
 pub(crate) mod queries;
 pub(crate) mod suite;
 
@@ -34,6 +35,11 @@ pub(crate) struct FileResult {
 }
 
 impl FileResult {
+    /// Whether the file fails: an event, or the file as a whole.
+    pub(crate) fn failed(&self) -> bool {
+        self.failed_events() > 0 || !self.checked.file_failures.is_empty()
+    }
+
     /// Events that failed (all of them when the golden file is missing).
     pub(crate) fn failed_events(&self) -> usize {
         if self.checked.missing_golden {

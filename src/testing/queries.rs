@@ -45,22 +45,28 @@ pub(crate) struct QueryResult {
     pub(crate) file: PathBuf,
     /// The index pattern titles it runs on.
     pub(crate) patterns: Vec<String>,
+    /// One query inside the object (a `filters` aggregation's input), by its label.
+    pub(crate) part: Option<String>,
     pub(crate) outcome: Outcome,
 }
 
 impl QueryResult {
     /// `search/<id>`: its key in the golden file.
     pub(crate) fn key(&self) -> String {
-        format!(
+        let key = format!(
             "{}/{}",
             self.kind.saved_object_type().unwrap_or("object"),
             self.id
-        )
+        );
+        match &self.part {
+            Some(part) => format!("{key}#{part}"),
+            None => key,
+        }
     }
 
     /// A saved search or saved query must match some test event and miss some.
     pub(crate) fn coverage_problem(&self) -> Option<String> {
-        if !matches!(self.kind, Kind::Search | Kind::Query) {
+        if !matches!(self.kind, Kind::Search | Kind::Query) || self.part.is_some() {
             return None;
         }
         match &self.outcome {
@@ -94,6 +100,10 @@ struct Query {
 struct Doc<'r> {
     at: String,
     index: &'r str,
+    /// The document's own mapping (its file's index, after the file's dynamic updates).
+    fields: (usize, &'r str),
+    /// The clock of its test file: `now` of date math.
+    now: jiff::Timestamp,
     hit: Hit,
 }
 
@@ -106,12 +116,10 @@ pub(crate) fn evaluate(
 ) -> Vec<QueryResult> {
     let (options, time_zone) = options(content);
     let mut docs = Vec::new();
-    let mut fields: BTreeMap<&str, Fields> = BTreeMap::new();
-    for result in results {
+    let mut fields: BTreeMap<(usize, &str), Fields> = BTreeMap::new();
+    for (n, result) in results.iter().enumerate() {
         for (index, mapping) in &result.run.mappings {
-            fields
-                .entry(index.as_str())
-                .or_insert_with(|| Fields::from_mapping(mapping));
+            fields.insert((n, index.as_str()), Fields::from_mapping(mapping));
         }
         for event in &result.run.events {
             let (Some(source), super::expected::Stored::Document { index, id, .. }) =
@@ -126,6 +134,8 @@ pub(crate) fn evaluate(
             );
             docs.push(Doc {
                 index,
+                fields: (n, index.as_str()),
+                now: result.file.now,
                 hit: Hit {
                     index: index.clone(),
                     // A document the pipeline gave no id gets a generated one on a node.
@@ -148,30 +158,60 @@ pub(crate) fn evaluate(
         if !selected {
             continue;
         }
-        let query = match query_of(content, resource) {
-            Ok(Some(query)) => query,
-            Ok(None) => continue,
-            Err(why) => {
-                out.push(QueryResult {
-                    kind: resource.kind,
-                    id: resource.id.clone(),
-                    log_type: resource.log_type.clone(),
-                    file: resource.file.clone(),
-                    patterns: Vec::new(),
-                    outcome: Outcome::NotEvaluated(why.reason),
-                });
-                continue;
-            }
-        };
-        let outcome = run_query(&query, &docs, &fields, &options, &time_zone);
-        out.push(QueryResult {
+        let result = |part: Option<String>, patterns: Vec<String>, outcome| QueryResult {
             kind: resource.kind,
             id: resource.id.clone(),
             log_type: resource.log_type.clone(),
             file: resource.file.clone(),
-            patterns: query.patterns,
+            patterns,
+            part,
             outcome,
-        });
+        };
+        let patterns = match patterns_of(content, resource) {
+            Ok(p) => p,
+            Err(why) => {
+                if sources_of(content, resource).is_ok_and(|s| !s.is_empty()) {
+                    out.push(result(None, Vec::new(), Outcome::NotEvaluated(why.reason)));
+                }
+                continue;
+            }
+        };
+        match sources_of(content, resource) {
+            Ok(sources) if sources.is_empty() => {}
+            Ok(sources) => {
+                let query = Query {
+                    sources,
+                    patterns: patterns.clone(),
+                };
+                let outcome = run_query(&query, &docs, &fields, &options, &time_zone);
+                out.push(result(None, patterns.clone(), outcome));
+            }
+            Err(why) => out.push(result(
+                None,
+                patterns.clone(),
+                Outcome::NotEvaluated(why.reason),
+            )),
+        }
+        // The queries inside a visualization: each input of a `filters` aggregation is a query
+        // of its own, applied with the visualization's search source.
+        for (label, input) in filter_inputs(resource) {
+            let mut sources = sources_of(content, resource).unwrap_or_default();
+            let outcome = match input {
+                Ok(input) => {
+                    sources.push(input);
+                    let query = Query {
+                        sources,
+                        patterns: patterns.clone(),
+                    };
+                    run_query(&query, &docs, &fields, &options, &time_zone)
+                }
+                Err(why) => Outcome::NotEvaluated(why.reason),
+            };
+            out.push(result(Some(label), patterns.clone(), outcome));
+        }
+        if let Some(why) = unevaluated_kind(resource) {
+            out.push(result(None, patterns, Outcome::NotEvaluated(why)));
+        }
     }
     out
 }
@@ -179,7 +219,7 @@ pub(crate) fn evaluate(
 fn run_query(
     query: &Query,
     docs: &[Doc<'_>],
-    fields: &BTreeMap<&str, Fields>,
+    fields: &BTreeMap<(usize, &str), Fields>,
     options: &EvalOptions,
     time_zone: &str,
 ) -> Outcome {
@@ -190,9 +230,9 @@ fn run_query(
         }
     }
     let empty = Fields::from_mapping(&json!({}));
-    // Compiled once per index: wildcard field names expand over that index's fields, as the
-    // query Dashboards builds from the index pattern's field list.
-    let mut compiled: BTreeMap<&str, Vec<Compiled>> = BTreeMap::new();
+    // Compiled once per index mapping and clock: wildcard field names expand over that
+    // index's fields, as the query Dashboards builds from the index pattern's field list.
+    let mut compiled: BTreeMap<((usize, &str), jiff::Timestamp), Vec<Compiled>> = BTreeMap::new();
     let mut events = Vec::new();
     let mut over = 0;
     for doc in docs {
@@ -200,22 +240,28 @@ fn run_query(
             continue;
         }
         over += 1;
-        let fields = fields.get(doc.index).unwrap_or(&empty);
-        if !compiled.contains_key(doc.index) {
-            let built: Result<Vec<Compiled>, NotEvaluated> = query
-                .sources
-                .iter()
-                .map(|s| eval::compile_for(s, fields, options)?.with_time_zone(time_zone))
-                .collect();
-            match built {
-                Ok(c) => {
-                    compiled.insert(doc.index, c);
+        let fields = fields.get(&doc.fields).unwrap_or(&empty);
+        let key = (doc.fields, doc.now);
+        let entry = match compiled.entry(key) {
+            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::btree_map::Entry::Vacant(e) => {
+                let options = EvalOptions {
+                    now: doc.now,
+                    ..options.clone()
+                };
+                let built: Result<Vec<Compiled>, NotEvaluated> = query
+                    .sources
+                    .iter()
+                    .map(|s| eval::compile_for(s, fields, &options)?.with_time_zone(time_zone))
+                    .collect();
+                match built {
+                    Ok(c) => e.insert(c),
+                    Err(e) => return Outcome::NotEvaluated(e.reason),
                 }
-                Err(e) => return Outcome::NotEvaluated(e.reason),
             }
-        }
+        };
         let mut all = true;
-        for c in &compiled[doc.index] {
+        for c in entry.iter() {
             match c.matches_hit(&doc.hit, fields) {
                 Ok(true) => {}
                 Ok(false) => {
@@ -284,60 +330,34 @@ fn options(content: &Content) -> (EvalOptions, String) {
     (options, time_zone)
 }
 
-/// The search sources of an object and the index patterns they run on; None for objects
-/// without a query or filter (nothing to test).
-fn query_of(content: &Content, resource: &Resource) -> Result<Option<Query>, NotEvaluated> {
+/// The saved search a visualization is built on (`savedSearchRefName`).
+fn parent_search<'c>(content: &'c Content, resource: &Resource) -> Option<&'c Resource> {
+    let name = resource.body["attributes"]
+        .get("savedSearchRefName")
+        .and_then(Value::as_str)?;
+    let (_, _, id) = resource
+        .references()
+        .into_iter()
+        .find(|(n, _, _)| *n == name)?;
+    content.get(Kind::Search, id)
+}
+
+/// The search sources of an object that must all match (its own, and the saved search it is
+/// built on); empty for objects with no query or filter (nothing to test).
+fn sources_of(content: &Content, resource: &Resource) -> Result<Vec<SearchSource>, NotEvaluated> {
     let attrs = &resource.body["attributes"];
     let mut sources = Vec::new();
-    let mut pattern_ids: Vec<String> = Vec::new();
     match resource.kind {
         Kind::Search | Kind::Visualization | Kind::Dashboard => {
             let source = &attrs["kibanaSavedObjectMeta"]["searchSourceJSON"];
-            if source.is_object() {
+            if source.is_object() || source.is_string() {
                 let s = SearchSource::from_search_source(source)?;
                 if has_query(&s) {
                     sources.push(s);
                 }
             }
-            for (name, ty, id) in resource.references() {
-                if ty == "index-pattern"
-                    && name.starts_with("kibanaSavedObjectMeta.searchSourceJSON")
-                {
-                    pattern_ids.push(id.to_string());
-                }
-            }
-            // A visualization built on a saved search inherits its query and filters.
-            if let Some(ref_name) = attrs.get("savedSearchRefName").and_then(Value::as_str) {
-                if let Some((_, _, id)) = resource
-                    .references()
-                    .into_iter()
-                    .find(|(n, _, _)| *n == ref_name)
-                {
-                    if let Some(search) = content.get(Kind::Search, id) {
-                        if let Some(parent) = query_of(content, search)? {
-                            sources.extend(parent.sources);
-                            return Ok(Some(Query {
-                                sources,
-                                patterns: parent.patterns,
-                            }));
-                        }
-                    }
-                }
-            }
-            if resource.kind == Kind::Dashboard {
-                // A dashboard's query and filters apply to every panel, on the panels' patterns.
-                for (_, ty, id) in resource.references() {
-                    let panel = match ty {
-                        "visualization" => content.get(Kind::Visualization, id),
-                        "search" => content.get(Kind::Search, id),
-                        _ => None,
-                    };
-                    for (name, ty, id) in panel.map(Resource::references).unwrap_or_default() {
-                        if ty == "index-pattern" && name.starts_with("kibanaSavedObjectMeta") {
-                            pattern_ids.push(id.to_string());
-                        }
-                    }
-                }
+            if let Some(parent) = parent_search(content, resource) {
+                sources.extend(sources_of(content, parent)?);
             }
         }
         Kind::Query => {
@@ -345,20 +365,60 @@ fn query_of(content: &Content, resource: &Resource) -> Result<Option<Query>, Not
             if has_query(&s) {
                 sources.push(s);
             }
+        }
+        _ => {}
+    }
+    Ok(sources)
+}
+
+/// The index pattern titles an object's queries run on: its own index pattern, the one of the
+/// saved search it is built on, for a saved query the one of its YAML file's log type, for a
+/// dashboard those of its panels.
+fn patterns_of(content: &Content, resource: &Resource) -> Result<Vec<String>, NotEvaluated> {
+    let mut ids: Vec<String> = Vec::new();
+    let own = |r: &Resource| -> Vec<String> {
+        r.references()
+            .into_iter()
+            .filter(|(name, ty, _)| {
+                *ty == "index-pattern" && name.starts_with("kibanaSavedObjectMeta.searchSourceJSON")
+            })
+            .map(|(_, _, id)| id.to_string())
+            .collect()
+    };
+    match resource.kind {
+        Kind::Search | Kind::Visualization => {
+            ids.extend(own(resource));
+            if let Some(parent) = parent_search(content, resource) {
+                ids.extend(own(parent));
+            }
+        }
+        Kind::Dashboard => {
+            for (_, ty, id) in resource.references() {
+                let panel = match ty {
+                    "visualization" => content.get(Kind::Visualization, id),
+                    "search" => content.get(Kind::Search, id),
+                    _ => None,
+                };
+                if let Some(panel) = panel {
+                    ids.extend(own(panel));
+                    if let Some(parent) = parent_search(content, panel) {
+                        ids.extend(own(parent));
+                    }
+                }
+            }
+        }
+        Kind::Query => {
             if let Some(loaded) = content
                 .searches
                 .iter()
                 .find(|l| l.search.kind == Kind::Query && l.search.id() == resource.id)
             {
-                pattern_ids.push(loaded.index_pattern.clone());
+                ids.push(loaded.index_pattern.clone());
             }
         }
-        _ => return Ok(None),
+        _ => return Ok(Vec::new()),
     }
-    if sources.is_empty() {
-        return Ok(None);
-    }
-    let mut patterns: Vec<String> = pattern_ids
+    let patterns: Vec<String> = ids
         .iter()
         .filter_map(|id| content.get(Kind::IndexPattern, id))
         .filter_map(|p| p.body["attributes"]["title"].as_str().map(str::to_string))
@@ -372,8 +432,54 @@ fn query_of(content: &Content, resource: &Resource) -> Result<Option<Query>, Not
                     .into(),
         });
     }
-    patterns.sort();
-    Ok(Some(Query { sources, patterns }))
+    Ok(patterns)
+}
+
+/// The inputs of a visualization's `filters` aggregations, by label (or position).
+fn filter_inputs(resource: &Resource) -> Vec<(String, Result<SearchSource, NotEvaluated>)> {
+    if resource.kind != Kind::Visualization {
+        return Vec::new();
+    }
+    let aggs = resource.body["attributes"]["visState"]["aggs"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for agg in aggs.iter().filter(|a| a["type"] == "filters") {
+        let filters = agg["params"]["filters"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for (i, f) in filters.iter().enumerate() {
+            let input = &f["input"];
+            let label = f["label"]
+                .as_str()
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .unwrap_or_else(|| {
+                    input["query"]
+                        .as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| format!("filter {}", i + 1))
+                });
+            let source = SearchSource::from_search_source(&json!({ "query": input, "filter": [] }));
+            out.push((label, source));
+        }
+    }
+    out
+}
+
+/// Visualizations whose queries live outside the search source, which siemctl does not read.
+fn unevaluated_kind(resource: &Resource) -> Option<String> {
+    if resource.kind != Kind::Visualization {
+        return None;
+    }
+    match resource.body["attributes"]["visState"]["type"].as_str() {
+        Some(t @ ("metrics" | "timelion" | "vega")) => Some(format!(
+            "a `{t}` visualization holds its queries in its own parameters, which siemctl does not evaluate"
+        )),
+        _ => None,
+    }
 }
 
 fn has_query(source: &SearchSource) -> bool {
@@ -403,6 +509,18 @@ pub(crate) fn golden_files(results: &[QueryResult]) -> BTreeMap<String, String> 
         .collect()
 }
 
+/// An entry of a matches file with its list as a set.
+fn as_set(v: &Value) -> (BTreeSet<String>, Option<String>) {
+    let list = v["matches"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect();
+    (list, v["not_evaluated"].as_str().map(str::to_string))
+}
+
 /// What differs between a golden matches file and this run, per object key: lines like
 /// `+ file:line` (now matched) and `- file:line` (no longer matched).
 pub(crate) fn differences(
@@ -421,7 +539,8 @@ pub(crate) fn differences(
     let keys: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
     for key in keys {
         let (a, b) = (old.get(key), new.get(key));
-        if a == b {
+        // Compared as sets: an order changed by hand (a merge) is no difference.
+        if a.map(as_set) == b.map(as_set) {
             continue;
         }
         let list = |v: Option<&Value>| -> BTreeSet<String> {
@@ -442,10 +561,10 @@ pub(crate) fn differences(
             _ => {}
         }
         for x in lb.difference(&la) {
-            lines.push(format!("+ {x}"));
+            lines.push(format!("now finds {x}"));
         }
         for x in la.difference(&lb) {
-            lines.push(format!("- {x}"));
+            lines.push(format!("no longer finds {x}"));
         }
         for (v, sign) in [(a, "-"), (b, "+")] {
             if let Some(why) = v.and_then(|v| v["not_evaluated"].as_str()) {
@@ -474,7 +593,13 @@ mod tests {
         let old = r#"{"search/a": {"matches": ["f:1", "f:2"]}, "search/b": {"matches": []}, "search/gone": {"matches": []}}"#;
         let new = r#"{"search/a": {"matches": ["f:2", "f:3"]}, "search/b": {"matches": []}, "search/c": {"not_evaluated": "geo"}}"#;
         let d = differences(old, new).unwrap();
-        assert_eq!(d["search/a"], vec!["+ f:3", "- f:1"]);
+        assert_eq!(d["search/a"], vec!["now finds f:3", "no longer finds f:1"]);
+        let reordered = r#"{"search/a": {"matches": ["f:2", "f:1"]}}"#;
+        assert!(
+            differences(r#"{"search/a": {"matches": ["f:1", "f:2"]}}"#, reordered)
+                .unwrap()
+                .is_empty()
+        );
         assert!(!d.contains_key("search/b"));
         assert_eq!(
             d["search/gone"],

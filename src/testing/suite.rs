@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 
 use super::case::TestFile;
 use super::expected::{mask, Stored};
+use super::index_name;
 use crate::content::glob;
 use crate::content::kind::Kind;
 use crate::content::mapping::flatten_settings;
@@ -53,6 +54,11 @@ pub(crate) struct EventRun {
     pub(crate) ignored: Vec<String>,
     /// The error a pipeline's own `on_failure` caught, when one did.
     pub(crate) handled_failure: Option<String>,
+    /// Why the document's mapping could not be checked: the index it went to is created by no
+    /// index template of the content.
+    pub(crate) unchecked_index: Option<String>,
+    /// A later event of the file replaces this document (same `_index` and `_id`).
+    pub(crate) replaced_by: Option<usize>,
 }
 
 /// The events of one file, run.
@@ -170,14 +176,16 @@ impl<'c> Suite<'c> {
     }
 
     /// Runs every event of `file` into `index`, in order, as one fresh index would take them
-    /// (the mapping's dynamic updates carry from one event to the next).
-    pub(crate) fn run(&self, file: &TestFile, index: &str) -> Result<FileRun, String> {
+    /// (the mapping's dynamic updates carry from one event to the next; a document with the
+    /// `_index` and `_id` of an earlier one replaces it, as an `index` action does).
+    pub(crate) fn run(&self, file: &TestFile, index: &str) -> FileRun {
         *self.clock.0.lock().unwrap_or_else(|e| e.into_inner()) =
             Timestamp::from_epoch_millis(file.now.as_millisecond());
         let pipelines = Pipelines(self);
         let dynamic = file.dynamic_fields();
-        let mut indices: BTreeMap<String, Index> = BTreeMap::new();
-        let mut events = Vec::new();
+        let mut indices: BTreeMap<String, Result<Index, String>> = BTreeMap::new();
+        let mut events: Vec<EventRun> = Vec::new();
+        let mut by_id: BTreeMap<(String, String), usize> = BTreeMap::new();
         let mut total = Trace::new();
         let mut trace = Trace::new();
         for event in &file.events {
@@ -190,78 +198,110 @@ impl<'c> Suite<'c> {
                 stored: Stored::Dropped,
                 document: None,
                 ignored: Vec::new(),
-                handled_failure: handled_failure(&trace),
+                handled_failure: self.handled_failure(&trace),
+                unchecked_index: None,
+                replaced_by: None,
             };
             match outcome {
                 IngestOutcome::Dropped => {}
                 IngestOutcome::Failed(error) => {
-                    run.stored = Stored::Rejected {
+                    run.stored = Stored::Failed {
                         reason: describe(&error.to_json()),
                     };
                 }
                 IngestOutcome::Indexed(request) => {
-                    let target = &request.index;
-                    if !indices.contains_key(target) {
-                        indices.insert(target.clone(), Index::create(self, target)?);
-                    }
-                    let idx = indices.get_mut(target).expect("just inserted");
+                    let target = request.index.clone();
                     let id = request.id.clone();
-                    match idx.index(id.as_deref().unwrap_or("null"), &request.source) {
-                        Ok(ignored) => {
-                            let mut source = request.source.clone();
-                            mask(&mut source, &dynamic);
-                            run.stored = Stored::Document {
-                                index: target.clone(),
-                                id,
-                                source,
-                            };
-                            run.document = Some(request.source);
-                            run.ignored = ignored;
+                    if let Err(reason) = index_name::check(&target) {
+                        run.stored = Stored::Rejected { reason };
+                        events.push(run);
+                        continue;
+                    }
+                    let idx = indices
+                        .entry(target.clone())
+                        .or_insert_with(|| Index::create(self, &target));
+                    let ignored = match idx {
+                        // The node parses with the id it generated; the name stands for it.
+                        Ok(idx) => match idx
+                            .index(id.as_deref().unwrap_or("(generated)"), &request.source)
+                        {
+                            Ok(ignored) => Some(ignored),
+                            Err(reason) => {
+                                run.stored = Stored::Rejected { reason };
+                                None
+                            }
+                        },
+                        Err(why) => {
+                            run.unchecked_index = Some(why.clone());
+                            Some(Vec::new())
                         }
-                        Err(reason) => run.stored = Stored::Rejected { reason },
+                    };
+                    if let Some(ignored) = ignored {
+                        if let Some(id) = &id {
+                            if let Some(earlier) =
+                                by_id.insert((target.clone(), id.clone()), events.len())
+                            {
+                                events[earlier].replaced_by = Some(event.line);
+                                events[earlier].document = None;
+                            }
+                        }
+                        let mut source = request.source.clone();
+                        mask(&mut source, &dynamic);
+                        run.stored = Stored::Document {
+                            index: target,
+                            id,
+                            source,
+                        };
+                        run.document = Some(request.source);
+                        run.ignored = ignored;
                     }
                 }
             }
             events.push(run);
         }
-        Ok(FileRun {
+        FileRun {
             index: index.to_string(),
             events,
             mappings: indices
                 .into_iter()
-                .map(|(name, i)| (name, i.compiled.mappings().clone()))
+                .filter_map(|(name, i)| i.ok().map(|i| (name, i.compiled.mappings().clone())))
                 .collect(),
             trace: total,
-        })
+        }
     }
 
     /// The engine, with every pipeline of the content.
     pub(crate) fn engine(&self) -> &ingest::Engine {
         &self.engine
     }
-}
 
-/// The failure a pipeline's own `on_failure` caught (the first, when several were), as
-/// `<type> processor at <pointer> of pipeline <id>: <message>`. Failures that a processor's
-/// `on_failure` or `ignore_failure` swallowed are the pipeline's design, not test failures.
-fn handled_failure(trace: &Trace) -> Option<String> {
-    let caught = trace
-        .handled_failures()
-        .iter()
-        .find(|h| h.level == HandlerLevel::Pipeline)?;
-    let f = &caught.failed;
-    let tag = f
-        .tag
-        .as_deref()
-        .map(|t| format!(" (tag {t})"))
-        .unwrap_or_default();
-    Some(format!(
-        "{} processor at {}{tag} of pipeline `{}`: {}",
-        f.processor_type,
-        f.pointer,
-        f.pipeline,
-        caught.message.as_deref().unwrap_or("(no message)")
-    ))
+    /// The failure a pipeline's own `on_failure` caught (the first, when several were), with
+    /// the file and line of the processor that failed. Failures that a processor's
+    /// `on_failure` or `ignore_failure` swallowed are the pipeline's design, not test failures.
+    fn handled_failure(&self, trace: &Trace) -> Option<String> {
+        let caught = trace
+            .handled_failures()
+            .iter()
+            .find(|h| h.level == HandlerLevel::Pipeline)?;
+        let f = &caught.failed;
+        let at = match self.content.get(Kind::IngestPipeline, &f.pipeline) {
+            Some(resource) => match resource.line_of(&f.pointer) {
+                Some(line) => format!("{}:{line}", resource.file.display()),
+                None => format!("{} ({})", resource.file.display(), f.pointer),
+            },
+            None => format!("pipeline `{}` ({})", f.pipeline, f.pointer),
+        };
+        let tag = f
+            .tag
+            .as_deref()
+            .map(|t| format!(" (tag {t})"))
+            .unwrap_or_default();
+        Some(format!(
+            "the {} processor{tag} at {at}: {}",
+            f.processor_type,
+            caught.message.as_deref().unwrap_or("(no message)")
+        ))
+    }
 }
 
 /// `index.default_pipeline` and `index.final_pipeline` of the template that creates an index.
@@ -295,7 +335,7 @@ struct Index {
 impl Index {
     fn create(suite: &Suite<'_>, name: &str) -> Result<Index, String> {
         let shape = suite.shape(name).ok_or_else(|| {
-            format!("no index template of the content matches the index `{name}`: the node would create it with dynamic mappings, which a test cannot check")
+            format!("the event went to index `{name}`, which no index template of the content creates: the node would create it with dynamic mappings, no pipeline settings and no retention")
         })?;
         let settings = IndexSettings::from_settings(&Value::Object(
             shape.settings.clone().into_iter().collect(),

@@ -141,7 +141,7 @@ fn an_error_caught_by_on_failure_fails_unless_the_event_is_meant_to_fail() {
         concat!(
             r#"{"action":"login","time":"2026-11-26T09:00:00Z","region":"us-east-1","outcome":"failure"}"#,
             "\n",
-            r#"{"action":"login","time":"yesterday"}"#,
+            r#"{"action":"login"}"#,
             "\n",
             r#"{"action":"logout","time":"2026-11-26T09:05:00Z"}"#,
             "\n"
@@ -174,6 +174,180 @@ fn an_error_caught_by_on_failure_fails_unless_the_event_is_meant_to_fail() {
 }
 
 #[test]
+fn a_mapping_rejection_fails_even_when_the_event_is_meant_to_fail() {
+    let ctx = with_events();
+    // The first event maps demo.time as a date; the on_failure document of the second keeps a
+    // demo.time that is not one, so the node refuses it: the event is lost.
+    ctx.write(
+        EVENTS,
+        concat!(
+            r#"{"action":"login","time":"2026-11-26T09:00:00Z","region":"us-east-1","outcome":"failure"}"#,
+            "\n",
+            r#"{"action":"login","time":"yesterday"}"#,
+            "\n",
+            r#"{"action":"logout","time":"2026-11-26T09:05:00Z"}"#,
+            "\n"
+        ),
+    );
+    assert_eq!(ctx.siemctl(&["test", "--generate"]).code, 1);
+    let golden = ctx
+        .read(GOLDEN)
+        .replace("\"line\": 2", "\"fails\": true,\n      \"line\": 2");
+    ctx.write(GOLDEN, &golden);
+    let run = ctx.siemctl(&["test"]);
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    assert!(
+        run.stdout.contains(
+            "demo.ndjson:2: the node would not store this event: mapper_parsing_exception"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("the node loses this event whatever the golden file says"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_re_delivered_event_replaces_the_first_and_leaves_the_query_corpus() {
+    let ctx = with_events();
+    ctx.edit(
+        PIPELINE,
+        r#"{ "json": { "field": "message", "target_field": "demo" } },"#,
+        r#"{ "json": { "field": "message", "target_field": "demo" } },
+    { "set": { "field": "_id", "value": "\{{{demo.action}}}" } },"#,
+    );
+    ctx.write(
+        EVENTS,
+        concat!(
+            r#"{"action":"login","time":"2026-11-26T09:00:00Z","region":"us-east-1","outcome":"failure"}"#,
+            "\n",
+            r#"{"action":"logout","time":"2026-11-26T09:05:00Z"}"#,
+            "\n",
+            r#"{"action":"login","time":"2026-11-26T09:10:00Z","region":"us-east-1"}"#,
+            "\n"
+        ),
+    );
+    // Line 3 has line 1's _id: it replaces it, so the failure search finds nothing any more.
+    let run = ctx.siemctl(&["test", "--generate"]);
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    assert!(
+        run.stdout
+            .contains("search/demo-failures: no test event exercises this search"),
+        "{}",
+        run.stdout
+    );
+    let golden = ctx.read(GOLDEN);
+    assert!(golden.contains("\"replaced_by\": 3"), "{golden}");
+}
+
+#[test]
+fn an_event_sent_to_an_index_no_template_creates_fails_at_its_line() {
+    let ctx = with_events();
+    ctx.edit(
+        PIPELINE,
+        r#"{ "json": { "field": "message", "target_field": "demo" } },"#,
+        r#"{ "json": { "field": "message", "target_field": "demo" } },
+    { "set": { "field": "_index", "value": "elsewhere", "if": "ctx.demo.action == 'logout'" } },"#,
+    );
+    let run = ctx.siemctl(&["test", "--generate"]);
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    assert!(
+        run.stdout.contains("demo.ndjson:3: the event went to index `elsewhere`, which no index template of the content creates"),
+        "{}",
+        run.stdout
+    );
+    // The other event is checked as usual.
+    assert!(!run.stdout.contains("demo.ndjson:1:"), "{}", run.stdout);
+    // An index name the node refuses.
+    ctx.edit(
+        PIPELINE,
+        "\"value\": \"elsewhere\"",
+        "\"value\": \"Log-Demo\"",
+    );
+    let run = ctx.siemctl(&["test", "--generate"]);
+    assert!(
+        run.stdout.contains(
+            "invalid_index_name_exception: Invalid index name [Log-Demo], must be lowercase"
+        ),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn stale_golden_entries_unused_ignored_fields_and_bad_files_fail() {
+    let ctx = with_events();
+    assert_eq!(ctx.siemctl(&["test", "--generate"]).code, 0);
+    // The last event removed: its golden entry is stale.
+    ctx.write(
+        EVENTS,
+        concat!(
+            r#"{"action":"login","time":"2026-11-26T09:00:00Z","region":"us-east-1","outcome":"failure"}"#,
+            "\n"
+        ),
+    );
+    ctx.write(CONFIG, "ignored_fields: [source.ip]\n");
+    let run = ctx.siemctl(&["test"]);
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    insta::assert_snapshot!("stale_and_unused", run.snapshot());
+    // A byte-order mark.
+    ctx.write(EVENTS, "\u{feff}{\"action\":\"login\"}\n");
+    ctx.write(CONFIG, "index: log-demo-test\n");
+    let run = ctx.siemctl(&["test"]);
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    insta::assert_snapshot!("bom", run.snapshot());
+    // `fields` that would replace the raw event, and an index name the node refuses.
+    ctx.write(EVENTS, "{\"action\":\"login\"}\n");
+    ctx.write(CONFIG, "fields:\n  message: x\n");
+    let run = ctx.siemctl(&["test"]);
+    assert!(
+        run.stderr.contains("`fields` cannot set `message`"),
+        "{}",
+        run.snapshot()
+    );
+    ctx.write(CONFIG, "index: Log-Demo\n");
+    let run = ctx.siemctl(&["test"]);
+    assert!(
+        run.stderr.contains("`index: Log-Demo`: invalid_index_name_exception: Invalid index name [Log-Demo], must be lowercase"),
+        "{}",
+        run.snapshot()
+    );
+}
+
+#[test]
+fn the_inputs_of_a_filters_aggregation_are_query_tests_of_their_own() {
+    let ctx = with_events();
+    let vis = "dashboards/demo/demo-top-actions.visualization.json.hbs";
+    let text = ctx.read(vis);
+    let with_filters = text.replacen(
+        r#"{ "id": "2", "enabled": true, "type": "terms", "schema": "bucket", "params": { "field": "event.action", "size": 10, "order": "desc", "orderBy": "1" } }"#,
+        r#"{ "id": "2", "enabled": true, "type": "filters", "schema": "bucket", "params": { "filters": [ { "input": { "query": "event.action:logout", "language": "kuery" }, "label": "Logouts" }, { "input": { "query": "event.action:(", "language": "kuery" }, "label": "" } ] } }"#,
+        1,
+    );
+    assert_ne!(
+        text, with_filters,
+        "the fixture's terms aggregation is where the test expects it"
+    );
+    ctx.write(vis, &with_filters);
+    let run = ctx.siemctl(&["test", "--generate"]);
+    let matches = ctx.read(MATCHES);
+    assert!(
+        matches.contains("\"visualization/demo-top-actions#Logouts\""),
+        "{matches}\n{}",
+        run.snapshot()
+    );
+    assert!(
+        matches.contains("\"visualization/demo-top-actions#event.action:(\""),
+        "{matches}"
+    );
+    assert!(matches.contains("not_evaluated"), "{matches}");
+}
+
+#[test]
 fn json_output_lists_failures_per_file() {
     let ctx = with_events();
     assert_eq!(ctx.siemctl(&["test", "--generate"]).code, 0);
@@ -203,7 +377,8 @@ fn an_unknown_log_type_and_a_bad_events_file_are_errors() {
     let run = ctx.siemctl(&["test", "--log-type", "dmeo"]);
     assert_eq!(run.code, 1, "{}", run.snapshot());
     assert!(
-        run.stderr.contains("log type `dmeo` has no test events"),
+        run.stderr
+            .contains("there is no log type `dmeo` in index-templates/: did you mean `demo`?"),
         "{}",
         run.stderr
     );

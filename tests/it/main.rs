@@ -7,4 +7,5 @@ mod content_test;
 mod ingest;
 mod pull;
 mod render;
+mod secrets;
 mod validate;
