@@ -325,7 +325,7 @@ fn the_inputs_of_a_filters_aggregation_are_query_tests_of_their_own() {
     let text = ctx.read(vis);
     let with_filters = text.replacen(
         r#"{ "id": "2", "enabled": true, "type": "terms", "schema": "bucket", "params": { "field": "event.action", "size": 10, "order": "desc", "orderBy": "1" } }"#,
-        r#"{ "id": "2", "enabled": true, "type": "filters", "schema": "bucket", "params": { "filters": [ { "input": { "query": "event.action:logout", "language": "kuery" }, "label": "Logouts" }, { "input": { "query": "event.action:(", "language": "kuery" }, "label": "" } ] } }"#,
+        r#"{ "id": "2", "enabled": true, "type": "filters", "schema": "bucket", "params": { "filters": [ { "input": { "query": "event.action:logout", "language": "kuery" }, "label": "Logouts" }, { "input": { "query": "event.action:login~", "language": "lucene" }, "label": "" } ] } }"#,
         1,
     );
     assert_ne!(
@@ -341,7 +341,7 @@ fn the_inputs_of_a_filters_aggregation_are_query_tests_of_their_own() {
         run.snapshot()
     );
     assert!(
-        matches.contains("\"visualization/demo-top-actions#event.action:(\""),
+        matches.contains("\"visualization/demo-top-actions#event.action:login~\""),
         "{matches}"
     );
     assert!(matches.contains("not_evaluated"), "{matches}");

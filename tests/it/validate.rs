@@ -388,3 +388,14 @@ fn the_triple_stash_is_refused_because_it_skips_json_escaping() {
     );
     assert!(template.get("injected").is_none() && template["_meta"].get("injected").is_none());
 }
+
+#[test]
+fn the_queries_of_a_filters_aggregation_are_checked() {
+    insta::assert_snapshot!(failing(|c| {
+        c.edit(
+            VISUALIZATION,
+            r#"{ "id": "2", "enabled": true, "type": "terms", "schema": "bucket", "params": { "field": "event.action", "size": 10, "order": "desc", "orderBy": "1" } }"#,
+            r#"{ "id": "2", "enabled": true, "type": "filters", "schema": "bucket", "params": { "filters": [ { "input": { "query": "event.action:(", "language": "kuery" }, "label": "" }, { "input": { "query": "event.acton:login", "language": "kuery" }, "label": "" } ] } }"#,
+        );
+    }));
+}

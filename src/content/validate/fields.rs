@@ -352,6 +352,20 @@ fn check_saved_object_fields(
             ));
         }
     }
+    // The queries of `filters` aggregations (one bucket per query) parse like any other.
+    let filter_inputs = filters_agg_inputs(object);
+    let mut filter_fields = Vec::new();
+    for (pointer, language, text) in &filter_inputs {
+        match query::parse(*language, text) {
+            Ok(fields) => filter_fields.push((pointer.clone(), fields)),
+            Err(err) => problems.push(query_problem(
+                &object.file,
+                object.line_of(pointer),
+                *language,
+                &err,
+            )),
+        }
+    }
     let index_pattern = object
         .references()
         .into_iter()
@@ -396,4 +410,54 @@ fn check_saved_object_fields(
             }
         }
     }
+    for (pointer, fields) in &filter_fields {
+        for field in fields {
+            let named = Named {
+                at: object.line_of(pointer),
+                name: &field.name,
+                is_pattern: field.is_pattern,
+                whence: "the query of a filters aggregation",
+                aggregate: false,
+            };
+            check_field(&object.file, &named, view, problems);
+        }
+    }
+}
+
+/// The queries of a visualization's `filters` aggregations: JSON pointer, language, text.
+fn filters_agg_inputs(object: &Resource) -> Vec<(String, Language, String)> {
+    let Some(aggs) = object
+        .body
+        .pointer("/attributes/visState/aggs")
+        .and_then(Value::as_array)
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, agg) in aggs.iter().enumerate() {
+        if agg.get("type").and_then(Value::as_str) != Some("filters") {
+            continue;
+        }
+        let filters = agg
+            .pointer("/params/filters")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for (j, f) in filters.iter().enumerate() {
+            let text = f
+                .pointer("/input/query")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let language = match f.pointer("/input/language").and_then(Value::as_str) {
+                Some("lucene") => Language::Lucene,
+                _ => Language::Dql,
+            };
+            out.push((
+                format!("/attributes/visState/aggs/{i}/params/filters/{j}/input/query"),
+                language,
+                text.to_string(),
+            ));
+        }
+    }
+    out
 }
