@@ -259,6 +259,7 @@ impl Script {
         self.push(ms, Stream::Apache, raw);
     }
 
+    #[allow(clippy::too_many_arguments)] // the fields of one flow log record, in its order
     fn flow(
         &mut self,
         ms: i64,
@@ -1033,14 +1034,7 @@ impl Script {
             feature: "FlowLogs",
             evidence: "null",
         });
-        for (created, last, count) in [
-            (170.0, 165.0, 2),
-            (
-                self.minutes_to_end() - 20.0,
-                self.minutes_to_end() - 25.0,
-                79,
-            ),
-        ] {
+        for (last, count) in [(165.0, 2), (self.minutes_to_end() - 25.0, 79)] {
             let (action, fields) = connection("OUTBOUND", C2_IP, C2_PORT, 40_037);
             self.finding(Finding {
                 ty: "Backdoor:EC2/C&CActivity.B",
@@ -1059,7 +1053,6 @@ impl Script {
                 feature: "FlowLogs",
                 evidence: r#"{"threatIntelligenceDetails":[{"threatListName":"AmazonThreatIntel","threatNames":["Command and Control"]}]}"#,
             });
-            let _ = created;
         }
         let (action, fields) = connection("OUTBOUND", POOL_IP, POOL_PORT, 40_038);
         self.finding(Finding {
