@@ -9,3 +9,4 @@ mod pull;
 mod render;
 mod secrets;
 mod validate;
+mod workshop_generate;

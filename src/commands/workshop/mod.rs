@@ -1,0 +1,21 @@
+//! `siemctl workshop ...`.
+
+pub(crate) mod generate;
+pub(crate) mod questions;
+
+use anyhow::Result;
+
+use crate::cli::{GlobalArgs, WorkshopArgs, WorkshopCommand};
+use crate::exit::ExitStatus;
+use crate::output::printer::Printer;
+
+pub(crate) fn run(
+    global: &GlobalArgs,
+    args: &WorkshopArgs,
+    printer: Printer,
+) -> Result<ExitStatus> {
+    match &args.command {
+        WorkshopCommand::Generate(a) => generate::run(global, a, printer),
+        WorkshopCommand::Questions(a) => questions::run(global, a, printer),
+    }
+}
