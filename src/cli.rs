@@ -260,3 +260,73 @@ pub(crate) struct VarArgs {
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub(crate) vars: Vec<String>,
 }
+
+// `siemctl workshop up` and `siemctl workshop down` (the loader's arguments).
+
+#[derive(Debug, Args)]
+pub(crate) struct WorkshopUpArgs {
+    /// How the content is applied first: every flag of `siemctl apply` (--target, --yes, ...).
+    #[command(flatten)]
+    pub(crate) apply: ApplyArgs,
+    /// How many events to generate [default: the generator's default].
+    #[arg(long, value_name = "N")]
+    pub(crate) events: Option<usize>,
+    /// The generator's seed: the same seed gives the same events [default: the generator's].
+    #[arg(long, value_name = "S")]
+    pub(crate) seed: Option<u64>,
+    /// The run's clock: the incident ends an hour before it (RFC 3339, e.g.
+    /// 2026-11-27T00:00:00Z) [default: now, rounded down to the hour, so that a re-run within
+    /// the hour loads the same events].
+    #[arg(long, value_name = "T")]
+    pub(crate) at: Option<String>,
+    /// The largest `_bulk` request body, in bytes (suffixes KiB and MiB accepted). Keep it
+    /// under the cluster's http.max_content_length (10 MiB on small Amazon OpenSearch Service
+    /// instances).
+    #[arg(long, value_name = "SIZE", default_value = "5MiB", value_parser = parse_size)]
+    pub(crate) batch_size: usize,
+    /// How many `_bulk` requests are in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub(crate) concurrency: u16,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct WorkshopDownArgs {
+    #[command(flatten)]
+    pub(crate) vars: VarArgs,
+    #[command(flatten)]
+    pub(crate) connect: ConnectArgs,
+    /// Also delete everything siemctl manages on the target (templates, pipelines, ISM
+    /// policies, saved objects, the settings it set), as `apply --prune` of an empty content
+    /// would, and siemctl's state index once nothing is left in it.
+    #[arg(long)]
+    pub(crate) with_content: bool,
+    /// Do not ask for confirmation. CI=true alone does not skip it: this deletes data.
+    #[arg(short, long)]
+    pub(crate) yes: bool,
+    /// Seconds to wait for another apply's lock before giving up.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub(crate) lock_timeout: u64,
+}
+
+/// `5MiB`, `512KiB`, `1000000`.
+fn parse_size(text: &str) -> Result<usize, String> {
+    let text = text.trim();
+    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
+        Some(at) => text.split_at(at),
+        None => (text, ""),
+    };
+    let number: usize = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size: write bytes, or a number with KiB or MiB"))?;
+    let factor = match unit.trim() {
+        "" | "B" => 1,
+        "KiB" | "K" | "k" | "KB" | "kB" => 1024,
+        "MiB" | "M" | "MB" => 1024 * 1024,
+        other => return Err(format!("unknown size unit `{other}`: use KiB or MiB")),
+    };
+    let size = number.saturating_mul(factor);
+    if size < 1024 {
+        return Err("the batch size must be at least 1 KiB".into());
+    }
+    Ok(size)
+}

@@ -8,3 +8,4 @@ mod ingest;
 mod pull;
 mod render;
 mod validate;
+mod workshop_load;
