@@ -114,6 +114,14 @@ pub(crate) enum Command {
     /// (JSON-string attributes as JSON), saved searches back to YAML. Review the result with
     /// `git diff`: values that came from template variables are written as they are.
     Pull(PullArgs),
+    // --- workshop (issue 9): generate/questions here; up/down join this block ---
+    /// The workshop: a realistic incident to investigate, its questions, its data.
+    ///
+    /// `generate` writes the incident's raw events (with background noise) to files, one per
+    /// log type; `questions` prints the participants' sheet or the host's answer key. Both are
+    /// deterministic for a seed and a time (--at), so the sheet always matches the data.
+    Workshop(WorkshopArgs),
+    // --- end workshop ---
 }
 
 #[derive(Debug, Args)]
@@ -261,6 +269,92 @@ pub(crate) struct VarArgs {
     pub(crate) vars: Vec<String>,
 }
 
+// --- workshop (issue 9) ---
+#[derive(Debug, Args)]
+pub(crate) struct WorkshopArgs {
+    #[command(subcommand)]
+    pub(crate) command: WorkshopCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum WorkshopCommand {
+    /// Write the incident's raw events to files, one per log type, for hosts who ship them
+    /// through their own pipeline.
+    ///
+    /// Writes DIR/<index-family>.ndjson (CloudTrail, GuardDuty, Security Hub: one JSON record
+    /// per line) or .log (VPC Flow Logs, Linux secure, web-apache, web-nginx: one raw line per
+    /// line). Each line is one document's `message`, sent to index
+    /// log-<family>-<yyyy>-<mm> of the event's time.
+    Generate(WorkshopGenerateArgs),
+    /// Print the workshop's questions: the participants' sheet, or with --answers the host's
+    /// answer key.
+    ///
+    /// Reads workshop/questions.yaml of the content; answers are filled in from the scenario
+    /// for the same seed and --at as the loaded data.
+    Questions(WorkshopQuestionsArgs),
+    /// Apply the content (as `siemctl apply`), then load the generated incident into the
+    /// cluster and verify it.
+    ///
+    /// Creates each index by name (the templates apply), sends the raw events with `_bulk`
+    /// as `{"message": raw}` (the cluster's pipelines parse them; deterministic ids make a
+    /// re-run overwrite instead of duplicate), in batches under --batch-size with
+    /// --concurrency requests in flight, retrying 429s; then refreshes and checks with
+    /// `_count` that every event is there and none carries a pipeline error. Exits 1 if not.
+    Up(WorkshopUpArgs),
+    /// Delete the indices `workshop up` created (never one it did not create); with
+    /// --with-content also everything siemctl manages on the target.
+    ///
+    /// Asks for confirmation on a terminal; --yes skips it, CI=true does not.
+    Down(WorkshopDownArgs),
+}
+
+/// What the generator makes: the same seed, count and time give the same events.
+#[derive(Debug, Args)]
+pub(crate) struct GeneratorArgs {
+    /// The total number of events (the incident plus background noise).
+    #[arg(long, value_name = "N", default_value_t = crate::workshop::DEFAULT_EVENTS)]
+    pub(crate) events: usize,
+    /// The seed of the noise and of the generated ids.
+    #[arg(long, value_name = "S", default_value_t = crate::workshop::DEFAULT_SEED)]
+    pub(crate) seed: u64,
+    /// The run's clock (RFC 3339): the incident ends an hour before it [default: now, rounded
+    /// down to the hour].
+    #[arg(long, value_name = "TIMESTAMP")]
+    pub(crate) at: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct WorkshopGenerateArgs {
+    /// The directory to write the files to (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: PathBuf,
+    #[command(flatten)]
+    pub(crate) generator: GeneratorArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SheetFormat {
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct WorkshopQuestionsArgs {
+    /// Include the answers (the host's key).
+    #[arg(long)]
+    pub(crate) answers: bool,
+    /// markdown (to print or share) or json.
+    #[arg(long, value_enum, default_value_t = SheetFormat::Markdown)]
+    pub(crate) format: SheetFormat,
+    /// The seed of the loaded data.
+    #[arg(long, value_name = "S", default_value_t = crate::workshop::DEFAULT_SEED)]
+    pub(crate) seed: u64,
+    /// The --at of the loaded data (RFC 3339) [default: now, rounded down to the hour].
+    #[arg(long, value_name = "TIMESTAMP")]
+    pub(crate) at: Option<String>,
+}
+// --- end workshop ---
+
 // `siemctl workshop up` and `siemctl workshop down` (the loader's arguments).
 
 #[derive(Debug, Args)]
@@ -268,17 +362,10 @@ pub(crate) struct WorkshopUpArgs {
     /// How the content is applied first: every flag of `siemctl apply` (--target, --yes, ...).
     #[command(flatten)]
     pub(crate) apply: ApplyArgs,
-    /// How many events to generate [default: the generator's default].
-    #[arg(long, value_name = "N")]
-    pub(crate) events: Option<usize>,
-    /// The generator's seed: the same seed gives the same events [default: the generator's].
-    #[arg(long, value_name = "S")]
-    pub(crate) seed: Option<u64>,
-    /// The run's clock: the incident ends an hour before it (RFC 3339, e.g.
-    /// 2026-11-27T00:00:00Z) [default: now, rounded down to the hour, so that a re-run within
-    /// the hour loads the same events].
-    #[arg(long, value_name = "T")]
-    pub(crate) at: Option<String>,
+    /// The events: the same --events, --seed and --at load the same documents (a re-run
+    /// within the hour of the default --at indexes nothing twice).
+    #[command(flatten)]
+    pub(crate) generator: GeneratorArgs,
     /// The largest `_bulk` request body, in bytes (suffixes KiB and MiB accepted). Keep it
     /// under the cluster's http.max_content_length (10 MiB on small Amazon OpenSearch Service
     /// instances).

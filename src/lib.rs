@@ -16,6 +16,7 @@ mod plan;
 mod query;
 mod settings;
 mod testing;
+mod workshop;
 
 use std::process::ExitCode;
 
@@ -49,6 +50,7 @@ pub fn run() -> ExitCode {
         Command::Plan(args) => commands::plan::run(&cli.global, args, printer),
         Command::Apply(args) => commands::apply::run(&cli.global, args, printer),
         Command::Pull(args) => commands::pull::run(&cli.global, args, printer),
+        Command::Workshop(args) => commands::workshop::run(&cli.global, args, printer),
     };
     match result {
         Ok(status) => status.into(),

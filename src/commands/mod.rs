@@ -6,6 +6,7 @@ pub(crate) mod pull;
 pub(crate) mod render;
 pub(crate) mod test;
 pub(crate) mod validate;
+pub(crate) mod workshop;
 
 use anyhow::Result;
 use serde_json::json;

@@ -127,19 +127,8 @@ pub(crate) fn run(
     args: &WorkshopUpArgs,
     printer: Printer,
 ) -> Result<ExitStatus> {
-    let at = match &args.at {
-        Some(text) => text.parse::<jiff::Timestamp>().with_context(|| {
-            format!(
-                "--at `{text}` is not a timestamp: write it as RFC 3339, e.g. 2026-11-27T00:00:00Z"
-            )
-        })?,
-        None => generator::default_at(),
-    };
-    let options = Options {
-        seed: args.seed.unwrap_or(generator::DEFAULT_SEED),
-        events: args.events.unwrap_or(generator::DEFAULT_EVENTS),
-        at,
-    };
+    // Checked before anything is applied.
+    let options = super::generate::options(&args.generator)?;
     // 1. The content, exactly as `siemctl apply` (the question, --yes, CI=true, the lock).
     let applied = crate::commands::apply::run(global, &args.apply, printer)?;
     if applied != ExitStatus::Success {
