@@ -100,7 +100,7 @@ fn main() {
         (
             "VPC Flow Logs (dissect)",
             "log-aws-vpcflowlogs-2026-11",
-            lines(&samples.join("aws-vpcflowlogs/_test/vpcflowlogs.log")),
+            lines(&samples.join("aws-vpcflowlogs/_test/v2-default.log")),
         ),
         (
             "Linux secure (grok)",

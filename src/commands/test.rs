@@ -21,6 +21,7 @@ use crate::testing::case::{self, TestFile};
 use crate::testing::check::check;
 use crate::testing::coverage;
 use crate::testing::expected::Expected;
+use crate::testing::queries;
 use crate::testing::suite::Suite;
 use crate::testing::FileResult;
 
@@ -153,11 +154,50 @@ pub(crate) fn run(global: &GlobalArgs, args: &TestArgs, printer: Printer) -> Res
     }
     results.sort_by(|a, b| a.file.path.cmp(&b.file.path));
     let traces: Vec<&ingest::Trace> = results.iter().map(|r| &r.run.trace).collect();
+    // Query tests, on the content rendered with the project's own variables.
+    let (base, _) = content::load(&project.root, project.version, project.vars.clone())?;
+    let evaluated = queries::evaluate(&base, &results, &args.log_types);
+    let mut existing = BTreeMap::new();
+    for log_type in queries::golden_files(&evaluated).keys() {
+        let path = queries::golden_path(log_type);
+        let text = match fs::read_to_string(project.root.join(&path)) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", path.display())),
+        };
+        existing.insert(log_type.clone(), text);
+    }
+    let mut report = queries::judge(evaluated, &existing, args.generate);
+    let mut written_goldens = Vec::new();
+    if args.generate {
+        for (log_type, text) in &report.goldens {
+            let old = existing.get(log_type).cloned().flatten();
+            if old.as_deref() != Some(text.as_str()) {
+                let path = queries::golden_path(log_type);
+                let full = project.root.join(&path);
+                if let Some(dir) = full.parent() {
+                    fs::create_dir_all(dir)
+                        .with_context(|| format!("cannot create `{}`", dir.display()))?;
+                }
+                fs::write(&full, text)
+                    .with_context(|| format!("cannot write `{}`", path.display()))?;
+                written_goldens.push((path, old.is_none()));
+            }
+        }
+    }
+    report.goldens.clear();
     let coverage = match (contents.first(), suites.first()) {
         (Some((content, _)), Some(suite)) => {
             coverage::coverage(content, suite, &traces, &args.log_types)
         }
         _ => Vec::new(),
     };
-    Ok(out::print(printer, &results, &coverage, args.generate))
+    Ok(out::print(
+        printer,
+        &results,
+        &coverage,
+        &report,
+        &written_goldens,
+        args.generate,
+    ))
 }

@@ -38,6 +38,9 @@ impl Renderer {
         file: &Path,
         template: &str,
     ) -> Result<(String, Value), Problem> {
+        if let Some(problem) = unescaped_expression(file, template) {
+            return Err(problem);
+        }
         let text = self
             .registry
             .render_template_with_context(
@@ -57,6 +60,45 @@ impl Renderer {
 fn json_escape(raw: &str) -> String {
     let quoted = serde_json::to_string(raw).unwrap_or_default();
     quoted[1..quoted.len() - 1].to_string()
+}
+
+/// `{{{name}}}` (the triple-stash) skips the escape function, so a value holding a quote would
+/// end its JSON string and could add attributes of its own: refused, at its line. An escaped
+/// `\{{{...}}}` (Mustache for OpenSearch) is text, not an expression, and passes.
+fn unescaped_expression(file: &Path, template: &str) -> Option<Problem> {
+    fn find(t: &handlebars::template::Template) -> Option<(usize, String)> {
+        use handlebars::template::TemplateElement as E;
+        for (i, element) in t.elements.iter().enumerate() {
+            let line = t.mapping.get(i).map_or(1, |m| m.0);
+            match element {
+                E::HtmlExpression(h) => {
+                    return Some((line, h.name.as_name().unwrap_or("...").to_string()))
+                }
+                E::HelperBlock(h) => {
+                    let inner = h.template.as_ref().and_then(find);
+                    let inverse = h.inverse.as_ref().and_then(find);
+                    if let Some(found) = inner.or(inverse) {
+                        return Some(found);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+    // A template that does not compile is reported by the render itself.
+    let compiled = handlebars::template::Template::compile(template).ok()?;
+    let (line, name) = find(&compiled)?;
+    Some(
+        Problem::new(
+            file,
+            format!("`{{{{{{{name}}}}}}}` inserts the variable without JSON escaping: a value holding a quote would end the JSON string and could add attributes of its own"),
+        )
+        .at_line(Some(line))
+        .with_hint(format!(
+            "write `{{{{{name}}}}}` inside a JSON string (escaped for JSON), or `{{{{json {name}}}}}` for a raw JSON value; a `{{{{{{` meant for OpenSearch's Mustache is escaped as `\\{{{{{{`"
+        )),
+    )
 }
 
 /// `{{json name}}`: the variable as a raw JSON value.
@@ -233,5 +275,19 @@ mod tests {
         assert_eq!(p.line, Some(3));
         assert!(p.message.contains("not valid JSON"), "{}", p.message);
         assert!(p.message.contains("    3 |   \"b\": x"), "{}", p.message);
+    }
+
+    #[test]
+    fn the_triple_stash_is_refused_in_blocks_too_and_its_escape_passes() {
+        let r = renderer(json!({"a": "x", "on": true}));
+        let p = r
+            .render_json(Path::new("f"), "{\n \"k\": \"{{#if on}}{{{a}}}{{/if}}\"\n}")
+            .unwrap_err();
+        assert!(p.message.starts_with("`{{{a}}}` inserts"), "{}", p.message);
+        assert_eq!(p.line, Some(2));
+        let (_, body) = r
+            .render_json(Path::new("f"), r#"{"k": "\{{{_ingest.timestamp}}}"}"#)
+            .unwrap();
+        assert_eq!(body, json!({"k": "{{{_ingest.timestamp}}}"}));
     }
 }

@@ -9,6 +9,7 @@ use super::printer::Printer;
 use super::style;
 use crate::exit::ExitStatus;
 use crate::testing::coverage::PipelineCoverage;
+use crate::testing::queries::{Outcome, QueryReport};
 use crate::testing::FileResult;
 
 fn plural(n: usize, word: &str) -> String {
@@ -28,13 +29,17 @@ pub(crate) fn print(
     printer: Printer,
     results: &[FileResult],
     coverage: &[PipelineCoverage],
+    queries: &QueryReport,
+    written_goldens: &[(std::path::PathBuf, bool)],
     generating: bool,
 ) -> ExitStatus {
     let events: usize = results.iter().map(|r| r.run.events.len()).sum();
     let failed_events: usize = results.iter().map(FileResult::failed_events).sum();
     let failed_files = results.iter().filter(|r| r.failed_events() > 0).count();
     let log_types: BTreeSet<&str> = results.iter().map(|r| r.file.log_type.as_str()).collect();
-    let status = if failed_events > 0 {
+    let query_failures = queries.failures.len();
+    let failed = failed_events > 0 || query_failures > 0;
+    let status = if failed {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
@@ -46,15 +51,22 @@ pub(crate) fn print(
             "files": results.len(),
             "events": events,
             "failed_events": failed_events,
+            "queries": queries.results.len(),
+            "failed_queries": query_failures,
         });
-        let error = if failed_events > 0 {
-            json!({ "message": failed_message(failed_events, events, failed_files), "causes": [] })
+        let error = if failed {
+            json!({ "message": failed_message(failed_events, events, failed_files, query_failures), "causes": [] })
         } else {
             Value::Null
         };
         let coverage: Vec<Value> = coverage.iter().map(coverage_json).collect();
         printer.json(
-            json!({ "files": files, "coverage": coverage, "summary": summary }),
+            json!({
+                "files": files,
+                "coverage": coverage,
+                "queries": queries_json(queries, written_goldens),
+                "summary": summary,
+            }),
             error,
         );
         return status;
@@ -137,7 +149,8 @@ pub(crate) fn print(
         }
     }
     coverage_text(&mut text, coverage);
-    if failed_events == 0 {
+    queries_text(&mut text, queries, written_goldens);
+    if !failed {
         let _ = writeln!(
             text,
             "{s}ok{s:#}: {} in {} of {} passed",
@@ -147,22 +160,136 @@ pub(crate) fn print(
         );
     }
     printer.data(&text);
-    if failed_events > 0 {
+    if failed {
         printer.error(&anyhow::anyhow!(failed_message(
             failed_events,
             events,
-            failed_files
+            failed_files,
+            query_failures
         )));
     }
     status
 }
 
-fn failed_message(failed: usize, events: usize, files: usize) -> String {
-    format!(
-        "test failed: {failed} of {} in {}",
-        plural(events, "event"),
-        plural(files, "file")
-    )
+fn failed_message(failed: usize, events: usize, files: usize, queries: usize) -> String {
+    let mut parts = Vec::new();
+    if failed > 0 {
+        parts.push(format!(
+            "{failed} of {} in {}",
+            plural(events, "event"),
+            plural(files, "file")
+        ));
+    }
+    if queries > 0 {
+        parts.push(plural(queries, "query test"));
+    }
+    format!("test failed: {}", parts.join(", "))
+}
+
+fn queries_text(text: &mut String, report: &QueryReport, written: &[(std::path::PathBuf, bool)]) {
+    if report.results.is_empty() {
+        return;
+    }
+    let (e, l, h, w) = (
+        style::error(),
+        style::location(),
+        style::hint(),
+        style::warning(),
+    );
+    let not_evaluated: Vec<_> = report
+        .results
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::NotEvaluated(_)))
+        .collect();
+    let _ = writeln!(
+        text,
+        "queries: {} evaluated over the test documents{}",
+        plural(report.results.len() - not_evaluated.len(), "object"),
+        if not_evaluated.is_empty() {
+            String::new()
+        } else {
+            format!(", {} not evaluated offline", not_evaluated.len())
+        }
+    );
+    for f in &report.failures {
+        let what = if f.key.is_empty() {
+            String::new()
+        } else {
+            format!("{}: ", f.key)
+        };
+        let _ = writeln!(
+            text,
+            "  {e}FAIL{e:#} {l}{}{l:#}: {what}{}",
+            path(&f.file),
+            f.message
+        );
+        for line in &f.lines {
+            let _ = writeln!(text, "    {line}");
+        }
+    }
+    if report
+        .failures
+        .iter()
+        .any(|f| !f.lines.is_empty() || f.key.is_empty())
+    {
+        let _ = writeln!(
+            text,
+            "    {h}hint{h:#}: if the new matches are right, run `siemctl test --generate` and commit the golden file"
+        );
+    }
+    if report.failures.iter().any(|f| {
+        f.message.starts_with("no test event") || f.message.starts_with("this search matches every")
+    }) {
+        let _ = writeln!(
+            text,
+            "    {h}hint{h:#}: every saved search must find at least one test event and miss at least one: add events to the log type's _test/ folder"
+        );
+    }
+    for r in &not_evaluated {
+        if let Outcome::NotEvaluated(why) = &r.outcome {
+            let _ = writeln!(
+                text,
+                "  {w}not evaluated offline{w:#}: {} ({}): {why}",
+                r.key(),
+                path(&r.file)
+            );
+        }
+    }
+    for (file, new) in written {
+        let _ = writeln!(
+            text,
+            "  wrote {} ({})",
+            path(file),
+            if *new { "new" } else { "changed" }
+        );
+    }
+}
+
+fn queries_json(report: &QueryReport, written: &[(std::path::PathBuf, bool)]) -> Value {
+    json!({
+        "results": report.results.iter().map(|r| {
+            let mut v = json!({
+                "object": r.key(),
+                "file": path(&r.file),
+                "index_patterns": r.patterns,
+            });
+            match &r.outcome {
+                Outcome::Matches { events, over } => {
+                    v["matches"] = json!(events);
+                    v["evaluated_over"] = json!(over);
+                }
+                Outcome::NotEvaluated(why) => v["not_evaluated"] = json!(why),
+            }
+            v
+        }).collect::<Vec<_>>(),
+        "failures": report.failures.iter().map(|f| json!({
+            "file": path(&f.file),
+            "object": if f.key.is_empty() { Value::Null } else { json!(f.key) },
+            "message": f.message,
+            "changes": f.lines,
+        })).collect::<Vec<_>>(),
+        "written": written.iter().map(|(p, new)| json!({"file": path(p), "new": new})).collect::<Vec<_>>(),
+    })
 }
 
 fn file_json(result: &FileResult) -> Value {

@@ -33,13 +33,185 @@ use super::{FieldRef, QueryError, Text};
 
 /// Checks a DQL query and returns the fields it names, in order.
 pub(crate) fn parse(query: &str) -> Result<Vec<FieldRef>, QueryError> {
+    parse_tree(query).map(|(_, fields)| fields)
+}
+
+/// Parses a DQL query into the tree upstream's grammar builds (`kuery.peg`: function nodes
+/// `is`, `range`, `nested`, `and`, `or`, `not`), with the fields it names. An empty query is
+/// `is(*, *)`, as upstream's `start` rule returns.
+pub(crate) fn parse_tree(query: &str) -> Result<(Node, Vec<FieldRef>), QueryError> {
     let mut parser = Parser {
         text: Text::new(query),
         pos: 0,
         fields: Vec::new(),
     };
-    parser.query()?;
-    Ok(parser.fields)
+    let node = parser.query()?;
+    Ok((node, parser.fields))
+}
+
+/// A node of the DQL tree (`kuery/node_types/function.ts` with the functions of
+/// `kuery/functions/`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Node {
+    And(Vec<Node>),
+    Or(Vec<Node>),
+    Not(Box<Node>),
+    /// `field:value`; free text has no field (upstream: a literal `null` field name).
+    Is {
+        field: Option<Term>,
+        value: Term,
+        /// A quoted value (`isPhrase`).
+        phrase: bool,
+    },
+    /// `field < value`, `<=`, `>`, `>=`.
+    Range {
+        field: Term,
+        op: RangeOp,
+        value: Term,
+    },
+    /// `path:{ query }`.
+    Nested {
+        path: Term,
+        query: Box<Node>,
+    },
+}
+
+/// A range operator, named as the `range` query's parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RangeOp {
+    Lt,
+    Lte,
+    Gt,
+    Gte,
+}
+
+impl RangeOp {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            RangeOp::Lt => "lt",
+            RangeOp::Lte => "lte",
+            RangeOp::Gt => "gt",
+            RangeOp::Gte => "gte",
+        }
+    }
+}
+
+/// A literal or wildcard node (`node_types/literal.ts`, `node_types/wildcard.ts`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Term {
+    /// A quoted string, or an unquoted literal read as `kuery.peg`'s `UnquotedLiteral` reads
+    /// it: `null`, `true`, `false`, a number matching its number pattern, else a string.
+    Literal(serde_json::Value),
+    /// An unquoted literal with an unescaped `*`.
+    Wildcard(Vec<Piece>),
+}
+
+/// A part of a wildcard pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Piece {
+    Text(String),
+    /// An unescaped `*`.
+    Any,
+}
+
+impl Term {
+    /// The pattern `*`.
+    pub(crate) fn any() -> Term {
+        Term::Wildcard(vec![Piece::Any])
+    }
+
+    /// `ast.toOpenSearchQuery` of the node: the literal's value, or the wildcard with `*`.
+    pub(crate) fn to_value(&self) -> serde_json::Value {
+        match self {
+            Term::Literal(v) => v.clone(),
+            Term::Wildcard(pieces) => serde_json::Value::String(
+                pieces
+                    .iter()
+                    .map(|p| match p {
+                        Piece::Text(t) => t.as_str(),
+                        Piece::Any => "*",
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The value as a field name (`literal.toOpenSearchQuery` then used as a key).
+    pub(crate) fn to_name(&self) -> String {
+        match self.to_value() {
+            serde_json::Value::String(s) => s,
+            other => other.to_string(),
+        }
+    }
+}
+
+/// The node of an unquoted literal: `kuery.peg`'s `UnquotedLiteral` action.
+fn unquoted_term(pieces: Vec<Piece>) -> Term {
+    if pieces.contains(&Piece::Any) {
+        return Term::Wildcard(pieces);
+    }
+    let sequence: String = pieces
+        .into_iter()
+        .map(|p| match p {
+            Piece::Text(t) => t,
+            Piece::Any => String::new(),
+        })
+        .collect();
+    match sequence.as_str() {
+        "null" => return Term::Literal(serde_json::Value::Null),
+        "true" => return Term::Literal(serde_json::Value::Bool(true)),
+        "false" => return Term::Literal(serde_json::Value::Bool(false)),
+        _ => {}
+    }
+    if is_number_pattern(&sequence) {
+        if let Ok(n) = sequence.parse::<i64>() {
+            return Term::Literal(n.into());
+        }
+        if let Some(n) = sequence
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+        {
+            // JavaScript's `Number()` then JSON: an integral double prints without `.0`.
+            let n = match n.as_f64() {
+                Some(f) if f.fract() == 0.0 && f.abs() < 9.007_199_254_740_992e15 => {
+                    serde_json::Value::from(f as i64)
+                }
+                _ => serde_json::Value::Number(n),
+            };
+            return Term::Literal(n);
+        }
+    }
+    Term::Literal(serde_json::Value::String(sequence))
+}
+
+/// `/^(-?[1-9]+\d*([.]\d+)?)$|^(-?0[.]\d*[1-9]+)$|^0$|^0.0$|^[.]\d{1,}$/` of `kuery.peg`.
+fn is_number_pattern(s: &str) -> bool {
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let unsigned = s.strip_prefix('-').unwrap_or(s);
+    // -?[1-9]+\d*([.]\d+)?
+    let first = {
+        let (int, frac) = match unsigned.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (unsigned, None),
+        };
+        int.as_bytes()
+            .first()
+            .is_some_and(|b| (b'1'..=b'9').contains(b))
+            && digits(int)
+            && frac.is_none_or(digits)
+    };
+    // -?0[.]\d*[1-9]+
+    let second = unsigned.strip_prefix("0.").is_some_and(|f| {
+        !f.is_empty()
+            && f.bytes().all(|b| b.is_ascii_digit())
+            && f.bytes().last().is_some_and(|b| b != b'0')
+    });
+    // `^0$|^0.0$` (upstream's unescaped `.` also lets `0x0` through, which `Number()` reads as
+    // 0; taken here as the string it is)
+    let third = s == "0" || s == "0.0";
+    let fourth = s.strip_prefix('.').is_some_and(digits);
+    first || second || third || fourth
 }
 
 /// Characters that end an unquoted literal (`*` is special but is kept as a
@@ -65,6 +237,8 @@ struct Literal {
     quoted: bool,
     /// Contains an unescaped `*`.
     wildcard: bool,
+    /// The node upstream builds for it.
+    term: Term,
 }
 
 /// What came just before the thing being parsed, to explain what is missing.
@@ -85,7 +259,7 @@ enum Ctx<'a> {
 #[derive(Clone, Copy)]
 enum Operand<'a> {
     Condition(Option<&'a Nest>),
-    Value(&'a str),
+    Value(&'a str, &'a Term),
 }
 
 /// The enclosing nested-query path, `parent` in `parent:{ child:x }`.
@@ -183,51 +357,66 @@ impl Parser {
 
     // ----- grammar -------------------------------------------------------
 
-    fn query(&mut self) -> Result<(), QueryError> {
+    fn query(&mut self) -> Result<Node, QueryError> {
         self.skip_spaces();
         if self.peek().is_none() {
-            return Ok(());
+            return Ok(Node::Is {
+                field: Some(Term::any()),
+                value: Term::any(),
+                phrase: false,
+            });
         }
-        self.or_chain(Operand::Condition(None), Ctx::Start)?;
+        let node = self.or_chain(Operand::Condition(None), Ctx::Start)?;
         self.skip_spaces();
         match self.peek() {
-            None => Ok(()),
+            None => Ok(node),
             Some(_) => Err(self.unexpected(Closer::End)),
         }
     }
 
-    fn or_chain(&mut self, operand: Operand<'_>, ctx: Ctx<'_>) -> Result<(), QueryError> {
-        self.and_chain(operand, ctx)?;
+    fn or_chain(&mut self, operand: Operand<'_>, ctx: Ctx<'_>) -> Result<Node, QueryError> {
+        let mut nodes = vec![self.and_chain(operand, ctx)?];
         while let Some((at, end)) = self.binary_keyword(self.pos, "or") {
             self.pos = end;
-            self.and_chain(operand, Ctx::AfterOp(at, "or"))?;
+            nodes.push(self.and_chain(operand, Ctx::AfterOp(at, "or"))?);
         }
-        Ok(())
+        Ok(match nodes.len() {
+            1 => nodes.remove(0),
+            _ => Node::Or(nodes),
+        })
     }
 
-    fn and_chain(&mut self, operand: Operand<'_>, ctx: Ctx<'_>) -> Result<(), QueryError> {
-        self.negation(operand, ctx)?;
+    fn and_chain(&mut self, operand: Operand<'_>, ctx: Ctx<'_>) -> Result<Node, QueryError> {
+        let mut nodes = vec![self.negation(operand, ctx)?];
         while let Some((at, end)) = self.binary_keyword(self.pos, "and") {
             self.pos = end;
-            self.negation(operand, Ctx::AfterOp(at, "and"))?;
+            nodes.push(self.negation(operand, Ctx::AfterOp(at, "and"))?);
         }
-        Ok(())
+        Ok(match nodes.len() {
+            1 => nodes.remove(0),
+            _ => Node::And(nodes),
+        })
     }
 
-    fn negation(&mut self, operand: Operand<'_>, ctx: Ctx<'_>) -> Result<(), QueryError> {
-        let (ctx, end) = match self.not_keyword(self.pos) {
-            Some(end) => (Ctx::AfterNot(self.pos), end),
-            None => (ctx, self.pos),
+    fn negation(&mut self, operand: Operand<'_>, ctx: Ctx<'_>) -> Result<Node, QueryError> {
+        let (ctx, end, negated) = match self.not_keyword(self.pos) {
+            Some(end) => (Ctx::AfterNot(self.pos), end, true),
+            None => (ctx, self.pos, false),
         };
         self.pos = end;
-        match operand {
-            Operand::Condition(nest) => self.group(nest, ctx),
-            Operand::Value(field) => self.values(field, ctx),
-        }
+        let node = match operand {
+            Operand::Condition(nest) => self.group(nest, ctx)?,
+            Operand::Value(field, term) => self.values(field, term, ctx)?,
+        };
+        Ok(if negated {
+            Node::Not(Box::new(node))
+        } else {
+            node
+        })
     }
 
     /// `( condition )` or a single condition.
-    fn group(&mut self, nest: Option<&Nest>, ctx: Ctx<'_>) -> Result<(), QueryError> {
+    fn group(&mut self, nest: Option<&Nest>, ctx: Ctx<'_>) -> Result<Node, QueryError> {
         if self.peek() != Some('(') {
             return self.condition(nest, ctx);
         }
@@ -241,8 +430,9 @@ impl Parser {
                 Some("put a condition inside the parentheses, or remove them".into()),
             ));
         }
-        self.or_chain(Operand::Condition(nest), Ctx::Start)?;
-        self.close(')', Closer::Paren(open))
+        let node = self.or_chain(Operand::Condition(nest), Ctx::Start)?;
+        self.close(')', Closer::Paren(open))?;
+        Ok(node)
     }
 
     /// Skips whitespace and consumes `closer`, or explains what is there.
@@ -257,7 +447,7 @@ impl Parser {
     }
 
     /// `field:values`, `field >= value`, `field:{ nested }` or free text.
-    fn condition(&mut self, nest: Option<&Nest>, ctx: Ctx<'_>) -> Result<(), QueryError> {
+    fn condition(&mut self, nest: Option<&Nest>, ctx: Ctx<'_>) -> Result<Node, QueryError> {
         let Some(literal) = self.literal()? else {
             return Err(self.nothing_here(ctx));
         };
@@ -272,14 +462,18 @@ impl Parser {
                 } else {
                     self.push_field(&literal, nest);
                     let field = literal.value.clone();
-                    self.values(&field, Ctx::AfterColon(&field, after))
+                    self.values(&field, &literal.term, Ctx::AfterColon(&field, after))
                 }
             }
             Some('<' | '>') => self.range(&literal, after, nest),
             _ => {
                 self.check_free_text(&literal)?;
                 self.pos = literal.end;
-                Ok(())
+                Ok(Node::Is {
+                    field: None,
+                    phrase: literal.quoted,
+                    value: literal.term,
+                })
             }
         }
     }
@@ -295,7 +489,7 @@ impl Parser {
     }
 
     /// `parent:{ child:value }`; `self.pos` is at the `{`.
-    fn nested(&mut self, field: &Literal, outer: Option<&Nest>) -> Result<(), QueryError> {
+    fn nested(&mut self, field: &Literal, outer: Option<&Nest>) -> Result<Node, QueryError> {
         let open = self.pos;
         self.pos += 1;
         self.skip_spaces();
@@ -322,8 +516,12 @@ impl Parser {
             },
             is_pattern: field.wildcard || outer.is_some_and(|o| o.is_pattern),
         };
-        self.or_chain(Operand::Condition(Some(&nest)), Ctx::Start)?;
-        self.close('}', Closer::Brace(open))
+        let query = self.or_chain(Operand::Condition(Some(&nest)), Ctx::Start)?;
+        self.close('}', Closer::Brace(open))?;
+        Ok(Node::Nested {
+            path: field.term.clone(),
+            query: Box::new(query),
+        })
     }
 
     /// `field op value`; `op_at` is the index of `<` or `>`.
@@ -332,7 +530,7 @@ impl Parser {
         field: &Literal,
         op_at: usize,
         nest: Option<&Nest>,
-    ) -> Result<(), QueryError> {
+    ) -> Result<Node, QueryError> {
         let first = self.text.get(op_at).unwrap_or('>');
         let op_len = if self.text.get(op_at + 1) == Some('=') {
             2
@@ -360,7 +558,20 @@ impl Parser {
         self.push_field(field, nest);
         self.pos = value_at;
         match self.literal()? {
-            Some(value) => self.check_value(&value),
+            Some(value) => {
+                self.check_value(&value)?;
+                let op = match op.as_str() {
+                    "<" => RangeOp::Lt,
+                    "<=" => RangeOp::Lte,
+                    ">" => RangeOp::Gt,
+                    _ => RangeOp::Gte,
+                };
+                Ok(Node::Range {
+                    field: field.term.clone(),
+                    op,
+                    value: value.term,
+                })
+            }
             None => {
                 let found = match self.peek() {
                     None => "the query ends".to_string(),
@@ -382,7 +593,7 @@ impl Parser {
     }
 
     /// `(a or b)` or a single value after `field:`.
-    fn values(&mut self, field: &str, ctx: Ctx<'_>) -> Result<(), QueryError> {
+    fn values(&mut self, field: &str, term: &Term, ctx: Ctx<'_>) -> Result<Node, QueryError> {
         if self.peek() == Some('(') {
             let open = self.pos;
             self.pos += 1;
@@ -394,11 +605,19 @@ impl Parser {
                     Some(format!("put at least one value inside, e.g. `{field}:(a or b)`, or `{field}:*` to match any value")),
                 ));
             }
-            self.or_chain(Operand::Value(field), Ctx::Start)?;
-            return self.close(')', Closer::ValueParen(open));
+            let node = self.or_chain(Operand::Value(field, term), Ctx::Start)?;
+            self.close(')', Closer::ValueParen(open))?;
+            return Ok(node);
         }
         match self.literal()? {
-            Some(value) => self.check_value(&value),
+            Some(value) => {
+                self.check_value(&value)?;
+                Ok(Node::Is {
+                    field: Some(term.clone()),
+                    phrase: value.quoted,
+                    value: value.term,
+                })
+            }
             None => Err(self.nothing_here(ctx)),
         }
     }
@@ -468,6 +687,7 @@ impl Parser {
         Ok(Literal {
             start,
             end: i + 1,
+            term: Term::Literal(serde_json::Value::String(value.clone())),
             value,
             quoted: true,
             wildcard: false,
@@ -481,16 +701,23 @@ impl Parser {
         let mut i = start;
         let mut value = String::new();
         let mut wildcard = false;
+        let mut pieces: Vec<Piece> = Vec::new();
+        let push_text = |pieces: &mut Vec<Piece>, t: &str| match pieces.last_mut() {
+            Some(Piece::Text(last)) => last.push_str(t),
+            _ => pieces.push(Piece::Text(t.to_string())),
+        };
         while let Some(c) = self.text.get(i) {
             if c == '\\' {
                 let (decoded, len) = self.escape(i)?;
                 value.push_str(&decoded);
+                push_text(&mut pieces, &decoded);
                 i += len;
                 continue;
             }
             if c == '*' {
                 wildcard = true;
                 value.push(c);
+                pieces.push(Piece::Any);
                 i += 1;
                 continue;
             }
@@ -504,6 +731,7 @@ impl Parser {
                 return Err(self.lucene_operator(i, op));
             }
             value.push(c);
+            push_text(&mut pieces, c.encode_utf8(&mut [0; 4]));
             i += 1;
         }
         if i == start {
@@ -514,12 +742,21 @@ impl Parser {
         }
         self.check_stray_keywords(start, i)?;
         self.pos = i;
+        // `chars.join('').trim()`: the whitespace at both ends of the whole literal.
+        if let Some(Piece::Text(first)) = pieces.first_mut() {
+            *first = first.trim_start().to_string();
+        }
+        if let Some(Piece::Text(last)) = pieces.last_mut() {
+            *last = last.trim_end().to_string();
+        }
+        pieces.retain(|p| !matches!(p, Piece::Text(t) if t.is_empty()));
         Ok(Some(Literal {
             start,
             end: i,
             value: value.trim().to_string(),
             quoted: false,
             wildcard,
+            term: unquoted_term(pieces),
         }))
     }
 
@@ -1680,6 +1917,105 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "column 48 (line 2): expected a value after `event.action:`, but the query ends"
+        );
+    }
+
+    // ----- trees (cases from upstream's kuery/ast/ast.test.ts) ----------------------------
+
+    fn tree(query: &str) -> Node {
+        parse_tree(query).unwrap().0
+    }
+
+    fn lit(v: serde_json::Value) -> Term {
+        Term::Literal(v)
+    }
+
+    fn is(field: &str, value: serde_json::Value, phrase: bool) -> Node {
+        Node::Is {
+            field: Some(lit(value_of(field))),
+            value: lit(value),
+            phrase,
+        }
+    }
+
+    fn value_of(s: &str) -> serde_json::Value {
+        serde_json::Value::String(s.to_string())
+    }
+
+    #[test]
+    fn trees_follow_the_grammar() {
+        use serde_json::json;
+        assert_eq!(
+            tree(""),
+            Node::Is {
+                field: Some(Term::any()),
+                value: Term::any(),
+                phrase: false
+            }
+        );
+        assert_eq!(
+            tree("foo"),
+            Node::Is {
+                field: None,
+                value: lit(json!("foo")),
+                phrase: false
+            }
+        );
+        assert_eq!(tree("foo:bar"), is("foo", json!("bar"), false));
+        assert_eq!(tree("foo:\"bar baz\""), is("foo", json!("bar baz"), true));
+        assert_eq!(tree("foo:200"), is("foo", json!(200), false));
+        assert_eq!(tree("foo:-1.5"), is("foo", json!(-1.5), false));
+        assert_eq!(tree("foo:0100"), is("foo", json!("0100"), false));
+        assert_eq!(tree("foo:true"), is("foo", json!(true), false));
+        assert_eq!(tree("foo:\"true\""), is("foo", json!("true"), true));
+        assert_eq!(
+            tree("foo:bar or baz:qux and not a:b"),
+            Node::Or(vec![
+                is("foo", json!("bar"), false),
+                Node::And(vec![
+                    is("baz", json!("qux"), false),
+                    Node::Not(Box::new(is("a", json!("b"), false)))
+                ])
+            ])
+        );
+        assert_eq!(
+            tree("foo:(bar or baz)"),
+            Node::Or(vec![
+                is("foo", json!("bar"), false),
+                is("foo", json!("baz"), false)
+            ])
+        );
+        assert_eq!(
+            tree("bytes >= 1000"),
+            Node::Range {
+                field: lit(json!("bytes")),
+                op: RangeOp::Gte,
+                value: lit(json!(1000))
+            }
+        );
+        assert_eq!(
+            tree("ma*ne:wi\\*n*"),
+            Node::Is {
+                field: Some(Term::Wildcard(vec![
+                    Piece::Text("ma".into()),
+                    Piece::Any,
+                    Piece::Text("ne".into())
+                ])),
+                value: Term::Wildcard(vec![Piece::Text("wi*n".into()), Piece::Any]),
+                phrase: false
+            }
+        );
+        assert_eq!(
+            tree("n:{ a:b }"),
+            Node::Nested {
+                path: lit(json!("n")),
+                query: Box::new(is("a", json!("b"), false))
+            }
+        );
+        // An unquoted literal is trimmed as a whole, inner spaces kept.
+        assert_eq!(
+            tree("message:failed  password "),
+            is("message", json!("failed  password"), false)
         );
     }
 }

@@ -30,8 +30,15 @@ use super::{FieldRef, QueryError, Text};
 
 /// Checks a Lucene query and returns the fields it names, in order.
 pub(crate) fn parse(query: &str) -> Result<Vec<FieldRef>, QueryError> {
+    parse_tree(query).map(|(_, fields)| fields)
+}
+
+/// Parses a Lucene query into the clauses `QueryParser.jj` reads (conjunction, modifier and
+/// query of each, before `addClause` weighs them), with the fields it names. An all-blank
+/// query is `None`.
+pub(crate) fn parse_tree(query: &str) -> Result<(Option<Node>, Vec<FieldRef>), QueryError> {
     if query.chars().all(is_space) {
-        return Ok(Vec::new());
+        return Ok((None, Vec::new()));
     }
     let text = Text::new(query);
     let (tokens, lex_error) = Lexer { text: &text }.tokens();
@@ -42,10 +49,93 @@ pub(crate) fn parse(query: &str) -> Result<Vec<FieldRef>, QueryError> {
         next: 0,
         fields: Vec::new(),
     };
-    parser.query(&Scope::Default)?;
+    let node = parser.query(&Scope::Default)?;
     match parser.peek()?.kind {
-        Kind::Eof => Ok(parser.fields),
+        Kind::Eof => Ok((Some(node), parser.fields)),
         _ => Err(parser.unexpected(None)),
+    }
+}
+
+/// A node of a Lucene query as `QueryParser.jj` builds it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Node {
+    /// `Query()`: clauses with their conjunction and modifier.
+    Query(Vec<Clause>),
+    /// A term, phrase, wildcard, prefix, regexp or fuzzy term.
+    Term {
+        field: Field,
+        kind: TermKind,
+        /// The token as written (escapes kept; a phrase without its quotes).
+        image: String,
+        /// `discardEscapeChar` of the image (a prefix term without its `*`).
+        text: String,
+        /// `~N` after it, without the `~`.
+        slop: Option<String>,
+    },
+    /// `[a TO b]`, `{a TO b}`; `*` is an open end.
+    Range {
+        field: Field,
+        low: Option<String>,
+        high: Option<String>,
+        include_low: bool,
+        include_high: bool,
+    },
+}
+
+/// A clause of `Query()`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Clause {
+    pub(crate) conj: Conj,
+    pub(crate) modifier: Modifier,
+    pub(crate) node: Node,
+}
+
+/// `CONJ_NONE`, `CONJ_AND`, `CONJ_OR`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Conj {
+    None,
+    And,
+    Or,
+}
+
+/// `MOD_NONE`, `MOD_REQ` (`+`), `MOD_NOT` (`-`, `!`, `NOT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Modifier {
+    None,
+    Req,
+    Not,
+}
+
+/// The field a term is searched in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Field {
+    /// No `field:`: the query's default fields.
+    Default,
+    Named(String),
+    /// `_exists_:`: the term is a field name.
+    Exists,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TermKind {
+    Term,
+    Phrase,
+    /// `*` or a term with `*`/`?` (`WILDTERM`, `STAR`).
+    Wildcard,
+    /// `PREFIXTERM`: `foo*`.
+    Prefix,
+    Regexp,
+    /// A bare term with `~`.
+    Fuzzy,
+}
+
+impl Scope {
+    fn field(&self) -> Field {
+        match self {
+            Scope::Default => Field::Default,
+            Scope::Field(name) => Field::Named(name.clone()),
+            Scope::Exists => Field::Exists,
+        }
     }
 }
 
@@ -502,14 +592,30 @@ impl Parser<'_> {
 
     // ----- grammar -------------------------------------------------------
 
-    fn query(&mut self, scope: &Scope) -> Result<(), QueryError> {
-        self.modified_clause(scope, Prev::Start)?;
+    fn query(&mut self, scope: &Scope) -> Result<Node, QueryError> {
+        let mut clauses = Vec::new();
+        let (modifier, node) = self.modified_clause(scope, Prev::Start)?;
+        clauses.push(Clause {
+            conj: Conj::None,
+            modifier,
+            node,
+        });
         loop {
             let token = self.peek()?;
             match token.kind {
                 Kind::And | Kind::Or => {
                     self.bump();
-                    self.modified_clause(scope, Prev::Op(token))?;
+                    let (modifier, node) = self.modified_clause(scope, Prev::Op(token))?;
+                    let conj = if token.kind == Kind::And {
+                        Conj::And
+                    } else {
+                        Conj::Or
+                    };
+                    clauses.push(Clause {
+                        conj,
+                        modifier,
+                        node,
+                    });
                 }
                 Kind::Plus
                 | Kind::Minus
@@ -523,25 +629,41 @@ impl Parser<'_> {
                 | Kind::RangeInStart
                 | Kind::RangeExStart
                 | Kind::Quoted
-                | Kind::LParen => self.modified_clause(scope, Prev::Start)?,
-                _ => return Ok(()),
+                | Kind::LParen => {
+                    let (modifier, node) = self.modified_clause(scope, Prev::Start)?;
+                    clauses.push(Clause {
+                        conj: Conj::None,
+                        modifier,
+                        node,
+                    });
+                }
+                _ => return Ok(Node::Query(clauses)),
             }
         }
     }
 
-    fn modified_clause(&mut self, scope: &Scope, prev: Prev) -> Result<(), QueryError> {
+    fn modified_clause(
+        &mut self,
+        scope: &Scope,
+        prev: Prev,
+    ) -> Result<(Modifier, Node), QueryError> {
         let token = self.peek()?;
-        let prev = match token.kind {
+        let (prev, modifier) = match token.kind {
             Kind::Plus | Kind::Minus | Kind::Not => {
                 self.bump();
-                Prev::Modifier(token)
+                let modifier = if token.kind == Kind::Plus {
+                    Modifier::Req
+                } else {
+                    Modifier::Not
+                };
+                (Prev::Modifier(token), modifier)
             }
-            _ => prev,
+            _ => (prev, Modifier::None),
         };
-        self.clause(scope, prev)
+        Ok((modifier, self.clause(scope, prev)?))
     }
 
-    fn clause(&mut self, scope: &Scope, prev: Prev) -> Result<(), QueryError> {
+    fn clause(&mut self, scope: &Scope, prev: Prev) -> Result<Node, QueryError> {
         let first = self.peek()?;
         let second = self.token(self.next + 1);
         let mut field = None;
@@ -586,7 +708,7 @@ impl Parser<'_> {
     }
 
     /// After `field:`: a group or a term.
-    fn field_value(&mut self, scope: &Scope, colon: Token) -> Result<(), QueryError> {
+    fn field_value(&mut self, scope: &Scope, colon: Token) -> Result<Node, QueryError> {
         let token = self.peek()?;
         if token.kind == Kind::LParen {
             return self.value(scope, Prev::Start, true);
@@ -595,7 +717,7 @@ impl Parser<'_> {
     }
 
     /// A group `( query )` or a term; `after_field` if right after `field:`.
-    fn value(&mut self, scope: &Scope, prev: Prev, after_field: bool) -> Result<(), QueryError> {
+    fn value(&mut self, scope: &Scope, prev: Prev, after_field: bool) -> Result<Node, QueryError> {
         let open = self.peek()?;
         if open.kind != Kind::LParen {
             return self.term(scope, None, prev);
@@ -613,12 +735,13 @@ impl Parser<'_> {
                 }),
             ));
         }
-        self.query(scope)?;
+        let node = self.query(scope)?;
         if self.peek()?.kind != Kind::RParen {
             return Err(self.unexpected(Some(open)));
         }
         self.bump();
-        self.boost()
+        self.boost()?;
+        Ok(node)
     }
 
     /// Optional `^NUMBER`.
@@ -635,7 +758,12 @@ impl Parser<'_> {
     }
 
     /// A term, a phrase or a range; `colon` is set right after `field:`.
-    fn term(&mut self, scope: &Scope, colon: Option<Token>, prev: Prev) -> Result<(), QueryError> {
+    fn term(
+        &mut self,
+        scope: &Scope,
+        colon: Option<Token>,
+        prev: Prev,
+    ) -> Result<Node, QueryError> {
         let token = self.peek()?;
         match token.kind {
             Kind::Term
@@ -647,7 +775,32 @@ impl Parser<'_> {
             | Kind::BareOper => {
                 self.bump();
                 self.check_term(scope, token, colon.is_some())?;
-                self.term_suffix(token)
+                let slop = self.term_suffix(token)?;
+                let image = self.image(token);
+                let (kind, text) = match token.kind {
+                    Kind::Star | Kind::WildTerm => (TermKind::Wildcard, image.clone()),
+                    Kind::PrefixTerm => {
+                        let inner = Token {
+                            kind: Kind::Term,
+                            start: token.start,
+                            end: token.end - 1,
+                        };
+                        (TermKind::Prefix, self.unescape(inner)?)
+                    }
+                    Kind::Regexp => (
+                        TermKind::Regexp,
+                        self.text.slice(token.start + 1, token.end - 1),
+                    ),
+                    _ if slop.is_some() => (TermKind::Fuzzy, self.unescape(token)?),
+                    _ => (TermKind::Term, self.unescape(token)?),
+                };
+                Ok(Node::Term {
+                    field: scope.field(),
+                    kind,
+                    image,
+                    text,
+                    slop,
+                })
             }
             Kind::Quoted => {
                 self.bump();
@@ -658,10 +811,17 @@ impl Parser<'_> {
                 };
                 let value = self.unescape(inner)?;
                 if let Scope::Exists = scope {
-                    let field = self.text.field(token.start, value, false);
+                    let field = self.text.field(token.start, value.clone(), false);
                     self.fields.push(field);
                 }
-                self.term_suffix(token)
+                let slop = self.term_suffix(token)?;
+                Ok(Node::Term {
+                    field: scope.field(),
+                    kind: TermKind::Phrase,
+                    image: self.image(inner),
+                    text: value,
+                    slop,
+                })
             }
             Kind::RangeInStart | Kind::RangeExStart => {
                 if let Scope::Exists = scope {
@@ -674,27 +834,31 @@ impl Parser<'_> {
     }
 
     /// `[^N [~slop]]` or `[~slop [^N]]` after a term or phrase.
-    fn term_suffix(&mut self, term: Token) -> Result<(), QueryError> {
+    /// Returns the slop or fuzziness after `~`, if any.
+    fn term_suffix(&mut self, term: Token) -> Result<Option<String>, QueryError> {
+        let mut found = None;
         match self.peek()?.kind {
             Kind::Caret => {
                 self.boost()?;
                 if self.peek()?.kind == Kind::FuzzySlop {
                     let slop = self.bump();
                     self.check_slop(term, slop)?;
+                    found = Some(self.text.slice(slop.start + 1, slop.end));
                 }
             }
             Kind::FuzzySlop => {
                 let slop = self.bump();
                 self.check_slop(term, slop)?;
+                found = Some(self.text.slice(slop.start + 1, slop.end));
                 self.boost()?;
             }
             _ => {}
         }
-        Ok(())
+        Ok(found)
     }
 
     /// `[a TO b]`, `{a TO b}` or mixed.
-    fn range(&mut self, scope: &Scope) -> Result<(), QueryError> {
+    fn range(&mut self, scope: &Scope) -> Result<Node, QueryError> {
         let open = self.bump();
         let bracket = self.image(open);
         let field = match scope {
@@ -781,7 +945,29 @@ impl Parser<'_> {
         match close.kind {
             k if is_end(k) => {
                 self.bump();
-                self.boost()
+                self.boost()?;
+                let bound = |p: &Self, t: Token| -> Result<Option<String>, QueryError> {
+                    if t.kind == Kind::RangeQuoted {
+                        let inner = Token {
+                            kind: t.kind,
+                            start: t.start + 1,
+                            end: t.end - 1,
+                        };
+                        return p.unescape(inner).map(Some);
+                    }
+                    // `QueryParser.jj`: an unquoted `*` bound is open.
+                    if p.image(t) == "*" {
+                        return Ok(None);
+                    }
+                    p.unescape(t).map(Some)
+                };
+                Ok(Node::Range {
+                    field: scope.field(),
+                    low: bound(self, low)?,
+                    high: bound(self, high)?,
+                    include_low: open.kind == Kind::RangeInStart,
+                    include_high: close.kind == Kind::RangeInEnd,
+                })
             }
             Kind::Eof => Err(unclosed(self)),
             _ if is_bound(close.kind) => Err(self.text.error(
@@ -1769,6 +1955,102 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "column 52 (line 2): the query ends with `OR`"
+        );
+    }
+
+    // ----- trees ------------------------------------------------------------------------
+
+    fn tree(query: &str) -> Node {
+        parse_tree(query).unwrap().0.unwrap()
+    }
+
+    fn named(field: &str, kind: TermKind, image: &str, text: &str) -> Node {
+        Node::Term {
+            field: Field::Named(field.into()),
+            kind,
+            image: image.into(),
+            text: text.into(),
+            slop: None,
+        }
+    }
+
+    fn clause(conj: Conj, modifier: Modifier, node: Node) -> Clause {
+        Clause {
+            conj,
+            modifier,
+            node,
+        }
+    }
+
+    #[test]
+    fn trees_keep_conjunctions_modifiers_and_term_kinds() {
+        assert_eq!(parse_tree("  ").unwrap().0, None);
+        assert_eq!(
+            tree("a:b"),
+            Node::Query(vec![clause(
+                Conj::None,
+                Modifier::None,
+                named("a", TermKind::Term, "b", "b")
+            )])
+        );
+        assert_eq!(
+            tree("a:b AND -c:\"d e\" OR +f:g*"),
+            Node::Query(vec![
+                clause(
+                    Conj::None,
+                    Modifier::None,
+                    named("a", TermKind::Term, "b", "b")
+                ),
+                clause(
+                    Conj::And,
+                    Modifier::Not,
+                    named("c", TermKind::Phrase, "d e", "d e")
+                ),
+                clause(
+                    Conj::Or,
+                    Modifier::Req,
+                    named("f", TermKind::Prefix, "g*", "g")
+                ),
+            ])
+        );
+        assert_eq!(
+            tree("a:b\\-c*d"),
+            Node::Query(vec![clause(
+                Conj::None,
+                Modifier::None,
+                named("a", TermKind::Wildcard, "b\\-c*d", "b\\-c*d")
+            )])
+        );
+        assert_eq!(
+            tree("n:[1 TO *}"),
+            Node::Query(vec![clause(
+                Conj::None,
+                Modifier::None,
+                Node::Range {
+                    field: Field::Named("n".into()),
+                    low: Some("1".into()),
+                    high: None,
+                    include_low: true,
+                    include_high: false
+                }
+            )])
+        );
+        let Node::Query(c) = tree("a:(x OR y)^2 _exists_:b z~2") else {
+            panic!()
+        };
+        assert!(matches!(&c[0].node, Node::Query(inner) if inner.len() == 2));
+        assert_eq!(
+            c[1].node,
+            Node::Term {
+                field: Field::Exists,
+                kind: TermKind::Term,
+                image: "b".into(),
+                text: "b".into(),
+                slop: None
+            }
+        );
+        assert!(
+            matches!(&c[2].node, Node::Term { kind: TermKind::Fuzzy, slop: Some(s), field: Field::Default, .. } if s == "2")
         );
     }
 }

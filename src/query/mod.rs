@@ -9,12 +9,15 @@
 //!   query accepts it (Lucene's classic `QueryParser.jj` plus OpenSearch's
 //!   `QueryStringQueryParser` additions such as `_exists_:` and `field:>=10`).
 //!
-//! Both only check syntax and collect the field names a query mentions, so the
-//! caller can check them against the index mapping. Errors are written for
+//! Both check syntax and collect the field names a query mentions, so the
+//! caller can check them against the index mapping, and build the query's tree
+//! (`parse_tree`), which [`eval`] translates and evaluates over documents. Errors are written for
 //! analysts, not for Rust developers: they say what is wrong, where (column),
 //! and, when we can tell, what to write instead.
 
 pub(crate) mod dql;
+// Until `siemctl test` calls it, only the tests use the evaluator.
+pub(crate) mod eval;
 pub(crate) mod lucene;
 
 use std::fmt;

@@ -14,6 +14,7 @@ pub(crate) mod case;
 pub(crate) mod check;
 pub(crate) mod coverage;
 pub(crate) mod expected;
+pub(crate) mod queries;
 pub(crate) mod suite;
 
 use std::path::PathBuf;

@@ -17,8 +17,7 @@ use crate::content::kind::Kind;
 use crate::content::load::TEST_FOLDER;
 use crate::content::resource::Resource;
 use crate::content::Content;
-use crate::query::eval::{self, Compiled, EvalOptions, Fields, NotEvaluated, SearchSource};
-use crate::query::Language;
+use crate::query::eval::{self, Compiled, EvalOptions, Fields, Hit, NotEvaluated, SearchSource};
 
 /// The golden file of a log type's query matches.
 pub(crate) fn golden_path(log_type: &str) -> PathBuf {
@@ -86,17 +85,16 @@ impl QueryResult {
 }
 
 /// The query parts of one object: the search sources that must all match.
-struct Query<'c> {
-    resource: &'c Resource,
+struct Query {
     sources: Vec<SearchSource>,
     patterns: Vec<String>,
 }
 
-/// A document of a test run, where it came from, and the fields of its index.
+/// A document of a test run and where it came from.
 struct Doc<'r> {
     at: String,
     index: &'r str,
-    source: &'r Value,
+    hit: Hit,
 }
 
 /// Evaluates the query objects of `content` (of `log_types`, or all when empty; `_common`
@@ -106,7 +104,7 @@ pub(crate) fn evaluate(
     results: &[FileResult],
     log_types: &[String],
 ) -> Vec<QueryResult> {
-    let options = options(content);
+    let (options, time_zone) = options(content);
     let mut docs = Vec::new();
     let mut fields: BTreeMap<&str, Fields> = BTreeMap::new();
     for result in results {
@@ -116,19 +114,27 @@ pub(crate) fn evaluate(
                 .or_insert_with(|| Fields::from_mapping(mapping));
         }
         for event in &result.run.events {
-            let (Some(source), super::expected::Stored::Document { index, .. }) =
+            let (Some(source), super::expected::Stored::Document { index, id, .. }) =
                 (&event.document, &event.stored)
             else {
                 continue;
             };
+            let at = format!(
+                "{}:{}",
+                result.file.path.display().to_string().replace('\\', "/"),
+                event.line
+            );
             docs.push(Doc {
-                at: format!(
-                    "{}:{}",
-                    result.file.path.display().to_string().replace('\\', "/"),
-                    event.line
-                ),
                 index,
-                source,
+                hit: Hit {
+                    index: index.clone(),
+                    // A document the pipeline gave no id gets a generated one on a node.
+                    id: id.clone().unwrap_or_else(|| at.clone()),
+                    routing: None,
+                    ignored: event.ignored.clone(),
+                    source: source.clone(),
+                },
+                at,
             });
         }
     }
@@ -157,7 +163,7 @@ pub(crate) fn evaluate(
                 continue;
             }
         };
-        let outcome = run_query(&query, &docs, &fields, &options);
+        let outcome = run_query(&query, &docs, &fields, &options, &time_zone);
         out.push(QueryResult {
             kind: resource.kind,
             id: resource.id.clone(),
@@ -171,21 +177,22 @@ pub(crate) fn evaluate(
 }
 
 fn run_query(
-    query: &Query<'_>,
+    query: &Query,
     docs: &[Doc<'_>],
     fields: &BTreeMap<&str, Fields>,
     options: &EvalOptions,
+    time_zone: &str,
 ) -> Outcome {
-    let compiled: Result<Vec<Compiled>, NotEvaluated> = query
-        .sources
-        .iter()
-        .map(|s| eval::compile(s, options))
-        .collect();
-    let compiled = match compiled {
-        Ok(c) => c,
-        Err(e) => return Outcome::NotEvaluated(e.reason),
-    };
+    // What cannot be evaluated whatever the index is said so even with no test document.
+    for source in &query.sources {
+        if let Err(e) = eval::compile(source, options) {
+            return Outcome::NotEvaluated(e.reason);
+        }
+    }
     let empty = Fields::from_mapping(&json!({}));
+    // Compiled once per index: wildcard field names expand over that index's fields, as the
+    // query Dashboards builds from the index pattern's field list.
+    let mut compiled: BTreeMap<&str, Vec<Compiled>> = BTreeMap::new();
     let mut events = Vec::new();
     let mut over = 0;
     for doc in docs {
@@ -194,9 +201,22 @@ fn run_query(
         }
         over += 1;
         let fields = fields.get(doc.index).unwrap_or(&empty);
+        if !compiled.contains_key(doc.index) {
+            let built: Result<Vec<Compiled>, NotEvaluated> = query
+                .sources
+                .iter()
+                .map(|s| eval::compile_for(s, fields, options)?.with_time_zone(time_zone))
+                .collect();
+            match built {
+                Ok(c) => {
+                    compiled.insert(doc.index, c);
+                }
+                Err(e) => return Outcome::NotEvaluated(e.reason),
+            }
+        }
         let mut all = true;
-        for c in &compiled {
-            match c.matches(doc.source, fields) {
+        for c in &compiled[doc.index] {
+            match c.matches_hit(&doc.hit, fields) {
                 Ok(true) => {}
                 Ok(false) => {
                     all = false;
@@ -236,9 +256,10 @@ fn covers(title: &str, index: &str) -> bool {
     included
 }
 
-/// The advanced settings that change how Dashboards builds queries.
-fn options(content: &Content) -> EvalOptions {
+/// The advanced settings that change how Dashboards builds queries, and `dateFormat:tz`.
+fn options(content: &Content) -> (EvalOptions, String) {
     let mut options = EvalOptions::default();
+    let mut time_zone = "Browser".to_string();
     for config in content.of_kind(Kind::Config) {
         let attrs = &config.body["attributes"];
         if let Some(v) = attrs.get("query:queryString:options") {
@@ -250,16 +271,22 @@ fn options(content: &Content) -> EvalOptions {
                 options.query_string_options = parsed;
             }
         }
-        if let Some(v) = attrs.get("query:allowLeadingWildcards").and_then(Value::as_bool) {
+        if let Some(v) = attrs
+            .get("query:allowLeadingWildcards")
+            .and_then(Value::as_bool)
+        {
             options.allow_leading_wildcards = v;
         }
+        if let Some(tz) = attrs.get("dateFormat:tz").and_then(Value::as_str) {
+            time_zone = tz.to_string();
+        }
     }
-    options
+    (options, time_zone)
 }
 
 /// The search sources of an object and the index patterns they run on; None for objects
 /// without a query or filter (nothing to test).
-fn query_of<'c>(content: &'c Content, resource: &'c Resource) -> Result<Option<Query<'c>>, NotEvaluated> {
+fn query_of(content: &Content, resource: &Resource) -> Result<Option<Query>, NotEvaluated> {
     let attrs = &resource.body["attributes"];
     let mut sources = Vec::new();
     let mut pattern_ids: Vec<String> = Vec::new();
@@ -273,18 +300,23 @@ fn query_of<'c>(content: &'c Content, resource: &'c Resource) -> Result<Option<Q
                 }
             }
             for (name, ty, id) in resource.references() {
-                if ty == "index-pattern" && name.starts_with("kibanaSavedObjectMeta.searchSourceJSON") {
+                if ty == "index-pattern"
+                    && name.starts_with("kibanaSavedObjectMeta.searchSourceJSON")
+                {
                     pattern_ids.push(id.to_string());
                 }
             }
             // A visualization built on a saved search inherits its query and filters.
             if let Some(ref_name) = attrs.get("savedSearchRefName").and_then(Value::as_str) {
-                if let Some((_, _, id)) = resource.references().into_iter().find(|(n, _, _)| *n == ref_name) {
+                if let Some((_, _, id)) = resource
+                    .references()
+                    .into_iter()
+                    .find(|(n, _, _)| *n == ref_name)
+                {
                     if let Some(search) = content.get(Kind::Search, id) {
                         if let Some(parent) = query_of(content, search)? {
                             sources.extend(parent.sources);
                             return Ok(Some(Query {
-                                resource,
                                 sources,
                                 patterns: parent.patterns,
                             }));
@@ -309,20 +341,7 @@ fn query_of<'c>(content: &'c Content, resource: &'c Resource) -> Result<Option<Q
             }
         }
         Kind::Query => {
-            let language = match attrs["query"]["language"].as_str() {
-                Some("lucene") => Language::Lucene,
-                _ => Language::Dql,
-            };
-            let text = match &attrs["query"]["query"] {
-                Value::String(s) => s.clone(),
-                Value::Null => String::new(),
-                other => other.to_string(),
-            };
-            let filters = attrs["filters"].as_array().cloned().unwrap_or_default();
-            let s = SearchSource {
-                query: Some((language, text)),
-                filters,
-            };
+            let s = SearchSource::from_saved_query(attrs)?;
             if has_query(&s) {
                 sources.push(s);
             }
@@ -348,15 +367,13 @@ fn query_of<'c>(content: &'c Content, resource: &'c Resource) -> Result<Option<Q
         .collect();
     if patterns.is_empty() {
         return Err(NotEvaluated {
-            reason: "it names no index pattern of the content, so no test documents are in its scope".into(),
+            reason:
+                "it names no index pattern of the content, so no test documents are in its scope"
+                    .into(),
         });
     }
     patterns.sort();
-    Ok(Some(Query {
-        resource,
-        sources,
-        patterns,
-    }))
+    Ok(Some(Query { sources, patterns }))
 }
 
 fn has_query(source: &SearchSource) -> bool {
@@ -388,7 +405,10 @@ pub(crate) fn golden_files(results: &[QueryResult]) -> BTreeMap<String, String> 
 
 /// What differs between a golden matches file and this run, per object key: lines like
 /// `+ file:line` (now matched) and `- file:line` (no longer matched).
-pub(crate) fn differences(golden: &str, now: &str) -> Result<BTreeMap<String, Vec<String>>, String> {
+pub(crate) fn differences(
+    golden: &str,
+    now: &str,
+) -> Result<BTreeMap<String, Vec<String>>, String> {
     let parse = |text: &str| -> Result<Map<String, Value>, String> {
         match serde_json::from_str::<Value>(text) {
             Ok(Value::Object(m)) => Ok(m),
@@ -416,7 +436,9 @@ pub(crate) fn differences(golden: &str, now: &str) -> Result<BTreeMap<String, Ve
         let mut lines = Vec::new();
         match (a, b) {
             (None, Some(_)) => lines.push("new in the content (not in the golden file)".into()),
-            (Some(_), None) => lines.push("in the golden file, but no longer in the content".into()),
+            (Some(_), None) => {
+                lines.push("in the golden file, but no longer in the content".into())
+            }
             _ => {}
         }
         for x in lb.difference(&la) {
@@ -454,10 +476,16 @@ mod tests {
         let d = differences(old, new).unwrap();
         assert_eq!(d["search/a"], vec!["+ f:3", "- f:1"]);
         assert!(!d.contains_key("search/b"));
-        assert_eq!(d["search/gone"], vec!["in the golden file, but no longer in the content"]);
+        assert_eq!(
+            d["search/gone"],
+            vec!["in the golden file, but no longer in the content"]
+        );
         assert_eq!(
             d["search/c"],
-            vec!["new in the content (not in the golden file)", "+ not evaluated offline: geo"]
+            vec![
+                "new in the content (not in the golden file)",
+                "+ not evaluated offline: geo"
+            ]
         );
     }
 
@@ -466,5 +494,84 @@ mod tests {
         let mut v = vec!["a:10", "a:9", "b:1"];
         v.sort_by(|a, b| natural(a).cmp(&natural(b)));
         assert_eq!(v, ["a:9", "a:10", "b:1"]);
+    }
+}
+
+/// Why the query tests fail.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct QueryFailure {
+    /// The content file of the object, or the golden file.
+    pub(crate) file: PathBuf,
+    /// `search/<id>`, or empty for a whole golden file.
+    pub(crate) key: String,
+    pub(crate) message: String,
+    /// `+ file:line` / `- file:line` lines of a changed match list.
+    pub(crate) lines: Vec<String>,
+}
+
+/// The query tests of one run, judged.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct QueryReport {
+    pub(crate) results: Vec<QueryResult>,
+    pub(crate) failures: Vec<QueryFailure>,
+    /// Golden files this run makes, by log type (written with --generate when changed).
+    pub(crate) goldens: BTreeMap<String, String>,
+}
+
+/// Judges `results` against the golden matches files (`existing`: log type → the file's text,
+/// None when it does not exist). With `generating`, a changed file is no failure.
+pub(crate) fn judge(
+    results: Vec<QueryResult>,
+    existing: &BTreeMap<String, Option<String>>,
+    generating: bool,
+) -> QueryReport {
+    let mut failures = Vec::new();
+    for r in &results {
+        if let Some(message) = r.coverage_problem() {
+            failures.push(QueryFailure {
+                file: r.file.clone(),
+                key: r.key(),
+                message,
+                lines: Vec::new(),
+            });
+        }
+    }
+    let goldens = golden_files(&results);
+    if !generating {
+        for (log_type, text) in &goldens {
+            let path = golden_path(log_type);
+            match existing.get(log_type).and_then(Option::as_deref) {
+                None => failures.push(QueryFailure {
+                    file: path,
+                    key: String::new(),
+                    message: "there is no golden file of query matches, so no match is checked"
+                        .into(),
+                    lines: Vec::new(),
+                }),
+                Some(old) => match differences(old, text) {
+                    Err(why) => failures.push(QueryFailure {
+                        file: path,
+                        key: String::new(),
+                        message: format!("invalid golden file: {why}"),
+                        lines: Vec::new(),
+                    }),
+                    Ok(diffs) => {
+                        for (key, lines) in diffs {
+                            failures.push(QueryFailure {
+                                file: path.clone(),
+                                key,
+                                message: "what it finds differs from the golden file".into(),
+                                lines,
+                            });
+                        }
+                    }
+                },
+            }
+        }
+    }
+    QueryReport {
+        results,
+        failures,
+        goldens,
     }
 }

@@ -14,7 +14,7 @@ fn with_events() -> TestContext {
     ctx.write(
         EVENTS,
         concat!(
-            r#"{"action":"login","time":"2026-11-26T09:00:00Z","region":"us-east-1"}"#,
+            r#"{"action":"login","time":"2026-11-26T09:00:00Z","region":"us-east-1","outcome":"failure"}"#,
             "\n\n",
             r#"{"action":"logout","time":"2026-11-26T09:05:00.123Z"}"#,
             "\n"
@@ -139,9 +139,11 @@ fn an_error_caught_by_on_failure_fails_unless_the_event_is_meant_to_fail() {
     ctx.write(
         EVENTS,
         concat!(
-            r#"{"action":"login","time":"2026-11-26T09:00:00Z"}"#,
+            r#"{"action":"login","time":"2026-11-26T09:00:00Z","region":"us-east-1","outcome":"failure"}"#,
             "\n",
             r#"{"action":"login","time":"yesterday"}"#,
+            "\n",
+            r#"{"action":"logout","time":"2026-11-26T09:05:00Z"}"#,
             "\n"
         ),
     );
@@ -157,7 +159,7 @@ fn an_error_caught_by_on_failure_fails_unless_the_event_is_meant_to_fail() {
     assert_eq!(run.code, 0, "{}", run.snapshot());
     assert!(
         run.stdout
-            .contains("coverage: test events reached all 4 processors of 1 pipeline"),
+            .contains("coverage: test events reached all 5 processors of 1 pipeline"),
         "{}",
         run.stdout
     );
@@ -165,7 +167,7 @@ fn an_error_caught_by_on_failure_fails_unless_the_event_is_meant_to_fail() {
     ctx.edit(
         PIPELINE,
         "\"target_field\": \"event.action\"",
-        "\"target_field\": \"event.outcome\"",
+        "\"target_field\": \"event.type\"",
     );
     assert_eq!(ctx.siemctl(&["test", "--generate"]).code, 0);
     assert!(ctx.read(GOLDEN).contains("\"fails\": true"));
@@ -209,6 +211,46 @@ fn an_unknown_log_type_and_a_bad_events_file_are_errors() {
     let run = ctx.siemctl(&["test"]);
     assert_eq!(run.code, 1, "{}", run.snapshot());
     insta::assert_snapshot!("bad_events_file", run.snapshot());
+}
+
+const SEARCH: &str = "saved-searches/demo/failures.yaml";
+const MATCHES: &str = "saved-searches/demo/_test/matches-expected.json";
+
+#[test]
+fn a_changed_query_shows_which_test_events_it_finds_now() {
+    let ctx = with_events();
+    ctx.write(
+        EVENTS,
+        concat!(
+            r#"{"action":"login","time":"2026-11-26T09:00:00Z","region":"us-east-1","outcome":"failure"}"#,
+            "\n",
+            r#"{"action":"logout","time":"2026-11-26T09:05:00Z","region":"us-east-1"}"#,
+            "\n"
+        ),
+    );
+    assert_eq!(ctx.siemctl(&["test", "--generate"]).code, 0);
+    insta::assert_snapshot!("matches_golden", ctx.read(MATCHES));
+    ctx.edit(
+        SEARCH,
+        "query: event.outcome:failure and not user.name:root",
+        "query: event.action:logout",
+    );
+    let run = ctx.siemctl(&["test"]);
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    insta::assert_snapshot!("changed_query", run.snapshot());
+    // A search that finds no test event fails, even with --generate.
+    ctx.edit(
+        SEARCH,
+        "query: event.action:logout",
+        "query: event.action:reboot",
+    );
+    let run = ctx.siemctl(&["test", "--generate"]);
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    assert!(
+        run.stdout.contains("search/demo-failures: no test event exercises this search: it matches none of the 2 test events of log-demo-*"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

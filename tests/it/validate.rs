@@ -362,3 +362,29 @@ fn the_ignored_metadata_field_is_searchable_but_not_aggregatable() {
         );
     }));
 }
+
+#[test]
+fn the_triple_stash_is_refused_because_it_skips_json_escaping() {
+    insta::assert_snapshot!(failing(|c| {
+        c.edit(TEMPLATE, "\"{{label}} events\"", "\"{{{label}}} events\"");
+    }));
+    // The same value through `{{label}}` stays inside its string: no attribute is injected.
+    let ctx = TestContext::fixture("minimal");
+    let out = tempfile::tempdir().unwrap();
+    let run = ctx.siemctl(&[
+        "render",
+        "--var",
+        "label=x\", \"injected\": \"yes",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    let rendered =
+        std::fs::read_to_string(out.path().join("index_template/log-demo.json")).unwrap();
+    let template: serde_json::Value = serde_json::from_str(&rendered).unwrap();
+    assert_eq!(
+        template["_meta"]["description"],
+        "x\", \"injected\": \"yes events"
+    );
+    assert!(template.get("injected").is_none() && template["_meta"].get("injected").is_none());
+}

@@ -45,6 +45,9 @@ impl ClusterContext {
             ))
             .header("content-type", "application/x-ndjson")
             .body(ndjson.to_string())
+            // Thousands of events through the pipelines: far more than the client's default 30 s
+            // on a loaded machine.
+            .timeout(std::time::Duration::from_secs(600))
             .send()
             .unwrap();
         let status = response.status();
