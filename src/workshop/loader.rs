@@ -147,7 +147,7 @@ impl Report {
                     json!({
                         "before": t.before, "sent": t.sent, "created": t.created,
                         "updated": t.updated, "dropped": t.dropped, "failed": t.failed,
-                        "expected": t.expected(), "count": t.count,
+                        "expected": t.expected(), "uncertain": t.uncertain, "count": t.count,
                         "pipeline_errors": t.pipeline_errors, "ok": t.is_complete(),
                     }),
                 )

@@ -256,7 +256,7 @@ async fn unset_settings(cluster: &Cluster, keys: &[String]) -> Result<()> {
         .with_context(|| format!("siemctl's state document `{id}` is not readable"))?;
     stored
         .objects
-        .retain(|key, _| !state::parse_key(key).is_some_and(|(k, _)| k == Kind::Config));
+        .retain(|key, _| state::parse_key(key).is_none_or(|(k, _)| k != Kind::Config));
     let written = cluster
         .put_doc(
             STATE_INDEX,
