@@ -371,6 +371,10 @@ pub(crate) struct WorkshopUpArgs {
     /// instances).
     #[arg(long, value_name = "SIZE", default_value = "5MiB", value_parser = parse_size)]
     pub(crate) batch_size: usize,
+    /// The most events in one `_bulk` request (pipelines make a request's time grow with its
+    /// events; keep it well under --timeout).
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) batch_events: u32,
     /// How many `_bulk` requests are in flight at once.
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub(crate) concurrency: u16,

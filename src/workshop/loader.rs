@@ -32,6 +32,9 @@ use crate::cluster::Cluster;
 
 /// The default largest `_bulk` body.
 pub(crate) const DEFAULT_BATCH_BYTES: usize = 5 * 1024 * 1024;
+/// The default most events in one `_bulk` request: pipelines make a request's time grow with
+/// its events, and smaller requests keep several in flight for a few thousand events.
+pub(crate) const DEFAULT_BATCH_EVENTS: usize = 1_000;
 /// The default number of `_bulk` requests in flight.
 pub(crate) const DEFAULT_CONCURRENCY: usize = 4;
 /// Item errors kept in full, per log type.
@@ -43,6 +46,7 @@ const SHOWN_RAW_CHARS: usize = 400;
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct LoadOptions {
     pub(crate) batch_bytes: usize,
+    pub(crate) batch_events: usize,
     pub(crate) concurrency: usize,
     /// Delays and budget for items rejected one by one with 429.
     pub(crate) retry: RetryPolicy,
@@ -52,6 +56,7 @@ impl Default for LoadOptions {
     fn default() -> Self {
         LoadOptions {
             batch_bytes: DEFAULT_BATCH_BYTES,
+            batch_events: DEFAULT_BATCH_EVENTS,
             concurrency: DEFAULT_CONCURRENCY,
             retry: RetryPolicy::default(),
         }
@@ -186,10 +191,12 @@ struct Batch {
     slots: Vec<Slot>,
 }
 
-/// Encodes events into batches of at most `limit` bytes (a single event larger than that is
-/// a batch of its own), as `{"index":{"_index":...}}` and `{"message":...}` lines.
+/// Encodes events into batches of at most `limit` bytes and `max_events` events (a single
+/// event larger than `limit` is a batch of its own), as `{"index":{"_index":...}}` and
+/// `{"message":...}` lines.
 struct Batcher {
     limit: usize,
+    max_events: usize,
     /// Index names, and their action lines, by position.
     names: Vec<String>,
     actions: Vec<Vec<u8>>,
@@ -199,9 +206,10 @@ struct Batcher {
 }
 
 impl Batcher {
-    fn new(limit: usize) -> Batcher {
+    fn new(limit: usize, max_events: usize) -> Batcher {
         Batcher {
             limit: limit.max(1),
+            max_events: max_events.max(1),
             names: Vec::new(),
             actions: Vec::new(),
             positions: std::collections::HashMap::new(),
@@ -233,7 +241,8 @@ impl Batcher {
         serde_json::to_writer(&mut self.line, &event.raw).expect("a string serialises");
         self.line.extend_from_slice(b"}\n");
         let full = (!self.current.slots.is_empty()
-            && self.current.body.len() + self.line.len() > self.limit)
+            && (self.current.body.len() + self.line.len() > self.limit
+                || self.current.slots.len() >= self.max_events))
             .then(|| std::mem::take(&mut self.current));
         let start = self.current.body.len();
         self.current.body.extend_from_slice(&self.line);
@@ -398,7 +407,7 @@ pub(crate) async fn load(
             },
         );
     }
-    let mut batcher = Batcher::new(options.batch_bytes);
+    let mut batcher = Batcher::new(options.batch_bytes, options.batch_events);
     let mut in_flight: JoinSet<Result<BatchOutcome>> = JoinSet::new();
     let concurrency = options.concurrency.max(1);
     let mut events = events.peekable();
@@ -514,7 +523,7 @@ mod tests {
 
     #[test]
     fn batches_are_ndjson_under_the_limit_and_keep_every_event() {
-        let mut batcher = Batcher::new(200);
+        let mut batcher = Batcher::new(200, 1000);
         let mut batches = Vec::new();
         let mut total = 0;
         for i in 0..50 {
@@ -550,8 +559,21 @@ mod tests {
     }
 
     #[test]
+    fn batches_hold_at_most_max_events() {
+        let mut batcher = Batcher::new(1 << 20, 3);
+        let mut sizes = Vec::new();
+        for i in 0..10 {
+            if let Some(b) = batcher.push(&event("a", &i.to_string())) {
+                sizes.push(b.slots.len());
+            }
+        }
+        sizes.extend(batcher.finish().map(|b| b.slots.len()));
+        assert_eq!(sizes, [3, 3, 3, 1]);
+    }
+
+    #[test]
     fn an_event_over_the_limit_is_a_batch_of_its_own() {
-        let mut batcher = Batcher::new(100);
+        let mut batcher = Batcher::new(100, 1000);
         assert!(batcher.push(&event("a", "short")).is_none());
         let big = "x".repeat(500);
         let first = batcher
@@ -592,7 +614,7 @@ mod tests {
 
     #[test]
     fn long_raw_events_are_shown_truncated() {
-        let mut batcher = Batcher::new(1 << 20);
+        let mut batcher = Batcher::new(1 << 20, 1000);
         let raw = "é".repeat(1000);
         batcher.push(&event("a", &raw));
         let batch = batcher.finish().unwrap();

@@ -168,6 +168,7 @@ pub(crate) fn run(
         let progress = progress_bar(printer, options.events as u64);
         let load_options = LoadOptions {
             batch_bytes: args.batch_size,
+            batch_events: usize::try_from(args.batch_events).unwrap_or(usize::MAX),
             concurrency: usize::from(args.concurrency),
             retry: RetryPolicy {
                 budget: Duration::from_secs(args.apply.connect.retry_budget),
