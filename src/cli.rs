@@ -292,6 +292,20 @@ pub(crate) enum WorkshopCommand {
     /// Reads workshop/questions.yaml of the content; answers are filled in from the scenario
     /// for the same seed and --at as the loaded data.
     Questions(WorkshopQuestionsArgs),
+    /// Apply the content (as `siemctl apply`), then load the generated incident into the
+    /// cluster and verify it.
+    ///
+    /// Creates each index by name (the templates apply), sends the raw events with `_bulk`
+    /// as `{"message": raw}` (the cluster's pipelines parse them; deterministic ids make a
+    /// re-run overwrite instead of duplicate), in batches under --batch-size with
+    /// --concurrency requests in flight, retrying 429s; then refreshes and checks with
+    /// `_count` that every event is there and none carries a pipeline error. Exits 1 if not.
+    Up(WorkshopUpArgs),
+    /// Delete the indices `workshop up` created (never one it did not create); with
+    /// --with-content also everything siemctl manages on the target.
+    ///
+    /// Asks for confirmation on a terminal; --yes skips it, CI=true does not.
+    Down(WorkshopDownArgs),
 }
 
 /// What the generator makes: the same seed, count and time give the same events.
@@ -340,3 +354,70 @@ pub(crate) struct WorkshopQuestionsArgs {
     pub(crate) at: Option<String>,
 }
 // --- end workshop ---
+
+// `siemctl workshop up` and `siemctl workshop down` (the loader's arguments).
+
+#[derive(Debug, Args)]
+pub(crate) struct WorkshopUpArgs {
+    /// How the content is applied first: every flag of `siemctl apply` (--target, --yes, ...).
+    #[command(flatten)]
+    pub(crate) apply: ApplyArgs,
+    /// The events: the same --events, --seed and --at load the same documents (a re-run
+    /// within the hour of the default --at indexes nothing twice).
+    #[command(flatten)]
+    pub(crate) generator: GeneratorArgs,
+    /// The largest `_bulk` request body, in bytes (suffixes KiB and MiB accepted). Keep it
+    /// under the cluster's http.max_content_length (10 MiB on small Amazon OpenSearch Service
+    /// instances).
+    #[arg(long, value_name = "SIZE", default_value = "5MiB", value_parser = parse_size)]
+    pub(crate) batch_size: usize,
+    /// The most events in one `_bulk` request (pipelines make a request's time grow with its
+    /// events; keep it well under --timeout).
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) batch_events: u32,
+    /// How many `_bulk` requests are in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub(crate) concurrency: u16,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct WorkshopDownArgs {
+    #[command(flatten)]
+    pub(crate) vars: VarArgs,
+    #[command(flatten)]
+    pub(crate) connect: ConnectArgs,
+    /// Also delete everything siemctl manages on the target (templates, pipelines, ISM
+    /// policies, saved objects, the settings it set), as `apply --prune` of an empty content
+    /// would, and siemctl's state index once nothing is left in it.
+    #[arg(long)]
+    pub(crate) with_content: bool,
+    /// Do not ask for confirmation. CI=true alone does not skip it: this deletes data.
+    #[arg(short, long)]
+    pub(crate) yes: bool,
+    /// Seconds to wait for another apply's lock before giving up.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub(crate) lock_timeout: u64,
+}
+
+/// `5MiB`, `512KiB`, `1000000`.
+fn parse_size(text: &str) -> Result<usize, String> {
+    let text = text.trim();
+    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
+        Some(at) => text.split_at(at),
+        None => (text, ""),
+    };
+    let number: usize = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size: write bytes, or a number with KiB or MiB"))?;
+    let factor = match unit.trim() {
+        "" | "B" => 1,
+        "KiB" | "K" | "k" | "KB" | "kB" => 1024,
+        "MiB" | "M" | "MB" => 1024 * 1024,
+        other => return Err(format!("unknown size unit `{other}`: use KiB or MiB")),
+    };
+    let size = number.saturating_mul(factor);
+    if size < 1024 {
+        return Err("the batch size must be at least 1 KiB".into());
+    }
+    Ok(size)
+}

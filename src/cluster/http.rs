@@ -49,6 +49,10 @@ impl Default for RetryPolicy {
 pub(crate) struct Response {
     pub(crate) status: u16,
     pub(crate) body: Vec<u8>,
+    /// Whether the request was sent again after a connection failed once it may have reached
+    /// the server: a write may then have been applied twice (the bulk loader's verification
+    /// allows for it).
+    pub(crate) resent: bool,
 }
 
 impl Response {
@@ -133,6 +137,7 @@ impl Client {
     ) -> Result<Response, Error> {
         let started = Instant::now();
         let mut attempt = 0;
+        let mut resent = false;
         loop {
             attempt += 1;
             let outcome = self.send_once(&method, url, headers, body.clone()).await?;
@@ -146,9 +151,13 @@ impl Client {
                     return Ok(Response {
                         status: *status,
                         body: bytes.clone(),
+                        resent,
                     });
                 }
-                Err(err) if is_retryable_error(err) => (None, error_chain(err)),
+                Err(err) if is_retryable_error(err) => {
+                    resent |= !err.is_connect();
+                    (None, error_chain(err))
+                }
                 Err(err) => {
                     return Err(Error::Connect {
                         method: method.to_string(),

@@ -1,6 +1,7 @@
 //! I/O with a cluster: the only module that talks HTTP. [`Cluster`] holds one [`http::Client`]
 //! and the base URLs; `opensearch.rs` and `dashboards.rs` add the typed calls of each API.
 
+pub(crate) mod bulk;
 pub(crate) mod connection;
 pub(crate) mod dashboards;
 pub(crate) mod error;

@@ -15,6 +15,7 @@ pub(crate) mod clock;
 pub(crate) mod entities;
 pub(crate) mod ids;
 pub(crate) mod incident;
+pub(crate) mod loader;
 pub(crate) mod noise;
 pub(crate) mod questions;
 #[cfg(test)]

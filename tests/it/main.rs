@@ -10,3 +10,4 @@ mod render;
 mod secrets;
 mod validate;
 mod workshop_generate;
+mod workshop_load;

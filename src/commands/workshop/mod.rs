@@ -1,7 +1,9 @@
 //! `siemctl workshop ...`.
 
+pub(crate) mod down;
 pub(crate) mod generate;
 pub(crate) mod questions;
+pub(crate) mod up;
 
 use anyhow::Result;
 
@@ -17,5 +19,7 @@ pub(crate) fn run(
     match &args.command {
         WorkshopCommand::Generate(a) => generate::run(global, a, printer),
         WorkshopCommand::Questions(a) => questions::run(global, a, printer),
+        WorkshopCommand::Up(a) => up::run(global, a, printer),
+        WorkshopCommand::Down(a) => down::run(global, a, printer),
     }
 }
