@@ -25,8 +25,10 @@ use crate::testing::check::check;
 use crate::testing::coverage;
 use crate::testing::expected::Expected;
 use crate::testing::queries;
+use crate::testing::questions;
 use crate::testing::suite::Suite;
 use crate::testing::FileResult;
+use crate::workshop::questions as workshop_questions;
 
 pub(crate) fn run(global: &GlobalArgs, args: &TestArgs, printer: Printer) -> Result<ExitStatus> {
     let project = Project::resolve(global, &args.vars)?;
@@ -184,6 +186,35 @@ pub(crate) fn run(global: &GlobalArgs, args: &TestArgs, printer: Printer) -> Res
         }
     }
     report.goldens.clear();
+    // The workshop's questions, answered by their saved searches over the workshop sample.
+    let questions_path = project.root.join(workshop_questions::QUESTIONS_FILE);
+    let answers = if args.log_types.is_empty() && questions_path.is_file() {
+        match workshop_questions::load(&project.root) {
+            Ok(file) => {
+                // The sample's `now` is the `--at` it was generated with.
+                let at = results
+                    .iter()
+                    .find(|r| questions::is_sample(&r.file.path))
+                    .map(|r| r.file.now);
+                match at {
+                    Some(at) => {
+                        let vars = workshop_questions::variables(at);
+                        questions::check(&file, &vars, &results, &report.results)
+                    }
+                    None => Vec::new(),
+                }
+            }
+            Err(e) => {
+                problems.push(
+                    Problem::new(workshop_questions::QUESTIONS_FILE, e.to_string())
+                        .with_hint("see workshop/README.md for the format of the questions"),
+                );
+                Vec::new()
+            }
+        }
+    } else {
+        Vec::new()
+    };
     for warning in &warnings {
         printer.warn(warning);
     }
@@ -195,6 +226,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &TestArgs, printer: Printer) -> Res
             queries: &report,
             written_goldens: &written_goldens,
             selected: &args.log_types,
+            questions: &answers,
         },
     );
     // Problems found on the way (a file whose events have nowhere to go, a broken golden file)

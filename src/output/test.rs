@@ -10,6 +10,7 @@ use super::style;
 use crate::exit::ExitStatus;
 use crate::testing::coverage::PipelineCoverage;
 use crate::testing::queries::{Outcome, QueryReport};
+use crate::testing::questions::{QuestionResult, Verdict};
 use crate::testing::FileResult;
 
 fn plural(n: usize, word: &str) -> String {
@@ -32,6 +33,8 @@ pub(crate) struct Report<'a> {
     pub(crate) written_goldens: &'a [(std::path::PathBuf, bool)],
     /// The `--log-type`s, when some were chosen.
     pub(crate) selected: &'a [String],
+    /// The workshop's questions, checked.
+    pub(crate) questions: &'a [QuestionResult],
 }
 
 /// Prints the results; failure when any event, file or query failed.
@@ -42,12 +45,17 @@ pub(crate) fn print(printer: Printer, report: &Report<'_>) -> ExitStatus {
         queries,
         written_goldens,
         selected,
+        questions,
     } = *report;
+    let unanswered = questions
+        .iter()
+        .filter(|q| matches!(q.verdict, Verdict::Missing(_)))
+        .count();
     let events: usize = results.iter().map(|r| r.run.events.len()).sum();
     let failed_events: usize = results.iter().map(FileResult::failed_events).sum();
     let failed_files = results.iter().filter(|r| r.failed()).count();
     let log_types: BTreeSet<&str> = results.iter().map(|r| r.file.log_type.as_str()).collect();
-    let query_failures = queries.failures.len();
+    let query_failures = queries.failures.len() + unanswered;
     let failed = failed_files > 0 || query_failures > 0;
     let status = if failed {
         ExitStatus::Failure
@@ -75,6 +83,14 @@ pub(crate) fn print(printer: Printer, report: &Report<'_>) -> ExitStatus {
                 "files": files,
                 "coverage": coverage,
                 "queries": queries_json(queries, written_goldens),
+                "workshop_questions": questions.iter().map(|q| {
+                    let (verdict, detail) = match &q.verdict {
+                        Verdict::Answered => ("answered", Value::Null),
+                        Verdict::Missing(values) => ("not_answered", json!(values)),
+                        Verdict::NotEvaluated(why) => ("not_evaluated", json!(why)),
+                    };
+                    json!({"id": q.id, "searches": q.searches, "found": q.found, "verdict": verdict, "detail": detail})
+                }).collect::<Vec<_>>(),
                 "summary": summary,
             }),
             error,
@@ -159,6 +175,7 @@ pub(crate) fn print(printer: Printer, report: &Report<'_>) -> ExitStatus {
     }
     coverage_text(&mut text, coverage);
     queries_text(&mut text, queries, written_goldens);
+    questions_text(&mut text, questions);
     if !selected.is_empty() {
         let _ = writeln!(
             text,
@@ -388,4 +405,42 @@ fn coverage_json(c: &PipelineCoverage) -> Value {
             "label": u.label,
         })).collect::<Vec<_>>(),
     })
+}
+
+fn questions_text(text: &mut String, questions: &[QuestionResult]) {
+    if questions.is_empty() {
+        return;
+    }
+    let (e, h, w) = (style::error(), style::hint(), style::warning());
+    let answered = questions
+        .iter()
+        .filter(|q| q.verdict == Verdict::Answered)
+        .count();
+    let _ = writeln!(
+        text,
+        "workshop questions: {answered} of {} answered by their saved searches over the workshop sample",
+        questions.len()
+    );
+    for q in questions {
+        match &q.verdict {
+            Verdict::Answered => {}
+            Verdict::Missing(values) => {
+                let _ = writeln!(
+                    text,
+                    "  {e}FAIL{e:#} workshop/questions.yaml: `{}`: its searches ({}) find {} sample events, none with {}",
+                    q.id,
+                    q.searches.join(", "),
+                    q.found,
+                    values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
+                );
+                let _ = writeln!(
+                    text,
+                    "    {h}hint{h:#}: name a saved search that finds the answer, or fix the search (the sample is index-templates/*/_test/workshop*)"
+                );
+            }
+            Verdict::NotEvaluated(why) => {
+                let _ = writeln!(text, "  {w}not evaluated offline{w:#}: `{}`: {why}", q.id);
+            }
+        }
+    }
 }

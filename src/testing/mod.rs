@@ -16,6 +16,7 @@ pub(crate) mod coverage;
 pub(crate) mod expected;
 pub(crate) mod index_name;
 pub(crate) mod queries;
+pub(crate) mod questions;
 pub(crate) mod suite;
 
 use std::path::PathBuf;
