@@ -680,9 +680,6 @@ fn to_regex(bank: &Bank, grok_pattern: &str, named_captures: bool) -> Result<Str
 #[cfg(test)]
 mod tests;
 
-#[cfg(test)]
-mod content_tests;
-
 /// Test helpers for the grok, date and date_index_name processors: the standard registry plus
 /// these three (the lead registers them in `registry.rs`).
 #[cfg(test)]
