@@ -128,10 +128,7 @@ fn read_config(path: &Path, within: Option<&Path>) -> Result<ProjectConfig> {
     if fs::symlink_metadata(path).is_ok() {
         let checked = match within {
             Some(root) => crate::content::load::check_readable(root, path),
-            None => crate::content::load::check_readable(
-                path.parent().unwrap_or(Path::new(".")),
-                &fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
-            ),
+            None => crate::content::load::check_regular(path),
         };
         if let Err(message) = checked {
             bail!("`{}`: {message}", path.display());

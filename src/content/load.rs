@@ -158,16 +158,15 @@ const LINK_HINT: &str = "content files are regular files inside the content dire
 /// out of it (to `/proc/self/environ`, say) could make siemctl print what it points at, and a
 /// FIFO or device would block or feed it anything. Checked before the file is opened.
 pub(crate) fn check_readable(root: &Path, path: &Path) -> Result<(), String> {
-    let meta = fs::symlink_metadata(path).map_err(|e| format!("cannot read this file: {e}"))?;
-    if meta.file_type().is_symlink() {
-        let inside = match (fs::canonicalize(root), fs::canonicalize(path)) {
-            (Ok(root), Ok(target)) => target.starts_with(&root),
-            _ => false,
-        };
-        if !inside {
-            return Err("this file is a link to a file outside the content directory: siemctl does not follow it".into());
-        }
+    if !link_stays_inside(root, path).map_err(|e| format!("cannot read this file: {e}"))? {
+        return Err("this file is a link to a file outside the content directory: siemctl does not follow it".into());
     }
+    check_regular(path)
+}
+
+/// A file siemctl reads must be a regular file (after links): a FIFO or device would block it or
+/// feed it anything.
+pub(crate) fn check_regular(path: &Path) -> Result<(), String> {
     let meta = fs::metadata(path).map_err(|e| format!("cannot read this file: {e}"))?;
     if !meta.file_type().is_file() {
         return Err(
@@ -180,17 +179,21 @@ pub(crate) fn check_readable(root: &Path, path: &Path) -> Result<(), String> {
 
 /// A log type's folder may be a link only to a folder inside the content directory.
 fn check_folder(root: &Path, path: &Path) -> Result<(), String> {
-    let meta = fs::symlink_metadata(path).map_err(|e| format!("cannot read this folder: {e}"))?;
-    if meta.file_type().is_symlink() {
-        let inside = match (fs::canonicalize(root), fs::canonicalize(path)) {
-            (Ok(root), Ok(target)) => target.starts_with(&root),
-            _ => false,
-        };
-        if !inside {
-            return Err("this folder is a link to a folder outside the content directory: siemctl does not follow it".into());
-        }
+    if !link_stays_inside(root, path).map_err(|e| format!("cannot read this folder: {e}"))? {
+        return Err("this folder is a link to a folder outside the content directory: siemctl does not follow it".into());
     }
     Ok(())
+}
+
+/// False when `path` is a symbolic link whose target is not under `root`.
+fn link_stays_inside(root: &Path, path: &Path) -> std::io::Result<bool> {
+    if !fs::symlink_metadata(path)?.file_type().is_symlink() {
+        return Ok(true);
+    }
+    Ok(match (fs::canonicalize(root), fs::canonicalize(path)) {
+        (Ok(root), Ok(target)) => target.starts_with(&root),
+        _ => false,
+    })
 }
 
 /// READMEs and dotfiles may sit beside content.

@@ -167,20 +167,21 @@ pub(crate) fn evaluate(
             part,
             outcome,
         };
+        let sources = sources_of(content, resource);
         let patterns = match patterns_of(content, resource) {
             Ok(p) => p,
             Err(why) => {
-                if sources_of(content, resource).is_ok_and(|s| !s.is_empty()) {
+                if sources.as_ref().is_ok_and(|s| !s.is_empty()) {
                     out.push(result(None, Vec::new(), Outcome::NotEvaluated(why.reason)));
                 }
                 continue;
             }
         };
-        match sources_of(content, resource) {
+        match &sources {
             Ok(sources) if sources.is_empty() => {}
             Ok(sources) => {
                 let query = Query {
-                    sources,
+                    sources: sources.clone(),
                     patterns: patterns.clone(),
                 };
                 let outcome = run_query(&query, &docs, &fields, &options, &time_zone);
@@ -189,13 +190,13 @@ pub(crate) fn evaluate(
             Err(why) => out.push(result(
                 None,
                 patterns.clone(),
-                Outcome::NotEvaluated(why.reason),
+                Outcome::NotEvaluated(why.reason.clone()),
             )),
         }
         // The queries inside a visualization: each input of a `filters` aggregation is a query
         // of its own, applied with the visualization's search source.
         for (label, input) in filter_inputs(resource) {
-            let mut sources = sources_of(content, resource).unwrap_or_default();
+            let mut sources = sources.clone().unwrap_or_default();
             let outcome = match input {
                 Ok(input) => {
                     sources.push(input);
