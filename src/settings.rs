@@ -81,6 +81,13 @@ impl Project {
                     target = table.try_into().with_context(|| {
                         format!("invalid `[targets.{name}]` in `{}`", config_path.display())
                     })?;
+                    // Paths in siemctl.toml are relative to the file, whatever the working
+                    // directory (`-C DIR` from elsewhere).
+                    if let (Some(ca), Some(dir)) = (&target.ca_cert, config_path.parent()) {
+                        if ca.is_relative() {
+                            target.ca_cert = Some(dir.join(ca));
+                        }
+                    }
                     Some((name.as_str(), to_json_map(&vars)))
                 }
                 None => {

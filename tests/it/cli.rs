@@ -83,3 +83,36 @@ fn content_dir_flag_points_at_the_content() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+/// A relative `ca_cert` in a target is relative to siemctl.toml, as every other path in it, not
+/// to the directory siemctl runs in (issue 13, finding 6): `-C` from elsewhere used to fail.
+#[test]
+fn a_relative_ca_cert_is_read_beside_siemctl_toml() {
+    let ctx = TestContext::fixture("minimal");
+    let config = ctx.read("siemctl.toml");
+    ctx.write(
+        "siemctl.toml",
+        &format!(
+            "{config}\n[targets.tls]\nopensearch_url = \"https://127.0.0.1:9\"\nca_cert = \"certs/ca.pem\"\n"
+        ),
+    );
+    let elsewhere = tempfile::tempdir().unwrap();
+    let run = run_in(
+        elsewhere.path(),
+        &[
+            "-C",
+            ctx.path().to_str().unwrap(),
+            "plan",
+            "--target",
+            "tls",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let expected = ctx.path().join("certs").join("ca.pem");
+    assert!(
+        run.stderr
+            .contains(&format!("cannot read the CA file `{}`", expected.display())),
+        "{}",
+        run.stderr
+    );
+}
