@@ -2,8 +2,8 @@
 
 use serde_json::{json, Map, Value};
 
-use super::Cluster;
 use super::units;
+use super::Cluster;
 use crate::http::{now_millis, parse_json_body, OsError, OsResult, Req, Resp};
 
 const CONFIG_INDEX: &str = ".opendistro-ism-config";
@@ -342,7 +342,9 @@ fn conditions(c: &Map<String, Value>) -> Result<Value, OsError> {
     ] {
         let Some(v) = c.get(key) else { continue };
         let stored = match key {
-            "min_index_age" | "min_rollover_age" => json!(units::time_value_rep(&scalar_text(v), key)?),
+            "min_index_age" | "min_rollover_age" => {
+                json!(units::time_value_rep(&scalar_text(v), key)?)
+            }
             "min_doc_count" => {
                 let docs = units::long_value(v, key)?;
                 if docs <= 0 {

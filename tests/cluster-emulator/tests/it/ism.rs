@@ -173,9 +173,7 @@ fn units_are_stored_normalised() {
 #[test]
 fn bad_units_are_refused_as_upstream_parses_them() {
     let c = Ctx::new();
-    let with_action = |action: serde_json::Value| {
-        json!({"policy": {"description": "d", "default_state": "a", "states": [{"name": "a", "actions": [action]}]}})
-    };
+    let with_action = |action: serde_json::Value| json!({"policy": {"description": "d", "default_state": "a", "states": [{"name": "a", "actions": [action]}]}});
     let cases = [
         (
             json!({"rollover": {"min_size": "50"}}),
