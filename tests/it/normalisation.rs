@@ -41,3 +41,66 @@ fn ism_units_in_any_spelling_converge() {
     let run = c.siemctl(&["plan", "--detailed-exitcode"]);
     assert_eq!(run.code, 2, "{}", run.snapshot());
 }
+
+const COMPONENT: &str = "index-templates/demo/log-demo.component-template.json.hbs";
+
+/// A mapping type without a mapper and an unknown index setting are refused by the node at
+/// PUT (the emulator answers 400 as it does): `validate` reports both before anything is sent,
+/// with file and line, and apply sends no request for content that does not validate.
+#[test]
+fn unknown_field_types_and_settings_are_caught_offline() {
+    let c = ClusterContext::new("minimal");
+    c.content.edit(
+        COMPONENT,
+        "\"region\": { \"type\": \"keyword\" }",
+        "\"region\": { \"type\": \"keywrd\" }",
+    );
+    c.content.edit(
+        COMPONENT,
+        "  \"template\": {\n",
+        "  \"template\": {\n    \"settings\": { \"index\": { \"lifecycle\": { \"name\": \"retention\" } } },\n",
+    );
+    let run = c.siemctl(&["validate"]);
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    assert!(
+        run.stderr.contains(&format!("{COMPONENT}:9"))
+            && run.stderr.contains("field `demo.region` has type `keywrd`")
+            && run.stderr.contains("did you mean `keyword`?"),
+        "{}",
+        run.snapshot()
+    );
+    assert!(
+        run.stderr.contains(&format!("{COMPONENT}:3"))
+            && run.stderr.contains("unknown index setting `index.lifecycle.name`")
+            && run.stderr.contains("Elasticsearch's ILM"),
+        "{}",
+        run.snapshot()
+    );
+    let before = c.total_requests();
+    let run = c.siemctl(&["apply", "--yes"]);
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    assert_eq!(c.total_requests(), before, "nothing was sent");
+    // The server refuses the same content, as a real node does.
+    let (status, body) = c.opensearch(
+        "PUT",
+        "/_component_template/x",
+        Some(serde_json::json!({"template": {"settings": {"index.lifecycle.name": "p"}}})),
+    );
+    assert_eq!(status, 400, "{body}");
+}
+
+/// A fresh cluster answers `GET /_ingest/pipeline` with 404 `{}` (no pipeline yet): siemctl
+/// reads that as "no pipelines" and creates them.
+#[test]
+fn a_cluster_without_pipelines_answers_404_and_apply_creates_them() {
+    let c = ClusterContext::new("minimal");
+    let (status, body) = c.opensearch("GET", "/_ingest/pipeline", None);
+    assert_eq!((status, body), (404, serde_json::json!({})));
+    let run = c.siemctl(&["plan", "--detailed-exitcode"]);
+    assert_eq!(run.code, 2, "{}", run.snapshot());
+    let run = c.siemctl(&["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    let (status, _) = c.opensearch("GET", "/_ingest/pipeline", None);
+    assert_eq!(status, 200);
+    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+}
