@@ -236,7 +236,8 @@ pub(crate) fn aliases_from_request(v: &Value) -> Result<Map<String, Value>, OsEr
 /// (`IndexScopedSettings.BUILT_IN_INDEX_SETTINGS` and the installed plugins' settings; a name
 /// ending in `.` is a group). The list is siemctl's data file, which notes its sources: the
 /// emulator refuses what siemctl's `validate` refuses.
-const INDEX_SETTINGS: &str = include_str!("../../../../src/content/validate/data/index-settings.txt");
+const INDEX_SETTINGS: &str =
+    include_str!("../../../../src/content/validate/data/index-settings.txt");
 /// The field types the node has mappers for (`IndicesModule.getMappers`, the bundled modules
 /// and the plugins Amazon OpenSearch Service installs).
 const MAPPING_TYPES: &str = include_str!("../../../../src/content/validate/data/mapping-types.txt");

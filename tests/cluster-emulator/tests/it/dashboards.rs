@@ -550,3 +550,117 @@ fn default_tenant_follows_the_preferred_list() {
     assert_eq!(read("admin"), "private-now");
     assert_eq!(read("global"), "capital");
 }
+
+/// `ui_settings_client.ts` `translateChanges`: `timeline` is written as `timelion` (first
+/// occurrence in the key) and read back as `timeline`.
+#[test]
+fn timeline_settings_are_stored_as_timelion() {
+    let c = Ctx::new();
+    let r = c.osd_json(
+        "POST",
+        "/api/opensearch-dashboards/settings",
+        Some(
+            json!({"changes": {"timeline:es.default_index": "log-*", "timeline:max_buckets": 500}}),
+        ),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        r.json()["settings"]["timeline:es.default_index"],
+        json!({"userValue": "log-*"})
+    );
+    let cfg = c
+        .osd_json("GET", "/api/saved_objects/config/2.19.0", None)
+        .json();
+    assert_eq!(
+        cfg["attributes"],
+        json!({"buildNum": 8467, "timelion:es.default_index": "log-*", "timelion:max_buckets": 500})
+    );
+    let s = c
+        .osd_json("GET", "/api/opensearch-dashboards/settings", None)
+        .json();
+    assert_eq!(
+        s["settings"]["timeline:max_buckets"],
+        json!({"userValue": 500})
+    );
+    assert!(s["settings"].get("timelion:max_buckets").is_none());
+}
+
+/// `validateKey` with the registered schemas (`settings/date_formats.ts`,
+/// `vis_type_timeline/server/plugin.ts`), answered as `routes/set_many.ts` does.
+#[test]
+fn a_registered_setting_with_a_wrong_value_is_a_400() {
+    let c = Ctx::new();
+    for (changes, message) in [
+        (
+            json!({"dateFormat": 5}),
+            "[validation [dateFormat]]: expected value of type [string] but got [number]",
+        ),
+        (
+            json!({"timeline:max_buckets": "many"}),
+            "[validation [timeline:max_buckets]]: expected value of type [number] but got [string]",
+        ),
+        (
+            json!({"defaultIndex": "x", "dateFormat:dow": "Mondy"}),
+            "[validation [dateFormat:dow]]: Invalid day of week: Mondy",
+        ),
+    ] {
+        let r = c.osd_json(
+            "POST",
+            "/api/opensearch-dashboards/settings",
+            Some(json!({ "changes": changes })),
+        );
+        assert_eq!(r.status, 400, "{changes}: {}", r.text);
+        assert_eq!(
+            r.json(),
+            json!({"statusCode": 400, "error": "Bad Request", "message": message})
+        );
+    }
+    // Nothing was written: not even the config object.
+    let r = c.osd_json("GET", "/api/saved_objects/config/2.19.0", None);
+    assert_eq!(r.status, 404);
+    // An unregistered key takes any value.
+    let r = c.osd_json(
+        "POST",
+        "/api/opensearch-dashboards/settings",
+        Some(json!({"changes": {"my:own": 5}})),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+}
+
+/// `UiSettingsClient.read` and `createOrUpgradeSavedConfig`: a read of a tenant without its
+/// config object creates it, over the newest older config (`get_upgradeable_config.ts`,
+/// `is_config_version_upgradeable.ts`).
+#[test]
+fn a_settings_read_creates_the_config_and_an_upgrade_copies_the_older_one() {
+    let c = Ctx::new();
+    let r = c.osd_json("GET", "/api/opensearch-dashboards/settings", None);
+    assert_eq!(
+        r.json(),
+        json!({"settings": {"buildNum": {"userValue": 8467}}})
+    );
+    let cfg = c.osd_json("GET", "/api/saved_objects/config/2.19.0", None);
+    assert_eq!(cfg.status, 200, "the read created it");
+
+    let c = Ctx::new();
+    for (id, build, tz) in [("2.17.0", 7000, "UTC"), ("2.18.0", 8000, "Europe/Paris")] {
+        let r = c.osd_json(
+            "POST",
+            &format!("/api/saved_objects/config/{id}"),
+            Some(json!({"attributes": {"buildNum": build, "dateFormat:tz": tz}})),
+        );
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
+    let r = c.osd_json(
+        "POST",
+        "/api/opensearch-dashboards/settings",
+        Some(json!({"changes": {"defaultIndex": "ip"}})),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let cfg = c
+        .osd_json("GET", "/api/saved_objects/config/2.19.0", None)
+        .json();
+    assert_eq!(
+        cfg["attributes"],
+        json!({"buildNum": 8467, "dateFormat:tz": "Europe/Paris", "defaultIndex": "ip"})
+    );
+}
