@@ -77,7 +77,14 @@ fn normalize(kind: Kind, body: &Value, desired: Option<&Value>) -> Value {
         }
         Kind::IsmPolicy => normalize_ism(body),
         Kind::Config => {
-            let mut attributes = decoded_attributes(body);
+            // Dashboards stores `timeline:*` settings as `timelion:*` and reads them back
+            // renamed (ui_settings_client.ts `translateChanges`, `key.replace`: the first
+            // occurrence): the object from `_bulk_get` is brought to the settings API's names.
+            let attributes: Map<String, Value> = decoded_attributes(body)
+                .into_iter()
+                .map(|(key, value)| (key.replacen("timelion", "timeline", 1), value))
+                .collect();
+            let mut attributes = attributes;
             if let Some(declared) = desired
                 .and_then(|d| d.get("attributes"))
                 .and_then(Value::as_object)
@@ -623,6 +630,12 @@ mod tests {
         assert_eq!(
             desired(Kind::IndexPattern, &content),
             live(Kind::IndexPattern, &returned, Some(&content))
+        );
+        let timeline = json!({"attributes": {"timeline:es.default_index": "log-*"}});
+        let stored = json!({"attributes": {"timelion:es.default_index": "log-*", "buildNum": 1}});
+        assert_eq!(
+            desired(Kind::Config, &timeline),
+            live(Kind::Config, &stored, Some(&timeline))
         );
         let config = json!({"attributes": {"defaultIndex": "log-all"}});
         let live_config =

@@ -71,7 +71,9 @@ fn unknown_field_types_and_settings_are_caught_offline() {
     );
     assert!(
         run.stderr.contains(&format!("{COMPONENT}:3"))
-            && run.stderr.contains("unknown index setting `index.lifecycle.name`")
+            && run
+                .stderr
+                .contains("unknown index setting `index.lifecycle.name`")
             && run.stderr.contains("Elasticsearch's ILM"),
         "{}",
         run.snapshot()
@@ -102,5 +104,42 @@ fn a_cluster_without_pipelines_answers_404_and_apply_creates_them() {
     assert_eq!(run.code, 0, "{}", run.snapshot());
     let (status, _) = c.opensearch("GET", "/_ingest/pipeline", None);
     assert_eq!(status, 200);
+    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+}
+
+const SETTINGS: &str = "dashboards/_common/advanced-settings.config.json.hbs";
+
+/// Dashboards writes `timeline:*` settings into the config object as `timelion:*`
+/// (`ui_settings_client.ts` `translateChanges`); content that declares them converges.
+#[test]
+fn timeline_settings_converge() {
+    let c = ClusterContext::new("minimal");
+    c.content.edit(
+        SETTINGS,
+        "\"defaultIndex\": \"log-demo\"",
+        "\"defaultIndex\": \"log-demo\", \"timeline:es.default_index\": \"log-demo-*\", \"timeline:max_buckets\": 500",
+    );
+    let run = c.siemctl(&["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    let config = c.saved_object("config", "2.19.0", "global");
+    assert_eq!(
+        config["attributes"]["timelion:es.default_index"], "log-demo-*",
+        "{config}"
+    );
+    let run = c.siemctl(&["plan", "--detailed-exitcode"]);
+    assert_eq!(run.code, 0, "no update, no drift: {}", run.snapshot());
+    assert_eq!(c.siemctl(&["apply", "--yes"]).stdout, "No changes.\n");
+    // Dropping one unsets it (siemctl sends null under the setting's own name).
+    c.content
+        .edit(SETTINGS, ", \"timeline:max_buckets\": 500", "");
+    let run = c.siemctl(&["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    let config = c.saved_object("config", "2.19.0", "global");
+    assert!(
+        config["attributes"]
+            .get("timelion:max_buckets")
+            .is_none_or(serde_json::Value::is_null),
+        "{config}"
+    );
     assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
 }
