@@ -558,8 +558,40 @@ pub(crate) fn bulk_create(store: &mut Store, req: &Req) -> Resp {
         if !i.get("attributes").is_some_and(Value::is_object) {
             return boom(400, format!("[request body.{n}.attributes]: expected value of type [object] but got [undefined]"));
         }
+        // routes/bulk_create.ts: each item is a config-schema object, which refuses a key it
+        // does not declare, failing the whole request.
+        if let Some(extra) = i.as_object().and_then(|m| {
+            m.keys().find(|k| {
+                ![
+                    "type",
+                    "id",
+                    "attributes",
+                    "version",
+                    "migrationVersion",
+                    "references",
+                    "initialNamespaces",
+                ]
+                .contains(&k.as_str())
+            })
+        }) {
+            return boom(
+                400,
+                format!("[request body.{n}.{extra}]: definition for this key is missing"),
+            );
+        }
     }
     let overwrite = req.flag("overwrite");
+    // repository.ts bulkCreate decodes each `version` (with overwrite) while building the one
+    // bulk request: a malformed one fails the request (createInvalidVersionError), not an item.
+    if overwrite {
+        for i in items {
+            if let Some(v) = i.get("version").and_then(Value::as_str) {
+                if decode_version(v).is_none() {
+                    return boom(400, format!("Invalid version [{v}]"));
+                }
+            }
+        }
+    }
     // A migrationVersion newer than the server's fails the whole request.
     for i in items {
         let t = i.get("type").and_then(Value::as_str).unwrap_or("");
