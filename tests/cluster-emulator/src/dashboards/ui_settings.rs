@@ -118,7 +118,7 @@ fn upgradeable(saved: &str, current: &str) -> bool {
     let (Some(s), Some(c)) = (parse_version(saved), parse_version(current)) else {
         return false;
     };
-    let prefork = s >= (6, 8, 0) && s <= (7, 10, 2) && (c.0 == 1 || c.0 == 2);
+    let prefork = ((6, 8, 0)..=(7, 10, 2)).contains(&s) && (c.0 == 1 || c.0 == 2);
     s < c || prefork
 }
 
