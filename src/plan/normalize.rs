@@ -77,7 +77,14 @@ fn normalize(kind: Kind, body: &Value, desired: Option<&Value>) -> Value {
         }
         Kind::IsmPolicy => normalize_ism(body),
         Kind::Config => {
-            let mut attributes = decoded_attributes(body);
+            // Dashboards stores `timeline:*` settings as `timelion:*` and reads them back
+            // renamed (ui_settings_client.ts `translateChanges`, `key.replace`: the first
+            // occurrence): the object from `_bulk_get` is brought to the settings API's names.
+            let attributes: Map<String, Value> = decoded_attributes(body)
+                .into_iter()
+                .map(|(key, value)| (key.replacen("timelion", "timeline", 1), value))
+                .collect();
+            let mut attributes = attributes;
             if let Some(declared) = desired
                 .and_then(|d| d.get("attributes"))
                 .and_then(Value::as_object)
@@ -232,7 +239,17 @@ fn normalize_ism(body: &Value) -> Value {
             state.entry("transitions").or_insert_with(|| json!([]));
             if let Some(Value::Array(actions)) = state.get_mut("actions") {
                 for action in actions.iter_mut().filter_map(Value::as_object_mut) {
+                    canonical_action_units(action);
                     strip_action_defaults(action);
+                }
+            }
+            if let Some(Value::Array(transitions)) = state.get_mut("transitions") {
+                for conditions in transitions
+                    .iter_mut()
+                    .filter_map(|t| t.get_mut("conditions"))
+                    .filter_map(Value::as_object_mut)
+                {
+                    canonical_units(conditions);
                 }
             }
         }
@@ -240,6 +257,129 @@ fn normalize_ism(body: &Value) -> Value {
     let mut policy = Value::Object(policy);
     strip_mustache_lang(&mut policy);
     json!({ "policy": policy })
+}
+
+/// The plugin parses sizes and ages into OpenSearch's `ByteSizeValue` and `TimeValue` and
+/// writes them back with `getStringRep`, and counts through `longValue()` (index-management
+/// `RolloverAction.kt`, `Transition.kt`, `ActionRetry.kt`, `ActionTimeout.kt`): `50GB` is
+/// stored `50gb`, `30D` `30d`, `"1000"` 1000, backoff `Constant` `constant`. Both sides are
+/// brought to that form; a value the server would refuse is left as written.
+fn canonical_action_units(action: &mut Map<String, Value>) {
+    if let Some(Value::String(timeout)) = action.get("timeout") {
+        if let Some(rep) = time_value_rep(timeout) {
+            action.insert("timeout".into(), Value::String(rep));
+        }
+    }
+    if let Some(Value::Object(retry)) = action.get_mut("retry") {
+        if let Some(count) = retry.get("count").and_then(long_value) {
+            retry.insert("count".into(), json!(count));
+        }
+        if let Some(Value::String(backoff)) = retry.get("backoff") {
+            let lower = backoff.to_lowercase();
+            retry.insert("backoff".into(), Value::String(lower));
+        }
+        if let Some(rep) = retry
+            .get("delay")
+            .and_then(scalar_text)
+            .and_then(|d| time_value_rep(&d))
+        {
+            retry.insert("delay".into(), Value::String(rep));
+        }
+    }
+    if let Some(Value::Object(rollover)) = action.get_mut("rollover") {
+        canonical_units(rollover);
+    }
+}
+
+/// Rollover options and transition conditions: the same keys in both.
+fn canonical_units(map: &mut Map<String, Value>) {
+    for (key, value) in map.iter_mut() {
+        let canonical = match key.as_str() {
+            "min_size" | "min_primary_shard_size" => scalar_text(value)
+                .and_then(|t| byte_size_rep(&t))
+                .map(Value::String),
+            "min_index_age" | "min_rollover_age" => scalar_text(value)
+                .and_then(|t| time_value_rep(&t))
+                .map(Value::String),
+            "min_doc_count" => long_value(value).map(|n| json!(n)),
+            _ => None,
+        };
+        if let Some(canonical) = canonical {
+            *value = canonical;
+        }
+    }
+}
+
+/// `xcp.text()` of a scalar.
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// `longValue()` with coercion: an integer, or a string holding one.
+fn long_value(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// `ByteSizeValue.parseBytesSizeValue(..).getStringRep()` (OpenSearch
+/// `libs/core/.../common/unit/ByteSizeValue.java`): `k`/`kb`... `p`/`pb` and `b`, any case;
+/// printed with the long suffix, or bare when not positive.
+fn byte_size_rep(text: &str) -> Option<String> {
+    let lower = text.trim().to_lowercase();
+    const UNITS: &[(&str, &str)] = &[
+        ("kb", "kb"),
+        ("k", "kb"),
+        ("mb", "mb"),
+        ("m", "mb"),
+        ("gb", "gb"),
+        ("g", "gb"),
+        ("tb", "tb"),
+        ("t", "tb"),
+        ("pb", "pb"),
+        ("p", "pb"),
+        ("b", "b"),
+    ];
+    let (size, suffix) = UNITS.iter().find_map(|(suffix, rep)| {
+        let number = lower.strip_suffix(suffix)?.trim();
+        Some((number.parse::<i64>().ok()?, *rep))
+    })?;
+    Some(if size <= 0 {
+        size.to_string()
+    } else {
+        format!("{size}{suffix}")
+    })
+}
+
+/// `TimeValue.parseTimeValue(..).getStringRep()` (OpenSearch
+/// `libs/common/.../common/unit/TimeValue.java`): `nanos`, `micros`, `ms`, `s`, `m` (lower
+/// case only: `M` is months), `h`, `d`; a negative value prints bare, a unit-less zero is 0 ms.
+fn time_value_rep(text: &str) -> Option<String> {
+    let lower = text.trim().to_lowercase();
+    let suffix = ["nanos", "micros", "ms", "s"]
+        .into_iter()
+        .find(|s| lower.ends_with(s))
+        .or_else(|| text.trim_end().ends_with('m').then_some("m"))
+        .or_else(|| ["h", "d"].into_iter().find(|s| lower.ends_with(s)));
+    let Some(suffix) = suffix else {
+        return match lower.parse::<i64>() {
+            Ok(0) if !lower.starts_with('-') => Some("0ms".into()),
+            Ok(-1) => Some("-1".into()),
+            _ => None,
+        };
+    };
+    let value: i64 = lower[..lower.len() - suffix.len()].trim().parse().ok()?;
+    match value {
+        -1 => Some("-1".into()),
+        v if v < -1 => None,
+        v => Some(format!("{v}{suffix}")),
+    }
 }
 
 /// Message templates come back with `"lang": "mustache"`, their only language.
@@ -393,6 +533,55 @@ mod tests {
     }
 
     #[test]
+    fn ism_units_compare_as_the_plugin_stores_them() {
+        let sent = json!({"policy": {
+            "description": "d", "default_state": "hot",
+            "states": [{"name": "hot", "actions": [{"timeout": "2H", "retry": {"count": "3", "backoff": "Exponential", "delay": "60S"},
+                "rollover": {"min_size": "50GB", "min_doc_count": "1000", "min_index_age": "1D"}}],
+                "transitions": [{"state_name": "delete", "conditions": {"min_index_age": "30D"}}]},
+                       {"name": "delete", "actions": [{"delete": {}}], "transitions": [{"state_name": "hot", "conditions": {"min_size": "10K"}}]}]
+        }});
+        let returned = json!({"policy": {
+            "description": "d", "default_state": "hot",
+            "states": [{"name": "hot", "actions": [{"timeout": "2h", "retry": {"count": 3, "backoff": "exponential", "delay": "60s"},
+                "rollover": {"min_size": "50gb", "min_doc_count": 1000, "min_index_age": "1d", "copy_alias": false}}],
+                "transitions": [{"state_name": "delete", "conditions": {"min_index_age": "30d"}}]},
+                       {"name": "delete", "actions": [{"retry": {"count": 3, "backoff": "exponential", "delay": "1m"}, "delete": {}}], "transitions": [{"state_name": "hot", "conditions": {"min_size": "10kb"}}]}]
+        }});
+        assert_eq!(
+            desired(Kind::IsmPolicy, &sent),
+            live(Kind::IsmPolicy, &returned, None)
+        );
+        // Different values stay different: 30 days is not 30 hours, nor 30M (months, refused).
+        for other in ["30h", "30M"] {
+            let changed = serde_json::to_string(&sent).unwrap().replace("30D", other);
+            let changed: Value = serde_json::from_str(&changed).unwrap();
+            assert_ne!(
+                desired(Kind::IsmPolicy, &changed),
+                live(Kind::IsmPolicy, &returned, None),
+                "{other}"
+            );
+        }
+        for (text, rep) in [
+            ("0", Some("0ms")),
+            ("-1", Some("-1")),
+            ("5MS", Some("5ms")),
+            ("30", None),
+            ("1.5d", None),
+        ] {
+            assert_eq!(time_value_rep(text).as_deref(), rep, "{text}");
+        }
+        for (text, rep) in [
+            ("1024B", Some("1024b")),
+            ("0", None),
+            ("0gb", Some("0")),
+            ("2.5gb", None),
+        ] {
+            assert_eq!(byte_size_rep(text).as_deref(), rep, "{text}");
+        }
+    }
+
+    #[test]
     fn ism_notification_and_partial_defaults() {
         let sent = json!({"policy": {
             "description": "d", "default_state": "hot",
@@ -441,6 +630,12 @@ mod tests {
         assert_eq!(
             desired(Kind::IndexPattern, &content),
             live(Kind::IndexPattern, &returned, Some(&content))
+        );
+        let timeline = json!({"attributes": {"timeline:es.default_index": "log-*"}});
+        let stored = json!({"attributes": {"timelion:es.default_index": "log-*", "buildNum": 1}});
+        assert_eq!(
+            desired(Kind::Config, &timeline),
+            live(Kind::Config, &stored, Some(&timeline))
         );
         let config = json!({"attributes": {"defaultIndex": "log-all"}});
         let live_config =

@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod content_test;
 mod ingest;
+mod normalisation;
 mod pull;
 mod render;
 mod secrets;

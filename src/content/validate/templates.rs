@@ -36,6 +36,34 @@ const FREE_FORM: [&str; 4] = [
     "serviceEventDetails",
 ];
 const TOTAL_FIELDS_LIMIT: &str = "index.mapping.total_fields.limit";
+/// The field types OpenSearch 2.19 on Amazon OpenSearch Service has mappers for (the list and
+/// its upstream sources are in the file).
+const MAPPING_TYPES: &str = include_str!("data/mapping-types.txt");
+/// The index setting names it accepts (`IndexScopedSettings` plus the plugins' settings; a name
+/// ending in `.` is a group).
+const INDEX_SETTINGS: &str = include_str!("data/index-settings.txt");
+
+/// The entries of a data file: one a line, `#` comments and blank lines skipped.
+fn entries(data: &'static str) -> impl Iterator<Item = &'static str> {
+    data.lines()
+        .map(|line| line.split('#').next().unwrap_or_default().trim())
+        .filter(|line| !line.is_empty())
+}
+
+fn is_known_type(ty: &str) -> bool {
+    entries(MAPPING_TYPES).any(|known| known == ty)
+}
+
+/// A flattened, `index.`-prefixed setting name the node accepts.
+pub(crate) fn is_known_index_setting(key: &str) -> bool {
+    entries(INDEX_SETTINGS).any(|known| {
+        if known.ends_with('.') {
+            key.starts_with(known)
+        } else {
+            key == known
+        }
+    })
+}
 
 pub(super) fn check(content: &Content) -> Vec<Problem> {
     let mut problems = Vec::new();
@@ -55,6 +83,8 @@ pub(super) fn check(content: &Content) -> Vec<Problem> {
         }
         check_name(component, &mut problems);
         check_free_form(component, &mut problems);
+        check_mapping_types(component, &mut problems);
+        check_setting_names(component, &mut problems);
     }
     let index_templates: Vec<&Resource> = content.of_kind(Kind::IndexTemplate).collect();
     for template in &index_templates {
@@ -198,6 +228,8 @@ fn check_index_template(content: &Content, template: &Resource, problems: &mut V
         check_template_block(template, block, problems);
     }
     check_free_form(template, problems);
+    check_mapping_types(template, problems);
+    check_setting_names(template, problems);
     let composed = mapping::compose(content, template);
     if !composed.settings.contains_key(TOTAL_FIELDS_LIMIT) {
         problems.push(
@@ -218,6 +250,118 @@ fn check_index_template(content: &Content, template: &Resource, problems: &mut V
                     .with_hint(format!("add index-templates/{}/{pipeline}.pipeline.json.hbs", template.log_type)),
             );
         }
+    }
+}
+
+/// Every `type` in the mappings must be one the node has a mapper for: OpenSearch refuses the
+/// template otherwise ("No handler for type [x] declared on field [y]").
+fn check_mapping_types(resource: &Resource, problems: &mut Vec<Problem>) {
+    fn walk(
+        resource: &Resource,
+        properties: &Value,
+        pointer: &str,
+        path: &str,
+        problems: &mut Vec<Problem>,
+    ) {
+        let Some(properties) = properties.as_object() else {
+            return;
+        };
+        for (name, field) in properties {
+            let pointer = format!("{pointer}/{}", name.replace('~', "~0").replace('/', "~1"));
+            let path = if path.is_empty() {
+                name.clone()
+            } else {
+                format!("{path}.{name}")
+            };
+            if let Some(ty) = field.get("type").and_then(Value::as_str) {
+                if !is_known_type(ty) {
+                    let known: Vec<&str> = entries(MAPPING_TYPES).collect();
+                    let hint = match crate::content::suggest::did_you_mean(ty, &known) {
+                        Some(close) => format!("did you mean `{close}`? (the types are listed in src/content/validate/data/mapping-types.txt)"),
+                        None => "use a field type OpenSearch 2.19 has (keyword, text, long, date, ip, flat_object, ...; the list is src/content/validate/data/mapping-types.txt)".to_string(),
+                    };
+                    problems.push(
+                        Problem::new(&resource.file, format!("field `{path}` has type `{ty}`, which OpenSearch has no mapper for: the template would be refused"))
+                            .at_line(resource.line_of(&format!("{pointer}/type")))
+                            .with_hint(hint),
+                    );
+                }
+            }
+            if let Some(children) = field.get("properties") {
+                walk(
+                    resource,
+                    children,
+                    &format!("{pointer}/properties"),
+                    &path,
+                    problems,
+                );
+            }
+            if let Some(multi) = field.get("fields") {
+                walk(
+                    resource,
+                    multi,
+                    &format!("{pointer}/fields"),
+                    &path,
+                    problems,
+                );
+            }
+        }
+    }
+    let mappings = resource.body.pointer("/template/mappings");
+    let (root, pointer) = match mappings.and_then(|m| m.get("_doc")) {
+        Some(doc) => (Some(doc), "/template/mappings/_doc/properties"),
+        None => (mappings, "/template/mappings/properties"),
+    };
+    if let Some(properties) = root.and_then(|m| m.get("properties")) {
+        walk(resource, properties, pointer, "", problems);
+    }
+}
+
+/// Every setting must be one the node knows: an unknown one (`index.lifecycle.name`, which is
+/// Elasticsearch's ILM, not OpenSearch) makes it refuse the template.
+fn check_setting_names(resource: &Resource, problems: &mut Vec<Problem>) {
+    fn walk(
+        resource: &Resource,
+        value: &Value,
+        pointer: &str,
+        key: &str,
+        problems: &mut Vec<Problem>,
+    ) {
+        if let Value::Object(map) = value {
+            for (name, child) in map {
+                let key = if key.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{key}.{name}")
+                };
+                let pointer = format!("{pointer}/{}", name.replace('~', "~0").replace('/', "~1"));
+                walk(resource, child, &pointer, &key, problems);
+            }
+            return;
+        }
+        let flat = if key.starts_with("index.") {
+            key.to_string()
+        } else {
+            format!("index.{key}")
+        };
+        if !is_known_index_setting(&flat) {
+            let hint = if flat.starts_with("index.lifecycle.") {
+                "`index.lifecycle.*` is Elasticsearch's ILM: OpenSearch manages indices with an ISM policy (an `.ism-policy.json.hbs` file with an `ism_template`)".to_string()
+            } else {
+                "check the name against OpenSearch's index settings (the accepted names are listed in src/content/validate/data/index-settings.txt)".to_string()
+            };
+            problems.push(
+                Problem::new(
+                    &resource.file,
+                    format!("unknown index setting `{flat}`: OpenSearch refuses the template"),
+                )
+                .at_line(resource.line_of(pointer))
+                .with_hint(hint),
+            );
+        }
+    }
+    if let Some(settings) = resource.body.pointer("/template/settings") {
+        walk(resource, settings, "/template/settings", "", problems);
     }
 }
 

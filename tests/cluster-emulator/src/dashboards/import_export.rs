@@ -100,6 +100,34 @@ pub(crate) fn import(d: &mut Dashboards, req: &Req, tenant: &str, upload: &Uploa
     if objects.len() > 10_000 {
         return boom(400, "Can't import more than 10000 objects");
     }
+    // collect_saved_objects.ts: the same type:id twice in one file fails the whole import
+    // (getNonUniqueEntries, in order of first appearance, then createBadRequestError).
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for o in &objects {
+        let key = format!(
+            "{}:{}",
+            o["type"].as_str().unwrap_or(""),
+            o["id"].as_str().unwrap_or("")
+        );
+        match counts.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((key, 1)),
+        }
+    }
+    let repeated: Vec<&str> = counts
+        .iter()
+        .filter(|(_, n)| *n >= 2)
+        .map(|(k, _)| k.as_str())
+        .collect();
+    if !repeated.is_empty() {
+        return boom(
+            400,
+            format!(
+                "Non-unique import objects detected: [{}]: Bad Request",
+                repeated.join(",")
+            ),
+        );
+    }
     // bulkCreate migrates every document before writing any: a migrationVersion newer than the
     // server's fails the whole import (422), with nothing written.
     for o in &objects {
@@ -121,6 +149,7 @@ pub(crate) fn import(d: &mut Dashboards, req: &Req, tenant: &str, upload: &Uploa
     let mut reference_errors: Vec<Value> = Vec::new();
     let mut errors: Vec<Value> = Vec::new();
     let mut successes: Vec<Value> = Vec::new();
+    let mut pending = Vec::new();
     let in_file: BTreeSet<(String, String)> = objects
         .iter()
         .map(|o| {
@@ -166,7 +195,10 @@ pub(crate) fn import(d: &mut Dashboards, req: &Req, tenant: &str, upload: &Uploa
                     r["type"].as_str().unwrap_or("").to_string(),
                     r["id"].as_str().unwrap_or("").to_string(),
                 );
-                !in_file.contains(&k) && !store.objects.contains_key(&k)
+                // validate_references.ts: REF_TYPES_TO_VALIDATE is index-pattern and search.
+                matches!(k.0.as_str(), "index-pattern" | "search")
+                    && !in_file.contains(&k)
+                    && !store.objects.contains_key(&k)
             })
             .map(|r| json!({"type": r["type"], "id": r["id"]}))
             .collect();
@@ -203,6 +235,12 @@ pub(crate) fn import(d: &mut Dashboards, req: &Req, tenant: &str, upload: &Uploa
             refs
         };
         let exists = store.objects.contains_key(&(t.clone(), id.clone()));
+        // check_conflicts.ts: without overwrite (and without createNewCopies) an existing
+        // object is a conflict; with overwrite it is a pending overwrite.
+        if exists && !overwrite && !copies {
+            errors.push(base_err(json!({"type": "conflict"})));
+            continue;
+        }
         let new = NewObject {
             type_: t.clone(),
             id: Some(dest.clone().unwrap_or_else(|| id.clone())),
@@ -218,8 +256,32 @@ pub(crate) fn import(d: &mut Dashboards, req: &Req, tenant: &str, upload: &Uploa
                     .map(str::to_string)
             },
         };
-        match store.write(new, overwrite) {
-            Ok(_) => {
+        pending.push((new, exists, dest, o, t.clone(), id.clone()));
+    }
+    // create_saved_objects.ts: with any conflict or missing-references error collected,
+    // bulkCreate is not called at all; the objects without errors are still reported as the
+    // created objects (successResults and successCount), though nothing was written.
+    let resolvable = !reference_errors.is_empty() || !errors.is_empty();
+    for (new, exists, dest, o, t, id) in pending {
+        let title = o.get("attributes").and_then(|a| a.get("title")).cloned();
+        let base_err = |error: Value| {
+            let mut m = Map::new();
+            m.insert("id".into(), json!(id));
+            m.insert("type".into(), json!(t));
+            if let Some(ti) = &title {
+                m.insert("title".into(), ti.clone());
+            }
+            m.insert("meta".into(), meta(o));
+            m.insert("error".into(), error);
+            Value::Object(m)
+        };
+        let written = if resolvable {
+            Ok(())
+        } else {
+            store.write(new, overwrite).map(drop)
+        };
+        match written {
+            Ok(()) => {
                 let mut m = Map::new();
                 m.insert("type".into(), json!(t));
                 m.insert("id".into(), json!(id));

@@ -4,6 +4,7 @@
 mod import_export;
 mod saved_objects;
 mod ui;
+mod ui_settings;
 
 use std::collections::BTreeMap;
 

@@ -558,8 +558,40 @@ pub(crate) fn bulk_create(store: &mut Store, req: &Req) -> Resp {
         if !i.get("attributes").is_some_and(Value::is_object) {
             return boom(400, format!("[request body.{n}.attributes]: expected value of type [object] but got [undefined]"));
         }
+        // routes/bulk_create.ts: each item is a config-schema object, which refuses a key it
+        // does not declare, failing the whole request.
+        if let Some(extra) = i.as_object().and_then(|m| {
+            m.keys().find(|k| {
+                ![
+                    "type",
+                    "id",
+                    "attributes",
+                    "version",
+                    "migrationVersion",
+                    "references",
+                    "initialNamespaces",
+                ]
+                .contains(&k.as_str())
+            })
+        }) {
+            return boom(
+                400,
+                format!("[request body.{n}.{extra}]: definition for this key is missing"),
+            );
+        }
     }
     let overwrite = req.flag("overwrite");
+    // repository.ts bulkCreate decodes each `version` (with overwrite) while building the one
+    // bulk request: a malformed one fails the request (createInvalidVersionError), not an item.
+    if overwrite {
+        for i in items {
+            if let Some(v) = i.get("version").and_then(Value::as_str) {
+                if decode_version(v).is_none() {
+                    return boom(400, format!("Invalid version [{v}]"));
+                }
+            }
+        }
+    }
     // A migrationVersion newer than the server's fails the whole request.
     for i in items {
         let t = i.get("type").and_then(Value::as_str).unwrap_or("");
@@ -834,34 +866,13 @@ pub(crate) fn find(store: &Store, req: &Req) -> Resp {
     )
 }
 
-const BUILD_NUM: i64 = 8467;
-
-/// `uiSettingsClient.getUserProvided()`: every stored, non-null value as `{"userValue": v}`.
-fn user_settings(store: &Store, version: &str) -> Value {
-    let mut out = Map::new();
-    if let Some(cfg) = store
-        .objects
-        .get(&("config".to_string(), version.to_string()))
-    {
-        if let Some(a) = cfg.attributes.as_object() {
-            for (k, v) in a {
-                if !v.is_null() {
-                    out.insert(k.clone(), json!({"userValue": v}));
-                }
-            }
-        }
-    }
-    json!({"settings": out})
-}
-
+/// GET /api/opensearch-dashboards/settings: see `ui_settings`.
 pub(crate) fn get_settings(store: &mut Store, version: &str) -> Resp {
-    Resp::ok(user_settings(store, version))
+    super::ui_settings::get(store, version)
 }
 
-/// POST /api/opensearch-dashboards/settings `{"changes":{..}}`, as `uiSettingsClient.setMany`
-/// does it: a partial update of the `config` object whose id is the Dashboards version; when
-/// that object is missing, it is first created with `buildNum` (createOrUpgradeSavedConfig) and
-/// the update retried. A null value is stored as null and no longer reported.
+/// POST /api/opensearch-dashboards/settings `{"changes":{..}}`: the body as `routes/set_many.ts`
+/// validates it, then `ui_settings::set`.
 pub(crate) fn set_settings(store: &mut Store, req: &Req, version: &str) -> Resp {
     let body = match parse_body(req) {
         Ok(b) => b,
@@ -873,33 +884,5 @@ pub(crate) fn set_settings(store: &mut Store, req: &Req, version: &str) -> Resp 
             "[request body.changes]: expected value of type [object] but got [undefined]",
         );
     };
-    let key = ("config".to_string(), version.to_string());
-    if !store.objects.contains_key(&key) {
-        let o = NewObject {
-            type_: "config".into(),
-            id: Some(version.to_string()),
-            attributes: json!({"buildNum": BUILD_NUM}),
-            references: json!([]),
-            migration_version: None,
-            version: None,
-            origin_id: None,
-        };
-        if let Err(WriteError::Resp(r)) = store.write(o, false) {
-            return r;
-        }
-    }
-    let Some(mut obj) = store.objects.get(&key).cloned() else {
-        return boom(500, "An internal server error occurred.");
-    };
-    if let Some(a) = obj.attributes.as_object_mut() {
-        for (k, v) in changes {
-            a.insert(k.clone(), v.clone());
-        }
-    }
-    store.seq_no += 1;
-    obj.seq_no = store.seq_no;
-    obj.doc_version += 1;
-    obj.updated_at = iso_now();
-    store.objects.insert(key, obj);
-    Resp::ok(user_settings(store, version))
+    super::ui_settings::set(store, changes, version)
 }

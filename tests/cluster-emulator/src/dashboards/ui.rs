@@ -4,11 +4,9 @@
 
 use serde_json::{json, Map, Value};
 
-use super::saved_objects::{NewObject, Store};
+use super::saved_objects::Store;
 use crate::http::iso_now;
 use crate::opensearch::{leaf_fields, Cluster};
-
-const BUILD_NUM: i64 = 8467;
 
 /// `type`, `searchable`, `aggregatable`, `readFromDocValues` of an OpenSearch field type.
 fn describe(es_type: &str) -> (&'static str, bool, bool, bool) {
@@ -66,16 +64,8 @@ pub(crate) fn visit(cluster: &Cluster, store: &mut Store, version: &str) -> Valu
     let mut config_created = false;
     let key = ("config".to_string(), version.to_string());
     if !store.objects.contains_key(&key) {
-        let o = NewObject {
-            type_: "config".into(),
-            id: Some(version.to_string()),
-            attributes: json!({"buildNum": BUILD_NUM}),
-            references: json!([]),
-            migration_version: None,
-            version: None,
-            origin_id: None,
-        };
-        config_created = store.write(o, false).is_ok();
+        // The browser's first settings read creates it (createOrUpgradeSavedConfig).
+        config_created = super::ui_settings::ensure_config(store, version).is_ok();
     }
     let patterns: Vec<(String, String)> = store
         .objects

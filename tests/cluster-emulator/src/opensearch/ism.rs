@@ -2,6 +2,7 @@
 
 use serde_json::{json, Map, Value};
 
+use super::units;
 use super::Cluster;
 use crate::http::{now_millis, parse_json_body, OsError, OsResult, Req, Resp};
 
@@ -42,6 +43,10 @@ fn default_retry() -> Value {
     json!({"count": 3, "backoff": "exponential", "delay": "1m"})
 }
 
+/// `ActionRetry.parse` (index-management `spi/.../model/ActionRetry.kt`): `count` through
+/// `longValue()`, `backoff` through `Backoff.valueOf(text.uppercase())` and stored as its
+/// lower-case type, `delay` as a `TimeValue` written back with `stringRep`. Other fields are
+/// skipped: the parser has no `else` branch.
 fn parse_retry(v: &Value) -> Result<Value, OsError> {
     let Some(m) = v.as_object() else {
         return Err(bad("retry must be an object"));
@@ -51,23 +56,36 @@ fn parse_retry(v: &Value) -> Result<Value, OsError> {
     let mut delay = json!("1m");
     for (k, val) in m {
         match k.as_str() {
-            "count" => count = val.as_i64(),
-            "backoff" => backoff = val.clone(),
-            "delay" => delay = val.clone(),
-            other => {
-                return Err(bad(format!(
-                    "Invalid field: [{other}] found in ActionRetry."
-                )))
+            "count" => count = Some(units::long_value(val, "count")?),
+            "backoff" => {
+                let text = scalar_text(val);
+                let upper = text.to_uppercase();
+                if !["EXPONENTIAL", "CONSTANT", "LINEAR"].contains(&upper.as_str()) {
+                    return Err(bad(format!(
+                        "No enum constant org.opensearch.indexmanagement.spi.indexstatemanagement.model.ActionRetry.Backoff.{upper}"
+                    )));
+                }
+                backoff = json!(upper.to_lowercase());
             }
+            "delay" => delay = json!(units::time_value_rep(&scalar_text(val), "delay")?),
+            _ => {}
         }
     }
     let Some(count) = count else {
-        return Err(bad("count is null"));
+        return Err(bad("ActionRetry count is null"));
     };
     if count < 0 {
         return Err(bad("Count for ActionRetry must be a non-negative number"));
     }
     Ok(json!({"count": count, "backoff": backoff, "delay": delay}))
+}
+
+/// `xcp.text()` of a scalar: the string, or the number or boolean as written.
+fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 /// A `Script` as ISM stores it: `Script.parse` with mustache as the default language, written
@@ -126,22 +144,10 @@ fn script(v: &Value) -> Result<Value, OsError> {
 fn action_body(kind: &str, cfg: &Value) -> Result<Value, OsError> {
     let m = cfg.as_object().cloned().unwrap_or_default();
     let out = match kind {
+        // RolloverActionParser.fromXContent and RolloverAction.populateAction: sizes as
+        // ByteSizeValue, the age as TimeValue (both written back with `stringRep`), the doc
+        // count through `longValue()`; RolloverAction's init checks.
         "rollover" => {
-            let mut o = Map::new();
-            for k in [
-                "min_size",
-                "min_doc_count",
-                "min_index_age",
-                "min_primary_shard_size",
-            ] {
-                if let Some(v) = m.get(k) {
-                    o.insert(k.into(), v.clone());
-                }
-            }
-            o.insert(
-                "copy_alias".into(),
-                m.get("copy_alias").cloned().unwrap_or(json!(false)),
-            );
             for k in m.keys() {
                 if ![
                     "min_size",
@@ -157,6 +163,40 @@ fn action_body(kind: &str, cfg: &Value) -> Result<Value, OsError> {
                     )));
                 }
             }
+            let mut o = Map::new();
+            if let Some(v) = m.get("min_size") {
+                let rep = units::byte_size_rep(&scalar_text(v), "min_size")?;
+                if !positive_size(&rep) {
+                    return Err(bad("RolloverAction minSize value must be greater than 0"));
+                }
+                o.insert("min_size".into(), json!(rep));
+            }
+            if let Some(v) = m.get("min_doc_count") {
+                let docs = units::long_value(v, "min_doc_count")?;
+                if docs <= 0 {
+                    return Err(bad("RolloverAction minDocs value must be greater than 0"));
+                }
+                o.insert("min_doc_count".into(), json!(docs));
+            }
+            if let Some(v) = m.get("min_index_age") {
+                o.insert(
+                    "min_index_age".into(),
+                    json!(units::time_value_rep(&scalar_text(v), "min_index_age")?),
+                );
+            }
+            if let Some(v) = m.get("min_primary_shard_size") {
+                let rep = units::byte_size_rep(&scalar_text(v), "min_primary_shard_size")?;
+                if !positive_size(&rep) {
+                    return Err(bad(
+                        "RolloverAction minPrimaryShardSize value must be greater than 0",
+                    ));
+                }
+                o.insert("min_primary_shard_size".into(), json!(rep));
+            }
+            o.insert(
+                "copy_alias".into(),
+                m.get("copy_alias").cloned().unwrap_or(json!(false)),
+            );
             Value::Object(o)
         }
         "allocation" => json!({
@@ -213,7 +253,16 @@ fn parse_action(v: &Value) -> Result<Value, OsError> {
     let mut action: Option<(String, Value)> = None;
     for (k, val) in m {
         match k.as_str() {
-            "timeout" => timeout = Some(val.clone()),
+            // ActionTimeout.parse: a string only, a TimeValue written back with `stringRep`.
+            "timeout" => {
+                let Value::String(text) = val else {
+                    return Err(bad(format!(
+                        "Invalid token: [{}] for ActionTimeout",
+                        token_name(val)
+                    )));
+                };
+                timeout = Some(json!(units::time_value_rep(text, "timeout")?));
+            }
             "retry" => retry = Some(parse_retry(val)?),
             kind if ACTIONS.contains(&kind) => {
                 action = Some((kind.to_string(), action_body(kind, val)?))
@@ -266,7 +315,7 @@ fn parse_transition(v: &Value) -> Result<Value, OsError> {
                 if c.len() != 1 {
                     return Err(bad("Cannot provide more than one Transition condition"));
                 }
-                out.insert("conditions".into(), val.clone());
+                out.insert("conditions".into(), conditions(c)?);
             }
             other => {
                 return Err(bad(format!(
@@ -276,6 +325,63 @@ fn parse_transition(v: &Value) -> Result<Value, OsError> {
         }
     }
     Ok(Value::Object(out))
+}
+
+/// `Conditions.parse` and `toXContent` (index-management `model/Transition.kt`): ages as
+/// TimeValue and sizes as ByteSizeValue written back with `stringRep`, the doc count through
+/// `longValue()`, in the order toXContent writes them; the init checks.
+fn conditions(c: &Map<String, Value>) -> Result<Value, OsError> {
+    let mut out = Map::new();
+    for key in [
+        "min_index_age",
+        "min_doc_count",
+        "min_size",
+        "min_primary_shard_size",
+        "cron",
+        "min_rollover_age",
+    ] {
+        let Some(v) = c.get(key) else { continue };
+        let stored = match key {
+            "min_index_age" | "min_rollover_age" => {
+                json!(units::time_value_rep(&scalar_text(v), key)?)
+            }
+            "min_doc_count" => {
+                let docs = units::long_value(v, key)?;
+                if docs <= 0 {
+                    return Err(bad("Transition doc count condition must be greater than 0"));
+                }
+                json!(docs)
+            }
+            "min_size" | "min_primary_shard_size" => {
+                let rep = units::byte_size_rep(&scalar_text(v), key)?;
+                if !positive_size(&rep) {
+                    return Err(bad("Transition size condition must be greater than 0"));
+                }
+                json!(rep)
+            }
+            _ => v.clone(),
+        };
+        out.insert(key.into(), stored);
+    }
+    Ok(Value::Object(out))
+}
+
+/// A `stringRep` of a byte size above 0 (the non-positive ones are printed bare).
+fn positive_size(rep: &str) -> bool {
+    rep.ends_with('b')
+}
+
+/// The Jackson token name of a value, for parser messages.
+fn token_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "VALUE_NULL",
+        Value::Bool(true) => "VALUE_TRUE",
+        Value::Bool(false) => "VALUE_FALSE",
+        Value::Number(_) => "VALUE_NUMBER",
+        Value::String(_) => "VALUE_STRING",
+        Value::Array(_) => "START_ARRAY",
+        Value::Object(_) => "START_OBJECT",
+    }
 }
 
 fn parse_state(v: &Value) -> Result<Value, OsError> {
@@ -646,19 +752,20 @@ pub(crate) fn list(c: &Cluster, req: &Req) -> OsResult {
 }
 
 pub(crate) fn delete(c: &mut Cluster, id: &str) -> OsResult {
-    c.ism_seq_no += 1;
-    let seq_no = c.ism_seq_no;
     match c.policies.remove(id) {
-        Some(p) => Ok(Resp::ok(json!({
+        Some(p) => {
+            c.ism_seq_no += 1;
+            let seq_no = c.ism_seq_no;
+            Ok(Resp::ok(json!({
             "_index": CONFIG_INDEX, "_id": id, "_version": p.version + 1, "result": "deleted", "forced_refresh": true,
             "_shards": {"total": 2, "successful": 1, "failed": 0}, "_seq_no": seq_no, "_primary_term": 1,
-        }))),
-        None => Ok(Resp::json(
+            })))
+        }
+        // TransportDeletePolicyAction: a missing policy fails before any delete.
+        None => Err(OsError::new(
             404,
-            json!({
-                "_index": CONFIG_INDEX, "_id": id, "_version": 1, "result": "not_found", "forced_refresh": true,
-                "_shards": {"total": 2, "successful": 1, "failed": 0}, "_seq_no": seq_no, "_primary_term": 1,
-            }),
+            "status_exception",
+            format!("Policy {id} is not found"),
         )),
     }
 }

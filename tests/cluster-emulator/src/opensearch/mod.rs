@@ -10,6 +10,7 @@ mod pipelines;
 mod scripts;
 mod search;
 mod templates;
+mod units;
 
 use std::collections::BTreeMap;
 

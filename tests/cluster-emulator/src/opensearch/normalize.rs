@@ -232,87 +232,65 @@ pub(crate) fn aliases_from_request(v: &Value) -> Result<Map<String, Value>, OsEr
     Ok(out)
 }
 
-/// Index settings OpenSearch knows (a generous allow-list; unknown keys are rejected as the
-/// index-scoped settings registry rejects them).
+/// The index setting names an OpenSearch 2.19 node on Amazon OpenSearch Service accepts
+/// (`IndexScopedSettings.BUILT_IN_INDEX_SETTINGS` and the installed plugins' settings; a name
+/// ending in `.` is a group). The list is siemctl's data file, which notes its sources: the
+/// emulator refuses what siemctl's `validate` refuses.
+const INDEX_SETTINGS: &str =
+    include_str!("../../../../src/content/validate/data/index-settings.txt");
+/// The field types the node has mappers for (`IndicesModule.getMappers`, the bundled modules
+/// and the plugins Amazon OpenSearch Service installs).
+const MAPPING_TYPES: &str = include_str!("../../../../src/content/validate/data/mapping-types.txt");
+
+fn entries(data: &'static str) -> impl Iterator<Item = &'static str> {
+    data.lines()
+        .map(|line| line.split('#').next().unwrap_or_default().trim())
+        .filter(|line| !line.is_empty())
+}
+
+/// Whether the index-scoped settings registry knows a flattened `index.` key: unknown keys are
+/// rejected as `AbstractScopedSettings.validate` rejects them.
 pub(crate) fn is_known_index_setting(key: &str) -> bool {
-    const EXACT: &[&str] = &[
-        "index.number_of_shards",
-        "index.number_of_replicas",
-        "index.auto_expand_replicas",
-        "index.refresh_interval",
-        "index.codec",
-        "index.hidden",
-        "index.priority",
-        "index.max_result_window",
-        "index.max_inner_result_window",
-        "index.max_rescore_window",
-        "index.max_docvalue_fields_search",
-        "index.max_script_fields",
-        "index.max_ngram_diff",
-        "index.max_shingle_diff",
-        "index.max_refresh_listeners",
-        "index.max_terms_count",
-        "index.max_regex_length",
-        "index.default_pipeline",
-        "index.final_pipeline",
-        "index.shard.check_on_startup",
-        "index.load_fixed_bitset_filters_eagerly",
-        "index.gc_deletes",
-        "index.number_of_routing_shards",
-        "index.routing_partition_size",
-        "index.soft_deletes.enabled",
-        "index.soft_deletes.retention_lease.period",
-        "index.format",
-        "index.version.created",
-        "index.uuid",
-        "index.creation_date",
-        "index.provided_name",
-        "index.knn",
-        "index.append_only.enabled",
-        "index.replication.type",
-        "index.remote_store.enabled",
-        "index.query.default_field",
-        "index.query_string.lenient",
-        "index.requests.cache.enable",
-        "index.unassigned.node_left.delayed_timeout",
-        "index.write.wait_for_active_shards",
-        "index.plugins.index_state_management.rollover_alias",
-        "index.plugins.index_state_management.auto_manage",
-        "index.opendistro.index_state_management.rollover_alias",
-        "index.opendistro.index_state_management.policy_id",
-        "index.plugins.index_state_management.policy_id",
-        "index.search.idle.after",
-        "index.search.default_pipeline",
-        "index.search.slowlog.level",
-        "index.indexing.slowlog.level",
-        "index.indexing.slowlog.source",
-        "index.indexing.slowlog.reformat",
-        "index.compound_format",
-        "index.flush_after_merge",
-        "index.max_slices_per_scroll",
-    ];
-    const PREFIXES: &[&str] = &[
-        "index.analysis.",
-        "index.similarity.",
-        "index.mapping.",
-        "index.routing.",
-        "index.blocks.",
-        "index.translog.",
-        "index.merge.",
-        "index.search.slowlog.threshold.",
-        "index.indexing.slowlog.threshold.",
-        "index.sort.",
-        "index.store.",
-        "index.knn.",
-        "index.highlight.",
-        "index.lifecycle.",
-        "index.requests.",
-        "index.composite_index",
-        "index.optimize_doc_id_lookup",
-        "index.search.concurrent",
-        "index.fielddata.",
-    ];
-    EXACT.contains(&key) || PREFIXES.iter().any(|p| key.starts_with(p))
+    entries(INDEX_SETTINGS).any(|known| {
+        if known.ends_with('.') {
+            key.starts_with(known)
+        } else {
+            key == known
+        }
+    })
+}
+
+/// The first field whose `type` has no mapper, as `ObjectMapper.TypeParser.parseProperties`
+/// finds it (properties in order, depth first, multi-fields included): the
+/// `No handler for type [t] declared on field [f]` message.
+pub(crate) fn unknown_mapping_type(mappings: &Value) -> Option<String> {
+    fn walk(properties: &Value) -> Option<String> {
+        for (name, field) in properties.as_object()? {
+            if let Some(ty) = field.get("type").and_then(Value::as_str) {
+                if !entries(MAPPING_TYPES).any(|known| known == ty) {
+                    return Some(format!(
+                        "No handler for type [{ty}] declared on field [{name}]"
+                    ));
+                }
+            }
+            for nested in ["properties", "fields"] {
+                if let Some(found) = field.get(nested).and_then(walk) {
+                    return Some(found);
+                }
+            }
+        }
+        None
+    }
+    walk(mappings.get("properties")?)
+}
+
+/// `MapperService`'s wrapper around a mapping that does not parse.
+pub(crate) fn mapping_parse_error(reason: String) -> OsError {
+    OsError::bad_request(
+        "mapper_parsing_exception",
+        format!("Failed to parse mapping [_doc]: {reason}"),
+    )
+    .caused_by(OsError::bad_request("mapper_parsing_exception", reason))
 }
 
 /// The value checks of the most used index settings (`Setting.parseInt`, `Booleans.parseBoolean`,

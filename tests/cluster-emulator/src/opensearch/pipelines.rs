@@ -32,7 +32,9 @@ pub(crate) fn get(c: &Cluster, id: Option<&str>) -> OsResult {
             out.insert(k.clone(), v.clone());
         }
     }
-    if out.is_empty() && id.is_some() {
+    // GetPipelineResponse.status(): NOT_FOUND whenever no pipeline is in the answer, a
+    // plain `GET /_ingest/pipeline` on a cluster without pipelines included.
+    if out.is_empty() {
         return Ok(Resp::json(404, json!({})));
     }
     Ok(Resp::ok(Value::Object(out)))

@@ -581,26 +581,34 @@ fn validate_composition(
     if let Some(own) = &t.template {
         layers.push(own.clone());
     }
+    let invalid = |cause: OsError| {
+        let with = if t.composed_of().is_empty() {
+            String::new()
+        } else {
+            format!(
+                "with component templates {} ",
+                pattern_list(&t.composed_of())
+            )
+        };
+        OsError::illegal_argument(format!(
+            "composable template [{name}] template after composition {with}is invalid"
+        ))
+        .caused_by(
+            OsError::illegal_argument(format!("invalid composite mappings for [{name}]"))
+                .caused_by(cause),
+        )
+    };
     for layer in &layers {
         if let Some(m) = &layer.mappings {
             if let Err(reason) = super::indices::merge_mappings(&mut merged, m) {
-                let with = if t.composed_of().is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        "with component templates {} ",
-                        pattern_list(&t.composed_of())
-                    )
-                };
-                return Err(OsError::illegal_argument(format!(
-                    "composable template [{name}] template after composition {with}is invalid"
-                ))
-                .caused_by(
-                    OsError::illegal_argument(format!("invalid composite mappings for [{name}]"))
-                        .caused_by(OsError::illegal_argument(reason)),
-                ));
+                return Err(invalid(OsError::illegal_argument(reason)));
             }
         }
+    }
+    // MetadataIndexTemplateService.validateCompositeTemplate merges the composed mapping into a
+    // temporary index: a type without a mapper fails there.
+    if let Some(reason) = super::normalize::unknown_mapping_type(&Value::Object(merged)) {
+        return Err(invalid(super::normalize::mapping_parse_error(reason)));
     }
     Ok(())
 }
@@ -818,6 +826,14 @@ pub(crate) fn put_component(c: &mut Cluster, req: &Req, name: &str) -> OsResult 
         if let Some(e) = super::normalize::setting_value_errors(s).into_iter().next() {
             return Err(OsError::illegal_argument(e));
         }
+    }
+    // ... and merges the mapping into it (MapperService.merge).
+    if let Some(reason) = template
+        .mappings
+        .as_ref()
+        .and_then(super::normalize::unknown_mapping_type)
+    {
+        return Err(super::normalize::mapping_parse_error(reason));
     }
     validate_names(name, &[], None)?;
     if req.flag("create") && c.components.contains_key(name) {

@@ -550,3 +550,222 @@ fn default_tenant_follows_the_preferred_list() {
     assert_eq!(read("admin"), "private-now");
     assert_eq!(read("global"), "capital");
 }
+
+/// `ui_settings_client.ts` `translateChanges`: `timeline` is written as `timelion` (first
+/// occurrence in the key) and read back as `timeline`.
+#[test]
+fn timeline_settings_are_stored_as_timelion() {
+    let c = Ctx::new();
+    let r = c.osd_json(
+        "POST",
+        "/api/opensearch-dashboards/settings",
+        Some(
+            json!({"changes": {"timeline:es.default_index": "log-*", "timeline:max_buckets": 500}}),
+        ),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        r.json()["settings"]["timeline:es.default_index"],
+        json!({"userValue": "log-*"})
+    );
+    let cfg = c
+        .osd_json("GET", "/api/saved_objects/config/2.19.0", None)
+        .json();
+    assert_eq!(
+        cfg["attributes"],
+        json!({"buildNum": 8467, "timelion:es.default_index": "log-*", "timelion:max_buckets": 500})
+    );
+    let s = c
+        .osd_json("GET", "/api/opensearch-dashboards/settings", None)
+        .json();
+    assert_eq!(
+        s["settings"]["timeline:max_buckets"],
+        json!({"userValue": 500})
+    );
+    assert!(s["settings"].get("timelion:max_buckets").is_none());
+}
+
+/// `validateKey` with the registered schemas (`settings/date_formats.ts`,
+/// `vis_type_timeline/server/plugin.ts`), answered as `routes/set_many.ts` does.
+#[test]
+fn a_registered_setting_with_a_wrong_value_is_a_400() {
+    let c = Ctx::new();
+    for (changes, message) in [
+        (
+            json!({"dateFormat": 5}),
+            "[validation [dateFormat]]: expected value of type [string] but got [number]",
+        ),
+        (
+            json!({"timeline:max_buckets": "many"}),
+            "[validation [timeline:max_buckets]]: expected value of type [number] but got [string]",
+        ),
+        (
+            json!({"defaultIndex": "x", "dateFormat:dow": "Mondy"}),
+            "[validation [dateFormat:dow]]: Invalid day of week: Mondy",
+        ),
+    ] {
+        let r = c.osd_json(
+            "POST",
+            "/api/opensearch-dashboards/settings",
+            Some(json!({ "changes": changes })),
+        );
+        assert_eq!(r.status, 400, "{changes}: {}", r.text);
+        assert_eq!(
+            r.json(),
+            json!({"statusCode": 400, "error": "Bad Request", "message": message})
+        );
+    }
+    // Nothing was written: not even the config object.
+    let r = c.osd_json("GET", "/api/saved_objects/config/2.19.0", None);
+    assert_eq!(r.status, 404);
+    // An unregistered key takes any value.
+    let r = c.osd_json(
+        "POST",
+        "/api/opensearch-dashboards/settings",
+        Some(json!({"changes": {"my:own": 5}})),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+}
+
+/// `UiSettingsClient.read` and `createOrUpgradeSavedConfig`: a read of a tenant without its
+/// config object creates it, over the newest older config (`get_upgradeable_config.ts`,
+/// `is_config_version_upgradeable.ts`).
+#[test]
+fn a_settings_read_creates_the_config_and_an_upgrade_copies_the_older_one() {
+    let c = Ctx::new();
+    let r = c.osd_json("GET", "/api/opensearch-dashboards/settings", None);
+    assert_eq!(
+        r.json(),
+        json!({"settings": {"buildNum": {"userValue": 8467}}})
+    );
+    let cfg = c.osd_json("GET", "/api/saved_objects/config/2.19.0", None);
+    assert_eq!(cfg.status, 200, "the read created it");
+
+    let c = Ctx::new();
+    for (id, build, tz) in [("2.17.0", 7000, "UTC"), ("2.18.0", 8000, "Europe/Paris")] {
+        let r = c.osd_json(
+            "POST",
+            &format!("/api/saved_objects/config/{id}"),
+            Some(json!({"attributes": {"buildNum": build, "dateFormat:tz": tz}})),
+        );
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
+    let r = c.osd_json(
+        "POST",
+        "/api/opensearch-dashboards/settings",
+        Some(json!({"changes": {"defaultIndex": "ip"}})),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let cfg = c
+        .osd_json("GET", "/api/saved_objects/config/2.19.0", None)
+        .json();
+    assert_eq!(
+        cfg["attributes"],
+        json!({"buildNum": 8467, "dateFormat:tz": "Europe/Paris", "defaultIndex": "ip"})
+    );
+}
+
+/// `routes/bulk_create.ts` (config-schema objects refuse undeclared keys) and `repository.ts`
+/// `bulkCreate` (`decodeRequestVersion` while the bulk body is built).
+#[test]
+fn bulk_create_refuses_the_whole_request_for_an_unknown_key_or_a_bad_version() {
+    let c = Ctx::new();
+    let r = c.osd_json(
+        "POST",
+        "/api/saved_objects/_bulk_create",
+        Some(json!([{"type": "index-pattern", "id": "a", "attributes": {"title": "a"}},
+                    {"type": "index-pattern", "id": "b", "attributes": {"title": "b"}, "updated_at": "x"}])),
+    );
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(
+        r.json()["message"],
+        "[request body.1.updated_at]: definition for this key is missing"
+    );
+    assert_eq!(
+        c.osd_json("GET", "/api/saved_objects/index-pattern/a", None)
+            .status,
+        404,
+        "nothing was written"
+    );
+    let r = c.osd_json(
+        "POST",
+        "/api/saved_objects/_bulk_create?overwrite=true",
+        Some(json!([{"type": "index-pattern", "id": "a", "attributes": {"title": "a"}},
+                    {"type": "index-pattern", "id": "b", "attributes": {"title": "b"}, "version": "not-a-version"}])),
+    );
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(
+        r.json(),
+        json!({"statusCode": 400, "error": "Bad Request", "message": "Invalid version [not-a-version]"})
+    );
+    assert_eq!(
+        c.osd_json("GET", "/api/saved_objects/index-pattern/a", None)
+            .status,
+        404
+    );
+}
+
+fn import_file(c: &Ctx, query: &str, lines: &[serde_json::Value]) -> crate::common::Reply {
+    let text: Vec<String> = lines.iter().map(ToString::to_string).collect();
+    let part = reqwest::blocking::multipart::Part::bytes(text.join("\n").into_bytes())
+        .file_name("export.ndjson");
+    let form = reqwest::blocking::multipart::Form::new().part("file", part);
+    c.send(
+        c.osd("POST", &format!("/api/saved_objects/_import{query}"))
+            .multipart(form),
+    )
+}
+
+/// `import/create_saved_objects.ts`: with a conflict or a missing-references error collected,
+/// bulkCreate is not called; `validate_references.ts` checks only index-pattern and search
+/// references; `collect_saved_objects.ts` refuses a file naming one object twice.
+#[test]
+fn import_writes_nothing_when_a_resolvable_error_was_collected() {
+    let c = Ctx::new();
+    let ok = json!({"type": "index-pattern", "id": "ip", "attributes": {"title": "log-*"}, "references": []});
+    let broken = json!({"type": "visualization", "id": "v", "attributes": {"title": "V"},
+        "references": [{"name": "r", "type": "index-pattern", "id": "missing"}]});
+    let r = import_file(&c, "", &[ok.clone(), broken]);
+    assert_eq!(r.status, 200, "{}", r.text);
+    let body = r.json();
+    assert_eq!(body["success"], false);
+    assert_eq!(body["successCount"], 1, "reported, though not written");
+    assert_eq!(body["errors"][0]["error"]["type"], "missing_references");
+    assert_eq!(
+        c.osd_json("GET", "/api/saved_objects/index-pattern/ip", None)
+            .status,
+        404,
+        "nothing was written"
+    );
+    // A reference to a type other than index-pattern or search is not validated.
+    let dash = json!({"type": "dashboard", "id": "d", "attributes": {"title": "D"},
+        "references": [{"name": "panel_0", "type": "visualization", "id": "nowhere"}]});
+    let r = import_file(&c, "", &[ok.clone(), dash]);
+    assert_eq!(r.json()["success"], true, "{}", r.text);
+    assert_eq!(
+        c.osd_json("GET", "/api/saved_objects/dashboard/d", None)
+            .status,
+        200
+    );
+    // A conflict stops every write of the import.
+    let other =
+        json!({"type": "search", "id": "s", "attributes": {"title": "S"}, "references": []});
+    let r = import_file(&c, "", &[ok.clone(), other]);
+    assert_eq!(
+        r.json()["errors"][0]["error"]["type"],
+        "conflict",
+        "{}",
+        r.text
+    );
+    assert_eq!(
+        c.osd_json("GET", "/api/saved_objects/search/s", None)
+            .status,
+        404
+    );
+    let r = import_file(&c, "", &[ok.clone(), ok]);
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(
+        r.json()["message"],
+        "Non-unique import objects detected: [index-pattern:ip]: Bad Request"
+    );
+}

@@ -559,3 +559,85 @@ fn composition_replaces_leaves_merges_objects_and_refuses_clashes() {
         "invalid composite mappings for [bad]"
     );
 }
+
+/// `ObjectMapper.TypeParser.parseProperties` ("No handler for type"), wrapped by
+/// `MapperService` ("Failed to parse mapping [_doc]") and, for a composable template, by
+/// `MetadataIndexTemplateService.validateCompositeTemplate`/`validateIndexTemplateV2`.
+#[test]
+fn a_field_type_without_a_mapper_is_refused_at_put() {
+    let c = Ctx::new();
+    let mapping = json!({"properties": {"source": {"properties": {"ip": {"type": "ip_address"}}}}});
+    let r = c.os_json(
+        "PUT",
+        "/_index_template/t",
+        Some(json!({"index_patterns": ["t-*"], "template": {"mappings": mapping}})),
+    );
+    assert_eq!(r.status, 400, "{}", r.text);
+    let e = &r.json()["error"];
+    assert_eq!(e["type"], "illegal_argument_exception");
+    assert_eq!(
+        e["reason"],
+        "composable template [t] template after composition is invalid"
+    );
+    assert_eq!(
+        e["caused_by"]["reason"],
+        "invalid composite mappings for [t]"
+    );
+    assert_eq!(
+        e["caused_by"]["caused_by"],
+        json!({"type": "mapper_parsing_exception", "reason": "Failed to parse mapping [_doc]: No handler for type [ip_address] declared on field [ip]",
+            "caused_by": {"type": "mapper_parsing_exception", "reason": "No handler for type [ip_address] declared on field [ip]"}})
+    );
+    let r = c.os_json(
+        "PUT",
+        "/_component_template/c",
+        Some(json!({"template": {"mappings": {"properties": {"m": {"type": "text", "fields": {"raw": {"type": "keywrd"}}}}}}})),
+    );
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(r.json()["error"]["type"], "mapper_parsing_exception");
+    assert_eq!(
+        r.json()["error"]["reason"],
+        "Failed to parse mapping [_doc]: No handler for type [keywrd] declared on field [raw]"
+    );
+    // Plugin types of Amazon OpenSearch Service and the bundled modules are known.
+    let r = c.os_json(
+        "PUT",
+        "/_component_template/ok",
+        Some(json!({"template": {"mappings": {"properties": {"v": {"type": "knn_vector", "dimension": 2}, "f": {"type": "flat_object"}, "s": {"type": "scaled_float", "scaling_factor": 10}}}}})),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(c.os_json("GET", "/_index_template/t", None).status, 404);
+}
+
+/// `index.lifecycle.*` is Elasticsearch's ILM: OpenSearch's index-scoped settings registry
+/// (`IndexScopedSettings`) does not know it.
+#[test]
+fn elasticsearch_ilm_settings_are_unknown() {
+    let c = Ctx::new();
+    let r = c.os_json(
+        "PUT",
+        "/_index_template/t",
+        Some(json!({"index_patterns": ["t-*"], "template": {"settings": {"index": {"lifecycle": {"name": "p"}}}}})),
+    );
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(
+        r.json()["error"]["reason"],
+        "index_template [t] invalid, cause [Validation Failed: 1: unknown setting [index.lifecycle.name] please check that any required plugins are installed, or check the breaking changes documentation for removed settings;]"
+    );
+    let r = c.os_json(
+        "PUT",
+        "/_component_template/c",
+        Some(json!({"template": {"settings": {"index.lifecycle.rollover_alias": "a"}}})),
+    );
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(
+        r.json()["error"]["reason"],
+        "unknown setting [index.lifecycle.rollover_alias] please check that any required plugins are installed, or check the breaking changes documentation for removed settings"
+    );
+    let r = c.os_json(
+        "PUT",
+        "/_component_template/ism",
+        Some(json!({"template": {"settings": {"index.plugins.index_state_management.rollover_alias": "a", "index.knn": true, "index.routing.allocation.require.box_type": "hot"}}})),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+}
