@@ -60,6 +60,8 @@ pub(crate) struct GlobalArgs {
 pub(crate) enum OutputFormat {
     Text,
     Json,
+    /// A Markdown document (`siemctl fields`, for docs/fields.md); other commands print text.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -122,6 +124,28 @@ pub(crate) enum Command {
     /// deterministic for a seed and a time (--at), so the sheet always matches the data.
     Workshop(WorkshopArgs),
     // --- end workshop ---
+    /// List the mapped fields of each log type, as Dashboards sees them.
+    ///
+    /// From the composed mappings (each index template with its component templates): the
+    /// field's name, type, whether Dashboards can aggregate and search on it, the log types
+    /// that map it, and for the shared ECS fields a one-line meaning from the Elastic Common
+    /// Schema. QUERY keeps the fields whose name contains it (case-insensitive) or, with `*` or
+    /// `?`, matches it. `--output markdown` writes docs/fields.md:
+    /// `siemctl fields --output markdown > docs/fields.md`.
+    Fields(FieldsArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct FieldsArgs {
+    /// Only the fields of this log type (repeatable): the folder name under index-templates/,
+    /// e.g. aws-cloudtrail.
+    #[arg(long = "log-type", value_name = "NAME")]
+    pub(crate) log_types: Vec<String>,
+    /// A part of the field name (`accesskey`), or a glob (`source.*`, `*.ip`).
+    #[arg(value_name = "QUERY")]
+    pub(crate) query: Option<String>,
+    #[command(flatten)]
+    pub(crate) vars: VarArgs,
 }
 
 #[derive(Debug, Args)]

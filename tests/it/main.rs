@@ -6,6 +6,7 @@ mod common;
 mod content_test;
 mod ingest;
 mod pull;
+mod real_world;
 mod render;
 mod secrets;
 mod validate;
