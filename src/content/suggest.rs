@@ -46,7 +46,7 @@ pub(crate) fn field_hint(name: &str, scope: &FieldScope<'_>) -> Option<String> {
         field_roles::role_of(name).or_else(|| here.iter().find_map(|f| field_roles::role_of(f)));
     if let Some(role) = role.filter(|r| scope.fields.contains(&r.field.as_str())) {
         parts.push(format!(
-            "`{}` holds {} in every log type",
+            "`{}` holds {} in every log type.",
             role.field, role.role
         ));
     }
@@ -60,7 +60,7 @@ pub(crate) fn field_hint(name: &str, scope: &FieldScope<'_>) -> Option<String> {
             parts.push(format!("did you mean `{close}`?"));
         }
     }
-    (!parts.is_empty()).then(|| parts.join("; "))
+    (!parts.is_empty()).then(|| parts.join(" "))
 }
 
 /// The fields whose last segments are `name`, ignoring case; shortest first.
@@ -118,7 +118,7 @@ fn elsewhere(name: &str, scope: &FieldScope<'_>) -> Option<String> {
         format!("; this search is on {}", scope.log_types.join(", "))
     };
     Some(format!(
-        "`{field}` is a field of {}{on}",
+        "`{field}` is a field of {}{on}.",
         listed_plain(&log_types)
     ))
 }
@@ -239,15 +239,15 @@ mod tests {
     fn leaf_names_find_the_namespaced_field_and_the_ecs_one() {
         assert_eq!(
             hint("sourceIPAddress").as_deref(),
-            Some("did you mean `aws.cloudtrail.sourceIPAddress`?; `source.ip` holds the client or source address in every log type")
+            Some("did you mean `aws.cloudtrail.sourceIPAddress`? `source.ip` holds the client or source address in every log type.")
         );
         assert_eq!(
             hint("eventName").as_deref(),
-            Some("did you mean `aws.cloudtrail.eventName`?; `event.action` holds the API call or operation in every log type")
+            Some("did you mean `aws.cloudtrail.eventName`? `event.action` holds the API call or operation in every log type.")
         );
         assert_eq!(
             hint("accessKeyId").as_deref(),
-            Some("did you mean `aws.cloudtrail.userIdentity.accessKeyId`?; `user.id` holds the access key that signed the call in every log type")
+            Some("did you mean `aws.cloudtrail.userIdentity.accessKeyId`? `user.id` holds the access key that signed the call in every log type.")
         );
     }
 
@@ -255,7 +255,7 @@ mod tests {
     fn case_does_not_hide_a_field() {
         assert_eq!(
             hint("useridentity.accesskeyid").as_deref(),
-            Some("did you mean `aws.cloudtrail.userIdentity.accessKeyId`?; `user.id` holds the access key that signed the call in every log type")
+            Some("did you mean `aws.cloudtrail.userIdentity.accessKeyId`? `user.id` holds the access key that signed the call in every log type.")
         );
         assert_eq!(
             hint("Source.IP").as_deref(),
@@ -267,7 +267,7 @@ mod tests {
     fn a_field_of_another_log_type_says_which() {
         assert_eq!(
             hint("aws.guardduty.type").as_deref(),
-            Some("`aws.guardduty.type` is a field of aws-guardduty; this search is on aws-cloudtrail")
+            Some("`aws.guardduty.type` is a field of aws-guardduty; this search is on aws-cloudtrail.")
         );
     }
 

@@ -81,10 +81,17 @@ pub(crate) fn summary(catalogue: &Catalogue, entries: &[&Entry]) -> String {
         .iter()
         .flat_map(|e| e.log_types.iter().map(String::as_str))
         .collect();
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("{n} {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
     format!(
-        "{} fields of {} log types (of {} fields in all; `{REGENERATE}` writes the documentation)",
-        entries.len(),
-        log_types.len(),
+        "{} of {} (of {} in all; `{REGENERATE}` writes the documentation)",
+        plural(entries.len(), "field"),
+        plural(log_types.len(), "log type"),
         catalogue.fields.len()
     )
 }

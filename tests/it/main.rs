@@ -4,6 +4,7 @@ mod apply;
 mod cli;
 mod common;
 mod content_test;
+mod fields;
 mod ingest;
 mod pull;
 mod real_world;

@@ -269,8 +269,10 @@ struct Named<'a> {
 enum Need {
     /// A query, a filter, a column: a searchable field.
     Search,
-    /// An aggregation (and a sort): a field with doc values.
+    /// An aggregation: a field with doc values.
     Aggregate,
+    /// A sort inside an aggregation: doc values too.
+    Sort,
     /// An aggregation parameter that reads any mapped field from the documents, as
     /// Dashboards' `onlyAggregatable: false` fields do (the `top_hits` metric's field).
     Mapped,
@@ -289,7 +291,7 @@ fn check_field(
         whence,
         need,
     } = *named;
-    let aggregate = need == Need::Aggregate;
+    let aggregate = matches!(need, Need::Aggregate | Need::Sort);
     if mapping::is_meta_field(name) || (name == "_source" && !aggregate) {
         return;
     }
@@ -332,6 +334,11 @@ fn check_field(
         return;
     }
     match mapping::lookup(&view.fields, name) {
+        Lookup::Found(field) if need == Need::Sort && !field.aggregatable() => problems.push(
+            Problem::new(file, format!("{whence} is `{name}`, which is mapped as `{}`: sorting needs doc values, which it has not", field.ty))
+                .at_line(at)
+                .with_hint("sort on a keyword, ip, number or date field (`@timestamp` for the latest)"),
+        ),
         Lookup::Found(field) if aggregate && !field.aggregatable() => problems.push(
             Problem::new(file, format!("{whence} aggregates on `{name}`, which is mapped as `{}` and cannot be aggregated", field.ty))
                 .at_line(at)
@@ -446,7 +453,7 @@ fn check_saved_object_fields(
                     ("field", Need::Mapped, "a top_hits aggregation"),
                     (
                         "sortField",
-                        Need::Aggregate,
+                        Need::Sort,
                         "the sort field of a top_hits aggregation",
                     ),
                 ]
