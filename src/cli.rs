@@ -42,7 +42,8 @@ pub(crate) struct GlobalArgs {
     #[arg(long, value_name = "FILE", global = true)]
     pub(crate) config: Option<PathBuf>,
 
-    /// Output format: `text` for people, `json` for programs (one document on stdout).
+    /// Output format: `text` for people, `json` for programs (one document on stdout),
+    /// `markdown` for documents (`siemctl fields`).
     #[arg(long, value_enum, default_value_t = OutputFormat::Text, global = true)]
     pub(crate) output: OutputFormat,
 
