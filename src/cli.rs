@@ -42,7 +42,8 @@ pub(crate) struct GlobalArgs {
     #[arg(long, value_name = "FILE", global = true)]
     pub(crate) config: Option<PathBuf>,
 
-    /// Output format: `text` for people, `json` for programs (one document on stdout).
+    /// Output format: `text` for people, `json` for programs (one document on stdout),
+    /// `markdown` for documents (`siemctl fields`).
     #[arg(long, value_enum, default_value_t = OutputFormat::Text, global = true)]
     pub(crate) output: OutputFormat,
 
@@ -60,6 +61,8 @@ pub(crate) struct GlobalArgs {
 pub(crate) enum OutputFormat {
     Text,
     Json,
+    /// A Markdown document (`siemctl fields`, for docs/fields.md); other commands print text.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -122,6 +125,28 @@ pub(crate) enum Command {
     /// deterministic for a seed and a time (--at), so the sheet always matches the data.
     Workshop(WorkshopArgs),
     // --- end workshop ---
+    /// List the mapped fields of each log type, as Dashboards sees them.
+    ///
+    /// From the composed mappings (each index template with its component templates): the
+    /// field's name, type, whether Dashboards can aggregate and search on it, the log types
+    /// that map it, and for the shared ECS fields a one-line meaning from the Elastic Common
+    /// Schema. QUERY keeps the fields whose name contains it (case-insensitive) or, with `*` or
+    /// `?`, matches it. `--output markdown` writes docs/fields.md:
+    /// `siemctl fields --output markdown > docs/fields.md`.
+    Fields(FieldsArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct FieldsArgs {
+    /// Only the fields of this log type (repeatable): the folder name under index-templates/,
+    /// e.g. aws-cloudtrail.
+    #[arg(long = "log-type", value_name = "NAME")]
+    pub(crate) log_types: Vec<String>,
+    /// A part of the field name (`accesskey`), or a glob (`source.*`, `*.ip`).
+    #[arg(value_name = "QUERY")]
+    pub(crate) query: Option<String>,
+    #[command(flatten)]
+    pub(crate) vars: VarArgs,
 }
 
 #[derive(Debug, Args)]

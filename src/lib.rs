@@ -52,6 +52,7 @@ pub fn run() -> ExitCode {
         Command::Apply(args) => commands::apply::run(&cli.global, args, printer),
         Command::Pull(args) => commands::pull::run(&cli.global, args, printer),
         Command::Workshop(args) => commands::workshop::run(&cli.global, args, printer),
+        Command::Fields(args) => commands::fields::run(&cli.global, args, printer),
     };
     match result {
         Ok(status) => status.into(),

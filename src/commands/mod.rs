@@ -1,6 +1,7 @@
 //! One file per verb. Each only wires the modules together: settings → content → output.
 
 pub(crate) mod apply;
+pub(crate) mod fields;
 pub(crate) mod plan;
 pub(crate) mod pull;
 pub(crate) mod render;
@@ -60,6 +61,16 @@ pub(crate) fn report_problems(printer: Printer, verb: &str, problems: &[Problem]
         printer.error(&anyhow::anyhow!(message));
     }
     ExitStatus::Failure
+}
+
+/// Problems that do not fail the command, as warnings on stderr: location, message, hint.
+pub(crate) fn warn_problems(printer: Printer, problems: &[Problem]) {
+    for p in problems {
+        match &p.hint {
+            Some(hint) => printer.warn(&format!("{}: {}\n  hint: {hint}", p.location(), p.message)),
+            None => printer.warn(&format!("{}: {}", p.location(), p.message)),
+        }
+    }
 }
 
 /// What plan and apply work from: valid content, and a connected cluster.

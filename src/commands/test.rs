@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use serde_json::{Map, Value};
 
-use super::report_problems;
+use super::{report_problems, warn_problems};
 use crate::cli::{GlobalArgs, TestArgs};
 use crate::content::problem::Problem;
 use crate::content::suggest::did_you_mean;
@@ -26,6 +26,7 @@ use crate::testing::coverage;
 use crate::testing::expected::Expected;
 use crate::testing::queries;
 use crate::testing::questions;
+use crate::testing::same_meaning;
 use crate::testing::suite::Suite;
 use crate::testing::FileResult;
 use crate::workshop::questions as workshop_questions;
@@ -218,6 +219,8 @@ pub(crate) fn run(global: &GlobalArgs, args: &TestArgs, printer: Printer) -> Res
     for warning in &warnings {
         printer.warn(warning);
     }
+    // One field for one meaning (warnings: the golden files decide what passes).
+    warn_problems(printer, &same_meaning::check(&results));
     let status = out::print(
         printer,
         &out::Report {

@@ -5,10 +5,11 @@ use std::collections::BTreeSet;
 use anyhow::Result;
 use serde_json::json;
 
-use super::{load_checked, report_problems};
+use super::{load_checked, report_problems, warn_problems};
 use crate::cli::{GlobalArgs, ValidateArgs};
+use crate::content::validate as checks;
 use crate::exit::ExitStatus;
-use crate::output::printer::Printer;
+use crate::output::printer::{problems_json, Printer};
 use crate::output::style;
 
 pub(crate) fn run(
@@ -17,6 +18,8 @@ pub(crate) fn run(
     printer: Printer,
 ) -> Result<ExitStatus> {
     let (_, content, problems) = load_checked(global, &args.vars)?;
+    let warnings = checks::warnings(&content);
+    warn_problems(printer, &warnings);
     if !problems.is_empty() {
         return Ok(report_problems(printer, "validation", &problems));
     }
@@ -27,7 +30,7 @@ pub(crate) fn run(
         .collect();
     if printer.is_json() {
         printer.json(
-            json!({ "content_version": content.version.to_string(), "objects": content.resources.len(), "problems": [] }),
+            json!({ "content_version": content.version.to_string(), "objects": content.resources.len(), "problems": [], "warnings": problems_json(&warnings) }),
             serde_json::Value::Null,
         );
     } else {

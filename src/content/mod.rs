@@ -3,6 +3,8 @@
 //! Pure apart from reading the content files: nothing here talks to a cluster.
 
 pub(crate) mod canonical;
+pub(crate) mod catalogue;
+pub(crate) mod field_roles;
 pub(crate) mod glob;
 pub(crate) mod kind;
 pub(crate) mod load;

@@ -17,6 +17,7 @@ pub(crate) mod expected;
 pub(crate) mod index_name;
 pub(crate) mod queries;
 pub(crate) mod questions;
+pub(crate) mod same_meaning;
 pub(crate) mod suite;
 
 use std::path::PathBuf;

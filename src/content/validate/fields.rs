@@ -5,13 +5,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use crate::content::catalogue::Catalogue;
+use crate::content::field_roles;
 use crate::content::glob;
 use crate::content::kind::Kind;
 use crate::content::mapping::{self, Field, Fields, Lookup};
 use crate::content::problem::Problem;
 use crate::content::resource::Resource;
 use crate::content::saved_search::line;
-use crate::content::suggest::did_you_mean;
+use crate::content::suggest::{field_hint, FieldScope};
 use crate::content::Content;
 use crate::query::{self, Language};
 
@@ -20,6 +22,8 @@ struct PatternView<'a> {
     title: String,
     templates: Vec<&'a Resource>,
     fields: Fields,
+    /// Every log type's fields, for suggestions across log types.
+    catalogue: &'a Catalogue,
 }
 
 pub(super) fn check(content: &Content) -> Vec<Problem> {
@@ -33,6 +37,7 @@ pub(super) fn check(content: &Content) -> Vec<Problem> {
     {
         return problems;
     }
+    let catalogue = Catalogue::of(content);
     let composed: Vec<(&Resource, Fields)> = content
         .of_kind(Kind::IndexTemplate)
         .map(|t| (t, mapping::compose(content, t).fields))
@@ -74,6 +79,7 @@ pub(super) fn check(content: &Content) -> Vec<Problem> {
                 title,
                 templates,
                 fields,
+                catalogue: &catalogue,
             },
         );
     }
@@ -101,7 +107,7 @@ pub(super) fn check(content: &Content) -> Vec<Problem> {
                         name: &field.name,
                         is_pattern: field.is_pattern,
                         whence: "the query",
-                        aggregate: false,
+                        need: Need::Search,
                     };
                     check_field(&loaded.file, &named, view, &mut problems);
                 }
@@ -114,7 +120,7 @@ pub(super) fn check(content: &Content) -> Vec<Problem> {
                 name,
                 is_pattern: false,
                 whence: &whence,
-                aggregate: false,
+                need: Need::Search,
             };
             check_field(&loaded.file, &named, view, &mut problems);
         }
@@ -134,6 +140,16 @@ pub(super) fn check(content: &Content) -> Vec<Problem> {
         check_saved_object_fields(content, object, &views, &mut problems);
     }
     problems
+}
+
+impl PatternView<'_> {
+    /// The log types of the index templates the pattern covers.
+    fn log_types(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self.templates.iter().map(|t| t.log_type.as_str()).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }
 
 fn template_patterns(template: &Resource) -> Vec<&str> {
@@ -244,8 +260,22 @@ struct Named<'a> {
     is_pattern: bool,
     /// "the query", "the column", ...: how messages refer to the place.
     whence: &'a str,
-    /// Aggregations also need an aggregatable type.
-    aggregate: bool,
+    /// What the place does with the field.
+    need: Need,
+}
+
+/// What a place needs of the field it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Need {
+    /// A query, a filter, a column: a searchable field.
+    Search,
+    /// An aggregation: a field with doc values.
+    Aggregate,
+    /// A sort inside an aggregation: doc values too.
+    Sort,
+    /// An aggregation parameter that reads any mapped field from the documents, as
+    /// Dashboards' `onlyAggregatable: false` fields do (the `top_hits` metric's field).
+    Mapped,
 }
 
 fn check_field(
@@ -259,8 +289,9 @@ fn check_field(
         name,
         is_pattern,
         whence,
-        aggregate,
+        need,
     } = *named;
+    let aggregate = matches!(need, Need::Aggregate | Need::Sort);
     if mapping::is_meta_field(name) || (name == "_source" && !aggregate) {
         return;
     }
@@ -303,12 +334,20 @@ fn check_field(
         return;
     }
     match mapping::lookup(&view.fields, name) {
+        Lookup::Found(field) if need == Need::Sort && !field.aggregatable() => problems.push(
+            Problem::new(file, format!("{whence} is `{name}`, which is mapped as `{}`: sorting needs doc values, which it has not", field.ty))
+                .at_line(at)
+                .with_hint("sort on a keyword, ip, number or date field (`@timestamp` for the latest)"),
+        ),
         Lookup::Found(field) if aggregate && !field.aggregatable() => problems.push(
             Problem::new(file, format!("{whence} aggregates on `{name}`, which is mapped as `{}` and cannot be aggregated", field.ty))
                 .at_line(at)
                 .with_hint("aggregate on a keyword, ip, number or date field"),
         ),
         Lookup::Found(_) | Lookup::InFlatObject(_) => {}
+        // Mapped with `index: false`: no search, but the value is in the documents (and in
+        // doc values), which is all a `top_hits` field reads.
+        Lookup::NotSearchable(parent) if need == Need::Mapped && parent == name => {}
         Lookup::NotSearchable(parent) => problems.push(
             Problem::new(file, format!("{whence} names `{name}`, which is not searchable: `{parent}` is mapped without an index"))
                 .at_line(at)
@@ -316,9 +355,14 @@ fn check_field(
         ),
         Lookup::Missing => {
             let mut problem = Problem::new(file, format!("{whence} names field `{name}`, which is not mapped for `{}` (index templates: {})", view.title, templates())).at_line(at);
-            problem = match did_you_mean(name, view.fields.keys()) {
-                Some(close) => problem.with_hint(format!("did you mean `{close}`?")),
-                None => problem.with_hint("check the spelling against the log type's component template, or map the field there first"),
+            let scope = FieldScope {
+                fields: view.fields.keys().map(String::as_str).collect(),
+                log_types: view.log_types(),
+                catalogue: view.catalogue,
+            };
+            problem = match field_hint(name, &scope) {
+                Some(hint) => problem.with_hint(hint),
+                None => problem.with_hint("check the spelling against the log type's component template (`siemctl fields` lists every field), or map the field there first"),
             };
             problems.push(problem);
         }
@@ -397,14 +441,39 @@ fn check_saved_object_fields(
         .and_then(Value::as_array)
     {
         for (i, agg) in aggs.iter().enumerate() {
-            if let Some(field) = agg.pointer("/params/field").and_then(Value::as_str) {
-                let at = object.line_of(&format!("/attributes/visState/aggs/{i}/params/field"));
+            let top_hits = agg.get("type").and_then(Value::as_str) == Some("top_hits");
+            // `top_hits` shows a field's values from the documents: its `field` parameter is
+            // declared `onlyAggregatable: false`, unlike every other aggregation's (the
+            // `field` parameter type defaults to aggregatable fields only), while its
+            // `sortField` sorts, which needs doc values (OpenSearch-Dashboards
+            // `src/plugins/data/common/search/aggs/metrics/top_hit.ts`,
+            // `src/plugins/data/common/search/aggs/param_types/field.ts`).
+            let params: &[(&str, Need, &str)] = if top_hits {
+                &[
+                    ("field", Need::Mapped, "a top_hits aggregation"),
+                    (
+                        "sortField",
+                        Need::Sort,
+                        "the sort field of a top_hits aggregation",
+                    ),
+                ]
+            } else {
+                &[("field", Need::Aggregate, "an aggregation")]
+            };
+            for (param, need, whence) in params {
+                let Some(field) = agg
+                    .pointer(&format!("/params/{param}"))
+                    .and_then(Value::as_str)
+                else {
+                    continue;
+                };
+                let at = object.line_of(&format!("/attributes/visState/aggs/{i}/params/{param}"));
                 let named = Named {
                     at,
                     name: field,
                     is_pattern: false,
-                    whence: "an aggregation",
-                    aggregate: true,
+                    whence,
+                    need: *need,
                 };
                 check_field(&object.file, &named, view, problems);
             }
@@ -417,7 +486,7 @@ fn check_saved_object_fields(
                 name: &field.name,
                 is_pattern: field.is_pattern,
                 whence: "the query of a filters aggregation",
-                aggregate: false,
+                need: Need::Search,
             };
             check_field(&object.file, &named, view, problems);
         }
@@ -460,4 +529,49 @@ fn filters_agg_inputs(object: &Resource) -> Vec<(String, Language, String)> {
         }
     }
     out
+}
+
+/// Warnings, not errors: a log type maps a field whose name signals a value with an ECS home
+/// (`content/field-roles.yaml`: `client_ip` → `source.ip`) while its indices do not map that
+/// ECS field at all, so the value can only be found under the log type's own name. Whether the
+/// pipeline copies the value where the ECS field is mapped is for `siemctl test` to tell, on
+/// the documents.
+pub(super) fn warnings(content: &Content) -> Vec<Problem> {
+    let catalogue = Catalogue::of(content);
+    let mut problems = Vec::new();
+    for entry in catalogue.fields.values() {
+        let Some(role) = field_roles::role_of(&entry.name) else {
+            continue;
+        };
+        let ecs = catalogue.fields.get(&role.field);
+        for log_type in &entry.log_types {
+            if ecs.is_some_and(|e| e.log_types.contains(log_type)) {
+                continue;
+            }
+            let Some(origin) = entry.origins.get(log_type) else {
+                continue;
+            };
+            let pointer = format!(
+                "/template/mappings/properties/{}",
+                entry.name.replace('.', "/properties/")
+            );
+            let line = content
+                .resources
+                .iter()
+                .find(|r| &r.file == origin)
+                .and_then(|r| r.line_of(&pointer));
+            problems.push(
+                Problem::new(origin, format!(
+                    "log type {log_type} maps `{}`, {} by its name, but its indices do not map `{}`, where every log type puts that value",
+                    entry.name, role.role, role.field
+                ))
+                .at_line(line)
+                .with_hint(format!(
+                    "compose index-templates/_common/log-ecs-base into the log type's index template (`composed_of`) and copy the value to `{}` in its pipeline; if the field holds something else, list it under `except` of that role in src/content/field-roles.yaml",
+                    role.field
+                )),
+            );
+        }
+    }
+    problems
 }

@@ -21,6 +21,13 @@ pub(crate) fn validate(content: &Content) -> Vec<Problem> {
     problems
 }
 
+/// What validation reports without failing: one field for one meaning (see `fields`).
+pub(crate) fn warnings(content: &Content) -> Vec<Problem> {
+    let mut warnings = fields::warnings(content);
+    sort(&mut warnings);
+    warnings
+}
+
 /// Sorts problems by file, then line, and drops exact repeats.
 pub(crate) fn sort(problems: &mut Vec<Problem>) {
     problems.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
