@@ -15,6 +15,7 @@ mod output;
 mod plan;
 mod query;
 mod settings;
+mod sigma;
 mod testing;
 mod workshop;
 
@@ -52,6 +53,7 @@ pub fn run() -> ExitCode {
         Command::Apply(args) => commands::apply::run(&cli.global, args, printer),
         Command::Pull(args) => commands::pull::run(&cli.global, args, printer),
         Command::Workshop(args) => commands::workshop::run(&cli.global, args, printer),
+        Command::Import(args) => commands::import::run(&cli.global, args, printer),
     };
     match result {
         Ok(status) => status.into(),

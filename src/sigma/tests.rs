@@ -1,0 +1,1 @@
+//! Conversion tests: rules in, queries or problems out.
