@@ -46,6 +46,16 @@ fn language(l: Language) -> &'static str {
     }
 }
 
+/// The query on one line: one with a control character (a newline inside a regular
+/// expression class) is shown quoted, with its escapes, as the YAML file holds it.
+fn shown_query(query: &str) -> String {
+    if query.chars().any(char::is_control) {
+        serde_json::to_string(query).unwrap_or_default()
+    } else {
+        query.to_string()
+    }
+}
+
 pub(crate) fn print(printer: Printer, imported: &[Imported], failed: &[Problem], dry_run: bool) {
     let summary = format!(
         "{} of {} rules converted{}",
@@ -96,7 +106,7 @@ pub(crate) fn print(printer: Printer, imported: &[Imported], failed: &[Problem],
             i.converted.log_type,
             language(i.converted.language),
             i.rule.display(),
-            i.converted.query,
+            shown_query(&i.converted.query),
         ));
         for note in &i.converted.notes {
             text.push_str(&format!("  note: {note}\n"));

@@ -121,6 +121,11 @@ fn tokenize(text: &str) -> Result<Vec<(Tok, usize)>, ConditionError> {
 
 /// Parses a condition.
 pub(crate) fn parse(text: &str) -> Result<Cond, ConditionError> {
+    // What follows `|` is an aggregation expression (`count() by x > 5`), not a condition:
+    // refused as a whole, at the pipe.
+    if let Some(at) = text.chars().position(|c| c == '|') {
+        return Err(aggregation(at + 1));
+    }
     let tokens = tokenize(text)?;
     let mut parser = Parser {
         tokens,
@@ -135,16 +140,20 @@ pub(crate) fn parse(text: &str) -> Result<Cond, ConditionError> {
             message: "`near` (events close in time) cannot be expressed by a saved search, which matches single events".into(),
             hint: "import each part as its own search, or express the correlation as an alerting monitor".into(),
         }),
-        Some((Tok::Pipe, col)) => Err(ConditionError {
-            column: col,
-            message: "the condition has an aggregation (`| count()`, `| min()` ...), which a saved search cannot express: it finds events, it does not count them".into(),
-            hint: "keep the part before `|` as a search and build the count as a visualization or an alerting monitor; or import the rule without its aggregation by editing a copy".into(),
-        }),
+        Some((Tok::Pipe, col)) => Err(aggregation(col)),
         Some((tok, col)) => Err(ConditionError {
             column: col,
             message: format!("unexpected {} after a complete condition", describe(&tok)),
             hint: "join the parts with `and` or `or`".into(),
         }),
+    }
+}
+
+fn aggregation(column: usize) -> ConditionError {
+    ConditionError {
+        column,
+        message: "the condition has an aggregation (`| count()`, `| min()` ...), which a saved search cannot express: it finds events, it does not count them".into(),
+        hint: "build the count as a visualization or an alerting monitor over a search of the part before `|` (a copy of the rule without the aggregation imports as that search)".into(),
     }
 }
 
