@@ -84,23 +84,27 @@ fn run_sigma(global: &GlobalArgs, args: &ImportSigmaArgs, printer: Printer) -> R
                 continue;
             }
         };
-        let converted = match sigma::convert(
-            file,
-            &text,
-            &mappings,
-            &fields,
-            args.log_type.as_deref(),
-        ) {
-            Ok(c) => c,
-            Err(p) => {
-                problems.push(p);
-                continue;
-            }
-        };
+        let converted =
+            match sigma::convert(file, &text, &mappings, &fields, args.log_type.as_deref()) {
+                Ok(c) => c,
+                Err(p) => {
+                    problems.push(p);
+                    continue;
+                }
+            };
         if let Some(first) = ids.get(&converted.id) {
             problems.push(
-                Problem::new(file, format!("rule id `{}` was already imported in this run", converted.id))
-                    .with_hint(format!("first from {}; give each rule its own id", first.display())),
+                Problem::new(
+                    file,
+                    format!(
+                        "rule id `{}` was already imported in this run",
+                        converted.id
+                    ),
+                )
+                .with_hint(format!(
+                    "first from {}; give each rule its own id",
+                    first.display()
+                )),
             );
             continue;
         }

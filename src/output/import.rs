@@ -61,7 +61,11 @@ pub(crate) fn print(printer: Printer, imported: &[Imported], failed: &[Problem],
         "{} of {} rules converted{}",
         imported.len(),
         imported.len() + failed.len(),
-        if dry_run { " (dry run: nothing written)" } else { "" }
+        if dry_run {
+            " (dry run: nothing written)"
+        } else {
+            ""
+        }
     );
     if printer.is_json() {
         let items: Vec<_> = imported
@@ -119,7 +123,11 @@ pub(crate) fn print(printer: Printer, imported: &[Imported], failed: &[Problem],
         printer.problems(failed);
         printer.error(&anyhow::anyhow!(
             "{} not converted: {}",
-            if failed.len() == 1 { "1 rule was" } else { "some rules were" },
+            if failed.len() == 1 {
+                "1 rule was"
+            } else {
+                "some rules were"
+            },
             problem_summary(failed)
         ));
     }

@@ -218,7 +218,8 @@ impl Parser {
             return Err(ConditionError {
                 column: self.end_column(),
                 message: "the condition ends where a search identifier was expected".into(),
-                hint: "name a search identifier of the detection after `and`, `or`, `not` or `(`".into(),
+                hint: "name a search identifier of the detection after `and`, `or`, `not` or `(`"
+                    .into(),
             });
         };
         match tok {
@@ -286,7 +287,10 @@ impl Parser {
             }
             other => Err(ConditionError {
                 column: col,
-                message: format!("unexpected {} where a search identifier was expected", describe(&other)),
+                message: format!(
+                    "unexpected {} where a search identifier was expected",
+                    describe(&other)
+                ),
                 hint: "name a search identifier of the detection".into(),
             }),
         }
@@ -305,7 +309,10 @@ mod tests {
     fn precedence_is_not_then_and_then_or() {
         assert_eq!(
             parse("a or b and not c").unwrap(),
-            Cond::Or(id("a"), Box::new(Cond::And(id("b"), Box::new(Cond::Not(id("c"))))))
+            Cond::Or(
+                id("a"),
+                Box::new(Cond::And(id("b"), Box::new(Cond::Not(id("c")))))
+            )
         );
         assert_eq!(
             parse("(a or b) and c").unwrap(),
@@ -325,14 +332,23 @@ mod tests {
             )
         );
         assert_eq!(parse("all of them").unwrap(), Cond::AllOf(Quantified::Them));
-        assert_eq!(parse("any of sel*").unwrap(), Cond::OneOf(Quantified::Pattern("sel*".into())));
-        assert_eq!(parse("NOT a AND b").unwrap(), Cond::And(Box::new(Cond::Not(id("a"))), id("b")));
+        assert_eq!(
+            parse("any of sel*").unwrap(),
+            Cond::OneOf(Quantified::Pattern("sel*".into()))
+        );
+        assert_eq!(
+            parse("NOT a AND b").unwrap(),
+            Cond::And(Box::new(Cond::Not(id("a"))), id("b"))
+        );
     }
 
     #[test]
     fn them_excludes_underscore_identifiers_and_patterns_glob() {
         let names = ["selection_a", "selection_b", "_private", "filter"];
-        assert_eq!(Quantified::Them.select(&names), ["selection_a", "selection_b", "filter"]);
+        assert_eq!(
+            Quantified::Them.select(&names),
+            ["selection_a", "selection_b", "filter"]
+        );
         assert_eq!(
             Quantified::Pattern("selection_*".into()).select(&names),
             ["selection_a", "selection_b"]

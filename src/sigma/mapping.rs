@@ -243,7 +243,10 @@ log_types:
     #[test]
     fn logsources_resolve_on_every_key() {
         let m = parse(TEXT).unwrap();
-        assert_eq!(m.resolve(&source("AWS", "cloudtrail")), Resolved::LogType("aws-cloudtrail"));
+        assert_eq!(
+            m.resolve(&source("AWS", "cloudtrail")),
+            Resolved::LogType("aws-cloudtrail")
+        );
         assert_eq!(
             m.resolve(&source("aws", "s3")),
             Resolved::NoLogType(Some("no S3 data events here"))
@@ -251,7 +254,10 @@ log_types:
         let mut with_category = source("aws", "cloudtrail");
         with_category.category = Some("x".into());
         assert_eq!(m.resolve(&with_category), Resolved::Unknown);
-        assert_eq!(m.known(), ["product: aws, service: cloudtrail → aws-cloudtrail"]);
+        assert_eq!(
+            m.known(),
+            ["product: aws, service: cloudtrail → aws-cloudtrail"]
+        );
     }
 
     #[test]
@@ -283,7 +289,11 @@ log_types:
                 exact_case: false
             })
         );
-        assert!(lt.lookup("responseElements.ConsoleLogin").unwrap().exact_case);
+        assert!(
+            lt.lookup("responseElements.ConsoleLogin")
+                .unwrap()
+                .exact_case
+        );
         assert_eq!(lt.lookup("responseElements."), None);
         assert_eq!(lt.lookup("nothing"), None);
     }

@@ -124,15 +124,17 @@ pub(crate) fn convert(
     };
     let log_type = match log_type {
         Some(lt) => lt.to_string(),
-        None => resolve_log_type(&rule, mappings).map_err(|(at, message, hint)| {
-            problem(at, message, &hint)
-        })?,
+        None => resolve_log_type(&rule, mappings)
+            .map_err(|(at, message, hint)| problem(at, message, &hint))?,
     };
     let Some(lt_mapping) = mappings.log_types.get(&log_type) else {
         let known: Vec<&str> = mappings.log_types.keys().map(String::as_str).collect();
         return Err(problem(
             rule.logsource.as_ref().and_then(|l| line(&l.referenced)),
-            format!("log type `{log_type}` has no field mapping in {}", mapping::PATH),
+            format!(
+                "log type `{log_type}` has no field mapping in {}",
+                mapping::PATH
+            ),
             &format!(
                 "add `{log_type}:` under `log_types:` there (mapped: {})",
                 known.join(", ")
@@ -160,7 +162,9 @@ pub(crate) fn convert(
     if let Err(e) = crate::query::parse(language, &query) {
         return Err(problem(
             line(&detection.referenced),
-            format!("the generated query does not parse ({e}): this is a bug of siemctl's Sigma import"),
+            format!(
+                "the generated query does not parse ({e}): this is a bug of siemctl's Sigma import"
+            ),
             "report it with the rule; the query was not written",
         ));
     }
@@ -335,7 +339,9 @@ impl Converter<'_> {
                 };
                 return Err(self.problem(
                     at,
-                    format!("condition `{text}` names `{name}`, which the detection does not define"),
+                    format!(
+                        "condition `{text}` names `{name}`, which the detection does not define"
+                    ),
                     hint,
                 ));
             };
@@ -387,14 +393,20 @@ impl Converter<'_> {
                 }
                 Ok(Q::And(all))
             }
-            Node::List(items) if items.iter().all(|i| matches!(i.value, Node::Map(_))) && !items.is_empty() => {
+            Node::List(items)
+                if items.iter().all(|i| matches!(i.value, Node::Map(_))) && !items.is_empty() =>
+            {
                 let mut any = Vec::new();
                 for item in items {
                     any.push(self.search(item, line(&item.referenced))?);
                 }
                 Ok(Q::Or(any))
             }
-            Node::List(items) if items.iter().any(|i| matches!(i.value, Node::Map(_) | Node::List(_))) => {
+            Node::List(items)
+                if items
+                    .iter()
+                    .any(|i| matches!(i.value, Node::Map(_) | Node::List(_))) =>
+            {
                 Err(self.problem(
                     at,
                     "a search identifier's list mixes maps with values".into(),
@@ -406,8 +418,8 @@ impl Converter<'_> {
                     Node::List(items) => items.iter().map(|i| &i.value).collect(),
                     other => vec![other],
                 };
-                let values = value::apply(None, &nodes)
-                    .map_err(|e| self.problem(at, e.message, e.hint))?;
+                let values =
+                    value::apply(None, &nodes).map_err(|e| self.problem(at, e.message, e.hint))?;
                 self.keywords(&values, at)
             }
         }
@@ -497,7 +509,10 @@ impl Converter<'_> {
             };
             return Err(self.problem(
                 at,
-                format!("the Sigma field `{sigma_field}` has no mapping for log type `{}`", self.log_type),
+                format!(
+                    "the Sigma field `{sigma_field}` has no mapping for log type `{}`",
+                    self.log_type
+                ),
                 hint,
             ));
         };
@@ -517,7 +532,13 @@ impl Converter<'_> {
     }
 
     /// One comparison on a mapped field, written as the field's type allows.
-    fn test(&self, target: &Target, value: &Value, at: Option<usize>, sigma: &str) -> Result<Q, Problem> {
+    fn test(
+        &self,
+        target: &Target,
+        value: &Value,
+        at: Option<usize>,
+        sigma: &str,
+    ) -> Result<Q, Problem> {
         let field = target.field.clone();
         let leaf = |test: Test| Q::Leaf {
             field: field.clone(),
@@ -541,10 +562,31 @@ impl Converter<'_> {
                 ))
             }
         };
-        let refuse = |what: String, hint: &str| Err(self.problem(at, format!("`{sigma}` (`{field}`, {}): {what}", if flat { "a flat_object leaf".to_string() } else { format!("type {ty}") }), hint));
+        let refuse = |what: String, hint: &str| {
+            Err(self.problem(
+                at,
+                format!(
+                    "`{sigma}` (`{field}`, {}): {what}",
+                    if flat {
+                        "a flat_object leaf".to_string()
+                    } else {
+                        format!("type {ty}")
+                    }
+                ),
+                hint,
+            ))
+        };
         let numeric = matches!(
             ty,
-            "long" | "integer" | "short" | "byte" | "double" | "float" | "half_float" | "scaled_float" | "unsigned_long"
+            "long"
+                | "integer"
+                | "short"
+                | "byte"
+                | "double"
+                | "float"
+                | "half_float"
+                | "scaled_float"
+                | "unsigned_long"
         );
         let stringy = matches!(ty, "keyword" | "constant_keyword" | "wildcard");
         if matches!(ty, "text" | "match_only_text") {
@@ -559,17 +601,34 @@ impl Converter<'_> {
             Value::Exists(false) => Q::Not(Box::new(leaf(Test::Exists))),
             Value::Compare(cmp, n) => {
                 if !numeric && ty != "date" {
-                    return refuse(format!("`{}` compares numbers, and this field is not numeric", cmp.symbol()), "map the field to a numeric field, or remove the comparison");
+                    return refuse(
+                        format!(
+                            "`{}` compares numbers, and this field is not numeric",
+                            cmp.symbol()
+                        ),
+                        "map the field to a numeric field, or remove the comparison",
+                    );
                 }
                 leaf(Test::Range(*cmp, n.clone()))
             }
             Value::Cidr(cidr) => {
                 if ty != "ip" {
-                    return refuse("`cidr` needs an `ip` field".into(), &format!("map `{sigma}` to an ip field (source.ip, destination.ip ...) in {}", mapping::PATH));
+                    return refuse(
+                        "`cidr` needs an `ip` field".into(),
+                        &format!(
+                            "map `{sigma}` to an ip field (source.ip, destination.ip ...) in {}",
+                            mapping::PATH
+                        ),
+                    );
                 }
                 leaf(Test::Cidr(cidr.clone()))
             }
-            Value::Regex { source, insensitive, multiline, dotall } => {
+            Value::Regex {
+                source,
+                insensitive,
+                multiline,
+                dotall,
+            } => {
                 if flat || !stringy {
                     return refuse("OpenSearch runs regular expressions on keyword fields only (flat_object leaves do not take them)".into(), "map the field to a keyword field, or rewrite the value without `re`");
                 }
@@ -580,7 +639,12 @@ impl Converter<'_> {
             Value::Bool(b) => match ty {
                 "boolean" => leaf(Test::Bool(*b)),
                 _ if stringy => leaf(Test::Term(b.to_string())),
-                _ => return refuse(format!("`{b}` is a boolean"), "map the field to a boolean or keyword field"),
+                _ => {
+                    return refuse(
+                        format!("`{b}` is a boolean"),
+                        "map the field to a boolean or keyword field",
+                    )
+                }
             },
             Value::Number(n) => {
                 if numeric {
@@ -588,7 +652,10 @@ impl Converter<'_> {
                 } else if stringy || ty == "ip" || ty == "date" {
                     leaf(Test::Term(n.clone()))
                 } else {
-                    return refuse(format!("`{n}` is a number"), "map the field to a numeric or keyword field");
+                    return refuse(
+                        format!("`{n}` is a number"),
+                        "map the field to a numeric or keyword field",
+                    );
                 }
             }
             Value::Text { pattern, cased } => {
@@ -601,13 +668,20 @@ impl Converter<'_> {
                     };
                 }
                 if !stringy {
-                    return refuse(format!("cannot compare a string with a field of type {ty}"), "map the field to a keyword field");
+                    return refuse(
+                        format!("cannot compare a string with a field of type {ty}"),
+                        "map the field to a keyword field",
+                    );
                 }
                 let case_free = *cased || target.exact_case || !pattern.has_cased_letters();
                 if case_free {
                     match pattern.as_literal() {
                         Some(text) => leaf(Test::Term(text)),
-                        None if flat => return refuse("OpenSearch's flat_object leaves take exact values only, not wildcards".into(), "compare the whole value, or map the Sigma field to a keyword field"),
+                        None if flat => return refuse(
+                            "OpenSearch's flat_object leaves take exact values only, not wildcards"
+                                .into(),
+                            "compare the whole value, or map the Sigma field to a keyword field",
+                        ),
                         None => leaf(Test::Wildcard(pattern.clone())),
                     }
                 } else if flat {

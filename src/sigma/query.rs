@@ -217,7 +217,10 @@ mod tests {
     fn dql_for_plain_terms_with_nested_groups_in_parentheses() {
         let q = Q::And(vec![
             l("a", Test::Term("x y".into())),
-            Q::Or(vec![l("b", Test::Number("1".into())), l("b", Test::Number("2".into()))]),
+            Q::Or(vec![
+                l("b", Test::Number("1".into())),
+                l("b", Test::Number("2".into())),
+            ]),
             Q::Not(Box::new(l("c", Test::Exists))),
             l("d", Test::Range(Cmp::Gte, "5".into())),
         ])
@@ -238,7 +241,10 @@ mod tests {
         let q = l("f", Test::Wildcard(Pattern::sigma("*a b:c/(d)?*")));
         assert_eq!(q.language(), Language::Lucene);
         assert_eq!(q.render(Language::Lucene), r"f:*a\ b\:c\/\(d\)?*");
-        assert_eq!(insensitive_regex(&Pattern::sigma("*.Git/?")), r".*\.[gG][iI][tT]\/.");
+        assert_eq!(
+            insensitive_regex(&Pattern::sigma("*.Git/?")),
+            r".*\.[gG][iI][tT]\/."
+        );
         assert_eq!(quoted(r#"a"b\c*"#), r#""a\"b\\c*""#);
     }
 

@@ -45,7 +45,8 @@ pub(crate) fn to_lucene(
     }
     if multiline && (anchored_start || anchored_end) {
         return Err(RegexError(
-            "the `m` flag makes `^` and `$` match at line breaks, which Lucene cannot express".into(),
+            "the `m` flag makes `^` and `$` match at line breaks, which Lucene cannot express"
+                .into(),
         ));
     }
     let mut out = String::new();
@@ -200,7 +201,12 @@ fn fold(c: char, insensitive: bool, out: &mut String) {
 }
 
 /// Copies a character class starting at `at` (`[`), returns the index after its `]`.
-fn class(chars: &[char], at: usize, insensitive: bool, out: &mut String) -> Result<usize, RegexError> {
+fn class(
+    chars: &[char],
+    at: usize,
+    insensitive: bool,
+    out: &mut String,
+) -> Result<usize, RegexError> {
     let mut i = at + 1;
     let mut body = String::new();
     if chars.get(i) == Some(&'^') {
@@ -208,7 +214,9 @@ fn class(chars: &[char], at: usize, insensitive: bool, out: &mut String) -> Resu
         i += 1;
     }
     if chars.get(i) == Some(&':') {
-        return Err(RegexError("POSIX classes (`[:alpha:]`) have no Lucene equivalent".into()));
+        return Err(RegexError(
+            "POSIX classes (`[:alpha:]`) have no Lucene equivalent".into(),
+        ));
     }
     let mut first = true;
     let mut extra = String::new();
@@ -229,7 +237,9 @@ fn class(chars: &[char], at: usize, insensitive: bool, out: &mut String) -> Resu
             continue;
         }
         if c == '[' && chars.get(i + 1) == Some(&':') {
-            return Err(RegexError("POSIX classes (`[:alpha:]`) have no Lucene equivalent".into()));
+            return Err(RegexError(
+                "POSIX classes (`[:alpha:]`) have no Lucene equivalent".into(),
+            ));
         }
         // A range `a-z`: with `i`, its other case too.
         if chars.get(i + 1) == Some(&'-') && chars.get(i + 2).is_some_and(|e| *e != ']') {
@@ -239,9 +249,17 @@ fn class(chars: &[char], at: usize, insensitive: bool, out: &mut String) -> Resu
             body.push(end);
             if insensitive {
                 if c.is_ascii_lowercase() && end.is_ascii_lowercase() {
-                    extra.push_str(&format!("{}-{}", c.to_ascii_uppercase(), end.to_ascii_uppercase()));
+                    extra.push_str(&format!(
+                        "{}-{}",
+                        c.to_ascii_uppercase(),
+                        end.to_ascii_uppercase()
+                    ));
                 } else if c.is_ascii_uppercase() && end.is_ascii_uppercase() {
-                    extra.push_str(&format!("{}-{}", c.to_ascii_lowercase(), end.to_ascii_lowercase()));
+                    extra.push_str(&format!(
+                        "{}-{}",
+                        c.to_ascii_lowercase(),
+                        end.to_ascii_lowercase()
+                    ));
                 }
             }
             i += 3;
@@ -284,7 +302,10 @@ mod tests {
 
     #[test]
     fn dot_excludes_newlines_unless_dotall() {
-        assert_eq!(lucene(".+:assumed-role/aws:.+"), ".*[^\n]+:assumed-role\\/aws:[^\n]+.*");
+        assert_eq!(
+            lucene(".+:assumed-role/aws:.+"),
+            ".*[^\n]+:assumed-role\\/aws:[^\n]+.*"
+        );
         assert_eq!(to_lucene("a.b", false, false, true).unwrap(), ".*a.b.*");
     }
 
@@ -298,14 +319,29 @@ mod tests {
 
     #[test]
     fn insensitive_folds_letters_and_ranges() {
-        assert_eq!(to_lucene("Ab1", true, false, false).unwrap(), ".*[aA][bB]1.*");
-        assert_eq!(to_lucene("(?i)x[a-c]", false, false, false).unwrap(), ".*[xX][a-cA-C].*");
+        assert_eq!(
+            to_lucene("Ab1", true, false, false).unwrap(),
+            ".*[aA][bB]1.*"
+        );
+        assert_eq!(
+            to_lucene("(?i)x[a-c]", false, false, false).unwrap(),
+            ".*[xX][a-cA-C].*"
+        );
         assert_eq!(to_lucene("[^q]", true, false, false).unwrap(), ".*[^qQ].*");
     }
 
     #[test]
     fn constructs_without_an_equivalent_are_refused() {
-        for re in [r"a(?=b)", r"(a)\1", r"a\bb", r"a$b", "a*+", "[[:alpha:]]", r"\x41", r"\n"] {
+        for re in [
+            r"a(?=b)",
+            r"(a)\1",
+            r"a\bb",
+            r"a$b",
+            "a*+",
+            "[[:alpha:]]",
+            r"\x41",
+            r"\n",
+        ] {
             assert!(to_lucene(re, false, false, false).is_err(), "{re}");
         }
         assert!(to_lucene("^a", false, true, false).is_err());

@@ -12,7 +12,12 @@ use crate::query::Language;
 /// The description: the rule's own, then what else the rule says about itself.
 pub(crate) fn description(rule: &RuleFile, path: &Path) -> String {
     let mut parts = Vec::new();
-    if let Some(d) = rule.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+    if let Some(d) = rule
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
         parts.push(d.to_string());
     }
     let mut about = Vec::new();
@@ -38,7 +43,12 @@ pub(crate) fn description(rule: &RuleFile, path: &Path) -> String {
         }
     ));
     let mut by = Vec::new();
-    if let Some(author) = rule.author.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+    if let Some(author) = rule
+        .author
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    {
         by.push(format!("Author: {author}."));
     }
     if let Some(date) = rule::text(rule.date.as_ref()) {

@@ -105,7 +105,10 @@ impl Cmp {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Value {
     /// A string: equal to the pattern (wildcards), case-insensitive unless `cased`.
-    Text { pattern: Pattern, cased: bool },
+    Text {
+        pattern: Pattern,
+        cased: bool,
+    },
     /// A YAML number, compared as a number on numeric fields and as its text elsewhere.
     Number(String),
     Bool(bool),
@@ -168,7 +171,11 @@ pub(crate) fn apply(key: Option<&str>, nodes: &[&Node]) -> Result<Values, ValueE
         Some(key) => {
             let mut parts = key.split('|');
             let name = parts.next().unwrap_or_default();
-            let field = if name.is_empty() { None } else { Some(name.to_string()) };
+            let field = if name.is_empty() {
+                None
+            } else {
+                Some(name.to_string())
+            };
             (field, parts.map(str::to_string).collect::<Vec<_>>())
         }
     };
@@ -399,16 +406,15 @@ const DASHES: [char; 5] = ['-', '/', '\u{2013}', '\u{2014}', '\u{2015}'];
 /// Expands every `-` or `/` that starts a word (at the start, or after a space) into the five
 /// dashes: one alternative per combination.
 fn windash(p: &Pattern) -> Result<Vec<Pattern>, ValueError> {
-    let positions: Vec<usize> = p
-        .0
-        .iter()
-        .enumerate()
-        .filter(|(i, piece)| {
-            matches!(piece, Piece::Lit('-' | '/'))
-                && (*i == 0 || matches!(p.0[i - 1], Piece::Lit(' ') | Piece::Any))
-        })
-        .map(|(i, _)| i)
-        .collect();
+    let positions: Vec<usize> =
+        p.0.iter()
+            .enumerate()
+            .filter(|(i, piece)| {
+                matches!(piece, Piece::Lit('-' | '/'))
+                    && (*i == 0 || matches!(p.0[i - 1], Piece::Lit(' ') | Piece::Any))
+            })
+            .map(|(i, _)| i)
+            .collect();
     if positions.len() > 4 {
         return Err(err(
             format!(
@@ -508,7 +514,11 @@ mod tests {
         let v = apply(Some("f|base64offset|contains"), &[&s("/bin/bash")]).unwrap();
         assert_eq!(
             texts(&v),
-            [["<*>L2Jpbi9iYXNo<*>", "<*>9iaW4vYmFza<*>", "<*>vYmluL2Jhc2<*>"]]
+            [[
+                "<*>L2Jpbi9iYXNo<*>",
+                "<*>9iaW4vYmFza<*>",
+                "<*>vYmluL2Jhc2<*>"
+            ]]
         );
         let v = apply(Some("f|base64"), &[&s("abc")]).unwrap();
         assert_eq!(texts(&v), [["YWJj"]]);
@@ -550,7 +560,10 @@ mod tests {
         let v = apply(Some("f|cidr"), &[&s("10.0.0.0/8")]).unwrap();
         assert_eq!(v.values[0], [Value::Cidr("10.0.0.0/8".into())]);
         let v = apply(Some("f"), &[&Node::Null, &Node::Int(3)]).unwrap();
-        assert_eq!(v.values, [vec![Value::Null], vec![Value::Number("3".into())]]);
+        assert_eq!(
+            v.values,
+            [vec![Value::Null], vec![Value::Number("3".into())]]
+        );
     }
 
     #[test]
