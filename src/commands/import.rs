@@ -110,7 +110,12 @@ fn run_sigma(global: &GlobalArgs, args: &ImportSigmaArgs, printer: Printer) -> R
         }
         ids.insert(converted.id.clone(), file.clone());
         let target = out.join(&converted.log_type).join(&converted.file_name);
-        match write(&target, &search::to_yaml(&converted), args.dry_run) {
+        match write(
+            &target,
+            &shown(&target, &project.root),
+            &search::to_yaml(&converted),
+            args.dry_run,
+        ) {
             Ok(action) => imported.push(Imported {
                 rule: file.clone(),
                 file: shown(&target, &project.root),
@@ -130,7 +135,8 @@ fn run_sigma(global: &GlobalArgs, args: &ImportSigmaArgs, printer: Printer) -> R
 
 /// The path relative to the content directory when it is inside it.
 fn shown(path: &Path, root: &Path) -> PathBuf {
-    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+    let path = path.strip_prefix(root).unwrap_or(path);
+    path.strip_prefix(".").unwrap_or(path).to_path_buf()
 }
 
 struct WriteProblem(String, String);
@@ -142,13 +148,13 @@ impl WriteProblem {
 }
 
 /// Writes the search unless it is already so; refuses to replace a file not made by the import.
-fn write(target: &Path, yaml: &str, dry_run: bool) -> Result<Action, WriteProblem> {
+fn write(target: &Path, shown: &Path, yaml: &str, dry_run: bool) -> Result<Action, WriteProblem> {
     let action = match fs::read_to_string(target) {
         Ok(existing) if existing == yaml => return Ok(Action::Unchanged),
         Ok(existing) => {
             if !existing.starts_with(search::HEADER) {
                 return Err(WriteProblem(
-                    format!("{} exists and was not written by the import (its first line is not the import's comment)", target.display()),
+                    format!("{} exists and was not written by the import (its first line is not the import's comment)", shown.display()),
                     "it holds edits made by hand: move it away, or pass --out DIR to write elsewhere".into(),
                 ));
             }
@@ -163,7 +169,7 @@ fn write(target: &Path, yaml: &str, dry_run: bool) -> Result<Action, WriteProble
             .and_then(|()| fs::write(target, yaml));
         if let Err(e) = written {
             return Err(WriteProblem(
-                format!("cannot write {}: {e}", target.display()),
+                format!("cannot write {}: {e}", shown.display()),
                 "check that the output directory is writable".into(),
             ));
         }

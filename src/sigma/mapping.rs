@@ -184,6 +184,23 @@ impl Mappings {
                 };
             }
         }
+        // An entry without a log type also covers the more specific logsources under it
+        // (`product: windows` is every Windows rule).
+        let covers = |a: &Option<String>, b: &Option<String>| match (a, b) {
+            (None, _) => true,
+            (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+            (Some(_), None) => false,
+        };
+        for entry in &self.logsources {
+            let e = &entry.value;
+            if e.log_type.is_none()
+                && covers(&e.product, &source.product)
+                && covers(&e.service, &source.service)
+                && covers(&e.category, &source.category)
+            {
+                return Resolved::NoLogType(e.reason.as_deref());
+            }
+        }
         Resolved::Unknown
     }
 
@@ -254,6 +271,13 @@ log_types:
         let mut with_category = source("aws", "cloudtrail");
         with_category.category = Some("x".into());
         assert_eq!(m.resolve(&with_category), Resolved::Unknown);
+        // An entry without a log type covers what is under it.
+        let mut under = source("aws", "s3");
+        under.category = Some("x".into());
+        assert_eq!(
+            m.resolve(&under),
+            Resolved::NoLogType(Some("no S3 data events here"))
+        );
         assert_eq!(
             m.known(),
             ["product: aws, service: cloudtrail → aws-cloudtrail"]

@@ -62,6 +62,7 @@ pub(crate) fn description(rule: &RuleFile, path: &Path) -> String {
     }
     let fp = rule::texts(rule.falsepositives.as_ref());
     if !fp.is_empty() {
+        let fp: Vec<&str> = fp.iter().map(|f| f.trim().trim_end_matches('.')).collect();
         parts.push(format!("False positives: {}.", fp.join("; ")));
     }
     let refs = rule::texts(rule.references.as_ref());
@@ -133,7 +134,13 @@ pub(crate) fn to_yaml(c: &Converted) -> String {
         c.id,
         quoted(&c.title),
         block(&c.description, "  "),
-        block(&c.query, "  "),
+        // A query with a newline (inside a regular expression's class) stays on one line,
+        // quoted, so that no editor can change the line break it holds.
+        if c.query.contains('\n') {
+            quoted(&c.query)
+        } else {
+            block(&c.query, "  ")
+        },
         list(&c.columns),
         list(&c.tags),
     )

@@ -157,10 +157,10 @@ fn err(message: impl Into<String>, hint: impl Into<String>) -> ValueError {
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Encoding {
-    Utf16Le,
-    Utf16Be,
+    Le,
+    Be,
     /// `utf16`: with a byte order mark (little endian, as pySigma writes it).
-    Utf16Bom,
+    LeWithBom,
 }
 
 /// Applies the modifiers of `key` (`Field|contains|all`; `|all` alone for keywords) to the
@@ -193,9 +193,9 @@ pub(crate) fn apply(key: Option<&str>, nodes: &[&Node]) -> Result<Values, ValueE
             "contains" | "startswith" | "endswith" | "base64" | "base64offset" | "windash" => {
                 stages.push(m.as_str())
             }
-            "wide" | "utf16le" => encoding = Some(Encoding::Utf16Le),
-            "utf16be" => encoding = Some(Encoding::Utf16Be),
-            "utf16" => encoding = Some(Encoding::Utf16Bom),
+            "wide" | "utf16le" => encoding = Some(Encoding::Le),
+            "utf16be" => encoding = Some(Encoding::Be),
+            "utf16" => encoding = Some(Encoding::LeWithBom),
             "re" | "cidr" | "exists" | "lt" | "lte" | "gt" | "gte" => {
                 if let Some(previous) = kind {
                     return Err(err(
@@ -367,9 +367,9 @@ fn one(
 fn encode(text: &str, encoding: Option<Encoding>) -> Vec<u8> {
     match encoding {
         None => text.as_bytes().to_vec(),
-        Some(Encoding::Utf16Le) => text.encode_utf16().flat_map(u16::to_le_bytes).collect(),
-        Some(Encoding::Utf16Be) => text.encode_utf16().flat_map(u16::to_be_bytes).collect(),
-        Some(Encoding::Utf16Bom) => [0xFF, 0xFE]
+        Some(Encoding::Le) => text.encode_utf16().flat_map(u16::to_le_bytes).collect(),
+        Some(Encoding::Be) => text.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+        Some(Encoding::LeWithBom) => [0xFF, 0xFE]
             .into_iter()
             .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
             .collect(),

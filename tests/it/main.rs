@@ -8,6 +8,7 @@ mod ingest;
 mod pull;
 mod render;
 mod secrets;
+mod sigma;
 mod validate;
 mod workshop_generate;
 mod workshop_load;
