@@ -134,6 +134,10 @@ pub(crate) enum Command {
     /// `?`, matches it. `--output markdown` writes docs/fields.md:
     /// `siemctl fields --output markdown > docs/fields.md`.
     Fields(FieldsArgs),
+    // --- import (issue 12, Sigma rules) ---
+    /// Bring detections from other formats into the content: `import sigma FILE...`.
+    Import(ImportArgs),
+    // --- end import ---
 }
 
 #[derive(Debug, Args)]
@@ -293,6 +297,50 @@ pub(crate) struct VarArgs {
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub(crate) vars: Vec<String>,
 }
+
+// --- import (issue 12, Sigma rules) ---
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    #[command(subcommand)]
+    pub(crate) command: ImportCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ImportCommand {
+    /// Turn Sigma detection rules into saved searches of the matching log type.
+    ///
+    /// The rule's logsource picks the log type and its field names map to the content's
+    /// fields through sigma/field-mappings.yaml (in the content directory). Each rule becomes
+    /// saved-searches/<log-type>/sigma-<rule file>.yaml, in DQL or, when a wildcard or regular
+    /// expression is needed, Lucene. A rule that cannot be expressed as a search (an
+    /// aggregation, near, timeframe, an unmapped field, an unsupported modifier, a logsource
+    /// without a log type) is reported with the reason, and the others are still converted.
+    /// Exits 1 if any rule was not converted.
+    Sigma(ImportSigmaArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ImportSigmaArgs {
+    /// The Sigma rule files (.yml), one rule per file.
+    #[arg(value_name = "FILE", required = true)]
+    pub(crate) files: Vec<PathBuf>,
+
+    /// Write the searches under DIR/<log-type>/ [default: saved-searches/ of the content].
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+
+    /// Use this log type instead of the one the rule's logsource maps to.
+    #[arg(long = "log-type", value_name = "NAME")]
+    pub(crate) log_type: Option<String>,
+
+    /// Convert and report, without writing anything.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+
+    #[command(flatten)]
+    pub(crate) vars: VarArgs,
+}
+// --- end import ---
 
 // --- workshop (issue 9) ---
 #[derive(Debug, Args)]

@@ -15,6 +15,7 @@ mod output;
 mod plan;
 mod query;
 mod settings;
+mod sigma;
 mod testing;
 mod workshop;
 
@@ -53,6 +54,7 @@ pub fn run() -> ExitCode {
         Command::Pull(args) => commands::pull::run(&cli.global, args, printer),
         Command::Workshop(args) => commands::workshop::run(&cli.global, args, printer),
         Command::Fields(args) => commands::fields::run(&cli.global, args, printer),
+        Command::Import(args) => commands::import::run(&cli.global, args, printer),
     };
     match result {
         Ok(status) => status.into(),

@@ -11,6 +11,7 @@ mod pull;
 mod real_world;
 mod render;
 mod secrets;
+mod sigma;
 mod validate;
 mod workshop_generate;
 mod workshop_load;
