@@ -21,11 +21,64 @@ use crate::plan::plan::{Action, Plan};
 /// A lock outlives any sane apply; a crashed run's lock expires after this.
 const LOCK_TTL: Duration = Duration::from_secs(15 * 60);
 
+/// What an apply did: the plan it carried out and its outcome.
+pub(crate) struct Applied {
+    pub(crate) plan: Plan,
+    pub(crate) outcome: Outcome,
+    /// The cluster already matched the content: nothing was written.
+    pub(crate) no_changes: bool,
+}
+
+impl Applied {
+    pub(crate) fn is_complete(&self) -> bool {
+        self.outcome.failed.is_empty() && self.outcome.errors.is_empty()
+    }
+
+    pub(crate) fn status(&self) -> ExitStatus {
+        if self.is_complete() {
+            ExitStatus::Success
+        } else {
+            ExitStatus::Failure
+        }
+    }
+
+    /// The `data` of apply's JSON document: `{plan, result}`.
+    pub(crate) fn json(&self) -> serde_json::Value {
+        json!({ "plan": show::json(&self.plan), "result": summary(&self.outcome) })
+    }
+
+    /// The `error` of apply's JSON document (null when complete).
+    pub(crate) fn error(&self) -> serde_json::Value {
+        if self.is_complete() {
+            serde_json::Value::Null
+        } else {
+            json!({"message": format!("{} objects failed", self.outcome.failed.len()), "causes": self.outcome.errors})
+        }
+    }
+}
+
 pub(crate) fn run(global: &GlobalArgs, args: &ApplyArgs, printer: Printer) -> Result<ExitStatus> {
+    let applied = match apply(global, args, printer)? {
+        Ok(applied) => applied,
+        Err(status) => return Ok(status),
+    };
+    report(printer, &applied);
+    Ok(applied.status())
+}
+
+/// Applies the content as `siemctl apply` does (the plan shown and the question asked in text
+/// mode, the lock, the safety checks) and returns what it did without reporting it: the caller
+/// reports it ([`report`], or a document of its own). `Err(status)`: the content is invalid, and
+/// its problems were reported.
+pub(crate) fn apply(
+    global: &GlobalArgs,
+    args: &ApplyArgs,
+    printer: Printer,
+) -> Result<Result<Applied, ExitStatus>> {
     block_on(async {
         let session = match open_session(global, &args.vars, &args.connect, printer).await? {
             Ok(session) => session,
-            Err(status) => return Ok(status),
+            Err(status) => return Ok(Err(status)),
         };
         let version = session.project.version;
         // A first read without the lock: an apply with nothing to do writes nothing at all.
@@ -34,18 +87,15 @@ pub(crate) fn run(global: &GlobalArgs, args: &ApplyArgs, printer: Printer) -> Re
         let plan = make_plan(&session.desired, &snapshot, version, args.prune);
         let adopting = args.adopt && plan.unmanaged().next().is_some();
         if !plan.needs_apply() && !adopting {
-            if printer.is_json() {
-                printer.json(json!({ "plan": show::json(&plan), "result": summary(&Outcome { unchanged: plan.count(Action::NoOp), ..Outcome::default() }) }), serde_json::Value::Null);
-            } else {
-                printer.data("No changes.\n");
-                for orphan in &plan.orphans {
-                    printer.status(&format!(
-                        "{} `{}` left the content; siemctl created it, and --prune would delete it",
-                        orphan.kind, orphan.id
-                    ));
-                }
-            }
-            return Ok(ExitStatus::Success);
+            let outcome = Outcome {
+                unchanged: plan.count(Action::NoOp),
+                ..Outcome::default()
+            };
+            return Ok(Ok(Applied {
+                plan,
+                outcome,
+                no_changes: true,
+            }));
         }
         check_safety(&plan, args)?;
         if !printer.is_json() {
@@ -105,12 +155,11 @@ pub(crate) fn run(global: &GlobalArgs, args: &ApplyArgs, printer: Printer) -> Re
         if let Err(err) = released {
             outcome.errors.push(format!("{err:#}"));
         }
-        report(printer, &plan, &outcome);
-        Ok(if outcome.failed.is_empty() && outcome.errors.is_empty() {
-            ExitStatus::Success
-        } else {
-            ExitStatus::Failure
-        })
+        Ok(Ok(Applied {
+            plan,
+            outcome,
+            no_changes: false,
+        }))
     })?
 }
 
@@ -215,20 +264,29 @@ fn summary(outcome: &Outcome) -> serde_json::Value {
     })
 }
 
-fn report(printer: Printer, plan: &Plan, outcome: &Outcome) {
-    let complete = outcome.failed.is_empty() && outcome.errors.is_empty();
+/// Reports an apply: its JSON document, or the text summary (failures on stderr).
+pub(crate) fn report(printer: Printer, applied: &Applied) {
     if printer.is_json() {
-        let error = if complete {
-            serde_json::Value::Null
-        } else {
-            json!({"message": format!("{} objects failed", outcome.failed.len()), "causes": outcome.errors})
-        };
-        printer.json(
-            json!({ "plan": show::json(plan), "result": summary(outcome) }),
-            error,
-        );
+        printer.json(applied.json(), applied.error());
         return;
     }
+    report_text(printer, applied);
+}
+
+/// The text summary of an apply.
+pub(crate) fn report_text(printer: Printer, applied: &Applied) {
+    let (plan, outcome) = (&applied.plan, &applied.outcome);
+    if applied.no_changes {
+        printer.data("No changes.\n");
+        for orphan in &plan.orphans {
+            printer.status(&format!(
+                "{} `{}` left the content; siemctl created it, and --prune would delete it",
+                orphan.kind, orphan.id
+            ));
+        }
+        return;
+    }
+    let complete = applied.is_complete();
     for (kind, id, reason) in &outcome.failed {
         printer.error(&anyhow::anyhow!("{kind} `{id}` failed: {reason}"));
     }

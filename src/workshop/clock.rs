@@ -3,6 +3,8 @@
 
 use std::fmt::Write as _;
 
+use super::text::padded;
+
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
@@ -52,53 +54,71 @@ impl Civil {
     }
 }
 
+/// `2026-11-26T09:01:12` (the date and time of day, shared by the ISO formats).
+fn iso_seconds(out: &mut String, c: &Civil) {
+    year(out, c.year);
+    out.push('-');
+    padded(out, c.month.into(), 2);
+    out.push('-');
+    padded(out, c.day.into(), 2);
+    out.push('T');
+    time_of_day(out, c);
+}
+
+/// `09:01:12`.
+fn time_of_day(out: &mut String, c: &Civil) {
+    padded(out, c.hour.into(), 2);
+    out.push(':');
+    padded(out, c.minute.into(), 2);
+    out.push(':');
+    padded(out, c.second.into(), 2);
+}
+
+/// The year as `{:04}` writes it.
+fn year(out: &mut String, year: i64) {
+    if year < 0 {
+        let _ = write!(out, "{year:04}");
+    } else {
+        padded(out, year.unsigned_abs(), 4);
+    }
+}
+
 /// `2026-11-26T09:01:12Z` (CloudTrail `eventTime`, EventBridge `time`).
 pub(crate) fn iso(out: &mut String, ms: i64) {
-    let c = Civil::from_ms(ms);
-    let _ = write!(
-        out,
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        c.year, c.month, c.day, c.hour, c.minute, c.second
-    );
+    iso_seconds(out, &Civil::from_ms(ms));
+    out.push('Z');
 }
 
 /// `2026-11-26T09:01:12.123Z` (GuardDuty and Security Hub times).
 pub(crate) fn iso_ms(out: &mut String, ms: i64) {
     let c = Civil::from_ms(ms);
-    let _ = write!(
-        out,
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        c.year, c.month, c.day, c.hour, c.minute, c.second, c.milli
-    );
+    iso_seconds(out, &c);
+    out.push('.');
+    padded(out, c.milli.into(), 3);
+    out.push('Z');
 }
 
 /// `26/Nov/2026:09:01:12 +0000` (Apache `%t` and nginx `$time_local` without the brackets).
 pub(crate) fn clf(out: &mut String, ms: i64) {
     let c = Civil::from_ms(ms);
-    let _ = write!(
-        out,
-        "{:02}/{}/{:04}:{:02}:{:02}:{:02} +0000",
-        c.day,
-        MONTHS[c.month as usize - 1],
-        c.year,
-        c.hour,
-        c.minute,
-        c.second
-    );
+    padded(out, c.day.into(), 2);
+    out.push('/');
+    out.push_str(MONTHS[c.month as usize - 1]);
+    out.push('/');
+    year(out, c.year);
+    out.push(':');
+    time_of_day(out, &c);
+    out.push_str(" +0000");
 }
 
 /// `Nov  3 04:10:01` (rsyslog's traditional file format: the day padded with a space).
 pub(crate) fn syslog(out: &mut String, ms: i64) {
     let c = Civil::from_ms(ms);
-    let _ = write!(
-        out,
-        "{} {:>2} {:02}:{:02}:{:02}",
-        MONTHS[c.month as usize - 1],
-        c.day,
-        c.hour,
-        c.minute,
-        c.second
-    );
+    out.push_str(MONTHS[c.month as usize - 1]);
+    out.push_str(if c.day < 10 { "  " } else { " " });
+    padded(out, c.day.into(), 1);
+    out.push(' ');
+    time_of_day(out, &c);
 }
 
 /// The index suffix of an event time: `2026-11`.
@@ -153,6 +173,24 @@ mod tests {
             out.clear();
             clf(&mut out, ms(t));
             assert_eq!(out, ts.strftime("%d/%b/%Y:%H:%M:%S +0000").to_string());
+        }
+        // every hour of two years, at odd milliseconds: the hand-written digits agree with jiff
+        let start = ms("2027-12-30T00:00:00Z");
+        for h in 0..(2 * 366 * 24) {
+            let t = start + h * 3_600_000 + h * 7_919 % 3_600_000 + h % 1000;
+            let ts = jiff::Timestamp::from_millisecond(t).unwrap();
+            let mut out = String::new();
+            iso_ms(&mut out, t);
+            assert_eq!(out, ts.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string());
+            out.clear();
+            iso(&mut out, t);
+            assert_eq!(out, ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
+            out.clear();
+            clf(&mut out, t);
+            assert_eq!(out, ts.strftime("%d/%b/%Y:%H:%M:%S +0000").to_string());
+            out.clear();
+            syslog(&mut out, t);
+            assert_eq!(out, ts.strftime("%b %e %H:%M:%S").to_string());
         }
         let mut out = String::new();
         syslog(&mut out, ms("2026-11-03T04:10:01Z"));

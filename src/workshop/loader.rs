@@ -515,6 +515,7 @@ mod tests {
 
     fn event(index: &str, raw: &str) -> RawEvent {
         RawEvent {
+            stream: crate::workshop::Stream::Vpc,
             log_type: "test",
             index: index.to_string(),
             raw: raw.to_string(),

@@ -20,6 +20,7 @@ pub(crate) mod noise;
 pub(crate) mod questions;
 #[cfg(test)]
 pub(crate) mod sample;
+pub(crate) mod text;
 
 use std::collections::BTreeSet;
 
@@ -49,6 +50,8 @@ pub(crate) struct Options {
 /// One raw event, as a shipper sends it: `{"message": raw}` to `index`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct RawEvent {
+    /// The generator stream (index family) the event belongs to.
+    pub(crate) stream: Stream,
     /// The log type (folder name under index-templates/): `aws-cloudtrail`, `web`, ...
     pub(crate) log_type: &'static str,
     /// The concrete index the event is sent to, e.g. `log-aws-cloudtrail-2026-11`.
@@ -154,7 +157,7 @@ fn noise_counts(events: usize, incident: usize) -> [usize; 7] {
 
 /// Every event, in time order (ties: stream order), deterministic for the options.
 pub(crate) fn generate(options: &Options) -> impl Iterator<Item = RawEvent> {
-    Generator::new(options)
+    Generator::new(options, &[])
 }
 
 /// Every index [`generate`] sends to, sorted.
@@ -184,20 +187,54 @@ pub(crate) fn indices(options: &Options) -> Vec<String> {
     out.into_iter().collect()
 }
 
+/// The index names of one stream, cached: the month changes once or twice in a run, and
+/// formatting the name for every event was a measurable part of generating a million.
+#[derive(Default)]
+struct IndexNames {
+    last: Vec<Option<((i64, u32), String)>>,
+}
+
+impl IndexNames {
+    fn get(&mut self, stream: Stream, ms: i64) -> String {
+        if self.last.is_empty() {
+            self.last = vec![None; Stream::ALL.len()];
+        }
+        let month = clock::month_suffix(ms);
+        let slot = &mut self.last[stream as usize];
+        match slot {
+            Some((m, name)) if *m == month => name.clone(),
+            _ => {
+                let name = index_for(stream, ms);
+                *slot = Some((month, name.clone()));
+                name
+            }
+        }
+    }
+}
+
 struct Generator {
     script: std::iter::Peekable<std::vec::IntoIter<incident::Scripted>>,
     noise: Vec<noise::Noise>,
+    /// The stream of each entry of `noise`.
+    streams: Vec<Stream>,
     /// The next noise event of each stream, drawn ahead.
     heads: Vec<Option<(i64, String)>>,
+    names: IndexNames,
 }
 
 impl Generator {
-    fn new(options: &Options) -> Generator {
+    /// The events of `only` (every stream if empty).
+    fn new(options: &Options, only: &[Stream]) -> Generator {
         let at = options.at.as_millisecond();
         let (start, end) = incident_range(options.at);
-        let script = incident::script(options.seed, start, end);
+        let mut script = incident::script(options.seed, start, end);
         let counts = noise_counts(options.events, script.len());
-        let mut noise: Vec<noise::Noise> = Stream::ALL
+        let streams: Vec<Stream> = Stream::ALL
+            .into_iter()
+            .filter(|s| only.is_empty() || only.contains(s))
+            .collect();
+        script.retain(|e| streams.contains(&e.stream));
+        let mut noise: Vec<noise::Noise> = streams
             .iter()
             .map(|&s| {
                 noise::Noise::new(
@@ -213,9 +250,18 @@ impl Generator {
         Generator {
             script: script.into_iter().peekable(),
             noise,
+            streams,
             heads,
+            names: IndexNames::default(),
         }
     }
+}
+
+/// The events of one stream, in time order: those [`generate`] gives for that stream, in the
+/// same order (ties between the incident and the noise go to the incident in both), so that
+/// streams can be generated side by side.
+pub(crate) fn generate_stream(options: &Options, stream: Stream) -> impl Iterator<Item = RawEvent> {
+    Generator::new(options, &[stream])
 }
 
 impl Iterator for Generator {
@@ -238,18 +284,20 @@ impl Iterator for Generator {
         if script_first {
             let e = self.script.next()?;
             return Some(RawEvent {
+                stream: e.stream,
                 log_type: e.stream.log_type(),
-                index: index_for(e.stream, e.ms),
+                index: self.names.get(e.stream, e.ms),
                 raw: e.raw,
             });
         }
         let (_, i) = best?;
         let (ms, raw) = self.heads[i].take()?;
         self.heads[i] = self.noise[i].next();
-        let stream = Stream::ALL[i];
+        let stream = self.streams[i];
         Some(RawEvent {
+            stream,
             log_type: stream.log_type(),
-            index: index_for(stream, ms),
+            index: self.names.get(stream, ms),
             raw,
         })
     }

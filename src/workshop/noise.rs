@@ -6,7 +6,7 @@
 //! No noise event uses an address of the story (the attacker, the scanner 203.0.113.77, the
 //! pool): client addresses are drawn from .100-.199 of the documentation ranges.
 
-use std::fmt::Write as _;
+use super::text::put;
 
 use super::clock;
 use super::entities::*;
@@ -27,7 +27,7 @@ pub(crate) struct Noise {
     session: u32,
 }
 
-fn splitmix(mut z: u64) -> u64 {
+pub(crate) fn splitmix(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
@@ -38,16 +38,40 @@ fn pick<'a>(rng: &mut fastrand::Rng, items: &[&'a str]) -> &'a str {
     items[rng.usize(..items.len())]
 }
 
+const CLIENT_NETS: [&str; 3] = ["192.0.2.", "198.51.100.", "203.0.113."];
+
 /// An internet client outside the story: 192.0.2.100-199, 198.51.100.100-199, 203.0.113.100-199.
 fn client(out: &mut String, rng: &mut fastrand::Rng) {
-    let net = ["192.0.2.", "198.51.100.", "203.0.113."][rng.usize(..3)];
-    let _ = write!(out, "{net}{}", 100 + rng.u32(0..100));
+    let net = CLIENT_NETS[rng.usize(..3)];
+    put!(out, net, 100 + rng.u32(0..100));
 }
 
 fn client_string(rng: &mut fastrand::Rng) -> String {
     let mut s = String::with_capacity(15);
     client(&mut s, rng);
     s
+}
+
+/// An address of a flow log record: a fixed one, or an internet client drawn by [`Addr::client`].
+#[derive(Clone, Copy)]
+enum Addr {
+    Fixed(&'static str),
+    Client(&'static str, u32),
+}
+
+impl Addr {
+    /// Draws as [`client`] does (the same random numbers, in the same order).
+    fn client(rng: &mut fastrand::Rng) -> Addr {
+        let net = CLIENT_NETS[rng.usize(..3)];
+        Addr::Client(net, 100 + rng.u32(0..100))
+    }
+
+    fn put(self, out: &mut String) {
+        match self {
+            Addr::Fixed(a) => out.push_str(a),
+            Addr::Client(net, host) => put!(out, net, host),
+        }
+    }
 }
 
 const BROWSERS: [&str; 5] = [
@@ -80,6 +104,16 @@ const API: [(&str, &str, u32); 6] = [
     ("GET", "/api/v1/search?q=boots", 5_530),
 ];
 
+/// The identity elements of the noise's CloudTrail callers (built once: they are constant).
+static IDENTITIES: std::sync::LazyLock<[String; 4]> = std::sync::LazyLock::new(|| {
+    [
+        [r#"{"type":"IAMUser","principalId":"AIDAJQABLZS4A3QDU576Q","arn":"arn:aws:iam::"#, ACCOUNT, ":user/", ADMIN_USER, r#"","accountId":""#, ACCOUNT, r#"","accessKeyId":"ASIAQNOISEALICE00001","userName":""#, ADMIN_USER, r#"","sessionContext":{"attributes":{"creationDate":"2026-11-01T08:00:00Z","mfaAuthenticated":"true"}}}"#].concat(),
+        [r#"{"type":"IAMUser","principalId":""#, LEAKED_PRINCIPAL, r#"","arn":"arn:aws:iam::"#, ACCOUNT, ":user/", LEAKED_USER, r#"","accountId":""#, ACCOUNT, r#"","accessKeyId":""#, LEAKED_KEY, r#"","userName":""#, LEAKED_USER, r#""}"#].concat(),
+        [r#"{"type":"AssumedRole","principalId":""#, ROLE_PRINCIPAL, ":", INSTANCE_ID, r#"","arn":"arn:aws:sts::"#, ACCOUNT, ":assumed-role/", ROLE, "/", INSTANCE_ID, r#"","accountId":""#, ACCOUNT, r#"","accessKeyId":"ASIAQNOISEROLE000001","sessionContext":{"sessionIssuer":{"type":"Role","principalId":""#, ROLE_PRINCIPAL, r#"","arn":"arn:aws:iam::"#, ACCOUNT, ":role/", ROLE, r#"","accountId":""#, ACCOUNT, r#"","userName":""#, ROLE, r#""},"webIdFederationData":{},"attributes":{"creationDate":"2026-11-20T00:00:00Z","mfaAuthenticated":"false"},"ec2RoleDelivery":"2.0"}}"#].concat(),
+        [r#"{"type":"AssumedRole","principalId":"AROAZNOISEAUDIT00001:audit-scanner","arn":"arn:aws:sts::"#, AUDIT_ACCOUNT, r#":assumed-role/SecurityAudit/audit-scanner","accountId":""#, AUDIT_ACCOUNT, r#"","accessKeyId":"ASIAQNOISEAUDIT00001","sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROAZNOISEAUDIT00001","arn":"arn:aws:iam::"#, AUDIT_ACCOUNT, r#":role/SecurityAudit","accountId":""#, AUDIT_ACCOUNT, r#"","userName":"SecurityAudit"},"webIdFederationData":{},"attributes":{"creationDate":"2026-11-20T00:00:00Z","mfaAuthenticated":"false"}}}"#].concat(),
+    ]
+});
+
 impl Noise {
     pub(crate) fn new(seed: u64, stream: Stream, n: usize, start: i64, end: i64) -> Noise {
         let key = splitmix(seed ^ splitmix(stream as u64 + 1));
@@ -99,6 +133,15 @@ impl Noise {
     /// The time of the `i`th event: a pure function of the seed, the stream and `i`, in the
     /// `i`th of `n` equal slots of the window (so times are monotonic).
     pub(crate) fn time_of(&self, i: usize) -> i64 {
+        // In 64 bits when the products fit (any run of a sane size), else in 128: the same
+        // numbers either way.
+        let n = self.n.max(1) as i64;
+        if let (Ok(i), Some(_)) = (i64::try_from(i), self.span.checked_mul(n.saturating_add(1))) {
+            let slot_start = self.span * i / n;
+            let slot_len = (self.span * (i + 1) / n - slot_start).max(1);
+            let jitter = (splitmix(self.key ^ i as u64) % slot_len as u64) as i64;
+            return self.start + slot_start + jitter;
+        }
         let n = self.n.max(1) as i128;
         let span = self.span as i128;
         let slot_start = span * i as i128 / n;
@@ -107,11 +150,16 @@ impl Noise {
         self.start + (slot_start + jitter) as i64
     }
 
+    #[cfg(test)]
+    pub(crate) fn key_for_test(&self) -> u64 {
+        self.key
+    }
+
     fn event(&mut self, ms: i64) -> String {
         let mut out = String::with_capacity(match self.stream {
-            Stream::CloudTrail => 900,
-            Stream::GuardDuty | Stream::SecurityHub => 1800,
-            _ => 220,
+            Stream::CloudTrail => 2048,
+            Stream::GuardDuty | Stream::SecurityHub => 4096,
+            _ => 320,
         });
         match self.stream {
             Stream::CloudTrail => self.cloudtrail(&mut out, ms),
@@ -128,31 +176,37 @@ impl Noise {
     fn cloudtrail(&mut self, out: &mut String, ms: i64) {
         let r = &mut self.rng;
         let roll = r.u32(0..100);
-        // (identity JSON, source IP, user agent, account)
-        let (identity, ip, ua): (String, String, &str) = match roll {
+        let identities = &*IDENTITIES;
+        // (identity JSON, source IP, the last octet of an audit scanner's address, user agent)
+        let (identity, ip, audit_host, ua): (&str, &str, Option<u32>, &str) = match roll {
             0..=29 => (
-                format!(r#"{{"type":"IAMUser","principalId":"AIDAJQABLZS4A3QDU576Q","arn":"arn:aws:iam::{ACCOUNT}:user/{ADMIN_USER}","accountId":"{ACCOUNT}","accessKeyId":"ASIAQNOISEALICE00001","userName":"{ADMIN_USER}","sessionContext":{{"attributes":{{"creationDate":"2026-11-01T08:00:00Z","mfaAuthenticated":"true"}}}}}}"#),
-                ADMIN_IP.to_string(),
+                &identities[0],
+                ADMIN_IP,
+                None,
                 "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
             ),
             30..=49 => (
-                format!(r#"{{"type":"IAMUser","principalId":"{LEAKED_PRINCIPAL}","arn":"arn:aws:iam::{ACCOUNT}:user/{LEAKED_USER}","accountId":"{ACCOUNT}","accessKeyId":"{LEAKED_KEY}","userName":"{LEAKED_USER}"}}"#),
-                CI_IP.to_string(),
+                &identities[1],
+                CI_IP,
+                None,
                 "aws-cli/2.15.30 Python/3.11.8 Linux/6.8.0-1018-aws exe/x86_64.ubuntu.24 prompt/off",
             ),
             50..=74 => (
-                format!(r#"{{"type":"AssumedRole","principalId":"{ROLE_PRINCIPAL}:{INSTANCE_ID}","arn":"arn:aws:sts::{ACCOUNT}:assumed-role/{ROLE}/{INSTANCE_ID}","accountId":"{ACCOUNT}","accessKeyId":"ASIAQNOISEROLE000001","sessionContext":{{"sessionIssuer":{{"type":"Role","principalId":"{ROLE_PRINCIPAL}","arn":"arn:aws:iam::{ACCOUNT}:role/{ROLE}","accountId":"{ACCOUNT}","userName":"{ROLE}"}},"webIdFederationData":{{}},"attributes":{{"creationDate":"2026-11-20T00:00:00Z","mfaAuthenticated":"false"}},"ec2RoleDelivery":"2.0"}}}}"#),
-                PRIVATE_IP.to_string(),
+                &identities[2],
+                PRIVATE_IP,
+                None,
                 "aws-sdk-go/1.44.302 (go1.21.6; linux; amd64) amazon-ssm-agent/3.3.987.0",
             ),
             75..=89 => (
-                format!(r#"{{"type":"AssumedRole","principalId":"AROAZNOISEAUDIT00001:audit-scanner","arn":"arn:aws:sts::{AUDIT_ACCOUNT}:assumed-role/SecurityAudit/audit-scanner","accountId":"{AUDIT_ACCOUNT}","accessKeyId":"ASIAQNOISEAUDIT00001","sessionContext":{{"sessionIssuer":{{"type":"Role","principalId":"AROAZNOISEAUDIT00001","arn":"arn:aws:iam::{AUDIT_ACCOUNT}:role/SecurityAudit","accountId":"{AUDIT_ACCOUNT}","userName":"SecurityAudit"}},"webIdFederationData":{{}},"attributes":{{"creationDate":"2026-11-20T00:00:00Z","mfaAuthenticated":"false"}}}}}}"#),
-                format!("198.51.100.{}", 100 + r.u32(0..100)),
+                &identities[3],
+                "198.51.100.",
+                Some(100 + r.u32(0..100)),
                 "Boto3/1.35.60 md/Botocore#1.35.60 ua/2.0 os/linux#6.1.112 md/arch#x86_64 lang/python#3.12.7 cfg/retry-mode#legacy Botocore/1.35.60",
             ),
             _ => (
-                r#"{"type":"AWSService","invokedBy":"ec2.amazonaws.com"}"#.to_string(),
-                "ec2.amazonaws.com".to_string(),
+                r#"{"type":"AWSService","invokedBy":"ec2.amazonaws.com"}"#,
+                "ec2.amazonaws.com",
+                None,
                 "ec2.amazonaws.com",
             ),
         };
@@ -209,21 +263,51 @@ impl Noise {
         } else {
             "AwsApiCall"
         };
-        let _ = write!(
+        put!(
             out,
-            r#"{{"eventVersion":"1.09","userIdentity":{identity},"eventTime":""#
+            r#"{"eventVersion":"1.09","userIdentity":"#,
+            identity,
+            r#","eventTime":""#
         );
         clock::iso(out, ms);
-        let _ = write!(
+        put!(
             out,
-            r#"","eventSource":"{source}","eventName":"{name}","awsRegion":"{region}","sourceIPAddress":"{ip}","userAgent":"{ua}",{error}"requestParameters":{request},"responseElements":{response},"requestID":""#
+            r#"","eventSource":""#,
+            source,
+            r#"","eventName":""#,
+            name,
+            r#"","awsRegion":""#,
+            region,
+            r#"","sourceIPAddress":""#,
+            ip
+        );
+        if let Some(host) = audit_host {
+            put!(out, host);
+        }
+        put!(
+            out,
+            r#"","userAgent":""#,
+            ua,
+            r#"","#,
+            error,
+            r#""requestParameters":"#,
+            request,
+            r#","responseElements":"#,
+            response,
+            r#","requestID":""#
         );
         ids::uuid(out, r);
         out.push_str(r#"","eventID":""#);
         ids::uuid(out, r);
-        let _ = write!(
+        put!(
             out,
-            r#"","readOnly":{read_only},"eventType":"{event_type}","managementEvent":true,"recipientAccountId":"{ACCOUNT}","eventCategory":"Management"}}"#
+            r#"","readOnly":"#,
+            read_only,
+            r#","eventType":""#,
+            event_type,
+            r#"","managementEvent":true,"recipientAccountId":""#,
+            ACCOUNT,
+            r#"","eventCategory":"Management"}"#
         );
     }
 
@@ -234,92 +318,111 @@ impl Noise {
         const NGINX_ENI: &str = "eni-0b2c3d4e5f6a78901";
         const DB_ENI: &str = "eni-0c3d4e5f6a7b89012";
         let eph = 32_768 + r.u32(0..28_000);
-        let (eni, src, dst, sport, dport, proto, action): (
-            &str,
-            String,
-            String,
-            u32,
-            u32,
-            u8,
-            &str,
-        ) = match roll {
-            0..=24 => (
-                ENI,
-                client_string(r),
-                PRIVATE_IP.into(),
-                eph,
-                [80, 443][r.usize(..2)],
-                6,
-                "ACCEPT",
-            ),
-            25..=39 => (
-                NGINX_ENI,
-                ALB_IPS[r.usize(..2)].into(),
-                "10.0.2.15".into(),
-                eph,
-                80,
-                6,
-                "ACCEPT",
-            ),
-            40..=54 => (
-                DB_ENI,
-                ["10.0.1.23", "10.0.2.15"][r.usize(..2)].into(),
-                "10.0.3.40".into(),
-                eph,
-                5432,
-                6,
-                "ACCEPT",
-            ),
-            55..=69 => (
-                [ENI, NGINX_ENI][r.usize(..2)],
-                [PRIVATE_IP, "10.0.2.15"][r.usize(..2)].into(),
-                client_string(r),
-                eph,
-                443,
-                6,
-                "ACCEPT",
-            ),
-            70..=79 => (
-                [ENI, NGINX_ENI][r.usize(..2)],
-                [PRIVATE_IP, "10.0.2.15"][r.usize(..2)].into(),
-                "10.0.0.2".into(),
-                eph,
-                53,
-                17,
-                "ACCEPT",
-            ),
-            80..=97 => {
-                let port =
-                    [23, 445, 1433, 3306, 3389, 5900, 6379, 8080, 9200, 27017][r.usize(..10)];
-                (
-                    [ENI, NGINX_ENI, DB_ENI][r.usize(..3)],
-                    client_string(r),
-                    ["10.0.1.23", "10.0.2.15", "10.0.3.40"][r.usize(..3)].into(),
+        let (eni, src, dst, sport, dport, proto, action): (&str, Addr, Addr, u32, u32, u8, &str) =
+            match roll {
+                0..=24 => (
+                    ENI,
+                    Addr::client(r),
+                    Addr::Fixed(PRIVATE_IP),
                     eph,
-                    port,
+                    [80, 443][r.usize(..2)],
                     6,
-                    "REJECT",
-                )
-            }
-            _ => {
-                let _ = write!(
-                    out,
-                    "2 {ACCOUNT} {DB_ENI} - - - - - - - {start} {} - NODATA",
-                    start + 59
-                );
-                return;
-            }
-        };
+                    "ACCEPT",
+                ),
+                25..=39 => (
+                    NGINX_ENI,
+                    Addr::Fixed(ALB_IPS[r.usize(..2)]),
+                    Addr::Fixed("10.0.2.15"),
+                    eph,
+                    80,
+                    6,
+                    "ACCEPT",
+                ),
+                40..=54 => (
+                    DB_ENI,
+                    Addr::Fixed(["10.0.1.23", "10.0.2.15"][r.usize(..2)]),
+                    Addr::Fixed("10.0.3.40"),
+                    eph,
+                    5432,
+                    6,
+                    "ACCEPT",
+                ),
+                55..=69 => (
+                    [ENI, NGINX_ENI][r.usize(..2)],
+                    Addr::Fixed([PRIVATE_IP, "10.0.2.15"][r.usize(..2)]),
+                    Addr::client(r),
+                    eph,
+                    443,
+                    6,
+                    "ACCEPT",
+                ),
+                70..=79 => (
+                    [ENI, NGINX_ENI][r.usize(..2)],
+                    Addr::Fixed([PRIVATE_IP, "10.0.2.15"][r.usize(..2)]),
+                    Addr::Fixed("10.0.0.2"),
+                    eph,
+                    53,
+                    17,
+                    "ACCEPT",
+                ),
+                80..=97 => {
+                    let port =
+                        [23, 445, 1433, 3306, 3389, 5900, 6379, 8080, 9200, 27017][r.usize(..10)];
+                    (
+                        [ENI, NGINX_ENI, DB_ENI][r.usize(..3)],
+                        Addr::client(r),
+                        Addr::Fixed(["10.0.1.23", "10.0.2.15", "10.0.3.40"][r.usize(..3)]),
+                        eph,
+                        port,
+                        6,
+                        "REJECT",
+                    )
+                }
+                _ => {
+                    put!(
+                        out,
+                        "2 ",
+                        ACCOUNT,
+                        " ",
+                        DB_ENI,
+                        " - - - - - - - ",
+                        start,
+                        " ",
+                        start + 59,
+                        " - NODATA"
+                    );
+                    return;
+                }
+            };
         let packets = if action == "REJECT" {
             1 + r.u32(0..3)
         } else {
             2 + r.u32(0..400)
         };
         let bytes = packets as u64 * (40 + r.u64(0..1400));
-        let _ = write!(
+        put!(out, "2 ", ACCOUNT, " ", eni, " ");
+        src.put(out);
+        out.push(' ');
+        dst.put(out);
+        put!(
             out,
-            "2 {ACCOUNT} {eni} {src} {dst} {sport} {dport} {proto} {packets} {bytes} {start} {} {action} OK",
-            start + 59
+            " ",
+            sport,
+            " ",
+            dport,
+            " ",
+            proto,
+            " ",
+            packets,
+            " ",
+            bytes,
+            " ",
+            start,
+            " ",
+            start + 59,
+            " ",
+            action,
+            " OK"
         );
     }
 
@@ -336,30 +439,47 @@ impl Noise {
             HOST
         };
         clock::syslog(out, ms);
-        let _ = write!(out, " {host} ");
+        put!(out, " ", host, " ");
         let r = &mut self.rng;
         match roll {
             0..=34 => {
                 let what = if r.bool() { "opened" } else { "closed" };
                 if what == "opened" {
-                    let _ = write!(out, "CROND[{pid}]: pam_unix(crond:session): session opened for user root by (uid=0)");
-                } else {
-                    let _ = write!(
+                    put!(
                         out,
-                        "CROND[{pid}]: pam_unix(crond:session): session closed for user root"
+                        "CROND[",
+                        pid,
+                        "]: pam_unix(crond:session): session opened for user root by (uid=0)"
+                    );
+                } else {
+                    put!(
+                        out,
+                        "CROND[",
+                        pid,
+                        "]: pam_unix(crond:session): session closed for user root"
                     );
                 }
             }
             35..=49 => {
                 let port = 50_000 + r.u32(0..10_000);
-                let _ = write!(out, "sshd[{pid}]: Accepted publickey for ec2-user from {ADMIN_IP} port {port} ssh2: ED25519 SHA256:1q7pYhHkB2m3kQ9xR4tWcZ8vE0aJ5nLsD6fG2hUiK3o");
+                put!(
+                    out,
+                    "sshd[",
+                    pid,
+                    "]: Accepted publickey for ec2-user from ",
+                    ADMIN_IP,
+                    " port ",
+                    port,
+                    " ssh2: ED25519 SHA256:1q7pYhHkB2m3kQ9xR4tWcZ8vE0aJ5nLsD6fG2hUiK3o"
+                );
             }
             50..=57 => {
                 self.session += 1;
-                let _ = write!(
+                put!(
                     out,
-                    "systemd-logind[512]: New session {} of user ec2-user.",
-                    self.session
+                    "systemd-logind[512]: New session ",
+                    self.session,
+                    " of user ec2-user."
                 );
             }
             58..=69 => {
@@ -372,10 +492,16 @@ impl Noise {
                         "/usr/bin/tail -n 100 /var/log/httpd/error_log",
                     ],
                 );
-                let _ = write!(out, "sudo[{pid}]: ec2-user : TTY=pts/0 ; PWD=/home/ec2-user ; USER=root ; COMMAND={cmd}");
+                put!(
+                    out,
+                    "sudo[",
+                    pid,
+                    "]: ec2-user : TTY=pts/0 ; PWD=/home/ec2-user ; USER=root ; COMMAND=",
+                    cmd
+                );
             }
             70..=79 => {
-                let _ = write!(out, "sudo[{pid}]: pam_unix(sudo:session): session opened for user root(uid=0) by ec2-user(uid=1000)");
+                put!(out, "sudo[", pid, "]: pam_unix(sudo:session): session opened for user root(uid=0) by ec2-user(uid=1000)");
             }
             _ => {
                 // internet background: password guessing from addresses unrelated to the incident
@@ -384,15 +510,15 @@ impl Noise {
                     &["admin", "test", "user", "oracle", "postgres", "git", "pi"],
                 );
                 let port = 30_000 + r.u32(0..30_000);
-                let _ = write!(out, "sshd[{pid}]: ");
+                put!(out, "sshd[", pid, "]: ");
                 if r.bool() {
-                    let _ = write!(out, "Invalid user {user} from ");
+                    put!(out, "Invalid user ", user, " from ");
                     client(out, r);
-                    let _ = write!(out, " port {port}");
+                    put!(out, " port ", port);
                 } else {
-                    let _ = write!(out, "Failed password for invalid user {user} from ");
+                    put!(out, "Failed password for invalid user ", user, " from ");
                     client(out, r);
-                    let _ = write!(out, " port {port} ssh2");
+                    put!(out, " port ", port, " ssh2");
                 }
             }
         }
@@ -416,9 +542,11 @@ impl Noise {
                     "/HNAP1/",
                 ],
             );
-            let _ = write!(
+            put!(
                 out,
-                "] \"GET {path} HTTP/1.1\" 404 196 \"-\" \"Mozilla/5.0 zgrab/0.x\""
+                "] \"GET ",
+                path,
+                " HTTP/1.1\" 404 196 \"-\" \"Mozilla/5.0 zgrab/0.x\""
             );
             return;
         }
@@ -438,14 +566,32 @@ impl Noise {
         };
         let ua = BROWSERS[r.usize(..BROWSERS.len())];
         if bytes == 0 {
-            let _ = write!(
+            put!(
                 out,
-                "] \"GET {path} HTTP/1.1\" {status} - \"{referer}\" \"{ua}\""
+                "] \"GET ",
+                path,
+                " HTTP/1.1\" ",
+                status,
+                " - \"",
+                referer,
+                "\" \"",
+                ua,
+                "\""
             );
         } else {
-            let _ = write!(
+            put!(
                 out,
-                "] \"GET {path} HTTP/1.1\" {status} {bytes} \"{referer}\" \"{ua}\""
+                "] \"GET ",
+                path,
+                " HTTP/1.1\" ",
+                status,
+                " ",
+                bytes,
+                " \"",
+                referer,
+                "\" \"",
+                ua,
+                "\""
             );
         }
     }
@@ -457,7 +603,7 @@ impl Noise {
         out.push_str(" - - [");
         clock::clf(out, ms);
         if r.u32(0..4) == 0 {
-            let _ = write!(
+            put!(
                 out,
                 "] \"GET /api/v1/health HTTP/1.1\" 200 17 \"-\" \"ELB-HealthChecker/2.0\" \"-\""
             );
@@ -472,7 +618,20 @@ impl Noise {
         };
         let size = if status == 200 { size } else { 64 };
         let ua = BROWSERS[r.usize(..4)];
-        let _ = write!(out, "] \"{method} {path} HTTP/1.1\" {status} {size} \"https://www.example.com/\" \"{ua}\" \"");
+        put!(
+            out,
+            "] \"",
+            method,
+            " ",
+            path,
+            " HTTP/1.1\" ",
+            status,
+            " ",
+            size,
+            " \"https://www.example.com/\" \"",
+            ua,
+            "\" \""
+        );
         client(out, r);
         out.push('"');
     }
@@ -506,25 +665,73 @@ impl Noise {
         ids::hex(&mut id, r, 32);
         out.push_str(r#"{"version":"0","id":""#);
         ids::uuid(out, r);
-        let _ = write!(
+        put!(
             out,
-            r#"","detail-type":"GuardDuty Finding","source":"aws.guardduty","account":"{account}","time":""#
+            r#"","detail-type":"GuardDuty Finding","source":"aws.guardduty","account":""#,
+            account,
+            r#"","time":""#
         );
         clock::iso(out, ms);
-        let _ = write!(
+        put!(
             out,
-            r#"","region":"{REGION}","resources":[],"detail":{{"schemaVersion":"2.0","accountId":"{account}","region":"{REGION}","partition":"aws","id":"{id}","arn":"arn:aws:guardduty:{REGION}:{account}:detector/{DETECTOR}/finding/{id}","type":"{ty}","resource":{{"resourceType":"Instance","instanceDetails":{{"instanceId":"{instance}","instanceType":"t3.micro","platform":null,"productCodes":[],"networkInterfaces":[{{"ipv6Addresses":[],"networkInterfaceId":"eni-0e5f6a7b8c9d01234","privateDnsName":"ip-10-0-0-5.ec2.internal","privateIpAddress":"{ip}","privateIpAddresses":[{{"privateDnsName":"ip-10-0-0-5.ec2.internal","privateIpAddress":"{ip}"}}],"subnetId":"subnet-0fedcba9876543210","vpcId":"{VPC}","securityGroups":[{{"groupName":"bastion-sg","groupId":"sg-0fedcba9876543210"}}],"publicDnsName":"","publicIp":"198.51.100.5"}}],"outpostArn":null,"tags":[{{"key":"Name","value":"bastion"}}],"instanceState":"running","availabilityZone":"us-east-1b","imageId":"ami-0abcdef1234567890"}}}},"service":{{"serviceName":"guardduty","detectorId":"{DETECTOR}","action":"#
+            r#"","region":""#,
+            REGION,
+            r#"","resources":[],"detail":{"schemaVersion":"2.0","accountId":""#,
+            account,
+            r#"","region":""#,
+            REGION,
+            r#"","partition":"aws","id":""#,
+            &id,
+            r#"","arn":"arn:aws:guardduty:"#,
+            REGION,
+            ":",
+            account,
+            ":detector/",
+            DETECTOR,
+            "/finding/",
+            &id,
+            r#"","type":""#,
+            ty,
+            r#"","resource":{"resourceType":"Instance","instanceDetails":{"instanceId":""#,
+            instance,
+            r#"","instanceType":"t3.micro","platform":null,"productCodes":[],"networkInterfaces":[{"ipv6Addresses":[],"networkInterfaceId":"eni-0e5f6a7b8c9d01234","privateDnsName":"ip-10-0-0-5.ec2.internal","privateIpAddress":""#,
+            ip,
+            r#"","privateIpAddresses":[{"privateDnsName":"ip-10-0-0-5.ec2.internal","privateIpAddress":""#,
+            ip,
+            r#""}],"subnetId":"subnet-0fedcba9876543210","vpcId":""#,
+            VPC,
+            r#"","securityGroups":[{"groupName":"bastion-sg","groupId":"sg-0fedcba9876543210"}],"publicDnsName":"","publicIp":"198.51.100.5"}],"outpostArn":null,"tags":[{"key":"Name","value":"bastion"}],"instanceState":"running","availabilityZone":"us-east-1b","imageId":"ami-0abcdef1234567890"}},"service":{"serviceName":"guardduty","detectorId":""#,
+            DETECTOR,
+            r#"","action":"#
         );
         if ty.starts_with("Recon") {
-            let _ = write!(
+            put!(
                 out,
-                r#"{{"actionType":"PORT_PROBE","portProbeAction":{{"blocked":false,"portProbeDetails":[{{"localPortDetails":{{"port":{port},"portName":"{port_name}"}},"localIpDetails":{{"ipAddressV4":"{ip}"}},"remoteIpDetails":{{"ipAddressV4":"{remote}","organization":{{"asn":"64510","asnOrg":"EXAMPLE-SCANNERS","isp":"Example Scanners","org":"Example Scanners"}},"country":{{"countryName":"United States"}}}}}}]}}}}"#
+                r#"{"actionType":"PORT_PROBE","portProbeAction":{"blocked":false,"portProbeDetails":[{"localPortDetails":{"port":"#,
+                port,
+                r#","portName":""#,
+                port_name,
+                r#""},"localIpDetails":{"ipAddressV4":""#,
+                ip,
+                r#""},"remoteIpDetails":{"ipAddressV4":""#,
+                &remote,
+                r#"","organization":{"asn":"64510","asnOrg":"EXAMPLE-SCANNERS","isp":"Example Scanners","org":"Example Scanners"},"country":{"countryName":"United States"}}}]}}"#
             );
         } else {
             let rport = 30_000 + r.u32(0..30_000);
-            let _ = write!(
+            put!(
                 out,
-                r#"{{"actionType":"NETWORK_CONNECTION","networkConnectionAction":{{"connectionDirection":"INBOUND","remoteIpDetails":{{"ipAddressV4":"{remote}","organization":{{"asn":"64510","asnOrg":"EXAMPLE-SCANNERS","isp":"Example Scanners","org":"Example Scanners"}},"country":{{"countryName":"United States"}}}},"remotePortDetails":{{"port":{rport},"portName":"Unknown"}},"localPortDetails":{{"port":{port},"portName":"{port_name}"}},"protocol":"TCP","blocked":false,"localIpDetails":{{"ipAddressV4":"{ip}"}}}}}}"#
+                r#"{"actionType":"NETWORK_CONNECTION","networkConnectionAction":{"connectionDirection":"INBOUND","remoteIpDetails":{"ipAddressV4":""#,
+                &remote,
+                r#"","organization":{"asn":"64510","asnOrg":"EXAMPLE-SCANNERS","isp":"Example Scanners","org":"Example Scanners"},"country":{"countryName":"United States"}},"remotePortDetails":{"port":"#,
+                rport,
+                r#","portName":"Unknown"},"localPortDetails":{"port":"#,
+                port,
+                r#","portName":""#,
+                port_name,
+                r#""},"protocol":"TCP","blocked":false,"localIpDetails":{"ipAddressV4":""#,
+                ip,
+                r#""}}}"#
             );
         }
         let count = 1 + r.u32(0..40);
@@ -532,16 +739,26 @@ impl Noise {
         clock::iso_ms(out, ms - 3_600_000);
         out.push_str(r#"","eventLastSeen":""#);
         clock::iso_ms(out, ms - 600_000);
-        let _ = write!(
+        put!(
             out,
-            r#"","archived":false,"count":{count},"featureName":"FlowLogs"}},"severity":2,"createdAt":""#
+            r#"","archived":false,"count":"#,
+            count,
+            r#","featureName":"FlowLogs"},"severity":2,"createdAt":""#
         );
         clock::iso_ms(out, ms - 3_000_000);
         out.push_str(r#"","updatedAt":""#);
         clock::iso_ms(out, ms - 5_000);
-        let _ = write!(
+        put!(
             out,
-            r#"","title":"{ty} on {instance}.","description":"{remote} is probing or brute forcing {instance}."}}}}"#
+            r#"","title":""#,
+            ty,
+            " on ",
+            instance,
+            r#".","description":""#,
+            &remote,
+            " is probing or brute forcing ",
+            instance,
+            r#"."}}"#
         );
     }
 
@@ -610,21 +827,61 @@ impl Noise {
         );
         out.push_str(r#"{"version":"0","id":""#);
         ids::uuid(out, r);
-        let _ = write!(
+        put!(
             out,
-            r#"","detail-type":"Security Hub Findings - Imported","source":"aws.securityhub","account":"{ACCOUNT}","time":""#
+            r#"","detail-type":"Security Hub Findings - Imported","source":"aws.securityhub","account":""#,
+            ACCOUNT,
+            r#"","time":""#
         );
         clock::iso(out, ms);
-        let _ = write!(
+        put!(
             out,
-            r#"","region":"{REGION}","resources":["{id}"],"detail":{{"findings":[{{"SchemaVersion":"2018-10-08","Id":"{id}","ProductArn":"arn:aws:securityhub:{REGION}::product/aws/securityhub","GeneratorId":"security-control/{control}","AwsAccountId":"{ACCOUNT}","Types":["Software and Configuration Checks/Industry and Regulatory Standards"],"FirstObservedAt":"2026-11-02T03:10:00.000Z","LastObservedAt":""#
+            r#"","region":""#,
+            REGION,
+            r#"","resources":[""#,
+            &id,
+            r#""],"detail":{"findings":[{"SchemaVersion":"2018-10-08","Id":""#,
+            &id,
+            r#"","ProductArn":"arn:aws:securityhub:"#,
+            REGION,
+            r#"::product/aws/securityhub","GeneratorId":"security-control/"#,
+            control,
+            r#"","AwsAccountId":""#,
+            ACCOUNT,
+            r#"","Types":["Software and Configuration Checks/Industry and Regulatory Standards"],"FirstObservedAt":"2026-11-02T03:10:00.000Z","LastObservedAt":""#
         );
         clock::iso_ms(out, ms - 20_000);
         out.push_str(r#"","CreatedAt":"2026-11-02T03:10:00.000Z","UpdatedAt":""#);
         clock::iso_ms(out, ms - 20_000);
-        let _ = write!(
+        put!(
             out,
-            r#"","Severity":{{"Label":"{label}","Normalized":{normalized},"Original":"{label}"}},"Title":"{control} {title}","Description":"This control checks the resource against the AWS Foundational Security Best Practices standard.","Remediation":{{"Recommendation":{{"Text":"For information on how to correct this issue, consult the AWS Security Hub controls documentation.","Url":"https://docs.aws.amazon.com/console/securityhub/{control}/remediation"}}}},"ProductFields":{{"RelatedAWSResources:0/name":"securityhub-{control}","aws/securityhub/ProductName":"Security Hub","aws/securityhub/CompanyName":"AWS"}},"Resources":[{{"Type":"{rtype}","Id":"{rid}","Partition":"aws","Region":"{REGION}"}}],"Compliance":{{"Status":"{status}","SecurityControlId":"{control}"}},"WorkflowState":"NEW","Workflow":{{"Status":"NEW"}},"RecordState":"ACTIVE","CompanyName":"AWS","ProductName":"Security Hub","Region":"{REGION}","ProcessedAt":""#
+            r#"","Severity":{"Label":""#,
+            label,
+            r#"","Normalized":"#,
+            normalized,
+            r#","Original":""#,
+            label,
+            r#""},"Title":""#,
+            control,
+            " ",
+            title,
+            r#"","Description":"This control checks the resource against the AWS Foundational Security Best Practices standard.","Remediation":{"Recommendation":{"Text":"For information on how to correct this issue, consult the AWS Security Hub controls documentation.","Url":"https://docs.aws.amazon.com/console/securityhub/"#,
+            control,
+            r#"/remediation"}},"ProductFields":{"RelatedAWSResources:0/name":"securityhub-"#,
+            control,
+            r#"","aws/securityhub/ProductName":"Security Hub","aws/securityhub/CompanyName":"AWS"},"Resources":[{"Type":""#,
+            rtype,
+            r#"","Id":""#,
+            rid,
+            r#"","Partition":"aws","Region":""#,
+            REGION,
+            r#""}],"Compliance":{"Status":""#,
+            status,
+            r#"","SecurityControlId":""#,
+            control,
+            r#""},"WorkflowState":"NEW","Workflow":{"Status":"NEW"},"RecordState":"ACTIVE","CompanyName":"AWS","ProductName":"Security Hub","Region":""#,
+            REGION,
+            r#"","ProcessedAt":""#
         );
         clock::iso_ms(out, ms - 5_000);
         out.push_str(r#"","Sample":false}]}}"#);

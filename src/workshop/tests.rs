@@ -263,3 +263,47 @@ fn the_committed_samples_are_the_generators_output() {
         assert!(committed == expected, "{} differs from the generator's output: run `cargo test --lib workshop::sample::tests::write_samples -- --ignored` and regenerate the golden files", path.display());
     }
 }
+
+#[test]
+fn each_stream_alone_is_the_merged_sequence_restricted_to_it() {
+    // `workshop generate` writes the streams side by side: each must be exactly what the merged
+    // sequence holds for it, in the same order (across a month boundary too).
+    for at in ["2026-11-27T00:00:00Z", "2026-12-01T12:00:00Z"] {
+        let opts = Options {
+            at: at.parse().unwrap(),
+            ..options(6000)
+        };
+        let all: Vec<RawEvent> = generate(&opts).collect();
+        for stream in Stream::ALL {
+            let alone: Vec<RawEvent> = generate_stream(&opts, stream).collect();
+            let merged: Vec<RawEvent> =
+                all.iter().filter(|e| e.stream == stream).cloned().collect();
+            assert!(!alone.is_empty(), "{stream:?}");
+            assert_eq!(alone, merged, "{stream:?} at {at}");
+        }
+    }
+}
+
+#[test]
+fn noise_times_are_the_same_in_64_and_128_bits() {
+    for (n, span) in [
+        (1usize, 1i64),
+        (7, 1000),
+        (1_000_000, NOISE_BEFORE_AT_MS),
+        (3, 5),
+    ] {
+        let noise = noise::Noise::new(9, Stream::Vpc, n, 1_000, 1_000 + span);
+        for i in (0..n).step_by((n / 1000).max(1)) {
+            let n128 = n.max(1) as i128;
+            let slot_start = span as i128 * i as i128 / n128;
+            let slot_len = (span as i128 * (i as i128 + 1) / n128 - slot_start).max(1);
+            let key = noise.key_for_test();
+            let jitter = (noise::splitmix(key ^ i as u64) as i128) % slot_len;
+            assert_eq!(
+                noise.time_of(i),
+                1_000 + (slot_start + jitter) as i64,
+                "n {n} i {i}"
+            );
+        }
+    }
+}

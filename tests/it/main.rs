@@ -3,6 +3,7 @@
 mod apply;
 mod cli;
 mod common;
+mod compose;
 mod content_test;
 mod fields;
 mod ingest;

@@ -12,14 +12,7 @@ const EVENTS: &str = "600";
 /// The month every event of `AT` falls in (the noise spans the 72 hours before it).
 const WEB_APACHE: &str = "log-web-apache-2026-11";
 
-/// Every JSON document on stdout (the apply's, then the load's).
-fn documents(run: &Run) -> Vec<Value> {
-    serde_json::Deserializer::from_str(&run.stdout)
-        .into_iter::<Value>()
-        .collect::<Result<_, _>>()
-        .unwrap_or_else(|e| panic!("stdout is not JSON documents ({e}):\n{}", run.snapshot()))
-}
-
+/// `workshop up --output json`; its one document's data, with the document's error beside it.
 fn up(c: &ClusterContext, extra: &[&str]) -> (Run, Value) {
     let mut args = vec![
         "--output",
@@ -36,13 +29,17 @@ fn up(c: &ClusterContext, extra: &[&str]) -> (Run, Value) {
     ];
     args.extend_from_slice(extra);
     let run = c.siemctl(&args);
-    let document = documents(&run)
-        .pop()
-        .unwrap_or_else(|| panic!("no document: {}", run.snapshot()));
-    // The load's data, with the document's error beside it.
-    let mut load = document["data"].clone();
-    load["error"] = document["error"].clone();
-    (run, load)
+    // ONE document on stdout: the apply's result and the load's together.
+    let document: Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}):\n{}", run.snapshot()));
+    assert_eq!(document["format_version"], 1, "{document}");
+    let mut data = document["data"].clone();
+    assert!(
+        data["apply"]["plan"]["summary"].is_object() && data["apply"]["result"].is_object(),
+        "the apply's plan and result are in the document: {document}"
+    );
+    data["error"] = document["error"].clone();
+    (run, data)
 }
 
 fn count(c: &ClusterContext, index: &str, query: Option<Value>) -> u64 {
@@ -113,6 +110,15 @@ fn up_loads_every_event_and_a_re_run_indexes_nothing_twice() {
     let (run, load) = up(&c, &[]);
     assert_eq!(run.code, 0, "{}", run.snapshot());
     assert_complete(&c, &load);
+    let created_objects = load["apply"]["result"]["created"].as_array().unwrap();
+    assert!(
+        created_objects
+            .iter()
+            .any(|o| o["kind"] == "ingest_pipeline")
+            && created_objects.iter().any(|o| o["kind"] == "dashboard"),
+        "the first run applies the content: {}",
+        load["apply"]
+    );
     let requests = load["load"]["requests"].as_u64().unwrap();
     assert!(
         requests >= 4,
@@ -146,6 +152,19 @@ fn up_loads_every_event_and_a_re_run_indexes_nothing_twice() {
     let (again, load) = up(&c, &[]);
     assert_eq!(again.code, 0, "{}", again.snapshot());
     assert_complete(&c, &load);
+    assert_eq!(
+        load["apply"]["result"]["created"],
+        json!([]),
+        "{}",
+        load["apply"]
+    );
+    assert_eq!(
+        load["apply"]["result"]["updated"],
+        json!([]),
+        "{}",
+        load["apply"]
+    );
+    assert!(load["apply"]["result"]["unchanged"].as_u64().unwrap() > 100);
     assert_eq!(load["created_indices"], json!([]), "the indices exist");
     for (index, before) in &counts {
         let tally = &load["load"]["indices"][index];
@@ -441,4 +460,105 @@ fn a_bulk_applied_but_unanswered_is_sent_again_without_duplicates() {
         overwritten > 0,
         "the resent request's items overwrote: {load}"
     );
+}
+
+/// The workshop target's Dashboards defaults, as rendered (`siemctl render --target NAME`).
+fn rendered(c: &ClusterContext, target: Option<&str>, rel: &str) -> Value {
+    let out = tempfile::tempdir().unwrap();
+    let mut args = vec!["render", "--out", out.path().to_str().unwrap()];
+    if let Some(target) = target {
+        args.extend(["--target", target]);
+    }
+    let run = c.siemctl(&args);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    serde_json::from_str(&std::fs::read_to_string(out.path().join(rel)).unwrap()).unwrap()
+}
+
+#[test]
+fn the_workshop_target_opens_dashboards_on_the_incident_window_in_the_global_tenant() {
+    let c = ClusterContext::bundled();
+    // Without a target (and for any target that does not set the variables): today's settings,
+    // the time picker and the threat-hunting dashboard as Dashboards has them.
+    let config = rendered(&c, None, "config/advanced-settings.json");
+    assert_eq!(
+        config["attributes"],
+        json!({"defaultIndex": "log-all", "dateFormat:tz": "UTC"})
+    );
+    let dashboard = rendered(&c, None, "dashboard/threat-hunting.json");
+    assert_eq!(dashboard["attributes"]["timeRestore"], false);
+    assert!(dashboard["attributes"].get("timeFrom").is_none());
+    // The workshop and local targets: Last 7 days (the incident spans the 24 to 48 hours before
+    // the load), stored by the dashboard too.
+    for target in ["workshop", "local"] {
+        let config = rendered(&c, Some(target), "config/advanced-settings.json");
+        let defaults: Value = serde_json::from_str(
+            config["attributes"]["timepicker:timeDefaults"]
+                .as_str()
+                .expect("a json-type setting is stored as a string of JSON"),
+        )
+        .unwrap();
+        assert_eq!(defaults, json!({"from": "now-7d", "to": "now"}), "{target}");
+        assert!(config["attributes"].get("theme:darkMode").is_none());
+        let dashboard = rendered(&c, Some(target), "dashboard/threat-hunting.json");
+        let a = &dashboard["attributes"];
+        assert_eq!(
+            (&a["timeRestore"], &a["timeFrom"], &a["timeTo"]),
+            (&json!(true), &json!("now-7d"), &json!("now")),
+            "{target}"
+        );
+    }
+    // `defaultIndex` is the id of the `log-*` index pattern.
+    let pattern = rendered(&c, Some("workshop"), "index_pattern/log-all.json");
+    assert_eq!(pattern["attributes"]["title"], "log-*");
+
+    // The workshop target names the global tenant itself.
+    let toml: toml::Table = c.content.read("siemctl.toml").parse().unwrap();
+    assert_eq!(
+        toml["targets"]["workshop"]["tenant"].as_str(),
+        Some("global")
+    );
+
+    // Participants' Dashboards lands in the private tenant (the demo configuration's
+    // `multitenancy.tenants.preferred`): the workshop's objects are in Global all the same.
+    let (status, body) = c.opensearch(
+        "POST",
+        "/_emulator/tenancy",
+        Some(json!({"preferred": ["Private", "Global"]})),
+    );
+    assert_eq!(status, 200, "{body}");
+    let (run, load) = up(&c, &["--target", "workshop", "--auth", "none"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert_complete(&c, &load);
+    let settings = c.dashboards("GET", "/api/opensearch-dashboards/settings", None, "global");
+    let defaults: Value = serde_json::from_str(
+        settings["settings"]["timepicker:timeDefaults"]["userValue"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{settings}")),
+    )
+    .unwrap();
+    assert_eq!(defaults, json!({"from": "now-7d", "to": "now"}));
+    assert_eq!(settings["settings"]["defaultIndex"]["userValue"], "log-all");
+    assert!(settings["settings"].get("theme:darkMode").is_none());
+    let find = "/api/saved_objects/_find?type=dashboard&per_page=100";
+    let global = c.dashboards("GET", find, None, "global");
+    let threat = global["saved_objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "threat-hunting")
+        .unwrap_or_else(|| panic!("{global}"));
+    assert_eq!(threat["attributes"]["timeRestore"], true);
+    assert_eq!(threat["attributes"]["timeFrom"], "now-7d");
+    let private = c.dashboards("GET", find, None, "private");
+    assert_eq!(
+        private["total"], 0,
+        "nothing in the private tenant: {private}"
+    );
+    // As Dashboards stores them, the settings and the dashboard are what the content says.
+    let run = c.siemctl(&[
+        "--output", "json", "plan", "--target", "workshop", "--auth", "none",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    let plan = run.json();
+    assert_eq!(plan["data"]["changes"], json!([]), "{plan}");
 }

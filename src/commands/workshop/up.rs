@@ -17,6 +17,7 @@ use crate::cli::{ConnectArgs, GlobalArgs, VarArgs, WorkshopUpArgs};
 use crate::cluster::http::RetryPolicy;
 use crate::cluster::opensearch::{WriteIf, Written};
 use crate::cluster::{Cluster, Connection};
+use crate::commands::apply::{self, Applied};
 use crate::commands::block_on;
 use crate::exit::ExitStatus;
 use crate::output::printer::Printer;
@@ -129,10 +130,23 @@ pub(crate) fn run(
 ) -> Result<ExitStatus> {
     // Checked before anything is applied.
     let options = super::generate::options(&args.generator)?;
-    // 1. The content, exactly as `siemctl apply` (the question, --yes, CI=true, the lock).
-    let applied = crate::commands::apply::run(global, &args.apply, printer)?;
-    if applied != ExitStatus::Success {
-        return Ok(applied);
+    // 1. The content, exactly as `siemctl apply` (the question, --yes, CI=true, the lock); in
+    // JSON mode its result goes into the workshop's one document.
+    let applied = match apply::apply(global, &args.apply, printer)? {
+        Ok(applied) => applied,
+        Err(status) => return Ok(status),
+    };
+    if !printer.is_json() {
+        apply::report_text(printer, &applied);
+    }
+    if !applied.is_complete() {
+        if printer.is_json() {
+            printer.json(
+                json!({ "apply": applied.json(), "load": null }),
+                applied.error(),
+            );
+        }
+        return Ok(applied.status());
     }
     // 2. The incident.
     block_on(async {
@@ -186,6 +200,7 @@ pub(crate) fn run(
         .await?;
         show(
             printer,
+            &applied,
             &report,
             &created,
             &record,
@@ -238,6 +253,7 @@ fn start(dashboards: Option<&str>, options: &Options) -> Value {
 
 fn show(
     printer: Printer,
+    applied: &Applied,
     report: &Report,
     created: &[String],
     record: &Record,
@@ -254,6 +270,7 @@ fn show(
         };
         printer.json(
             json!({
+                "apply": applied.json(),
                 "load": report.json(),
                 "created_indices": created,
                 "workshop_indices": record.created,
