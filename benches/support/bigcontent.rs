@@ -123,7 +123,11 @@ fn copy_content(from: &Path, to: &Path) -> io::Result<usize> {
     }
     fs::create_dir_all(to)?;
     for entry in sorted(from)? {
-        let name = entry.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let name = entry
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
         if entry.is_dir() {
             if name == "_test" {
                 continue;
@@ -157,24 +161,40 @@ fn log_types(root: &Path) -> io::Result<Vec<LogType>> {
         if !dir.is_dir() {
             continue;
         }
-        let lt = dir.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let lt = dir
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
         for file in sorted(&dir)? {
-            let name = file.file_name().unwrap_or_default().to_string_lossy().to_string();
+            let name = file
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
             if let Some(id) = name.strip_suffix(".component-template.json.hbs") {
                 components.insert(id.to_string(), parse_template(&file)?);
             } else if name.ends_with(".index-template.json.hbs") {
-                templates.entry(lt.clone()).or_default().push(parse_template(&file)?);
+                templates
+                    .entry(lt.clone())
+                    .or_default()
+                    .push(parse_template(&file)?);
             }
         }
     }
     let mut out = Vec::new();
     for dir in sorted(&root.join("dashboards"))? {
-        let lt = dir.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let lt = dir
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
         let patterns: Vec<String> = sorted(&dir)?
             .iter()
             .filter_map(|f| {
                 let name = f.file_name()?.to_string_lossy().to_string();
-                name.strip_suffix(".index-pattern.json.hbs").map(str::to_string)
+                name.strip_suffix(".index-pattern.json.hbs")
+                    .map(str::to_string)
             })
             .collect();
         let (Some(index_templates), [index_pattern]) = (templates.get(&lt), &patterns[..]) else {
@@ -189,9 +209,17 @@ fn log_types(root: &Path) -> io::Result<Vec<LogType>> {
                 .flatten()
                 .filter_map(Value::as_str);
             for component in composed.filter_map(|id| components.get(id)) {
-                collect_fields(component.pointer("/template/mappings/properties"), "", &mut fields);
+                collect_fields(
+                    component.pointer("/template/mappings/properties"),
+                    "",
+                    &mut fields,
+                );
             }
-            collect_fields(template.pointer("/template/mappings/properties"), "", &mut fields);
+            collect_fields(
+                template.pointer("/template/mappings/properties"),
+                "",
+                &mut fields,
+            );
         }
         let of = |types: &[&str]| -> Vec<String> {
             fields
@@ -237,13 +265,20 @@ fn parse_template(file: &Path) -> io::Result<Value> {
             plain.push_str(expression);
         } else {
             plain.push_str(&rest[..start]);
-            plain.push_str(if expression.starts_with("{{json ") { "0" } else { "x" });
+            plain.push_str(if expression.starts_with("{{json ") {
+                "0"
+            } else {
+                "x"
+            });
         }
         rest = &rest[start + len + 2..];
     }
     plain.push_str(rest);
     serde_json::from_str(&plain).map_err(|e| {
-        io::Error::new(io::ErrorKind::InvalidData, format!("{}: {e}", file.display()))
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{}: {e}", file.display()),
+        )
     })
 }
 
@@ -315,7 +350,8 @@ fn saved_search(lt: &LogType, id: &str, i: usize) -> String {
 fn visualization(lt: &LogType, i: usize, variant: usize, base: Option<&str>) -> String {
     let k = &lt.keywords;
     let title = format!("Bench {}: visualization {i}", lt.name);
-    let count = json!({ "id": "1", "enabled": true, "type": "count", "schema": "metric", "params": {} });
+    let count =
+        json!({ "id": "1", "enabled": true, "type": "count", "schema": "metric", "params": {} });
     let terms = |id: &str, schema: &str, field: &str| {
         json!({
             "id": id, "enabled": true, "type": "terms", "schema": schema,
@@ -327,7 +363,10 @@ fn visualization(lt: &LogType, i: usize, variant: usize, base: Option<&str>) -> 
         })
     };
     let (ty, aggs) = match variant {
-        0 => ("horizontal_bar", vec![count, terms("2", "segment", pick(k, i))]),
+        0 => (
+            "horizontal_bar",
+            vec![count, terms("2", "segment", pick(k, i))],
+        ),
         1 if lt.has_timestamp => (
             "line",
             vec![
@@ -371,9 +410,15 @@ fn visualization(lt: &LogType, i: usize, variant: usize, base: Option<&str>) -> 
     // One visualization in 50 names the index prefix, as content that links to Discover does:
     // those few files go through Handlebars, the rest are plain JSON.
     let description = if i % 50 == 0 {
-        format!("Generated for the offline benchmark, on {{{{index_prefix}}}}-{}-*.", lt.name)
+        format!(
+            "Generated for the offline benchmark, on {{{{index_prefix}}}}-{}-*.",
+            lt.name
+        )
     } else {
-        format!("Generated for the offline benchmark, on {}.", lt.index_pattern)
+        format!(
+            "Generated for the offline benchmark, on {}.",
+            lt.index_pattern
+        )
     };
     let mut attributes = json!({
         "title": title,
