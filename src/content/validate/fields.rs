@@ -398,28 +398,44 @@ fn check_saved_object_fields(
     {
         for (i, agg) in aggs.iter().enumerate() {
             if let Some(field) = agg.pointer("/params/field").and_then(Value::as_str) {
-                let at = object.line_of(&format!("/attributes/visState/aggs/{i}/params/field"));
                 let named = Named {
-                    at,
+                    at: None,
                     name: field,
                     is_pattern: false,
                     whence: "an aggregation",
                     aggregate: true,
                 };
+                let found = problems.len();
                 check_field(&object.file, &named, view, problems);
+                // Lines are looked up only for problems (each lookup rescans the file).
+                locate_new(&mut problems[found..], || {
+                    object.line_of(&format!("/attributes/visState/aggs/{i}/params/field"))
+                });
             }
         }
     }
     for (pointer, fields) in &filter_fields {
         for field in fields {
             let named = Named {
-                at: object.line_of(pointer),
+                at: None,
                 name: &field.name,
                 is_pattern: field.is_pattern,
                 whence: "the query of a filters aggregation",
                 aggregate: false,
             };
+            let found = problems.len();
             check_field(&object.file, &named, view, problems);
+            locate_new(&mut problems[found..], || object.line_of(pointer));
+        }
+    }
+}
+
+/// Sets the line of problems found without one, computing it once and only if there are any.
+fn locate_new(found: &mut [Problem], line: impl FnOnce() -> Option<usize>) {
+    if !found.is_empty() {
+        let line = line();
+        for problem in found {
+            problem.line = line;
         }
     }
 }
