@@ -60,6 +60,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &RenderArgs, printer: Printer) -> R
             content.version
         ));
     }
+    content.forget(); // siemctl exits next: no freeing object by object
     Ok(ExitStatus::Success)
 }
 
