@@ -42,6 +42,8 @@ fn siemctl(bin: &Path, dir: &Path, args: &[&str]) -> Run {
     let stderr_path = dir.join(".bench-stderr");
     let stderr = fs::File::create(&stderr_path).expect("stderr file");
     let started = Instant::now();
+    // Reaped by `wait4` below (which also gives its resource usage), not by `Child::wait`.
+    #[allow(clippy::zombie_processes)]
     let child = Command::new(bin)
         .args(args)
         .current_dir(dir)
