@@ -1,6 +1,7 @@
 //! `siemctl render`: render every object as it would be sent, optionally to files.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::ffi::OsStr;
 use std::fs;
 use std::path::Path;
 
@@ -59,6 +60,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &RenderArgs, printer: Printer) -> R
             content.version
         ));
     }
+    content.forget(); // siemctl exits next: no freeing object by object
     Ok(ExitStatus::Success)
 }
 
@@ -69,14 +71,13 @@ fn write_all(out: &Path, resources: &[Resource]) -> Result<()> {
         let dir = out.join(kind.name());
         let wanted: Vec<&Resource> = resources.iter().filter(|r| r.kind == kind).collect();
         if dir.is_dir() {
+            let ids: HashSet<&OsStr> = wanted.iter().map(|r| OsStr::new(r.id.as_str())).collect();
             for entry in
                 fs::read_dir(&dir).with_context(|| format!("cannot read `{}`", dir.display()))?
             {
                 let path = entry?.path();
                 let stale = path.extension().is_some_and(|e| e == "json")
-                    && !wanted
-                        .iter()
-                        .any(|r| path.file_stem().is_some_and(|s| s == r.id.as_str()));
+                    && !path.file_stem().is_some_and(|s| ids.contains(s));
                 if stale {
                     fs::remove_file(&path)
                         .with_context(|| format!("cannot remove stale `{}`", path.display()))?;

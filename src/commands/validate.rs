@@ -42,5 +42,6 @@ pub(crate) fn run(
             content.version
         ));
     }
+    content.forget(); // siemctl exits next: no freeing object by object
     Ok(ExitStatus::Success)
 }

@@ -86,21 +86,29 @@ pub(crate) fn discover(root: &Path) -> Result<(Vec<SourceFile>, Vec<Problem>), E
                 problems.push(Problem::new(&rel, message).with_hint(LINK_HINT));
                 continue;
             }
-            for file in sorted_entries(&entry)? {
+            for (file, file_type) in sorted_entries_with_types(&entry)? {
                 let name = file
                     .file_name()
                     .unwrap_or_default()
                     .to_string_lossy()
                     .to_string();
                 let rel = Path::new(folder).join(&log_type).join(&name);
-                if file.is_dir() || is_ignored(&file) {
+                // The type from the directory listing, without a syscall per file; a link is
+                // followed (and checked) below.
+                let is_dir = file_type.is_dir() || (file_type.is_symlink() && file.is_dir());
+                if is_dir || is_ignored(&file) {
                     // `_test/` holds the log type's test events, read by `siemctl test`.
-                    if file.is_dir() && name != TEST_FOLDER {
+                    if is_dir && name != TEST_FOLDER {
                         problems.push(Problem::new(&rel, "content folders are one level deep: move these files up into the log type's folder"));
                     }
                     continue;
                 }
-                if let Err(message) = check_readable(root, &file) {
+                let checked = if file_type.is_file() {
+                    Ok(()) // a regular file, not a link: nothing to check
+                } else {
+                    check_readable(root, &file)
+                };
+                if let Err(message) = checked {
                     problems.push(Problem::new(&rel, message).with_hint(LINK_HINT));
                     if let Ok(FileKind::Template { kind, id }) = classify(&name, kinds) {
                         files.push(SourceFile {
@@ -200,6 +208,18 @@ fn link_stays_inside(root: &Path, path: &Path) -> std::io::Result<bool> {
 fn is_ignored(path: &Path) -> bool {
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     name.starts_with('.') || name.eq_ignore_ascii_case("README.md")
+}
+
+/// The entries of `dir` with their types as the listing gives them (a link is a link), sorted.
+fn sorted_entries_with_types(dir: &Path) -> Result<Vec<(PathBuf, fs::FileType)>, Error> {
+    let read = |e| Error::Read(dir.to_path_buf(), e);
+    let mut entries = fs::read_dir(dir)
+        .map_err(read)?
+        .map(|entry| entry.and_then(|e| Ok((e.path(), e.file_type()?))))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(read)?;
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(entries)
 }
 
 fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, Error> {

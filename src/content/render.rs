@@ -16,7 +16,7 @@ use super::problem::Problem;
 /// Renders content templates with one set of variables.
 pub(crate) struct Renderer {
     registry: Handlebars<'static>,
-    vars: Value,
+    vars: Context,
 }
 
 impl Renderer {
@@ -27,7 +27,7 @@ impl Renderer {
         registry.register_helper("json", Box::new(json_helper));
         Renderer {
             registry,
-            vars: Value::Object(vars),
+            vars: Context::from(Value::Object(vars)),
         }
     }
 
@@ -38,21 +38,126 @@ impl Renderer {
         file: &Path,
         template: &str,
     ) -> Result<(String, Value), Problem> {
-        if let Some(problem) = unescaped_expression(file, template) {
+        let simple = render_simple(template, |variable| {
+            self.render_with_handlebars(file, variable).ok()
+        });
+        let text = match simple {
+            Some(text) => text,
+            None => self.render_with_handlebars(file, template)?,
+        };
+        parse_json(file, text)
+    }
+
+    /// What [`Renderer::render_json`] does without the shortcut of [`render_simple`]: every
+    /// template through Handlebars.
+    #[cfg(test)]
+    fn render_json_with_handlebars(
+        &self,
+        file: &Path,
+        template: &str,
+    ) -> Result<(String, Value), Problem> {
+        parse_json(file, self.render_with_handlebars(file, template)?)
+    }
+
+    /// Compiles the template once, refuses the triple-stash, renders.
+    fn render_with_handlebars(&self, file: &Path, template: &str) -> Result<String, Problem> {
+        use handlebars::{Renderable as _, StringOutput};
+        let compiled = handlebars::template::Template::compile(template)
+            .map_err(|e| render_problem(file, &RenderError::from(e)))?;
+        if let Some(problem) = unescaped_expression(file, &compiled) {
             return Err(problem);
         }
-        let text = self
-            .registry
-            .render_template_with_context(
-                template,
-                &Context::wraps(&self.vars).map_err(|e| render_problem(file, &e))?,
+        let mut out = StringOutput::new();
+        compiled
+            .render(
+                &self.registry,
+                &self.vars,
+                &mut RenderContext::new(None),
+                &mut out,
             )
             .map_err(|e| render_problem(file, &e))?;
-        match serde_json::from_str::<Value>(&text) {
-            Ok(value) => Ok((text, value)),
-            Err(err) => Err(json_problem(file, &text, &err)),
+        out.into_string()
+            .map_err(|e| render_problem(file, &RenderError::from(e)))
+    }
+}
+
+fn parse_json(file: &Path, text: String) -> Result<(String, Value), Problem> {
+    match serde_json::from_str::<Value>(&text) {
+        Ok(value) => Ok((text, value)),
+        Err(err) => Err(json_problem(file, &text, &err)),
+    }
+}
+
+/// A template whose only Handlebars constructs are variables (`{{name}}`, `{{json name}}`) and
+/// escapes (`\{{`), rendered without parsing its text: its text as it is, each variable rendered
+/// by Handlebars on its own. Most content files hold no expression at all, and the rest a few in
+/// kilobytes of JSON, which Handlebars would parse character by character (most of the time of
+/// a render). `None` when the template holds anything else or a variable does not render: the
+/// caller renders the whole template with Handlebars, which reports problems at their line.
+///
+/// Why the bytes are the same (handlebars-rust 6, `src/grammar.pest` and `src/template.rs`):
+/// every Handlebars construct opens with `{{`, so text between them is `raw_text`, copied as it
+/// is. A backslash right before `{{` is the escape (`escape = @{ ("\\" ~ "{{" ~ "{{"?) | ("\\" ~
+/// "\\"+ ~ &"{{") }`): `\{{` renders as `{{`, `Template::raw_string` removing the backslash;
+/// `\{{{{` (four braces escaped) and two or more backslashes before `{{` are left to
+/// Handlebars. A variable outside any block renders in the root context whether the template
+/// around it is parsed or not, and whitespace control (`~`) and the standalone-line rules apply
+/// to other constructs only, which are left to Handlebars.
+fn render_simple(
+    template: &str,
+    mut variable: impl FnMut(&str) -> Option<String>,
+) -> Option<String> {
+    let mut text = String::with_capacity(template.len());
+    let mut copied = 0; // template[..copied] is rendered into `text`
+    let mut from = 0; // where to look for the next `{{`
+    while let Some(found) = template[from..].find("{{") {
+        let at = from + found;
+        let backslashes = template.as_bytes()[..at]
+            .iter()
+            .rev()
+            .take_while(|b| **b == b'\\')
+            .count();
+        match backslashes {
+            0 => {
+                let end = at + template[at..].find("}}")? + 2;
+                let expression = &template[at..end];
+                if !is_variable(expression) {
+                    return None;
+                }
+                text.push_str(&template[copied..at]);
+                text.push_str(&variable(expression)?);
+                copied = end;
+                from = end;
+            }
+            1 => {
+                text.push_str(&template[copied..at - 1]);
+                copied = at;
+                from = at + 2;
+                if template[from..].starts_with("{{") {
+                    return None;
+                }
+            }
+            _ => return None,
         }
     }
+    text.push_str(&template[copied..]);
+    Some(text)
+}
+
+/// `{{name}}` or `{{json name}}`, a plain name of letters, digits and `_`.
+fn is_variable(expression: &str) -> bool {
+    let Some(inner) = expression
+        .strip_prefix("{{")
+        .and_then(|e| e.strip_suffix("}}"))
+    else {
+        return false;
+    };
+    let name = inner.strip_prefix("json ").unwrap_or(inner);
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// JSON string escaping without the surrounding quotes: `"`, `\` and control characters are
@@ -65,7 +170,7 @@ fn json_escape(raw: &str) -> String {
 /// `{{{name}}}` (the triple-stash) skips the escape function, so a value holding a quote would
 /// end its JSON string and could add attributes of its own: refused, at its line. An escaped
 /// `\{{{...}}}` (Mustache for OpenSearch) is text, not an expression, and passes.
-fn unescaped_expression(file: &Path, template: &str) -> Option<Problem> {
+fn unescaped_expression(file: &Path, compiled: &handlebars::template::Template) -> Option<Problem> {
     fn find(t: &handlebars::template::Template) -> Option<(usize, String)> {
         use handlebars::template::TemplateElement as E;
         for (i, element) in t.elements.iter().enumerate() {
@@ -86,9 +191,7 @@ fn unescaped_expression(file: &Path, template: &str) -> Option<Problem> {
         }
         None
     }
-    // A template that does not compile is reported by the render itself.
-    let compiled = handlebars::template::Template::compile(template).ok()?;
-    let (line, name) = find(&compiled)?;
+    let (line, name) = find(compiled)?;
     Some(
         Problem::new(
             file,
@@ -275,6 +378,87 @@ mod tests {
         assert_eq!(p.line, Some(3));
         assert!(p.message.contains("not valid JSON"), "{}", p.message);
         assert!(p.message.contains("    3 |   \"b\": x"), "{}", p.message);
+    }
+
+    #[test]
+    fn simple_templates_render_as_handlebars_renders_them() {
+        let r = renderer(json!({ "a": "x\"y", "n": 3, "l": [1, "b"], "on": true, "_x_": null }));
+        let via_handlebars = |t: &str| r.render_with_handlebars(Path::new("t"), t).unwrap();
+        let simple =
+            |t: &str| render_simple(t, |v| r.render_with_handlebars(Path::new("t"), v).ok());
+        for template in [
+            "",
+            "{\"a\": 1}\n",
+            "{ { } } }} {\r\n\t\\ \\\\ \u{e9}",
+            "\\{{_ingest.on_failure_message}}",
+            "a \\{{{_ingest.timestamp}}} b \\{{x}}\\{{y}}",
+            "{\\{{ctx}}",
+            "\\{{",
+            "{\"s\": \"{{a}}\", \"n\": {{json n}}, \"l\": {{json l}}, \"b\": {{on}}}",
+            "{{n}}{{l}}{{a}}}} x {{json a}}\n{{_x_}}",
+            "  {{a}}  \n{{json on}}\n",
+        ] {
+            let rendered = simple(template);
+            assert_eq!(rendered, Some(via_handlebars(template)), "{template:?}");
+        }
+        for other in [
+            "{{{a}}}",
+            "{{&a}}",
+            "{{~a~}}",
+            "{{ a }}",
+            "{{a.b}}",
+            "{{#if on}}x{{/if}}",
+            "x {{!-- a comment --}}",
+            "{{{{raw}}}} {{{{/raw}}}}",
+            "\\\\{{a}}",
+            "\\{{{{a}}",
+            "{{a",
+            "{{missing}}",
+            "{{else}}",
+            "{{json}}",
+        ] {
+            assert_eq!(simple(other), None, "{other:?}");
+        }
+    }
+
+    /// The proof that the shortcut changes nothing: every template of the bundled content
+    /// renders to the same text and value (or the same problem) with it and without it.
+    #[test]
+    fn the_bundled_content_renders_identically_with_and_without_the_shortcut() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let config: toml::Table =
+            toml::from_str(&std::fs::read_to_string(root.join("siemctl.toml")).unwrap()).unwrap();
+        let vars = serde_json::to_value(&config["vars"]).unwrap();
+        let r = renderer(vars);
+        let (mut checked, mut plain, mut with_variables) = (0, 0, 0);
+        let mut dirs = vec![root.join("index-templates"), root.join("dashboards")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.to_string_lossy().ends_with(".json.hbs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    assert_eq!(
+                        r.render_json(&path, &text),
+                        r.render_json_with_handlebars(&path, &text),
+                        "{}",
+                        path.display()
+                    );
+                    checked += 1;
+                    if render_simple(&text, |_| None).is_some() {
+                        plain += 1;
+                    } else if render_simple(&text, |v| Some(v.to_string())).is_some() {
+                        with_variables += 1;
+                    }
+                }
+            }
+        }
+        // The shortcut was taken for files without expressions and for files with variables.
+        assert!(
+            plain > 0 && with_variables > 0 && plain + with_variables <= checked,
+            "{plain} plain and {with_variables} with variables of {checked}"
+        );
     }
 
     #[test]

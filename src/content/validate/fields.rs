@@ -467,28 +467,44 @@ fn check_saved_object_fields(
                 else {
                     continue;
                 };
-                let at = object.line_of(&format!("/attributes/visState/aggs/{i}/params/{param}"));
                 let named = Named {
-                    at,
+                    at: None,
                     name: field,
                     is_pattern: false,
                     whence,
                     need: *need,
                 };
+                let found = problems.len();
                 check_field(&object.file, &named, view, problems);
+                // Lines are looked up only for problems (each lookup rescans the file).
+                locate_new(&mut problems[found..], || {
+                    object.line_of(&format!("/attributes/visState/aggs/{i}/params/{param}"))
+                });
             }
         }
     }
     for (pointer, fields) in &filter_fields {
         for field in fields {
             let named = Named {
-                at: object.line_of(pointer),
+                at: None,
                 name: &field.name,
                 is_pattern: field.is_pattern,
                 whence: "the query of a filters aggregation",
                 need: Need::Search,
             };
+            let found = problems.len();
             check_field(&object.file, &named, view, problems);
+            locate_new(&mut problems[found..], || object.line_of(pointer));
+        }
+    }
+}
+
+/// Sets the line of problems found without one, computing it once and only if there are any.
+fn locate_new(found: &mut [Problem], line: impl FnOnce() -> Option<usize>) {
+    if !found.is_empty() {
+        let line = line();
+        for problem in found {
+            problem.line = line;
         }
     }
 }
