@@ -7,6 +7,7 @@ mod content_test;
 mod ingest;
 mod pull;
 mod render;
+mod round_trips;
 mod secrets;
 mod validate;
 mod workshop_generate;
