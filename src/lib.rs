@@ -15,6 +15,7 @@ mod output;
 mod plan;
 mod query;
 mod settings;
+mod state;
 mod testing;
 mod workshop;
 

@@ -9,7 +9,6 @@ use serde_json::Value;
 
 use super::live::{Snapshot, StoredState};
 use super::lock::{identity, now_ms};
-use super::state::{self, Entry, Pending, State, CLUSTER_DOC, STATE_INDEX};
 use crate::cluster::concurrent::{bounded, IN_FLIGHT};
 use crate::cluster::opensearch::{WriteIf, Written};
 use crate::cluster::Cluster;
@@ -17,6 +16,7 @@ use crate::content::kind::Kind;
 use crate::content::version::ContentVersion;
 use crate::plan::normalize;
 use crate::plan::plan::{Action, Change, Desired, Plan};
+use crate::state::{self, Entry, Pending, State, CLUSTER_DOC, STATE_INDEX};
 
 /// What an apply did.
 #[derive(Debug, Default)]

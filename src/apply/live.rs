@@ -8,11 +8,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use anyhow::{Context as _, Result};
 use serde_json::Value;
 
-use super::state::{self, State, CLUSTER_DOC, STATE_INDEX};
 use crate::cluster::opensearch::ServerInfo;
 use crate::cluster::Cluster;
 use crate::content::kind::Kind;
 use crate::plan::plan::{live_object, Action, Desired, Live, Plan};
+use crate::state::{self, State, CLUSTER_DOC, STATE_INDEX};
 
 /// A state document as read, with what a conditional write of it needs.
 #[derive(Debug, Clone, Default)]

@@ -7,7 +7,7 @@ use std::pin::Pin;
 use std::task::Poll;
 
 /// How many requests of one step may be in flight together.
-pub(crate) const IN_FLIGHT: usize = 8;
+pub(crate) const IN_FLIGHT: usize = 16;
 
 /// Runs the futures with at most `limit` of them in progress at a time, in the order given
 /// (the next one starts when one finishes), and returns their outputs in that same order.
