@@ -10,8 +10,9 @@
 //!
 //! For each: the HTTP requests, the round trips on the critical path (the longest chain of
 //! requests that did not overlap, from the emulator's request log: see the emulator's README),
-//! the median wall time, and siemctl's peak memory (max RSS from `wait4`, through GNU time's `%M`;
-//! reported as unavailable without `/usr/bin/time`). Then the ratios.
+//! the median wall time, the network part of it (first arrival to last answer), and siemctl's
+//! peak memory (max RSS from `wait4`, through GNU time's `%M`; reported as unavailable without
+//! `/usr/bin/time`). Then the ratios.
 //!
 //! `SIEMCTL_BENCH_BIN=/path/to/siemctl` measures another build (an older release, say) in the
 //! same way. This is a measurement, not a test: it asserts nothing about time.
@@ -53,7 +54,16 @@ struct Sample {
     wall: Duration,
     requests: usize,
     critical: usize,
+    /// From the first request's arrival to the last answer: the part of the wall time spent
+    /// on the network (the rest is siemctl's own work before, between and after).
+    network: Duration,
     peak_kib: Option<u64>,
+}
+
+fn span(log: &[cluster_emulator::RequestRecord]) -> Duration {
+    let start = log.iter().map(|r| r.start_us).min().unwrap_or(0);
+    let end = log.iter().map(|r| r.end_us).max().unwrap_or(0);
+    Duration::from_micros(end.saturating_sub(start))
 }
 
 /// The median run (by wall time) of several.
@@ -104,6 +114,7 @@ fn siemctl(dir: &Path, args: &[&str], emulator: &Emulator) -> Sample {
         wall,
         requests: log.len(),
         critical: critical_path(&log),
+        network: span(&log),
         peak_kib,
     }
 }
@@ -186,16 +197,18 @@ fn single_gets(emulator: &Emulator, objects: &[(String, String)]) -> Sample {
         wall,
         requests: log.len(),
         critical: critical_path(&log),
+        network: span(&log),
         peak_kib: None,
     }
 }
 
 fn row(label: &str, s: &Sample) {
     println!(
-        "{label:<44} {:>8} {:>10} {:>10.0} ms {:>10}",
+        "{label:<52} {:>8} {:>10} {:>8.0} ms {:>8.0} ms {:>10}",
         s.requests,
         s.critical,
         s.wall.as_secs_f64() * 1e3,
+        s.network.as_secs_f64() * 1e3,
         s.peak_kib.map_or_else(
             || "n/a".to_string(),
             |k| format!("{:.1} MiB", k as f64 / 1024.0)
@@ -229,8 +242,8 @@ fn main() {
         binary().display()
     );
     println!(
-        "{:<44} {:>8} {:>10} {:>13} {:>10}",
-        "", "requests", "crit. path", "wall", "peak RSS"
+        "{:<52} {:>8} {:>10} {:>11} {:>11} {:>10}",
+        "", "requests", "crit. path", "wall", "network", "peak RSS"
     );
     let bundled = tempfile::tempdir().unwrap();
     let small = bigcontent::write(repo, bundled.path(), 0).expect("bundled content");

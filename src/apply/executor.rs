@@ -504,7 +504,7 @@ impl Run<'_> {
             .iter()
             .filter_map(|c| by_id.get(&(c.kind, c.id.as_str())))
             .map(|d| {
-                let mut body = d.wire.clone();
+                let mut body = d.wire().into_owned();
                 let version = self
                     .snapshot
                     .live
@@ -550,7 +550,7 @@ impl Run<'_> {
             Kind::Config => {
                 // Settings siemctl set before and the content dropped are unset (null).
                 let mut changes = desired
-                    .wire
+                    .body
                     .get("attributes")
                     .cloned()
                     .unwrap_or_else(|| Value::Object(serde_json::Map::new()));
@@ -576,7 +576,7 @@ impl Run<'_> {
             }
             kind => self
                 .cluster
-                .put(kind, &change.id, &desired.wire)
+                .put(kind, &change.id, &desired.wire())
                 .await
                 .map_err(|e| format!("{e:#}")),
         }
@@ -637,7 +637,7 @@ impl Run<'_> {
     /// A template the plan saw missing is created only if it is still missing; if it exists
     /// now, it is ours only when it is what we sent (a retried create).
     async fn create_template(&self, change: &Change, desired: &Desired) -> Result<(), String> {
-        match self.cluster.create_template(change.kind, &change.id, &desired.wire).await {
+        match self.cluster.create_template(change.kind, &change.id, &desired.wire()).await {
             Ok(Written::Done { .. }) => Ok(()),
             Ok(Written::Conflict) => match self.cluster.get_template(change.kind, &change.id).await {
                 Ok(Some(live)) if normalize::live(change.kind, &live, Some(&desired.normalized)) == desired.normalized => Ok(()),
@@ -656,7 +656,7 @@ impl Run<'_> {
             .live
             .get(&(Kind::IsmPolicy, change.id.clone()))
             .and_then(|l| l.seq);
-        match self.cluster.put_ism_policy(&change.id, &desired.wire, current).await {
+        match self.cluster.put_ism_policy(&change.id, &desired.wire(), current).await {
             Ok(Written::Done { .. }) => Ok(()),
             Ok(Written::Conflict) => match self.cluster.ism_policy(&change.id).await {
                 Ok(Some(policy)) if normalize::live(Kind::IsmPolicy, &policy.body, Some(&desired.normalized)) == desired.normalized => Ok(()),

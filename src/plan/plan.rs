@@ -1,11 +1,13 @@
 //! The plan: what apply would do to make the cluster match the content. Pure: it takes the
 //! desired objects, what the cluster holds, and siemctl's state, and returns [`Plan`].
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 
 use serde_json::Value;
 
 use crate::content::kind::Kind;
+use crate::content::saved_object;
 use crate::content::version::ContentVersion;
 use crate::state::{self, State};
 
@@ -20,8 +22,21 @@ pub(crate) struct Desired {
     /// The normalised form (see [`normalize::desired`]).
     pub(crate) normalized: Value,
     pub(crate) digest: String,
-    /// The body sent to the API.
-    pub(crate) wire: Value,
+    /// The content's body, as rendered; [`Desired::wire`] makes what is sent from it, only for
+    /// the objects apply writes.
+    pub(crate) body: Value,
+}
+
+impl Desired {
+    /// The body sent to the API: a saved object with its JSON-string attributes encoded; the
+    /// advanced settings, templates, pipelines and policies as the content writes them.
+    pub(crate) fn wire(&self) -> Cow<'_, Value> {
+        if self.kind.is_saved_object() && self.kind != Kind::Config {
+            Cow::Owned(saved_object::encode(self.kind, &self.id, &self.body))
+        } else {
+            Cow::Borrowed(&self.body)
+        }
+    }
 }
 
 /// One object as the cluster holds it.
@@ -316,11 +331,7 @@ pub(crate) fn desired_from(content: &crate::content::Content) -> Vec<Desired> {
                 title: resource.title().map(str::to_string),
                 digest: normalize::digest(&normalized),
                 normalized,
-                wire: if resource.kind == Kind::Config {
-                    resource.body.clone()
-                } else {
-                    resource.wire()
-                },
+                body: resource.body.clone(),
             }
         })
         .collect()
