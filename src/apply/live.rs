@@ -1,7 +1,9 @@
 //! Reading what the cluster holds, with a number of requests that does not grow with the
-//! content: one list request per OpenSearch kind, the state documents, and `_bulk_get` (one
-//! request per 500 saved objects) for the saved objects. The independent reads run
-//! concurrently.
+//! content, in two round trips: the server detection, one list request per OpenSearch kind, the
+//! state documents and `_bulk_get` for the saved objects (bodies of at most 512 KiB, so
+//! thousands of objects per request) all in flight together, then one `_bulk_get` for what
+//! needed the first answers. Under the apply lock, [`reread`] reads again only what the plan
+//! writes.
 
 use std::collections::{BTreeMap, BTreeSet};
 
