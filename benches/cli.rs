@@ -1,116 +1,294 @@
-//! `cargo bench --bench cli`: siemctl timed as users run it, on the bundled content and on
-//! content with many more saved searches, with plan against the cluster emulator. Prints the
-//! median and fastest of several runs, and the HTTP requests a no-op plan makes.
+//! `cargo bench --bench cli`: siemctl's network side timed as users run it, against the cluster
+//! emulator with 20 ms of latency per request (`--latency-ms 20`), side by side in one run:
 //!
-//! This is a measurement, not a test: it asserts nothing about time.
+//! - a no-op `plan` and a cold `apply` (into an empty cluster), on the bundled content and on a
+//!   generated set of 5,000 objects (`support/bigcontent.rs`: the bundled content plus saved
+//!   searches, visualizations and dashboards);
+//! - the baseline: one `GET` per object of the 5,000, ten in flight at a time, which is how
+//!   terraform-provider-opensearch reads its resources (one read per resource, Terraform's
+//!   default parallelism of 10).
+//!
+//! For each: the HTTP requests, the round trips on the critical path (the longest chain of
+//! requests that did not overlap, from the emulator's request log: see the emulator's README),
+//! the median wall time, the network part of it (first arrival to last answer), and siemctl's
+//! peak memory (max RSS from `wait4`, through GNU time's `%M`; reported as unavailable without
+//! `/usr/bin/time`). Then the ratios.
+//!
+//! `SIEMCTL_BENCH_BIN=/path/to/siemctl` measures another build (an older release, say) in the
+//! same way. This is a measurement, not a test: it asserts nothing about time.
 
-use std::path::Path;
+#[path = "support/bigcontent.rs"]
+mod bigcontent;
+
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use cluster_emulator::{Emulator, Options};
+use cluster_emulator::{critical_path, Emulator, Options};
+use serde_json::Value;
 
-const RUNS: usize = 7;
+const LATENCY_MS: u64 = 20;
+const PLAN_RUNS: usize = 7;
+const APPLY_RUNS: usize = 5;
+const BASELINE_RUNS: usize = 3;
+const BASELINE_PARALLELISM: usize = 10;
 
-fn siemctl(dir: &Path, args: &[&str], emulator: Option<&Emulator>) -> Duration {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_siemctl"));
+fn binary() -> PathBuf {
+    std::env::var_os("SIEMCTL_BENCH_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_siemctl")))
+}
+
+fn emulator() -> Emulator {
+    Emulator::start(Options {
+        latency_ms: LATENCY_MS,
+        ..Options::default()
+    })
+    .expect("emulator")
+}
+
+/// One run of something: wall time, requests and critical path, siemctl's peak memory.
+#[derive(Debug, Clone, Copy)]
+struct Sample {
+    wall: Duration,
+    requests: usize,
+    critical: usize,
+    /// From the first request's arrival to the last answer: the part of the wall time spent
+    /// on the network (the rest is siemctl's own work before, between and after).
+    network: Duration,
+    peak_kib: Option<u64>,
+}
+
+fn span(log: &[cluster_emulator::RequestRecord]) -> Duration {
+    let start = log.iter().map(|r| r.start_us).min().unwrap_or(0);
+    let end = log.iter().map(|r| r.end_us).max().unwrap_or(0);
+    Duration::from_micros(end.saturating_sub(start))
+}
+
+/// The median run (by wall time) of several.
+fn median(mut samples: Vec<Sample>) -> Sample {
+    samples.sort_by_key(|s| s.wall);
+    let mut mid = samples[samples.len() / 2];
+    // Peak memory varies little; report the largest seen.
+    mid.peak_kib = samples.iter().filter_map(|s| s.peak_kib).max();
+    mid
+}
+
+/// Runs siemctl in `dir` against `emulator`, with GNU time around it when there is one.
+fn siemctl(dir: &Path, args: &[&str], emulator: &Emulator) -> Sample {
+    let gnu_time = Path::new("/usr/bin/time");
+    let peak_file = tempfile::NamedTempFile::new().unwrap();
+    let mut command = if gnu_time.exists() {
+        let mut c = Command::new(gnu_time);
+        c.arg("-o")
+            .arg(peak_file.path())
+            .args(["-f", "%M"])
+            .arg(binary());
+        c
+    } else {
+        Command::new(binary())
+    };
     command
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
-        .env_remove("CI");
-    if let Some(emulator) = emulator {
-        command
-            .env("SIEMCTL_OPENSEARCH_URL", emulator.opensearch_url())
-            .env("SIEMCTL_DASHBOARDS_URL", emulator.dashboards_url());
-    }
+        .env_remove("CI")
+        .env_remove("RUST_LOG")
+        .env("SIEMCTL_OPENSEARCH_URL", emulator.opensearch_url())
+        .env("SIEMCTL_DASHBOARDS_URL", emulator.dashboards_url());
+    emulator.clear_requests();
     let started = Instant::now();
     let output = command.output().expect("run siemctl");
-    let elapsed = started.elapsed();
+    let wall = started.elapsed();
     assert!(
-        output.status.code().is_some_and(|c| c == 0 || c == 2),
+        output.status.code().is_some_and(|c| c == 0),
         "siemctl {args:?} failed:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    elapsed
-}
-
-fn measure(name: &str, mut run: impl FnMut() -> Duration) {
-    let mut times: Vec<Duration> = (0..RUNS).map(|_| run()).collect();
-    times.sort();
-    println!(
-        "{name:<48} median {:>8.1} ms   fastest {:>8.1} ms",
-        times[RUNS / 2].as_secs_f64() * 1e3,
-        times[0].as_secs_f64() * 1e3
-    );
-}
-
-fn requests(emulator: &Emulator) -> u64 {
-    let stats: serde_json::Value =
-        reqwest::blocking::get(format!("{}/_emulator/stats", emulator.opensearch_url()))
-            .and_then(|r| r.json())
-            .expect("emulator stats");
-    stats["total"].as_u64().unwrap_or(0)
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name();
-        if [".git", "target", "tests", "benches", "src"]
-            .iter()
-            .any(|skip| name == *skip)
-            || name.to_string_lossy().starts_with("target-")
-        {
-            continue;
-        }
-        let target = to.join(&name);
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
+    let log = emulator.requests();
+    let peak_kib = std::fs::read_to_string(peak_file.path())
+        .ok()
+        .and_then(|t| t.lines().last()?.trim().parse().ok());
+    Sample {
+        wall,
+        requests: log.len(),
+        critical: critical_path(&log),
+        network: span(&log),
+        peak_kib,
     }
 }
 
-fn bench_content(label: &str, dir: &Path) {
-    measure(&format!("{label}: validate"), || {
-        siemctl(dir, &["validate"], None)
+/// Every object siemctl manages in the emulator, from its state documents: (server URL, path).
+fn managed_objects(emulator: &Emulator) -> Vec<(String, String)> {
+    let http = reqwest::blocking::Client::new();
+    let mut out = Vec::new();
+    for doc in ["state-cluster", "state-tenant-global"] {
+        let body: Value = http
+            .get(format!(
+                "{}/siemctl-state/_doc/{doc}",
+                emulator.opensearch_url()
+            ))
+            .send()
+            .and_then(|r| r.json())
+            .expect("state document");
+        let objects = body["_source"]["objects"].as_object().expect("objects");
+        for key in objects.keys() {
+            let (kind, id) = key.split_once('/').expect("kind/id");
+            let (base, path) = match kind {
+                "component_template" => (
+                    emulator.opensearch_url(),
+                    format!("/_component_template/{id}"),
+                ),
+                "index_template" => (emulator.opensearch_url(), format!("/_index_template/{id}")),
+                "ingest_pipeline" => (emulator.opensearch_url(), format!("/_ingest/pipeline/{id}")),
+                "ism_policy" => (
+                    emulator.opensearch_url(),
+                    format!("/_plugins/_ism/policies/{id}"),
+                ),
+                // The advanced settings live under the Dashboards version.
+                "config" => (
+                    emulator.dashboards_url(),
+                    "/api/saved_objects/config/2.19.0".to_string(),
+                ),
+                saved => (
+                    emulator.dashboards_url(),
+                    format!("/api/saved_objects/{}/{id}", saved.replace('_', "-")),
+                ),
+            };
+            out.push((base.to_string(), path));
+        }
+    }
+    out
+}
+
+/// The baseline: one GET per object, `BASELINE_PARALLELISM` in flight.
+fn single_gets(emulator: &Emulator, objects: &[(String, String)]) -> Sample {
+    emulator.clear_requests();
+    let next = AtomicUsize::new(0);
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        for _ in 0..BASELINE_PARALLELISM {
+            scope.spawn(|| {
+                let http = reqwest::blocking::Client::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some((base, path)) = objects.get(i) else {
+                        break;
+                    };
+                    let response = http
+                        .get(format!("{base}{path}"))
+                        .header("securitytenant", "global")
+                        .send()
+                        .expect("GET");
+                    assert!(
+                        response.status().is_success(),
+                        "GET {path}: {}",
+                        response.status()
+                    );
+                    let _ = response.bytes();
+                }
+            });
+        }
     });
-    let out = dir.join("rendered");
-    measure(&format!("{label}: render --out"), || {
-        siemctl(dir, &["render", "--out", out.to_str().unwrap()], None)
-    });
-    let emulator = Emulator::start(Options::default()).expect("emulator");
-    siemctl(dir, &["apply", "--yes"], Some(&emulator));
-    let before = requests(&emulator);
-    measure(&format!("{label}: plan, no changes"), || {
-        siemctl(dir, &["plan"], Some(&emulator))
-    });
+    let wall = started.elapsed();
+    let log = emulator.requests();
+    Sample {
+        wall,
+        requests: log.len(),
+        critical: critical_path(&log),
+        network: span(&log),
+        peak_kib: None,
+    }
+}
+
+fn row(label: &str, s: &Sample) {
     println!(
-        "{label:<48} {} HTTP requests per no-op plan",
-        (requests(&emulator) - before) / RUNS as u64
+        "{label:<52} {:>8} {:>10} {:>8.0} ms {:>8.0} ms {:>10}",
+        s.requests,
+        s.critical,
+        s.wall.as_secs_f64() * 1e3,
+        s.network.as_secs_f64() * 1e3,
+        s.peak_kib.map_or_else(
+            || "n/a".to_string(),
+            |k| format!("{:.1} MiB", k as f64 / 1024.0)
+        )
     );
+}
+
+/// Cold applies (each into a fresh emulator), then no-op plans against the last one.
+fn plan_and_apply(label: &str, dir: &Path) -> (Sample, Sample, Emulator) {
+    let mut applies = Vec::new();
+    let mut last = None;
+    for _ in 0..APPLY_RUNS {
+        let emulator = emulator();
+        applies.push(siemctl(dir, &["apply", "--yes"], &emulator));
+        last = Some(emulator);
+    }
+    let emulator = last.expect("one apply");
+    let plans: Vec<Sample> = (0..PLAN_RUNS)
+        .map(|_| siemctl(dir, &["plan", "--detailed-exitcode"], &emulator))
+        .collect();
+    let (apply, plan) = (median(applies), median(plans));
+    row(&format!("{label}: no-op plan"), &plan);
+    row(&format!("{label}: cold apply"), &apply);
+    (plan, apply, emulator)
 }
 
 fn main() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    println!(
+        "siemctl {} against the emulator, {LATENCY_MS} ms per request; medians of {PLAN_RUNS} plans, {APPLY_RUNS} applies, {BASELINE_RUNS} baselines",
+        binary().display()
+    );
+    println!(
+        "{:<52} {:>8} {:>10} {:>11} {:>11} {:>10}",
+        "", "requests", "crit. path", "wall", "network", "peak RSS"
+    );
     let bundled = tempfile::tempdir().unwrap();
-    copy_tree(repo, bundled.path());
-    bench_content("bundled content", bundled.path());
+    let small = bigcontent::write(repo, bundled.path(), 0).expect("bundled content");
+    let (small_plan, _, _) = plan_and_apply(
+        &format!("bundled content ({} objects)", small.total()),
+        bundled.path(),
+    );
 
     let large = tempfile::tempdir().unwrap();
-    copy_tree(repo, large.path());
-    for i in 0..1000 {
-        let yaml = format!("id: bench-{i}\ntitle: Bench {i}\nquery: event.action:Call{i} and source.ip:203.0.113.{}\ncolumns: [user.name, source.ip]\n", i % 250);
-        std::fs::write(
-            large
-                .path()
-                .join(format!("saved-searches/aws-cloudtrail/bench-{i}.yaml")),
-            yaml,
-        )
-        .unwrap();
-    }
-    bench_content("bundled + 1000 saved searches", large.path());
+    let made = bigcontent::write(repo, large.path(), 5_000).expect("5,000 objects");
+    let label = format!("{} objects", made.total());
+    let (plan, apply, emulator) = plan_and_apply(&label, large.path());
+    let objects = managed_objects(&emulator);
+    let baseline = median(
+        (0..BASELINE_RUNS)
+            .map(|_| single_gets(&emulator, &objects))
+            .collect(),
+    );
+    row(
+        &format!(
+            "{label}: {} single GETs, {BASELINE_PARALLELISM} in flight",
+            objects.len()
+        ),
+        &baseline,
+    );
+    let ratio = |a: f64, b: f64| a / b.max(f64::MIN_POSITIVE);
+    println!();
+    println!(
+        "no-op plan vs the baseline: {:.1}x faster, {:.0}x fewer requests, {:.0}x fewer round trips on the critical path",
+        ratio(baseline.wall.as_secs_f64(), plan.wall.as_secs_f64()),
+        ratio(baseline.requests as f64, plan.requests as f64),
+        ratio(baseline.critical as f64, plan.critical as f64),
+    );
+    println!(
+        "cold apply vs the baseline's reads alone: {:.1}x faster",
+        ratio(baseline.wall.as_secs_f64(), apply.wall.as_secs_f64()),
+    );
+    println!(
+        "growth: {} objects vs {}: no-op plan requests {} vs {}, critical path {} vs {}, wall {:.2}x",
+        made.total(),
+        small.total(),
+        plan.requests,
+        small_plan.requests,
+        plan.critical,
+        small_plan.critical,
+        ratio(plan.wall.as_secs_f64(), small_plan.wall.as_secs_f64()),
+    );
 }

@@ -99,9 +99,10 @@ pub(crate) enum Command {
     Test(TestArgs),
     /// Show how the cluster differs from the content, without changing anything.
     ///
-    /// Reads the cluster with a fixed number of requests (list endpoints, _bulk_get), compares
-    /// normalised objects, and prints per object `+ create`, `~ update` or `- delete` with a
-    /// diff. Objects edited in the cluster since the last apply are marked as drift.
+    /// Reads the cluster in two round trips, with a number of requests that does not grow with
+    /// the content (detection, list endpoints, state, _bulk_get), compares normalised objects,
+    /// and prints per object `+ create`, `~ update` or `- delete` with a diff. Objects edited
+    /// in the cluster since the last apply are marked as drift.
     Plan(PlanArgs),
     /// Make the cluster match the content: idempotent, ordered, locked, and recorded.
     ///

@@ -16,6 +16,7 @@ mod plan;
 mod query;
 mod settings;
 mod sigma;
+mod state;
 mod testing;
 mod workshop;
 

@@ -1,7 +1,7 @@
 //! Carrying out a plan: ordered writes through bulk APIs where they exist, siemctl's state
 //! recorded before (as pending) and after (as done), and every per-object failure reported.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use anyhow::{Context as _, Result};
 use indicatif::ProgressBar;
@@ -9,13 +9,14 @@ use serde_json::Value;
 
 use super::live::{Snapshot, StoredState};
 use super::lock::{identity, now_ms};
-use super::state::{self, Entry, Pending, State, CLUSTER_DOC, STATE_INDEX};
+use crate::cluster::concurrent::{bounded, IN_FLIGHT};
 use crate::cluster::opensearch::{WriteIf, Written};
 use crate::cluster::Cluster;
 use crate::content::kind::Kind;
 use crate::content::version::ContentVersion;
 use crate::plan::normalize;
 use crate::plan::plan::{Action, Change, Desired, Plan};
+use crate::state::{self, Entry, Pending, State, CLUSTER_DOC, STATE_INDEX};
 
 /// What an apply did.
 #[derive(Debug, Default)]
@@ -32,16 +33,38 @@ pub(crate) struct Outcome {
     pub(crate) errors: Vec<String>,
 }
 
-/// Groups of kinds written together, in order: each only references earlier groups.
-const GROUPS: [&[Kind]; 7] = [
-    &[Kind::ComponentTemplate],
-    &[Kind::IndexTemplate, Kind::IngestPipeline, Kind::IsmPolicy],
-    &[Kind::IndexPattern],
-    &[Kind::Search, Kind::Query],
-    &[Kind::Visualization],
-    &[Kind::Dashboard],
-    &[Kind::Config],
+/// Groups of kinds written together, in order: each only references earlier groups (index
+/// templates name component templates; searches, visualizations and dashboards reference
+/// index patterns, searches and visualizations). After a failure, later groups are not
+/// attempted. A group is written in stages, in turn: the pipelines before the index templates
+/// that name them. The writes of one stage do not depend on each other and go concurrently.
+const GROUPS: [&[&[Kind]]; 7] = [
+    &[&[Kind::ComponentTemplate]],
+    &[
+        &[Kind::IngestPipeline, Kind::IsmPolicy],
+        &[Kind::IndexTemplate],
+    ],
+    &[&[Kind::IndexPattern]],
+    &[&[Kind::Search, Kind::Query]],
+    &[&[Kind::Visualization]],
+    &[&[Kind::Dashboard]],
+    &[&[Kind::Config]],
 ];
+
+/// The result of each change, in the order of `order` (results of changes not in it dropped).
+fn in_order<'c>(
+    order: &[&'c Change],
+    mut results: Vec<(&'c Change, Result<(), String>)>,
+) -> Vec<(&'c Change, Result<(), String>)> {
+    let position: HashMap<*const Change, usize> = order
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (std::ptr::from_ref::<Change>(c), i))
+        .collect();
+    results.retain(|(c, _)| position.contains_key(&std::ptr::from_ref::<Change>(c)));
+    results.sort_by_key(|(c, _)| position[&std::ptr::from_ref::<Change>(c)]);
+    results
+}
 
 pub(crate) struct Run<'a> {
     pub(crate) cluster: &'a Cluster,
@@ -81,7 +104,8 @@ impl Run<'_> {
                 .changes
                 .iter()
                 .filter(|c| {
-                    group.contains(&c.kind) && matches!(c.action, Action::Create | Action::Update)
+                    group.iter().any(|stage| stage.contains(&c.kind))
+                        && matches!(c.action, Action::Create | Action::Update)
                 })
                 .collect();
             if changes.is_empty() {
@@ -101,7 +125,7 @@ impl Run<'_> {
                 }
                 continue;
             }
-            for (change, result) in self.write_group(&changes, &by_id).await {
+            for (change, result) in self.write_group(group, &changes, &by_id).await {
                 self.progress.inc(1);
                 match result {
                     Ok(()) => match change.action {
@@ -126,28 +150,30 @@ impl Run<'_> {
         if !deletions.is_empty() && (!outcome.failed.is_empty() || self.stop.stopped()) {
             outcome.skipped_deletions = deletions.len();
         } else {
-            let total = deletions.len();
-            for (done, change) in deletions.into_iter().enumerate() {
-                if self.stop.stopped() {
-                    outcome.skipped_deletions = total - done;
-                    break;
-                }
-                self.progress.inc(1);
-                let result = match change.kind.saved_object_type() {
-                    Some(saved_object_type) => {
-                        self.cluster
-                            .delete_saved_object(saved_object_type, &change.id)
-                            .await
-                    }
-                    None => self.cluster.delete(change.kind, &change.id).await,
-                };
+            // Stage by stage in reverse (dashboards before the visualizations they show, index
+            // templates before the pipelines they name), each stage's deletions concurrently;
+            // reported in the plan's order.
+            let mut results = Vec::with_capacity(deletions.len());
+            for stage in GROUPS.iter().rev().flat_map(|group| group.iter().rev()) {
+                let stage_deletions = deletions
+                    .iter()
+                    .copied()
+                    .filter(|c| stage.contains(&c.kind));
+                results.extend(
+                    bounded(IN_FLIGHT, stage_deletions.map(|change| self.delete(change))).await,
+                );
+            }
+            let position: HashMap<(Kind, &str), usize> = deletions
+                .iter()
+                .enumerate()
+                .map(|(i, c)| ((c.kind, c.id.as_str()), i))
+                .collect();
+            results.sort_by_key(|(c, _)| position[&(c.kind, c.id.as_str())]);
+            for (change, result) in results {
                 match result {
-                    Ok(()) => outcome.deleted.push((change.kind, change.id.clone())),
-                    Err(err) => {
-                        outcome
-                            .failed
-                            .push((change.kind, change.id.clone(), format!("{err:#}")))
-                    }
+                    None => outcome.skipped_deletions += 1,
+                    Some(Ok(())) => outcome.deleted.push((change.kind, change.id.clone())),
+                    Some(Err(err)) => outcome.failed.push((change.kind, change.id.clone(), err)),
                 }
             }
         }
@@ -160,8 +186,28 @@ impl Run<'_> {
         Ok(outcome)
     }
 
-    fn desired(&self, kind: Kind, id: &str) -> Option<&Desired> {
-        self.desired.iter().find(|d| d.kind == kind && d.id == id)
+    /// Deletes one object; None when the run was stopped before it.
+    async fn delete<'c>(&self, change: &'c Change) -> (&'c Change, Option<Result<(), String>>) {
+        if self.stop.stopped() {
+            return (change, None);
+        }
+        self.progress.inc(1);
+        let result = match change.kind.saved_object_type() {
+            Some(saved_object_type) => {
+                self.cluster
+                    .delete_saved_object(saved_object_type, &change.id)
+                    .await
+            }
+            None => self.cluster.delete(change.kind, &change.id).await,
+        };
+        (change, Some(result.map_err(|err| format!("{err:#}"))))
+    }
+
+    fn desired_by_id(&self) -> HashMap<(Kind, &str), &Desired> {
+        self.desired
+            .iter()
+            .map(|d| ((d.kind, d.id.as_str()), d))
+            .collect()
     }
 
     fn entry_for<'s>(
@@ -181,6 +227,7 @@ impl Run<'_> {
     /// refreshed records written as they are.
     fn intend(&self, cluster_state: &mut State, tenant_state: &mut State) {
         let version = self.version.to_string();
+        let by_id = self.desired_by_id();
         for change in &self.plan.changes {
             let target = Self::entry_for(cluster_state, tenant_state, change.kind);
             let key = state::key(change.kind, &change.id);
@@ -191,7 +238,7 @@ impl Run<'_> {
                     }
                 }
                 Action::Create | Action::Update => {
-                    let Some(desired) = self.desired(change.kind, &change.id) else {
+                    let Some(desired) = by_id.get(&(change.kind, change.id.as_str())) else {
                         continue;
                     };
                     let previous = self
@@ -226,7 +273,7 @@ impl Run<'_> {
             }
         }
         for (kind, id) in &self.plan.refresh {
-            let Some(desired) = self.desired(*kind, id) else {
+            let Some(desired) = by_id.get(&(*kind, id.as_str())) else {
                 continue;
             };
             let target = Self::entry_for(cluster_state, tenant_state, *kind);
@@ -246,18 +293,19 @@ impl Run<'_> {
     /// pending. Pending entries of earlier runs are settled against what this run read.
     /// The run's record (content version, commit) is updated only if something was written.
     fn settle(&self, cluster_state: &mut State, tenant_state: &mut State, outcome: &Outcome) {
-        let done: Vec<(Kind, &str)> = outcome
+        let by_id = self.desired_by_id();
+        let done: HashSet<(Kind, &str)> = outcome
             .created
             .iter()
             .chain(&outcome.updated)
             .map(|(k, id)| (*k, id.as_str()))
             .collect();
-        let deleted: Vec<(Kind, &str)> = outcome
+        let deleted: HashSet<(Kind, &str)> = outcome
             .deleted
             .iter()
             .map(|(k, id)| (*k, id.as_str()))
             .collect();
-        let in_plan: Vec<(Kind, &str)> = self
+        let in_plan: HashSet<(Kind, &str)> = self
             .plan
             .changes
             .iter()
@@ -275,9 +323,7 @@ impl Run<'_> {
                 if done.contains(&(kind, id)) {
                     entry.pending = None;
                     // Settings dropped from the content are unset now: forget them.
-                    if let Some(desired) =
-                        self.desired.iter().find(|d| d.kind == kind && d.id == id)
-                    {
+                    if let Some(desired) = by_id.get(&(kind, id)) {
                         entry.keys = state::declared_keys(kind, &desired.normalized);
                     }
                     return true;
@@ -323,167 +369,217 @@ impl Run<'_> {
         }
     }
 
-    /// Writes both state documents, each conditional on what was read.
+    /// Writes both state documents together, each conditional on what was read. The index
+    /// exists: a run executes under the apply lock, whose [`Lock::acquire`] created it.
+    ///
+    /// [`Lock::acquire`]: super::lock::Lock::acquire
     async fn save(
         &self,
         cluster_state: &mut StoredState,
         tenant_state: &mut StoredState,
     ) -> Result<()> {
-        self.cluster
-            .ensure_index(STATE_INDEX)
-            .await
-            .context("cannot create siemctl's state index")?;
         let tenant_doc = state::tenant_doc(self.cluster.tenant(), self.cluster.username());
-        for (id, stored) in [
-            (CLUSTER_DOC, cluster_state),
-            (tenant_doc.as_str(), tenant_state),
-        ] {
-            let source = serde_json::to_value(&stored.state)?;
-            let condition = match stored.seq {
-                None => WriteIf::Absent,
-                Some((seq_no, primary_term)) => WriteIf::Unchanged {
-                    seq_no,
-                    primary_term,
-                },
-            };
-            match self
-                .cluster
-                .put_doc(STATE_INDEX, id, &source, condition)
-                .await
-                .with_context(|| format!("cannot write siemctl's state document `{id}`"))?
-            {
-                Written::Done {
-                    seq_no,
-                    primary_term,
-                } => stored.seq = Some((seq_no, primary_term)),
-                Written::Conflict => {
-                    // A retried write that had been applied before the connection dropped
-                    // reads back as ours; anything else is another writer.
-                    let current = self.cluster.get_doc(STATE_INDEX, id).await?;
-                    match current {
-                        Some(doc) if doc.source == source => stored.seq = Some((doc.seq_no, doc.primary_term)),
-                        _ => anyhow::bail!("siemctl's state document `{id}` was changed by someone else during this apply; run apply again"),
-                    }
+        let (cluster, tenant) = tokio::join!(
+            self.save_one(CLUSTER_DOC, cluster_state),
+            self.save_one(&tenant_doc, tenant_state),
+        );
+        cluster.and(tenant)
+    }
+
+    async fn save_one(&self, id: &str, stored: &mut StoredState) -> Result<()> {
+        let source = serde_json::to_value(&stored.state)?;
+        let condition = match stored.seq {
+            None => WriteIf::Absent,
+            Some((seq_no, primary_term)) => WriteIf::Unchanged {
+                seq_no,
+                primary_term,
+            },
+        };
+        match self
+            .cluster
+            .put_doc(STATE_INDEX, id, &source, condition)
+            .await
+            .with_context(|| format!("cannot write siemctl's state document `{id}`"))?
+        {
+            Written::Done {
+                seq_no,
+                primary_term,
+            } => stored.seq = Some((seq_no, primary_term)),
+            Written::Conflict => {
+                // A retried write that had been applied before the connection dropped
+                // reads back as ours; anything else is another writer.
+                let current = self.cluster.get_doc(STATE_INDEX, id).await?;
+                match current {
+                    Some(doc) if doc.source == source => stored.seq = Some((doc.seq_no, doc.primary_term)),
+                    _ => anyhow::bail!("siemctl's state document `{id}` was changed by someone else during this apply; run apply again"),
                 }
             }
         }
         Ok(())
     }
 
-    /// Writes one group; returns each change with its result.
+    /// Writes one group, stage by stage; returns each change with its result, in the order of
+    /// the plan: the saved objects created, those updated, then the other objects.
     async fn write_group<'c>(
         &self,
+        group: &[&[Kind]],
         changes: &[&'c Change],
         by_id: &BTreeMap<(Kind, &str), &Desired>,
     ) -> Vec<(&'c Change, Result<(), String>)> {
         let mut results = Vec::with_capacity(changes.len());
+        for stage in group {
+            let stage_changes: Vec<&Change> = changes
+                .iter()
+                .copied()
+                .filter(|c| stage.contains(&c.kind))
+                .collect();
+            if !stage_changes.is_empty() {
+                results.extend(self.write_stage(&stage_changes, by_id).await);
+            }
+        }
+        let is_bulk = |c: &&Change| c.kind.is_saved_object() && c.kind != Kind::Config;
+        let order: Vec<&Change> = changes
+            .iter()
+            .copied()
+            .filter(|c| is_bulk(c) && c.action == Action::Create)
+            .chain(
+                changes
+                    .iter()
+                    .copied()
+                    .filter(|c| is_bulk(c) && c.action != Action::Create),
+            )
+            .chain(changes.iter().copied().filter(|c| !is_bulk(c)))
+            .collect();
+        in_order(&order, results)
+    }
+
+    /// Writes changes that do not depend on each other, all concurrently: saved objects with
+    /// `_bulk_create` (the creates and the updates together), the others one request each.
+    async fn write_stage<'c>(
+        &self,
+        changes: &[&'c Change],
+        by_id: &BTreeMap<(Kind, &str), &Desired>,
+    ) -> Vec<(&'c Change, Result<(), String>)> {
         let saved: Vec<&Change> = changes
             .iter()
             .copied()
             .filter(|c| c.kind.is_saved_object() && c.kind != Kind::Config)
             .collect();
-        if !saved.is_empty() {
-            // Creates may not replace an object made meanwhile; updates carry the version read.
-            for creating in [true, false] {
-                let batch: Vec<&Change> = saved
-                    .iter()
-                    .copied()
-                    .filter(|c| (c.action == Action::Create) == creating)
-                    .collect();
-                if batch.is_empty() {
-                    continue;
-                }
-                let bodies: Vec<Value> = batch
-                    .iter()
-                    .filter_map(|c| by_id.get(&(c.kind, c.id.as_str())))
-                    .map(|d| {
-                        let mut body = d.wire.clone();
-                        let version = self
-                            .snapshot
-                            .live
-                            .get(&(d.kind, d.id.clone()))
-                            .and_then(|l| l.saved_version.clone());
-                        if let (Some(version), Value::Object(map)) = (version, &mut body) {
-                            map.insert("version".into(), Value::String(version));
-                        }
-                        body
-                    })
-                    .collect();
-                let items = self.cluster.bulk_create(&bodies, !creating).await;
-                let conflicts: Vec<&Change> = batch
-                    .iter()
-                    .zip(&items)
-                    .filter(|(_, item)| item.conflict)
-                    .map(|(c, _)| *c)
-                    .collect();
-                let resolved = self.resolve_conflicts(&conflicts, by_id).await;
-                for (change, item) in batch.iter().zip(items) {
-                    let result = match (item.error, item.conflict) {
-                        (None, _) => Ok(()),
-                        (Some(_), true) => resolved
-                            .iter()
-                            .find(|(c, _)| std::ptr::eq(*c, *change))
-                            .map_or_else(|| Err("conflict".to_string()), |(_, r)| r.clone()),
-                        (Some(error), false) => Err(error),
-                    };
-                    results.push((*change, result));
-                }
-            }
-        }
-        for change in changes
+        let others = changes
             .iter()
             .copied()
             .filter(|c| !c.kind.is_saved_object() || c.kind == Kind::Config)
-        {
-            let Some(desired) = by_id.get(&(change.kind, change.id.as_str())) else {
-                continue;
-            };
-            if self.stop.stopped() {
-                results.push((
-                    change,
-                    Err("not attempted: the run was stopped".to_string()),
-                ));
-                continue;
-            }
-            let result = match change.kind {
-                Kind::Config => {
-                    // Settings siemctl set before and the content dropped are unset (null).
-                    let mut changes = desired
-                        .wire
-                        .get("attributes")
-                        .cloned()
-                        .unwrap_or_else(|| Value::Object(serde_json::Map::new()));
-                    let entry = self
-                        .snapshot
-                        .tenant_state
-                        .state
-                        .objects
-                        .get(&state::key(change.kind, &change.id));
-                    if let Value::Object(map) = &mut changes {
-                        for key in state::dropped_keys(entry, &desired.normalized) {
-                            map.insert(key, Value::Null);
-                        }
-                    }
-                    self.cluster
-                        .update_settings(&changes)
-                        .await
-                        .map_err(|e| format!("{e:#}"))
-                }
-                Kind::IsmPolicy => self.write_policy(change, desired).await,
-                Kind::ComponentTemplate | Kind::IndexTemplate
-                    if change.action == Action::Create =>
-                {
-                    self.create_template(change, desired).await
-                }
-                kind => self
-                    .cluster
-                    .put(kind, &change.id, &desired.wire)
-                    .await
-                    .map_err(|e| format!("{e:#}")),
-            };
-            results.push((change, result));
+            .filter_map(|c| Some((c, *by_id.get(&(c.kind, c.id.as_str()))?)));
+        let (created, updated, written) = tokio::join!(
+            self.write_saved(&saved, true, by_id),
+            self.write_saved(&saved, false, by_id),
+            bounded(
+                IN_FLIGHT,
+                others.map(|(change, desired)| async move {
+                    (change, self.write_one(change, desired).await)
+                })
+            ),
+        );
+        created.into_iter().chain(updated).chain(written).collect()
+    }
+
+    /// The saved objects of `changes` to create (or to update), in `_bulk_create` batches:
+    /// creates may not replace an object made meanwhile; updates carry the version read.
+    async fn write_saved<'c>(
+        &self,
+        changes: &[&'c Change],
+        creating: bool,
+        by_id: &BTreeMap<(Kind, &str), &Desired>,
+    ) -> Vec<(&'c Change, Result<(), String>)> {
+        let batch: Vec<&Change> = changes
+            .iter()
+            .copied()
+            .filter(|c| (c.action == Action::Create) == creating)
+            .filter(|c| by_id.contains_key(&(c.kind, c.id.as_str())))
+            .collect();
+        if batch.is_empty() {
+            return Vec::new();
         }
-        results
+        let bodies: Vec<Value> = batch
+            .iter()
+            .filter_map(|c| by_id.get(&(c.kind, c.id.as_str())))
+            .map(|d| {
+                let mut body = d.wire().into_owned();
+                let version = self
+                    .snapshot
+                    .live
+                    .get(&(d.kind, d.id.clone()))
+                    .and_then(|l| l.saved_version.clone());
+                if let (Some(version), Value::Object(map)) = (version, &mut body) {
+                    map.insert("version".into(), Value::String(version));
+                }
+                body
+            })
+            .collect();
+        let items = self.cluster.bulk_create(bodies, !creating).await;
+        let conflicts: Vec<&Change> = batch
+            .iter()
+            .zip(&items)
+            .filter(|(_, item)| item.conflict)
+            .map(|(c, _)| *c)
+            .collect();
+        let resolved = self.resolve_conflicts(&conflicts, by_id).await;
+        batch
+            .iter()
+            .zip(items)
+            .map(|(change, item)| {
+                let result = match (item.error, item.conflict) {
+                    (None, _) => Ok(()),
+                    (Some(_), true) => resolved
+                        .iter()
+                        .find(|(c, _)| std::ptr::eq(*c, *change))
+                        .map_or_else(|| Err("conflict".to_string()), |(_, r)| r.clone()),
+                    (Some(error), false) => Err(error),
+                };
+                (*change, result)
+            })
+            .collect()
+    }
+
+    /// Writes one template, pipeline, policy or the advanced settings.
+    async fn write_one(&self, change: &Change, desired: &Desired) -> Result<(), String> {
+        if self.stop.stopped() {
+            return Err("not attempted: the run was stopped".to_string());
+        }
+        match change.kind {
+            Kind::Config => {
+                // Settings siemctl set before and the content dropped are unset (null).
+                let mut changes = desired
+                    .body
+                    .get("attributes")
+                    .cloned()
+                    .unwrap_or_else(|| Value::Object(serde_json::Map::new()));
+                let entry = self
+                    .snapshot
+                    .tenant_state
+                    .state
+                    .objects
+                    .get(&state::key(change.kind, &change.id));
+                if let Value::Object(map) = &mut changes {
+                    for key in state::dropped_keys(entry, &desired.normalized) {
+                        map.insert(key, Value::Null);
+                    }
+                }
+                self.cluster
+                    .update_settings(&changes)
+                    .await
+                    .map_err(|e| format!("{e:#}"))
+            }
+            Kind::IsmPolicy => self.write_policy(change, desired).await,
+            Kind::ComponentTemplate | Kind::IndexTemplate if change.action == Action::Create => {
+                self.create_template(change, desired).await
+            }
+            kind => self
+                .cluster
+                .put(kind, &change.id, &desired.wire())
+                .await
+                .map_err(|e| format!("{e:#}")),
+        }
     }
 
     /// A 409 on a saved object: our own write, applied before a dropped connection made the
@@ -541,7 +637,7 @@ impl Run<'_> {
     /// A template the plan saw missing is created only if it is still missing; if it exists
     /// now, it is ours only when it is what we sent (a retried create).
     async fn create_template(&self, change: &Change, desired: &Desired) -> Result<(), String> {
-        match self.cluster.create_template(change.kind, &change.id, &desired.wire).await {
+        match self.cluster.create_template(change.kind, &change.id, &desired.wire()).await {
             Ok(Written::Done { .. }) => Ok(()),
             Ok(Written::Conflict) => match self.cluster.get_template(change.kind, &change.id).await {
                 Ok(Some(live)) if normalize::live(change.kind, &live, Some(&desired.normalized)) == desired.normalized => Ok(()),
@@ -560,7 +656,7 @@ impl Run<'_> {
             .live
             .get(&(Kind::IsmPolicy, change.id.clone()))
             .and_then(|l| l.seq);
-        match self.cluster.put_ism_policy(&change.id, &desired.wire, current).await {
+        match self.cluster.put_ism_policy(&change.id, &desired.wire(), current).await {
             Ok(Written::Done { .. }) => Ok(()),
             Ok(Written::Conflict) => match self.cluster.ism_policy(&change.id).await {
                 Ok(Some(policy)) if normalize::live(Kind::IsmPolicy, &policy.body, Some(&desired.normalized)) == desired.normalized => Ok(()),

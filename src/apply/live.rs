@@ -1,18 +1,20 @@
 //! Reading what the cluster holds, with a number of requests that does not grow with the
-//! content: one list request per OpenSearch kind, the state documents, and `_bulk_get` (one
-//! request per 500 saved objects) for the saved objects. The independent reads run
-//! concurrently.
+//! content, in two round trips: the server detection, one list request per OpenSearch kind, the
+//! state documents and `_bulk_get` for the saved objects (bodies of at most 512 KiB, so
+//! thousands of objects per request) all in flight together, then one `_bulk_get` for what
+//! needed the first answers. Under the apply lock, [`reread`] reads again only what the plan
+//! writes.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{Context as _, Result};
 use serde_json::Value;
 
-use super::state::{self, State, CLUSTER_DOC, STATE_INDEX};
 use crate::cluster::opensearch::ServerInfo;
 use crate::cluster::Cluster;
 use crate::content::kind::Kind;
-use crate::plan::plan::{live_object, Desired, Live};
+use crate::plan::plan::{live_object, Action, Desired, Live, Plan};
+use crate::state::{self, State, CLUSTER_DOC, STATE_INDEX};
 
 /// A state document as read, with what a conditional write of it needs.
 #[derive(Debug, Clone, Default)]
@@ -69,28 +71,211 @@ pub(crate) async fn detect(cluster: &Cluster) -> Result<(ServerInfo, Option<Stri
     Ok((server, dashboards))
 }
 
+/// Reads what the plan compares, in two round trips at most whatever the size of the content:
+/// the server detection, the list of each OpenSearch kind, both state documents and the
+/// content's saved objects (`_bulk_get`) all in flight together; then, once the Dashboards
+/// version and the state are known, one more `_bulk_get` for the advanced settings (whose id is
+/// the Dashboards version) and the managed saved objects that left the content.
 pub(crate) async fn read(cluster: &Cluster, desired: &[Desired]) -> Result<Snapshot> {
-    let (server, dashboards_version) = detect(cluster).await?;
-    let needs = crate::plan::compat::check(server.version(), desired);
-    if !needs.is_empty() {
-        anyhow::bail!("the content needs a newer OpenSearch: {}", needs.join("; "));
-    }
     let tenant_doc = state::tenant_doc(cluster.tenant(), cluster.username());
-    let (components, index_templates, pipelines, policies, cluster_state, tenant_state) = tokio::join!(
+    // The content's saved objects, but for the advanced settings: their ids are known now.
+    let first: Vec<(Kind, String)> = if cluster.has_dashboards() {
+        desired
+            .iter()
+            .filter(|d| d.kind.is_saved_object() && d.kind != Kind::Config)
+            .map(|d| (d.kind, d.id.clone()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let (
+        detected,
+        components,
+        index_templates,
+        pipelines,
+        policies,
+        cluster_state,
+        tenant_state,
+        first_found,
+    ) = tokio::join!(
+        detect(cluster),
         cluster.list(Kind::ComponentTemplate),
         cluster.list(Kind::IndexTemplate),
         cluster.list(Kind::IngestPipeline),
         cluster.ism_policies(),
         read_state(cluster, CLUSTER_DOC),
         read_state(cluster, &tenant_doc),
+        bulk_get(cluster, &first, None),
+    );
+    let (server, dashboards_version) = detected?;
+    let needs = crate::plan::compat::check(server.version(), desired);
+    if !needs.is_empty() {
+        anyhow::bail!("the content needs a newer OpenSearch: {}", needs.join("; "));
+    }
+    let cluster_state = cluster_state?;
+    let tenant_state = tenant_state?;
+    let lists = Lists {
+        components: components.context("cannot list component templates")?,
+        index_templates: index_templates.context("cannot list index templates")?,
+        pipelines: pipelines.context("cannot list ingest pipelines")?,
+        policies: policies.context("cannot list ISM policies")?,
+    };
+    let wanted = wanted(desired, &cluster_state, &tenant_state);
+    let by_id = by_id(desired);
+    let mut live = BTreeMap::new();
+    lists.collect(&by_id, &wanted, &mut live);
+    let saved: Vec<(Kind, String)> = wanted
+        .iter()
+        .filter(|(k, _)| k.is_saved_object())
+        .cloned()
+        .collect();
+    if !saved.is_empty() {
+        let dashboards_version = dashboards_version.clone().context("the content has saved objects, but no Dashboards URL is set: set `dashboards_url` in the target or pass --dashboards-url")?;
+        let mut found: BTreeMap<(Kind, String), Option<Value>> =
+            first.into_iter().zip(first_found?).collect();
+        let rest: Vec<(Kind, String)> = saved
+            .iter()
+            .filter(|key| !found.contains_key(*key))
+            .cloned()
+            .collect();
+        let rest_found = bulk_get(cluster, &rest, Some(&dashboards_version)).await?;
+        found.extend(rest.into_iter().zip(rest_found));
+        for key in saved {
+            if let Some(Some(object)) = found.remove(&key) {
+                let (kind, id) = key;
+                let object = saved_live(kind, &id, &object, &by_id, &tenant_state);
+                live.insert((kind, id), object);
+            }
+        }
+    }
+    Ok(Snapshot {
+        server,
+        dashboards_version,
+        live,
+        cluster_state,
+        tenant_state,
+    })
+}
+
+/// Reads again, under the apply lock, what an apply is about to write: the state documents,
+/// and the objects of the plan's writes, deletions and record refreshes (one list request per
+/// OpenSearch kind among them, one `_bulk_get` for the saved objects), all in one round trip.
+/// The rest is taken from `snapshot`, the read the plan was made from. If the state documents
+/// changed since that read (another apply ran in between), everything is read again.
+pub(crate) async fn reread(
+    cluster: &Cluster,
+    desired: &[Desired],
+    snapshot: Snapshot,
+    plan: &Plan,
+) -> Result<Snapshot> {
+    let mut targets: BTreeSet<(Kind, String)> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action != Action::NoOp)
+        .map(|c| (c.kind, c.id.clone()))
+        .collect();
+    targets.extend(plan.refresh.iter().cloned());
+    // Objects siemctl did not create are taken over with --adopt: read them again too.
+    targets.extend(plan.unmanaged().map(|c| (c.kind, c.id.clone())));
+    let kinds: BTreeSet<Kind> = targets.iter().map(|(k, _)| *k).collect();
+    let list = |kind: Kind| {
+        let wanted = kinds.contains(&kind);
+        async move {
+            if wanted {
+                cluster.list(kind).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        }
+    };
+    let saved: Vec<(Kind, String)> = targets
+        .iter()
+        .filter(|(k, _)| k.is_saved_object())
+        .cloned()
+        .collect();
+    let tenant_doc = state::tenant_doc(cluster.tenant(), cluster.username());
+    let (components, index_templates, pipelines, policies, cluster_state, tenant_state, found) = tokio::join!(
+        list(Kind::ComponentTemplate),
+        list(Kind::IndexTemplate),
+        list(Kind::IngestPipeline),
+        async {
+            if kinds.contains(&Kind::IsmPolicy) {
+                cluster.ism_policies().await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+        read_state(cluster, CLUSTER_DOC),
+        read_state(cluster, &tenant_doc),
+        bulk_get(cluster, &saved, snapshot.dashboards_version.as_deref()),
     );
     let cluster_state = cluster_state?;
     let tenant_state = tenant_state?;
-    let by_id: BTreeMap<(Kind, &str), &Desired> = desired
+    if cluster_state.seq != snapshot.cluster_state.seq
+        || tenant_state.seq != snapshot.tenant_state.seq
+    {
+        tracing::debug!(
+            "siemctl's state changed since the plan was made: reading everything again"
+        );
+        return read(cluster, desired).await;
+    }
+    let Snapshot {
+        server,
+        dashboards_version,
+        mut live,
+        ..
+    } = snapshot;
+    for key in &targets {
+        live.remove(key);
+    }
+    let lists = Lists {
+        components: components
+            .context("cannot list component templates")?
+            .unwrap_or_default(),
+        index_templates: index_templates
+            .context("cannot list index templates")?
+            .unwrap_or_default(),
+        pipelines: pipelines
+            .context("cannot list ingest pipelines")?
+            .unwrap_or_default(),
+        policies: policies
+            .context("cannot list ISM policies")?
+            .unwrap_or_default(),
+    };
+    let by_id = by_id(desired);
+    lists.collect(&by_id, &targets, &mut live);
+    for ((kind, id), object) in saved.into_iter().zip(found?) {
+        if let Some(object) = object {
+            let object = saved_live(kind, &id, &object, &by_id, &tenant_state);
+            live.insert((kind, id), object);
+        }
+    }
+    Ok(Snapshot {
+        server,
+        dashboards_version,
+        live,
+        cluster_state,
+        tenant_state,
+    })
+}
+
+/// The content's objects by kind and id.
+type ById<'a> = BTreeMap<(Kind, &'a str), &'a Desired>;
+
+fn by_id(desired: &[Desired]) -> ById<'_> {
+    desired
         .iter()
         .map(|d| ((d.kind, d.id.as_str()), d))
-        .collect();
-    // Only objects of the content or of siemctl's records matter; the rest is not ours.
+        .collect()
+}
+
+/// The objects that matter: those of the content and those of siemctl's records; the rest of
+/// the cluster is not siemctl's.
+fn wanted(
+    desired: &[Desired],
+    cluster_state: &StoredState,
+    tenant_state: &StoredState,
+) -> BTreeSet<(Kind, String)> {
     let mut wanted: BTreeSet<(Kind, String)> =
         desired.iter().map(|d| (d.kind, d.id.clone())).collect();
     for key in cluster_state
@@ -103,92 +288,100 @@ pub(crate) async fn read(cluster: &Cluster, desired: &[Desired]) -> Result<Snaps
             wanted.insert((kind, id.to_string()));
         }
     }
-    let mut live = BTreeMap::new();
-    for (kind, listed) in [
-        (
-            Kind::ComponentTemplate,
-            components.context("cannot list component templates")?,
-        ),
-        (
-            Kind::IndexTemplate,
-            index_templates.context("cannot list index templates")?,
-        ),
-        (
-            Kind::IngestPipeline,
-            pipelines.context("cannot list ingest pipelines")?,
-        ),
-    ] {
-        for (id, body) in listed {
-            if wanted.contains(&(kind, id.clone())) {
-                let object =
-                    live_object(kind, &body, by_id.get(&(kind, id.as_str())).copied(), None);
-                live.insert((kind, id), object);
+    wanted
+}
+
+/// What the list requests returned.
+struct Lists {
+    components: BTreeMap<String, Value>,
+    index_templates: BTreeMap<String, Value>,
+    pipelines: BTreeMap<String, Value>,
+    policies: BTreeMap<String, crate::cluster::opensearch::LivePolicy>,
+}
+
+impl Lists {
+    /// The wanted objects among them, normalised into `live`.
+    fn collect(
+        self,
+        by_id: &ById<'_>,
+        wanted: &BTreeSet<(Kind, String)>,
+        live: &mut BTreeMap<(Kind, String), Live>,
+    ) {
+        for (kind, listed) in [
+            (Kind::ComponentTemplate, self.components),
+            (Kind::IndexTemplate, self.index_templates),
+            (Kind::IngestPipeline, self.pipelines),
+        ] {
+            for (id, body) in listed {
+                if wanted.contains(&(kind, id.clone())) {
+                    let object =
+                        live_object(kind, &body, by_id.get(&(kind, id.as_str())).copied(), None);
+                    live.insert((kind, id), object);
+                }
+            }
+        }
+        for (id, policy) in self.policies {
+            if wanted.contains(&(Kind::IsmPolicy, id.clone())) {
+                let object = live_object(
+                    Kind::IsmPolicy,
+                    &policy.body,
+                    by_id.get(&(Kind::IsmPolicy, id.as_str())).copied(),
+                    Some((policy.seq_no, policy.primary_term)),
+                );
+                live.insert((Kind::IsmPolicy, id), object);
             }
         }
     }
-    for (id, policy) in policies.context("cannot list ISM policies")? {
-        if wanted.contains(&(Kind::IsmPolicy, id.clone())) {
-            let object = live_object(
-                Kind::IsmPolicy,
-                &policy.body,
-                by_id.get(&(Kind::IsmPolicy, id.as_str())).copied(),
-                Some((policy.seq_no, policy.primary_term)),
-            );
-            live.insert((Kind::IsmPolicy, id), object);
-        }
+}
+
+/// `_bulk_get` of saved objects by kind and id; the advanced settings are asked for under the
+/// Dashboards version, their id whatever the content calls them. Nothing to read, no request.
+async fn bulk_get(
+    cluster: &Cluster,
+    objects: &[(Kind, String)],
+    dashboards_version: Option<&str>,
+) -> Result<Vec<Option<Value>>> {
+    if objects.is_empty() {
+        return Ok(Vec::new());
     }
-    let saved: Vec<(Kind, String)> = wanted
+    let request: Vec<(String, String)> = objects
         .iter()
-        .filter(|(k, _)| k.is_saved_object())
-        .cloned()
+        .map(|(kind, id)| {
+            let id = match (kind, dashboards_version) {
+                (Kind::Config, Some(version)) => version.to_string(),
+                _ => id.clone(),
+            };
+            (kind.saved_object_type().unwrap_or_default().to_string(), id)
+        })
         .collect();
-    if !saved.is_empty() {
-        let dashboards_version = dashboards_version.clone().context("the content has saved objects, but no Dashboards URL is set: set `dashboards_url` in the target or pass --dashboards-url")?;
-        // The config object's id is the Dashboards version, whatever the content calls it.
-        let request: Vec<(String, String)> = saved
-            .iter()
-            .map(|(kind, id)| {
-                let id = if *kind == Kind::Config {
-                    dashboards_version.clone()
-                } else {
-                    id.clone()
-                };
-                (kind.saved_object_type().unwrap_or_default().to_string(), id)
-            })
-            .collect();
-        let found = cluster
-            .bulk_get(&request)
-            .await
-            .context("cannot read saved objects (_bulk_get)")?;
-        for ((kind, id), object) in saved.into_iter().zip(found) {
-            if let Some(object) = object {
-                let desired = by_id.get(&(kind, id.as_str())).copied();
-                // Advanced settings are compared over the settings declared now and those
-                // siemctl set before (a dropped one still set in the cluster is a change).
-                let widened = desired.filter(|d| d.kind == Kind::Config).map(|d| {
-                    let entry = tenant_state.state.objects.get(&state::key(kind, &id));
-                    let mut d = d.clone();
-                    if let Some(Value::Object(attributes)) = d.normalized.get_mut("attributes") {
-                        for key in
-                            state::dropped_keys(entry, &by_id[&(kind, id.as_str())].normalized)
-                        {
-                            attributes.insert(key, Value::Null);
-                        }
-                    }
-                    d
-                });
-                let live_object = live_object(kind, &object, widened.as_ref().or(desired), None);
-                live.insert((kind, id), live_object);
+    cluster
+        .bulk_get(&request)
+        .await
+        .context("cannot read saved objects (_bulk_get)")
+}
+
+/// A saved object as read, normalised against its desired form. Advanced settings are compared
+/// over the settings declared now and those siemctl set before (a dropped one still set in the
+/// cluster is a change).
+fn saved_live(
+    kind: Kind,
+    id: &str,
+    object: &Value,
+    by_id: &ById<'_>,
+    tenant_state: &StoredState,
+) -> Live {
+    let desired = by_id.get(&(kind, id)).copied();
+    let widened = desired.filter(|d| d.kind == Kind::Config).map(|d| {
+        let entry = tenant_state.state.objects.get(&state::key(kind, id));
+        let mut widened = d.clone();
+        if let Some(Value::Object(attributes)) = widened.normalized.get_mut("attributes") {
+            for key in state::dropped_keys(entry, &d.normalized) {
+                attributes.insert(key, Value::Null);
             }
         }
-    }
-    Ok(Snapshot {
-        server,
-        dashboards_version,
-        live,
-        cluster_state,
-        tenant_state,
-    })
+        widened
+    });
+    live_object(kind, object, widened.as_ref().or(desired), None)
 }
 
 async fn read_state(cluster: &Cluster, id: &str) -> Result<StoredState> {

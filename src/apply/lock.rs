@@ -10,9 +10,9 @@ use std::sync::Mutex;
 use anyhow::{bail, Context as _, Result};
 use serde::{Deserialize, Serialize};
 
-use super::state::STATE_INDEX;
 use crate::cluster::opensearch::{WriteIf, Written};
 use crate::cluster::Cluster;
+use crate::state::STATE_INDEX;
 
 const LOCK_DOC: &str = "lock";
 

@@ -4,4 +4,3 @@
 pub(crate) mod executor;
 pub(crate) mod live;
 pub(crate) mod lock;
-pub(crate) mod state;

@@ -1,14 +1,46 @@
 //! The OpenSearch Dashboards calls siemctl makes: status, `_bulk_get` to read every managed
 //! saved object in one request per batch, `_bulk_create` to write whole objects,
 //! deletes, and the advanced-settings API. Every call carries the tenant.
+//!
+//! Bulk calls are cut into batches by body size, and the batches of one call are sent
+//! concurrently (at most [`IN_FLIGHT`] at a time).
 
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use super::concurrent::{bounded, IN_FLIGHT};
 use super::{segment, Cluster, Error};
 
-/// `_bulk_get` and `_bulk_create` batch size: keeps bodies well under the server's limits.
-const BATCH: usize = 500;
+/// The most a bulk request body holds, in bytes: half of Dashboards' default
+/// `server.maxPayload` (1 MiB, `src/core/server/http/http_config.ts`), which refuses larger
+/// bodies with 413. A `_bulk_get` item is a few dozen bytes, so thousands of objects are read in
+/// one request; a `_bulk_create` item is a whole object.
+const MAX_BODY: usize = 512 * 1024;
+/// The most objects a `_bulk_get` batch names (each one is a document the server fetches).
+const MAX_GET: usize = 10_000;
+/// The most objects a `_bulk_create` batch writes (each one is a document the server indexes).
+const MAX_CREATE: usize = 500;
+
+/// Cuts items into consecutive batches of at most `max_items` items and [`MAX_BODY`] bytes
+/// (an item larger than that goes alone), keeping their order.
+fn batches(items: Vec<Value>, max_items: usize) -> Vec<Vec<Value>> {
+    let mut out: Vec<Vec<Value>> = Vec::new();
+    let mut current = Vec::new();
+    let mut size = 2; // the brackets of the array
+    for item in items {
+        let item_size = serde_json::to_vec(&item).map_or(0, |b| b.len()) + 1;
+        if !current.is_empty() && (current.len() >= max_items || size + item_size > MAX_BODY) {
+            out.push(std::mem::take(&mut current));
+            size = 2;
+        }
+        size += item_size;
+        current.push(item);
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
 
 /// The outcome of one object of a bulk create, in the order sent.
 #[derive(Debug, Clone)]
@@ -34,48 +66,64 @@ impl Cluster {
             })
     }
 
-    /// The saved objects named, in order: `None` for those that do not exist.
+    /// The saved objects named, in order: `None` for those that do not exist. The batches go
+    /// concurrently.
     pub(crate) async fn bulk_get(
         &self,
         objects: &[(String, String)],
     ) -> Result<Vec<Option<Value>>, Error> {
+        let request: Vec<Value> = objects
+            .iter()
+            .map(|(t, id)| json!({ "type": t, "id": id }))
+            .collect();
+        let answers = bounded(
+            IN_FLIGHT,
+            batches(request, MAX_GET)
+                .into_iter()
+                .map(|batch| self.bulk_get_batch(batch)),
+        )
+        .await;
         let mut found = Vec::with_capacity(objects.len());
-        for chunk in objects.chunks(BATCH) {
-            let request: Vec<Value> = chunk
-                .iter()
-                .map(|(t, id)| json!({ "type": t, "id": id }))
-                .collect();
-            let (response, url) = self
-                .dashboards(
-                    Method::POST,
-                    "/api/saved_objects/_bulk_get",
-                    Some(&Value::Array(request)),
-                )
-                .await?;
-            let body = response
-                .ok(&Method::POST, &url)?
-                .json(&Method::POST, &url)?;
-            let items = body
-                .get("saved_objects")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            for item in items {
-                match item.pointer("/error/statusCode").and_then(Value::as_u64) {
-                    None => found.push(Some(item)),
-                    Some(404) => found.push(None),
-                    Some(status) => {
-                        return Err(Error::Status {
-                            method: "POST".into(),
-                            url: url.clone(),
-                            status: u16::try_from(status).unwrap_or(500),
-                            reason: item
-                                .pointer("/error/message")
-                                .and_then(Value::as_str)
-                                .unwrap_or("unknown error")
-                                .to_string(),
-                        })
-                    }
+        for answer in answers {
+            found.extend(answer?);
+        }
+        Ok(found)
+    }
+
+    async fn bulk_get_batch(&self, batch: Vec<Value>) -> Result<Vec<Option<Value>>, Error> {
+        let (response, url) = self
+            .dashboards(
+                Method::POST,
+                "/api/saved_objects/_bulk_get",
+                Some(&Value::Array(batch)),
+            )
+            .await?;
+        let body = response
+            .ok(&Method::POST, &url)?
+            .json(&Method::POST, &url)?;
+        let items = match body {
+            Value::Object(mut map) => match map.remove("saved_objects") {
+                Some(Value::Array(items)) => items,
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
+        let mut found = Vec::with_capacity(items.len());
+        for item in items {
+            match item.pointer("/error/statusCode").and_then(Value::as_u64) {
+                None => found.push(Some(item)),
+                Some(404) => found.push(None),
+                Some(status) => {
+                    return Err(Error::Status {
+                        method: "POST".into(),
+                        url: url.clone(),
+                        status: u16::try_from(status).unwrap_or(500),
+                        reason: item
+                            .pointer("/error/message")
+                            .and_then(Value::as_str)
+                            .unwrap_or("unknown error")
+                            .to_string(),
+                    })
                 }
             }
         }
@@ -86,13 +134,27 @@ impl Cluster {
     /// `overwrite=false`, so an object someone else made meanwhile is not replaced; updates
     /// with `overwrite=true` and each object's `version`, so one changed meanwhile is not
     /// either. Per-object failures (409 among them) are returned, not raised.
-    pub(crate) async fn bulk_create(&self, objects: &[Value], overwrite: bool) -> Vec<ItemResult> {
-        let mut results = Vec::with_capacity(objects.len());
-        for chunk in objects.chunks(BATCH) {
-            // A chunk that fails as a whole fails its objects only: earlier chunks stay written.
-            match self.bulk_create_chunk(chunk, overwrite).await {
+    /// The batches go concurrently.
+    pub(crate) async fn bulk_create(
+        &self,
+        objects: Vec<Value>,
+        overwrite: bool,
+    ) -> Vec<ItemResult> {
+        let chunks = batches(objects, MAX_CREATE);
+        let sizes: Vec<usize> = chunks.iter().map(Vec::len).collect();
+        let answers = bounded(
+            IN_FLIGHT,
+            chunks
+                .into_iter()
+                .map(|chunk| self.bulk_create_chunk(chunk, overwrite)),
+        )
+        .await;
+        let mut results = Vec::with_capacity(sizes.iter().sum());
+        for (answer, size) in answers.into_iter().zip(sizes) {
+            // A chunk that fails as a whole fails its objects only: the others stay written.
+            match answer {
                 Ok(items) => results.extend(items),
-                Err(err) => results.extend(chunk.iter().map(|_| ItemResult {
+                Err(err) => results.extend((0..size).map(|_| ItemResult {
                     conflict: false,
                     error: Some(err.to_string()),
                 })),
@@ -103,9 +165,10 @@ impl Cluster {
 
     async fn bulk_create_chunk(
         &self,
-        chunk: &[Value],
+        chunk: Vec<Value>,
         overwrite: bool,
     ) -> Result<Vec<ItemResult>, Error> {
+        let count = chunk.len();
         let (response, url) = self
             .dashboards(
                 Method::POST,
@@ -114,7 +177,7 @@ impl Cluster {
                 } else {
                     "/api/saved_objects/_bulk_create?overwrite=false"
                 },
-                Some(&Value::Array(chunk.to_vec())),
+                Some(&Value::Array(chunk)),
             )
             .await?;
         let body = response
@@ -125,7 +188,7 @@ impl Cluster {
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
-        Ok((0..chunk.len())
+        Ok((0..count)
             .map(|i| {
                 let error = match items.get(i) {
                     None => Some("the server did not report on this object".to_string()),
@@ -173,5 +236,31 @@ impl Cluster {
             )
             .await?;
         response.ok(&Method::POST, &url).map(drop)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_keep_the_order_under_both_limits() {
+        let items: Vec<Value> = (0..7).map(|i| json!({"type": "search", "id": i})).collect();
+        let cut = batches(items.clone(), 3);
+        assert_eq!(cut.iter().map(Vec::len).collect::<Vec<_>>(), [3, 3, 1]);
+        assert_eq!(cut.concat(), items);
+        // By size: each item is about 300 KiB, so one per batch; a larger one goes alone.
+        let big = |n: usize| json!({"type": "visualization", "id": "x".repeat(n)});
+        let cut = batches(vec![big(300_000), big(300_000), big(900_000), big(10)], 100);
+        assert_eq!(cut.iter().map(Vec::len).collect::<Vec<_>>(), [1, 1, 1, 1]);
+        let small: Vec<Value> = (0..5000)
+            .map(|i| json!({"type": "visualization", "id": format!("bench-visualization-{i}")}))
+            .collect();
+        assert_eq!(
+            batches(small, MAX_GET).len(),
+            1,
+            "5,000 ids in one _bulk_get"
+        );
+        assert!(batches(Vec::new(), 3).is_empty());
     }
 }

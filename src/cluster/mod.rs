@@ -2,6 +2,7 @@
 //! and the base URLs; `opensearch.rs` and `dashboards.rs` add the typed calls of each API.
 
 pub(crate) mod bulk;
+pub(crate) mod concurrent;
 pub(crate) mod connection;
 pub(crate) mod dashboards;
 pub(crate) mod error;

@@ -111,7 +111,7 @@ pub(crate) fn apply(
         .await?;
         let stop = Stop::default();
         let result = async {
-            let snapshot = live::read(&session.cluster, &session.desired).await?;
+            let snapshot = live::reread(&session.cluster, &session.desired, snapshot, &plan).await?;
             let mut plan = make_plan(&session.desired, &snapshot, version, args.prune);
             check_safety(&plan, args)?;
             if args.adopt {

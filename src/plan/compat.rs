@@ -21,7 +21,7 @@ pub(crate) fn check(version: (u32, u32, u32), desired: &[Desired]) -> Vec<String
         .iter()
         .filter(|d| matches!(d.kind, Kind::ComponentTemplate | Kind::IndexTemplate))
     {
-        let Some(mappings) = object.wire.pointer("/template/mappings") else {
+        let Some(mappings) = object.body.pointer("/template/mappings") else {
             continue;
         };
         let mut used = Vec::new();
@@ -63,7 +63,7 @@ mod tests {
             title: None,
             normalized: Value::Null,
             digest: String::new(),
-            wire: json!({"template": {"mappings": mappings}}),
+            body: json!({"template": {"mappings": mappings}}),
         }
     }
 

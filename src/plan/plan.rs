@@ -1,13 +1,15 @@
 //! The plan: what apply would do to make the cluster match the content. Pure: it takes the
 //! desired objects, what the cluster holds, and siemctl's state, and returns [`Plan`].
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashSet};
 
 use serde_json::Value;
 
-use crate::apply::state::{self, State};
 use crate::content::kind::Kind;
+use crate::content::saved_object;
 use crate::content::version::ContentVersion;
+use crate::state::{self, State};
 
 use super::normalize;
 
@@ -20,8 +22,21 @@ pub(crate) struct Desired {
     /// The normalised form (see [`normalize::desired`]).
     pub(crate) normalized: Value,
     pub(crate) digest: String,
-    /// The body sent to the API.
-    pub(crate) wire: Value,
+    /// The content's body, as rendered; [`Desired::wire`] makes what is sent from it, only for
+    /// the objects apply writes.
+    pub(crate) body: Value,
+}
+
+impl Desired {
+    /// The body sent to the API: a saved object with its JSON-string attributes encoded; the
+    /// advanced settings, templates, pipelines and policies as the content writes them.
+    pub(crate) fn wire(&self) -> Cow<'_, Value> {
+        if self.kind.is_saved_object() && self.kind != Kind::Config {
+            Cow::Owned(saved_object::encode(self.kind, &self.id, &self.body))
+        } else {
+            Cow::Borrowed(&self.body)
+        }
+    }
 }
 
 /// One object as the cluster holds it.
@@ -87,6 +102,9 @@ pub(crate) struct Change {
     pub(crate) unmanaged: bool,
     /// The content changed since the last apply (as opposed to only the cluster).
     pub(crate) content_changed: bool,
+    /// The normalised sides, for the diff: the live object (None for a create) and the
+    /// content's (None for a delete). Both None for an unchanged object siemctl manages, which
+    /// is never shown.
     pub(crate) before: Option<Value>,
     pub(crate) after: Option<Value>,
 }
@@ -220,6 +238,9 @@ pub(crate) fn plan(inputs: &Inputs<'_>) -> Plan {
                 if same && (stale_record || (entry.is_none() && desired.kind == Kind::Config)) {
                     plan.refresh.push((desired.kind, desired.id.clone()));
                 }
+                // An unchanged object has no diff to show: its sides are copied only when it
+                // is shown (an object siemctl did not create).
+                let shown = !same || unmanaged;
                 Change {
                     kind: desired.kind,
                     id: desired.id.clone(),
@@ -228,20 +249,25 @@ pub(crate) fn plan(inputs: &Inputs<'_>) -> Plan {
                     drift: if same { None } else { drift },
                     unmanaged,
                     content_changed,
-                    before: Some(live.normalized.clone()),
-                    after: Some(desired.normalized.clone()),
+                    before: shown.then(|| live.normalized.clone()),
+                    after: shown.then(|| desired.normalized.clone()),
                 }
             }
         };
         plan.changes.push(change);
     }
     // Managed objects that left the content: deleted with --prune, listed otherwise.
+    let in_content: HashSet<(Kind, &str)> = inputs
+        .desired
+        .iter()
+        .map(|d| (d.kind, d.id.as_str()))
+        .collect();
     let mut deletions = Vec::new();
     for (key, entry) in &inputs.state.objects {
         let Some((kind, id)) = state::parse_key(key) else {
             continue;
         };
-        if inputs.desired.iter().any(|d| d.kind == kind && d.id == id) {
+        if in_content.contains(&(kind, id)) {
             continue;
         }
         // Advanced settings are never deleted: they hold the tenant's other settings too.
@@ -305,11 +331,7 @@ pub(crate) fn desired_from(content: &crate::content::Content) -> Vec<Desired> {
                 title: resource.title().map(str::to_string),
                 digest: normalize::digest(&normalized),
                 normalized,
-                wire: if resource.kind == Kind::Config {
-                    resource.body.clone()
-                } else {
-                    resource.wire()
-                },
+                body: resource.body.clone(),
             }
         })
         .collect()

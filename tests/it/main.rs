@@ -11,6 +11,7 @@ mod normalisation;
 mod pull;
 mod real_world;
 mod render;
+mod round_trips;
 mod secrets;
 mod sigma;
 mod validate;

@@ -14,7 +14,6 @@ use super::up::{connect, read_record, write_record, RECORD_DOC};
 use crate::apply::executor::{Outcome, Run};
 use crate::apply::live::{self, Snapshot};
 use crate::apply::lock::{Lock, Stop};
-use crate::apply::state::{self, STATE_INDEX};
 use crate::cli::{GlobalArgs, WorkshopDownArgs};
 use crate::cluster::opensearch::{WriteIf, Written};
 use crate::cluster::Cluster;
@@ -26,6 +25,7 @@ use crate::exit::ExitStatus;
 use crate::output::plan as show;
 use crate::output::printer::Printer;
 use crate::plan::plan::{Action, Plan};
+use crate::state::{self, STATE_INDEX};
 
 const LOCK_TTL: Duration = Duration::from_secs(15 * 60);
 

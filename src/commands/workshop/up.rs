@@ -12,7 +12,6 @@ use serde_json::{json, Value};
 
 use crate::apply::live;
 use crate::apply::lock::{identity, now_ms};
-use crate::apply::state::STATE_INDEX;
 use crate::cli::{ConnectArgs, GlobalArgs, VarArgs, WorkshopUpArgs};
 use crate::cluster::http::RetryPolicy;
 use crate::cluster::opensearch::{WriteIf, Written};
@@ -22,6 +21,7 @@ use crate::commands::block_on;
 use crate::exit::ExitStatus;
 use crate::output::printer::Printer;
 use crate::settings::{self, Project};
+use crate::state::STATE_INDEX;
 use crate::workshop::loader::{self, LoadOptions, Report};
 use crate::workshop::{self as generator, Options};
 

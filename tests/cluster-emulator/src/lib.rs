@@ -2,14 +2,18 @@
 //!
 //! [`Emulator::start`] binds both servers on `127.0.0.1:0` and serves them from a private tokio
 //! runtime, so that synchronous `#[test]` functions can use it; dropping the [`Emulator`] stops them.
-//! The module map: `server` (listeners, auth, stats, faults, admin endpoints), `opensearch` (the
+//! The module map: `server` (listeners, auth, stats, faults, admin endpoints), `request_log`
+//! (each request's arrival and answer times, and the critical path over them), `opensearch` (the
 //! engine APIs), `dashboards` (saved objects, tenants, import/export), `http` (shared types and
 //! error shapes). See README.md for what is emulated and how faithfully.
 
 mod dashboards;
 mod http;
 mod opensearch;
+mod request_log;
 mod server;
+
+pub use request_log::{critical_path, RequestRecord};
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -47,6 +51,7 @@ pub struct Emulator {
     opensearch_url: String,
     dashboards_url: String,
     dashboards_root: String,
+    shared: Arc<server::Shared>,
 }
 
 impl Emulator {
@@ -93,13 +98,18 @@ impl Emulator {
                 shared.clone(),
                 server::Server::OpenSearch,
             ));
-            runtime.spawn(server::serve(osd, shared, server::Server::Dashboards));
+            runtime.spawn(server::serve(
+                osd,
+                shared.clone(),
+                server::Server::Dashboards,
+            ));
         }
         Ok(Emulator {
             runtime: Some(runtime),
             opensearch_url: format!("http://{os_addr}"),
             dashboards_url: format!("http://{osd_addr}{base}"),
             dashboards_root: format!("http://{osd_addr}"),
+            shared,
         })
     }
 
@@ -116,6 +126,18 @@ impl Emulator {
     /// `http://127.0.0.1:P2` without the base path.
     pub fn dashboards_root_url(&self) -> &str {
         &self.dashboards_root
+    }
+
+    /// Every request the emulated APIs received since the start (or the last
+    /// [`Emulator::clear_requests`] or reset), admin endpoints excepted, in order of arrival,
+    /// with the time each arrived and was answered. See [`critical_path`].
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        server::lock(&self.shared.requests).records()
+    }
+
+    /// Empties the request log (`DELETE /_emulator/requests`).
+    pub fn clear_requests(&self) {
+        server::lock(&self.shared.requests).clear();
     }
 }
 

@@ -17,6 +17,7 @@ use serde_json::{json, Value};
 use crate::dashboards::Dashboards;
 use crate::http::{boom, simple_match, Body, OsError, Req, Resp};
 use crate::opensearch::Cluster;
+use crate::request_log::RequestLog;
 use crate::Options;
 
 /// Which of the two emulated servers a listener plays.
@@ -42,6 +43,7 @@ pub(crate) struct Shared {
     pub(crate) dashboards: Mutex<Dashboards>,
     stats: Mutex<Stats>,
     faults: Mutex<Vec<FaultRule>>,
+    pub(crate) requests: Mutex<RequestLog>,
 }
 
 impl Shared {
@@ -52,6 +54,7 @@ impl Shared {
             options,
             stats: Mutex::new(Stats::default()),
             faults: Mutex::new(Vec::new()),
+            requests: Mutex::new(RequestLog::new()),
         }
     }
 
@@ -60,6 +63,7 @@ impl Shared {
         *lock(&self.dashboards) = Dashboards::new(&self.options);
         *lock(&self.stats) = Stats::default();
         lock(&self.faults).clear();
+        lock(&self.requests).clear();
     }
 }
 
@@ -220,6 +224,7 @@ async fn handle(
     server: Server,
     req: hyper::Request<Incoming>,
 ) -> Result<hyper::Response<Full<Bytes>>, DropConnection> {
+    let started = lock(&shared.requests).start();
     let (parts, body) = req.into_parts();
     let body = match body.collect().await {
         Ok(b) => b.to_bytes(),
@@ -288,14 +293,41 @@ async fn handle(
     if let Some(segs) = admin_segments {
         return Ok(to_hyper(admin(&shared, &req, &segs), &method));
     }
-    if outside_base {
-        return Ok(to_hyper(boom(404, "Not Found"), &method));
-    }
-
-    let route = match server {
-        Server::OpenSearch => crate::opensearch::route(&req),
-        Server::Dashboards => crate::dashboards::route(&req),
+    let route = if outside_base {
+        "(outside the base path)".to_string()
+    } else {
+        match server {
+            Server::OpenSearch => crate::opensearch::route(&req),
+            Server::Dashboards => crate::dashboards::route(&req),
+        }
     };
+    let outcome = if outside_base {
+        Ok(to_hyper(boom(404, "Not Found"), &method))
+    } else {
+        respond(&shared, server, &req, &api_path, route.clone()).await
+    };
+    let status = outcome.as_ref().ok().map(|r| r.status().as_u16());
+    lock(&shared.requests).record(
+        started,
+        server.name(),
+        &method,
+        &raw_path,
+        parts.uri.query().unwrap_or(""),
+        route,
+        status,
+    );
+    outcome
+}
+
+/// Counts, faults, delays, authenticates and answers one request of the emulated APIs.
+async fn respond(
+    shared: &Shared,
+    server: Server,
+    req: &Req,
+    api_path: &str,
+    route: String,
+) -> Result<hyper::Response<Full<Bytes>>, DropConnection> {
+    let method = req.method.clone();
     {
         let mut stats = lock(&shared.stats);
         stats.total += 1;
@@ -308,7 +340,7 @@ async fn handle(
             .or_insert(0) += 1;
     }
 
-    let fault = take_fault(&shared, server, &method, &api_path);
+    let fault = take_fault(shared, server, &method, api_path);
     let mut latency = shared.options.latency_ms;
     if let Some(Fault::Latency(ms)) = fault {
         latency += ms;
@@ -327,13 +359,13 @@ async fn handle(
         _ => {}
     }
 
-    if let Some(resp) = check_auth(&shared.options, server, &req) {
+    if let Some(resp) = check_auth(&shared.options, server, req) {
         return Ok(to_hyper(resp, &method));
     }
 
     let resp = match server {
-        Server::OpenSearch => crate::opensearch::handle(&shared, &req),
-        Server::Dashboards => crate::dashboards::handle(&shared, &req).await,
+        Server::OpenSearch => crate::opensearch::handle(shared, req),
+        Server::Dashboards => crate::dashboards::handle(shared, req).await,
     };
     if let Some(Fault::DropAfter) = fault {
         return Err(DropConnection);
@@ -432,6 +464,11 @@ fn admin(shared: &Shared, req: &Req, segs: &[String]) -> Resp {
     let sub = segs.get(1).map_or("", String::as_str);
     match (req.method.as_str(), sub) {
         ("GET", "stats") => Resp::ok(lock(&shared.stats).to_value()),
+        ("GET", "requests") => Resp::ok(lock(&shared.requests).to_value()),
+        ("DELETE", "requests") => {
+            lock(&shared.requests).clear();
+            Resp::ok(json!({"requests": []}))
+        }
         ("GET", "tenancy") => {
             Resp::ok(json!({"preferred": lock(&shared.dashboards).preferred_tenants}))
         }
