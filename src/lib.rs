@@ -14,6 +14,7 @@ mod logging;
 mod output;
 mod plan;
 mod query;
+mod scaffold;
 mod settings;
 mod testing;
 mod workshop;
@@ -52,6 +53,7 @@ pub fn run() -> ExitCode {
         Command::Apply(args) => commands::apply::run(&cli.global, args, printer),
         Command::Pull(args) => commands::pull::run(&cli.global, args, printer),
         Command::Workshop(args) => commands::workshop::run(&cli.global, args, printer),
+        Command::New(args) => commands::new::run(&cli.global, args, printer),
     };
     match result {
         Ok(status) => status.into(),

@@ -1,6 +1,7 @@
 //! One file per verb. Each only wires the modules together: settings → content → output.
 
 pub(crate) mod apply;
+pub(crate) mod new;
 pub(crate) mod plan;
 pub(crate) mod pull;
 pub(crate) mod render;

@@ -1,5 +1,6 @@
 //! Everything siemctl prints: the [`Printer`](printer::Printer), plans, and semantic styles.
 
+pub(crate) mod new;
 pub(crate) mod plan;
 pub(crate) mod printer;
 pub(crate) mod redact;

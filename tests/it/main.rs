@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod content_test;
 mod ingest;
+mod new;
 mod pull;
 mod render;
 mod secrets;
