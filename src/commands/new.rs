@@ -127,8 +127,15 @@ fn existing_log_type(content: &Content, given: &Option<String>) -> Result<String
     Ok(log_type)
 }
 
-/// The log type's index pattern (its id) and the fields of its composed mappings.
-fn log_type_view(content: &Content, root: &Path, log_type: &str) -> Result<(String, Fields)> {
+/// What a scaffold starts from: the log type's index pattern (its id), the fields of its
+/// composed mappings that it fills, and a value of each from its test documents.
+struct View {
+    pattern: String,
+    fields: Fields,
+    examples: BTreeMap<String, String>,
+}
+
+fn log_type_view(content: &Content, root: &Path, log_type: &str) -> Result<View> {
     let pattern = content
         .of_kind(Kind::IndexPattern)
         .find(|r| r.log_type == log_type)
@@ -145,16 +152,22 @@ fn log_type_view(content: &Content, root: &Path, log_type: &str) -> Result<(Stri
             fields.entry(name).or_insert(field);
         }
     }
-    let fields = key_fields::filled(&fields, &filled_fields(root, log_type));
+    let examples = filled_fields(root, log_type);
+    let filled: std::collections::BTreeSet<String> = examples.keys().cloned().collect();
+    let fields = key_fields::filled(&fields, &filled);
     if fields.is_empty() {
         bail!("log type `{log_type}` has no mapped fields: its index template in index-templates/{log_type}/ is missing or does not render (run `siemctl validate`)");
     }
-    Ok((pattern, fields))
+    Ok(View {
+        pattern,
+        fields,
+        examples,
+    })
 }
 
 /// Every field path with a value in the golden documents of the log type's test events.
-fn filled_fields(root: &Path, log_type: &str) -> std::collections::BTreeSet<String> {
-    fn walk(prefix: &str, value: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+fn filled_fields(root: &Path, log_type: &str) -> BTreeMap<String, String> {
+    fn walk(prefix: &str, value: &serde_json::Value, out: &mut BTreeMap<String, String>) {
         match value {
             serde_json::Value::Object(map) => {
                 for (key, child) in map {
@@ -168,12 +181,17 @@ fn filled_fields(root: &Path, log_type: &str) -> std::collections::BTreeSet<Stri
             }
             serde_json::Value::Array(items) => items.iter().for_each(|i| walk(prefix, i, out)),
             serde_json::Value::Null => {}
-            _ => {
-                out.insert(prefix.to_string());
+            serde_json::Value::String(text) => {
+                out.entry(prefix.to_string())
+                    .or_insert_with(|| text.clone());
+            }
+            other => {
+                out.entry(prefix.to_string())
+                    .or_insert_with(|| other.to_string());
             }
         }
     }
-    let mut out = std::collections::BTreeSet::new();
+    let mut out = BTreeMap::new();
     let dir = root.join("index-templates").join(log_type).join("_test");
     let Ok(entries) = fs::read_dir(&dir) else {
         return out;
@@ -245,7 +263,7 @@ pub(crate) fn new_search(
     args: &NewSearchArgs,
 ) -> Result<Vec<NewFile>> {
     let log_type = existing_log_type(content, &args.log_type)?;
-    let (pattern, fields) = log_type_view(content, root, &log_type)?;
+    let view = log_type_view(content, root, &log_type)?;
     let title = title_or(&args.title, "\"CloudTrail: root sign-ins\"")?;
     let slug = name::title_slug(&title).map_err(scaffold_error)?;
     let id = match &args.id {
@@ -261,14 +279,7 @@ pub(crate) fn new_search(
         &id,
         "choose another --title or --id",
     )?;
-    let spec = search_spec(
-        &log_type,
-        &id,
-        &title,
-        &pattern,
-        &fields,
-        args.query.clone(),
-    );
+    let spec = search_spec(&log_type, &id, &title, &view, args.query.clone());
     Ok(vec![search::file(&spec, name::search_stem(&log_type, &id))])
 }
 
@@ -276,17 +287,20 @@ fn search_spec(
     log_type: &str,
     id: &str,
     title: &str,
-    pattern: &str,
-    fields: &Fields,
+    view: &View,
     query: Option<String>,
 ) -> search::Spec {
+    let fields = &view.fields;
+    let pattern = &view.pattern;
+    // The filter example: a key field with a value the log type's test events have.
     let filter_example = key_fields::searchable(fields).first().map(|f| {
-        let example = match fields[*f].ty.as_str() {
-            "ip" => "203.0.113.50",
-            "long" | "integer" | "short" | "byte" => "443",
-            _ => "example-value",
+        let example = match (view.examples.get(*f), fields[*f].ty.as_str()) {
+            (Some(value), _) => value.clone(),
+            (None, "ip") => "203.0.113.50".into(),
+            (None, "long" | "integer" | "short" | "byte") => "443".into(),
+            (None, _) => "a-value".into(),
         };
-        ((*f).to_string(), example.to_string())
+        ((*f).to_string(), example)
     });
     search::Spec {
         log_type: log_type.to_string(),
@@ -309,7 +323,9 @@ pub(crate) fn new_visualization(
     args: &NewVisualizationArgs,
 ) -> Result<Vec<NewFile>> {
     let log_type = existing_log_type(content, &args.log_type)?;
-    let (pattern, fields) = log_type_view(content, root, &log_type)?;
+    let View {
+        pattern, fields, ..
+    } = log_type_view(content, root, &log_type)?;
     let field = match &args.field {
         Some(field) => {
             let ok = fields
@@ -490,14 +506,13 @@ fn new_log_type(
     if let Some(problem) = own.first() {
         bail!("the new log type does not render ({problem}): this is a bug of siemctl new");
     }
-    let (pattern_id, fields) = log_type_view(&staged, &stage.root, &name)?;
+    let view = log_type_view(&staged, &stage.root, &name)?;
     let search_id = format!("{name}-failures");
     let mut search_spec = search_spec(
         &name,
         &search_id,
         &format!("{name}: failed actions"),
-        &pattern_id,
-        &fields,
+        &view,
         Some("event.outcome:failure".into()),
     );
     search_spec.description = Some(format!(
@@ -507,8 +522,8 @@ fn new_log_type(
         log_type: name.clone(),
         id: format!("{name}-top-actions"),
         title: format!("{name}: top actions"),
-        field: key_fields::aggregatable(&fields).unwrap_or_else(|| "event.action".into()),
-        index_pattern: pattern_id,
+        field: key_fields::aggregatable(&view.fields).unwrap_or_else(|| "event.action".into()),
+        index_pattern: view.pattern.clone(),
     };
     let dash_spec = dashboard::Spec {
         log_type: name.clone(),

@@ -197,25 +197,25 @@ fn nothing_is_overwritten_and_bad_names_say_what_to_do() {
         "{}",
         taken.stderr
     );
-    // An existing file under another id.
+    // An existing file whose id is another: the file is not touched.
+    let mine = "id: aws-waf-my-own\ntitle: \"WAF: mine\"\nquery: \"\"\n";
+    ctx.write("saved-searches/aws-waf/from-one-host.yaml", mine);
     let file = ctx.siemctl(&[
         "new",
         "search",
         "--log-type",
         "aws-waf",
         "--title",
-        "client ip",
-        "--id",
-        "other-id",
+        "WAF: from one host",
     ]);
     assert_eq!(file.code, 1, "{}", file.snapshot());
     assert!(
         file.stderr
-            .contains("`saved-searches/aws-waf/other-id.yaml`")
-            || file.stderr.contains("client-ip.yaml"),
+            .contains("`saved-searches/aws-waf/from-one-host.yaml` already exists"),
         "{}",
         file.stderr
     );
+    assert_eq!(ctx.read("saved-searches/aws-waf/from-one-host.yaml"), mine);
     let existing = ctx.siemctl(&["new", "log-type", "aws-waf"]);
     assert_eq!(existing.code, 1);
     assert!(
