@@ -139,6 +139,13 @@ pub(crate) enum Command {
     /// Bring detections from other formats into the content: `import sigma FILE...`.
     Import(ImportArgs),
     // --- end import ---
+    /// Start new content that validates as written: a saved search, a visualization, a
+    /// dashboard, or a whole log type.
+    ///
+    /// Ids and file names come from the title (lowercase, words joined by `-`); an existing
+    /// file or id is never overwritten. Missing values are asked for on a terminal; elsewhere
+    /// every value is a flag. --dry-run prints the files instead of writing them.
+    New(NewArgs),
 }
 
 #[derive(Debug, Args)]
@@ -342,6 +349,97 @@ pub(crate) struct ImportSigmaArgs {
     pub(crate) vars: VarArgs,
 }
 // --- end import ---
+#[derive(Debug, Args)]
+pub(crate) struct NewArgs {
+    #[command(subcommand)]
+    pub(crate) command: NewCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum NewCommand {
+    /// A saved search (saved-searches/<log-type>/<name>.yaml) with every key of the format,
+    /// the optional ones commented out, and a query on the log type's key fields.
+    Search(NewSearchArgs),
+    /// A visualization (dashboards/<log-type>/<id>.visualization.json.hbs): the most frequent
+    /// values of one field of the log type.
+    Visualization(NewVisualizationArgs),
+    /// A dashboard (dashboards/<log-type>/<id>.dashboard.json.hbs) with a panel for each
+    /// visualization of the log type (up to six) and its first saved search.
+    Dashboard(NewDashboardArgs),
+    /// A whole log type: component template, index template, pipeline with on_failure, test
+    /// events with their golden files, index pattern, a visualization, a dashboard and a
+    /// saved search.
+    LogType(NewLogTypeArgs),
+}
+
+/// What every `siemctl new` takes.
+#[derive(Debug, Args)]
+pub(crate) struct NewCommon {
+    /// Print the files instead of writing them.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    #[command(flatten)]
+    pub(crate) vars: VarArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct NewSearchArgs {
+    /// The log type (its folder name, e.g. aws-cloudtrail).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) log_type: Option<String>,
+    /// The title analysts see in Discover, e.g. "CloudTrail: root sign-ins".
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) title: Option<String>,
+    /// The saved search's id [default: <log-type>-<title in lowercase, words joined by ->].
+    #[arg(long, value_name = "ID")]
+    pub(crate) id: Option<String>,
+    /// The DQL query [default: the log type's key fields, e.g. `event.action:* and source.ip:*`].
+    #[arg(long, value_name = "DQL")]
+    pub(crate) query: Option<String>,
+    #[command(flatten)]
+    pub(crate) common: NewCommon,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct NewVisualizationArgs {
+    /// The log type (its folder name, e.g. aws-cloudtrail).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) log_type: Option<String>,
+    /// The title [default: "<log-type>: top <field>"].
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) title: Option<String>,
+    /// The field to count by: mapped and aggregatable for the log type [default: its first key
+    /// field, e.g. event.action].
+    #[arg(long, value_name = "FIELD")]
+    pub(crate) field: Option<String>,
+    #[command(flatten)]
+    pub(crate) common: NewCommon,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct NewDashboardArgs {
+    /// The log type (its folder name, e.g. aws-cloudtrail).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) log_type: Option<String>,
+    /// The dashboard's title, e.g. "CloudTrail: IAM changes".
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) title: Option<String>,
+    #[command(flatten)]
+    pub(crate) common: NewCommon,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct NewLogTypeArgs {
+    /// The log type's name: lowercase words joined by `-`, e.g. acme-vpn (the folders, the
+    /// index names log-acme-vpn-* and the field namespace acme.vpn are made from it).
+    #[arg(value_name = "NAME")]
+    pub(crate) name: Option<String>,
+    /// The indices' pattern [default: {{index_prefix}}-<name>-*].
+    #[arg(long, value_name = "PATTERN")]
+    pub(crate) index_pattern: Option<String>,
+    #[command(flatten)]
+    pub(crate) common: NewCommon,
+}
 
 // --- workshop (issue 9) ---
 #[derive(Debug, Args)]

@@ -14,6 +14,7 @@ mod logging;
 mod output;
 mod plan;
 mod query;
+mod scaffold;
 mod settings;
 mod sigma;
 mod state;
@@ -56,6 +57,7 @@ pub fn run() -> ExitCode {
         Command::Workshop(args) => commands::workshop::run(&cli.global, args, printer),
         Command::Fields(args) => commands::fields::run(&cli.global, args, printer),
         Command::Import(args) => commands::import::run(&cli.global, args, printer),
+        Command::New(args) => commands::new::run(&cli.global, args, printer),
     };
     match result {
         Ok(status) => status.into(),

@@ -3,6 +3,7 @@
 pub(crate) mod apply;
 pub(crate) mod fields;
 pub(crate) mod import;
+pub(crate) mod new;
 pub(crate) mod plan;
 pub(crate) mod pull;
 pub(crate) mod render;

@@ -2,6 +2,7 @@
 
 pub(crate) mod fields;
 pub(crate) mod import;
+pub(crate) mod new;
 pub(crate) mod plan;
 pub(crate) mod printer;
 pub(crate) mod redact;

@@ -8,6 +8,7 @@ mod content_test;
 mod fields;
 mod ingest;
 mod normalisation;
+mod new;
 mod pull;
 mod real_world;
 mod render;

@@ -1,0 +1,93 @@
+//! Scaffolds: new content that validates as written (`siemctl new`).
+//!
+//! Pure: each function takes what the content already holds (the log type's fields, its index
+//! pattern, the objects a dashboard can show) and returns the files to write, as text. Reading
+//! the content, refusing existing files, generating golden files with the test engine and
+//! writing happen in `commands::new`.
+
+pub(crate) mod dashboard;
+pub(crate) mod key_fields;
+pub(crate) mod log_type;
+pub(crate) mod name;
+pub(crate) mod search;
+pub(crate) mod visualization;
+
+use std::path::PathBuf;
+
+/// One file a scaffold makes, relative to the content directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NewFile {
+    pub(crate) path: PathBuf,
+    pub(crate) text: String,
+}
+
+impl NewFile {
+    pub(crate) fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
+        NewFile {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+}
+
+/// Why a scaffold cannot be made from these inputs.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub(crate) enum Error {
+    #[error("{what} `{value}` is not valid: {rule}")]
+    InvalidName {
+        what: &'static str,
+        value: String,
+        rule: String,
+    },
+    #[error("log type `{log_type}` has no {what} to {purpose}")]
+    Missing {
+        log_type: String,
+        what: &'static str,
+        purpose: &'static str,
+    },
+}
+
+/// A YAML scalar: plain when that reads back as the same string, else double-quoted (JSON
+/// string syntax is a subset of YAML's double-quoted style).
+pub(crate) fn yaml_scalar(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'))
+        && !matches!(
+            text.to_ascii_lowercase().as_str(),
+            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
+        )
+        && text.parse::<f64>().is_err();
+    if plain {
+        text.to_string()
+    } else {
+        serde_json::to_string(text).unwrap_or_default()
+    }
+}
+
+/// A JSON value as the content files are written: two-space indentation, a final newline.
+pub(crate) fn json_text(value: &serde_json::Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_scalars_are_quoted_only_when_needed() {
+        assert_eq!(yaml_scalar("event.action"), "event.action");
+        assert_eq!(yaml_scalar("@timestamp"), "\"@timestamp\"");
+        assert_eq!(yaml_scalar("WAF: blocked"), "\"WAF: blocked\"");
+        assert_eq!(yaml_scalar("no"), "\"no\"");
+        assert_eq!(yaml_scalar("1.5"), "\"1.5\"");
+        assert_eq!(yaml_scalar(""), "\"\"");
+    }
+}
