@@ -113,6 +113,15 @@ impl Client {
                     path.display()
                 ))
             })?;
+            // A bundle with nothing in it would silently leave only the system roots, and the
+            // server's certificate would then fail far from its cause.
+            if certs.is_empty() {
+                return Err(Error::Settings(format!(
+                    "`{}` holds no PEM certificate: ca_cert (or --ca-cert) must name a file with the \
+                     CA's certificate in PEM form (-----BEGIN CERTIFICATE-----)",
+                    path.display()
+                )));
+            }
             for cert in certs {
                 builder = builder.add_root_certificate(cert);
             }

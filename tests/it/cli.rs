@@ -116,3 +116,25 @@ fn a_relative_ca_cert_is_read_beside_siemctl_toml() {
         run.stderr
     );
 }
+
+/// A `ca_cert` file without a certificate in it is refused before any request, instead of being
+/// accepted silently and trusting only the system roots (issue 13, finding 9).
+#[test]
+fn a_ca_cert_file_without_a_certificate_is_refused() {
+    let ctx = TestContext::fixture("minimal");
+    let config = ctx.read("siemctl.toml");
+    ctx.write(
+        "siemctl.toml",
+        &format!(
+            "{config}\n[targets.tls]\nopensearch_url = \"https://127.0.0.1:9\"\nca_cert = \"ca.pem\"\n"
+        ),
+    );
+    ctx.write("ca.pem", "this file holds no certificate\n");
+    let run = ctx.siemctl(&["plan", "--target", "tls"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("holds no PEM certificate"),
+        "{}",
+        run.stderr
+    );
+}
