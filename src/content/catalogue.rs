@@ -262,16 +262,8 @@ fn shared_fields(content: &Content) -> BTreeSet<String> {
 /// Field path → its mapping definition, over an index template's composition (the last source
 /// that maps a path wins, as in [`mapping::compose`]).
 fn definitions<'c>(content: &'c Content, template: &'c Resource) -> BTreeMap<String, &'c Value> {
-    let components = template
-        .body
-        .get("composed_of")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .filter_map(|name| content.get(Kind::ComponentTemplate, name));
     let mut out = BTreeMap::new();
-    for source in components.chain(std::iter::once(template)) {
+    for source in mapping::sources(content, template) {
         if let Some(mappings) = source.body.pointer("/template/mappings") {
             let mappings = mappings.get("_doc").unwrap_or(mappings);
             if let Some(properties) = mappings.get("properties").and_then(Value::as_object) {

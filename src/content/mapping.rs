@@ -46,16 +46,7 @@ pub(crate) struct Composed {
 /// creation: each component in `composed_of` order, then the template's own `template`.
 pub(crate) fn compose(content: &Content, index_template: &Resource) -> Composed {
     let mut composed = Composed::default();
-    let names = index_template
-        .body
-        .get("composed_of")
-        .and_then(Value::as_array);
-    let components = names
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .filter_map(|name| content.get(Kind::ComponentTemplate, name));
-    for source in components.chain(std::iter::once(index_template)) {
+    for source in sources(content, index_template) {
         if let Some(template) = source.body.get("template") {
             if let Some(mappings) = template.get("mappings") {
                 add_fields(&mut composed.fields, mappings, &source.file);
@@ -66,6 +57,23 @@ pub(crate) fn compose(content: &Content, index_template: &Resource) -> Composed 
         }
     }
     composed
+}
+
+/// The templates an index template is composed of, in the order OpenSearch applies them: each
+/// component in `composed_of` order (those not in the content left out), then the template itself.
+pub(crate) fn sources<'c>(
+    content: &'c Content,
+    index_template: &'c Resource,
+) -> impl Iterator<Item = &'c Resource> {
+    index_template
+        .body
+        .get("composed_of")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter_map(|name| content.get(Kind::ComponentTemplate, name))
+        .chain(std::iter::once(index_template))
 }
 
 /// The fields of a mapping (`{"properties": {...}}`), flattened.

@@ -15,7 +15,7 @@ use super::expected::{mask, Stored};
 use super::index_name;
 use crate::content::glob;
 use crate::content::kind::Kind;
-use crate::content::mapping::flatten_settings;
+use crate::content::mapping::{self, flatten_settings};
 use crate::content::problem::Problem;
 use crate::content::resource::Resource;
 use crate::content::validate::pipelines::describe;
@@ -148,17 +148,9 @@ impl<'c> Suite<'c> {
     /// Mappings and settings of a new index named `index`, or None when no template matches.
     pub(crate) fn shape(&self, index: &str) -> Option<IndexShape> {
         let template = self.template_for(index)?;
-        let components = template
-            .body
-            .get("composed_of")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .filter_map(|name| self.content.get(Kind::ComponentTemplate, name));
         let mut mappings = Value::Object(Map::new());
         let mut settings = BTreeMap::new();
-        for source in components.chain(std::iter::once(template)) {
+        for source in mapping::sources(self.content, template) {
             if let Some(t) = source.body.get("template") {
                 if let Some(m) = t.get("mappings") {
                     mappings = merge_template_mappings(&mappings, m);
