@@ -146,6 +146,21 @@ pub(crate) enum Command {
     /// file or id is never overwritten. Missing values are asked for on a terminal; elsewhere
     /// every value is a flag. --dry-run prints the files instead of writing them.
     New(NewArgs),
+    /// Lay out every content file the one way `pull` writes them.
+    ///
+    /// JSON templates: two spaces, one member a line; strings, numbers and `{{...}}`
+    /// expressions kept byte for byte (a template with expressions around members is left as
+    /// it is, with the reason). Saved-search YAML: trailing white space and blank lines at the
+    /// end removed, comments and key order kept. --check changes nothing, lists the files not
+    /// in the layout and exits 1 if there is any.
+    Fmt(FmtArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct FmtArgs {
+    /// Change nothing: list the files not in the layout, exit 1 if there is any.
+    #[arg(long)]
+    pub(crate) check: bool,
 }
 
 #[derive(Debug, Args)]

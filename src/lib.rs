@@ -10,6 +10,7 @@ mod cluster;
 mod commands;
 mod content;
 mod exit;
+mod format;
 mod logging;
 mod output;
 mod plan;
@@ -58,6 +59,7 @@ pub fn run() -> ExitCode {
         Command::Fields(args) => commands::fields::run(&cli.global, args, printer),
         Command::Import(args) => commands::import::run(&cli.global, args, printer),
         Command::New(args) => commands::new::run(&cli.global, args, printer),
+        Command::Fmt(args) => commands::fmt::run(&cli.global, args, printer),
     };
     match result {
         Ok(status) => status.into(),

@@ -2,6 +2,7 @@
 
 pub(crate) mod apply;
 pub(crate) mod fields;
+pub(crate) mod fmt;
 pub(crate) mod import;
 pub(crate) mod new;
 pub(crate) mod plan;

@@ -9,11 +9,13 @@ use serde_json::json;
 use super::{block_on, load_checked, open_session, report_problems};
 use crate::apply::live;
 use crate::cli::{GlobalArgs, PullArgs};
-use crate::content::canonical::to_pretty;
+use crate::content::canonical;
 use crate::content::kind::Kind;
+use crate::content::resource::Resource;
 use crate::content::saved_search;
 use crate::content::Content;
 use crate::exit::ExitStatus;
+use crate::format::{merge, search, template};
 use crate::output::printer::Printer;
 use crate::plan::normalize;
 use crate::plan::plan::Drift;
@@ -80,6 +82,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &PullArgs, printer: Printer) -> Res
             .await
             .context("cannot read the saved objects")?;
         let mut written = Vec::new();
+        let mut unchanged = Vec::new();
         for ((kind, id), object) in wanted.iter().zip(found) {
             let Some(object) = object else {
                 bail!(
@@ -104,8 +107,28 @@ pub(crate) fn run(global: &GlobalArgs, args: &PullArgs, printer: Printer) -> Res
                 }
                 _ => json_path,
             };
+            let full = session.project.root.join(&path);
+            let same_file = existing.is_some_and(|r| r.file == path);
+            // An object that did not change leaves its file as it is.
+            if let Some(resource) = existing.filter(|_| same_file) {
+                if normalize::desired(*kind, &resource.body) == body {
+                    printer.status(&format!(
+                        "{kind} `{id}` is as `{}` has it: not written",
+                        path.display()
+                    ));
+                    unchanged.push(
+                        json!({"kind": kind.name(), "id": id, "file": path.display().to_string()}),
+                    );
+                    continue;
+                }
+            }
+            let old_text = if same_file {
+                fs::read_to_string(&full).ok()
+            } else {
+                None
+            };
             let text = if is_yaml(&path) {
-                yaml_of(
+                let generated = yaml_of(
                     &session.content,
                     *kind,
                     id,
@@ -113,16 +136,14 @@ pub(crate) fn run(global: &GlobalArgs, args: &PullArgs, printer: Printer) -> Res
                     &body,
                     &object,
                     &path,
-                )?
+                )?;
+                match &old_text {
+                    Some(old) => search::update(old, &generated),
+                    None => generated,
+                }
             } else {
-                // A `{{` from Dashboards (a URL template of a field format, say) is text, not a
-                // variable: escaped, it renders back as it is.
-                to_pretty(&body).replace("{{", "\\{{")
+                json_text(old_text.as_deref(), existing, &body, &path, printer)
             };
-            let full = session.project.root.join(&path);
-            if existing.is_some_and(|r| uses_variables(&session.project.root.join(&r.file))) {
-                printer.warn(&format!("`{}` used template variables; the pulled file has their values written out: put the {{{{...}}}} back where they belong (see `git diff`)", path.display()));
-            }
             if let Some(parent) = full.parent() {
                 fs::create_dir_all(parent)
                     .with_context(|| format!("cannot create `{}`", parent.display()))?;
@@ -147,7 +168,10 @@ pub(crate) fn run(global: &GlobalArgs, args: &PullArgs, printer: Printer) -> Res
             return Ok(report_problems(printer, "validation after pull", &problems));
         }
         if printer.is_json() {
-            printer.json(json!({ "pulled": written }), serde_json::Value::Null);
+            printer.json(
+                json!({ "pulled": written, "unchanged": unchanged }),
+                serde_json::Value::Null,
+            );
         } else {
             printer.data(&format!("Pulled {} objects; the content validates. Review with `git diff`, then `siemctl plan`.\n", written.len()));
         }
@@ -185,10 +209,40 @@ fn is_yaml(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "yaml" || e == "yml")
 }
 
-/// Whether a content file uses template variables (an unescaped `{{`).
-fn uses_variables(path: &Path) -> bool {
-    fs::read_to_string(path)
-        .is_ok_and(|text| text.matches("{{").count() > text.matches("\\{{").count())
+/// The JSON file of a pulled object: laid over the file it replaces, so that only what changed
+/// changes and template expressions stay where they still hold (see [`merge`]); a new file in
+/// the layout, keys sorted.
+fn json_text(
+    old: Option<&str>,
+    existing: Option<&Resource>,
+    body: &serde_json::Value,
+    path: &Path,
+    printer: Printer,
+) -> String {
+    let (Some(old), Some(resource)) = (old, existing) else {
+        return template::write(&merge::node_of(&canonical::sorted(body)));
+    };
+    match template::read(old) {
+        Ok(tree) => {
+            let mut lost = Vec::new();
+            let merged = merge::merge(&tree, &resource.body, body, &mut lost);
+            for leaf in lost {
+                printer.warn(&format!(
+                    "`{}`: `{}` was {} in the file, and Dashboards now holds another value: written out as it is (put the expression back if it should stay)",
+                    path.display(),
+                    leaf.pointer,
+                    leaf.was
+                ));
+            }
+            template::write(&merged)
+        }
+        Err(err) => {
+            if template::has_expression(old) {
+                printer.warn(&format!("`{}` could not be merged ({err}): written whole, with the values of its template expressions written out: put the {{{{...}}}} back where they belong (see `git diff`)", path.display()));
+            }
+            template::write(&merge::node_of(&canonical::sorted(body)))
+        }
+    }
 }
 
 /// The YAML of a saved search or query, checked by reading it back: it must turn into the very

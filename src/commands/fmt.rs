@@ -1,0 +1,78 @@
+//! `siemctl fmt [--check]`: every content file in the one layout that `pull` also writes.
+
+use std::fs;
+
+use anyhow::{Context as _, Result};
+use serde_json::json;
+
+use crate::cli::{FmtArgs, GlobalArgs};
+use crate::content::load::{discover, FileKind};
+use crate::exit::ExitStatus;
+use crate::format::{layout, Outcome};
+use crate::output::printer::Printer;
+
+pub(crate) fn run(global: &GlobalArgs, args: &FmtArgs, printer: Printer) -> Result<ExitStatus> {
+    let root = &global.content;
+    let (files, _) = discover(root)
+        .with_context(|| format!("cannot read the content in `{}`", root.display()))?;
+    let mut changed = Vec::new();
+    let mut skipped = Vec::new();
+    for file in files {
+        if matches!(file.what, FileKind::Refused { .. }) {
+            continue;
+        }
+        let full = root.join(&file.path);
+        let text = fs::read_to_string(&full)
+            .with_context(|| format!("cannot read `{}`", file.path.display()))?;
+        match layout(&file.path, &text) {
+            Outcome::Unchanged => {}
+            Outcome::Changed(out) => {
+                if !args.check {
+                    fs::write(&full, out)
+                        .with_context(|| format!("cannot write `{}`", file.path.display()))?;
+                }
+                changed.push(file.path.display().to_string());
+            }
+            Outcome::Skipped(reason) => {
+                skipped.push((file.path.display().to_string(), reason));
+            }
+        }
+    }
+    let failed = args.check && !changed.is_empty();
+    if printer.is_json() {
+        printer.json(
+            json!({
+                "check": args.check,
+                "changed": changed,
+                "skipped": skipped.iter().map(|(f, r)| json!({"file": f, "reason": r})).collect::<Vec<_>>(),
+            }),
+            if failed {
+                json!({"message": format!("{} files are not in the layout: run `siemctl fmt`", changed.len()), "causes": []})
+            } else {
+                serde_json::Value::Null
+            },
+        );
+    } else {
+        for (file, reason) in &skipped {
+            printer.warn(&format!("`{file}` left as it is: {reason}"));
+        }
+        for file in &changed {
+            printer.data(&format!("{file}\n"));
+        }
+        if failed {
+            printer.status(&format!(
+                "{} files are not in the layout: run `siemctl fmt` (then review with `git diff`)",
+                changed.len()
+            ));
+        } else if args.check {
+            printer.status("Every content file is in the layout.");
+        } else {
+            printer.status(&format!("Formatted {} files.", changed.len()));
+        }
+    }
+    Ok(if failed {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
