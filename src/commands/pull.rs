@@ -138,7 +138,9 @@ pub(crate) fn run(global: &GlobalArgs, args: &PullArgs, printer: Printer) -> Res
                     &path,
                 )?;
                 match &old_text {
-                    Some(old) => search::update(old, &generated),
+                    Some(old) => search::update(old, &generated, &|text| {
+                        yaml_holds(&session.content, *kind, &log_type, &object, &path, text).is_ok()
+                    }),
                     None => generated,
                 }
             } else {
@@ -266,13 +268,30 @@ fn yaml_of(
         anyhow::anyhow!("cannot pull {kind} `{id}` into `{}`: {why}\nhint: pass --as-json to keep it as a JSON saved object in dashboards/{log_type}/ instead", path.display())
     };
     let yaml = saved_search::to_yaml(id, body, default_pattern).map_err(refuse)?;
-    let reparsed = saved_search::parse(path, &yaml).map_err(|p| {
-        refuse(
-            p.iter()
-                .map(|p| p.message.clone())
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
+    yaml_holds(content, kind, log_type, live, path, &yaml).map_err(refuse)?;
+    Ok(yaml)
+}
+
+/// Whether a saved-search YAML text makes the very object the cluster holds; if not, why.
+fn yaml_holds(
+    content: &Content,
+    kind: Kind,
+    log_type: &str,
+    live: &serde_json::Value,
+    path: &Path,
+    yaml: &str,
+) -> std::result::Result<(), String> {
+    let patterns: Vec<&str> = content
+        .of_kind(Kind::IndexPattern)
+        .filter(|p| p.log_type == log_type)
+        .map(|p| p.id.as_str())
+        .collect();
+    let default_pattern = patterns.first().copied().filter(|_| patterns.len() == 1);
+    let reparsed = saved_search::parse(path, yaml).map_err(|p| {
+        p.iter()
+            .map(|p| p.message.clone())
+            .collect::<Vec<_>>()
+            .join("; ")
     })?;
     let binding = reparsed
         .file
@@ -284,8 +303,9 @@ fn yaml_of(
     let same = reparsed.kind == kind
         && normalize::desired(kind, &reparsed.to_body(&binding))
             == normalize::live(kind, live, None);
-    if !same {
-        return Err(refuse("the YAML format cannot express all of it (e.g. a filter label, a filter on another index pattern, or attributes set in Dashboards that a YAML search does not have)".into()));
+    if same {
+        Ok(())
+    } else {
+        Err("the YAML format cannot express all of it (e.g. a filter label, a filter on another index pattern, or attributes set in Dashboards that a YAML search does not have)".into())
     }
-    Ok(yaml)
 }

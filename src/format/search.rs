@@ -153,13 +153,12 @@ fn flow_list(key: &str, items: &[Value]) -> Option<String> {
     Some(format!("{key}: [{}]\n", words?.join(", ")))
 }
 
-/// `old` (the file) changed to hold the values of `generated` (the YAML `pull` would write),
-/// keeping the file's lines wherever their value did not change.
-pub(crate) fn update(old: &str, generated: &str) -> String {
-    let Some(wanted) = values(generated) else {
-        return generated.to_string();
-    };
-    if values(old).as_ref() == Some(&wanted) {
+/// `old` (the file) changed to hold what `generated` (the YAML `pull` would write) holds,
+/// keeping the file's lines wherever their value did not change. `holds` tells whether a text
+/// makes the very object wanted: a key the file left out that `generated` writes with its
+/// default value (`language: dql`) stays out.
+pub(crate) fn update(old: &str, generated: &str, holds: &dyn Fn(&str) -> bool) -> String {
+    if holds(old) {
         return old.to_string();
     }
     let new_blocks: Vec<Block> = parts(generated)
@@ -169,24 +168,60 @@ pub(crate) fn update(old: &str, generated: &str) -> String {
             Part::Between(_) => None,
         })
         .collect();
-    let edited = edit(old, &new_blocks, true);
-    if values(&edited).as_ref() == Some(&wanted) {
-        return edited;
-    }
-    let plain = edit(old, &new_blocks, false);
-    if values(&plain).as_ref() == Some(&wanted) {
-        return plain;
+    let old_keys: Vec<String> = parts(old)
+        .into_iter()
+        .filter_map(|p| match p {
+            Part::Block(b) => Some(b.key),
+            Part::Between(_) => None,
+        })
+        .collect();
+    let missing: Vec<String> = old_keys
+        .iter()
+        .filter(|k| !new_blocks.iter().any(|b| &b.key == *k))
+        .cloned()
+        .collect();
+    for keep_style in [true, false] {
+        let mut blocks = new_blocks.clone();
+        let mut kept = missing.clone();
+        if !holds(&edit(old, &blocks, keep_style, &[])) {
+            continue;
+        }
+        // Keys the file has that the generated file leaves out, kept where the object stays
+        // the same; keys the file did not have, left out again where it stays the same.
+        for key in &missing {
+            if !holds(&edit(old, &blocks, keep_style, &kept)) {
+                kept.retain(|k| k != key);
+            }
+        }
+        if !holds(&edit(old, &blocks, keep_style, &kept)) {
+            kept.clear();
+        }
+        for key in new_blocks.iter().map(|b| &b.key) {
+            if old_keys.contains(key) {
+                continue;
+            }
+            let without: Vec<Block> = blocks.iter().filter(|b| &b.key != key).cloned().collect();
+            if holds(&edit(old, &without, keep_style, &kept)) {
+                blocks = without;
+            }
+        }
+        return edit(old, &blocks, keep_style, &kept);
     }
     generated.to_string()
 }
 
-fn edit(old: &str, new_blocks: &[Block], keep_style: bool) -> String {
+fn edit(old: &str, new_blocks: &[Block], keep_style: bool, kept: &[String]) -> String {
     let mut out: Vec<Part> = Vec::new();
     for part in parts(old) {
         match part {
             Part::Block(block) => {
                 let Some(new) = new_blocks.iter().find(|b| b.key == block.key) else {
-                    continue; // gone from the object
+                    // Not in the generated file: kept where the object stays the same (a
+                    // default written out by hand), else removed.
+                    if kept.contains(&block.key) {
+                        out.push(Part::Block(block));
+                    }
+                    continue;
                 };
                 let value = block_value(new);
                 if value.is_some() && block_value(&block) == value {
@@ -254,6 +289,11 @@ fn edit(old: &str, new_blocks: &[Block], keep_style: bool) -> String {
 mod tests {
     use super::*;
 
+    fn update(old: &str, generated: &str) -> String {
+        let wanted = values(generated);
+        super::update(old, generated, &|text| values(text) == wanted)
+    }
+
     const FILE: &str = "# Owner: SOC team\nid: s1\ntitle: \"ELB: one client\"\n# what it shows\ndescription: >-\n  Every request\n  of one client.\nlanguage: dql\nquery: source.ip:203.0.113.50\ncolumns: [url.original, \"@timestamp\"]\nsort:\n  - \"@timestamp\": asc\ntags: [correlation]\n";
 
     #[test]
@@ -287,6 +327,27 @@ mod tests {
     fn the_same_values_leave_the_file_as_it_is() {
         let generated = "id: s1\ntitle: 'ELB: one client'\ndescription: Every request of one client.\nlanguage: dql\nquery: source.ip:203.0.113.50\ncolumns: [url.original, \"@timestamp\"]\nsort:\n  - \"@timestamp\": asc\ntags: [correlation]\n";
         assert_eq!(update(FILE, generated), FILE);
+    }
+
+    #[test]
+    fn defaults_stay_as_the_file_has_them() {
+        // the object decides: `language: dql` is the default, written or not
+        let holds = |text: &str| {
+            let mut v = values(text).unwrap();
+            let map = v.as_object_mut().unwrap();
+            map.entry("language").or_insert("dql".into());
+            v == serde_json::json!({"id": "a", "title": "U", "language": "dql"})
+        };
+        let written = "id: a\ntitle: T\nlanguage: dql\n";
+        assert_eq!(
+            super::update(written, "id: a\ntitle: U\n", &holds),
+            "id: a\ntitle: U\nlanguage: dql\n"
+        );
+        let left_out = "# c\nid: a\ntitle: T\n";
+        assert_eq!(
+            super::update(left_out, "id: a\ntitle: U\nlanguage: dql\n", &holds),
+            "# c\nid: a\ntitle: U\n"
+        );
     }
 
     #[test]

@@ -4,6 +4,161 @@ use serde_json::{json, Value};
 
 use crate::common::cluster::ClusterContext;
 
+/// The lines a file lost and gained, as `-line` and `+line`.
+fn changed_lines(before: &str, after: &str) -> Vec<String> {
+    similar::TextDiff::from_lines(before, after)
+        .iter_all_changes()
+        .filter_map(|c| match c.tag() {
+            similar::ChangeTag::Equal => None,
+            similar::ChangeTag::Delete => Some(format!("-{}", c.value().trim_end())),
+            similar::ChangeTag::Insert => Some(format!("+{}", c.value().trim_end())),
+        })
+        .collect()
+}
+
+/// The minimal content in the fmt layout, applied.
+fn laid_out_and_applied() -> ClusterContext {
+    let c = ClusterContext::new("minimal");
+    let run = c.siemctl(&["fmt"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    let run = c.siemctl(&["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    c
+}
+
+#[test]
+fn a_panel_added_in_dashboards_changes_only_its_own_lines() {
+    let c = laid_out_and_applied();
+    let file = "dashboards/demo/demo.dashboard.json.hbs";
+    let before = c.content.read(file);
+    let live = c.saved_object("dashboard", "demo", "global");
+    let mut panels: Vec<Value> =
+        serde_json::from_str(live["attributes"]["panelsJSON"].as_str().unwrap()).unwrap();
+    panels.push(json!({"panelIndex": "2", "gridData": {"x": 24, "y": 0, "w": 24, "h": 15, "i": "2"}, "embeddableConfig": {}, "panelRefName": "panel_1"}));
+    let mut references = live["references"].as_array().unwrap().clone();
+    references.push(json!({"name": "panel_1", "type": "visualization", "id": "demo-top-actions"}));
+    // Dashboards' own order of references (the new one first): the file's order is kept.
+    references.reverse();
+    let edit = json!({"attributes": {"panelsJSON": Value::Array(panels).to_string()}, "references": references});
+    c.dashboards(
+        "PUT",
+        "/api/saved_objects/dashboard/demo",
+        Some(edit),
+        "global",
+    );
+    let run = c.siemctl(&["pull", "dashboard/demo"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert!(
+        !run.stderr.contains("warning"),
+        "`{{label}}` kept: {}",
+        run.stderr
+    );
+    let after = c.content.read(file);
+    // Only lines added: the new panel after the file's one, the new reference after the file's.
+    let expected = [
+        "+      },",
+        "+      {",
+        "+        \"panelIndex\": \"2\",",
+        "+        \"gridData\": {",
+        "+          \"x\": 24,",
+        "+          \"y\": 0,",
+        "+          \"w\": 24,",
+        "+          \"h\": 15,",
+        "+          \"i\": \"2\"",
+        "+        },",
+        "+        \"embeddableConfig\": {},",
+        "+        \"panelRefName\": \"panel_1\"",
+        "+    },",
+        "+    {",
+        "+      \"name\": \"panel_1\",",
+        "+      \"type\": \"visualization\",",
+        "+      \"id\": \"demo-top-actions\"",
+    ];
+    assert_eq!(changed_lines(&before, &after), expected, "{after}");
+    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+}
+
+#[test]
+fn an_object_that_did_not_change_leaves_its_file_as_it_is() {
+    // The fixture is not in the layout: a rewrite would show.
+    let c = applied();
+    let file = "dashboards/demo/demo-top-actions.visualization.json.hbs";
+    let before = c.content.read(file);
+    let run = c.siemctl(&[
+        "pull",
+        "visualization/demo-top-actions",
+        "search/demo-failures",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert!(
+        run.stderr.contains(
+            "is as `dashboards/demo/demo-top-actions.visualization.json.hbs` has it: not written"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(c.content.read(file), before);
+}
+
+#[test]
+fn an_expression_that_no_longer_holds_is_named() {
+    let c = laid_out_and_applied();
+    c.dashboards(
+        "PUT",
+        "/api/saved_objects/visualization/demo-top-actions",
+        Some(json!({"attributes": {"title": "Top actions"}})),
+        "global",
+    );
+    let run = c.siemctl(&["pull", "visualization/demo-top-actions"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert!(
+        run.stderr.contains("`/attributes/title` was \"{{label}}: top actions\" in the file, and Dashboards now holds another value"),
+        "{}",
+        run.stderr
+    );
+    let text = c
+        .content
+        .read("dashboards/demo/demo-top-actions.visualization.json.hbs");
+    assert!(text.contains("    \"title\": \"Top actions\",\n"), "{text}");
+    assert!(
+        text.contains("      \"title\": \"{{label}}: top actions\",\n"),
+        "the visState title still holds: {text}"
+    );
+}
+
+#[test]
+fn a_yaml_search_keeps_its_comments_and_only_the_changed_key_changes() {
+    let c = ClusterContext::new("minimal");
+    let file = "saved-searches/demo/failures.yaml";
+    let before = format!(
+        "# Owner: SOC team\n{}",
+        c.content
+            .read(file)
+            .replace("sort:", "# newest first\nsort:")
+    );
+    c.content.write(file, &before);
+    assert_eq!(c.siemctl(&["apply", "--yes"]).code, 0);
+    let edit = json!({"attributes": {"columns": ["user.name", "source.ip", "event.action", "event.outcome"]}});
+    c.dashboards(
+        "PUT",
+        "/api/saved_objects/search/demo-failures",
+        Some(edit),
+        "global",
+    );
+    let run = c.siemctl(&["pull", "--drifted"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    let after = c.content.read(file);
+    assert_eq!(
+        changed_lines(&before, &after),
+        [
+            "-columns: [user.name, source.ip, event.action]",
+            "+columns: [user.name, source.ip, event.action, event.outcome]"
+        ],
+        "{after}"
+    );
+    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+}
+
 fn applied() -> ClusterContext {
     let c = ClusterContext::new("minimal");
     let run = c.siemctl(&["apply", "--yes"]);
@@ -41,7 +196,7 @@ fn a_drifted_saved_search_comes_back_as_yaml() {
 }
 
 #[test]
-fn a_visualization_comes_back_readable_with_a_warning_about_variables() {
+fn a_visualization_comes_back_readable_with_its_variables() {
     let c = applied();
     let vis = c.saved_object("visualization", "demo-top-actions", "global");
     let mut state: Value =
@@ -56,16 +211,17 @@ fn a_visualization_comes_back_readable_with_a_warning_about_variables() {
     );
     let run = c.siemctl(&["pull", "visualization/demo-top-actions"]);
     assert_eq!(run.code, 0, "{}", run.snapshot());
-    assert!(
-        run.stderr.contains("used template variables"),
-        "{}",
-        run.stderr
+    // The titles are still what `{{label}}` renders to: the expression stays, with no warning.
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    let text = c
+        .content
+        .read("dashboards/demo/demo-top-actions.visualization.json.hbs");
+    assert_eq!(
+        text.matches("\"{{label}}: top actions\"").count(),
+        2,
+        "{text}"
     );
-    let pulled: Value = serde_json::from_str(
-        &c.content
-            .read("dashboards/demo/demo-top-actions.visualization.json.hbs"),
-    )
-    .unwrap();
+    let pulled: Value = serde_json::from_str(&text.replace("{{label}}", "Demo")).unwrap();
     assert_eq!(
         pulled["attributes"]["visState"]["params"]["perPage"], 25,
         "visState is JSON, not a string"
