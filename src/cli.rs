@@ -63,6 +63,10 @@ pub(crate) enum OutputFormat {
     Json,
     /// A Markdown document (`siemctl fields`, for docs/fields.md); other commands print text.
     Markdown,
+    /// Text, and GitHub Actions workflow commands on stdout (`::error file=...,line=...::`) for
+    /// the problems of `validate` and the files of `fmt --check`: annotations on the lines of a
+    /// pull request. Run siemctl at the repository root.
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -44,7 +44,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &FieldsArgs, printer: Printer) -> R
             printer.json(out::json(&catalogue, &entries), serde_json::Value::Null)
         }
         OutputFormat::Markdown => printer.data(&out::markdown(&catalogue, &selection)),
-        OutputFormat::Text => {
+        OutputFormat::Text | OutputFormat::Github => {
             printer.data(&out::text(&catalogue, &entries));
             printer.status(&out::summary(&catalogue, &entries));
         }

@@ -9,6 +9,7 @@ use crate::cli::{FmtArgs, GlobalArgs};
 use crate::content::load::{discover, FileKind};
 use crate::exit::ExitStatus;
 use crate::format::{layout, Outcome};
+use crate::output::github;
 use crate::output::printer::Printer;
 
 pub(crate) fn run(global: &GlobalArgs, args: &FmtArgs, printer: Printer) -> Result<ExitStatus> {
@@ -27,6 +28,20 @@ pub(crate) fn run(global: &GlobalArgs, args: &FmtArgs, printer: Printer) -> Resu
         match layout(&file.path, &text) {
             Outcome::Unchanged => {}
             Outcome::Changed(out) => {
+                if args.check && printer.is_github() {
+                    let line = text
+                        .lines()
+                        .zip(out.lines())
+                        .position(|(a, b)| a != b)
+                        .unwrap_or_else(|| text.lines().count().min(out.lines().count()))
+                        + 1;
+                    printer.data(&github::error(
+                        &file.path.display().to_string(),
+                        Some(line),
+                        "siemctl fmt",
+                        "not in the layout from this line: run `siemctl fmt`",
+                    ));
+                }
                 if !args.check {
                     fs::write(&full, out)
                         .with_context(|| format!("cannot write `{}`", file.path.display()))?;

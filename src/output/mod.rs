@@ -1,6 +1,7 @@
 //! Everything siemctl prints: the [`Printer`](printer::Printer), plans, and semantic styles.
 
 pub(crate) mod fields;
+pub(crate) mod github;
 pub(crate) mod import;
 pub(crate) mod new;
 pub(crate) mod plan;

@@ -64,8 +64,28 @@ impl Printer {
         }
     }
 
-    /// Problems in text form on stderr, each with its location and hint.
+    /// Whether GitHub Actions annotations go to stdout too (`--output github`).
+    pub(crate) fn is_github(self) -> bool {
+        self.format == OutputFormat::Github
+    }
+
+    /// Problems in text form on stderr, each with its location and hint; with `--output github`
+    /// also as annotations on stdout.
     pub(crate) fn problems(self, problems: &[Problem]) {
+        if self.is_github() {
+            for problem in problems {
+                let message = match &problem.hint {
+                    Some(hint) => format!("{}\nhint: {hint}", problem.message),
+                    None => problem.message.clone(),
+                };
+                self.data(&super::github::error(
+                    &problem.file.display().to_string(),
+                    problem.line,
+                    "siemctl",
+                    &message,
+                ));
+            }
+        }
         let mut err = anstream::stderr().lock();
         let (e, l, h) = (style::error(), style::location(), style::hint());
         for problem in problems {

@@ -1,5 +1,6 @@
 //! siemctl's integration tests: they run the binary as a user would.
 
+mod annotations;
 mod apply;
 mod cli;
 mod common;
