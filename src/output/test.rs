@@ -62,6 +62,9 @@ pub(crate) fn print(printer: Printer, report: &Report<'_>) -> ExitStatus {
     } else {
         ExitStatus::Success
     };
+    if printer.is_github() {
+        printer.data(&annotations(results, queries));
+    }
     if printer.is_json() {
         let files: Vec<Value> = results.iter().map(file_json).collect();
         let summary = json!({
@@ -297,6 +300,39 @@ fn queries_text(text: &mut String, report: &QueryReport, written: &[(std::path::
             if *new { "new" } else { "changed" }
         );
     }
+}
+
+/// `--output github`: each failed event at its line of the events file, each query failure at its
+/// file.
+fn annotations(results: &[FileResult], queries: &QueryReport) -> String {
+    let mut out = String::new();
+    for result in results {
+        if result.checked.missing_golden {
+            out.push_str(&super::github::error(
+                &path(&result.file.path),
+                None,
+                "siemctl test",
+                "there is no golden file, so no event is checked: run `siemctl test --generate`, read it and commit it",
+            ));
+        }
+        for failure in &result.checked.failures {
+            out.push_str(&super::github::error(
+                &path(&result.file.path),
+                Some(failure.line),
+                "siemctl test",
+                &failure.failure.message(),
+            ));
+        }
+    }
+    for failure in &queries.failures {
+        out.push_str(&super::github::error(
+            &path(&failure.file),
+            None,
+            "siemctl test",
+            &failure.message,
+        ));
+    }
+    out
 }
 
 fn queries_json(report: &QueryReport, written: &[(std::path::PathBuf, bool)]) -> Value {

@@ -49,3 +49,35 @@ fn fmt_check_annotates_the_first_line_out_of_the_layout() {
         run.stdout
     );
 }
+
+#[test]
+fn test_failures_are_annotations_at_the_line_of_their_event() {
+    let ctx = TestContext::fixture("minimal");
+    let events = "index-templates/demo/_test/demo.ndjson";
+    ctx.write(
+        events,
+        concat!(
+            r#"{"action":"login","time":"2026-11-26T09:00:00Z","region":"us-east-1","outcome":"failure"}"#,
+            "\n\n",
+            r#"{"action":"logout","time":"2026-11-26T09:05:00.123Z"}"#,
+            "\n"
+        ),
+    );
+    assert_eq!(ctx.siemctl(&["test", "--generate"]).code, 0);
+    ctx.edit(
+        "index-templates/demo/_test/demo.ndjson-expected.json",
+        "\"logout\"",
+        "\"log-out\"",
+    );
+    let run = ctx.siemctl(&["test", "--output", "github"]);
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    let annotations: Vec<&str> = run.stdout.lines().filter(|l| l.starts_with("::")).collect();
+    assert_eq!(annotations.len(), 1, "{}", run.stdout);
+    assert!(
+        annotations[0].starts_with(&format!(
+            "::error file={events},line=3,title=siemctl test::"
+        )),
+        "{}",
+        annotations[0]
+    );
+}
