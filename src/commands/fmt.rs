@@ -62,7 +62,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &FmtArgs, printer: Printer) -> Resu
                 "skipped": skipped.iter().map(|(f, r)| json!({"file": f, "reason": r})).collect::<Vec<_>>(),
             }),
             if failed {
-                json!({"message": format!("{} files are not in the layout: run `siemctl fmt`", changed.len()), "causes": []})
+                json!({"message": format!("{} out of the layout: run `siemctl fmt`", count_files(changed.len())), "causes": []})
             } else {
                 serde_json::Value::Null
             },
@@ -76,13 +76,13 @@ pub(crate) fn run(global: &GlobalArgs, args: &FmtArgs, printer: Printer) -> Resu
         }
         if failed {
             printer.status(&format!(
-                "{} files are not in the layout: run `siemctl fmt` (then review with `git diff`)",
-                changed.len()
+                "{} out of the layout: run `siemctl fmt` (then review with `git diff`)",
+                count_files(changed.len())
             ));
         } else if args.check {
             printer.status("Every content file is in the layout.");
         } else {
-            printer.status(&format!("Formatted {} files.", changed.len()));
+            printer.status(&format!("Formatted {}.", count_files(changed.len())));
         }
     }
     Ok(if failed {
@@ -90,4 +90,12 @@ pub(crate) fn run(global: &GlobalArgs, args: &FmtArgs, printer: Printer) -> Resu
     } else {
         ExitStatus::Success
     })
+}
+
+fn count_files(n: usize) -> String {
+    if n == 1 {
+        "1 file".to_string()
+    } else {
+        format!("{n} files")
+    }
 }
