@@ -106,6 +106,13 @@ fn normalize(kind: Kind, body: &Value, desired: Option<&Value>) -> Value {
                     attributes.remove("fields");
                 }
             }
+            // Dashboards places panels by their gridData: its dashboard container holds them as a
+            // map keyed by panelIndex (OpenSearch-Dashboards src/plugins/dashboard,
+            // DashboardContainerInput.panels), so their order in panelsJSON carries nothing, and
+            // pull keeps the file's order: compare them in panelIndex order.
+            if let Some(Value::Array(panels)) = attributes.get_mut("panelsJSON") {
+                panels.sort_by_key(|p| text(p, "panelIndex"));
+            }
             let mut references: Vec<Value> = body
                 .get("references")
                 .and_then(Value::as_array)
@@ -621,6 +628,16 @@ mod tests {
             digest(&desired(Kind::Visualization, &content)),
             digest(&live(Kind::Visualization, &returned, Some(&content)))
         );
+    }
+
+    #[test]
+    fn dashboard_panels_compare_in_panel_index_order() {
+        let file = json!({"attributes": {"title": "d", "panelsJSON": "[{\"panelIndex\":\"1\",\"gridData\":{\"x\":0}},{\"panelIndex\":\"2\",\"gridData\":{\"x\":24}}]"}, "references": []});
+        let server = json!({"attributes": {"title": "d", "panelsJSON": "[{\"panelIndex\":\"2\",\"gridData\":{\"x\":24}},{\"panelIndex\":\"1\",\"gridData\":{\"x\":0}}]"}, "references": []});
+        let desired = desired(Kind::Dashboard, &file);
+        assert_eq!(desired, live(Kind::Dashboard, &server, Some(&desired)));
+        let moved = json!({"attributes": {"title": "d", "panelsJSON": "[{\"panelIndex\":\"2\",\"gridData\":{\"x\":0}},{\"panelIndex\":\"1\",\"gridData\":{\"x\":24}}]"}, "references": []});
+        assert_ne!(desired, live(Kind::Dashboard, &moved, Some(&desired)));
     }
 
     #[test]

@@ -22,11 +22,17 @@ pub(crate) struct NewFile {
 }
 
 impl NewFile {
+    /// A new file, in the layout `siemctl fmt` gives templates and searches.
     pub(crate) fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
-        NewFile {
-            path: path.into(),
-            text: text.into(),
+        let path = path.into();
+        let mut text = text.into();
+        let name = path.to_string_lossy();
+        if name.ends_with(".json.hbs") || name.ends_with(".yaml") {
+            if let crate::format::Outcome::Changed(laid_out) = crate::format::layout(&path, &text) {
+                text = laid_out;
+            }
         }
+        NewFile { path, text }
     }
 }
 

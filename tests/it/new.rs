@@ -104,6 +104,9 @@ fn a_new_log_type_validates_and_passes_its_tests_and_takes_each_scaffold() {
         "{dashboard}"
     );
     ok(&ctx.siemctl(&["validate"]));
+    // What the scaffolds write is already in the layout `siemctl fmt` gives (CI checks it).
+    let check = ctx.siemctl(&["fmt", "--check"]);
+    assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
 }
 
 #[test]
