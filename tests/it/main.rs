@@ -9,6 +9,7 @@ mod fields;
 mod ingest;
 mod new;
 mod normalisation;
+mod planfile;
 mod pull;
 mod real_world;
 mod render;
