@@ -1,6 +1,7 @@
 //! siemctl's integration tests: they run the binary as a user would.
 
 mod apply;
+mod ci_example;
 mod cli;
 mod common;
 mod compose;
