@@ -260,6 +260,13 @@ fn show_prints_a_saved_plan_as_text_json_and_markdown() {
     c.content
         .edit(TEMPLATE, "\"priority\": 100", "\"priority\": 150");
     let plan = c.siemctl(&["plan"]);
+    let json_plan = c.siemctl(&["--output", "json", "plan"]).json();
+    let change = &json_plan["data"]["changes"][0];
+    assert_eq!(
+        (&change["before"]["priority"], &change["after"]["priority"]),
+        (&json!(100), &json!(150)),
+        "plan's JSON carries both sides as objects: {change}"
+    );
     plan_out(&c, &[]);
     let text = c.siemctl(&["show", "plan.json"]);
     assert_eq!(text.code, 0, "{}", text.snapshot());
