@@ -114,7 +114,14 @@ pub(crate) enum Command {
     /// --overwrite-drift), to take over objects siemctl did not create (unless --adopt), and
     /// to replace newer content with older (unless --allow-downgrade). Deletes only with
     /// --prune, and only objects siemctl created.
-    Apply(ApplyArgs),
+    ///
+    /// With PLANFILE (written by `siemctl plan --out`), applies exactly the changes of that
+    /// reviewed plan and nothing else, and refuses, naming them, if objects changed in the
+    /// cluster since the plan was made or if another siemctl version wrote the file.
+    Apply(ApplyCommandArgs),
+    /// Print a plan saved by `siemctl plan --out FILE`: as text, as JSON (`--output json`), or
+    /// as Markdown for a CI job summary (`--format markdown >> $GITHUB_STEP_SUMMARY`).
+    Show(ShowArgs),
     /// Bring saved objects edited in Dashboards back into the content files.
     ///
     /// Reads each named object (or, with --drifted, every one edited since the last apply) and
@@ -215,7 +222,7 @@ pub(crate) struct TestArgs {
 /// How to reach the cluster: flags and environment over `[targets.<name>]` of siemctl.toml.
 /// Credentials come only from the environment: SIEMCTL_USERNAME with SIEMCTL_PASSWORD or
 /// SIEMCTL_PASSWORD_FILE (basic auth), or the standard AWS chain (aws-sigv4).
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub(crate) struct ConnectArgs {
     /// The OpenSearch URL, e.g. https://search-mydomain-abc.eu-west-1.es.amazonaws.com.
     #[arg(long, value_name = "URL", env = "SIEMCTL_OPENSEARCH_URL")]
@@ -261,9 +268,40 @@ pub(crate) struct PlanArgs {
     /// Also plan the deletion of objects siemctl created that have left the content.
     #[arg(long)]
     pub(crate) prune: bool,
+    /// Save the plan to FILE (JSON, no secrets): `siemctl apply FILE` applies exactly it.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) out: Option<PathBuf>,
+}
+
+/// `siemctl apply [PLANFILE]`: the flags of an apply, and the saved plan to apply.
+#[derive(Debug, Args)]
+pub(crate) struct ApplyCommandArgs {
+    /// A plan saved by `siemctl plan --out FILE`: apply exactly its changes (the content is
+    /// taken from the file, not from the content directory; --var cannot be given with it).
+    #[arg(value_name = "PLANFILE")]
+    pub(crate) plan_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) apply: ApplyArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ShowFormat {
+    Text,
+    Markdown,
+    Json,
 }
 
 #[derive(Debug, Args)]
+pub(crate) struct ShowArgs {
+    /// The plan file written by `siemctl plan --out FILE`.
+    #[arg(value_name = "PLANFILE")]
+    pub(crate) plan_file: PathBuf,
+    /// text, markdown (a GitHub job summary) or json [default: the --output format].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub(crate) format: Option<ShowFormat>,
+}
+
+#[derive(Debug, Clone, Args)]
 pub(crate) struct ApplyArgs {
     #[command(flatten)]
     pub(crate) vars: VarArgs,
@@ -312,7 +350,7 @@ pub(crate) struct PullArgs {
 }
 
 /// Where template variables come from besides `[vars]` of siemctl.toml.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub(crate) struct VarArgs {
     /// The target of siemctl.toml to use, `[targets.NAME]`: its connection settings and its
     /// variables (`[targets.NAME.vars]`).

@@ -14,6 +14,7 @@ mod format;
 mod logging;
 mod output;
 mod plan;
+mod planfile;
 mod query;
 mod scaffold;
 mod settings;
@@ -54,6 +55,7 @@ pub fn run() -> ExitCode {
         Command::Test(args) => commands::test::run(&cli.global, args, printer),
         Command::Plan(args) => commands::plan::run(&cli.global, args, printer),
         Command::Apply(args) => commands::apply::run(&cli.global, args, printer),
+        Command::Show(args) => commands::show::run(&cli.global, args, printer),
         Command::Pull(args) => commands::pull::run(&cli.global, args, printer),
         Command::Workshop(args) => commands::workshop::run(&cli.global, args, printer),
         Command::Fields(args) => commands::fields::run(&cli.global, args, printer),
@@ -67,5 +69,21 @@ pub fn run() -> ExitCode {
             printer.error(&err);
             ExitStatus::Failure.into()
         }
+    }
+}
+
+/// Whether `args` (the program name first) parse as a siemctl command line: `Err` with clap's
+/// message when they do not. `--help` and `--version` parse. For tests of the documents that
+/// show siemctl commands (the CI examples), so that they cannot fall behind the CLI.
+#[doc(hidden)]
+pub fn check_command_line<I, T>(args: I) -> Result<(), String>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    match Cli::try_parse_from(args) {
+        Ok(_) => Ok(()),
+        Err(err) if !err.use_stderr() => Ok(()),
+        Err(err) => Err(err.render().to_string()),
     }
 }

@@ -7,12 +7,12 @@ use anyhow::{bail, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 
+use super::block_on;
 use super::plan::make_plan;
-use super::{block_on, open_session};
 use crate::apply::executor::{Outcome, Run};
 use crate::apply::live;
 use crate::apply::lock::{interrupted, Lock, Stop};
-use crate::cli::{ApplyArgs, GlobalArgs};
+use crate::cli::{ApplyArgs, ApplyCommandArgs, GlobalArgs};
 use crate::exit::ExitStatus;
 use crate::output::plan as show;
 use crate::output::printer::Printer;
@@ -57,8 +57,12 @@ impl Applied {
     }
 }
 
-pub(crate) fn run(global: &GlobalArgs, args: &ApplyArgs, printer: Printer) -> Result<ExitStatus> {
-    let applied = match apply(global, args, printer)? {
+pub(crate) fn run(
+    global: &GlobalArgs,
+    args: &ApplyCommandArgs,
+    printer: Printer,
+) -> Result<ExitStatus> {
+    let applied = match apply_command(global, args, printer)? {
         Ok(applied) => applied,
         Err(status) => return Ok(status),
     };
@@ -75,16 +79,34 @@ pub(crate) fn apply(
     args: &ApplyArgs,
     printer: Printer,
 ) -> Result<Result<Applied, ExitStatus>> {
+    let args = ApplyCommandArgs {
+        plan_file: None,
+        apply: args.clone(),
+    };
+    apply_command(global, &args, printer)
+}
+
+/// [`apply`], of the content or of a plan file (`siemctl apply PLANFILE`, see
+/// [`crate::planfile`]): with a plan file, the plan made from the cluster must be the saved
+/// one, before the question and again under the lock.
+fn apply_command(
+    global: &GlobalArgs,
+    command: &ApplyCommandArgs,
+    printer: Printer,
+) -> Result<Result<Applied, ExitStatus>> {
+    let args = &command.apply;
     block_on(async {
-        let session = match open_session(global, &args.vars, &args.connect, printer).await? {
+        let session = match crate::planfile::open(global, command, printer).await? {
             Ok(session) => session,
             Err(status) => return Ok(Err(status)),
         };
         let version = session.project.version;
+        let prune = session.prune(args.prune);
         // A first read without the lock: an apply with nothing to do writes nothing at all.
         let snapshot = live::read(&session.cluster, &session.desired).await?;
         printer.status(&snapshot.describe(session.cluster.tenant()));
-        let plan = make_plan(&session.desired, &snapshot, version, args.prune);
+        let plan = make_plan(&session.desired, &snapshot, version, prune);
+        session.check(&snapshot.live, &plan)?;
         let adopting = args.adopt && plan.unmanaged().next().is_some();
         if !plan.needs_apply() && !adopting {
             let outcome = Outcome {
@@ -112,7 +134,8 @@ pub(crate) fn apply(
         let stop = Stop::default();
         let result = async {
             let snapshot = live::reread(&session.cluster, &session.desired, snapshot, &plan).await?;
-            let mut plan = make_plan(&session.desired, &snapshot, version, args.prune);
+            let mut plan = make_plan(&session.desired, &snapshot, version, prune);
+            session.check(&snapshot.live, &plan)?;
             check_safety(&plan, args)?;
             if args.adopt {
                 // Adopted objects that are already as the content wants them: recorded only.
@@ -315,7 +338,7 @@ pub(crate) fn report_text(printer: Printer, applied: &Applied) {
 }
 
 /// The commit of the content, from CI variables or git.
-fn git_commit(root: &std::path::Path) -> Option<String> {
+pub(crate) fn git_commit(root: &std::path::Path) -> Option<String> {
     for var in [
         "GITHUB_SHA",
         "CI_COMMIT_SHA",

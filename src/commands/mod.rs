@@ -8,6 +8,7 @@ pub(crate) mod new;
 pub(crate) mod plan;
 pub(crate) mod pull;
 pub(crate) mod render;
+pub(crate) mod show;
 pub(crate) mod test;
 pub(crate) mod validate;
 pub(crate) mod workshop;

@@ -24,6 +24,24 @@ pub(crate) fn run(global: &GlobalArgs, args: &PlanArgs, printer: Printer) -> Res
             session.project.version,
             args.prune,
         );
+        if let Some(out) = &args.out {
+            let s = &session;
+            crate::planfile::save(
+                out,
+                &s.project,
+                &args.vars,
+                &args.connect,
+                &s.desired,
+                &snapshot,
+                &plan,
+                args.prune,
+            )?;
+            printer.status(&format!(
+                "Saved the plan to `{}`: `siemctl apply {}` applies exactly it.",
+                out.display(),
+                out.display()
+            ));
+        }
         if printer.is_json() {
             printer.json(show::json(&plan), serde_json::Value::Null);
         } else {

@@ -7,5 +7,6 @@ pub(crate) mod new;
 pub(crate) mod plan;
 pub(crate) mod printer;
 pub(crate) mod redact;
+pub(crate) mod saved_plan;
 pub(crate) mod style;
 pub(crate) mod test;

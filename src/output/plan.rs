@@ -118,6 +118,9 @@ pub(crate) fn json(plan: &Plan) -> Value {
                 "unmanaged": c.unmanaged,
                 "content_changed": c.content_changed,
                 "diff": unified(c.before.as_ref(), c.after.as_ref()),
+                // Both sides as JSON (normalised): null for a create's before, a delete's after.
+                "before": c.before,
+                "after": c.after,
             })
         })
         .collect();

@@ -2,6 +2,7 @@
 
 mod annotations;
 mod apply;
+mod ci_example;
 mod cli;
 mod common;
 mod compose;
@@ -11,6 +12,7 @@ mod fmt;
 mod ingest;
 mod new;
 mod normalisation;
+mod planfile;
 mod pull;
 mod real_world;
 mod render;
