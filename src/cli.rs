@@ -196,7 +196,7 @@ pub(crate) struct TestArgs {
 /// How to reach the cluster: flags and environment over `[targets.<name>]` of siemctl.toml.
 /// Credentials come only from the environment: SIEMCTL_USERNAME with SIEMCTL_PASSWORD or
 /// SIEMCTL_PASSWORD_FILE (basic auth), or the standard AWS chain (aws-sigv4).
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub(crate) struct ConnectArgs {
     /// The OpenSearch URL, e.g. https://search-mydomain-abc.eu-west-1.es.amazonaws.com.
     #[arg(long, value_name = "URL", env = "SIEMCTL_OPENSEARCH_URL")]
@@ -228,6 +228,9 @@ pub(crate) struct ConnectArgs {
         default_value_t = 90
     )]
     pub(crate) retry_budget: u64,
+    /// How many targets plan and apply work on at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..))]
+    pub(crate) parallel: u16,
 }
 
 #[derive(Debug, Args)]
@@ -244,7 +247,7 @@ pub(crate) struct PlanArgs {
     pub(crate) prune: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub(crate) struct ApplyArgs {
     #[command(flatten)]
     pub(crate) vars: VarArgs,
@@ -293,12 +296,17 @@ pub(crate) struct PullArgs {
 }
 
 /// Where template variables come from besides `[vars]` of siemctl.toml.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub(crate) struct VarArgs {
     /// The target of siemctl.toml to use, `[targets.NAME]`: its connection settings and its
-    /// variables (`[targets.NAME.vars]`).
+    /// variables (`[targets.NAME.vars]`). Repeatable, with globs (`--target 'prod-*'`) on plan,
+    /// apply and validate; the other commands take exactly one target.
     #[arg(long, value_name = "NAME", env = "SIEMCTL_TARGET")]
-    pub(crate) target: Option<String>,
+    pub(crate) target: Vec<String>,
+
+    /// Every target of siemctl.toml (plan, apply, validate).
+    #[arg(long, conflicts_with = "target")]
+    pub(crate) all_targets: bool,
 
     /// Set a template variable, over the target's and the file's (repeatable). The value takes
     /// the type the variable has in siemctl.toml.

@@ -58,6 +58,9 @@ impl Applied {
 }
 
 pub(crate) fn run(global: &GlobalArgs, args: &ApplyArgs, printer: Printer) -> Result<ExitStatus> {
+    if crate::settings::Project::selects_several(global, &args.vars)? {
+        return super::targets::apply(global, args, printer);
+    }
     let applied = match apply(global, args, printer)? {
         Ok(applied) => applied,
         Err(status) => return Ok(status),
@@ -80,6 +83,17 @@ pub(crate) fn apply(
             Ok(session) => session,
             Err(status) => return Ok(Err(status)),
         };
+        apply_session(&session, args, printer).await.map(Ok)
+    })?
+}
+
+/// The apply of one connected target (also one of several: `commands::targets`).
+pub(crate) async fn apply_session(
+    session: &super::Session,
+    args: &ApplyArgs,
+    printer: Printer,
+) -> Result<Applied> {
+    {
         let version = session.project.version;
         // A first read without the lock: an apply with nothing to do writes nothing at all.
         let snapshot = live::read(&session.cluster, &session.desired).await?;
@@ -91,11 +105,11 @@ pub(crate) fn apply(
                 unchanged: plan.count(Action::NoOp),
                 ..Outcome::default()
             };
-            return Ok(Ok(Applied {
+            return Ok(Applied {
                 plan,
                 outcome,
                 no_changes: true,
-            }));
+            });
         }
         check_safety(&plan, args)?;
         if !printer.is_json() {
@@ -155,12 +169,12 @@ pub(crate) fn apply(
         if let Err(err) = released {
             outcome.errors.push(format!("{err:#}"));
         }
-        Ok(Ok(Applied {
+        Ok(Applied {
             plan,
             outcome,
             no_changes: false,
-        }))
-    })?
+        })
+    }
 }
 
 /// Downgrades, drift and unmanaged objects stop the apply unless explicitly allowed.
@@ -219,7 +233,7 @@ fn check_safety(plan: &Plan, args: &ApplyArgs) -> Result<()> {
 
 /// Asks on a terminal; --yes or CI=true skip the question. Without a terminal and without
 /// either, it refuses rather than guess.
-fn confirm(args: &ApplyArgs) -> Result<()> {
+pub(crate) fn confirm(args: &ApplyArgs) -> Result<()> {
     let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
     if args.yes || ci {
         return Ok(());
@@ -315,7 +329,7 @@ pub(crate) fn report_text(printer: Printer, applied: &Applied) {
 }
 
 /// The commit of the content, from CI variables or git.
-fn git_commit(root: &std::path::Path) -> Option<String> {
+pub(crate) fn git_commit(root: &std::path::Path) -> Option<String> {
     for var in [
         "GITHUB_SHA",
         "CI_COMMIT_SHA",

@@ -11,6 +11,9 @@ use crate::output::printer::Printer;
 use crate::plan::plan::{plan, Inputs, Plan};
 
 pub(crate) fn run(global: &GlobalArgs, args: &PlanArgs, printer: Printer) -> Result<ExitStatus> {
+    if crate::settings::Project::selects_several(global, &args.vars)? {
+        return super::targets::plan(global, args, printer);
+    }
     block_on(async {
         let session = match open_session(global, &args.vars, &args.connect, printer).await? {
             Ok(session) => session,
