@@ -12,8 +12,8 @@ use serde_json::{Map, Value};
 use crate::cli::ConnectArgs;
 use crate::cli::{GlobalArgs, VarArgs};
 use crate::cluster::connection::{Overrides, Secret, TargetConnection};
-use crate::content::vars;
 use crate::content::problem::Problem;
+use crate::content::vars;
 use crate::content::version::ContentVersion;
 
 /// siemctl.toml.
@@ -124,7 +124,10 @@ impl Loaded {
                         self.path.display()
                     );
                 }
-                bail!("no target `{pattern}` in `{}` ({known})", self.path.display());
+                bail!(
+                    "no target `{pattern}` in `{}` ({known})",
+                    self.path.display()
+                );
             }
             selected.extend(matched.into_iter().cloned());
         }
@@ -182,7 +185,11 @@ impl Loaded {
             .iter()
             .map(|arg| vars::parse_flag(arg))
             .collect::<Result<Vec<_>, _>>()?;
-        let vars = vars::resolve(&file_vars, target_vars.as_ref().map(|(n, v)| (*n, v)), &flags)?;
+        let vars = vars::resolve(
+            &file_vars,
+            target_vars.as_ref().map(|(n, v)| (*n, v)),
+            &flags,
+        )?;
         Ok(Project {
             root: root.to_path_buf(),
             version: self.version,
@@ -232,7 +239,10 @@ impl Project {
     /// Whether `--target`/`--all-targets` select more than one target (the multi-target
     /// output), without resolving them.
     pub(crate) fn selects_several(global: &GlobalArgs, var_args: &VarArgs) -> Result<bool> {
-        if !var_args.all_targets && var_args.target.iter().all(|t| !is_glob(t)) && var_args.target.len() < 2 {
+        if !var_args.all_targets
+            && var_args.target.iter().all(|t| !is_glob(t))
+            && var_args.target.len() < 2
+        {
             return Ok(false);
         }
         let loaded = Loaded::read(global)?;
@@ -443,17 +453,28 @@ fn config_problems(
                         let var_name = var.get_ref().as_ref();
                         if !declared.contains_key(var_name) {
                             problems.push(
-                                Problem::new(path, format!("unknown variable `{var_name}` in {section}.vars"))
-                                    .at_line(Some(line(var.span().start)))
-                                    .with_hint("declare it in [vars] with its default value and type first"),
+                                Problem::new(
+                                    path,
+                                    format!("unknown variable `{var_name}` in {section}.vars"),
+                                )
+                                .at_line(Some(line(var.span().start)))
+                                .with_hint(
+                                    "declare it in [vars] with its default value and type first",
+                                ),
                             );
                         }
                     }
                 }
                 ("opensearch_url" | "dashboards_url", DeValue::String(url)) => {
-                    if let Err(err) = crate::cluster::connection::check_url(url, name) {
+                    if let Err(err) =
+                        crate::cluster::connection::check_url(url, &format!("`{name}`"))
+                    {
+                        let message = match err {
+                            crate::cluster::error::Error::Settings(m) => m,
+                            other => other.to_string(),
+                        };
                         problems.push(
-                            Problem::new(path, format!("{err} in {section}"))
+                            Problem::new(path, format!("{message} in {section}"))
                                 .at_line(Some(line(value.span().start))),
                         );
                     }

@@ -72,10 +72,7 @@ pub(crate) struct Overrides {
 #[derive(Debug, Clone)]
 pub(crate) enum AuthSettings {
     None,
-    Basic {
-        username: String,
-        password: Secret,
-    },
+    Basic { username: String, password: Secret },
     SigV4 { aws: AwsSettings, service: Service },
 }
 
@@ -301,7 +298,10 @@ mod tests {
             )
             .unwrap_err()
             .to_string();
-            assert!(err.contains("mode 0644") && err.contains("chmod 600"), "{err}");
+            assert!(
+                err.contains("mode 0644") && err.contains("chmod 600"),
+                "{err}"
+            );
             std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
         }
         let target = TargetConnection {

@@ -51,7 +51,7 @@ pub(crate) fn render_once(projects: &[Project]) -> Result<(Vec<Rendered>, Vec<us
             index.push(i);
             continue;
         }
-        tracing::debug!(target = %name, "rendering the content for a new set of variables");
+        tracing::debug!(for_target = %name, "rendering the content for a new set of variables");
         let (content, mut problems) =
             content::load(&project.root, project.version, project.vars.clone())?;
         problems.extend(checks::validate(&content));
@@ -95,7 +95,11 @@ impl Header {
         if let Some(d) = &self.dashboards_url {
             endpoints.push(format!("Dashboards {d}"));
         }
-        format!("{h}== target {} =={h:#} ({})\n", self.name, endpoints.join(", "))
+        format!(
+            "{h}== target {} =={h:#} ({})\n",
+            self.name,
+            endpoints.join(", ")
+        )
     }
 }
 
@@ -458,12 +462,7 @@ fn summary_table(results: &[TargetResult]) -> String {
         }
     }
     let failed = results.iter().filter(|r| r.failed()).count();
-    let _ = writeln!(
-        out,
-        "{} targets, {} failed.",
-        results.len(),
-        failed
-    );
+    let _ = writeln!(out, "{} targets, {} failed.", results.len(), failed);
     out
 }
 
@@ -472,7 +471,13 @@ fn working_tree_clean(root: &std::path::Path) -> Option<bool> {
     let output = std::process::Command::new("git")
         .arg("-C")
         .arg(root)
-        .args(["status", "--porcelain", "--untracked-files=normal", "--", "."])
+        .args([
+            "status",
+            "--porcelain",
+            "--untracked-files=normal",
+            "--",
+            ".",
+        ])
         .output()
         .ok()?;
     output.status.success().then(|| output.stdout.is_empty())
