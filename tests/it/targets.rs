@@ -327,3 +327,75 @@ fn validate_reports_target_errors_with_their_line() {
     let run = fleet.siemctl(&["plan", "--target", "a"]);
     assert_eq!(run.code, 0, "{}", run.snapshot());
 }
+
+/// A stand-in for the STS endpoint (`AWS_ENDPOINT_URL_STS`): answers every request with an
+/// AssumeRole response (the shape of the STS API reference's example) and keeps the bodies.
+fn fake_sts() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let bodies = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = bodies.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            seen.lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(&body).into_owned());
+            let xml = "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult><Credentials><AccessKeyId>ASIAASSUMEDROLE</AccessKeyId><SecretAccessKey>assumed-secret</SecretAccessKey><SessionToken>assumed-token</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>AROAEXAMPLE:ci</AssumedRoleId><Arn>arn:aws:sts::111111111111:assumed-role/siemctl/ci</Arn></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ResponseMetadata></AssumeRoleResponse>";
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\ncontent-type: text/xml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{xml}",
+                xml.len()
+            );
+        }
+    });
+    (url, bodies)
+}
+
+#[test]
+fn a_target_assumes_its_role_with_external_id_and_session_name() {
+    let fleet = Fleet::new(&["aws"], "");
+    fleet.content.edit(
+        "siemctl.toml",
+        "[targets.aws]\n",
+        "[targets.aws]\nauth = \"aws-sigv4\"\nregion = \"eu-west-1\"\nrole_arn = \"arn:aws:iam::111111111111:role/siemctl\"\nexternal_id = \"siem-content\"\nsession_name = \"ci-run-42\"\n",
+    );
+    let (sts, bodies) = fake_sts();
+    let run = run_with_env(
+        fleet.content.path(),
+        &["plan", "--target", "aws", "--detailed-exitcode"],
+        &[
+            ("AWS_ACCESS_KEY_ID", "AKIDSOURCE"),
+            ("AWS_SECRET_ACCESS_KEY", "source-secret"),
+            ("AWS_ENDPOINT_URL_STS", &sts),
+            ("AWS_CONFIG_FILE", "/nonexistent/config"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.snapshot());
+    let bodies = bodies.lock().unwrap();
+    let body = bodies.first().expect("siemctl called STS");
+    assert!(body.contains("Action=AssumeRole"), "{body}");
+    assert!(
+        body.contains("RoleArn=arn%3Aaws%3Aiam%3A%3A111111111111%3Arole%2Fsiemctl"),
+        "{body}"
+    );
+    assert!(body.contains("ExternalId=siem-content"), "{body}");
+    assert!(body.contains("RoleSessionName=ci-run-42"), "{body}");
+    assert!(!run.stderr.contains("assumed-secret") && !run.stdout.contains("assumed-secret"));
+}
