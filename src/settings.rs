@@ -353,23 +353,6 @@ pub(crate) fn overrides(args: &ConnectArgs) -> Overrides {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::glob_match;
-
-    #[test]
-    fn globs_match_like_a_shell() {
-        assert!(glob_match("prod-*", "prod-eu-west-1"));
-        assert!(glob_match("*-eu-*", "prod-eu-west-1"));
-        assert!(glob_match("prod-?", "prod-a"));
-        assert!(!glob_match("prod-?", "prod-ab"));
-        assert!(!glob_match("prod-*", "staging-eu"));
-        assert!(glob_match("a*b*c", "axxbyyc"));
-        assert!(!glob_match("a*b*c", "axxbyy"));
-        assert!(glob_match("exact", "exact"));
-    }
-}
-
 /// The keys a target (or `[target_defaults]`) may hold, besides `vars`.
 const TARGET_KEYS: &[&str] = &[
     "opensearch_url",
@@ -502,4 +485,21 @@ fn config_problems(
         }
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_match;
+
+    #[test]
+    fn globs_match_like_a_shell() {
+        assert!(glob_match("prod-*", "prod-eu-west-1"));
+        assert!(glob_match("*-eu-*", "prod-eu-west-1"));
+        assert!(glob_match("prod-?", "prod-a"));
+        assert!(!glob_match("prod-?", "prod-ab"));
+        assert!(!glob_match("prod-*", "staging-eu"));
+        assert!(glob_match("a*b*c", "axxbyyc"));
+        assert!(!glob_match("a*b*c", "axxbyy"));
+        assert!(glob_match("exact", "exact"));
+    }
 }

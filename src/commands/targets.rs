@@ -163,13 +163,16 @@ fn quiet_printer() -> Printer {
     quiet
 }
 
+/// The selected targets, their renderings, and each target's rendering.
+type Prepared = (Vec<Project>, Vec<Rendered>, Vec<usize>);
+
 /// Resolves the selected targets and renders their content, reporting problems once.
 /// `Err(status)`: content problems, already reported.
 fn prepare(
     global: &GlobalArgs,
     vars: &crate::cli::VarArgs,
     printer: Printer,
-) -> Result<Result<(Vec<Project>, Vec<Rendered>, Vec<usize>), ExitStatus>> {
+) -> Result<Result<Prepared, ExitStatus>> {
     let projects = Project::resolve_all(global, vars)?;
     let (rendered, index) = render_once(&projects)?;
     let problems: Vec<Problem> = rendered
@@ -291,11 +294,11 @@ pub(crate) fn plan(global: &GlobalArgs, args: &PlanArgs, printer: Printer) -> Re
 pub(crate) fn apply(global: &GlobalArgs, args: &ApplyArgs, printer: Printer) -> Result<ExitStatus> {
     let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
     let quiet = quiet_printer();
-    if !args.yes && !ci {
-        let (projects, rendered, index) = match prepare(global, &args.vars, printer)? {
-            Ok(prepared) => prepared,
-            Err(status) => return Ok(status),
-        };
+    let (projects, rendered, index) = match prepare(global, &args.vars, printer)? {
+        Ok(prepared) => prepared,
+        Err(status) => return Ok(status),
+    };
+    let projects = if !args.yes && !ci {
         let prune = args.prune;
         let planned = block_on(run_all(
             projects,
@@ -321,10 +324,10 @@ pub(crate) fn apply(global: &GlobalArgs, args: &ApplyArgs, printer: Printer) -> 
             return Ok(exit_status(&planned, false));
         }
         confirm(args)?;
-    }
-    let (projects, rendered, index) = match prepare(global, &args.vars, printer)? {
-        Ok(prepared) => prepared,
-        Err(status) => return Ok(status),
+        // The same targets again (the plans moved them), with the content already rendered.
+        Project::resolve_all(global, &args.vars)?
+    } else {
+        projects
     };
     let mut confirmed = args.clone();
     confirmed.yes = true;
@@ -480,7 +483,7 @@ fn working_tree_clean(root: &std::path::Path) -> Option<bool> {
         ])
         .output()
         .ok()?;
-    output.status.success().then(|| output.stdout.is_empty())
+    output.status.success().then_some(output.stdout.is_empty())
 }
 
 /// `siemctl validate` over several targets: once per distinct set of variables.

@@ -47,7 +47,7 @@ impl Fleet {
 
     fn siemctl(&self, args: &[&str]) -> Run {
         let run = run_with_env(self.content.path(), args, &[]);
-        let mut scrub = |text: &str| {
+        let scrub = |text: &str| {
             let mut text = text.to_string();
             for (i, e) in self.emulators.iter().enumerate() {
                 text = text
@@ -398,4 +398,30 @@ fn a_target_assumes_its_role_with_external_id_and_session_name() {
     assert!(body.contains("ExternalId=siem-content"), "{body}");
     assert!(body.contains("RoleSessionName=ci-run-42"), "{body}");
     assert!(!run.stderr.contains("assumed-secret") && !run.stdout.contains("assumed-secret"));
+}
+
+#[test]
+fn apply_over_targets_asks_once_and_writes_nothing_unconfirmed() {
+    let fleet = Fleet::new(&["one", "two"], "");
+    let run = fleet.siemctl(&["apply", "--all-targets"]);
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    assert_eq!(
+        run.stdout.matches("Plan: 10 to create").count(),
+        2,
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains("apply needs confirmation"),
+        "{}",
+        run.stderr
+    );
+    let run = fleet.siemctl(&["plan", "--all-targets", "--detailed-exitcode"]);
+    assert_eq!(run.code, 2, "nothing was written: {}", run.snapshot());
+    assert_eq!(
+        run.stdout.matches("Plan: 10 to create").count(),
+        2,
+        "{}",
+        run.stdout
+    );
 }
