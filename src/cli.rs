@@ -254,6 +254,9 @@ pub(crate) struct ConnectArgs {
         default_value_t = 90
     )]
     pub(crate) retry_budget: u64,
+    /// How many targets plan and apply work on at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..))]
+    pub(crate) parallel: u16,
 }
 
 #[derive(Debug, Args)]
@@ -353,9 +356,14 @@ pub(crate) struct PullArgs {
 #[derive(Debug, Clone, Args)]
 pub(crate) struct VarArgs {
     /// The target of siemctl.toml to use, `[targets.NAME]`: its connection settings and its
-    /// variables (`[targets.NAME.vars]`).
+    /// variables (`[targets.NAME.vars]`). Repeatable, with globs (`--target 'prod-*'`) on plan,
+    /// apply and validate; the other commands take exactly one target.
     #[arg(long, value_name = "NAME", env = "SIEMCTL_TARGET")]
-    pub(crate) target: Option<String>,
+    pub(crate) target: Vec<String>,
+
+    /// Every target of siemctl.toml (plan, apply, validate).
+    #[arg(long, conflicts_with = "target")]
+    pub(crate) all_targets: bool,
 
     /// Set a template variable, over the target's and the file's (repeatable). The value takes
     /// the type the variable has in siemctl.toml.

@@ -65,7 +65,6 @@ fn endpoints(connection: &Connection) -> Endpoints {
 pub(crate) fn save(
     path: &Path,
     project: &Project,
-    vars: &VarArgs,
     connect: &ConnectArgs,
     desired: &[Desired],
     snapshot: &Snapshot,
@@ -76,7 +75,7 @@ pub(crate) fn save(
     let target = TargetPlan::new(
         plan,
         Made {
-            target: vars.target.as_deref(),
+            target: project.target_name.as_deref(),
             endpoints: endpoints(&connection),
             servers: Servers {
                 opensearch: snapshot.server.number.clone(),
@@ -100,9 +99,21 @@ pub(crate) fn save(
 /// connected cluster; with a plan file, the saved plan the cluster is checked against.
 pub(crate) struct Opened {
     pub(crate) project: Project,
-    pub(crate) desired: Vec<Desired>,
+    pub(crate) desired: std::sync::Arc<Vec<Desired>>,
     pub(crate) cluster: Cluster,
     pub(crate) saved: Option<TargetPlan>,
+}
+
+impl From<Session> for Opened {
+    /// The content of the content directory, with no saved plan.
+    fn from(session: Session) -> Opened {
+        Opened {
+            project: session.project,
+            desired: session.desired,
+            cluster: session.cluster,
+            saved: None,
+        }
+    }
 }
 
 impl Opened {
@@ -133,23 +144,16 @@ pub(crate) async fn open(
     let Some(path) = &args.plan_file else {
         return Ok(
             match open_session(global, &apply.vars, &apply.connect, printer).await? {
-                Ok(Session {
-                    project,
-                    desired,
-                    cluster,
-                    ..
-                }) => Ok(Opened {
-                    project,
-                    desired,
-                    cluster,
-                    saved: None,
-                }),
+                Ok(session) => Ok(Opened::from(session)),
                 Err(status) => Err(status),
             },
         );
     };
     let file = read(path)?;
-    let saved = pick(&file, apply.vars.target.as_deref(), path)?;
+    if apply.vars.all_targets || apply.vars.target.len() > 1 {
+        bail!("a plan file is applied to one target at a time: give --target NAME once (the file `{}` names its targets)", path.display());
+    }
+    let saved = pick(&file, apply.vars.target.first().map(String::as_str), path)?;
     if !apply.vars.vars.is_empty() {
         bail!("--var cannot be given with a plan file: the variables were set when the plan was made\nhint: make a new plan with them (`siemctl plan --var ... --out FILE`)");
     }
@@ -157,7 +161,8 @@ pub(crate) async fn open(
         bail!("the plan `{}` was made without --prune: it deletes nothing, and apply FILE applies only what was planned\nhint: make the plan with `siemctl plan --prune --out FILE`", path.display());
     }
     let vars = VarArgs {
-        target: saved.target.clone(),
+        target: saved.target.clone().into_iter().collect(),
+        all_targets: false,
         vars: Vec::new(),
     };
     let mut project = Project::resolve(global, &vars)?;
@@ -206,7 +211,7 @@ pub(crate) async fn open(
     ));
     Ok(Ok(Opened {
         project,
-        desired,
+        desired: std::sync::Arc::new(desired),
         cluster,
         saved: Some(saved),
     }))

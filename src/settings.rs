@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use crate::cli::ConnectArgs;
 use crate::cli::{GlobalArgs, VarArgs};
 use crate::cluster::connection::{Overrides, Secret, TargetConnection};
+use crate::content::problem::Problem;
 use crate::content::vars;
 use crate::content::version::ContentVersion;
 
@@ -22,6 +23,10 @@ pub(crate) struct ProjectConfig {
     pub(crate) content: ContentSection,
     #[serde(default)]
     pub(crate) vars: toml::Table,
+    /// `[target_defaults]`: settings every target starts from (its `vars` too); a target's own
+    /// keys win, and its `vars` are merged over the defaults' `vars` name by name.
+    #[serde(default)]
+    pub(crate) target_defaults: toml::Table,
     /// `[targets.<name>]`: `vars` plus connection settings, split apart in [`Project::resolve`]
     /// so that each part is parsed strictly.
     #[serde(default)]
@@ -42,15 +47,24 @@ pub(crate) struct Project {
     pub(crate) vars: Map<String, Value>,
     /// The variables as `[vars]` of siemctl.toml declares them (names and types).
     pub(crate) declared_vars: Map<String, Value>,
+    /// The selected target's name (none without `--target`).
+    pub(crate) target_name: Option<String>,
     /// The selected target's connection settings (empty without a target).
     pub(crate) target: TargetConnection,
 }
 
-impl Project {
-    /// Reads siemctl.toml and resolves the variables of the selected target and flags.
-    pub(crate) fn resolve(global: &GlobalArgs, var_args: &VarArgs) -> Result<Project> {
-        let root = global.content.clone();
-        let config_path = global
+/// siemctl.toml read, with where it was read from.
+struct Loaded {
+    path: PathBuf,
+    text: String,
+    config: ProjectConfig,
+    version: ContentVersion,
+}
+
+impl Loaded {
+    fn read(global: &GlobalArgs) -> Result<Loaded> {
+        let root = &global.content;
+        let path = global
             .config
             .clone()
             .unwrap_or_else(|| root.join("siemctl.toml"));
@@ -58,58 +72,113 @@ impl Project {
         // is refused. A --config FILE named on the command line may be anywhere, but must be a
         // regular file.
         let within = global.config.is_none().then_some(root.as_path());
-        let config = read_config(&config_path, within)?;
-        let version: ContentVersion =
-            config.content.version.parse().with_context(|| {
-                format!("invalid [content].version in `{}`", config_path.display())
-            })?;
-        let file_vars = to_json_map(&config.vars);
-        let mut target = TargetConnection::default();
-        let target_vars = match &var_args.target {
-            None => None,
-            Some(name) => match config.targets.get(name) {
-                Some(table) => {
-                    let mut table = table.clone();
-                    let vars = match table.remove("vars") {
-                        Some(toml::Value::Table(vars)) => vars,
-                        Some(_) => bail!(
-                            "`[targets.{name}].vars` in `{}` must be a table",
-                            config_path.display()
-                        ),
-                        None => toml::Table::new(),
-                    };
-                    target = table.try_into().with_context(|| {
-                        format!("invalid `[targets.{name}]` in `{}`", config_path.display())
-                    })?;
-                    // Paths in siemctl.toml are relative to the file, whatever the working
-                    // directory (`-C DIR` from elsewhere).
-                    if let (Some(ca), Some(dir)) = (&target.ca_cert, config_path.parent()) {
-                        if ca.is_relative() {
-                            target.ca_cert = Some(dir.join(ca));
-                        }
-                    }
-                    Some((name.as_str(), to_json_map(&vars)))
-                }
-                None => {
-                    let known: Vec<&String> = config.targets.keys().collect();
-                    let known = if known.is_empty() {
-                        "none are defined".to_string()
-                    } else {
-                        format!(
-                            "known targets: {}",
-                            known
-                                .iter()
-                                .map(|k| format!("`{k}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
-                    };
+        let (text, config) = read_config(&path, within)?;
+        let version: ContentVersion = config
+            .content
+            .version
+            .parse()
+            .with_context(|| format!("invalid [content].version in `{}`", path.display()))?;
+        Ok(Loaded {
+            path,
+            text,
+            config,
+            version,
+        })
+    }
+
+    /// The names `--target` and `--all-targets` select, sorted; empty without either.
+    fn select(&self, var_args: &VarArgs) -> Result<Vec<String>> {
+        let names: Vec<&String> = self.config.targets.keys().collect();
+        if var_args.all_targets {
+            if names.is_empty() {
+                bail!(
+                    "--all-targets: `{}` defines no `[targets.NAME]`",
+                    self.path.display()
+                );
+            }
+            return Ok(names.into_iter().cloned().collect());
+        }
+        let mut selected = std::collections::BTreeSet::new();
+        for pattern in &var_args.target {
+            let matched: Vec<&String> = names
+                .iter()
+                .copied()
+                .filter(|n| glob_match(pattern, n))
+                .collect();
+            if matched.is_empty() {
+                let known = if names.is_empty() {
+                    "none are defined".to_string()
+                } else {
+                    format!(
+                        "known targets: {}",
+                        names
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                };
+                if is_glob(pattern) {
                     bail!(
-                        "no target `{name}` in `{}` ({known})",
-                        config_path.display()
+                        "no target matches `{pattern}` in `{}` ({known})",
+                        self.path.display()
                     );
                 }
-            },
+                bail!(
+                    "no target `{pattern}` in `{}` ({known})",
+                    self.path.display()
+                );
+            }
+            selected.extend(matched.into_iter().cloned());
+        }
+        Ok(selected.into_iter().collect())
+    }
+
+    fn project(&self, root: &Path, var_args: &VarArgs, name: Option<&str>) -> Result<Project> {
+        let file_vars = to_json_map(&self.config.vars);
+        let mut target = TargetConnection::default();
+        let target_vars = match name {
+            None => None,
+            Some(name) => {
+                // Unknown keys, unknown variables, URLs that do not parse, secrets: with the
+                // line, before anything else.
+                let problems = self.target_problems(Some(name));
+                if !problems.is_empty() {
+                    let lines: Vec<String> = problems
+                        .iter()
+                        .map(|p| match &p.hint {
+                            Some(h) => format!("{}: {}\n  hint: {h}", p.location(), p.message),
+                            None => format!("{}: {}", p.location(), p.message),
+                        })
+                        .collect();
+                    bail!("invalid target `{name}`:\n{}", lines.join("\n"));
+                }
+                let mut table = merged_target(&self.config, name);
+                let vars = match table.remove("vars") {
+                    Some(toml::Value::Table(vars)) => vars,
+                    Some(_) => bail!(
+                        "`[targets.{name}].vars` in `{}` must be a table",
+                        self.path.display()
+                    ),
+                    None => toml::Table::new(),
+                };
+                target = table.try_into().with_context(|| {
+                    format!("invalid `[targets.{name}]` in `{}`", self.path.display())
+                })?;
+                // Paths in siemctl.toml are relative to the file, whatever the working
+                // directory (`-C DIR` from elsewhere).
+                if let Some(dir) = self.path.parent() {
+                    for path in [&mut target.ca_cert, &mut target.password_file]
+                        .into_iter()
+                        .flatten()
+                    {
+                        if path.is_relative() {
+                            *path = dir.join(&*path);
+                        }
+                    }
+                }
+                Some((name, to_json_map(&vars)))
+            }
         };
         let flags = var_args
             .vars
@@ -122,16 +191,127 @@ impl Project {
             &flags,
         )?;
         Ok(Project {
-            root,
-            version,
+            root: root.to_path_buf(),
+            version: self.version,
             vars,
             declared_vars: file_vars,
+            target_name: name.map(str::to_string),
             target,
         })
     }
+
+    /// The problems of `[target_defaults]` and of one target (`Some`) or every target (`None`).
+    fn target_problems(&self, only: Option<&str>) -> Vec<Problem> {
+        config_problems(&self.path, &self.text, &self.config.vars, only)
+    }
 }
 
-fn read_config(path: &Path, within: Option<&Path>) -> Result<ProjectConfig> {
+impl Project {
+    /// Reads siemctl.toml and resolves the variables of the selected target and flags. For the
+    /// commands that take one target: a glob matching several is refused.
+    pub(crate) fn resolve(global: &GlobalArgs, var_args: &VarArgs) -> Result<Project> {
+        let loaded = Loaded::read(global)?;
+        let names = loaded.select(var_args)?;
+        if names.len() > 1 {
+            bail!(
+                "this command takes one target, and {} select {}: {}\nhint: name one with --target NAME (plan, apply and validate take several)",
+                describe_selection(var_args),
+                names.len(),
+                names.join(", ")
+            );
+        }
+        loaded.project(&global.content, var_args, names.first().map(String::as_str))
+    }
+
+    /// Every selected target resolved (one project without a target when none is selected).
+    pub(crate) fn resolve_all(global: &GlobalArgs, var_args: &VarArgs) -> Result<Vec<Project>> {
+        let loaded = Loaded::read(global)?;
+        let names = loaded.select(var_args)?;
+        if names.is_empty() {
+            return Ok(vec![loaded.project(&global.content, var_args, None)?]);
+        }
+        names
+            .iter()
+            .map(|n| loaded.project(&global.content, var_args, Some(n)))
+            .collect()
+    }
+
+    /// Whether `--target`/`--all-targets` select more than one target (the multi-target
+    /// output), without resolving them.
+    pub(crate) fn selects_several(global: &GlobalArgs, var_args: &VarArgs) -> Result<bool> {
+        if !var_args.all_targets
+            && var_args.target.iter().all(|t| !is_glob(t))
+            && var_args.target.len() < 2
+        {
+            return Ok(false);
+        }
+        let loaded = Loaded::read(global)?;
+        Ok(loaded.select(var_args)?.len() > 1)
+    }
+
+    /// The problems of every target of siemctl.toml (for `validate`).
+    pub(crate) fn target_problems(global: &GlobalArgs) -> Result<Vec<Problem>> {
+        Ok(Loaded::read(global)?.target_problems(None))
+    }
+}
+
+fn describe_selection(var_args: &VarArgs) -> String {
+    if var_args.all_targets {
+        "--all-targets".to_string()
+    } else {
+        var_args
+            .target
+            .iter()
+            .map(|t| format!("--target `{t}`"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// `[target_defaults]` under `[targets.NAME]`: the target's keys win; `vars` merge by name.
+fn merged_target(config: &ProjectConfig, name: &str) -> toml::Table {
+    let mut table = config.target_defaults.clone();
+    for (key, value) in config.targets.get(name).cloned().unwrap_or_default() {
+        match (key.as_str(), table.get_mut("vars"), value) {
+            ("vars", Some(toml::Value::Table(defaults)), toml::Value::Table(own)) => {
+                defaults.extend(own);
+            }
+            (_, _, value) => {
+                table.insert(key, value);
+            }
+        }
+    }
+    table
+}
+
+fn is_glob(pattern: &str) -> bool {
+    pattern.contains(['*', '?'])
+}
+
+/// Shell-style matching: `*` any run of characters, `?` one character.
+pub(crate) fn glob_match(pattern: &str, name: &str) -> bool {
+    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
+    let (mut pi, mut ni) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ni < n.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == n[ni]) {
+            pi += 1;
+            ni += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ni));
+            pi += 1;
+        } else if let Some((sp, sn)) = star {
+            pi = sp + 1;
+            ni = sn + 1;
+            star = Some((sp, sn + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+fn read_config(path: &Path, within: Option<&Path>) -> Result<(String, ProjectConfig)> {
     if fs::symlink_metadata(path).is_ok() {
         let checked = match within {
             Some(root) => crate::content::load::check_readable(root, path),
@@ -144,7 +324,9 @@ fn read_config(path: &Path, within: Option<&Path>) -> Result<ProjectConfig> {
     let text = fs::read_to_string(path).with_context(|| {
         format!("cannot read `{}`: run siemctl in the content directory, or point at it with -C DIR or --config FILE", path.display())
     })?;
-    toml::from_str(&text).with_context(|| format!("invalid configuration in `{}`", path.display()))
+    let config = toml::from_str(&text)
+        .with_context(|| format!("invalid configuration in `{}`", path.display()))?;
+    Ok((text, config))
 }
 
 fn to_json_map(table: &toml::Table) -> Map<String, Value> {
@@ -168,5 +350,156 @@ pub(crate) fn overrides(args: &ConnectArgs) -> Overrides {
         username: env("SIEMCTL_USERNAME"),
         password: env("SIEMCTL_PASSWORD").map(Secret::new),
         password_file: env("SIEMCTL_PASSWORD_FILE").map(PathBuf::from),
+    }
+}
+
+/// The keys a target (or `[target_defaults]`) may hold, besides `vars`.
+const TARGET_KEYS: &[&str] = &[
+    "opensearch_url",
+    "dashboards_url",
+    "auth",
+    "username",
+    "password_file",
+    "tenant",
+    "ca_cert",
+    "insecure",
+    "region",
+    "service",
+    "profile",
+    "role_arn",
+    "external_id",
+    "session_name",
+    "vars",
+];
+
+/// Keys that would hold a secret: never read from siemctl.toml.
+const SECRET_KEYS: &[&str] = &[
+    "password",
+    "secret",
+    "token",
+    "access_key_id",
+    "secret_access_key",
+    "session_token",
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_session_token",
+];
+
+/// What is wrong with `[target_defaults]` and the targets of siemctl.toml (every target, or
+/// `only`), each with its line: unknown keys, secrets, unknown variables, URLs that do not
+/// parse. Types are checked when a target is resolved.
+fn config_problems(
+    path: &Path,
+    text: &str,
+    declared: &toml::Table,
+    only: Option<&str>,
+) -> Vec<Problem> {
+    use toml::de::{DeTable, DeValue};
+    let Ok(document) = DeTable::parse(text) else {
+        return Vec::new(); // reported by the strict parse already
+    };
+    let line = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+    let mut problems = Vec::new();
+    let mut check = |section: String, table: &DeTable<'_>| {
+        for (key, value) in table {
+            let name = key.get_ref().as_ref();
+            let at = Some(line(key.span().start));
+            if SECRET_KEYS.contains(&name) {
+                problems.push(
+                    Problem::new(path, format!("`{name}` in {section}: secrets are never read from siemctl.toml"))
+                        .at_line(at)
+                        .with_hint("remove it; basic auth reads SIEMCTL_PASSWORD or SIEMCTL_PASSWORD_FILE (or `password_file`, mode 0600), aws-sigv4 the standard AWS credential chain"),
+                );
+                continue;
+            }
+            if !TARGET_KEYS.contains(&name) {
+                let close = TARGET_KEYS
+                    .iter()
+                    .filter(|k| strsim::jaro_winkler(k, name) > 0.85)
+                    .max_by(|a, b| {
+                        strsim::jaro_winkler(a, name).total_cmp(&strsim::jaro_winkler(b, name))
+                    });
+                let hint = match close {
+                    Some(k) => format!("did you mean `{k}`?"),
+                    None => format!("known keys: {}", TARGET_KEYS.join(", ")),
+                };
+                problems.push(
+                    Problem::new(path, format!("unknown key `{name}` in {section}"))
+                        .at_line(at)
+                        .with_hint(hint),
+                );
+                continue;
+            }
+            match (name, value.get_ref()) {
+                ("vars", DeValue::Table(vars)) => {
+                    for (var, _) in vars {
+                        let var_name = var.get_ref().as_ref();
+                        if !declared.contains_key(var_name) {
+                            problems.push(
+                                Problem::new(
+                                    path,
+                                    format!("unknown variable `{var_name}` in {section}.vars"),
+                                )
+                                .at_line(Some(line(var.span().start)))
+                                .with_hint(
+                                    "declare it in [vars] with its default value and type first",
+                                ),
+                            );
+                        }
+                    }
+                }
+                ("opensearch_url" | "dashboards_url", DeValue::String(url)) => {
+                    if let Err(err) =
+                        crate::cluster::connection::check_url(url, &format!("`{name}`"))
+                    {
+                        let message = match err {
+                            crate::cluster::error::Error::Settings(m) => m,
+                            other => other.to_string(),
+                        };
+                        problems.push(
+                            Problem::new(path, format!("{message} in {section}"))
+                                .at_line(Some(line(value.span().start))),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    };
+    let doc = document.get_ref();
+    for (key, value) in doc {
+        match (key.get_ref().as_ref(), value.get_ref()) {
+            ("target_defaults", DeValue::Table(table)) => check("[target_defaults]".into(), table),
+            ("targets", DeValue::Table(targets)) => {
+                for (name, target) in targets {
+                    let name = name.get_ref().as_ref();
+                    if only.is_some_and(|o| o != name) {
+                        continue;
+                    }
+                    if let DeValue::Table(table) = target.get_ref() {
+                        check(format!("[targets.{name}]"), table);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_match;
+
+    #[test]
+    fn globs_match_like_a_shell() {
+        assert!(glob_match("prod-*", "prod-eu-west-1"));
+        assert!(glob_match("*-eu-*", "prod-eu-west-1"));
+        assert!(glob_match("prod-?", "prod-a"));
+        assert!(!glob_match("prod-?", "prod-ab"));
+        assert!(!glob_match("prod-*", "staging-eu"));
+        assert!(glob_match("a*b*c", "axxbyyc"));
+        assert!(!glob_match("a*b*c", "axxbyy"));
+        assert!(glob_match("exact", "exact"));
     }
 }

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use serde::Deserialize;
 
 use super::error::Error;
-use super::sigv4::Service;
+use super::sigv4::{AwsSettings, Service};
 
 /// A secret value: Debug and Display show `***`.
 #[derive(Clone, PartialEq, Eq)]
@@ -47,6 +47,12 @@ pub(crate) struct TargetConnection {
     pub(crate) insecure: bool,
     pub(crate) region: Option<String>,
     pub(crate) service: Option<String>,
+    /// The AWS shared-config profile (`~/.aws/config`) to take credentials and region from.
+    pub(crate) profile: Option<String>,
+    /// A role to assume (sts:AssumeRole) with the credentials of the chain or the profile.
+    pub(crate) role_arn: Option<String>,
+    pub(crate) external_id: Option<String>,
+    pub(crate) session_name: Option<String>,
 }
 
 /// Overrides from flags and the environment (clap reads both).
@@ -66,14 +72,8 @@ pub(crate) struct Overrides {
 #[derive(Debug, Clone)]
 pub(crate) enum AuthSettings {
     None,
-    Basic {
-        username: String,
-        password: Secret,
-    },
-    SigV4 {
-        region: Option<String>,
-        service: Service,
-    },
+    Basic { username: String, password: Secret },
+    SigV4 { aws: AwsSettings, service: Service },
 }
 
 /// Everything needed to connect, resolved.
@@ -145,8 +145,21 @@ impl Connection {
                         Error::Settings(format!("unknown SigV4 service `{name}`: use `es` for a managed domain or `aoss` for OpenSearch Serverless"))
                     })?,
                 };
+                if target.role_arn.is_none()
+                    && (target.external_id.is_some() || target.session_name.is_some())
+                {
+                    return Err(Error::Settings(
+                        "`external_id` and `session_name` go with `role_arn`: set the role to assume".into(),
+                    ));
+                }
                 AuthSettings::SigV4 {
-                    region: target.region.clone(),
+                    aws: AwsSettings {
+                        region: target.region.clone(),
+                        profile: target.profile.clone(),
+                        role_arn: target.role_arn.clone(),
+                        external_id: target.external_id.clone(),
+                        session_name: target.session_name.clone(),
+                    },
                     service,
                 }
             }
@@ -174,6 +187,12 @@ impl Connection {
 /// A base URL without a trailing slash. Credentials in a URL are refused: they would end up in
 /// logs and shell history.
 fn clean_url(url: &str, what: &str) -> Result<String, Error> {
+    check_url(url, what)?;
+    Ok(url.trim_end_matches('/').to_string())
+}
+
+/// Whether `url` is an http(s) URL without credentials in it.
+pub(crate) fn check_url(url: &str, what: &str) -> Result<(), Error> {
     let parsed = reqwest::Url::parse(url)
         .map_err(|e| Error::Settings(format!("{what} is not a URL ({e})")))?;
     if !parsed.username().is_empty() || parsed.password().is_some() {
@@ -186,10 +205,26 @@ fn clean_url(url: &str, what: &str) -> Result<String, Error> {
             "{what} must start with http:// or https://"
         )));
     }
-    Ok(url.trim_end_matches('/').to_string())
+    Ok(())
 }
 
+/// Reads a password file; one that other users can read is refused (on Unix), as
+/// opensearch-cli refuses a config file holding credentials unless its mode is 0600.
 fn read_password_file(path: &PathBuf) -> Result<Secret, Error> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        if let Ok(meta) = std::fs::metadata(path) {
+            let mode = meta.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                return Err(Error::Settings(format!(
+                    "the password file `{}` can be read by other users (mode {mode:04o}): run `chmod 600 {}`; siemctl reads credentials only from files of mode 0600",
+                    path.display(),
+                    path.display()
+                )));
+            }
+        }
+    }
     let text = std::fs::read_to_string(path).map_err(|e| {
         Error::Settings(format!(
             "cannot read the password file `{}`: {e}",
@@ -247,6 +282,28 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("pw");
         std::fs::write(&file, "s3cret\n").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+            let err = Connection::resolve(
+                &TargetConnection {
+                    opensearch_url: Some("http://x".into()),
+                    auth: Some("basic".into()),
+                    username: Some("admin".into()),
+                    password_file: Some(file.clone()),
+                    ..Default::default()
+                },
+                &Overrides::default(),
+            )
+            .unwrap_err()
+            .to_string();
+            assert!(
+                err.contains("mode 0644") && err.contains("chmod 600"),
+                "{err}"
+            );
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
         let target = TargetConnection {
             opensearch_url: Some("http://x".into()),
             auth: Some("basic".into()),

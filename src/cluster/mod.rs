@@ -42,8 +42,8 @@ impl Cluster {
                 username: username.clone(),
                 password: password.clone(),
             },
-            AuthSettings::SigV4 { region, service } => {
-                let signer = Signer::from_environment(region.clone(), *service)
+            AuthSettings::SigV4 { aws, service } => {
+                let signer = Signer::from_environment(aws, *service)
                     .await
                     .map_err(Error::Signing)?;
                 tracing::debug!(

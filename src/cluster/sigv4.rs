@@ -39,6 +39,17 @@ const SIGNING_HEADERS: [&str; 4] = [
     "x-amz-content-sha256",
 ];
 
+/// A target's AWS settings of siemctl.toml: none is a secret (the credentials come from the
+/// chain or the profile).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct AwsSettings {
+    pub(crate) region: Option<String>,
+    pub(crate) profile: Option<String>,
+    pub(crate) role_arn: Option<String>,
+    pub(crate) external_id: Option<String>,
+    pub(crate) session_name: Option<String>,
+}
+
 /// The SigV4 service: managed domains sign as `es`, Serverless collections as `aoss`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Service {
@@ -132,20 +143,39 @@ impl fmt::Debug for Signer {
 }
 
 impl Signer {
-    /// Loads the AWS configuration the way the AWS CLI and SDKs do. `region`
-    /// (from the target) wins over the chain's region (AWS_REGION, the profile).
-    /// Resolves the credentials right away, so that missing credentials are
+    /// Loads the AWS configuration the way the AWS CLI and SDKs do, for the target's
+    /// `profile` when it names one. `region` (from the target) wins over the chain's region
+    /// (AWS_REGION, the profile). With a `role_arn`, the chain's credentials assume that role
+    /// through STS (`aws_config::sts::AssumeRoleProvider`, with the external id and session
+    /// name given). Resolves the credentials right away, so that missing credentials are
     /// reported before the first request.
     pub(crate) async fn from_environment(
-        region: Option<String>,
+        aws: &AwsSettings,
         service: Service,
     ) -> Result<Signer, SigningError> {
         let mut loader = aws_config::defaults(BehaviorVersion::latest());
-        if let Some(region) = region.filter(|r| !r.trim().is_empty()) {
+        if let Some(profile) = aws.profile.as_deref().filter(|p| !p.trim().is_empty()) {
+            loader = loader.profile_name(profile.trim());
+        }
+        if let Some(region) = aws.region.as_deref().filter(|r| !r.trim().is_empty()) {
             loader = loader.region(Region::new(region.trim().to_owned()));
         }
         let config = loader.load().await;
-        Signer::from_config(&config, service).await
+        let Some(role_arn) = aws.role_arn.as_deref() else {
+            return Signer::from_config(&config, service).await;
+        };
+        let mut role = aws_config::sts::AssumeRoleProvider::builder(role_arn)
+            .session_name(aws.session_name.as_deref().unwrap_or("siemctl"))
+            .configure(&config);
+        if let Some(id) = &aws.external_id {
+            role = role.external_id(id);
+        }
+        let provider = role.build().await;
+        let assumed = config
+            .to_builder()
+            .credentials_provider(SharedCredentialsProvider::new(provider))
+            .build();
+        Signer::from_config(&assumed, service).await
     }
 
     async fn from_config(config: &SdkConfig, service: Service) -> Result<Signer, SigningError> {

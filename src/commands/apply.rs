@@ -62,6 +62,11 @@ pub(crate) fn run(
     args: &ApplyCommandArgs,
     printer: Printer,
 ) -> Result<ExitStatus> {
+    if args.plan_file.is_none()
+        && crate::settings::Project::selects_several(global, &args.apply.vars)?
+    {
+        return super::targets::apply(global, &args.apply, printer);
+    }
     let applied = match apply_command(global, args, printer)? {
         Ok(applied) => applied,
         Err(status) => return Ok(status),
@@ -100,6 +105,17 @@ fn apply_command(
             Ok(session) => session,
             Err(status) => return Ok(Err(status)),
         };
+        apply_session(&session, args, printer).await.map(Ok)
+    })?
+}
+
+/// The apply of one connected target (also one of several: `commands::targets`).
+pub(crate) async fn apply_session(
+    session: &crate::planfile::Opened,
+    args: &ApplyArgs,
+    printer: Printer,
+) -> Result<Applied> {
+    {
         let version = session.project.version;
         let prune = session.prune(args.prune);
         // A first read without the lock: an apply with nothing to do writes nothing at all.
@@ -113,11 +129,11 @@ fn apply_command(
                 unchanged: plan.count(Action::NoOp),
                 ..Outcome::default()
             };
-            return Ok(Ok(Applied {
+            return Ok(Applied {
                 plan,
                 outcome,
                 no_changes: true,
-            }));
+            });
         }
         check_safety(&plan, args)?;
         if !printer.is_json() {
@@ -178,12 +194,12 @@ fn apply_command(
         if let Err(err) = released {
             outcome.errors.push(format!("{err:#}"));
         }
-        Ok(Ok(Applied {
+        Ok(Applied {
             plan,
             outcome,
             no_changes: false,
-        }))
-    })?
+        })
+    }
 }
 
 /// Downgrades, drift and unmanaged objects stop the apply unless explicitly allowed.
@@ -242,7 +258,7 @@ fn check_safety(plan: &Plan, args: &ApplyArgs) -> Result<()> {
 
 /// Asks on a terminal; --yes or CI=true skip the question. Without a terminal and without
 /// either, it refuses rather than guess.
-fn confirm(args: &ApplyArgs) -> Result<()> {
+pub(crate) fn confirm(args: &ApplyArgs) -> Result<()> {
     let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
     if args.yes || ci {
         return Ok(());

@@ -9,6 +9,7 @@ pub(crate) mod plan;
 pub(crate) mod pull;
 pub(crate) mod render;
 pub(crate) mod show;
+pub(crate) mod targets;
 pub(crate) mod test;
 pub(crate) mod validate;
 pub(crate) mod workshop;
@@ -16,6 +17,7 @@ pub(crate) mod workshop;
 use anyhow::Result;
 use serde_json::json;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::cli::{ConnectArgs, GlobalArgs, VarArgs};
@@ -80,8 +82,9 @@ pub(crate) fn warn_problems(printer: Printer, problems: &[Problem]) {
 /// What plan and apply work from: valid content, and a connected cluster.
 pub(crate) struct Session {
     pub(crate) project: Project,
-    pub(crate) content: Content,
-    pub(crate) desired: Vec<Desired>,
+    /// Shared by the targets of one set of variables (`commands::targets`).
+    pub(crate) content: Arc<Content>,
+    pub(crate) desired: Arc<Vec<Desired>>,
     pub(crate) cluster: Cluster,
 }
 
@@ -97,6 +100,21 @@ pub(crate) async fn open_session(
     if !problems.is_empty() {
         return Ok(Err(report_problems(printer, "validation", &problems)));
     }
+    let cluster = connect_target(&project, connect, printer).await?;
+    Ok(Ok(Session {
+        project,
+        desired: Arc::new(desired_from(&content)),
+        content: Arc::new(content),
+        cluster,
+    }))
+}
+
+/// Connects to a project's target, flags and environment over siemctl.toml.
+pub(crate) async fn connect_target(
+    project: &Project,
+    connect: &ConnectArgs,
+    printer: Printer,
+) -> Result<Cluster> {
     let connection = Connection::resolve(&project.target, &settings::overrides(connect))?;
     if connection.insecure {
         printer.warn("TLS certificate verification is off (--insecure): anyone on the network path can read and change this traffic, credentials included");
@@ -105,14 +123,7 @@ pub(crate) async fn open_session(
         budget: Duration::from_secs(connect.retry_budget),
         ..RetryPolicy::default()
     };
-    let cluster =
-        Cluster::connect(&connection, Duration::from_secs(connect.timeout), retry).await?;
-    Ok(Ok(Session {
-        project,
-        desired: desired_from(&content),
-        content,
-        cluster,
-    }))
+    Ok(Cluster::connect(&connection, Duration::from_secs(connect.timeout), retry).await?)
 }
 
 /// Runs a command's future on a runtime of its own.

@@ -11,6 +11,15 @@ use crate::output::printer::Printer;
 use crate::plan::plan::{plan, Inputs, Plan};
 
 pub(crate) fn run(global: &GlobalArgs, args: &PlanArgs, printer: Printer) -> Result<ExitStatus> {
+    if crate::settings::Project::selects_several(global, &args.vars)? {
+        if let Some(out) = &args.out {
+            anyhow::bail!(
+                "--out `{}` saves the plan of one target, and this plan selects several\nhint: save one plan per target (`--target NAME --out plan-NAME.json`, as the CI examples' matrix does)",
+                out.display()
+            );
+        }
+        return super::targets::plan(global, args, printer);
+    }
     block_on(async {
         let session = match open_session(global, &args.vars, &args.connect, printer).await? {
             Ok(session) => session,
@@ -29,7 +38,6 @@ pub(crate) fn run(global: &GlobalArgs, args: &PlanArgs, printer: Printer) -> Res
             crate::planfile::save(
                 out,
                 &s.project,
-                &args.vars,
                 &args.connect,
                 &s.desired,
                 &snapshot,

@@ -10,7 +10,7 @@ use crate::output::saved_plan;
 pub(crate) fn run(global: &GlobalArgs, args: &ShowArgs, printer: Printer) -> Result<ExitStatus> {
     let file = crate::planfile::read(&args.plan_file)?;
     let format = args.format.unwrap_or(match global.output {
-        OutputFormat::Text => ShowFormat::Text,
+        OutputFormat::Text | OutputFormat::Github => ShowFormat::Text,
         OutputFormat::Json => ShowFormat::Json,
         OutputFormat::Markdown => ShowFormat::Markdown,
     });

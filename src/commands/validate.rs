@@ -17,6 +17,14 @@ pub(crate) fn run(
     args: &ValidateArgs,
     printer: Printer,
 ) -> Result<ExitStatus> {
+    // The targets of siemctl.toml: unknown keys, unknown variables, URLs, with their lines.
+    let target_problems = crate::settings::Project::target_problems(global)?;
+    if !target_problems.is_empty() {
+        return Ok(report_problems(printer, "validation", &target_problems));
+    }
+    if crate::settings::Project::selects_several(global, &args.vars)? {
+        return super::targets::validate(global, &args.vars, printer);
+    }
     let (_, content, problems) = load_checked(global, &args.vars)?;
     let warnings = checks::warnings(&content);
     warn_problems(printer, &warnings);

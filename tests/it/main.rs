@@ -19,6 +19,7 @@ mod render;
 mod round_trips;
 mod secrets;
 mod sigma;
+mod targets;
 mod validate;
 mod workshop_generate;
 mod workshop_load;

@@ -1,0 +1,535 @@
+//! plan, apply and validate over several targets (`--target 'prod-*'`, `--all-targets`): the
+//! content is loaded, rendered and validated once per distinct set of variables, then the
+//! targets run concurrently, at most `--parallel N` at once. One target's failure (unreachable,
+//! auth, lock held) never stops the others: each is reported in its own section, then a summary
+//! table; the exit code is 1 if any target failed, else 2 with `--detailed-exitcode` if any has
+//! changes, else 0.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use anyhow::{Context as _, Result};
+use serde_json::{json, Value};
+
+use super::apply::{apply_session, confirm, git_commit, report_text, Applied};
+use super::plan::make_plan;
+use super::{block_on, connect_target, report_problems, Session};
+use crate::apply::live;
+use crate::cli::{ApplyArgs, ColorMode, ConnectArgs, GlobalArgs, OutputFormat, PlanArgs};
+use crate::cluster::Connection;
+use crate::content::problem::Problem;
+use crate::content::validate as checks;
+use crate::content::{self, Content};
+use crate::exit::ExitStatus;
+use crate::output::plan as show;
+use crate::output::printer::Printer;
+use crate::output::style;
+use crate::plan::plan::{desired_from, Action, Desired, Plan};
+use crate::settings::{self, Project};
+
+/// The content of one set of variables, shared by the targets that have it.
+pub(crate) struct Rendered {
+    pub(crate) content: Arc<Content>,
+    pub(crate) desired: Arc<Vec<Desired>>,
+    /// The targets of this set of variables, by name.
+    pub(crate) targets: Vec<String>,
+    pub(crate) problems: Vec<Problem>,
+}
+
+/// Renders and validates once per distinct set of variables. Returns the projects (in target
+/// order) with the index of their rendering.
+pub(crate) fn render_once(projects: &[Project]) -> Result<(Vec<Rendered>, Vec<usize>)> {
+    let mut by_vars: BTreeMap<String, usize> = BTreeMap::new();
+    let mut rendered: Vec<Rendered> = Vec::new();
+    let mut index = Vec::with_capacity(projects.len());
+    for project in projects {
+        let key = serde_json::to_string(&project.vars)?;
+        let name = project.target_name.clone().unwrap_or_default();
+        if let Some(&i) = by_vars.get(&key) {
+            rendered[i].targets.push(name);
+            index.push(i);
+            continue;
+        }
+        tracing::debug!(for_target = %name, "rendering the content for a new set of variables");
+        let (content, mut problems) =
+            content::load(&project.root, project.version, project.vars.clone())?;
+        problems.extend(checks::validate(&content));
+        checks::sort(&mut problems);
+        by_vars.insert(key, rendered.len());
+        index.push(rendered.len());
+        rendered.push(Rendered {
+            desired: Arc::new(desired_from(&content)),
+            content: Arc::new(content),
+            targets: vec![name],
+            problems,
+        });
+    }
+    Ok((rendered, index))
+}
+
+/// A target's name and endpoints, for its section and its JSON result.
+#[derive(Debug, Clone)]
+struct Header {
+    name: String,
+    opensearch_url: Option<String>,
+    dashboards_url: Option<String>,
+}
+
+impl Header {
+    fn of(project: &Project, connect: &ConnectArgs) -> Header {
+        let resolved = Connection::resolve(&project.target, &settings::overrides(connect)).ok();
+        Header {
+            name: project.target_name.clone().unwrap_or_default(),
+            opensearch_url: resolved.as_ref().map(|c| c.opensearch_url.clone()),
+            dashboards_url: resolved.and_then(|c| c.dashboards_url),
+        }
+    }
+
+    fn text(&self) -> String {
+        let h = style::heading();
+        let mut endpoints = vec![self
+            .opensearch_url
+            .clone()
+            .unwrap_or_else(|| "no OpenSearch URL".into())];
+        if let Some(d) = &self.dashboards_url {
+            endpoints.push(format!("Dashboards {d}"));
+        }
+        format!(
+            "{h}== target {} =={h:#} ({})\n",
+            self.name,
+            endpoints.join(", ")
+        )
+    }
+}
+
+/// What one target did.
+enum Done {
+    Planned(Plan),
+    Applied(Applied),
+}
+
+struct TargetResult {
+    header: Header,
+    done: Result<Done, anyhow::Error>,
+}
+
+impl TargetResult {
+    fn failed(&self) -> bool {
+        match &self.done {
+            Err(_) => true,
+            Ok(Done::Planned(_)) => false,
+            Ok(Done::Applied(a)) => !a.is_complete(),
+        }
+    }
+
+    fn has_changes(&self) -> bool {
+        match &self.done {
+            Ok(Done::Planned(plan)) => plan.has_changes(),
+            Ok(Done::Applied(a)) => !a.no_changes,
+            Err(_) => false,
+        }
+    }
+
+    /// created, updated, deleted, drifted, failed (objects; `None` when the target failed as a
+    /// whole).
+    fn counts(&self) -> Option<[usize; 5]> {
+        match &self.done {
+            Ok(Done::Planned(p)) => Some([
+                p.count(Action::Create),
+                p.count(Action::Update),
+                p.count(Action::Delete),
+                p.drifted().count(),
+                0,
+            ]),
+            Ok(Done::Applied(a)) => Some([
+                a.outcome.created.len(),
+                a.outcome.updated.len(),
+                a.outcome.deleted.len(),
+                a.plan.drifted().count(),
+                a.outcome.failed.len(),
+            ]),
+            Err(_) => None,
+        }
+    }
+}
+
+/// The printer the concurrent targets use: nothing on stdout or in status lines (each target
+/// is reported in its section once done). Warnings still go to stderr.
+fn quiet_printer() -> Printer {
+    let choice = anstream::ColorChoice::global();
+    let quiet = Printer::new(OutputFormat::Json, ColorMode::Never);
+    choice.write_global();
+    quiet
+}
+
+/// The selected targets, their renderings, and each target's rendering.
+type Prepared = (Vec<Project>, Vec<Rendered>, Vec<usize>);
+
+/// Resolves the selected targets and renders their content, reporting problems once.
+/// `Err(status)`: content problems, already reported.
+fn prepare(
+    global: &GlobalArgs,
+    vars: &crate::cli::VarArgs,
+    printer: Printer,
+) -> Result<Result<Prepared, ExitStatus>> {
+    let projects = Project::resolve_all(global, vars)?;
+    let (rendered, index) = render_once(&projects)?;
+    let problems: Vec<Problem> = rendered
+        .iter()
+        .flat_map(|r| r.problems.iter().cloned())
+        .collect();
+    if !problems.is_empty() {
+        // Nothing is sent anywhere unless the content is valid for every target.
+        return Ok(Err(report_problems(printer, "validation", &problems)));
+    }
+    Ok(Ok((projects, rendered, index)))
+}
+
+/// Runs `work` for each target, at most `parallel` at once, and returns the results in target
+/// order.
+async fn run_all(
+    projects: Vec<Project>,
+    rendered: &[Rendered],
+    index: &[usize],
+    connect: &ConnectArgs,
+    printer: Printer,
+    work: Work,
+) -> Vec<TargetResult> {
+    // The targets' futures are not all Send (the live read and the executor hold borrows
+    // across awaits): they run concurrently on this thread, which is enough for HTTP.
+    let local = tokio::task::LocalSet::new();
+    let (headers, done) = local
+        .run_until(async move {
+            let limit = Arc::new(tokio::sync::Semaphore::new(usize::from(connect.parallel)));
+            let mut tasks = tokio::task::JoinSet::new();
+            let mut headers = Vec::new();
+            for (position, (project, &i)) in projects.into_iter().zip(index).enumerate() {
+                let header = Header::of(&project, connect);
+                headers.push(header.clone());
+                let (content, desired) = (rendered[i].content.clone(), rendered[i].desired.clone());
+                let (limit, connect, work) = (limit.clone(), connect.clone(), work.clone());
+                tasks.spawn_local(async move {
+                    let _permit = limit.acquire_owned().await;
+                    let done = async {
+                        let cluster = connect_target(&project, &connect, printer).await?;
+                        let session = Session {
+                            project,
+                            content,
+                            desired,
+                            cluster,
+                        };
+                        work.run(session, printer).await
+                    }
+                    .await;
+                    (position, done)
+                });
+            }
+            let mut done: Vec<Option<Result<Done>>> = (0..headers.len()).map(|_| None).collect();
+            while let Some(joined) = tasks.join_next().await {
+                match joined {
+                    Ok((position, result)) => done[position] = Some(result),
+                    Err(err) => tracing::error!("a target's task failed: {err}"),
+                }
+            }
+            (headers, done)
+        })
+        .await;
+    headers
+        .into_iter()
+        .zip(done)
+        .map(|(header, done)| TargetResult {
+            header,
+            done: done.unwrap_or_else(|| Err(anyhow::anyhow!("the target's task did not finish"))),
+        })
+        .collect()
+}
+
+/// What each target does.
+#[derive(Clone)]
+enum Work {
+    Plan { prune: bool },
+    Apply(Arc<ApplyArgs>),
+}
+
+impl Work {
+    async fn run(&self, session: Session, printer: Printer) -> Result<Done> {
+        match self {
+            Work::Plan { prune } => {
+                let snapshot = live::read(&session.cluster, &session.desired).await?;
+                Ok(Done::Planned(make_plan(
+                    &session.desired,
+                    &snapshot,
+                    session.project.version,
+                    *prune,
+                )))
+            }
+            Work::Apply(args) => {
+                let opened = crate::planfile::Opened::from(session);
+                Ok(Done::Applied(apply_session(&opened, args, printer).await?))
+            }
+        }
+    }
+}
+
+/// `siemctl plan` over several targets.
+pub(crate) fn plan(global: &GlobalArgs, args: &PlanArgs, printer: Printer) -> Result<ExitStatus> {
+    let (projects, rendered, index) = match prepare(global, &args.vars, printer)? {
+        Ok(prepared) => prepared,
+        Err(status) => return Ok(status),
+    };
+    let prune = args.prune;
+    let quiet = quiet_printer();
+    let results = block_on(run_all(
+        projects,
+        &rendered,
+        &index,
+        &args.connect,
+        quiet,
+        Work::Plan { prune },
+    ))?;
+    report(global, printer, &results, &rendered);
+    Ok(exit_status(&results, args.detailed_exitcode))
+}
+
+/// `siemctl apply` over several targets. Without --yes (or CI=true) every target is planned
+/// first, the plans shown, and the question asked once.
+pub(crate) fn apply(global: &GlobalArgs, args: &ApplyArgs, printer: Printer) -> Result<ExitStatus> {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    let quiet = quiet_printer();
+    let (projects, rendered, index) = match prepare(global, &args.vars, printer)? {
+        Ok(prepared) => prepared,
+        Err(status) => return Ok(status),
+    };
+    let projects = if !args.yes && !ci {
+        let prune = args.prune;
+        let planned = block_on(run_all(
+            projects,
+            &rendered,
+            &index,
+            &args.connect,
+            quiet,
+            Work::Plan { prune },
+        ))?;
+        if !printer.is_json() {
+            for result in &planned {
+                printer.data(&result.header.text());
+                match &result.done {
+                    Ok(Done::Planned(plan)) => printer.data(&show::text(plan)),
+                    Ok(Done::Applied(_)) => {}
+                    Err(err) => printer.data(&format!("failed: {err:#}\n")),
+                }
+                printer.data("\n");
+            }
+        }
+        if !planned.iter().any(TargetResult::has_changes) {
+            report(global, printer, &planned, &rendered);
+            return Ok(exit_status(&planned, false));
+        }
+        confirm(args)?;
+        // The same targets again (the plans moved them), with the content already rendered.
+        Project::resolve_all(global, &args.vars)?
+    } else {
+        projects
+    };
+    let mut confirmed = args.clone();
+    confirmed.yes = true;
+
+    let results = block_on(run_all(
+        projects,
+        &rendered,
+        &index,
+        &args.connect,
+        quiet,
+        Work::Apply(Arc::new(confirmed)),
+    ))?;
+    report(global, printer, &results, &rendered);
+    Ok(exit_status(&results, false))
+}
+
+fn exit_status(results: &[TargetResult], detailed: bool) -> ExitStatus {
+    if results.iter().any(TargetResult::failed) {
+        ExitStatus::Failure
+    } else if detailed && results.iter().any(TargetResult::has_changes) {
+        ExitStatus::ChangesPending
+    } else {
+        ExitStatus::Success
+    }
+}
+
+/// One section per target, then the summary table; or one JSON document.
+fn report(global: &GlobalArgs, printer: Printer, results: &[TargetResult], rendered: &[Rendered]) {
+    let root = &global.content;
+    if printer.is_json() {
+        let commit = git_commit(root);
+        let clean = working_tree_clean(root);
+        let version = rendered.first().map(|r| r.content.version.to_string());
+        let targets: Vec<Value> = results
+            .iter()
+            .map(|r| {
+                let (data, error) = match &r.done {
+                    Ok(Done::Planned(plan)) => (show::json(plan), Value::Null),
+                    Ok(Done::Applied(applied)) => (applied.json(), applied.error()),
+                    Err(err) => (
+                        Value::Null,
+                        json!({"message": err.to_string(), "causes": err.chain().skip(1).map(ToString::to_string).collect::<Vec<_>>()}),
+                    ),
+                };
+                json!({
+                    "target": r.header.name,
+                    "opensearch_url": r.header.opensearch_url,
+                    "dashboards_url": r.header.dashboards_url,
+                    "content_version": version,
+                    "git_commit": commit,
+                    "working_tree_clean": clean,
+                    "failed": r.failed(),
+                    "data": data,
+                    "error": error,
+                })
+            })
+            .collect();
+        let failed: Vec<&str> = results
+            .iter()
+            .filter(|r| r.failed())
+            .map(|r| r.header.name.as_str())
+            .collect();
+        let error = if failed.is_empty() {
+            Value::Null
+        } else {
+            json!({"message": format!("{} of {} targets failed: {}", failed.len(), results.len(), failed.join(", ")), "causes": []})
+        };
+        printer.json(json!({ "targets": targets }), error);
+        return;
+    }
+    for result in results {
+        printer.data(&result.header.text());
+        match &result.done {
+            Ok(Done::Planned(plan)) => {
+                printer.data(&show::text(plan));
+                for reason in &plan.downgrade {
+                    printer.warn(&format!(
+                        "{}: apply would downgrade: {reason}",
+                        result.header.name
+                    ));
+                }
+            }
+            Ok(Done::Applied(applied)) => {
+                if !applied.no_changes {
+                    printer.data(&show::text(&applied.plan));
+                }
+                report_text(printer, applied);
+            }
+            Err(err) => {
+                printer.data(&format!("failed: {err:#}\n"));
+            }
+        }
+        printer.data("\n");
+    }
+    printer.data(&summary_table(results));
+}
+
+/// target, created, updated, deleted, drifted, failed: one row per target.
+fn summary_table(results: &[TargetResult]) -> String {
+    let width = results
+        .iter()
+        .map(|r| r.header.name.len())
+        .max()
+        .unwrap_or(0)
+        .max("target".len());
+    let h = style::heading();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{h}{:<width$}  {:>7}  {:>7}  {:>7}  {:>7}  {:>6}{h:#}",
+        "target", "created", "updated", "deleted", "drifted", "failed"
+    );
+    for r in results {
+        match r.counts() {
+            Some([c, u, d, dr, f]) => {
+                let failed = if r.failed() && f == 0 {
+                    "yes".to_string()
+                } else {
+                    f.to_string()
+                };
+                let _ = writeln!(
+                    out,
+                    "{:<width$}  {c:>7}  {u:>7}  {d:>7}  {dr:>7}  {failed:>6}",
+                    r.header.name
+                );
+            }
+            None => {
+                let e = style::error();
+                let _ = writeln!(
+                    out,
+                    "{:<width$}  {:>7}  {:>7}  {:>7}  {:>7}  {e}{:>6}{e:#}",
+                    r.header.name, "-", "-", "-", "-", "target"
+                );
+            }
+        }
+    }
+    let failed = results.iter().filter(|r| r.failed()).count();
+    let _ = writeln!(out, "{} targets, {} failed.", results.len(), failed);
+    out
+}
+
+/// Whether the content's git working tree has no uncommitted change (`None` outside git).
+fn working_tree_clean(root: &std::path::Path) -> Option<bool> {
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args([
+            "status",
+            "--porcelain",
+            "--untracked-files=normal",
+            "--",
+            ".",
+        ])
+        .output()
+        .ok()?;
+    output.status.success().then_some(output.stdout.is_empty())
+}
+
+/// `siemctl validate` over several targets: once per distinct set of variables.
+pub(crate) fn validate(
+    global: &GlobalArgs,
+    vars: &crate::cli::VarArgs,
+    printer: Printer,
+) -> Result<ExitStatus> {
+    let projects = Project::resolve_all(global, vars)?;
+    let (rendered, _) = render_once(&projects).context("rendering the content per target")?;
+    let mut problems = Vec::new();
+    for r in &rendered {
+        for p in &r.problems {
+            let mut p = p.clone();
+            p.message = format!("{} (targets: {})", p.message, r.targets.join(", "));
+            problems.push(p);
+        }
+    }
+    if !problems.is_empty() {
+        return Ok(report_problems(printer, "validation", &problems));
+    }
+    if printer.is_json() {
+        let sets: Vec<Value> = rendered
+            .iter()
+            .map(|r| json!({"targets": r.targets, "objects": r.content.resources.len()}))
+            .collect();
+        printer.json(
+            json!({"content_version": rendered.first().map(|r| r.content.version.to_string()), "targets": projects.iter().filter_map(|p| p.target_name.clone()).collect::<Vec<_>>(), "variable_sets": sets, "problems": []}),
+            Value::Null,
+        );
+    } else {
+        let s = style::success();
+        let mut out = String::new();
+        for r in &rendered {
+            let _ = writeln!(
+                out,
+                "{s}ok{s:#}: {} objects validated for {} (content {})",
+                r.content.resources.len(),
+                r.targets.join(", "),
+                r.content.version
+            );
+        }
+        printer.data(&out);
+    }
+    Ok(ExitStatus::Success)
+}
