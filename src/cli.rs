@@ -242,6 +242,21 @@ pub(crate) struct PlanArgs {
     /// Also plan the deletion of objects siemctl created that have left the content.
     #[arg(long)]
     pub(crate) prune: bool,
+    #[command(flatten)]
+    pub(crate) select: SelectArgs,
+}
+
+/// Which objects plan and apply act on (issue 10), like terraform's -target.
+#[derive(Debug, Args, Default)]
+pub(crate) struct SelectArgs {
+    /// Act on these objects only (repeatable): KIND/ID with `*` globs (`dashboard/aws-waf-*`,
+    /// `visualization/*`) or `log-type:NAME`. References are not followed: a selected object
+    /// naming another that also changes is reported.
+    #[arg(long, value_name = "KIND/ID")]
+    pub(crate) only: Vec<String>,
+    /// Leave these objects out (repeatable), in the same forms as --only.
+    #[arg(long, value_name = "KIND/ID")]
+    pub(crate) exclude: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -268,6 +283,12 @@ pub(crate) struct ApplyArgs {
     /// Seconds to wait for another apply's lock before giving up.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub(crate) lock_timeout: u64,
+    #[command(flatten)]
+    pub(crate) select: SelectArgs,
+    /// Refuse the whole apply when any object drifted (by default the drifted objects are
+    /// skipped, every other change is written, and apply exits 1).
+    #[arg(long)]
+    pub(crate) strict_drift: bool,
 }
 
 #[derive(Debug, Args)]

@@ -24,6 +24,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &PlanArgs, printer: Printer) -> Res
             session.project.version,
             args.prune,
         );
+        let plan = select(&session, &args.select, plan, Some(printer))?;
         if printer.is_json() {
             printer.json(show::json(&plan), serde_json::Value::Null);
         } else {
@@ -60,4 +61,35 @@ pub(crate) fn make_plan(
         version,
         prune,
     })
+}
+
+/// The plan narrowed to `--only` / `--exclude`, with a warning for each reference left out
+/// (said once: None on a second pass).
+pub(crate) fn select(
+    session: &super::Session,
+    args: &crate::cli::SelectArgs,
+    plan: Plan,
+    printer: Option<Printer>,
+) -> Result<Plan> {
+    let selection = crate::plan::select::Selection::parse(&args.only, &args.exclude)?;
+    let log_types = session
+        .content
+        .resources
+        .iter()
+        .map(|r| ((r.kind, r.id.clone()), r.log_type.clone()))
+        .collect();
+    let narrowed = selection.narrow(plan, &session.desired, &log_types)?;
+    let Some(printer) = printer else {
+        return Ok(narrowed.plan);
+    };
+    if narrowed.left_out > 0 {
+        printer.status(&format!(
+            "{} changes not selected (--only/--exclude) are left out",
+            narrowed.left_out
+        ));
+    }
+    for note in &narrowed.notes {
+        printer.warn(note);
+    }
+    Ok(narrowed.plan)
 }

@@ -6,3 +6,4 @@ pub(crate) mod diff;
 pub(crate) mod normalize;
 #[allow(clippy::module_inception)]
 pub(crate) mod plan;
+pub(crate) mod select;

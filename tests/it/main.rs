@@ -14,6 +14,7 @@ mod real_world;
 mod render;
 mod round_trips;
 mod secrets;
+mod select;
 mod sigma;
 mod validate;
 mod workshop_generate;
