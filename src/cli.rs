@@ -118,6 +118,11 @@ pub(crate) enum Command {
     /// (JSON-string attributes as JSON), saved searches back to YAML. Review the result with
     /// `git diff`: values that came from template variables are written as they are.
     Pull(PullArgs),
+    /// Remove the apply lock left by a killed job, after showing its holder and asking.
+    ///
+    /// Refuses a lock renewed in the last minute (its run is alive) unless --force; with
+    /// --lock-id, removes only the lock of that run (the id a blocked apply names).
+    Unlock(UnlockArgs),
     // --- workshop (issue 9): generate/questions here; up/down join this block ---
     /// The workshop: a realistic incident to investigate, its questions, its data.
     ///
@@ -289,6 +294,23 @@ pub(crate) struct ApplyArgs {
     /// skipped, every other change is written, and apply exits 1).
     #[arg(long)]
     pub(crate) strict_drift: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct UnlockArgs {
+    #[command(flatten)]
+    pub(crate) vars: VarArgs,
+    #[command(flatten)]
+    pub(crate) connect: ConnectArgs,
+    /// Remove the lock only if it is this run's (the `lock id` an apply blocked by it names).
+    #[arg(long, value_name = "ID")]
+    pub(crate) lock_id: Option<String>,
+    /// Remove a lock even if it was renewed in the last minute (its run may still be alive).
+    #[arg(long)]
+    pub(crate) force: bool,
+    /// Do not ask for confirmation.
+    #[arg(short, long)]
+    pub(crate) yes: bool,
 }
 
 #[derive(Debug, Args)]

@@ -53,6 +53,7 @@ pub fn run() -> ExitCode {
         Command::Test(args) => commands::test::run(&cli.global, args, printer),
         Command::Plan(args) => commands::plan::run(&cli.global, args, printer),
         Command::Apply(args) => commands::apply::run(&cli.global, args, printer),
+        Command::Unlock(args) => commands::unlock::run(&cli.global, args, printer),
         Command::Pull(args) => commands::pull::run(&cli.global, args, printer),
         Command::Workshop(args) => commands::workshop::run(&cli.global, args, printer),
         Command::Fields(args) => commands::fields::run(&cli.global, args, printer),

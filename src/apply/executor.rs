@@ -422,6 +422,7 @@ impl Run<'_> {
                 stored.git_commit.clone_from(&self.git_commit);
                 stored.applied_at_ms = Some(now_ms());
                 stored.applied_by = Some(identity());
+                stored.applied_run_url = super::lock::run_url();
             }
         }
     }

@@ -19,7 +19,7 @@ use crate::output::printer::Printer;
 use crate::plan::plan::{Action, Plan};
 
 /// A lock outlives any sane apply; a crashed run's lock expires after this.
-const LOCK_TTL: Duration = Duration::from_secs(15 * 60);
+pub(crate) const LOCK_TTL: Duration = Duration::from_secs(15 * 60);
 
 /// What an apply did: the plan it carried out and its outcome.
 pub(crate) struct Applied {

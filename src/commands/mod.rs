@@ -8,6 +8,7 @@ pub(crate) mod plan;
 pub(crate) mod pull;
 pub(crate) mod render;
 pub(crate) mod test;
+pub(crate) mod unlock;
 pub(crate) mod validate;
 pub(crate) mod workshop;
 

@@ -16,6 +16,7 @@ mod round_trips;
 mod secrets;
 mod select;
 mod sigma;
+mod unlock;
 mod validate;
 mod workshop_generate;
 mod workshop_load;
