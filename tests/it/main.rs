@@ -6,6 +6,7 @@ mod common;
 mod compose;
 mod content_test;
 mod fields;
+mod hints;
 mod ingest;
 mod new;
 mod normalisation;
