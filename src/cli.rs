@@ -129,6 +129,11 @@ pub(crate) enum Command {
     /// (JSON-string attributes as JSON), saved searches back to YAML. Review the result with
     /// `git diff`: values that came from template variables are written as they are.
     Pull(PullArgs),
+    /// Remove the apply lock left by a killed job, after showing its holder and asking.
+    ///
+    /// Refuses a lock renewed in the last minute (its run is alive) unless --force; with
+    /// --lock-id, removes only the lock of that run (the id a blocked apply names).
+    Unlock(UnlockArgs),
     // --- workshop (issue 9): generate/questions here; up/down join this block ---
     /// The workshop: a realistic incident to investigate, its questions, its data.
     ///
@@ -274,6 +279,21 @@ pub(crate) struct PlanArgs {
     /// Save the plan to FILE (JSON, no secrets): `siemctl apply FILE` applies exactly it.
     #[arg(long, value_name = "FILE")]
     pub(crate) out: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) select: SelectArgs,
+}
+
+/// Which objects plan and apply act on (issue 10), like terraform's -target.
+#[derive(Debug, Clone, Args, Default)]
+pub(crate) struct SelectArgs {
+    /// Act on these objects only (repeatable): KIND/ID with `*` globs (`dashboard/aws-waf-*`,
+    /// `visualization/*`) or `log-type:NAME`. References are not followed: a selected object
+    /// naming another that also changes is reported.
+    #[arg(long, value_name = "KIND/ID")]
+    pub(crate) only: Vec<String>,
+    /// Leave these objects out (repeatable), in the same forms as --only.
+    #[arg(long, value_name = "KIND/ID")]
+    pub(crate) exclude: Vec<String>,
 }
 
 /// `siemctl apply [PLANFILE]`: the flags of an apply, and the saved plan to apply.
@@ -328,6 +348,29 @@ pub(crate) struct ApplyArgs {
     /// Seconds to wait for another apply's lock before giving up.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub(crate) lock_timeout: u64,
+    #[command(flatten)]
+    pub(crate) select: SelectArgs,
+    /// Refuse the whole apply when any object drifted (by default the drifted objects are
+    /// skipped, every other change is written, and apply exits 1).
+    #[arg(long)]
+    pub(crate) strict_drift: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct UnlockArgs {
+    #[command(flatten)]
+    pub(crate) vars: VarArgs,
+    #[command(flatten)]
+    pub(crate) connect: ConnectArgs,
+    /// Remove the lock only if it is this run's (the `lock id` an apply blocked by it names).
+    #[arg(long, value_name = "ID")]
+    pub(crate) lock_id: Option<String>,
+    /// Remove a lock even if it was renewed in the last minute (its run may still be alive).
+    #[arg(long)]
+    pub(crate) force: bool,
+    /// Do not ask for confirmation.
+    #[arg(short, long)]
+    pub(crate) yes: bool,
 }
 
 #[derive(Debug, Args)]

@@ -56,6 +56,7 @@ pub fn run() -> ExitCode {
         Command::Plan(args) => commands::plan::run(&cli.global, args, printer),
         Command::Apply(args) => commands::apply::run(&cli.global, args, printer),
         Command::Show(args) => commands::show::run(&cli.global, args, printer),
+        Command::Unlock(args) => commands::unlock::run(&cli.global, args, printer),
         Command::Pull(args) => commands::pull::run(&cli.global, args, printer),
         Command::Workshop(args) => commands::workshop::run(&cli.global, args, printer),
         Command::Fields(args) => commands::fields::run(&cli.global, args, printer),

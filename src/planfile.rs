@@ -102,12 +102,16 @@ pub(crate) struct Opened {
     pub(crate) desired: std::sync::Arc<Vec<Desired>>,
     pub(crate) cluster: Cluster,
     pub(crate) saved: Option<TargetPlan>,
+    /// The log type of each content object (`--only log-type:NAME`); empty for a plan file,
+    /// which takes no selection.
+    pub(crate) log_types: crate::commands::plan::LogTypes,
 }
 
 impl From<Session> for Opened {
     /// The content of the content directory, with no saved plan.
     fn from(session: Session) -> Opened {
         Opened {
+            log_types: crate::commands::plan::log_types(&session.content),
             project: session.project,
             desired: session.desired,
             cluster: session.cluster,
@@ -150,6 +154,9 @@ pub(crate) async fn open(
         );
     };
     let file = read(path)?;
+    if !apply.select.only.is_empty() || !apply.select.exclude.is_empty() {
+        bail!("--only/--exclude cannot be given with a plan file: it applies exactly the plan it holds\nhint: apply the selection from the content (`siemctl apply --only ...`)");
+    }
     if apply.vars.all_targets || apply.vars.target.len() > 1 {
         bail!("a plan file is applied to one target at a time: give --target NAME once (the file `{}` names its targets)", path.display());
     }
@@ -214,6 +221,7 @@ pub(crate) async fn open(
         desired: std::sync::Arc::new(desired),
         cluster,
         saved: Some(saved),
+        log_types: Default::default(),
     }))
 }
 

@@ -51,6 +51,9 @@ pub(crate) struct State {
     pub(crate) applied_at_ms: Option<u64>,
     #[serde(default)]
     pub(crate) applied_by: Option<String>,
+    /// The CI job of the last apply, when there was one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) applied_run_url: Option<String>,
     /// `kind/id` → entry.
     #[serde(default)]
     pub(crate) objects: BTreeMap<String, Entry>,

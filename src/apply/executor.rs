@@ -31,6 +31,63 @@ pub(crate) struct Outcome {
     pub(crate) skipped_deletions: usize,
     /// Failures of the run itself (saving siemctl's state), after the objects were written.
     pub(crate) errors: Vec<String>,
+    /// Objects edited in the cluster since the last apply, left as they are (not written,
+    /// not deleted): see [`hold_back_drifted`].
+    pub(crate) skipped_drift: Vec<(Kind, String)>,
+}
+
+/// Takes the changes of drifted objects out of the plan, so that apply writes every safe
+/// change and only these are refused; returns them. An object that depends on a held-back
+/// one still goes: the held-back object exists, as the analyst left it.
+pub(crate) fn hold_back_drifted(plan: &mut Plan) -> Vec<Change> {
+    let (held, kept): (Vec<Change>, Vec<Change>) = std::mem::take(&mut plan.changes)
+        .into_iter()
+        .partition(|c| {
+            c.drift == Some(crate::plan::plan::Drift::Edited) && c.action != Action::NoOp
+        });
+    plan.changes = kept;
+    plan.refresh
+        .retain(|(k, id)| !held.iter().any(|c| c.kind == *k && &c.id == id));
+    held
+}
+
+/// Why drifted objects are not written, and what to do: the objects named, with their titles.
+pub(crate) fn drift_refusal<'c>(drifted: impl IntoIterator<Item = &'c Change>) -> Option<String> {
+    let drifted: Vec<&Change> = drifted.into_iter().collect();
+    let names: Vec<String> = drifted
+        .iter()
+        .map(|c| {
+            format!(
+                "{} `{}`{}",
+                c.kind,
+                c.id,
+                c.title
+                    .as_deref()
+                    .map(|t| format!(" (\"{t}\")"))
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    if names.is_empty() {
+        return None;
+    }
+    let saved_objects = drifted.iter().any(|c| c.kind.is_saved_object());
+    let cluster_objects = drifted.iter().any(|c| !c.kind.is_saved_object());
+    let mut ways = vec!["`siemctl plan` shows each difference".to_string()];
+    if saved_objects {
+        ways.push(
+            "`siemctl pull --drifted` writes the edited saved objects into their content files"
+                .into(),
+        );
+    }
+    if cluster_objects {
+        ways.push("GET _index_template/<id>, _component_template/<id>, _ingest/pipeline/<id> or _plugins/_ism/policies/<id> shows a template, pipeline or policy as the cluster holds it".into());
+    }
+    Some(format!(
+        "refusing to overwrite objects edited in the cluster since the last apply: {}\nhint: bring the edits into the content first ({}), then apply; or pass --overwrite-drift to discard them",
+        names.join(", "),
+        ways.join("; ")
+    ))
 }
 
 /// Groups of kinds written together, in order: each only references earlier groups (index
@@ -365,6 +422,7 @@ impl Run<'_> {
                 stored.git_commit.clone_from(&self.git_commit);
                 stored.applied_at_ms = Some(now_ms());
                 stored.applied_by = Some(identity());
+                stored.applied_run_url = super::lock::run_url();
             }
         }
     }

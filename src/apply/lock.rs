@@ -26,6 +26,87 @@ pub(crate) struct Holder {
     pub(crate) run_id: String,
     pub(crate) acquired_at_ms: u64,
     pub(crate) expires_at_ms: u64,
+    /// When the holder last renewed it (absent in locks of older siemctl versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) renewed_at_ms: Option<u64>,
+    /// The CI job of the run, when there is one (see [`run_url`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) run_url: Option<String>,
+}
+
+impl Holder {
+    /// `user@host (pid N, run ID)`, and the CI job's URL when known.
+    pub(crate) fn describe(&self) -> String {
+        let mut text = format!("{} (pid {}), lock id {}", self.who, self.pid, self.run_id);
+        if let Some(url) = &self.run_url {
+            text.push_str(&format!(", run {url}"));
+        }
+        text
+    }
+}
+
+/// The CI job running siemctl: `SIEMCTL_RUN_URL`, else GitHub Actions'
+/// `GITHUB_SERVER_URL/GITHUB_REPOSITORY/actions/runs/GITHUB_RUN_ID`, else GitLab's `CI_JOB_URL`.
+pub(crate) fn run_url() -> Option<String> {
+    run_url_from(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+}
+
+fn run_url_from(var: impl Fn(&str) -> Option<String>) -> Option<String> {
+    var("SIEMCTL_RUN_URL")
+        .or_else(|| {
+            let (server, repository, run) = (
+                var("GITHUB_SERVER_URL")?,
+                var("GITHUB_REPOSITORY")?,
+                var("GITHUB_RUN_ID")?,
+            );
+            Some(format!(
+                "{}/{repository}/actions/runs/{run}",
+                server.trim_end_matches('/')
+            ))
+        })
+        .or_else(|| var("CI_JOB_URL"))
+}
+
+/// The lock document as it is now, to show and to remove.
+pub(crate) struct Held {
+    pub(crate) holder: Holder,
+    seq_no: i64,
+    primary_term: i64,
+}
+
+/// Reads the lock of a cluster, if any.
+pub(crate) async fn inspect(cluster: &Cluster) -> Result<Option<Held>> {
+    let Some(doc) = cluster.get_doc(STATE_INDEX, LOCK_DOC).await? else {
+        return Ok(None);
+    };
+    let holder: Holder =
+        serde_json::from_value(doc.source).context("the lock document is not siemctl's")?;
+    Ok(Some(Held {
+        holder,
+        seq_no: doc.seq_no,
+        primary_term: doc.primary_term,
+    }))
+}
+
+impl Held {
+    /// When the holder last showed it was alive: its last renewal, or its acquisition.
+    pub(crate) fn last_alive_ms(&self, ttl: Duration) -> u64 {
+        self.holder.renewed_at_ms.unwrap_or_else(|| {
+            self.holder
+                .expires_at_ms
+                .saturating_sub(u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX))
+                .max(self.holder.acquired_at_ms)
+        })
+    }
+
+    /// Deletes exactly this lock document: false when it changed in between (renewed, or
+    /// released and taken by another run).
+    pub(crate) async fn remove(&self, cluster: &Cluster) -> Result<bool> {
+        cluster
+            .delete_doc(STATE_INDEX, LOCK_DOC, self.seq_no, self.primary_term)
+            .await
+            .context("cannot remove the apply lock")
+    }
 }
 
 /// A held lock; keep it with [`Lock::keep_alive`], release it with [`Lock::release`].
@@ -123,6 +204,8 @@ impl Lock {
                 run_id: run_id.clone(),
                 acquired_at_ms: now,
                 expires_at_ms: now + u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX),
+                renewed_at_ms: Some(now),
+                run_url: run_url(),
             };
             let source = serde_json::to_value(&holder)?;
             match cluster
@@ -163,9 +246,8 @@ impl Lock {
             if started.elapsed() >= wait {
                 let remaining = Duration::from_millis(current.expires_at_ms.saturating_sub(now));
                 bail!(
-                    "another apply holds the lock on this cluster: {} (pid {}), since {}s ago; it expires in {}s if that run died.\nWait for it to finish, or pass --lock-timeout SECONDS to wait longer",
-                    current.who,
-                    current.pid,
+                    "another apply holds the lock on this cluster: {}, since {}s ago; it expires in {}s if that run died.\nWait for it to finish, or pass --lock-timeout SECONDS to wait longer; if that job was killed, `siemctl unlock` removes its lock",
+                    current.describe(),
                     now.saturating_sub(current.acquired_at_ms) / 1000,
                     remaining.as_secs()
                 );
@@ -189,7 +271,9 @@ impl Lock {
                 continue;
             }
             let mut holder = self.holder.clone();
-            holder.expires_at_ms = now_ms() + ttl_ms;
+            let now = now_ms();
+            holder.expires_at_ms = now + ttl_ms;
+            holder.renewed_at_ms = Some(now);
             let Ok(source) = serde_json::to_value(&holder) else {
                 continue;
             };
@@ -277,5 +361,44 @@ impl Lock {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_run_url_of_each_ci() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| (*v).to_string())
+            }
+        };
+        assert_eq!(
+            run_url_from(env(&[
+                ("GITHUB_SERVER_URL", "https://github.com/"),
+                ("GITHUB_REPOSITORY", "acme/siem"),
+                ("GITHUB_RUN_ID", "42"),
+                ("CI_JOB_URL", "https://gitlab.example/j/1"),
+            ])),
+            Some("https://github.com/acme/siem/actions/runs/42".into())
+        );
+        assert_eq!(
+            run_url_from(env(&[("CI_JOB_URL", "https://gitlab.example/j/1")])),
+            Some("https://gitlab.example/j/1".into())
+        );
+        assert_eq!(
+            run_url_from(env(&[
+                ("SIEMCTL_RUN_URL", "https://ci.example/7"),
+                ("CI_JOB_URL", "https://gitlab.example/j/1"),
+            ])),
+            Some("https://ci.example/7".into())
+        );
+        // An incomplete GitHub set is no URL.
+        assert_eq!(run_url_from(env(&[("GITHUB_RUN_ID", "42")])), None);
     }
 }

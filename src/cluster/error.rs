@@ -10,6 +10,12 @@ pub(crate) enum Error {
         url: String,
         message: String,
     },
+    #[error("{method} {url}: the server's TLS certificate is not trusted: {message}\nhint: give the CA that signed it with `ca_cert = \"FILE.pem\"` in the target (or --ca-cert FILE); --insecure skips verification, for a test cluster only")]
+    Tls {
+        method: String,
+        url: String,
+        message: String,
+    },
     #[error("{method} {url} failed with HTTP {status}: {reason}")]
     Status {
         method: String,
@@ -37,6 +43,36 @@ pub(crate) enum Error {
     Unsupported(String),
     #[error("invalid connection settings: {0}")]
     Settings(String),
+}
+
+/// Whether a transport error is a certificate the client does not trust: retrying cannot
+/// heal it. rustls says `invalid peer certificate: UnknownIssuer` (or `BadSignature`,
+/// `NotValidForName`...), OpenSSL `certificate verify failed`.
+pub(crate) fn is_untrusted_certificate(chain: &str) -> bool {
+    [
+        "invalid peer certificate",
+        "certificate verify failed",
+        "UnknownIssuer",
+        "self signed certificate",
+        "self-signed certificate",
+    ]
+    .iter()
+    .any(|needle| chain.contains(needle))
+}
+
+/// What to check after a 401 or 403, for the authentication in use (`basic`, `aws-sigv4`,
+/// `none`).
+pub(crate) fn auth_hint(status: u16, auth: &str) -> Option<String> {
+    let hint = match (status, auth) {
+        (401, "basic") => "the server refused the user name and password (basic auth): check SIEMCTL_USERNAME and SIEMCTL_PASSWORD (or SIEMCTL_PASSWORD_FILE) for this target",
+        (401, "aws-sigv4") => "the request was signed with AWS SigV4 and refused: check the AWS credentials (AWS_PROFILE, the role, their expiry) and that the target's region and service (`es` or `aoss`) are the domain's",
+        (401, _) => "the server wants credentials and none were sent: set `auth = \"basic\"` (SIEMCTL_USERNAME, SIEMCTL_PASSWORD) or `auth = \"aws-sigv4\"` for this target",
+        (403, "aws-sigv4") => "the AWS identity was authenticated but is not allowed: map its role ARN to a role with the needed permissions in the security plugin (all_access or a role for index templates, pipelines, ISM and saved objects), and check the domain's access policy",
+        (403, "basic") => "the user was authenticated but is not allowed: give it a role with the needed permissions in the security plugin (index templates, pipelines, ISM, saved objects of the tenant)",
+        (403, _) => "the server refused the request (no credentials were sent): set `auth` for this target",
+        _ => return None,
+    };
+    Some(hint.to_string())
 }
 
 /// The reason OpenSearch or Dashboards gives in an error body: `error.reason` (OpenSearch),

@@ -25,6 +25,17 @@ pub(crate) enum Auth {
     SigV4(Signer),
 }
 
+impl Auth {
+    /// The name `auth =` gives it in siemctl.toml.
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            Auth::None => "none",
+            Auth::Basic { .. } => "basic",
+            Auth::SigV4(_) => "aws-sigv4",
+        }
+    }
+}
+
 /// When and how long to retry.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct RetryPolicy {
@@ -53,6 +64,8 @@ pub(crate) struct Response {
     /// the server: a write may then have been applied twice (the bulk loader's verification
     /// allows for it).
     pub(crate) resent: bool,
+    /// What to check after a 401 or 403, for the authentication in use.
+    pub(crate) auth_hint: Option<String>,
 }
 
 impl Response {
@@ -77,7 +90,10 @@ impl Response {
                 method: method.to_string(),
                 url: url.to_string(),
                 status: self.status,
-                reason: reason_of(&self.body),
+                reason: match &self.auth_hint {
+                    Some(hint) => format!("{}\nhint: {hint}", reason_of(&self.body)),
+                    None => reason_of(&self.body),
+                },
             })
         }
     }
@@ -161,6 +177,15 @@ impl Client {
                         status: *status,
                         body: bytes.clone(),
                         resent,
+                        auth_hint: super::error::auth_hint(*status, self.auth.name()),
+                    });
+                }
+                // A certificate the client does not trust stays untrusted: said once, at once.
+                Err(err) if super::error::is_untrusted_certificate(&error_chain(err)) => {
+                    return Err(Error::Tls {
+                        method: method.to_string(),
+                        url: url.to_string(),
+                        message: error_chain(err),
                     });
                 }
                 Err(err) if is_retryable_error(err) => {

@@ -8,8 +8,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 
 use super::block_on;
-use super::plan::make_plan;
-use crate::apply::executor::{Outcome, Run};
+use super::plan::{make_plan, select};
+use crate::apply::executor::{drift_refusal, hold_back_drifted, Outcome, Run};
 use crate::apply::live;
 use crate::apply::lock::{interrupted, Lock, Stop};
 use crate::cli::{ApplyArgs, ApplyCommandArgs, GlobalArgs};
@@ -19,7 +19,7 @@ use crate::output::printer::Printer;
 use crate::plan::plan::{Action, Plan};
 
 /// A lock outlives any sane apply; a crashed run's lock expires after this.
-const LOCK_TTL: Duration = Duration::from_secs(15 * 60);
+pub(crate) const LOCK_TTL: Duration = Duration::from_secs(15 * 60);
 
 /// What an apply did: the plan it carried out and its outcome.
 pub(crate) struct Applied {
@@ -52,7 +52,7 @@ impl Applied {
         if self.is_complete() {
             serde_json::Value::Null
         } else {
-            json!({"message": format!("{} objects failed", self.outcome.failed.len()), "causes": self.outcome.errors})
+            json!({"message": format!("{} objects failed, {} skipped (edited in the cluster)", self.outcome.failed.len(), self.outcome.skipped_drift.len()), "causes": self.outcome.errors})
         }
     }
 }
@@ -123,8 +123,19 @@ pub(crate) async fn apply_session(
         printer.status(&snapshot.describe(session.cluster.tenant()));
         let plan = make_plan(&session.desired, &snapshot, version, prune);
         session.check(&snapshot.live, &plan)?;
+        let mut plan = select(
+            &session.desired,
+            &session.log_types,
+            &args.select,
+            plan,
+            Some(printer),
+        )?;
+        let held = held_back(&mut plan, args);
         let adopting = args.adopt && plan.unmanaged().next().is_some();
         if !plan.needs_apply() && !adopting {
+            if let Some(refusal) = drift_refusal(held.iter()) {
+                bail!("{refusal}");
+            }
             let outcome = Outcome {
                 unchanged: plan.count(Action::NoOp),
                 ..Outcome::default()
@@ -139,6 +150,13 @@ pub(crate) async fn apply_session(
         if !printer.is_json() {
             printer.data(&show::text(&plan));
         }
+        if !held.is_empty() {
+            let names: Vec<String> = held
+                .iter()
+                .map(|c| format!("{} `{}`", c.kind, c.id))
+                .collect();
+            printer.warn(&format!("edited in the cluster since the last apply, skipped (the rest is applied; --overwrite-drift discards the edits, --strict-drift refuses the whole apply): {}", names.join(", ")));
+        }
         confirm(args)?;
         // Under the lock, read again: another apply may have finished in between.
         let lock = Lock::acquire(
@@ -150,8 +168,10 @@ pub(crate) async fn apply_session(
         let stop = Stop::default();
         let result = async {
             let snapshot = live::reread(&session.cluster, &session.desired, snapshot, &plan).await?;
-            let mut plan = make_plan(&session.desired, &snapshot, version, prune);
+            let plan = make_plan(&session.desired, &snapshot, version, prune);
             session.check(&snapshot.live, &plan)?;
+            let mut plan = select(&session.desired, &session.log_types, &args.select, plan, None)?;
+            let held = held_back(&mut plan, args);
             check_safety(&plan, args)?;
             if args.adopt {
                 // Adopted objects that are already as the content wants them: recorded only.
@@ -183,6 +203,9 @@ pub(crate) async fn apply_session(
                 () = lock.keep_alive(&session.cluster, LOCK_TTL, &stop) => unreachable!("keep_alive never returns"),
                 () = interrupt => unreachable!("pending"),
             };
+            let mut outcome = outcome;
+            outcome.skipped_drift = held.iter().map(|c| (c.kind, c.id.clone())).collect();
+            outcome.errors.extend(drift_refusal(held.iter()));
             Ok::<_, anyhow::Error>((plan, outcome))
         }
         .await;
@@ -202,6 +225,15 @@ pub(crate) async fn apply_session(
     }
 }
 
+/// The drifted changes taken out of the plan (none with --strict-drift or --overwrite-drift).
+fn held_back(plan: &mut Plan, args: &ApplyArgs) -> Vec<crate::plan::plan::Change> {
+    if args.strict_drift || args.overwrite_drift {
+        Vec::new()
+    } else {
+        hold_back_drifted(plan)
+    }
+}
+
 /// Downgrades, drift and unmanaged objects stop the apply unless explicitly allowed.
 fn check_safety(plan: &Plan, args: &ApplyArgs) -> Result<()> {
     if !plan.downgrade.is_empty() && !args.allow_downgrade {
@@ -210,38 +242,10 @@ fn check_safety(plan: &Plan, args: &ApplyArgs) -> Result<()> {
             plan.downgrade.join("; ")
         );
     }
-    let drifted: Vec<String> = plan
-        .drifted()
-        .map(|c| {
-            format!(
-                "{} `{}`{}",
-                c.kind,
-                c.id,
-                c.title
-                    .as_deref()
-                    .map(|t| format!(" (\"{t}\")"))
-                    .unwrap_or_default()
-            )
-        })
-        .collect();
-    if !drifted.is_empty() && !args.overwrite_drift {
-        let saved_objects = plan.drifted().any(|c| c.kind.is_saved_object());
-        let cluster_objects = plan.drifted().any(|c| !c.kind.is_saved_object());
-        let mut ways = vec!["`siemctl plan` shows each difference".to_string()];
-        if saved_objects {
-            ways.push(
-                "`siemctl pull --drifted` writes the edited saved objects into their content files"
-                    .into(),
-            );
+    if let Some(refusal) = drift_refusal(plan.drifted()) {
+        if !args.overwrite_drift {
+            bail!("{refusal}");
         }
-        if cluster_objects {
-            ways.push("GET _index_template/<id>, _component_template/<id>, _ingest/pipeline/<id> or _plugins/_ism/policies/<id> shows a template, pipeline or policy as the cluster holds it".into());
-        }
-        bail!(
-            "refusing to overwrite objects edited in the cluster since the last apply: {}\nhint: bring the edits into the content first ({}), then apply; or pass --overwrite-drift to discard them",
-            drifted.join(", "),
-            ways.join("; ")
-        );
     }
     let unmanaged: Vec<String> = plan
         .unmanaged()
@@ -299,6 +303,7 @@ fn summary(outcome: &Outcome) -> serde_json::Value {
         "updated": list(&outcome.updated),
         "deleted": list(&outcome.deleted),
         "unchanged": outcome.unchanged,
+        "skipped_drift": list(&outcome.skipped_drift),
         "failed": outcome.failed.iter().map(|(k, id, reason)| json!({"kind": k.name(), "id": id, "reason": reason})).collect::<Vec<_>>(),
     })
 }
@@ -338,11 +343,17 @@ pub(crate) fn report_text(printer: Printer, applied: &Applied) {
             outcome.skipped_deletions
         ));
     }
-    let failed = if outcome.failed.is_empty() {
+    let mut failed = if outcome.failed.is_empty() {
         String::new()
     } else {
         format!(", {} failed", outcome.failed.len())
     };
+    if !outcome.skipped_drift.is_empty() {
+        failed.push_str(&format!(
+            ", {} skipped (drift)",
+            outcome.skipped_drift.len()
+        ));
+    }
     printer.data(&format!(
         "Apply {}: {} created, {} updated, {} deleted, {} unchanged{failed}.\n",
         if complete { "complete" } else { "incomplete" },

@@ -11,6 +11,7 @@ pub(crate) mod render;
 pub(crate) mod show;
 pub(crate) mod targets;
 pub(crate) mod test;
+pub(crate) mod unlock;
 pub(crate) mod validate;
 pub(crate) mod workshop;
 

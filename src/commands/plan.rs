@@ -33,7 +33,20 @@ pub(crate) fn run(global: &GlobalArgs, args: &PlanArgs, printer: Printer) -> Res
             session.project.version,
             args.prune,
         );
+        let plan = select(
+            &session.desired,
+            &log_types(&session.content),
+            &args.select,
+            plan,
+            Some(printer),
+        )?;
         if let Some(out) = &args.out {
+            if !args.select.only.is_empty() || !args.select.exclude.is_empty() {
+                anyhow::bail!(
+                    "--out `{}` cannot be given with --only/--exclude: `apply FILE` checks the whole plan made again against the saved one\nhint: save the whole plan, or apply the selection directly (`siemctl apply --only ...`)",
+                    out.display()
+                );
+            }
             let s = &session;
             crate::planfile::save(
                 out,
@@ -86,4 +99,42 @@ pub(crate) fn make_plan(
         version,
         prune,
     })
+}
+
+/// The plan narrowed to `--only` / `--exclude`, with a warning for each reference left out
+/// (said once: None on a second pass).
+pub(crate) fn select(
+    desired: &[crate::plan::plan::Desired],
+    log_types: &LogTypes,
+    args: &crate::cli::SelectArgs,
+    plan: Plan,
+    printer: Option<Printer>,
+) -> Result<Plan> {
+    let selection = crate::plan::select::Selection::parse(&args.only, &args.exclude)?;
+    let narrowed = selection.narrow(plan, desired, log_types)?;
+    let Some(printer) = printer else {
+        return Ok(narrowed.plan);
+    };
+    if narrowed.left_out > 0 {
+        printer.status(&format!(
+            "{} changes not selected (--only/--exclude) are left out",
+            narrowed.left_out
+        ));
+    }
+    for note in &narrowed.notes {
+        printer.warn(note);
+    }
+    Ok(narrowed.plan)
+}
+
+/// The log type of each content object, by kind and id (`--only log-type:NAME`).
+pub(crate) type LogTypes = std::collections::HashMap<(crate::content::kind::Kind, String), String>;
+
+/// The log types of the content's objects.
+pub(crate) fn log_types(content: &crate::content::Content) -> LogTypes {
+    content
+        .resources
+        .iter()
+        .map(|r| ((r.kind, r.id.clone()), r.log_type.clone()))
+        .collect()
 }

@@ -248,21 +248,27 @@ async fn run_all(
 /// What each target does.
 #[derive(Clone)]
 enum Work {
-    Plan { prune: bool },
+    Plan {
+        prune: bool,
+        select: Arc<crate::cli::SelectArgs>,
+    },
     Apply(Arc<ApplyArgs>),
 }
 
 impl Work {
     async fn run(&self, session: Session, printer: Printer) -> Result<Done> {
         match self {
-            Work::Plan { prune } => {
+            Work::Plan { prune, select } => {
                 let snapshot = live::read(&session.cluster, &session.desired).await?;
-                Ok(Done::Planned(make_plan(
+                let plan = make_plan(&session.desired, &snapshot, session.project.version, *prune);
+                let log_types = super::plan::log_types(&session.content);
+                Ok(Done::Planned(super::plan::select(
                     &session.desired,
-                    &snapshot,
-                    session.project.version,
-                    *prune,
-                )))
+                    &log_types,
+                    select,
+                    plan,
+                    None,
+                )?))
             }
             Work::Apply(args) => {
                 let opened = crate::planfile::Opened::from(session);
@@ -286,7 +292,10 @@ pub(crate) fn plan(global: &GlobalArgs, args: &PlanArgs, printer: Printer) -> Re
         &index,
         &args.connect,
         quiet,
-        Work::Plan { prune },
+        Work::Plan {
+            prune,
+            select: Arc::new(args.select.clone()),
+        },
     ))?;
     report(global, printer, &results, &rendered);
     Ok(exit_status(&results, args.detailed_exitcode))
@@ -309,7 +318,10 @@ pub(crate) fn apply(global: &GlobalArgs, args: &ApplyArgs, printer: Printer) -> 
             &index,
             &args.connect,
             quiet,
-            Work::Plan { prune },
+            Work::Plan {
+                prune,
+                select: Arc::new(args.select.clone()),
+            },
         ))?;
         if !printer.is_json() {
             for result in &planned {

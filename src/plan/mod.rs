@@ -7,3 +7,4 @@ pub(crate) mod normalize;
 #[allow(clippy::module_inception)]
 pub(crate) mod plan;
 pub(crate) mod saved;
+pub(crate) mod select;
