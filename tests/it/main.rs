@@ -15,6 +15,7 @@ mod render;
 mod round_trips;
 mod secrets;
 mod sigma;
+mod tenants;
 mod validate;
 mod workshop_generate;
 mod workshop_load;
