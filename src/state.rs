@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::cluster::dashboards::{canonical_tenant, Tenant};
 use crate::content::kind::Kind;
 
 /// The index siemctl keeps its state and lock documents in.
@@ -21,12 +22,16 @@ pub(crate) const CLUSTER_DOC: &str = "state-cluster";
 
 /// The id of a tenant's state document. Every user has a private tenant of their own, so a
 /// private tenant's record is per user where the user is known (basic auth); its prefix differs
-/// from the custom tenants' so that no tenant name can collide with it.
+/// from the custom tenants' so that no tenant name can collide with it. The names of one
+/// tenant (`Global` and `global`, `Private` and `private`) share one record, under the name
+/// earlier versions gave it (`state-tenant-global`, `state-private-<user>`), so the records
+/// already written keep working.
 pub(crate) fn tenant_doc(tenant: &str, user: Option<&str>) -> String {
-    match (tenant, user) {
-        ("private" | "__user__", Some(user)) => format!("state-private-{user}"),
-        ("private" | "__user__", None) => "state-private".to_string(),
-        (tenant, _) => format!("state-tenant-{tenant}"),
+    match (canonical_tenant(tenant), user) {
+        (Tenant::Private, Some(user)) => format!("state-private-{user}"),
+        (Tenant::Private, None) => "state-private".to_string(),
+        (Tenant::Global, _) => "state-tenant-global".to_string(),
+        (Tenant::Custom(tenant), _) => format!("state-tenant-{tenant}"),
     }
 }
 
@@ -143,6 +148,20 @@ pub(crate) fn dropped_keys(entry: Option<&Entry>, normalized: &serde_json::Value
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_tenant_has_one_record_whatever_its_spelling() {
+        // The names earlier versions wrote stay the same.
+        assert_eq!(tenant_doc("global", None), "state-tenant-global");
+        assert_eq!(tenant_doc("secops", Some("u")), "state-tenant-secops");
+        assert_eq!(tenant_doc("private", Some("u")), "state-private-u");
+        assert_eq!(tenant_doc("__user__", None), "state-private");
+        // The upstream aliases share them.
+        assert_eq!(tenant_doc("Global", Some("u")), "state-tenant-global");
+        assert_eq!(tenant_doc("", None), "state-tenant-global");
+        assert_eq!(tenant_doc("Private", Some("u")), "state-private-u");
+        assert_eq!(tenant_doc("GLOBAL", None), "state-tenant-GLOBAL");
+    }
 
     #[test]
     fn keys_round_trip() {

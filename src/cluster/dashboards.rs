@@ -1,6 +1,7 @@
 //! The OpenSearch Dashboards calls siemctl makes: status, `_bulk_get` to read every managed
 //! saved object in one request per batch, `_bulk_create` to write whole objects,
-//! deletes, and the advanced-settings API. Every call carries the tenant.
+//! deletes, and the advanced-settings API. Every call carries the tenant, and before anything
+//! is read the tenant the server resolved is checked against the one the target names.
 //!
 //! Bulk calls are cut into batches by body size, and the batches of one call are sent
 //! concurrently (at most [`IN_FLIGHT`] at a time).
@@ -42,6 +43,78 @@ fn batches(items: Vec<Value>, max_items: usize) -> Vec<Vec<Value>> {
     out
 }
 
+/// A Dashboards tenant as the security plugin resolves it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Tenant {
+    /// The global tenant (the `.kibana` index).
+    Global,
+    /// The user's private tenant.
+    Private,
+    /// A custom tenant (or the user's own name, which is the private tenant's index too).
+    Custom(String),
+}
+
+impl Tenant {
+    /// The name a person would write for it.
+    pub(crate) fn display(&self) -> &str {
+        match self {
+            Tenant::Global => "global",
+            Tenant::Private => "private",
+            Tenant::Custom(t) => t,
+        }
+    }
+}
+
+/// The tenant a name selects: `global`, `Global` (2.7+) and the empty string are the global
+/// tenant; `private`, `Private` (2.19+) and `__user__` the private one (security-dashboards-plugin
+/// `server/multitenancy/tenant_resolver.ts`, `GLOBAL_TENANTS` and `PRIVATE_TENANTS`; the names
+/// are matched case-sensitively there, so `GLOBAL` is a custom name).
+pub(crate) fn canonical_tenant(name: &str) -> Tenant {
+    match name {
+        "global" | "Global" | "" => Tenant::Global,
+        "private" | "Private" | "__user__" => Tenant::Private,
+        other => Tenant::Custom(other.to_string()),
+    }
+}
+
+/// The tenant a Dashboards request resolved to, from the authinfo Dashboards answers for it
+/// (security-dashboards-plugin `server/routes/index.ts`: Dashboards forwards the resolved tenant
+/// in the `securitytenant` header of its own authinfo call, and the security plugin's
+/// `SecurityInfoAction` reports it as `user_requested_tenant`: `""` (or none) for global,
+/// `__user__` for private).
+fn resolved_tenant(authinfo: &Value) -> Tenant {
+    match authinfo
+        .get("user_requested_tenant")
+        .and_then(Value::as_str)
+    {
+        None | Some("") => Tenant::Global,
+        Some("__user__") => Tenant::Private,
+        Some(t) => Tenant::Custom(t.to_string()),
+    }
+}
+
+/// The tenants the user has, for a message: authinfo's `tenants` map (ConfigModelV7
+/// `mapTenants`), where the user's own name is the private tenant and `global_tenant` the global.
+fn available_tenants(authinfo: &Value) -> Vec<String> {
+    let user = authinfo.get("user_name").and_then(Value::as_str);
+    let mut names: Vec<String> = authinfo
+        .get("tenants")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.keys()
+                .map(|k| match k.as_str() {
+                    k if Some(k) == user => "private".to_string(),
+                    "global_tenant" => "global".to_string(),
+                    k => k.to_string(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// The outcome of one object of a bulk create, in the order sent.
 #[derive(Debug, Clone)]
 pub(crate) struct ItemResult {
@@ -52,9 +125,15 @@ pub(crate) struct ItemResult {
 }
 
 impl Cluster {
-    /// The Dashboards version, from /api/status.
+    /// The Dashboards version, from /api/status, once the tenant is confirmed (both requests
+    /// in flight together): see [`Cluster::confirm_tenant`].
     pub(crate) async fn dashboards_version(&self) -> Result<String, Error> {
-        let (response, url) = self.dashboards(Method::GET, "/api/status", None).await?;
+        let (status, tenant) = tokio::join!(
+            self.dashboards(Method::GET, "/api/status", None),
+            self.confirm_tenant()
+        );
+        let (response, url) = status?;
+        tenant?;
         let body = response.ok(&Method::GET, &url)?.json(&Method::GET, &url)?;
         body.pointer("/version/number")
             .and_then(Value::as_str)
@@ -64,6 +143,44 @@ impl Cluster {
                 url,
                 message: "no version.number in the status".into(),
             })
+    }
+
+    /// Refuses to go on when the tenant Dashboards resolved for this connection is not the one
+    /// the target names. A tenant the user does not have (not defined, or not granted) is not
+    /// an error upstream: Dashboards falls back to the preferred tenants, then global
+    /// (`tenant_resolver.ts`), and siemctl would read and write that tenant's objects while
+    /// recording them as the named one's. Without the security plugin (no
+    /// `/api/v1/auth/authinfo`), tenants do not exist: only the global tenant can be named.
+    pub(crate) async fn confirm_tenant(&self) -> Result<(), Error> {
+        let wanted = canonical_tenant(&self.tenant);
+        let (response, url) = self
+            .dashboards(Method::GET, "/api/v1/auth/authinfo", None)
+            .await?;
+        if response.status == 404 {
+            return match wanted {
+                Tenant::Global => Ok(()),
+                _ => Err(Error::Unsupported(format!(
+                    "tenant `{}` is named, but this Dashboards has no tenants (GET {url} is 404: the security plugin's multitenancy is not there), so every saved object is in the one global index; name the global tenant (or no tenant) in the target",
+                    self.tenant
+                ))),
+            };
+        }
+        let body = response.ok(&Method::GET, &url)?.json(&Method::GET, &url)?;
+        let resolved = resolved_tenant(&body);
+        if resolved == wanted {
+            return Ok(());
+        }
+        let available = available_tenants(&body);
+        Err(Error::Unsupported(format!(
+            "tenant `{}` is not available to this user; Dashboards would use `{}` (the user's tenants: {}). Nothing was read or written: define the tenant in the security plugin and grant it to one of the user's roles, or fix `tenant` in the target",
+            self.tenant,
+            resolved.display(),
+            if available.is_empty() {
+                "none listed".to_string()
+            } else {
+                available.join(", ")
+            }
+        )))
     }
 
     /// The saved objects named, in order: `None` for those that do not exist. The batches go
@@ -242,6 +359,28 @@ impl Cluster {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reserved_tenant_names() {
+        for g in ["global", "Global", ""] {
+            assert_eq!(canonical_tenant(g), Tenant::Global, "{g}");
+        }
+        for p in ["private", "Private", "__user__"] {
+            assert_eq!(canonical_tenant(p), Tenant::Private, "{p}");
+        }
+        assert_eq!(canonical_tenant("GLOBAL"), Tenant::Custom("GLOBAL".into()));
+        let info = json!({"user_name": "u", "user_requested_tenant": "", "tenants": {"u": true, "global_tenant": true, "team-a": false}});
+        assert_eq!(resolved_tenant(&info), Tenant::Global);
+        assert_eq!(available_tenants(&info), ["global", "private", "team-a"]);
+        assert_eq!(
+            resolved_tenant(&json!({"user_requested_tenant": null})),
+            Tenant::Global
+        );
+        assert_eq!(
+            resolved_tenant(&json!({"user_requested_tenant": "__user__"})),
+            Tenant::Private
+        );
+    }
 
     #[test]
     fn batches_keep_the_order_under_both_limits() {

@@ -23,6 +23,7 @@ mod select;
 mod sigma;
 mod targets;
 mod unlock;
+mod tenants;
 mod validate;
 mod workshop_generate;
 mod workshop_load;

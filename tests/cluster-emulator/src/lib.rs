@@ -31,6 +31,12 @@ pub struct Options {
     pub basic_auth: Option<(String, String)>,
     /// Extra latency added to every request (admin endpoints excepted).
     pub latency_ms: u64,
+    /// The security plugin is installed with multitenancy on (the default). Without it, tenants
+    /// do not exist: one `.kibana` index, the tenant header ignored, no security routes.
+    pub security: bool,
+    /// The custom tenants defined and granted to the user (`--tenants`); others fall back as
+    /// upstream does. `None` (the default): every name asked for is an available tenant.
+    pub tenants: Option<Vec<String>>,
 }
 
 impl Default for Options {
@@ -41,6 +47,8 @@ impl Default for Options {
             dashboards_base_path: None,
             basic_auth: None,
             latency_ms: 0,
+            security: true,
+            tenants: None,
         }
     }
 }

@@ -31,6 +31,13 @@ struct Args {
     /// Latency added to every request, in milliseconds.
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
+    /// The custom tenants that exist and are granted to the user, comma-separated; a request
+    /// for another falls back as the security plugin does. Default: every name is a tenant.
+    #[arg(long, value_delimiter = ',', num_args = 0..)]
+    tenants: Option<Vec<String>>,
+    /// Emulate a cluster without the security plugin: no tenants, one `.kibana` index.
+    #[arg(long, conflicts_with = "tenants")]
+    no_security: bool,
 }
 
 fn main() -> ExitCode {
@@ -49,6 +56,8 @@ fn main() -> ExitCode {
         dashboards_base_path: args.dashboards_base_path,
         basic_auth,
         latency_ms: args.latency_ms,
+        security: !args.no_security,
+        tenants: args.tenants,
     };
     let emulator =
         match cluster_emulator::Emulator::start_on(options, args.opensearch, args.dashboards) {

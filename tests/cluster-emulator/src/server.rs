@@ -364,7 +364,10 @@ async fn respond(
     }
 
     let resp = match server {
-        Server::OpenSearch => crate::opensearch::handle(shared, req),
+        Server::OpenSearch => match opensearch_tenancy(shared, req) {
+            Some(r) => r,
+            None => crate::opensearch::handle(shared, req),
+        },
         Server::Dashboards => crate::dashboards::handle(shared, req).await,
     };
     if let Some(Fault::DropAfter) = fault {
@@ -451,6 +454,19 @@ fn check_auth(options: &Options, server: Server, req: &Req) -> Option<Resp> {
     })
 }
 
+/// The security plugin's routes and the `.kibana*` tenant indices on the OpenSearch side.
+fn opensearch_tenancy(shared: &Shared, req: &Req) -> Option<Resp> {
+    let user = username(&shared.options, req);
+    let d = lock(&shared.dashboards);
+    let written: Vec<String> = d
+        .tenants
+        .iter()
+        .filter(|(_, store)| store.seq_no >= 0)
+        .map(|(k, _)| k.clone())
+        .collect();
+    crate::dashboards::tenancy::opensearch_route(req, &user, &d.tenancy, &written)
+}
+
 /// The username a request authenticated as (used for the private tenant).
 pub(crate) fn username(options: &Options, req: &Req) -> String {
     let _ = req;
@@ -469,24 +485,41 @@ fn admin(shared: &Shared, req: &Req, segs: &[String]) -> Resp {
             lock(&shared.requests).clear();
             Resp::ok(json!({"requests": []}))
         }
-        ("GET", "tenancy") => {
-            Resp::ok(json!({"preferred": lock(&shared.dashboards).preferred_tenants}))
-        }
+        ("GET", "tenancy") => Resp::ok(tenancy_value(&lock(&shared.dashboards).tenancy)),
         ("POST", "tenancy") => {
             let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
-            let Some(list) = body.get("preferred").and_then(Value::as_array) else {
-                return Resp::json(
-                    400,
-                    json!({"error": "expected {\"preferred\": [\"Private\", \"Global\", ...]}"}),
-                );
+            let usage = "expected {\"tenants\": [\"team-a\", ...], \"preferred\": [\"Private\", \"Global\", ...], \"security\": true}, each optional";
+            let Some(obj) = body.as_object() else {
+                return Resp::json(400, json!({ "error": usage }));
             };
-            let preferred: Vec<String> = list
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect();
-            lock(&shared.dashboards).preferred_tenants = preferred.clone();
-            Resp::ok(json!({"preferred": preferred}))
+            let strings = |v: &Value| -> Option<Vec<String>> {
+                v.as_array()?
+                    .iter()
+                    .map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            };
+            let mut d = lock(&shared.dashboards);
+            let mut next = d.tenancy.clone();
+            for (key, value) in obj {
+                match key.as_str() {
+                    "preferred" => match strings(value) {
+                        Some(list) => next.preferred = list,
+                        None => return Resp::json(400, json!({ "error": usage })),
+                    },
+                    "tenants" if value.is_null() => next.declared = None,
+                    "tenants" => match strings(value) {
+                        Some(list) => next.declared = Some(list),
+                        None => return Resp::json(400, json!({ "error": usage })),
+                    },
+                    "security" => match value.as_bool() {
+                        Some(b) => next.security = b,
+                        None => return Resp::json(400, json!({ "error": usage })),
+                    },
+                    _ => return Resp::json(400, json!({ "error": usage })),
+                }
+            }
+            d.tenancy = next;
+            Resp::ok(tenancy_value(&d.tenancy))
         }
         ("POST", "ui-visit") => {
             let body: Value =
@@ -547,6 +580,10 @@ fn admin(shared: &Shared, req: &Req, segs: &[String]) -> Resp {
             json!({"error": format!("no admin endpoint {} /_emulator/{sub}", req.method)}),
         ),
     }
+}
+
+fn tenancy_value(t: &crate::dashboards::Tenancy) -> Value {
+    json!({"security": t.security, "tenants": t.declared, "preferred": t.preferred})
 }
 
 fn parse_query(q: &str) -> Vec<(String, String)> {

@@ -3,6 +3,7 @@
 
 mod import_export;
 mod saved_objects;
+pub(crate) mod tenancy;
 mod ui;
 mod ui_settings;
 
@@ -15,6 +16,7 @@ use crate::server::{lock, username, Shared};
 use crate::Options;
 
 pub(crate) use saved_objects::Store;
+pub(crate) use tenancy::Tenancy;
 
 /// `POST /_emulator/ui-visit`: what a browser visit does, in one tenant (`{"tenant": ..}`,
 /// resolved like the securitytenant header) or in every tenant that has objects.
@@ -36,7 +38,7 @@ pub(crate) fn ui_visit(shared: &Shared, body: &serde_json::Value) -> serde_json:
                 headers: vec![("securitytenant".into(), t.to_string())],
                 body: bytes::Bytes::new(),
             };
-            vec![resolve_tenant(&fake, user, &d.preferred_tenants)]
+            vec![tenancy::resolve(&fake, user, &d.tenancy).store_key(user)]
         }
         None => d.tenants.keys().cloned().collect(),
     };
@@ -51,60 +53,21 @@ pub(crate) fn ui_visit(shared: &Shared, body: &serde_json::Value) -> serde_json:
 /// Dashboards state: one saved-object store per tenant index.
 pub(crate) struct Dashboards {
     pub(crate) tenants: BTreeMap<String, Store>,
-    /// `opensearch_security.multitenancy.tenants.preferred` (set with `POST /_emulator/tenancy`).
-    pub(crate) preferred_tenants: Vec<String>,
+    /// The security plugin and its tenants (set with `POST /_emulator/tenancy`).
+    pub(crate) tenancy: Tenancy,
 }
 
 impl Dashboards {
     pub(crate) fn new(options: &Options) -> Dashboards {
-        let _ = options;
         Dashboards {
             tenants: BTreeMap::new(),
-            preferred_tenants: Vec::new(),
+            tenancy: Tenancy::new(options.security, options.tenants.clone()),
         }
     }
 
     pub(crate) fn store(&mut self, tenant: &str) -> &mut Store {
         self.tenants.entry(tenant.to_string()).or_default()
     }
-}
-
-/// The tenant a request works in, resolved as the security plugin's `resolveTenant` and
-/// `resolve` do (tenant_resolver.ts) with global and private tenants enabled and every custom
-/// tenant available to the user. `preferred` is `multitenancy.tenants.preferred` (the plugin's
-/// default is empty; the demo configuration uses `["Private", "Global"]`).
-pub(crate) fn resolve_tenant(req: &Req, user: &str, preferred: &[String]) -> String {
-    let from_query = ["securityTenant_", "securitytenant", "security_tenant"]
-        .iter()
-        .find_map(|k| req.param(k).filter(|v| !v.is_empty()).map(str::to_string));
-    let selected = from_query.or_else(|| {
-        req.header("securitytenant")
-            .filter(|v| !v.is_empty())
-            .or_else(|| req.header("securityTenant_").filter(|v| !v.is_empty()))
-            .map(str::to_string)
-    });
-    let private = format!("__user__{user}");
-    if let Some(t) = selected.as_deref() {
-        match t {
-            // The reserved names match case-sensitively.
-            "global" | "" => return "global".to_string(),
-            "private" | "__user__" => return private,
-            // `Global`, `Private` and the like are neither reserved nor available tenants.
-            // The user's own name is the key of their private tenant among the available ones.
-            t if t == user => return private,
-            t if t.eq_ignore_ascii_case("global") || t.eq_ignore_ascii_case("private") => {}
-            t => return t.to_string(),
-        }
-    }
-    // Every tenant is available in the emulator, so the first preferred entry always resolves.
-    if let Some(p) = preferred.first() {
-        return match p.to_lowercase().as_str() {
-            "global" | "" => "global".to_string(),
-            "private" | "__user__" => private,
-            other => other.to_string(),
-        };
-    }
-    "global".to_string()
 }
 
 pub(crate) fn route(req: &Req) -> String {
@@ -120,6 +83,8 @@ pub(crate) fn route(req: &Req) -> String {
         ["api", "saved_objects", _] => "/api/saved_objects/{type}",
         ["api", "saved_objects", _, _] => "/api/saved_objects/{type}/{id}",
         ["api", "opensearch-dashboards", "settings"] => "/api/opensearch-dashboards/settings",
+        ["api", "v1", "auth", "authinfo"] => "/api/v1/auth/authinfo",
+        ["api", "v1", "multitenancy", "tenant"] => "/api/v1/multitenancy/tenant",
         _ => "(unknown)",
     };
     t.to_string()
@@ -174,8 +139,29 @@ pub(crate) async fn handle(shared: &Shared, req: &Req) -> Resp {
         }
     }
     let user = username(&shared.options, req);
-    let preferred = lock(&shared.dashboards).preferred_tenants.clone();
-    let tenant = resolve_tenant(req, &user, &preferred);
+    let tenancy = lock(&shared.dashboards).tenancy.clone();
+    let resolved = tenancy::resolve(req, &user, &tenancy);
+    let resp = answer(shared, req, &user, &tenancy, &resolved).await;
+    // The security plugin's auth handler keeps the resolved tenant in the session cookie.
+    if tenancy.security {
+        resp.with_header("set-cookie", tenancy::session_cookie(&resolved))
+    } else {
+        resp
+    }
+}
+
+async fn answer(
+    shared: &Shared,
+    req: &Req,
+    user: &str,
+    tenancy: &Tenancy,
+    resolved: &tenancy::Resolved,
+) -> Resp {
+    let version = shared.options.dashboards_version.clone();
+    if let Some(r) = tenancy::dashboards_route(req, user, tenancy, resolved) {
+        return r;
+    }
+    let tenant = resolved.store_key(user);
     let s: Vec<&str> = req.segments.iter().map(String::as_str).collect();
     // Multipart parsing is asynchronous: do it before taking the lock.
     if let (["api", "saved_objects", "_import"], "POST") = (s.as_slice(), req.method.as_str()) {

@@ -10,3 +10,4 @@ mod mapping;
 mod pipelines;
 mod scripts;
 mod templates;
+mod tenants;
