@@ -371,13 +371,13 @@ mod tests {
         assert!(disabled.is_err());
         assert!(enabled.is_ok());
         // and the contexts apart: the same source as a condition is another compile
-        let condition = config("ctx.cache_context_test == null");
+        let condition = config("ctx.containsKey('cache_context_test')");
         let as_script = condition.compile(ScriptContextKind::Ingest, &Settings::default());
         let as_condition =
             condition.compile(ScriptContextKind::IngestCondition, &Settings::default());
         assert!(!Arc::ptr_eq(
-            &as_script.unwrap().script,
-            &as_condition.unwrap().script
+            &as_script.expect("a script").script,
+            &as_condition.expect("a condition").script
         ));
     }
 
