@@ -11,7 +11,8 @@
 //! Painless only, through [`painless::Script`]. Stored scripts (`id`) are not supported by the
 //! offline engine (there is no cluster state to hold them): a clear creation error.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::{Map, Value as Json};
 
@@ -201,15 +202,48 @@ impl ScriptConfig {
             regex: settings.painless_regex,
             max_loop_counter: settings.painless_max_loop_counter,
         };
-        let script = painless::Script::compile(&source, &options)
-            .map_err(|e| IngestError::from_script(&e))?;
+        let script = compile_cached(&source, &options)?;
         Ok(CompiledScript {
             source,
             params: Json::Object(self.params.clone()),
-            script: Arc::new(script),
+            script,
             context,
         })
     }
+}
+
+/// How many compiled scripts [`compile_cached`] keeps before it starts over.
+const SCRIPT_CACHE_SIZE: usize = 1024;
+
+/// The compiled scripts (and compile errors) by source and options, shared by every engine of
+/// the process: a node's `ScriptService` also compiles a script once and serves it from its
+/// cache to every pipeline that uses it (`server/src/main/java/org/opensearch/script/
+/// ScriptCache.java`, keyed by lang, source, context and options; the ingest contexts have no
+/// compilation rate limit). A compiled [`painless::Script`] is immutable and holds no `Rc`, so
+/// one is run by every processor (and thread) with the same source. The guard scripts of the
+/// bundled pipelines repeat in every log type, so `siemctl validate` compiles each once.
+fn compile_cached(
+    source: &str,
+    options: &painless::Options,
+) -> Result<Arc<painless::Script>, IngestError> {
+    type Cache = HashMap<(String, String), Result<Arc<painless::Script>, IngestError>>;
+    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+    let key = (source.to_owned(), format!("{options:?}"));
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(found) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return found.clone();
+    }
+    // Compiled outside the lock: two threads may compile the same source at once; both answers
+    // are the same.
+    let compiled = painless::Script::compile(source, options)
+        .map(Arc::new)
+        .map_err(|e| IngestError::from_script(&e));
+    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if cache.len() >= SCRIPT_CACHE_SIZE {
+        cache.clear();
+    }
+    cache.insert(key, compiled.clone());
+    compiled
 }
 
 fn parse_error(key: &str, value: &Json) -> IngestError {
@@ -288,5 +322,70 @@ impl CompiledScript {
                 "java.lang.Boolean",
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn config(source: &str) -> ScriptConfig {
+        let Json::Object(map) = json!({ "source": source }) else {
+            unreachable!()
+        };
+        ScriptConfig::parse(map).expect("an inline script")
+    }
+
+    fn settings(regex: painless::RegexSetting) -> Settings {
+        Settings {
+            painless_regex: regex,
+            ..Settings::default()
+        }
+    }
+
+    #[test]
+    fn one_source_is_compiled_once_and_shared() {
+        let source = "ctx.shared_by_two_processors = params.size()";
+        let compile = || {
+            config(source)
+                .compile(ScriptContextKind::Ingest, &Settings::default())
+                .expect("compiles")
+        };
+        let (a, b) = (compile(), compile());
+        assert!(Arc::ptr_eq(&a.script, &b.script));
+    }
+
+    #[test]
+    fn the_cache_tells_compile_options_apart() {
+        // A regex literal: a compile error when regexes are disabled, a script when enabled.
+        let source = "ctx.cache_options_test = /a+b/.matcher('aab').matches()";
+        let disabled = config(source).compile(
+            ScriptContextKind::Ingest,
+            &settings(painless::RegexSetting::Disabled),
+        );
+        let enabled = config(source).compile(
+            ScriptContextKind::Ingest,
+            &settings(painless::RegexSetting::Enabled),
+        );
+        assert!(disabled.is_err());
+        assert!(enabled.is_ok());
+        // and the contexts apart: the same source as a condition is another compile
+        let condition = config("ctx.containsKey('cache_context_test')");
+        let as_script = condition.compile(ScriptContextKind::Ingest, &Settings::default());
+        let as_condition =
+            condition.compile(ScriptContextKind::IngestCondition, &Settings::default());
+        assert!(!Arc::ptr_eq(
+            &as_script.expect("a script").script,
+            &as_condition.expect("a condition").script
+        ));
+    }
+
+    #[test]
+    fn a_compile_error_is_the_same_from_the_cache() {
+        let source = "ctx.cached_error = ;";
+        let first = config(source).compile(ScriptContextKind::Ingest, &Settings::default());
+        let second = config(source).compile(ScriptContextKind::Ingest, &Settings::default());
+        assert_eq!(first.unwrap_err(), second.unwrap_err());
     }
 }

@@ -11,12 +11,24 @@ use super::Content;
 
 /// Every problem in the content, sorted by file and line.
 pub(crate) fn validate(content: &Content) -> Vec<Problem> {
+    // Building the pipelines with the ingest engine shares nothing with the other checks: it
+    // runs on a thread of its own, beside them; the problems are put together in the order the
+    // checks ran in one after another.
     let mut problems = Vec::new();
-    problems.extend(templates::check(content));
-    problems.extend(pipelines::check(content));
-    problems.extend(ism::check(content));
-    problems.extend(saved_objects::check(content));
-    problems.extend(fields::check(content));
+    let mut rest = Vec::new();
+    std::thread::scope(|scope| {
+        let built = scope.spawn(|| pipelines::check(content));
+        problems.extend(templates::check(content));
+        rest.extend(ism::check(content));
+        rest.extend(saved_objects::check(content));
+        rest.extend(fields::check(content));
+        problems.extend(
+            built
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        );
+    });
+    problems.extend(rest);
     sort(&mut problems);
     problems
 }

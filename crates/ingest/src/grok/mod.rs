@@ -286,11 +286,17 @@ impl Grok {
     /// it is computed once.
     pub fn with_builtin_bank(pattern: &str) -> Result<Grok, GrokError> {
         static BUILTIN_VALID: OnceLock<Result<(), GrokError>> = OnceLock::new();
-        let bank = processor_bank(&[]);
-        BUILTIN_VALID
-            .get_or_init(|| validate_pattern_bank(&bank))
-            .clone()?;
-        Grok::compile(&bank, pattern, true)
+        // The bank itself is built once per thread too (its map holds `Rc`s, so it cannot be
+        // shared between threads): building it copies every built-in pattern twice.
+        thread_local! {
+            static BUILTIN_BANK: Bank = processor_bank(&[]);
+        }
+        BUILTIN_BANK.with(|bank| {
+            BUILTIN_VALID
+                .get_or_init(|| validate_pattern_bank(bank))
+                .clone()?;
+            Grok::compile(bank, pattern, true)
+        })
     }
 
     fn build(bank: &Bank, pattern: &str, named_captures: bool) -> Result<Grok, GrokError> {
