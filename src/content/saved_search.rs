@@ -8,6 +8,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use serde_saphyr::Spanned;
 
+mod yaml_slip;
+
 use super::kind::Kind;
 use super::problem::Problem;
 use crate::query::Language;
@@ -89,17 +91,8 @@ pub(crate) fn line(location: &serde_saphyr::Location) -> Option<usize> {
 
 /// Reads a saved-search file; every problem of shape is reported.
 pub(crate) fn parse(path: &Path, text: &str) -> Result<SavedSearch, Vec<Problem>> {
-    let file: SavedSearchFile = serde_saphyr::from_str(text).map_err(|err| {
-        let at = err.location().and_then(|l| line(&l));
-        vec![Problem::new(
-            path,
-            format!("not a valid saved search: {}", first_line(&err.to_string())),
-        )
-        .at_line(at)
-        .with_hint(
-            "a saved search needs `id`, `title` and usually `query`; see docs/content-format.md",
-        )]
-    })?;
+    let file: SavedSearchFile =
+        serde_saphyr::from_str(text).map_err(|err| vec![yaml_slip::explain(path, text, &err)])?;
     let mut problems = Vec::new();
     let id = &file.id.value;
     if id.is_empty()
@@ -165,10 +158,6 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<SavedSearch, Vec<Problem>
     } else {
         Err(problems)
     }
-}
-
-fn first_line(message: &str) -> &str {
-    message.lines().next().unwrap_or(message)
 }
 
 impl SavedSearch {

@@ -399,3 +399,70 @@ fn the_queries_of_a_filters_aggregation_are_checked() {
         );
     }));
 }
+
+/// Each YAML slip an analyst makes in a saved search, with the problem validate reports.
+fn yaml_slip(name: &str, yaml: &str) -> String {
+    let out = failing(|c| {
+        c.write(SEARCH, yaml);
+    });
+    format!("--- {name}\n{yaml}\n{out}")
+}
+
+#[test]
+fn yaml_slips_in_saved_searches_are_explained_in_plain_words() {
+    let slips = [
+        (
+            "unquoted colon in the title",
+            "id: demo-failures\ntitle: Demo: failures\nquery: event.outcome:failure\n",
+        ),
+        (
+            "unquoted colon and space in the query",
+            "id: demo-failures\ntitle: \"Demo: failures\"\nquery: event.outcome: failure\ncolumns: [user.name]\n",
+        ),
+        (
+            "a tab in the indentation",
+            "id: demo-failures\ntitle: \"Demo: failures\"\nquery: event.outcome:failure\nfilters:\n\t- field: demo.region\n\t  value: us-east-1\n",
+        ),
+        (
+            "a key indented by one space",
+            "id: demo-failures\n title: \"Demo: failures\"\nquery: event.outcome:failure\n",
+        ),
+        (
+            "a filter key out of line",
+            "id: demo-failures\ntitle: \"Demo: failures\"\nquery: event.outcome:failure\nfilters:\n  - field: demo.region\n     value: us-east-1\n",
+        ),
+        (
+            "a quote never closed",
+            "id: demo-failures\ntitle: \"Demo: failures\nquery: event.outcome:failure\n",
+        ),
+        (
+            "a misspelt key",
+            "id: demo-failures\ntitle: \"Demo: failures\"\nquery: event.outcome:failure\ncolums: [user.name]\n",
+        ),
+        (
+            "a misspelt filter key",
+            "id: demo-failures\ntitle: \"Demo: failures\"\nfilters:\n  - field: demo.region\n    vaule: us-east-1\n",
+        ),
+        (
+            "columns as one word",
+            "id: demo-failures\ntitle: \"Demo: failures\"\ncolumns: user.name\n",
+        ),
+        ("no title", "id: demo-failures\nquery: event.outcome:failure\n"),
+    ];
+    let all: Vec<String> = slips.iter().map(|(n, y)| yaml_slip(n, y)).collect();
+    let text = all.join("\n");
+    for jargon in [
+        "simple key",
+        "expected key",
+        "scalar",
+        "mapping",
+        "sequence",
+        "invalid type",
+    ] {
+        assert!(
+            !text.contains(jargon),
+            "parser jargon `{jargon}` in:\n{text}"
+        );
+    }
+    insta::assert_snapshot!(text);
+}
