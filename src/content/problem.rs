@@ -49,6 +49,13 @@ impl Problem {
         self
     }
 
+    /// The hint, when there is one.
+    #[must_use]
+    pub(crate) fn with_hint_opt(mut self, hint: Option<String>) -> Self {
+        self.hint = hint;
+        self
+    }
+
     /// `path/to/file:12:5`, `path/to/file:12`, or the path alone when the line is not known.
     pub(crate) fn location(&self) -> String {
         let file = self.file.display().to_string().replace('\\', "/");

@@ -466,3 +466,29 @@ fn yaml_slips_in_saved_searches_are_explained_in_plain_words() {
     }
     insta::assert_snapshot!(text);
 }
+
+/// An error inside a query written over several lines is reported at its line and column in
+/// the file, for each way YAML writes a multi-line value.
+#[test]
+fn errors_in_multi_line_queries_point_at_the_file_line_and_column() {
+    let query_lines = "event.outcome:failure\n  and user.name:root\n  and (event.action:login";
+    let styles = [
+        ("literal block", format!("query: |\n  {query_lines}\n")),
+        ("folded block", format!("query: >\n  {query_lines}\n")),
+        (
+            "double-quoted over lines",
+            format!("query: \"{query_lines}\"\n"),
+        ),
+    ];
+    let mut all = Vec::new();
+    for (name, query) in styles {
+        let yaml =
+            format!("id: demo-failures\ntitle: \"Demo: failures\"\ncolumns: [user.name]\n{query}");
+        all.push(yaml_slip(name, &yaml));
+        // The `(` opened on the query's third line: line 6 (or 5, quoted) of the file.
+    }
+    // An unmapped field on a later line of a folded query is reported on its own line.
+    let yaml = "id: demo-failures\ntitle: \"Demo: failures\"\nquery: >\n  event.outcome:failure\n  and user.nmae:root\n";
+    all.push(yaml_slip("unmapped field in a folded block", yaml));
+    insta::assert_snapshot!(all.join("\n"));
+}

@@ -93,15 +93,29 @@ pub(super) fn check(content: &Content) -> Vec<Problem> {
         let search = &loaded.search;
         let query_line = search.file.query.as_ref().and_then(|q| line(&q.referenced));
         match query::parse(search.language, search.query()) {
-            Err(err) => problems.push(query_problem(
-                &loaded.file,
-                query_line,
-                search.language,
-                &err,
-            )),
+            Err(err) => {
+                let problem = match search.query_position(err.column) {
+                    // The place in the file, as an editor shows it.
+                    Some((line, column)) => Problem::new(
+                        &loaded.file,
+                        format!(
+                            "the query is not valid {}: {}",
+                            language_name(search.language),
+                            err.message
+                        ),
+                    )
+                    .at(Some(line), Some(column))
+                    .with_hint_opt(err.hint.clone()),
+                    None => query_problem(&loaded.file, query_line, search.language, &err),
+                };
+                problems.push(problem);
+            }
             Ok(refs) => {
                 for field in refs {
-                    let at = query_line.map(|l| l + field.line.saturating_sub(1));
+                    let at = search
+                        .query_position(field.column)
+                        .map(|(line, _)| line)
+                        .or_else(|| query_line.map(|l| l + field.line.saturating_sub(1)));
                     let named = Named {
                         at,
                         name: &field.name,
@@ -242,14 +256,18 @@ fn query_problem(
     language: Language,
     err: &query::QueryError,
 ) -> Problem {
-    let name = match language {
-        Language::Dql => "DQL",
-        Language::Lucene => "Lucene",
-    };
+    let name = language_name(language);
     let mut problem = Problem::new(file, format!("the query is not valid {name}: {err}"))
         .at_line(query_line.map(|l| l + err.line.saturating_sub(1)));
     problem.hint = err.hint.clone();
     problem
+}
+
+fn language_name(language: Language) -> &'static str {
+    match language {
+        Language::Dql => "DQL",
+        Language::Lucene => "Lucene",
+    }
 }
 
 /// A field named by a query, a column, a sort, a filter or an aggregation.
