@@ -210,7 +210,16 @@ fn references_must_resolve() {
 
 #[test]
 fn ids_and_titles_are_unique_per_kind() {
+    // Each repeat is reported at the file the analyst just added, naming the one there before
+    // (by modification time: the fixture's own file is made an hour old).
     insta::assert_snapshot!(failing(|c| {
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(c.path().join(SEARCH))
+            .unwrap()
+            .set_modified(hour_ago)
+            .unwrap();
         let yaml = c
             .read(SEARCH)
             .replace("id: demo-failures", "id: demo-failures-2");
