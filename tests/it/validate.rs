@@ -501,3 +501,43 @@ fn errors_in_multi_line_queries_point_at_the_file_line_and_column() {
     all.push(yaml_slip("unmapped field in a folded block", yaml));
     insta::assert_snapshot!(all.join("\n"));
 }
+
+/// Values compared with an `ip`, number or date field are checked as OpenSearch parses them:
+/// the search would fail on every shard. Addresses, CIDR ranges, numbers, dates and date math
+/// pass; keyword fields take anything.
+#[test]
+fn query_values_are_checked_against_the_field_type() {
+    const BASE: &str = "index-templates/_common/base.component-template.json.hbs";
+    let severity = |c: &TestContext| {
+        c.edit(
+            BASE,
+            "\"outcome\": { \"type\": \"keyword\" }",
+            "\"outcome\": { \"type\": \"keyword\" }, \"severity\": { \"type\": \"long\" }",
+        );
+    };
+    let ctx = TestContext::fixture("minimal");
+    severity(&ctx);
+    ctx.edit(
+        SEARCH,
+        "query: event.outcome:failure and not user.name:root",
+        "query: event.severity >= 70 and source.ip:10.0.0.0/8 and not source.ip:\"2001:db8::1\" and @timestamp >= now-1d and @timestamp < \"2024-01-31\" and user.name:corp-network",
+    );
+    let run = ctx.siemctl(&["validate"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    let dql = failing(|c| {
+        severity(c);
+        c.edit(
+            SEARCH,
+            "query: event.outcome:failure and not user.name:root",
+            "query: >\n  event.outcome:failure\n  and source.ip:corp-network\n  and @timestamp >= yesterday\n  and event.severity >= high",
+        );
+    });
+    let lucene = failing(|c| {
+        c.edit(
+            SEARCH,
+            "query: event.outcome:failure and not user.name:root",
+            "language: lucene\nquery: 'source.ip:[10.0.0.1 TO gateway] AND @timestamp:[last-week TO now]'",
+        );
+    });
+    insta::assert_snapshot!(format!("{dql}\n{lucene}"));
+}

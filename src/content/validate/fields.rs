@@ -17,6 +17,8 @@ use crate::content::suggest::{field_hint, FieldScope};
 use crate::content::Content;
 use crate::query::{self, Language};
 
+use super::values;
+
 /// What one index pattern sees: the index templates its title covers and their fields merged.
 struct PatternView<'a> {
     title: String,
@@ -111,6 +113,19 @@ pub(super) fn check(content: &Content) -> Vec<Problem> {
                 problems.push(problem);
             }
             Ok(refs) => {
+                for bad in values::check(search.language, search.query(), &view.fields) {
+                    // At the field the value is compared with (its first mention).
+                    let (line, column) = refs
+                        .iter()
+                        .find(|f| f.name == bad.field)
+                        .and_then(|f| search.query_position(f.column))
+                        .map_or((query_line, None), |(l, c)| (Some(l), Some(c)));
+                    problems.push(
+                        Problem::new(&loaded.file, bad.message)
+                            .at(line, column)
+                            .with_hint(bad.hint),
+                    );
+                }
                 for field in refs {
                     let at = search
                         .query_position(field.column)
