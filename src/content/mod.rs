@@ -55,6 +55,8 @@ pub(crate) struct LoadedSearch {
 /// The rendered content set.
 #[derive(Debug)]
 pub(crate) struct Content {
+    /// The content directory the files are relative to.
+    pub(crate) root: PathBuf,
     pub(crate) version: ContentVersion,
     /// Every object, sorted by kind (apply order) then id.
     pub(crate) resources: Vec<Resource>,
@@ -95,6 +97,7 @@ impl Content {
     }
 
     fn new(
+        root: &Path,
         version: ContentVersion,
         resources: Vec<Resource>,
         searches: Vec<LoadedSearch>,
@@ -113,6 +116,7 @@ impl Content {
             failed_ids.entry(*kind).or_default().insert(id.clone());
         }
         Content {
+            root: root.to_path_buf(),
             version,
             resources,
             searches,
@@ -210,7 +214,10 @@ pub(crate) fn load(
         });
     }
     resources.sort_by(|a, b| (a.kind, &a.id, &a.file).cmp(&(b.kind, &b.id, &b.file)));
-    Ok((Content::new(version, resources, searches, failed), problems))
+    Ok((
+        Content::new(root, version, resources, searches, failed),
+        problems,
+    ))
 }
 
 /// Kind-specific preparation right after rendering: the version stamp of templates and

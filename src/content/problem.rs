@@ -11,6 +11,8 @@ pub(crate) struct Problem {
     pub(crate) file: PathBuf,
     /// The 1-based line in that file, where one is known.
     pub(crate) line: Option<usize>,
+    /// The 1-based column (in characters) on that line, where one is known.
+    pub(crate) column: Option<usize>,
     pub(crate) message: String,
     /// What to do about it, when that is not obvious from the message.
     pub(crate) hint: Option<String>,
@@ -21,6 +23,7 @@ impl Problem {
         Problem {
             file: file.as_ref().to_path_buf(),
             line: None,
+            column: None,
             message: message.into(),
             hint: None,
         }
@@ -32,18 +35,34 @@ impl Problem {
         self
     }
 
+    /// The line and column, for problems that point at one place on a line.
+    #[must_use]
+    pub(crate) fn at(mut self, line: Option<usize>, column: Option<usize>) -> Self {
+        self.line = line;
+        self.column = column.filter(|_| line.is_some());
+        self
+    }
+
     #[must_use]
     pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
-    /// `path/to/file:12`, or the path alone when the line is not known.
+    /// The hint, when there is one.
+    #[must_use]
+    pub(crate) fn with_hint_opt(mut self, hint: Option<String>) -> Self {
+        self.hint = hint;
+        self
+    }
+
+    /// `path/to/file:12:5`, `path/to/file:12`, or the path alone when the line is not known.
     pub(crate) fn location(&self) -> String {
         let file = self.file.display().to_string().replace('\\', "/");
-        match self.line {
-            Some(line) => format!("{file}:{line}"),
-            None => file,
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => format!("{file}:{line}:{column}"),
+            (Some(line), None) => format!("{file}:{line}"),
+            _ => file,
         }
     }
 }

@@ -8,6 +8,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use serde_saphyr::Spanned;
 
+mod yaml_slip;
+
 use super::kind::Kind;
 use super::problem::Problem;
 use crate::query::Language;
@@ -81,6 +83,10 @@ pub(crate) struct SavedSearch {
     pub(crate) file: SavedSearchFile,
     pub(crate) language: Language,
     pub(crate) kind: Kind,
+    /// Where each character of the query is in the file, (line, column) both 1-based: a query
+    /// written over several lines (`query: |`, `query: >`, quoted over lines) is one string
+    /// whose positions are not the file's.
+    query_positions: Vec<(usize, usize)>,
 }
 
 pub(crate) fn line(location: &serde_saphyr::Location) -> Option<usize> {
@@ -89,17 +95,8 @@ pub(crate) fn line(location: &serde_saphyr::Location) -> Option<usize> {
 
 /// Reads a saved-search file; every problem of shape is reported.
 pub(crate) fn parse(path: &Path, text: &str) -> Result<SavedSearch, Vec<Problem>> {
-    let file: SavedSearchFile = serde_saphyr::from_str(text).map_err(|err| {
-        let at = err.location().and_then(|l| line(&l));
-        vec![Problem::new(
-            path,
-            format!("not a valid saved search: {}", first_line(&err.to_string())),
-        )
-        .at_line(at)
-        .with_hint(
-            "a saved search needs `id`, `title` and usually `query`; see docs/content-format.md",
-        )]
-    })?;
+    let file: SavedSearchFile =
+        serde_saphyr::from_str(text).map_err(|err| vec![yaml_slip::explain(path, text, &err)])?;
     let mut problems = Vec::new();
     let id = &file.id.value;
     if id.is_empty()
@@ -157,21 +154,89 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<SavedSearch, Vec<Problem>
         }
     }
     if problems.is_empty() {
+        let query_positions = file
+            .query
+            .as_ref()
+            .map(|q| positions_in_file(text, &q.referenced, &q.value))
+            .unwrap_or_default();
         Ok(SavedSearch {
             file,
             language,
             kind,
+            query_positions,
         })
     } else {
         Err(problems)
     }
 }
 
-fn first_line(message: &str) -> &str {
-    message.lines().next().unwrap_or(message)
+/// For each character of a scalar `value`, its (line, column) in `text`, walking the source
+/// from the scalar's location: each character of the value is the next equal one in the source,
+/// a space or line break of the value (from folding) stands for any whitespace there, and what
+/// YAML adds around and inside the value (quotes, `|`, indentation, escapes' backslashes) is
+/// skipped. Stops (returning the positions found so far) where the source no longer matches.
+fn positions_in_file(text: &str, at: &serde_saphyr::Location, value: &str) -> Vec<(usize, usize)> {
+    let Ok(offset) = usize::try_from(at.span().offset()) else {
+        return Vec::new();
+    };
+    let (mut line, mut column) = (1, 1);
+    let mut source = text.chars().peekable();
+    for _ in 0..offset {
+        match source.next() {
+            Some('\n') => (line, column) = (line + 1, 1),
+            Some(_) => column += 1,
+            None => return Vec::new(),
+        }
+    }
+    let mut out = Vec::with_capacity(value.len());
+    for wanted in value.chars() {
+        let mut skipped = 0;
+        loop {
+            let Some(c) = source.next() else {
+                return out;
+            };
+            let here = (line, column);
+            if c == '\n' {
+                (line, column) = (line + 1, 1);
+            } else {
+                column += 1;
+            }
+            if c == wanted || (wanted.is_whitespace() && c.is_whitespace()) {
+                out.push(here);
+                break;
+            }
+            skipped += 1;
+            // Indentation and a line's quoting are short; anything longer is not this value.
+            if skipped > 200 {
+                return out;
+            }
+        }
+    }
+    out
 }
 
 impl SavedSearch {
+    /// The (line, column) in the file of the query's character at `column`, 1-based and
+    /// counted from the start of the whole query as the query parsers count.
+    pub(crate) fn query_position(&self, column: usize) -> Option<(usize, usize)> {
+        let index = column.checked_sub(1)?;
+        self.query_positions
+            .get(index)
+            .or_else(|| {
+                // Just past the end (a query cut short): after its last character.
+                (index == self.query_positions.len() && index == self.query().chars().count())
+                    .then(|| self.query_positions.last())
+                    .flatten()
+            })
+            .map(|&(line, col)| {
+                if index == self.query_positions.len() {
+                    (line, col + 1)
+                } else {
+                    (line, col)
+                }
+            })
+    }
+
     pub(crate) fn id(&self) -> &str {
         &self.file.id.value
     }

@@ -117,18 +117,22 @@ impl Printer {
     }
 }
 
-/// Problems as JSON: `[{file, line, message, hint}]`.
+/// Problems as JSON: `[{file, line, column, message, hint}]` (`column` only where known).
 pub(crate) fn problems_json(problems: &[Problem]) -> Value {
     Value::Array(
         problems
             .iter()
             .map(|p| {
-                json!({
+                let mut v = json!({
                     "file": p.file.display().to_string().replace('\\', "/"),
                     "line": p.line,
                     "message": p.message,
                     "hint": p.hint,
-                })
+                });
+                if let Some(column) = p.column {
+                    v["column"] = json!(column);
+                }
+                v
             })
             .collect(),
     )

@@ -210,7 +210,16 @@ fn references_must_resolve() {
 
 #[test]
 fn ids_and_titles_are_unique_per_kind() {
+    // Each repeat is reported at the file the analyst just added, naming the one there before
+    // (by modification time: the fixture's own file is made an hour old).
     insta::assert_snapshot!(failing(|c| {
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(c.path().join(SEARCH))
+            .unwrap()
+            .set_modified(hour_ago)
+            .unwrap();
         let yaml = c
             .read(SEARCH)
             .replace("id: demo-failures", "id: demo-failures-2");
@@ -398,4 +407,137 @@ fn the_queries_of_a_filters_aggregation_are_checked() {
             r#"{ "id": "2", "enabled": true, "type": "filters", "schema": "bucket", "params": { "filters": [ { "input": { "query": "event.action:(", "language": "kuery" }, "label": "" }, { "input": { "query": "event.acton:login", "language": "kuery" }, "label": "" } ] } }"#,
         );
     }));
+}
+
+/// Each YAML slip an analyst makes in a saved search, with the problem validate reports.
+fn yaml_slip(name: &str, yaml: &str) -> String {
+    let out = failing(|c| {
+        c.write(SEARCH, yaml);
+    });
+    format!("--- {name}\n{yaml}\n{out}")
+}
+
+#[test]
+fn yaml_slips_in_saved_searches_are_explained_in_plain_words() {
+    let slips = [
+        (
+            "unquoted colon in the title",
+            "id: demo-failures\ntitle: Demo: failures\nquery: event.outcome:failure\n",
+        ),
+        (
+            "unquoted colon and space in the query",
+            "id: demo-failures\ntitle: \"Demo: failures\"\nquery: event.outcome: failure\ncolumns: [user.name]\n",
+        ),
+        (
+            "a tab in the indentation",
+            "id: demo-failures\ntitle: \"Demo: failures\"\nquery: event.outcome:failure\nfilters:\n\t- field: demo.region\n\t  value: us-east-1\n",
+        ),
+        (
+            "a key indented by one space",
+            "id: demo-failures\n title: \"Demo: failures\"\nquery: event.outcome:failure\n",
+        ),
+        (
+            "a filter key out of line",
+            "id: demo-failures\ntitle: \"Demo: failures\"\nquery: event.outcome:failure\nfilters:\n  - field: demo.region\n     value: us-east-1\n",
+        ),
+        (
+            "a quote never closed",
+            "id: demo-failures\ntitle: \"Demo: failures\nquery: event.outcome:failure\n",
+        ),
+        (
+            "a misspelt key",
+            "id: demo-failures\ntitle: \"Demo: failures\"\nquery: event.outcome:failure\ncolums: [user.name]\n",
+        ),
+        (
+            "a misspelt filter key",
+            "id: demo-failures\ntitle: \"Demo: failures\"\nfilters:\n  - field: demo.region\n    vaule: us-east-1\n",
+        ),
+        (
+            "columns as one word",
+            "id: demo-failures\ntitle: \"Demo: failures\"\ncolumns: user.name\n",
+        ),
+        ("no title", "id: demo-failures\nquery: event.outcome:failure\n"),
+    ];
+    let all: Vec<String> = slips.iter().map(|(n, y)| yaml_slip(n, y)).collect();
+    let text = all.join("\n");
+    for jargon in [
+        "simple key",
+        "expected key",
+        "scalar",
+        "mapping",
+        "sequence",
+        "invalid type",
+    ] {
+        assert!(
+            !text.contains(jargon),
+            "parser jargon `{jargon}` in:\n{text}"
+        );
+    }
+    insta::assert_snapshot!(text);
+}
+
+/// An error inside a query written over several lines is reported at its line and column in
+/// the file, for each way YAML writes a multi-line value.
+#[test]
+fn errors_in_multi_line_queries_point_at_the_file_line_and_column() {
+    let query_lines = "event.outcome:failure\n  and user.name:root\n  and (event.action:login";
+    let styles = [
+        ("literal block", format!("query: |\n  {query_lines}\n")),
+        ("folded block", format!("query: >\n  {query_lines}\n")),
+        (
+            "double-quoted over lines",
+            format!("query: \"{query_lines}\"\n"),
+        ),
+    ];
+    let mut all = Vec::new();
+    for (name, query) in styles {
+        let yaml =
+            format!("id: demo-failures\ntitle: \"Demo: failures\"\ncolumns: [user.name]\n{query}");
+        all.push(yaml_slip(name, &yaml));
+        // The `(` opened on the query's third line: line 6 (or 5, quoted) of the file.
+    }
+    // An unmapped field on a later line of a folded query is reported on its own line.
+    let yaml = "id: demo-failures\ntitle: \"Demo: failures\"\nquery: >\n  event.outcome:failure\n  and user.nmae:root\n";
+    all.push(yaml_slip("unmapped field in a folded block", yaml));
+    insta::assert_snapshot!(all.join("\n"));
+}
+
+/// Values compared with an `ip`, number or date field are checked as OpenSearch parses them:
+/// the search would fail on every shard. Addresses, CIDR ranges, numbers, dates and date math
+/// pass; keyword fields take anything.
+#[test]
+fn query_values_are_checked_against_the_field_type() {
+    const BASE: &str = "index-templates/_common/base.component-template.json.hbs";
+    let severity = |c: &TestContext| {
+        c.edit(
+            BASE,
+            "\"outcome\": { \"type\": \"keyword\" }",
+            "\"outcome\": { \"type\": \"keyword\" }, \"severity\": { \"type\": \"long\" }",
+        );
+    };
+    let ctx = TestContext::fixture("minimal");
+    severity(&ctx);
+    ctx.edit(
+        SEARCH,
+        "query: event.outcome:failure and not user.name:root",
+        "query: event.severity >= 70 and source.ip:10.0.0.0/8 and not source.ip:\"2001:db8::1\" and @timestamp >= now-1d and @timestamp < \"2024-01-31\" and user.name:corp-network",
+    );
+    let run = ctx.siemctl(&["validate"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    let dql = failing(|c| {
+        severity(c);
+        c.edit(
+            SEARCH,
+            "query: event.outcome:failure and not user.name:root",
+            "query: >\n  event.outcome:failure\n  and source.ip:corp-network\n  and @timestamp >= yesterday\n  and event.severity >= high",
+        );
+    });
+    let lucene = failing(|c| {
+        c.edit(
+            SEARCH,
+            "query: event.outcome:failure and not user.name:root",
+            "language: lucene\nquery: 'source.ip:[10.0.0.1 TO gateway] AND @timestamp:[last-week TO now]'",
+        );
+    });
+    insta::assert_snapshot!(format!("{dql}\n{lucene}"));
 }

@@ -17,6 +17,8 @@ use crate::content::suggest::{field_hint, FieldScope};
 use crate::content::Content;
 use crate::query::{self, Language};
 
+use super::values;
+
 /// What one index pattern sees: the index templates its title covers and their fields merged.
 struct PatternView<'a> {
     title: String,
@@ -93,15 +95,42 @@ pub(super) fn check(content: &Content) -> Vec<Problem> {
         let search = &loaded.search;
         let query_line = search.file.query.as_ref().and_then(|q| line(&q.referenced));
         match query::parse(search.language, search.query()) {
-            Err(err) => problems.push(query_problem(
-                &loaded.file,
-                query_line,
-                search.language,
-                &err,
-            )),
+            Err(err) => {
+                let problem = match search.query_position(err.column) {
+                    // The place in the file, as an editor shows it.
+                    Some((line, column)) => Problem::new(
+                        &loaded.file,
+                        format!(
+                            "the query is not valid {}: {}",
+                            language_name(search.language),
+                            err.message
+                        ),
+                    )
+                    .at(Some(line), Some(column))
+                    .with_hint_opt(err.hint.clone()),
+                    None => query_problem(&loaded.file, query_line, search.language, &err),
+                };
+                problems.push(problem);
+            }
             Ok(refs) => {
+                for bad in values::check(search.language, search.query(), &view.fields) {
+                    // At the field the value is compared with (its first mention).
+                    let (line, column) = refs
+                        .iter()
+                        .find(|f| f.name == bad.field)
+                        .and_then(|f| search.query_position(f.column))
+                        .map_or((query_line, None), |(l, c)| (Some(l), Some(c)));
+                    problems.push(
+                        Problem::new(&loaded.file, bad.message)
+                            .at(line, column)
+                            .with_hint(bad.hint),
+                    );
+                }
                 for field in refs {
-                    let at = query_line.map(|l| l + field.line.saturating_sub(1));
+                    let at = search
+                        .query_position(field.column)
+                        .map(|(line, _)| line)
+                        .or_else(|| query_line.map(|l| l + field.line.saturating_sub(1)));
                     let named = Named {
                         at,
                         name: &field.name,
@@ -242,14 +271,18 @@ fn query_problem(
     language: Language,
     err: &query::QueryError,
 ) -> Problem {
-    let name = match language {
-        Language::Dql => "DQL",
-        Language::Lucene => "Lucene",
-    };
+    let name = language_name(language);
     let mut problem = Problem::new(file, format!("the query is not valid {name}: {err}"))
         .at_line(query_line.map(|l| l + err.line.saturating_sub(1)));
     problem.hint = err.hint.clone();
     problem
+}
+
+fn language_name(language: Language) -> &'static str {
+    match language {
+        Language::Dql => "DQL",
+        Language::Lucene => "Lucene",
+    }
 }
 
 /// A field named by a query, a column, a sort, a filter or an aggregation.

@@ -5,6 +5,7 @@ mod ism;
 pub(crate) mod pipelines;
 mod saved_objects;
 mod templates;
+mod values;
 
 use super::problem::Problem;
 use super::Content;

@@ -41,28 +41,90 @@ pub(super) fn check(content: &Content) -> Vec<Problem> {
 }
 
 /// Ids are unique per kind (two files cannot name the same object), and so are titles (two
-/// objects with one title cannot be told apart in Dashboards).
+/// objects with one title cannot be told apart in Dashboards). Each repeat is reported at the
+/// file changed last, the one just added or edited, naming the one that was there first.
 fn check_unique(content: &Content, problems: &mut Vec<Problem>) {
     let mut ids: BTreeMap<(Kind, &str), &Resource> = BTreeMap::new();
     let mut titles: BTreeMap<(Kind, &str), &Resource> = BTreeMap::new();
     for resource in &content.resources {
         if let Some(first) = ids.insert((resource.kind, &resource.id), resource) {
+            let (older, newer) = by_age(content, first, resource);
+            ids.insert((resource.kind, &resource.id), older);
+            let line = if is_yaml(newer) {
+                line_of_key(&newer.text, "id")
+            } else {
+                Some(1) // the id is the file's name
+            };
             problems.push(
-                Problem::new(&resource.file, format!("{} id `{}` is also used by `{}`", resource.kind, resource.id, first.file.display()))
-                    .at_line(Some(1))
-                    .with_hint("ids are unique per kind: rename one of the files (or change the `id:` of a saved search)"),
+                Problem::new(
+                    &newer.file,
+                    format!(
+                        "{} id `{}` is already used: first defined in `{}`",
+                        newer.kind,
+                        newer.id,
+                        older.file.display()
+                    ),
+                )
+                .at_line(line)
+                .with_hint(if is_yaml(newer) {
+                    "ids are unique per kind: give this saved search an `id:` of its own"
+                } else {
+                    "ids are unique per kind: rename this file (its name is the object's id)"
+                }),
             );
         }
         if let Some(title) = resource.title() {
             if let Some(first) = titles.insert((resource.kind, title), resource) {
+                let (older, newer) = by_age(content, first, resource);
+                titles.insert((resource.kind, title), older);
+                let line = if is_yaml(newer) {
+                    line_of_key(&newer.text, "title")
+                } else {
+                    newer.line_of("/attributes/title")
+                };
                 problems.push(
-                    Problem::new(&resource.file, format!("{} title `{title}` is also used by `{}`", resource.kind, first.file.display()))
-                        .at_line(resource.line_of("/attributes/title"))
+                    Problem::new(&newer.file, format!("{} title `{title}` is already used: first defined in `{}`", newer.kind, older.file.display()))
+                        .at_line(line)
                         .with_hint("titles are unique per kind, so that analysts can tell objects apart in Dashboards"),
                 );
             }
         }
     }
+}
+
+/// The two files of a repeat, the one changed first then the one changed last (by modification
+/// time; in content order when the times cannot be read or are equal).
+fn by_age<'a>(
+    content: &Content,
+    first: &'a Resource,
+    second: &'a Resource,
+) -> (&'a Resource, &'a Resource) {
+    let modified = |r: &Resource| {
+        std::fs::metadata(content.root.join(&r.file))
+            .and_then(|m| m.modified())
+            .ok()
+    };
+    match (modified(first), modified(second)) {
+        (Some(a), Some(b)) if a > b => (second, first),
+        _ => (first, second),
+    }
+}
+
+fn is_yaml(resource: &Resource) -> bool {
+    resource
+        .file
+        .extension()
+        .is_some_and(|e| e == "yaml" || e == "yml")
+}
+
+/// The line of a top-level `key:` in a YAML file.
+fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map(|i| i + 1)
 }
 
 /// The JSON-string attributes are written as JSON in the content; a string there is either
