@@ -56,15 +56,27 @@ impl Snapshot {
 
 /// Detects the servers and refuses unsupported ones.
 pub(crate) async fn detect(cluster: &Cluster) -> Result<(ServerInfo, Option<String>)> {
-    let (server, dashboards) = tokio::join!(cluster.server_info(), async {
-        if cluster.has_dashboards() {
-            cluster.dashboards_version().await.map(Some)
-        } else {
-            Ok(None)
+    // Detection and the tenant check in flight together (one round trip).
+    let (server, dashboards, tenant) = tokio::join!(
+        cluster.server_info(),
+        async {
+            if cluster.has_dashboards() {
+                cluster.dashboards_version().await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+        async {
+            if cluster.has_dashboards() {
+                cluster.confirm_tenant().await
+            } else {
+                Ok(())
+            }
         }
-    });
+    );
     let server = server.context("cannot read the OpenSearch version (GET /)")?;
     server.check_supported()?;
+    tenant?;
     let dashboards =
         dashboards.context("cannot read the OpenSearch Dashboards version (GET /api/status)")?;
     tracing::debug!(opensearch = %server.number, dashboards = ?dashboards, "servers detected");

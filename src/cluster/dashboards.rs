@@ -125,15 +125,10 @@ pub(crate) struct ItemResult {
 }
 
 impl Cluster {
-    /// The Dashboards version, from /api/status, once the tenant is confirmed (both requests
-    /// in flight together): see [`Cluster::confirm_tenant`].
+    /// The Dashboards version, from /api/status (detection sends [`Cluster::confirm_tenant`]
+    /// beside it).
     pub(crate) async fn dashboards_version(&self) -> Result<String, Error> {
-        let (status, tenant) = tokio::join!(
-            self.dashboards(Method::GET, "/api/status", None),
-            self.confirm_tenant()
-        );
-        let (response, url) = status?;
-        tenant?;
+        let (response, url) = self.dashboards(Method::GET, "/api/status", None).await?;
         let body = response.ok(&Method::GET, &url)?.json(&Method::GET, &url)?;
         body.pointer("/version/number")
             .and_then(Value::as_str)

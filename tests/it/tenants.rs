@@ -39,6 +39,11 @@ fn a_tenant_the_user_does_not_have_is_refused_before_anything_is_written() {
         "the user's tenants are listed: {}",
         run.stderr
     );
+    assert!(
+        !run.stderr.contains("Dashboards version"),
+        "the refusal is not presented as a failure to read the version: {}",
+        run.stderr
+    );
     assert!(c.writes().is_empty(), "nothing written: {:?}", c.writes());
     // A plan is refused the same way: it would compare the content with the global tenant.
     let run = c.siemctl(&["plan", "--tenant", "team-b"]);
