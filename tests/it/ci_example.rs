@@ -174,8 +174,9 @@ fn every_siemctl_command_of_the_github_actions_example_parses() {
     let (lines, failures) = check("examples/github-actions/siem-content.yml");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     for expected in [
-        "siemctl validate",
-        "siemctl test",
+        "siemctl fmt --check --output github",
+        "siemctl validate --output github",
+        "siemctl test --output github",
         "siemctl plan --target EXPR --prune --detailed-exitcode --out plan-EXPR.json",
         "siemctl show plan-EXPR.json --format markdown",
         "siemctl apply plan-EXPR.json --target EXPR --yes",
