@@ -77,8 +77,20 @@ pub(crate) async fn detect(cluster: &Cluster) -> Result<(ServerInfo, Option<Stri
     let server = server.context("cannot read the OpenSearch version (GET /)")?;
     server.check_supported()?;
     tenant?;
-    let dashboards =
-        dashboards.context("cannot read the OpenSearch Dashboards version (GET /api/status)")?;
+    let dashboards = match dashboards {
+        // Dashboards answers /api/status at its base path (OpenSearch-Dashboards
+        // src/core/server/status/routes/status.ts); Amazon OpenSearch Service serves it under
+        // `/_dashboards` of the domain endpoint, so a 404 there is most often a URL without it.
+        Err(err @ crate::cluster::Error::Status { status: 404, .. }) => {
+            return Err(anyhow::Error::new(err).context(format!(
+                "cannot read the OpenSearch Dashboards version (GET /api/status)\nhint: is this the Dashboards URL? On Amazon OpenSearch Service it ends in `/_dashboards` (dashboards_url = \"https://DOMAIN-ENDPOINT/_dashboards\"); the URL used was {}",
+                cluster.dashboards_url().unwrap_or_default()
+            )));
+        }
+        other => {
+            other.context("cannot read the OpenSearch Dashboards version (GET /api/status)")?
+        }
+    };
     tracing::debug!(opensearch = %server.number, dashboards = ?dashboards, "servers detected");
     Ok((server, dashboards))
 }

@@ -159,3 +159,21 @@ fn an_untrusted_certificate_names_ca_cert_once_without_retrying() {
     assert!(run.stderr.contains("--insecure"), "{}", run.stderr);
     assert!(!run.stderr.contains("kept failing"), "{}", run.stderr);
 }
+
+#[test]
+fn dashboards_answering_404_for_its_status_suggests_the_dashboards_base_path() {
+    // Amazon OpenSearch Service serves Dashboards under `/_dashboards` of the domain's endpoint:
+    // a Dashboards URL without it gets 404 for /api/status.
+    let c = ClusterContext::with_options("minimal", Options::default());
+    let wrong = format!("{}/not-dashboards", c.emulator.dashboards_url());
+    let run = c.siemctl_env(&["plan"], &[("SIEMCTL_DASHBOARDS_URL", wrong.as_str())]);
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    assert!(
+        run.stderr.contains("HTTP 404")
+            && run
+                .stderr
+                .contains("hint: is this the Dashboards URL? On Amazon OpenSearch Service it ends in `/_dashboards`"),
+        "{}",
+        run.stderr
+    );
+}
