@@ -262,9 +262,13 @@ fn check_safety(plan: &Plan, args: &ApplyArgs) -> Result<()> {
 
 /// Asks on a terminal; --yes or CI=true skip the question. Without a terminal and without
 /// either, it refuses rather than guess.
+/// The question is not asked: --yes, or CI=true.
+pub(crate) fn confirmed_beforehand(args: &ApplyArgs) -> bool {
+    args.yes || std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
 pub(crate) fn confirm(args: &ApplyArgs) -> Result<()> {
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-    if args.yes || ci {
+    if confirmed_beforehand(args) {
         return Ok(());
     }
     if !std::io::stdin().is_terminal() {

@@ -256,6 +256,13 @@ enum Work {
 }
 
 impl Work {
+    fn plan(prune: bool, select: &crate::cli::SelectArgs) -> Work {
+        Work::Plan {
+            prune,
+            select: Arc::new(select.clone()),
+        }
+    }
+
     async fn run(&self, session: Session, printer: Printer) -> Result<Done> {
         match self {
             Work::Plan { prune, select } => {
@@ -284,7 +291,6 @@ pub(crate) fn plan(global: &GlobalArgs, args: &PlanArgs, printer: Printer) -> Re
         Ok(prepared) => prepared,
         Err(status) => return Ok(status),
     };
-    let prune = args.prune;
     let quiet = quiet_printer();
     let results = block_on(run_all(
         projects,
@@ -292,10 +298,7 @@ pub(crate) fn plan(global: &GlobalArgs, args: &PlanArgs, printer: Printer) -> Re
         &index,
         &args.connect,
         quiet,
-        Work::Plan {
-            prune,
-            select: Arc::new(args.select.clone()),
-        },
+        Work::plan(args.prune, &args.select),
     ))?;
     report(global, printer, &results, &rendered);
     Ok(exit_status(&results, args.detailed_exitcode))
@@ -304,24 +307,19 @@ pub(crate) fn plan(global: &GlobalArgs, args: &PlanArgs, printer: Printer) -> Re
 /// `siemctl apply` over several targets. Without --yes (or CI=true) every target is planned
 /// first, the plans shown, and the question asked once.
 pub(crate) fn apply(global: &GlobalArgs, args: &ApplyArgs, printer: Printer) -> Result<ExitStatus> {
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
     let quiet = quiet_printer();
     let (projects, rendered, index) = match prepare(global, &args.vars, printer)? {
         Ok(prepared) => prepared,
         Err(status) => return Ok(status),
     };
-    let projects = if !args.yes && !ci {
-        let prune = args.prune;
+    let projects = if !super::apply::confirmed_beforehand(args) {
         let planned = block_on(run_all(
             projects,
             &rendered,
             &index,
             &args.connect,
             quiet,
-            Work::Plan {
-                prune,
-                select: Arc::new(args.select.clone()),
-            },
+            Work::plan(args.prune, &args.select),
         ))?;
         if !printer.is_json() {
             for result in &planned {
