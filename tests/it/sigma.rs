@@ -278,3 +278,98 @@ fn sigma_errors_say_what_cannot_be_expressed_and_where() {
         "id: mine\ntitle: Mine\nquery: event.action:x\n"
     );
 }
+
+/// Every field `sigma/field-mappings.yaml` names (each mapping that is not a `Prefix.*`, each
+/// column, each keyword field) is a field its log type maps, as `siemctl fields` lists them: a
+/// typo there would only show when a rule first used the name.
+#[test]
+fn sigma_mapping_names_only_fields_its_log_types_map() {
+    let text = fs::read_to_string(repo_root().join("sigma/field-mappings.yaml")).unwrap();
+    let doc: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+    let ctx = TestContext::bundled();
+    let log_types = doc["log_types"].as_object().unwrap();
+    assert!(log_types.len() >= 12, "{:?}", log_types.keys());
+    let mut missing = Vec::new();
+    for (log_type, m) in log_types {
+        let run = ctx.siemctl(&["fields", "--log-type", log_type, "--output", "json"]);
+        assert_eq!(run.code, 0, "{}", run.snapshot());
+        let fields = run.json()["data"]["fields"].as_array().unwrap().clone();
+        let known: std::collections::BTreeSet<String> = fields
+            .iter()
+            .map(|f| f["name"].as_str().unwrap().to_string())
+            .collect();
+        // A key under a flat_object field (CloudTrail's responseElements) is searchable as it is.
+        let flat: Vec<String> = fields
+            .iter()
+            .filter(|f| f["type"] == "flat_object")
+            .map(|f| format!("{}.", f["name"].as_str().unwrap()))
+            .collect();
+        let mut named: Vec<(String, String)> = Vec::new();
+        for (sigma, target) in m["fields"].as_object().unwrap() {
+            let field = target
+                .as_str()
+                .or_else(|| target["field"].as_str())
+                .unwrap()
+                .to_string();
+            if !sigma.ends_with('*') {
+                named.push((format!("fields.{sigma}"), field));
+            }
+        }
+        for key in ["columns", "keywords"] {
+            for f in m[key].as_array().into_iter().flatten() {
+                named.push((key.to_string(), f.as_str().unwrap().to_string()));
+            }
+        }
+        for (what, field) in named {
+            if !known.contains(&field) && !flat.iter().any(|p| field.starts_with(p.as_str())) {
+                missing.push(format!("{log_type} {what}: {field}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "not mapped: {missing:#?}");
+}
+
+/// A rule for another AWS log type (VPC flow logs), in the field names the flow log record
+/// documents, converts through the mapping and finds what it should in `siemctl test`.
+#[test]
+fn sigma_rule_on_vpc_flow_log_fields_finds_the_rejected_admin_connections() {
+    let ctx = content();
+    let fixtures = repo_root().join("tests/fixtures/sigma");
+    ctx.write(
+        "own/vpc.yml",
+        &fs::read_to_string(fixtures.join("own/vpc_rejected_admin_ports_from_outside.yml"))
+            .unwrap(),
+    );
+    ctx.write(
+        "index-templates/aws-vpcflowlogs/_test/sigma-vpc.log",
+        &fs::read_to_string(fixtures.join("events/sigma-vpc.log")).unwrap(),
+    );
+    let run = ctx.siemctl(&["import", "sigma", "own/vpc.yml"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    let search = ctx.read("saved-searches/aws-vpcflowlogs/sigma-vpc.yaml");
+    assert!(search.contains("event.action"), "{search}");
+    assert!(search.contains("source.ip"), "{search}");
+    let run = ctx.siemctl(&["test", "--generate", "--log-type", "aws-vpcflowlogs"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    let golden: serde_json::Value = serde_json::from_str(
+        &ctx.read("saved-searches/aws-vpcflowlogs/_test/matches-expected.json"),
+    )
+    .unwrap();
+    let key = "search/sigma-5b0f7a42-3c1e-4d7b-9a16-2f3e8c0d1a77";
+    let ours: Vec<&str> = golden[key]["matches"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{key}: {golden}"))
+        .iter()
+        .filter_map(|m| m.as_str())
+        .filter(|m| m.contains("/sigma-vpc.log:"))
+        .collect();
+    assert_eq!(
+        ours,
+        [
+            "index-templates/aws-vpcflowlogs/_test/sigma-vpc.log:1",
+            "index-templates/aws-vpcflowlogs/_test/sigma-vpc.log:4",
+        ],
+        "{}",
+        golden[key]
+    );
+}
