@@ -11,6 +11,7 @@ mod fields;
 mod fmt;
 mod hints;
 mod ingest;
+mod locks;
 mod new;
 mod normalisation;
 mod planfile;
