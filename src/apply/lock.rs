@@ -4,7 +4,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use anyhow::{bail, Context as _, Result};
@@ -114,6 +114,8 @@ pub(crate) struct Lock {
     /// seq_no and primary term of our lock document, moved on by each renewal.
     seq: Mutex<(i64, i64)>,
     holder: Holder,
+    /// When the lock expires unless renewed again (moved on by each renewal).
+    expires_at_ms: AtomicU64,
 }
 
 /// Asks a running apply to stop between objects: on SIGINT or SIGTERM (a cancelled CI job),
@@ -141,27 +143,104 @@ impl Stop {
     }
 }
 
-/// Resolves on SIGINT or SIGTERM.
-pub(crate) async fn interrupted() {
+/// SIGINT and SIGTERM, listened to from [`Interrupts::install`] on: from then on a signal no
+/// longer ends the process, it is the run's to handle (release the lock it holds, or may just
+/// have taken). Every instance hears every signal.
+pub(crate) struct Interrupts {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+    listeners: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl Interrupts {
+    pub(crate) fn install() -> Interrupts {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            let listeners = match (
+                signal(SignalKind::interrupt()),
+                signal(SignalKind::terminate()),
+            ) {
+                (Ok(int), Ok(term)) => Some((int, term)),
+                (Err(err), _) | (_, Err(err)) => {
+                    tracing::warn!("cannot listen to SIGINT and SIGTERM: {err}");
+                    None
                 }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+            };
+            Interrupts { listeners }
+        }
+        #[cfg(not(unix))]
+        {
+            Interrupts {}
         }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+
+    /// Resolves at the next SIGINT or SIGTERM.
+    pub(crate) async fn next(&mut self) {
+        #[cfg(unix)]
+        {
+            match &mut self.listeners {
+                Some((int, term)) => {
+                    tokio::select! {
+                        _ = int.recv() => {}
+                        _ = term.recv() => {}
+                    }
+                }
+                None => std::future::pending().await,
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
+}
+
+/// A new random id for a run's lock, known before its create is sent: a create whose answer was
+/// lost is recognised by it.
+pub(crate) fn new_run_id() -> String {
+    format!("{:016x}", fastrand::u64(..))
+}
+
+/// A time for messages: `2026-12-02T03:04:05Z`.
+pub(crate) fn timestamp(ms: u64) -> String {
+    i64::try_from(ms / 1000)
+        .ok()
+        .and_then(|s| jiff::Timestamp::from_second(s).ok())
+        .map_or_else(|| format!("{ms} ms after the epoch"), |t| t.to_string())
+}
+
+/// How long to sleep before the `attempt`th look at a held lock (from 1): exponential from half a
+/// second, capped at 8 s, with jitter (a random delay in [d/2, d]) so that waiting runs spread out.
+fn poll_delay(attempt: u32) -> Duration {
+    let ceiling = Duration::from_millis(500)
+        .saturating_mul(1 << attempt.clamp(1, 8).saturating_sub(1))
+        .min(Duration::from_secs(8));
+    let millis = u64::try_from(ceiling.as_millis()).unwrap_or(u64::MAX);
+    Duration::from_millis(fastrand::u64(millis / 2..=millis))
+}
+
+/// Removes the lock if it is this run's: after an interrupted or failed acquisition, whose create
+/// may have been applied unanswered. True when one was removed.
+pub(crate) async fn abandon(cluster: &Cluster, run_id: &str) -> Result<bool> {
+    let Some(doc) = cluster.get_doc(STATE_INDEX, LOCK_DOC).await? else {
+        return Ok(false);
+    };
+    let ours = doc.source.get("run_id").and_then(serde_json::Value::as_str) == Some(run_id);
+    if !ours {
+        return Ok(false);
+    }
+    Ok(cluster
+        .delete_doc(STATE_INDEX, LOCK_DOC, doc.seq_no, doc.primary_term)
+        .await?)
+}
+
+/// What is left when this run's lock cannot be removed: until when it blocks, and the way out.
+fn stays(run_id: &str, expires_at_ms: u64) -> String {
+    let minutes = expires_at_ms.saturating_sub(now_ms()).div_ceil(60_000);
+    format!(
+        "this run's apply lock (lock id {run_id}) is left behind: it stays until it expires at {} (in {minutes} min), blocking every other apply; once the cluster answers, `siemctl unlock --lock-id {run_id} --force` removes it sooner",
+        timestamp(expires_at_ms)
+    )
 }
 
 pub(crate) fn now_ms() -> u64 {
@@ -188,41 +267,82 @@ pub(crate) fn identity() -> String {
 }
 
 impl Lock {
-    /// Takes the lock, waiting up to `wait` for another holder, taking over an expired lock.
-    pub(crate) async fn acquire(cluster: &Cluster, ttl: Duration, wait: Duration) -> Result<Lock> {
+    /// Takes the lock as run `run_id` ([`new_run_id`]), waiting up to `wait` for another holder
+    /// (saying once through `notify` who holds it and how long this run waits, and looking again
+    /// less and less often), taking over an expired lock. A create that failed may have been
+    /// applied with its answer lost: the lock is read back, and taken if it holds `run_id`; on
+    /// any other failure a lock of this run is removed.
+    pub(crate) async fn acquire(
+        cluster: &Cluster,
+        ttl: Duration,
+        wait: Duration,
+        run_id: &str,
+        notify: &(dyn Fn(&str) + Sync),
+    ) -> Result<Lock> {
+        match Self::try_acquire(cluster, ttl, wait, run_id, notify).await {
+            Ok(lock) => Ok(lock),
+            Err(err) => match abandon(cluster, run_id).await {
+                Ok(_) => Err(err),
+                Err(cleanup) => Err(anyhow::anyhow!(
+                    "{err:#}\nthe lock's create may have been applied, and the lock cannot be read back ({cleanup:#}): if so, {}",
+                    stays(run_id, now_ms() + u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX))
+                )),
+            },
+        }
+    }
+
+    async fn try_acquire(
+        cluster: &Cluster,
+        ttl: Duration,
+        wait: Duration,
+        run_id: &str,
+        notify: &(dyn Fn(&str) + Sync),
+    ) -> Result<Lock> {
         cluster
             .ensure_index(STATE_INDEX)
             .await
             .context("cannot create siemctl's state index")?;
-        let run_id = format!("{:016x}", fastrand::u64(..));
         let started = std::time::Instant::now();
+        let mut polls = 0;
+        let mut announced: Option<String> = None;
         loop {
             let now = now_ms();
             let holder = Holder {
                 who: identity(),
                 pid: std::process::id(),
-                run_id: run_id.clone(),
+                run_id: run_id.to_string(),
                 acquired_at_ms: now,
                 expires_at_ms: now + u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX),
                 renewed_at_ms: Some(now),
                 run_url: run_url(),
             };
             let source = serde_json::to_value(&holder)?;
-            match cluster
+            let created = cluster
                 .put_doc(STATE_INDEX, LOCK_DOC, &source, WriteIf::Absent)
-                .await
-                .context("cannot take the apply lock")?
-            {
-                Written::Done {
+                .await;
+            match created {
+                Ok(Written::Done {
                     seq_no,
                     primary_term,
-                } => {
-                    return Ok(Lock {
-                        seq: Mutex::new((seq_no, primary_term)),
-                        holder,
-                    });
+                }) => {
+                    return Ok(Lock::held(holder, seq_no, primary_term));
                 }
-                Written::Conflict => {}
+                Ok(Written::Conflict) => {}
+                // Applied with its answer lost, perhaps (a dropped connection, on every retry):
+                // the read below tells.
+                Err(err) => {
+                    tracing::debug!("the lock's create failed, reading it back: {err}");
+                    let doc = cluster
+                        .get_doc(STATE_INDEX, LOCK_DOC)
+                        .await
+                        .with_context(|| format!("cannot take the apply lock: {err}"))?;
+                    let ours = doc.as_ref().is_some_and(|doc| {
+                        doc.source.get("run_id").and_then(serde_json::Value::as_str) == Some(run_id)
+                    });
+                    if !ours {
+                        return Err(anyhow::Error::new(err).context("cannot take the apply lock"));
+                    }
+                }
             }
             let Some(doc) = cluster.get_doc(STATE_INDEX, LOCK_DOC).await? else {
                 continue;
@@ -231,10 +351,7 @@ impl Lock {
                 .context("the lock document is not siemctl's")?;
             if current.run_id == run_id {
                 // Our own create, applied before a dropped connection made us retry it.
-                return Ok(Lock {
-                    seq: Mutex::new((doc.seq_no, doc.primary_term)),
-                    holder: current,
-                });
+                return Ok(Lock::held(current, doc.seq_no, doc.primary_term));
             }
             if current.expires_at_ms <= now {
                 tracing::warn!(holder = %current.who, "taking over an expired apply lock");
@@ -243,7 +360,8 @@ impl Lock {
                     .await?;
                 continue;
             }
-            if started.elapsed() >= wait {
+            let elapsed = started.elapsed();
+            if elapsed >= wait {
                 let remaining = Duration::from_millis(current.expires_at_ms.saturating_sub(now));
                 bail!(
                     "another apply holds the lock on this cluster: {}, since {}s ago; it expires in {}s if that run died.\nWait for it to finish, or pass --lock-timeout SECONDS to wait longer; if that job was killed, `siemctl unlock` removes its lock",
@@ -252,8 +370,27 @@ impl Lock {
                     remaining.as_secs()
                 );
             }
-            tracing::info!(holder = %current.who, "waiting for the apply lock");
-            tokio::time::sleep(Duration::from_millis(500).min(wait)).await;
+            if announced.as_deref() != Some(current.run_id.as_str()) {
+                notify(&format!(
+                    "waiting for the apply lock: held by {}, taken at {} ({}s ago); waiting up to {}s (--lock-timeout), it expires at {} if that run died",
+                    current.describe(),
+                    timestamp(current.acquired_at_ms),
+                    now.saturating_sub(current.acquired_at_ms) / 1000,
+                    wait.as_secs(),
+                    timestamp(current.expires_at_ms),
+                ));
+                announced = Some(current.run_id.clone());
+            }
+            polls += 1;
+            tokio::time::sleep(poll_delay(polls).min(wait - elapsed)).await;
+        }
+    }
+
+    fn held(holder: Holder, seq_no: i64, primary_term: i64) -> Lock {
+        Lock {
+            seq: Mutex::new((seq_no, primary_term)),
+            expires_at_ms: AtomicU64::new(holder.expires_at_ms),
+            holder,
         }
     }
 
@@ -296,6 +433,7 @@ impl Lock {
                 }) => {
                     self.set(seq_no, primary_term);
                     expires_at_ms = holder.expires_at_ms;
+                    self.expires_at_ms.store(expires_at_ms, Ordering::SeqCst);
                 }
                 Ok(Written::Conflict) => match self.read_back(cluster).await {
                     Ok(Some(expires)) => expires_at_ms = expires,
@@ -335,15 +473,30 @@ impl Lock {
             return Ok(None);
         }
         self.set(doc.seq_no, doc.primary_term);
+        self.expires_at_ms
+            .store(holder.expires_at_ms, Ordering::SeqCst);
         Ok(Some(holder.expires_at_ms))
     }
 
+    /// Removes the lock. When that keeps failing, the error says until when the lock stays and
+    /// how to remove it.
     pub(crate) async fn release(self, cluster: &Cluster) -> Result<()> {
+        self.try_release(cluster).await.map_err(|err| {
+            anyhow::anyhow!(
+                "cannot release the apply lock: {err:#}\n{}",
+                stays(
+                    &self.holder.run_id,
+                    self.expires_at_ms.load(Ordering::SeqCst)
+                )
+            )
+        })
+    }
+
+    async fn try_release(&self, cluster: &Cluster) -> Result<()> {
         let (seq_no, primary_term) = self.current();
         let released = cluster
             .delete_doc(STATE_INDEX, LOCK_DOC, seq_no, primary_term)
-            .await
-            .context("cannot release the apply lock")?;
+            .await?;
         if !released {
             // A renewal applied but unanswered moved the seq_no: still ours, delete it by the
             // seq_no read back.
@@ -352,8 +505,7 @@ impl Lock {
                     let (seq_no, primary_term) = self.current();
                     cluster
                         .delete_doc(STATE_INDEX, LOCK_DOC, seq_no, primary_term)
-                        .await
-                        .context("cannot release the apply lock")?;
+                        .await?;
                 }
                 None => tracing::warn!(
                     "the apply lock changed hands while this run held it (it had expired)"

@@ -107,20 +107,36 @@ impl Connection {
             Some(url) => Some(clean_url(&url, "the Dashboards URL")?),
             None => None,
         };
-        let auth_kind = over
-            .auth
-            .clone()
-            .or_else(|| target.auth.clone())
-            .unwrap_or_else(|| {
-                if over.password.is_some()
-                    || over.password_file.is_some()
-                    || target.password_file.is_some()
-                {
-                    "basic".into()
-                } else {
-                    "none".into()
-                }
-            });
+        let has_password = over.password.is_some()
+            || over.password_file.is_some()
+            || target.password_file.is_some();
+        let has_username = over.username.is_some() || target.username.is_some();
+        let auth_kind = over.auth.clone().or_else(|| target.auth.clone());
+        // Half of basic auth, without `auth` saying which: refused, rather than falling back to
+        // no authentication (and the server's bare 401) or guessing.
+        if auth_kind.is_none() && has_username != has_password {
+            let (set, missing) = if has_username {
+                (
+                    "a user name (SIEMCTL_USERNAME or `username`) but no password",
+                    "set SIEMCTL_PASSWORD or SIEMCTL_PASSWORD_FILE (or `password_file` in the target)",
+                )
+            } else {
+                (
+                    "a password (SIEMCTL_PASSWORD, SIEMCTL_PASSWORD_FILE or `password_file`) but no user name",
+                    "set SIEMCTL_USERNAME (or `username` in the target)",
+                )
+            };
+            return Err(Error::Settings(format!(
+                "half of basic auth is configured: {set}. Basic auth needs both SIEMCTL_USERNAME and SIEMCTL_PASSWORD: {missing}; or unset the one given (`auth = \"none\"` in the target ignores it)"
+            )));
+        }
+        let auth_kind = auth_kind.unwrap_or_else(|| {
+            if has_password {
+                "basic".into()
+            } else {
+                "none".into()
+            }
+        });
         let auth = match auth_kind.as_str() {
             "none" => AuthSettings::None,
             "basic" => {

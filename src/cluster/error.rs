@@ -10,8 +10,17 @@ pub(crate) enum Error {
         url: String,
         message: String,
     },
-    #[error("{method} {url}: the server's TLS certificate is not trusted: {message}\nhint: give the CA that signed it with `ca_cert = \"FILE.pem\"` in the target (or --ca-cert FILE); --insecure skips verification, for a test cluster only")]
+    #[error(
+        "{method} {url}: the server's TLS certificate is not trusted: {message}\nhint: {hint}"
+    )]
     Tls {
+        method: String,
+        url: String,
+        message: String,
+        hint: &'static str,
+    },
+    #[error("{method} {url}: the server does not answer TLS on this port: {message}\nhint: it looks like a plain-HTTP port: use http:// in the URL, or the port where the server serves HTTPS")]
+    NotTls {
         method: String,
         url: String,
         message: String,
@@ -45,11 +54,32 @@ pub(crate) enum Error {
     Settings(String),
 }
 
-/// Whether a transport error is a certificate the client does not trust: retrying cannot
-/// heal it. rustls says `invalid peer certificate: UnknownIssuer` (or `BadSignature`,
-/// `NotValidForName`...), OpenSSL `certificate verify failed`.
-pub(crate) fn is_untrusted_certificate(chain: &str) -> bool {
-    [
+/// A TLS failure that retrying cannot heal, told from the transport error's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TlsFailure {
+    /// The server's certificate was refused; the hint says what to do.
+    Untrusted(&'static str),
+    /// The server answered something that is not TLS: a plain-HTTP port.
+    NotTls,
+}
+
+const GIVE_THE_CA: &str = "give the CA that signed it with `ca_cert = \"FILE.pem\"` in the target (or --ca-cert FILE); --insecure skips verification, for a test cluster only";
+
+/// webpki's `CaUsedAsEndEntity`: the certificate the server presents is a CA certificate
+/// (`basicConstraints CA:TRUE`, as `openssl req -x509` makes by default), which TLS clients
+/// refuse as a server's own even when it is trusted.
+const CA_AS_SERVER: &str = "the server's certificate is itself a CA certificate (basicConstraints CA:TRUE, what `openssl req -x509` makes by default), and a CA certificate is never accepted as a server's own, trusted or not. Make a CA, and a server certificate signed by that CA (basicConstraints CA:FALSE, the host name in subjectAltName; README, \"TLS\", has the openssl commands); serve that certificate, and give the CA's as `ca_cert` (or --ca-cert). --insecure skips verification, for a test cluster only";
+
+/// Whether a transport error is a TLS failure that never heals. rustls says `invalid peer
+/// certificate: UnknownIssuer` (or `BadSignature`, `NotValidForName`, `CaUsedAsEndEntity`...),
+/// OpenSSL `certificate verify failed`; a plain-HTTP answer to the ClientHello is rustls'
+/// `received corrupt message of type InvalidContentType` (its record layer read `HTTP/1.1` as
+/// a record header).
+pub(crate) fn tls_failure(chain: &str) -> Option<TlsFailure> {
+    if chain.contains("CaUsedAsEndEntity") {
+        return Some(TlsFailure::Untrusted(CA_AS_SERVER));
+    }
+    if [
         "invalid peer certificate",
         "certificate verify failed",
         "UnknownIssuer",
@@ -58,6 +88,13 @@ pub(crate) fn is_untrusted_certificate(chain: &str) -> bool {
     ]
     .iter()
     .any(|needle| chain.contains(needle))
+    {
+        return Some(TlsFailure::Untrusted(GIVE_THE_CA));
+    }
+    if chain.contains("InvalidContentType") || chain.contains("wrong version number") {
+        return Some(TlsFailure::NotTls);
+    }
+    None
 }
 
 /// What to check after a 401 or 403, for the authentication in use (`basic`, `aws-sigv4`,
@@ -104,7 +141,29 @@ pub(crate) fn reason_of(body: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::reason_of;
+    use super::{reason_of, tls_failure, TlsFailure, CA_AS_SERVER};
+
+    #[test]
+    fn tls_failures_that_never_heal() {
+        assert_eq!(
+            tls_failure("client error (Connect): invalid peer certificate: Other(OtherError(CaUsedAsEndEntity))"),
+            Some(TlsFailure::Untrusted(CA_AS_SERVER))
+        );
+        assert!(matches!(
+            tls_failure("invalid peer certificate: UnknownIssuer"),
+            Some(TlsFailure::Untrusted(_))
+        ));
+        assert_eq!(
+            tls_failure(
+                "client error (Connect): received corrupt message of type InvalidContentType"
+            ),
+            Some(TlsFailure::NotTls)
+        );
+        assert_eq!(
+            tls_failure("tcp connect error: Connection refused (os error 111)"),
+            None
+        );
+    }
 
     #[test]
     fn reasons_from_both_servers() {

@@ -15,7 +15,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
 use reqwest::Method;
 
 use super::connection::{Connection, Secret};
-use super::error::{reason_of, Error};
+use super::error::{reason_of, Error, TlsFailure};
 use super::sigv4::Signer;
 
 /// How a request authenticates.
@@ -180,12 +180,22 @@ impl Client {
                         auth_hint: super::error::auth_hint(*status, self.auth.name()),
                     });
                 }
-                // A certificate the client does not trust stays untrusted: said once, at once.
-                Err(err) if super::error::is_untrusted_certificate(&error_chain(err)) => {
-                    return Err(Error::Tls {
-                        method: method.to_string(),
-                        url: url.to_string(),
-                        message: error_chain(err),
+                // A certificate the client does not trust stays untrusted, and a plain-HTTP port
+                // stays plain: said once, at once.
+                Err(err) if super::error::tls_failure(&error_chain(err)).is_some() => {
+                    let message = error_chain(err);
+                    return Err(match super::error::tls_failure(&message) {
+                        Some(TlsFailure::Untrusted(hint)) => Error::Tls {
+                            method: method.to_string(),
+                            url: url.to_string(),
+                            message,
+                            hint,
+                        },
+                        _ => Error::NotTls {
+                            method: method.to_string(),
+                            url: url.to_string(),
+                            message,
+                        },
                     });
                 }
                 Err(err) if is_retryable_error(err) => {

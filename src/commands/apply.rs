@@ -11,7 +11,7 @@ use super::block_on;
 use super::plan::{make_plan, select};
 use crate::apply::executor::{drift_refusal, hold_back_drifted, Outcome, Run};
 use crate::apply::live;
-use crate::apply::lock::{interrupted, Lock, Stop};
+use crate::apply::lock::{self, Interrupts, Lock, Stop};
 use crate::cli::{ApplyArgs, ApplyCommandArgs, GlobalArgs};
 use crate::exit::ExitStatus;
 use crate::output::plan as show;
@@ -158,16 +158,36 @@ pub(crate) async fn apply_session(
             printer.warn(&format!("edited in the cluster since the last apply, skipped (the rest is applied; --overwrite-drift discards the edits, --strict-drift refuses the whole apply): {}", names.join(", ")));
         }
         confirm(args)?;
-        // Under the lock, read again: another apply may have finished in between.
-        let lock = Lock::acquire(
-            &session.cluster,
-            LOCK_TTL,
-            Duration::from_secs(args.lock_timeout),
-        )
-        .await?;
+        // From here on a signal is this run's to handle, never the default death: a lock it
+        // holds, or may just have created, is released on every path.
+        let mut signals = Interrupts::install();
+        let run_id = lock::new_run_id();
+        let notify = |text: &str| printer.status(text);
+        let lock = tokio::select! {
+            lock = Lock::acquire(
+                &session.cluster,
+                LOCK_TTL,
+                Duration::from_secs(args.lock_timeout),
+                &run_id,
+                &notify,
+            ) => lock?,
+            () = signals.next() => {
+                // The create may have been in flight.
+                let left = match lock::abandon(&session.cluster, &run_id).await {
+                    Ok(_) => String::new(),
+                    Err(err) => format!("; this run's lock may be left (lock id {run_id}), and cannot be checked: {err:#}"),
+                };
+                bail!("interrupted while waiting for the apply lock: nothing was written{left}");
+            }
+        };
         let stop = Stop::default();
         let result = async {
-            let snapshot = live::reread(&session.cluster, &session.desired, snapshot, &plan).await?;
+            // Under the lock, read again: another apply may have finished in between. A signal
+            // here ends the read at once: nothing is written, and the lock is released below.
+            let snapshot = tokio::select! {
+                snapshot = live::reread(&session.cluster, &session.desired, snapshot, &plan) => snapshot?,
+                () = signals.next() => bail!("interrupted before anything was written; the apply lock is released"),
+            };
             let plan = make_plan(&session.desired, &snapshot, version, prune);
             session.check(&snapshot.live, &plan)?;
             let mut plan = select(&session.desired, &session.log_types, &args.select, plan, None)?;
@@ -192,9 +212,9 @@ pub(crate) async fn apply_session(
             // The lock is renewed, and a signal asks the run to stop between objects, for as
             // long as the run goes on.
             let interrupt = async {
-                interrupted().await;
+                signals.next().await;
                 stop.request("interrupted: stopped between objects; what was written is recorded");
-                interrupted().await;
+                signals.next().await;
                 eprintln!("error: interrupted twice: exiting now; the apply lock expires within 15 minutes, and the next apply settles what was written");
                 std::process::exit(1);
             };

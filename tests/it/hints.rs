@@ -54,37 +54,113 @@ fn no_credentials_at_all_says_which_auth_to_set() {
     );
 }
 
-/// A TLS server with a self-signed certificate (`openssl s_server`), on a free port.
+/// A TLS server (`openssl s_server`) on a free port, serving `cert.pem`: with `leaf`, a server
+/// certificate signed by a CA (`ca.pem`, not served); without, `openssl req -x509`'s self-signed
+/// certificate, which is a CA certificate.
 struct SelfSigned {
     child: std::process::Child,
     port: u16,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
+}
+
+fn openssl(dir: &std::path::Path, args: &[&str]) {
+    let output = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .expect("openssl is needed for this test");
+    assert!(
+        output.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 impl SelfSigned {
     fn start() -> SelfSigned {
+        Self::serve(false)
+    }
+
+    fn serve(leaf: bool) -> SelfSigned {
         let dir = tempfile::tempdir().unwrap();
-        let status = Command::new("openssl")
-            .args([
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "1",
-                "-subj",
-                "/CN=127.0.0.1",
-            ])
-            .arg("-keyout")
-            .arg(dir.path().join("key.pem"))
-            .arg("-out")
-            .arg(dir.path().join("cert.pem"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .expect("openssl is needed for this test");
-        assert!(status.success());
+        let key = ["-newkey", "rsa:2048", "-nodes", "-days", "1"];
+        if leaf {
+            openssl(
+                dir.path(),
+                &[
+                    &["req", "-x509"][..],
+                    &key,
+                    &[
+                        "-subj",
+                        "/CN=test-ca",
+                        "-keyout",
+                        "ca.key",
+                        "-out",
+                        "ca.pem",
+                    ],
+                ]
+                .concat(),
+            );
+            openssl(
+                dir.path(),
+                &[
+                    &["req"][..],
+                    &key[..3],
+                    &[
+                        "-subj",
+                        "/CN=127.0.0.1",
+                        "-keyout",
+                        "key.pem",
+                        "-out",
+                        "server.csr",
+                    ],
+                ]
+                .concat(),
+            );
+            std::fs::write(
+                dir.path().join("ext.cnf"),
+                "basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1\n",
+            )
+            .unwrap();
+            openssl(
+                dir.path(),
+                &[
+                    "x509",
+                    "-req",
+                    "-in",
+                    "server.csr",
+                    "-CA",
+                    "ca.pem",
+                    "-CAkey",
+                    "ca.key",
+                    "-CAcreateserial",
+                    "-days",
+                    "1",
+                    "-extfile",
+                    "ext.cnf",
+                    "-out",
+                    "cert.pem",
+                ],
+            );
+        } else {
+            openssl(
+                dir.path(),
+                &[
+                    &["req", "-x509"][..],
+                    &key,
+                    &[
+                        "-subj",
+                        "/CN=127.0.0.1",
+                        "-keyout",
+                        "key.pem",
+                        "-out",
+                        "cert.pem",
+                    ],
+                ]
+                .concat(),
+            );
+        }
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -108,11 +184,15 @@ impl SelfSigned {
             );
             std::thread::sleep(Duration::from_millis(50));
         }
-        SelfSigned {
-            child,
-            port,
-            _dir: dir,
-        }
+        SelfSigned { child, port, dir }
+    }
+}
+
+impl SelfSigned {
+    /// The server's own certificate: self-signed, and a CA (`openssl req -x509` writes
+    /// `basicConstraints = critical, CA:TRUE` by default).
+    fn cert(&self) -> std::path::PathBuf {
+        self.dir.path().join("cert.pem")
     }
 }
 
@@ -125,7 +205,7 @@ impl Drop for SelfSigned {
 
 #[test]
 fn an_untrusted_certificate_names_ca_cert_once_without_retrying() {
-    let server = SelfSigned::start();
+    let server = SelfSigned::serve(true);
     let c = ClusterContext::new("minimal");
     let url = format!("https://127.0.0.1:{}", server.port);
     let started = Instant::now();
@@ -176,4 +256,127 @@ fn dashboards_answering_404_for_its_status_suggests_the_dashboards_base_path() {
         "{}",
         run.stderr
     );
+}
+
+/// The certificate of `openssl req -x509` given as the CA: it is a CA certificate serving as the
+/// server's own, which rustls refuses (`CaUsedAsEndEntity`). That was retried for the whole budget
+/// and said only the error's name (issue 13, findings 6 and 9; failed before: "kept failing").
+#[test]
+fn a_self_signed_ca_as_the_servers_certificate_is_explained_at_once() {
+    let server = SelfSigned::start();
+    let c = ClusterContext::new("minimal");
+    let url = format!("https://127.0.0.1:{}", server.port);
+    let cert = server.cert();
+    let run = c.siemctl_env(
+        &["plan", "--ca-cert", cert.to_str().unwrap()],
+        &[
+            ("SIEMCTL_OPENSEARCH_URL", &url),
+            ("SIEMCTL_DASHBOARDS_URL", &url),
+            ("SIEMCTL_RETRY_BUDGET", "5"),
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    assert!(!run.stderr.contains("kept failing"), "{}", run.stderr);
+    assert!(run.stderr.contains("CaUsedAsEndEntity"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("the server's certificate is itself a CA certificate"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("a server certificate signed by that CA"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("hint: give the CA that signed it"),
+        "the CA was given: {}",
+        run.stderr
+    );
+}
+
+/// The fix the hint above gives works: a server certificate signed by a CA, the CA given as
+/// `--ca-cert`, and TLS passes (s_server then answers its status page, not OpenSearch).
+#[test]
+fn a_leaf_certificate_signed_by_the_given_ca_is_trusted() {
+    let server = SelfSigned::serve(true);
+    let c = ClusterContext::new("minimal");
+    let url = format!("https://127.0.0.1:{}", server.port);
+    let ca = server.dir.path().join("ca.pem");
+    let run = c.siemctl_env(
+        &["plan", "--ca-cert", ca.to_str().unwrap()],
+        &[
+            ("SIEMCTL_OPENSEARCH_URL", &url),
+            ("SIEMCTL_DASHBOARDS_URL", &url),
+            ("SIEMCTL_RETRY_BUDGET", "5"),
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    assert!(!run.stderr.contains("TLS"), "{}", run.stderr);
+    assert!(!run.stderr.contains("certificate"), "{}", run.stderr);
+}
+
+/// An https URL pointed at a plain-HTTP port never heals: said at once, with the fix (failed
+/// before: retried for the budget, "kept failing").
+#[test]
+fn an_https_url_on_a_plain_http_port_says_so_at_once() {
+    let c = ClusterContext::new("minimal");
+    let url = c.emulator.opensearch_url().replace("http://", "https://");
+    let run = c.siemctl_env(
+        &["plan"],
+        &[
+            ("SIEMCTL_OPENSEARCH_URL", &url),
+            ("SIEMCTL_RETRY_BUDGET", "5"),
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    assert!(!run.stderr.contains("kept failing"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("does not answer TLS") && run.stderr.contains("use http:// in the URL"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A `--ca-cert` file with no certificate in it is refused before any request (the flag, as
+/// `ca_cert` is in tests/it/cli.rs).
+#[test]
+fn an_empty_ca_cert_flag_file_is_refused() {
+    let c = ClusterContext::new("minimal");
+    c.content.write("empty.pem", "");
+    let run = c.siemctl(&["plan", "--ca-cert", "empty.pem"]);
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    assert!(
+        run.stderr.contains("`empty.pem` holds no PEM certificate"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(c.total_requests(), 0);
+}
+
+/// A user name without a password fell back to no authentication, and the server's bare 401
+/// followed (failed before: exit 1 with HTTP 401, after requests). Half of basic auth is
+/// refused before any request, naming both variables; so is a password without a user name.
+#[test]
+fn half_of_basic_auth_is_refused_naming_both_variables() {
+    let c = guarded();
+    for env in [
+        [("SIEMCTL_USERNAME", "admin")],
+        [("SIEMCTL_PASSWORD", "right-one")],
+    ] {
+        let run = c.siemctl_env(&["plan"], &env);
+        assert_eq!(run.code, 1, "{}", run.snapshot());
+        assert!(
+            run.stderr.contains("half of basic auth")
+                && run.stderr.contains("SIEMCTL_USERNAME")
+                && run.stderr.contains("SIEMCTL_PASSWORD"),
+            "{env:?}: {}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("HTTP 401"), "{}", run.stderr);
+        assert!(!run.stderr.contains("right-one"), "{}", run.stderr);
+    }
+    assert_eq!(c.total_requests(), 0);
 }

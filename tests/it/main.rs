@@ -12,6 +12,7 @@ mod fields;
 mod fmt;
 mod hints;
 mod ingest;
+mod locks;
 mod new;
 mod normalisation;
 mod planfile;

@@ -105,8 +105,15 @@ pub(crate) fn run(
             printer.data(&text);
         }
         confirm(args.yes)?;
-        let lock =
-            Lock::acquire(&cluster, LOCK_TTL, Duration::from_secs(args.lock_timeout)).await?;
+        let notify = |text: &str| printer.status(text);
+        let lock = Lock::acquire(
+            &cluster,
+            LOCK_TTL,
+            Duration::from_secs(args.lock_timeout),
+            &crate::apply::lock::new_run_id(),
+            &notify,
+        )
+        .await?;
         let result = remove(&cluster, args, project.version).await;
         let released = lock.release(&cluster).await;
         let (deleted, outcome, mut errors) = result?;
