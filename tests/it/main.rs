@@ -10,6 +10,7 @@ mod content_test;
 mod fields;
 mod fmt;
 mod hints;
+mod hostile;
 mod ingest;
 mod new;
 mod normalisation;
