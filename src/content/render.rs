@@ -574,7 +574,7 @@ mod tests {
             p.message
         );
         let p = problem("{\"k\": \"x{{/if}}\"}");
-        assert_eq!((p.line, p.column), (Some(1), Some(10)));
+        assert_eq!((p.line, p.column), (Some(1), Some(9)));
         assert!(p.message.contains("not opened"), "{}", p.message);
         for t in [
             "{{#if a}}",

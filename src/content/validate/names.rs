@@ -17,6 +17,10 @@
 //!   no `#` or `:`, do not start with `_`, and pass `validFileNameExcludingAstrix`; a leading
 //!   `-` is an exclusion there.
 //!
+//! Pipeline and ISM policy ids come from file names: no upstream rule on them was found beyond
+//! a non-empty id, so siemctl refuses only whitespace and control characters there (the id goes
+//! into a URL path and into siemctl's records).
+//!
 //! siemctl adds two rules of its own, for names OpenSearch would take but that can only be a
 //! slip: control characters (a newline, a tab) and, in a pattern, upper case (index names are
 //! lower case, so such a pattern matches no index).

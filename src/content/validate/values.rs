@@ -165,6 +165,9 @@ pub(super) fn check_saved_object(
         queries.push((format!("{SOURCE}/query/query"), language, text.to_string()));
     }
     for (pointer, language, text) in queries.iter().chain(filter_queries) {
+        if text.trim().is_empty() {
+            continue;
+        }
         for bad in check(*language, text, fields) {
             found.push((pointer.clone(), bad));
         }
