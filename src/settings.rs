@@ -73,11 +73,13 @@ impl Loaded {
         // regular file.
         let within = global.config.is_none().then_some(root.as_path());
         let (text, config) = read_config(&path, within)?;
-        let version: ContentVersion = config
-            .content
-            .version
-            .parse()
-            .with_context(|| format!("invalid [content].version in `{}`", path.display()))?;
+        let version: ContentVersion = match config.content.version.parse() {
+            Ok(version) => version,
+            Err(err) => bail!(
+                "{}: invalid [content].version: {err}",
+                at_key(&path, &text, &["content", "version"])
+            ),
+        };
         Ok(Loaded {
             path,
             text,
@@ -118,16 +120,11 @@ impl Loaded {
                             .join(", ")
                     )
                 };
+                let file = at_key(&self.path, &self.text, &["targets"]);
                 if is_glob(pattern) {
-                    bail!(
-                        "no target matches `{pattern}` in `{}` ({known})",
-                        self.path.display()
-                    );
+                    bail!("no target matches `{pattern}` in `{file}` ({known})");
                 }
-                bail!(
-                    "no target `{pattern}` in `{}` ({known})",
-                    self.path.display()
-                );
+                bail!("no target `{pattern}` in `{file}` ({known})\nhint: name one of them with --target, or add [targets.{pattern}] to siemctl.toml");
             }
             selected.extend(matched.into_iter().cloned());
         }
@@ -321,12 +318,66 @@ fn read_config(path: &Path, within: Option<&Path>) -> Result<(String, ProjectCon
             bail!("`{}`: {message}", path.display());
         }
     }
-    let text = fs::read_to_string(path).with_context(|| {
+    let text = match fs::read(path).map(String::from_utf8) {
+        // Never echo a file that is not text: it could be anything.
+        Ok(Err(_)) => bail!(
+            "`{}` is not UTF-8 text: save it as UTF-8 (siemctl.toml is TOML, which is UTF-8)",
+            path.display()
+        ),
+        Ok(Ok(text)) => Ok(text),
+        Err(e) => Err(e),
+    }
+    .with_context(|| {
         format!("cannot read `{}`: run siemctl in the content directory, or point at it with -C DIR or --config FILE", path.display())
     })?;
-    let config = toml::from_str(&text)
-        .with_context(|| format!("invalid configuration in `{}`", path.display()))?;
+    let config = match toml::from_str(&text) {
+        Ok(config) => config,
+        Err(err) => {
+            let place = match err.span() {
+                Some(span) => {
+                    let (line, column) = line_column(&text, span.start);
+                    format!("{}:{line}:{column}", path.display())
+                }
+                None => path.display().to_string(),
+            };
+            let message = err.message().trim_end().replace('\n', " ");
+            bail!("{place}: invalid configuration: {message}\nhint: siemctl.toml is TOML ([content] version, [vars], [target_defaults], [targets.NAME]): fix it at that place");
+        }
+    };
     Ok((text, config))
+}
+
+/// The 1-based line and column (in characters) of a byte offset of `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+        .chars()
+        .count()
+        + 1;
+    (line, column)
+}
+
+/// `path:LINE` of the key at `keys` (a path of tables) in siemctl.toml, or the path alone when
+/// the key is not there.
+fn at_key(path: &Path, text: &str, keys: &[&str]) -> String {
+    use toml::de::{DeTable, DeValue};
+    fn find(table: &DeTable<'_>, keys: &[&str]) -> Option<usize> {
+        let (first, rest) = keys.split_first()?;
+        let (key, value) = table.iter().find(|(k, _)| k.get_ref().as_ref() == *first)?;
+        match (rest.is_empty(), value.get_ref()) {
+            (true, _) => Some(key.span().start),
+            (false, DeValue::Table(inner)) => find(inner, rest),
+            _ => Some(key.span().start),
+        }
+    }
+    let found = DeTable::parse(text)
+        .ok()
+        .and_then(|doc| find(doc.get_ref(), keys));
+    match found {
+        Some(offset) => format!("{}:{}", path.display(), line_column(text, offset).0),
+        None => path.display().to_string(),
+    }
 }
 
 fn to_json_map(table: &toml::Table) -> Map<String, Value> {
@@ -432,8 +483,29 @@ fn config_problems(
             }
             match (name, value.get_ref()) {
                 ("vars", DeValue::Table(vars)) => {
-                    for (var, _) in vars {
+                    for (var, var_value) in vars {
                         let var_name = var.get_ref().as_ref();
+                        if let Some(expected) = declared.get(var_name) {
+                            let given = var_value.get_ref().type_str();
+                            if expected.type_str() != given {
+                                problems.push(
+                                    Problem::new(
+                                        path,
+                                        format!(
+                                            "variable `{var_name}` is {} in [vars], but {section}.vars gives {}",
+                                            with_article(expected.type_str()),
+                                            with_article(given)
+                                        ),
+                                    )
+                                    .at_line(Some(line(var_value.span().start)))
+                                    .with_hint(format!(
+                                        "give it {} value, as [vars] declares it (e.g. {})",
+                                        with_article(expected.type_str()),
+                                        expected
+                                    )),
+                                );
+                            }
+                        }
                         if !declared.contains_key(var_name) {
                             problems.push(
                                 Problem::new(
@@ -462,7 +534,43 @@ fn config_problems(
                         );
                     }
                 }
-                _ => {}
+                ("vars", other) => problems.push(
+                    Problem::new(
+                        path,
+                        format!(
+                            "`vars` in {section} is {}: it must be a table",
+                            with_article(other.type_str())
+                        ),
+                    )
+                    .at_line(Some(line(value.span().start)))
+                    .with_hint(format!(
+                        "write {section}.vars = {{ name = value }}, or a [{}.vars] table",
+                        section.trim_matches(['[', ']'])
+                    )),
+                ),
+                ("insecure", DeValue::Boolean(_)) => {}
+                ("insecure", other) => problems.push(
+                    Problem::new(
+                        path,
+                        format!(
+                            "`insecure` in {section} is {}: it is true or false",
+                            with_article(other.type_str())
+                        ),
+                    )
+                    .at_line(Some(line(value.span().start))),
+                ),
+                (_, DeValue::String(_)) => {}
+                (_, other) => problems.push(
+                    Problem::new(
+                        path,
+                        format!(
+                            "`{name}` in {section} is {}: it must be a string",
+                            with_article(other.type_str())
+                        ),
+                    )
+                    .at_line(Some(line(value.span().start)))
+                    .with_hint(format!("put the value in quotes: {name} = \"...\"")),
+                ),
             }
         }
     };
@@ -485,6 +593,14 @@ fn config_problems(
         }
     }
     problems
+}
+
+/// "an integer", "a string": a TOML type name with its article.
+fn with_article(type_str: &str) -> String {
+    match type_str {
+        "integer" | "array" => format!("an {type_str}"),
+        other => format!("a {other}"),
+    }
 }
 
 #[cfg(test)]

@@ -49,6 +49,22 @@ impl Kind {
         }
     }
 
+    /// The kind in words, with its article: "an ingest pipeline", "a visualization".
+    pub(crate) fn with_article(self) -> &'static str {
+        match self {
+            Kind::ComponentTemplate => "a component template",
+            Kind::IndexTemplate => "an index template",
+            Kind::IngestPipeline => "an ingest pipeline",
+            Kind::IsmPolicy => "an ISM policy",
+            Kind::IndexPattern => "an index pattern",
+            Kind::Visualization => "a visualization",
+            Kind::Dashboard => "a dashboard",
+            Kind::Search => "a saved search",
+            Kind::Query => "a saved query",
+            Kind::Config => "an advanced-settings (config) object",
+        }
+    }
+
     /// The file name ending that marks a content file of this kind.
     pub(crate) fn file_suffix(self) -> &'static str {
         match self {

@@ -125,7 +125,11 @@ pub(crate) fn discover(root: &Path) -> Result<(Vec<SourceFile>, Vec<Problem>), E
                         log_type: log_type.clone(),
                         what,
                     }),
-                    Err(message) => problems.push(Problem::new(&rel, message)),
+                    Err(message) => problems.push(match elsewhere(&name, folder) {
+                        Some(other) => Problem::new(&rel, message)
+                            .with_hint(format!("move it to {other}/{log_type}/{name}")),
+                        None => Problem::new(&rel, message),
+                    }),
                 }
             }
         }
@@ -149,7 +153,13 @@ fn classify(name: &str, kinds: &[Kind]) -> Result<FileKind, String> {
             kind,
             id: id.to_string(),
         }),
-        Some((kind, _)) => Err(format!("a {kind} does not belong in this folder")),
+        Some((kind, _)) => Err(match folder_of(kind) {
+            Some(folder) => format!(
+                "{} does not belong in this folder: it goes in {folder}/, in the folder of its log type",
+                kind.with_article()
+            ),
+            None => format!("{} does not belong in this folder", kind.with_article()),
+        }),
         None => {
             let suffixes: Vec<&str> = kinds.iter().map(|k| k.file_suffix()).collect();
             Err(format!(
@@ -158,6 +168,20 @@ fn classify(name: &str, kinds: &[Kind]) -> Result<FileKind, String> {
             ))
         }
     }
+}
+
+/// The content folder a kind's files go in.
+fn folder_of(kind: Kind) -> Option<&'static str> {
+    FOLDERS
+        .iter()
+        .find(|(_, kinds)| kinds.contains(&kind))
+        .map(|(folder, _)| *folder)
+}
+
+/// The other content folder a file named for a kind belongs in, when it is in the wrong one.
+fn elsewhere(name: &str, folder: &str) -> Option<&'static str> {
+    let (kind, _) = Kind::from_file_name(name)?;
+    folder_of(kind).filter(|f| *f != folder)
 }
 
 const LINK_HINT: &str = "content files are regular files inside the content directory: copy the file in, or link to one inside it";

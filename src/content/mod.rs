@@ -192,9 +192,19 @@ pub(crate) fn load(
         match saved_search::parse(&file.path, &text) {
             Ok(search) => match bind_index_pattern(&patterns, &file, &search) {
                 Ok(index_pattern) => bound.push((file, text, search, index_pattern)),
-                Err(problem) => problems.push(problem),
+                Err(problem) => {
+                    failed.push((search.kind, search.id().to_string()));
+                    problems.push(problem);
+                }
             },
-            Err(found) => problems.extend(found),
+            Err(found) => {
+                // The search exists even though it did not load: a reference to it is not
+                // reported a second time as "not in the content".
+                if let Some(declared) = saved_search::declared_id(&text) {
+                    failed.push(declared);
+                }
+                problems.extend(found);
+            }
         }
     }
     let mut searches = Vec::with_capacity(bound.len());

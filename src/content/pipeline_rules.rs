@@ -454,7 +454,8 @@ impl Checker {
             match present(config, name) {
                 Some(value) => self.option_type(name, ty, value, &child(pointer, name)),
                 None => {
-                    let hint = missing_hint(kind, name, config);
+                    let hint = missing_hint(kind, name, config)
+                        .or_else(|| Some(required_example(kind, name, ty)));
                     self.push(
                         pointer,
                         format!("[{name}] required property is missing"),
@@ -1077,6 +1078,21 @@ fn missing_hint(kind: &str, name: &str, config: &Map<String, Value>) -> Option<S
         }
         _ => None,
     }
+}
+
+/// What to write for a required option the processor lacks: its name, where, and an example of
+/// its type.
+fn required_example(kind: &str, name: &str, ty: Ty) -> String {
+    let example = match (name, ty) {
+        ("field", _) => "\"message\"".to_string(),
+        ("target_field", _) => "\"event.original\"".to_string(),
+        (_, Ty::Text | Ty::AnyValue | Ty::TextOrList) => "\"...\"".to_string(),
+        (_, Ty::Flag) => "true".to_string(),
+        (_, Ty::Int) => "1".to_string(),
+        (_, Ty::List | Ty::TextList) => "[\"...\"]".to_string(),
+        (_, Ty::Object) => "{ ... }".to_string(),
+    };
+    format!("the `{kind}` processor needs `{name}`: add it inside \"{kind}\": {{ ... }}, e.g. \"{name}\": {example}")
 }
 
 /// `ConfigurationUtils`' type error: "[name] property isn't a string, but of type [...]".

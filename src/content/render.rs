@@ -63,7 +63,7 @@ impl Renderer {
     fn render_with_handlebars(&self, file: &Path, template: &str) -> Result<String, Problem> {
         use handlebars::{Renderable as _, StringOutput};
         let compiled = handlebars::template::Template::compile(template)
-            .map_err(|e| render_problem(file, &RenderError::from(e)))?;
+            .map_err(|e| syntax_problem(file, template, e.pos()))?;
         if let Some(problem) = unescaped_expression(file, &compiled) {
             return Err(problem);
         }
@@ -202,6 +202,101 @@ fn unescaped_expression(file: &Path, compiled: &handlebars::template::Template) 
             "write `{{{{{name}}}}}` inside a JSON string (escaped for JSON), or `{{{{json {name}}}}}` for a raw JSON value; a `{{{{{{` meant for OpenSearch's Mustache is escaped as `\\{{{{{{`"
         )),
     )
+}
+
+/// A template Handlebars cannot parse, said in plain words at the place that causes it: an
+/// expression not closed on its line, a block never closed or closed without being opened.
+/// Handlebars' own error names the grammar's tokens and, for an unclosed block, the end of the
+/// file; its position is used only when none of these is found.
+fn syntax_problem(file: &Path, template: &str, handlebars_pos: Option<(usize, usize)>) -> Problem {
+    const WRITE: &str = "a variable is written `{{name}}` inside a JSON string, or `{{json name}}` for a raw JSON value; to keep `{{` as text (Mustache for OpenSearch), write `\\{{`";
+    let at = |offset: usize| {
+        let before = &template[..offset];
+        let line = before.matches('\n').count() + 1;
+        let column = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+            .chars()
+            .count()
+            + 1;
+        (Some(line), Some(column))
+    };
+    let mut open: Vec<(String, usize)> = Vec::new(); // block name, offset of its `{{#`
+    let mut from = 0;
+    while let Some(found) = template[from..].find("{{") {
+        let start = from + found;
+        let escaped = template[..start].ends_with('\\') && !template[..start].ends_with("\\\\");
+        if escaped || template[start..].starts_with("{{{{") {
+            from = start + 2;
+            continue;
+        }
+        if template[start..].starts_with("{{!--") {
+            from = template[start..]
+                .find("--}}")
+                .map_or(template.len(), |e| start + e + 4);
+            continue;
+        }
+        let line_end = template[start..]
+            .find('\n')
+            .map_or(template.len(), |e| start + e);
+        let Some(end) = template[start..line_end].find("}}").map(|e| start + e) else {
+            let (line, column) = at(start);
+            return Problem::new(
+                file,
+                "template syntax error: this `{{` is not closed with `}}` on its line",
+            )
+            .at(line, column)
+            .with_hint(WRITE);
+        };
+        let inner = template[start + 2..end]
+            .trim_start_matches(['{', '~', '&'])
+            .trim_end_matches('~')
+            .trim();
+        let name = |rest: &str| {
+            rest.split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        };
+        if let Some(rest) = inner.strip_prefix('#') {
+            open.push((name(rest.trim_start_matches('>')), start));
+        } else if let Some(rest) = inner.strip_prefix('/') {
+            let closing = name(rest);
+            match open.pop() {
+                Some((opened, _)) if opened == closing => {}
+                Some((opened, offset)) => {
+                    let (line, column) = at(start);
+                    let (opened_line, _) = at(offset);
+                    return Problem::new(file, format!("template syntax error: `{{{{/{closing}}}}}` closes a block, but the one open is `{{{{#{opened}}}}}` (line {})", opened_line.unwrap_or(1)))
+                        .at(line, column)
+                        .with_hint(format!("close `{{{{#{opened}}}}}` with `{{{{/{opened}}}}}` first"));
+                }
+                None => {
+                    let (line, column) = at(start);
+                    return Problem::new(file, format!("template syntax error: `{{{{/{closing}}}}}` closes a block that was not opened"))
+                        .at(line, column)
+                        .with_hint(format!("remove it, or open the block before it with `{{{{#{closing} ...}}}}`"));
+                }
+            }
+        }
+        from = end + 2;
+    }
+    if let Some((opened, offset)) = open.pop() {
+        let (line, column) = at(offset);
+        return Problem::new(
+            file,
+            format!(
+                "template syntax error: the block `{{{{#{opened}}}}}` opened here is never closed"
+            ),
+        )
+        .at(line, column)
+        .with_hint(format!("add `{{{{/{opened}}}}}` where the block ends"));
+    }
+    let (line, column) = handlebars_pos.map_or((Some(1), None), |(l, c)| (Some(l), Some(c)));
+    Problem::new(
+        file,
+        "template syntax error: this is not a Handlebars expression siemctl can read",
+    )
+    .at(line, column)
+    .with_hint(WRITE)
 }
 
 /// `{{json name}}`: the variable as a raw JSON value.
@@ -459,6 +554,38 @@ mod tests {
             plain > 0 && with_variables > 0 && plain + with_variables <= checked,
             "{plain} plain and {with_variables} with variables of {checked}"
         );
+    }
+
+    #[test]
+    fn syntax_errors_are_said_at_their_place_in_plain_words() {
+        let r = renderer(json!({"a": "x"}));
+        let problem = |t: &str| r.render_json(Path::new("f"), t).unwrap_err();
+        let p = problem("{\n  \"k\": \"{{#if a}}{{a}}\"\n}\n");
+        assert_eq!((p.line, p.column), (Some(2), Some(9)));
+        assert_eq!(
+            p.message,
+            "template syntax error: the block `{{#if}}` opened here is never closed"
+        );
+        let p = problem("{\n  \"k\": \"{{a} x\" }\n}\n");
+        assert_eq!((p.line, p.column), (Some(2), Some(9)));
+        assert!(
+            p.message.contains("not closed with `}}` on its line"),
+            "{}",
+            p.message
+        );
+        let p = problem("{\"k\": \"x{{/if}}\"}");
+        assert_eq!((p.line, p.column), (Some(1), Some(9)));
+        assert!(p.message.contains("not opened"), "{}", p.message);
+        for t in [
+            "{{#if a}}",
+            "{{a",
+            "{{/if}}",
+            "{{#each a}}{{/if}}",
+            "{{a b c}",
+        ] {
+            let p = problem(t);
+            assert!(!p.message.contains("expected"), "{t}: {}", p.message);
+        }
     }
 
     #[test]

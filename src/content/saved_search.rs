@@ -93,6 +93,25 @@ pub(crate) fn line(location: &serde_saphyr::Location) -> Option<usize> {
     usize::try_from(location.line()).ok().filter(|l| *l > 0)
 }
 
+/// The kind and id a saved-search file declares, read line by line from a file that did not
+/// parse (`id:` and `kind:` at the start of a line): the object exists, though it failed to
+/// load.
+pub(crate) fn declared_id(text: &str) -> Option<(Kind, String)> {
+    let top_level = |key: &str| {
+        text.lines().find_map(|line| {
+            let value = line.strip_prefix(key)?.strip_prefix(':')?;
+            let value = value.split(" #").next().unwrap_or_default().trim();
+            let value = value.trim_matches(|c| c == '"' || c == '\'');
+            (!value.is_empty()).then(|| value.to_string())
+        })
+    };
+    let kind = match top_level("kind").as_deref() {
+        Some("query") => Kind::Query,
+        _ => Kind::Search,
+    };
+    Some((kind, top_level("id")?))
+}
+
 /// Reads a saved-search file; every problem of shape is reported.
 pub(crate) fn parse(path: &Path, text: &str) -> Result<SavedSearch, Vec<Problem>> {
     let file: SavedSearchFile =

@@ -11,6 +11,7 @@ mod content_test;
 mod fields;
 mod fmt;
 mod hints;
+mod hostile;
 mod ingest;
 mod locks;
 mod new;

@@ -468,6 +468,11 @@ fn check_saved_object_fields(
     else {
         return;
     };
+    problems.extend(values::check_saved_object(
+        object,
+        &filter_inputs,
+        &view.fields,
+    ));
     if let Some(aggs) = object
         .body
         .pointer("/attributes/visState/aggs")

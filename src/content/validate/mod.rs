@@ -2,8 +2,10 @@
 
 mod fields;
 mod ism;
+mod names;
 pub(crate) mod pipelines;
 mod saved_objects;
+mod size;
 mod templates;
 mod values;
 
@@ -21,6 +23,8 @@ pub(crate) fn validate(content: &Content) -> Vec<Problem> {
         let built = scope.spawn(|| pipelines::check(content));
         problems.extend(templates::check(content));
         rest.extend(ism::check(content));
+        rest.extend(names::check(content));
+        rest.extend(size::check(content));
         rest.extend(saved_objects::check(content));
         rest.extend(fields::check(content));
         problems.extend(

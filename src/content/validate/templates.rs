@@ -191,22 +191,7 @@ fn check_index_template(content: &Content, template: &Resource, problems: &mut V
             .with_hint("e.g. \"index_patterns\": [\"{{index_prefix}}-aws-cloudtrail-*\"]"),
         ),
     }
-    for pattern in patterns(template) {
-        if pattern.starts_with('_')
-            || pattern.chars().any(|c| {
-                matches!(
-                    c,
-                    ' ' | ',' | '#' | ':' | '"' | '\\' | '/' | '?' | '<' | '>' | '|'
-                )
-            })
-        {
-            problems.push(
-                Problem::new(file, format!("index pattern `{pattern}` is not valid"))
-                    .at_line(template.line_of("/index_patterns"))
-                    .with_hint("patterns do not start with `_` and contain none of: space , # : \" \\ / ? < > |"),
-            );
-        }
-    }
+    // The patterns themselves: `super::names`.
     if let Some(names) = template.body.get("composed_of").and_then(Value::as_array) {
         for (i, name) in names.iter().enumerate() {
             let name = name.as_str().unwrap_or_default();

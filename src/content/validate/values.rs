@@ -20,6 +20,8 @@ use std::net::IpAddr;
 use serde_json::Value;
 
 use crate::content::mapping::{self, Fields, Lookup};
+use crate::content::problem::Problem;
+use crate::content::resource::Resource;
 use crate::query::eval::dates;
 use crate::query::{dql, lucene, Language};
 
@@ -137,6 +139,84 @@ fn walk_lucene(node: &lucene::Node, fields: &Fields, out: &mut Vec<BadValue>) {
         }
         _ => {}
     }
+}
+
+/// The values in a JSON saved object (a visualization, a dashboard, a search written as JSON):
+/// the query of its search source, its filter pills (phrase, phrases and range filters that are
+/// not disabled), and the queries of its `filters` aggregations (`filter_queries`: pointer,
+/// language, text), each at the line of the value in the file.
+pub(super) fn check_saved_object(
+    object: &Resource,
+    filter_queries: &[(String, Language, String)],
+    fields: &Fields,
+) -> Vec<Problem> {
+    const SOURCE: &str = "/attributes/kibanaSavedObjectMeta/searchSourceJSON";
+    let mut found: Vec<(String, BadValue)> = Vec::new();
+    let mut queries = Vec::new();
+    if let Some(query) = object.body.pointer(&format!("{SOURCE}/query")) {
+        let language = match query.get("language").and_then(Value::as_str) {
+            Some("lucene") => Language::Lucene,
+            _ => Language::Dql,
+        };
+        let text = query
+            .get("query")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        queries.push((format!("{SOURCE}/query/query"), language, text.to_string()));
+    }
+    for (pointer, language, text) in queries.iter().chain(filter_queries) {
+        if text.trim().is_empty() {
+            continue;
+        }
+        for bad in check(*language, text, fields) {
+            found.push((pointer.clone(), bad));
+        }
+    }
+    let filters = object
+        .body
+        .pointer(&format!("{SOURCE}/filter"))
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    for (i, filter) in filters.iter().enumerate() {
+        let meta = |key: &str| filter.pointer(&format!("/meta/{key}"));
+        if meta("disabled").and_then(Value::as_bool) == Some(true) {
+            continue;
+        }
+        let Some(name) = meta("key").and_then(Value::as_str) else {
+            continue;
+        };
+        let pointer = format!("{SOURCE}/filter/{i}/meta/params");
+        let example = |v: &str| v.to_string();
+        let mut out = Vec::new();
+        match (meta("type").and_then(Value::as_str), meta("params")) {
+            (Some("phrase"), Some(params)) => {
+                let value = params.get("query").unwrap_or(params);
+                check_value(name, value, false, fields, &example, &mut out);
+            }
+            (Some("phrases"), Some(Value::Array(values))) => {
+                for value in values {
+                    check_value(name, value, false, fields, &example, &mut out);
+                }
+            }
+            (Some("range"), Some(Value::Object(ends))) => {
+                for key in ["gte", "gt", "lte", "lt"] {
+                    if let Some(value) = ends.get(key) {
+                        check_value(name, value, true, fields, &example, &mut out);
+                    }
+                }
+            }
+            _ => {}
+        }
+        found.extend(out.into_iter().map(|bad| (pointer.clone(), bad)));
+    }
+    found
+        .into_iter()
+        .map(|(pointer, bad)| {
+            Problem::new(&object.file, bad.message)
+                .at_line(object.line_of(&pointer))
+                .with_hint(bad.hint)
+        })
+        .collect()
 }
 
 /// Checks one value against its field's type; `example` writes the comparison with a valid one.
