@@ -507,6 +507,25 @@ mod tests {
     }
 
     #[test]
+    fn read_only_from_the_tenants_map() {
+        // ConfigModelV7 mapTenants: true = read-write, false = read-only; the user's own name
+        // (the private tenant) is always true; `global_tenant` is the global one.
+        let info = json!({"user_name": "u", "tenants": {"u": true, "global_tenant": false, "team-a": true, "team-r": false}});
+        assert!(read_only(&info, &Tenant::Custom("team-r".into())));
+        assert!(!read_only(&info, &Tenant::Custom("team-a".into())));
+        assert!(read_only(&info, &Tenant::Global));
+        assert!(!read_only(&info, &Tenant::Private));
+        assert!(!read_only(&info, &Tenant::Custom("u".into())));
+        // Not listed: not known to be read-only (the write's own answer decides).
+        assert!(!read_only(&info, &Tenant::Custom("other".into())));
+        // Multitenancy off: the header comes back as sent.
+        assert_eq!(
+            resolved_tenant(&json!({"user_requested_tenant": "global"})),
+            Tenant::Global
+        );
+    }
+
+    #[test]
     fn batches_keep_the_order_under_both_limits() {
         let items: Vec<Value> = (0..7).map(|i| json!({"type": "search", "id": i})).collect();
         let cut = batches(items.clone(), 3);

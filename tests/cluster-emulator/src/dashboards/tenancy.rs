@@ -506,6 +506,13 @@ mod tests {
         }
     }
 
+    fn body(resp: &Resp) -> Value {
+        match &resp.body {
+            crate::http::Body::Json(v) => v.clone(),
+            other => panic!("not JSON: {other:?}"),
+        }
+    }
+
     #[test]
     fn java_string_hash_codes() {
         // Values of java.lang.String#hashCode.
@@ -583,6 +590,49 @@ mod tests {
             resolve(&req(Some("GLOBAL"), None), "u", &t),
             Resolved::Private
         );
+    }
+
+    #[test]
+    fn multitenancy_off_resolves_nothing_and_echoes_the_header() {
+        // server/plugin.ts: setupMultitenantRoutes only with multitenancy.enabled;
+        // authentication_type.ts: resolveTenant only then.
+        let mut t = Tenancy::new(true, Some(vec!["team-a".into()]));
+        t.multitenancy = false;
+        let r = req(Some("team-a"), None);
+        assert_eq!(resolve(&r, "u", &t), Resolved::Global);
+        let mut info = r.clone();
+        info.segments = vec!["api".into(), "v1".into(), "auth".into(), "authinfo".into()];
+        let resp = dashboards_route(&info, "u", &t, &Resolved::Global).unwrap();
+        assert_eq!(body(&resp)["user_requested_tenant"], "team-a");
+        info.segments = vec![
+            "api".into(),
+            "v1".into(),
+            "multitenancy".into(),
+            "info".into(),
+        ];
+        assert!(
+            dashboards_route(&info, "u", &t, &Resolved::Global).is_none(),
+            "404"
+        );
+        t.multitenancy = true;
+        let resp = dashboards_route(&info, "u", &t, &Resolved::Global).unwrap();
+        assert_eq!(body(&resp)["multitenancy_enabled"], true);
+    }
+
+    #[test]
+    fn read_only_tenants_are_available_and_listed_false() {
+        // ConfigModelV7 mapTenants: `false` for RO; RW outperforms RO.
+        let mut t = Tenancy::new(true, Some(vec!["team-a".into()]));
+        t.read_only = vec!["team-r".into(), "team-a".into()];
+        assert_eq!(
+            resolve(&req(Some("team-r"), None), "u", &t),
+            Resolved::Custom("team-r".into())
+        );
+        let map = t.available_map("u");
+        assert_eq!(map["team-r"], false);
+        assert_eq!(map["team-a"], true);
+        assert!(t.is_read_only(&Resolved::Custom("team-r".into())));
+        assert!(!t.is_read_only(&Resolved::Global));
     }
 
     #[test]
