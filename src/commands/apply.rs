@@ -128,7 +128,7 @@ pub(crate) async fn apply_session(
         let snapshot = live::read(&session.cluster, &session.desired).await?;
         printer.status(&snapshot.describe(session.cluster.tenant()));
         let plan = make_plan(&session.desired, &snapshot, version, prune);
-        let same_title = super::plan::same_title(&session.desired, &snapshot, printer);
+        let same_title = super::plan::same_title_unsaid(&session.desired, &snapshot, printer);
         session.check(&snapshot.live, &plan)?;
         let mut plan = select(
             &session.desired,
@@ -329,6 +329,9 @@ fn summary(outcome: &Outcome) -> serde_json::Value {
 
 /// Reports an apply: its JSON document, or the text summary (failures on stderr).
 pub(crate) fn report(printer: Printer, applied: &Applied) {
+    for s in &applied.same_title {
+        printer.warn(&s.message());
+    }
     if printer.is_json() {
         printer.json(applied.json(), applied.error());
         return;

@@ -91,10 +91,21 @@ pub(crate) fn same_title(
     snapshot: &live::Snapshot,
     printer: Printer,
 ) -> Vec<SameTitle> {
-    let found = crate::plan::same_title::find(desired, &snapshot.titles.objects);
+    let found = same_title_unsaid(desired, snapshot, printer);
     for s in &found {
         printer.warn(&s.message());
     }
+    found
+}
+
+/// [`same_title`] with only the warning about objects past the one `_find` page said: apply
+/// says the rest with its report.
+pub(crate) fn same_title_unsaid(
+    desired: &[crate::plan::plan::Desired],
+    snapshot: &live::Snapshot,
+    printer: Printer,
+) -> Vec<SameTitle> {
+    let found = crate::plan::same_title::find(desired, &snapshot.titles.objects);
     let read = snapshot.titles.objects.len() as u64;
     if snapshot.titles.total > read {
         printer.warn(&format!(
