@@ -1,15 +1,17 @@
 //! Reading what the cluster holds, with a number of requests that does not grow with the
-//! content, in two round trips: the server detection, one list request per OpenSearch kind, the
-//! state documents and `_bulk_get` for the saved objects (bodies of at most 512 KiB, so
-//! thousands of objects per request) all in flight together, then one `_bulk_get` for what
-//! needed the first answers. Under the apply lock, [`reread`] reads again only what the plan
-//! writes.
+//! content, in two round trips: the server detection and the tenant check, one list request
+//! per OpenSearch kind, both state documents (one `_mget`) and the titles of the tenant's saved
+//! objects (one `_find`) all in flight together; then one `_bulk_get` for the saved objects
+//! (bodies of at most 512 KiB, so thousands of objects per request), once the Dashboards version
+//! (the id of the advanced settings) and siemctl's records are known. Under the apply lock,
+//! [`reread`] reads again only what the plan writes.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{Context as _, Result};
 use serde_json::Value;
 
+use crate::cluster::dashboards::{TenantAccess, Titles};
 use crate::cluster::opensearch::ServerInfo;
 use crate::cluster::Cluster;
 use crate::content::kind::Kind;
@@ -31,6 +33,11 @@ pub(crate) struct Snapshot {
     pub(crate) live: BTreeMap<(Kind, String), Live>,
     pub(crate) cluster_state: StoredState,
     pub(crate) tenant_state: StoredState,
+    /// What the tenant check found (None without Dashboards).
+    pub(crate) tenant: Option<TenantAccess>,
+    /// Type, id and title of the tenant's saved objects of the content's types, for the
+    /// same-title warning ([`crate::plan::same_title`]).
+    pub(crate) titles: Titles,
 }
 
 impl Snapshot {
@@ -54,8 +61,15 @@ impl Snapshot {
     }
 }
 
+/// What detection found.
+pub(crate) struct Detected {
+    pub(crate) server: ServerInfo,
+    pub(crate) dashboards_version: Option<String>,
+    pub(crate) tenant: Option<TenantAccess>,
+}
+
 /// Detects the servers and refuses unsupported ones.
-pub(crate) async fn detect(cluster: &Cluster) -> Result<(ServerInfo, Option<String>)> {
+pub(crate) async fn detect(cluster: &Cluster) -> Result<Detected> {
     // Detection and the tenant check in flight together (one round trip).
     let (server, dashboards, tenant) = tokio::join!(
         cluster.server_info(),
@@ -68,15 +82,15 @@ pub(crate) async fn detect(cluster: &Cluster) -> Result<(ServerInfo, Option<Stri
         },
         async {
             if cluster.has_dashboards() {
-                cluster.confirm_tenant().await
+                cluster.confirm_tenant().await.map(Some)
             } else {
-                Ok(())
+                Ok(None)
             }
         }
     );
     let server = server.context("cannot read the OpenSearch version (GET /)")?;
     server.check_supported()?;
-    tenant?;
+    let tenant = tenant?;
     let dashboards = match dashboards {
         // Dashboards answers /api/status at its base path (OpenSearch-Dashboards
         // src/core/server/status/routes/status.ts); Amazon OpenSearch Service serves it under
@@ -92,58 +106,66 @@ pub(crate) async fn detect(cluster: &Cluster) -> Result<(ServerInfo, Option<Stri
         }
     };
     tracing::debug!(opensearch = %server.number, dashboards = ?dashboards, "servers detected");
-    Ok((server, dashboards))
+    Ok(Detected {
+        server,
+        dashboards_version: dashboards,
+        tenant,
+    })
 }
 
-/// Reads what the plan compares, in two round trips at most whatever the size of the content:
-/// the server detection, the list of each OpenSearch kind, both state documents and the
-/// content's saved objects (`_bulk_get`) all in flight together; then, once the Dashboards
-/// version and the state are known, one more `_bulk_get` for the advanced settings (whose id is
-/// the Dashboards version) and the managed saved objects that left the content.
+/// Reads what the plan compares, in two round trips whatever the size of the content: the
+/// server detection with the tenant check, the list of each OpenSearch kind, both state
+/// documents and the titles of the tenant's saved objects all in flight together; then, once
+/// the Dashboards version and the state are known, the saved objects of the content and of
+/// siemctl's records with the advanced settings (whose id is the Dashboards version), in one
+/// `_bulk_get` per 512 KiB.
 pub(crate) async fn read(cluster: &Cluster, desired: &[Desired]) -> Result<Snapshot> {
     let tenant_doc = state::tenant_doc(cluster.tenant(), cluster.username());
-    // The content's saved objects, but for the advanced settings: their ids are known now.
-    let first: Vec<(Kind, String)> = if cluster.has_dashboards() {
-        desired
+    // The saved-object types of the content whose objects have titles.
+    let title_types: Vec<&str> = if cluster.has_dashboards() {
+        let kinds: BTreeSet<Kind> = desired
             .iter()
-            .filter(|d| d.kind.is_saved_object() && d.kind != Kind::Config)
-            .map(|d| (d.kind, d.id.clone()))
+            .filter(|d| d.kind.is_saved_object() && d.kind != Kind::Config && d.title.is_some())
+            .map(|d| d.kind)
+            .collect();
+        kinds
+            .into_iter()
+            .filter_map(Kind::saved_object_type)
             .collect()
     } else {
         Vec::new()
     };
-    let (
-        detected,
-        components,
-        index_templates,
-        pipelines,
-        policies,
-        cluster_state,
-        tenant_state,
-        first_found,
-    ) = tokio::join!(
+    let (detected, components, index_templates, pipelines, policies, states, titles) = tokio::join!(
         detect(cluster),
         cluster.list(Kind::ComponentTemplate),
         cluster.list(Kind::IndexTemplate),
         cluster.list(Kind::IngestPipeline),
         cluster.ism_policies(),
-        read_state(cluster, CLUSTER_DOC),
-        read_state(cluster, &tenant_doc),
-        bulk_get(cluster, &first, None),
+        read_states(cluster, &tenant_doc),
+        async {
+            cluster
+                .find_titles(&title_types)
+                .await
+                .context("cannot list the titles of the saved objects (_find)")
+        },
     );
-    let (server, dashboards_version) = detected?;
+    let Detected {
+        server,
+        dashboards_version,
+        tenant,
+    } = detected?;
     let needs = crate::plan::compat::check(server.version(), desired);
     if !needs.is_empty() {
         anyhow::bail!("the content needs a newer OpenSearch: {}", needs.join("; "));
     }
-    let cluster_state = cluster_state?;
-    let tenant_state = tenant_state?;
+    let (cluster_state, tenant_state) = states?;
     let lists = Lists {
         components: components.context("cannot list component templates")?,
         index_templates: index_templates.context("cannot list index templates")?,
         pipelines: pipelines.context("cannot list ingest pipelines")?,
         policies: policies.context("cannot list ISM policies")?,
     };
+    let titles = titles?;
     let wanted = wanted(desired, &cluster_state, &tenant_state);
     let by_id = by_id(desired);
     let mut live = BTreeMap::new();
@@ -155,18 +177,9 @@ pub(crate) async fn read(cluster: &Cluster, desired: &[Desired]) -> Result<Snaps
         .collect();
     if !saved.is_empty() {
         let dashboards_version = dashboards_version.clone().context("the content has saved objects, but no Dashboards URL is set: set `dashboards_url` in the target or pass --dashboards-url")?;
-        let mut found: BTreeMap<(Kind, String), Option<Value>> =
-            first.into_iter().zip(first_found?).collect();
-        let rest: Vec<(Kind, String)> = saved
-            .iter()
-            .filter(|key| !found.contains_key(*key))
-            .cloned()
-            .collect();
-        let rest_found = bulk_get(cluster, &rest, Some(&dashboards_version)).await?;
-        found.extend(rest.into_iter().zip(rest_found));
-        for key in saved {
-            if let Some(Some(object)) = found.remove(&key) {
-                let (kind, id) = key;
+        let found = bulk_get(cluster, &saved, Some(&dashboards_version)).await?;
+        for ((kind, id), object) in saved.into_iter().zip(found) {
+            if let Some(object) = object {
                 let object = saved_live(kind, &id, &object, &by_id, &tenant_state);
                 live.insert((kind, id), object);
             }
@@ -178,6 +191,8 @@ pub(crate) async fn read(cluster: &Cluster, desired: &[Desired]) -> Result<Snaps
         live,
         cluster_state,
         tenant_state,
+        tenant,
+        titles,
     })
 }
 
@@ -218,7 +233,7 @@ pub(crate) async fn reread(
         .cloned()
         .collect();
     let tenant_doc = state::tenant_doc(cluster.tenant(), cluster.username());
-    let (components, index_templates, pipelines, policies, cluster_state, tenant_state, found) = tokio::join!(
+    let (components, index_templates, pipelines, policies, states, found) = tokio::join!(
         list(Kind::ComponentTemplate),
         list(Kind::IndexTemplate),
         list(Kind::IngestPipeline),
@@ -229,12 +244,10 @@ pub(crate) async fn reread(
                 Ok(None)
             }
         },
-        read_state(cluster, CLUSTER_DOC),
-        read_state(cluster, &tenant_doc),
+        read_states(cluster, &tenant_doc),
         bulk_get(cluster, &saved, snapshot.dashboards_version.as_deref()),
     );
-    let cluster_state = cluster_state?;
-    let tenant_state = tenant_state?;
+    let (cluster_state, tenant_state) = states?;
     if cluster_state.seq != snapshot.cluster_state.seq
         || tenant_state.seq != snapshot.tenant_state.seq
     {
@@ -247,6 +260,8 @@ pub(crate) async fn reread(
         server,
         dashboards_version,
         mut live,
+        tenant,
+        titles,
         ..
     } = snapshot;
     for key in &targets {
@@ -280,6 +295,8 @@ pub(crate) async fn reread(
         live,
         cluster_state,
         tenant_state,
+        tenant,
+        titles,
     })
 }
 
@@ -408,19 +425,28 @@ fn saved_live(
     live_object(kind, object, widened.as_ref().or(desired), None)
 }
 
-async fn read_state(cluster: &Cluster, id: &str) -> Result<StoredState> {
-    let Some(doc) = cluster
-        .get_doc(STATE_INDEX, id)
+/// Both state documents, the cluster's and the tenant's, in one `_mget`.
+async fn read_states(cluster: &Cluster, tenant_doc: &str) -> Result<(StoredState, StoredState)> {
+    let docs = cluster
+        .get_docs(STATE_INDEX, &[CLUSTER_DOC, tenant_doc])
         .await
-        .with_context(|| format!("cannot read siemctl's state document `{id}`"))?
-    else {
-        return Ok(StoredState::default());
+        .with_context(|| {
+            format!("cannot read siemctl's state documents `{CLUSTER_DOC}` and `{tenant_doc}`")
+        })?;
+    let mut docs = docs.into_iter();
+    let mut stored = |id: &str| -> Result<StoredState> {
+        let Some(doc) = docs.next().flatten() else {
+            return Ok(StoredState::default());
+        };
+        let state: State = serde_json::from_value(doc.source).with_context(|| {
+            format!("siemctl's state document `{STATE_INDEX}/{id}` is not readable")
+        })?;
+        Ok(StoredState {
+            state,
+            seq: Some((doc.seq_no, doc.primary_term)),
+        })
     };
-    let state: State = serde_json::from_value(doc.source).with_context(|| {
-        format!("siemctl's state document `{STATE_INDEX}/{id}` is not readable")
-    })?;
-    Ok(StoredState {
-        state,
-        seq: Some((doc.seq_no, doc.primary_term)),
-    })
+    let cluster_state = stored(CLUSTER_DOC)?;
+    let tenant_state = stored(tenant_doc)?;
+    Ok((cluster_state, tenant_state))
 }

@@ -21,6 +21,11 @@ const MAX_BODY: usize = 512 * 1024;
 const MAX_GET: usize = 10_000;
 /// The most objects a `_bulk_create` batch writes (each one is a document the server indexes).
 const MAX_CREATE: usize = 500;
+/// The most objects one `_find` page holds: the saved-objects repository searches with
+/// `from = per_page * (page - 1)` and `size = per_page` (OpenSearch-Dashboards
+/// `src/core/server/saved_objects/service/lib/repository.ts`, `find`), and OpenSearch refuses
+/// `from + size` over the index's `max_result_window` (10,000 by default) with 400.
+const MAX_FIND: usize = 10_000;
 
 /// Cuts items into consecutive batches of at most `max_items` items and [`MAX_BODY`] bytes
 /// (an item larger than that goes alone), keeping their order.
@@ -81,16 +86,60 @@ pub(crate) fn canonical_tenant(name: &str) -> Tenant {
 /// (security-dashboards-plugin `server/routes/index.ts`: Dashboards forwards the resolved tenant
 /// in the `securitytenant` header of its own authinfo call, and the security plugin's
 /// `SecurityInfoAction` reports it as `user_requested_tenant`: `""` (or none) for global,
-/// `__user__` for private).
+/// `__user__` for private). With multitenancy off in Dashboards nothing is resolved, and the
+/// header siemctl sent may come back as it was (`global`, a name): read through
+/// [`canonical_tenant`] so that `global` is the global tenant whichever way it came.
 fn resolved_tenant(authinfo: &Value) -> Tenant {
     match authinfo
         .get("user_requested_tenant")
         .and_then(Value::as_str)
     {
-        None | Some("") => Tenant::Global,
-        Some("__user__") => Tenant::Private,
-        Some(t) => Tenant::Custom(t.to_string()),
+        None => Tenant::Global,
+        Some(t) => canonical_tenant(t),
     }
+}
+
+/// Whether the user may only read the tenant: authinfo's `tenants` map holds `true` for a
+/// tenant granted read-write and `false` for one granted read-only (security `ConfigModelV7`
+/// `TenantHolder.mapTenants`: "RW outperforms RO"; the user's own name, the private tenant, is
+/// always `true`; the global tenant is `global_tenant`). The security plugin refuses every
+/// write in a read-only tenant (`PrivilegesInterceptorImpl`: only the actions of
+/// `READ_ONLY_ALLOWED_ACTIONS`, get/search/mget, pass), so Dashboards answers 403.
+fn read_only(authinfo: &Value, tenant: &Tenant) -> bool {
+    let key = match tenant {
+        Tenant::Global => "global_tenant",
+        Tenant::Private => return false,
+        Tenant::Custom(t) => t.as_str(),
+    };
+    if authinfo.get("user_name").and_then(Value::as_str) == Some(key) {
+        return false;
+    }
+    authinfo
+        .pointer(&format!(
+            "/tenants/{}",
+            key.replace('~', "~0").replace('/', "~1")
+        ))
+        .and_then(Value::as_bool)
+        == Some(false)
+}
+
+/// What the tenant check found: the tenant the server works in (the one the target names),
+/// and whether the user may write there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TenantAccess {
+    pub(crate) tenant: Tenant,
+    /// The tenant is granted read-only: plans work, writes would be refused with 403.
+    pub(crate) read_only: bool,
+}
+
+/// Live saved objects by type, id and title, from one `_find` (see [`Cluster::find_titles`]).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Titles {
+    /// `(type, id, title)` of each object found.
+    pub(crate) objects: Vec<(String, String, String)>,
+    /// How many objects of those types the tenant holds (more than `objects` when over
+    /// [`MAX_FIND`]).
+    pub(crate) total: u64,
 }
 
 /// The tenants the user has, for a message: authinfo's `tenants` map (ConfigModelV7
@@ -141,19 +190,38 @@ impl Cluster {
     }
 
     /// Refuses to go on when the tenant Dashboards resolved for this connection is not the one
-    /// the target names. A tenant the user does not have (not defined, or not granted) is not
-    /// an error upstream: Dashboards falls back to the preferred tenants, then global
-    /// (`tenant_resolver.ts`), and siemctl would read and write that tenant's objects while
-    /// recording them as the named one's. Without the security plugin (no
-    /// `/api/v1/auth/authinfo`), tenants do not exist: only the global tenant can be named.
-    pub(crate) async fn confirm_tenant(&self) -> Result<(), Error> {
+    /// the target names, and says whether the user may write there. A tenant the user does not
+    /// have (not defined, or not granted) is not an error upstream: Dashboards falls back to the
+    /// preferred tenants, then global (`tenant_resolver.ts`), and siemctl would read and write
+    /// that tenant's objects while recording them as the named one's. Without the security
+    /// plugin (no `/api/v1/auth/authinfo`), tenants do not exist: only the global tenant can be
+    /// named. With the plugin but its multitenancy off in Dashboards
+    /// (`opensearch_security.multitenancy.enabled: false`), authinfo still answers but nothing
+    /// resolves a tenant, and the `securitytenant` header may come back as sent: a named
+    /// tenant other than global is then checked with `GET /api/v1/multitenancy/info`, a route
+    /// Dashboards registers only with multitenancy on (security-dashboards-plugin
+    /// `server/plugin.ts`, `setupMultitenantRoutes`), sent in the same round trip.
+    pub(crate) async fn confirm_tenant(&self) -> Result<TenantAccess, Error> {
         let wanted = canonical_tenant(&self.tenant);
-        let (response, url) = self
-            .dashboards(Method::GET, "/api/v1/auth/authinfo", None)
-            .await?;
+        let info = async {
+            if wanted == Tenant::Global {
+                return Ok(None);
+            }
+            self.dashboards(Method::GET, "/api/v1/multitenancy/info", None)
+                .await
+                .map(Some)
+        };
+        let (authinfo, info) = tokio::join!(
+            self.dashboards(Method::GET, "/api/v1/auth/authinfo", None),
+            info
+        );
+        let (response, url) = authinfo?;
         if response.status == 404 {
             return match wanted {
-                Tenant::Global => Ok(()),
+                Tenant::Global => Ok(TenantAccess {
+                    tenant: Tenant::Global,
+                    read_only: false,
+                }),
                 _ => Err(Error::Unsupported(format!(
                     "tenant `{}` is named, but this Dashboards has no tenants (GET {url} is 404: the security plugin's multitenancy is not there), so every saved object is in the one global index; name the global tenant (or no tenant) in the target",
                     self.tenant
@@ -161,9 +229,31 @@ impl Cluster {
             };
         }
         let body = response.ok(&Method::GET, &url)?.json(&Method::GET, &url)?;
+        if let Some((response, info_url)) = info? {
+            // 404: the routes are not registered; `multitenancy_enabled: false`: the security
+            // plugin's own switch (`config.dynamic.kibana.multitenancy_enabled`) is off, and it
+            // ignores the tenant header (DashboardsInfoAction, PrivilegesInterceptorImpl).
+            let off = response.status == 404
+                || response
+                    .ok(&Method::GET, &info_url)?
+                    .json(&Method::GET, &info_url)?
+                    .get("multitenancy_enabled")
+                    .and_then(Value::as_bool)
+                    == Some(false);
+            if off {
+                return Err(Error::Unsupported(format!(
+                    "tenant `{}` is named, but multitenancy is disabled in this Dashboards (opensearch_security.multitenancy.enabled: false, or the security plugin's multitenancy_enabled: false; GET {info_url} tells), so every saved object is in the global tenant. Nothing was read or written: name the global tenant (`tenant = \"global\"`) or no tenant in the target, or turn multitenancy on",
+                    self.tenant
+                )));
+            }
+        }
         let resolved = resolved_tenant(&body);
         if resolved == wanted {
-            return Ok(());
+            let read_only = read_only(&body, &resolved);
+            return Ok(TenantAccess {
+                tenant: resolved,
+                read_only,
+            });
         }
         let available = available_tenants(&body);
         Err(Error::Unsupported(format!(
@@ -176,6 +266,45 @@ impl Cluster {
                 available.join(", ")
             }
         )))
+    }
+
+    /// Type, id and title of the tenant's saved objects of `types`, in one request:
+    /// `_find` with a `type` parameter per type and `fields=title`, so that each object comes
+    /// with its title attribute only, and at most [`MAX_FIND`] objects (the first page; `total`
+    /// says how many there are).
+    pub(crate) async fn find_titles(&self, types: &[&str]) -> Result<Titles, Error> {
+        if types.is_empty() {
+            return Ok(Titles::default());
+        }
+        let mut path = format!("/api/saved_objects/_find?per_page={MAX_FIND}&fields=title");
+        for t in types {
+            path.push_str("&type=");
+            path.push_str(&segment(t));
+        }
+        let (response, url) = self.dashboards(Method::GET, &path, None).await?;
+        let body = response.ok(&Method::GET, &url)?.json(&Method::GET, &url)?;
+        let text = |v: &Value, p: &str| v.pointer(p).and_then(Value::as_str).map(str::to_string);
+        let objects = body
+            .get("saved_objects")
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|o| {
+                        Some((
+                            text(o, "/type")?,
+                            text(o, "/id")?,
+                            text(o, "/attributes/title")?,
+                        ))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        let total = body
+            .get("total")
+            .and_then(Value::as_u64)
+            .unwrap_or(objects.len() as u64);
+        Ok(Titles { objects, total })
     }
 
     /// The saved objects named, in order: `None` for those that do not exist. The batches go
@@ -374,6 +503,25 @@ mod tests {
         assert_eq!(
             resolved_tenant(&json!({"user_requested_tenant": "__user__"})),
             Tenant::Private
+        );
+    }
+
+    #[test]
+    fn read_only_from_the_tenants_map() {
+        // ConfigModelV7 mapTenants: true = read-write, false = read-only; the user's own name
+        // (the private tenant) is always true; `global_tenant` is the global one.
+        let info = json!({"user_name": "u", "tenants": {"u": true, "global_tenant": false, "team-a": true, "team-r": false}});
+        assert!(read_only(&info, &Tenant::Custom("team-r".into())));
+        assert!(!read_only(&info, &Tenant::Custom("team-a".into())));
+        assert!(read_only(&info, &Tenant::Global));
+        assert!(!read_only(&info, &Tenant::Private));
+        assert!(!read_only(&info, &Tenant::Custom("u".into())));
+        // Not listed: not known to be read-only (the write's own answer decides).
+        assert!(!read_only(&info, &Tenant::Custom("other".into())));
+        // Multitenancy off: the header comes back as sent.
+        assert_eq!(
+            resolved_tenant(&json!({"user_requested_tenant": "global"})),
+            Tenant::Global
         );
     }
 

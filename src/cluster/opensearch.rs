@@ -305,6 +305,62 @@ impl Cluster {
         }))
     }
 
+    /// Documents of one index in one request (`POST /{index}/_mget`, RestMultiGetAction), in
+    /// the order named: `None` for one that does not exist, or when the index does not (each
+    /// item then carries `index_not_found_exception`). Each found item has `_seq_no` and
+    /// `_primary_term`, as a GET answers (GetResult).
+    pub(crate) async fn get_docs(
+        &self,
+        index: &str,
+        ids: &[&str],
+    ) -> Result<Vec<Option<Doc>>, Error> {
+        let path = format!("/{}/_mget", segment(index));
+        let (response, url) = self
+            .opensearch(Method::POST, &path, Some(&json!({ "ids": ids })))
+            .await?;
+        let body = response
+            .ok(&Method::POST, &url)?
+            .json(&Method::POST, &url)?;
+        let items = body
+            .get("docs")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let mut docs = Vec::with_capacity(ids.len());
+        for i in 0..ids.len() {
+            let Some(item) = items.get(i) else {
+                docs.push(None);
+                continue;
+            };
+            if let Some(error) = item.get("error") {
+                if error.get("type").and_then(Value::as_str) == Some("index_not_found_exception") {
+                    docs.push(None);
+                    continue;
+                }
+                return Err(Error::Status {
+                    method: "POST".into(),
+                    url: url.clone(),
+                    status: 500,
+                    reason: error
+                        .get("reason")
+                        .and_then(Value::as_str)
+                        .map_or_else(|| error.to_string(), str::to_string),
+                });
+            }
+            if item.get("found").and_then(Value::as_bool) != Some(true) {
+                docs.push(None);
+                continue;
+            }
+            let (seq_no, primary_term) = seq_of(item);
+            docs.push(Some(Doc {
+                seq_no,
+                primary_term,
+                source: item.get("_source").cloned().unwrap_or(Value::Null),
+            }));
+        }
+        Ok(docs)
+    }
+
     pub(crate) async fn put_doc(
         &self,
         index: &str,

@@ -27,6 +27,8 @@ pub(crate) struct Applied {
     pub(crate) outcome: Outcome,
     /// The cluster already matched the content: nothing was written.
     pub(crate) no_changes: bool,
+    /// Live saved objects of another id with a content object's title (warned).
+    pub(crate) same_title: Vec<crate::plan::same_title::SameTitle>,
 }
 
 impl Applied {
@@ -44,7 +46,11 @@ impl Applied {
 
     /// The `data` of apply's JSON document: `{plan, result}`.
     pub(crate) fn json(&self) -> serde_json::Value {
-        json!({ "plan": show::json(&self.plan), "result": summary(&self.outcome) })
+        json!({
+            "plan": show::json(&self.plan),
+            "result": summary(&self.outcome),
+            "same_title": super::plan::same_title_json(&self.same_title),
+        })
     }
 
     /// The `error` of apply's JSON document (null when complete).
@@ -122,6 +128,7 @@ pub(crate) async fn apply_session(
         let snapshot = live::read(&session.cluster, &session.desired).await?;
         printer.status(&snapshot.describe(session.cluster.tenant()));
         let plan = make_plan(&session.desired, &snapshot, version, prune);
+        let same_title = super::plan::same_title_unsaid(&session.desired, &snapshot, printer);
         session.check(&snapshot.live, &plan)?;
         let mut plan = select(
             &session.desired,
@@ -144,7 +151,14 @@ pub(crate) async fn apply_session(
                 plan,
                 outcome,
                 no_changes: true,
+                same_title,
             });
+        }
+        if let Some(access) = snapshot.tenant.as_ref().filter(|a| a.read_only) {
+            bail!(
+                "tenant `{}` is read-only for this user (authinfo lists it as `false`: the security plugin grants it read-only, and refuses every write there with 403). Nothing was written: grant the tenant read-write (`kibana_all_write`) to one of the user's roles, or apply as a user that has it; `siemctl plan` works as it is",
+                access.tenant.display()
+            );
         }
         check_safety(&plan, args)?;
         if !printer.is_json() {
@@ -241,6 +255,7 @@ pub(crate) async fn apply_session(
             plan,
             outcome,
             no_changes: false,
+            same_title,
         })
     }
 }
@@ -335,6 +350,9 @@ fn summary(outcome: &Outcome) -> serde_json::Value {
 
 /// Reports an apply: its JSON document, or the text summary (failures on stderr).
 pub(crate) fn report(printer: Printer, applied: &Applied) {
+    for s in &applied.same_title {
+        printer.warn(&s.message());
+    }
     if printer.is_json() {
         printer.json(applied.json(), applied.error());
         return;

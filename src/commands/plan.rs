@@ -9,6 +9,7 @@ use crate::exit::ExitStatus;
 use crate::output::plan as show;
 use crate::output::printer::Printer;
 use crate::plan::plan::{plan, Inputs, Plan};
+use crate::plan::same_title::SameTitle;
 
 pub(crate) fn run(global: &GlobalArgs, args: &PlanArgs, printer: Printer) -> Result<ExitStatus> {
     if crate::settings::Project::selects_several(global, &args.vars)? {
@@ -63,8 +64,11 @@ pub(crate) fn run(global: &GlobalArgs, args: &PlanArgs, printer: Printer) -> Res
                 out.display()
             ));
         }
+        let same = same_title(&session.desired, &snapshot, printer);
         if printer.is_json() {
-            printer.json(show::json(&plan), serde_json::Value::Null);
+            let mut data = show::json(&plan);
+            data["same_title"] = same_title_json(&same);
+            printer.json(data, serde_json::Value::Null);
         } else {
             printer.data(&show::text(&plan));
             for reason in &plan.downgrade {
@@ -77,6 +81,44 @@ pub(crate) fn run(global: &GlobalArgs, args: &PlanArgs, printer: Printer) -> Res
             ExitStatus::Success
         })
     })?
+}
+
+/// The live saved objects of another id with a content object's title, each said as a
+/// warning (on stderr, in JSON mode too), with one more when the tenant holds more objects than
+/// the one `_find` read.
+pub(crate) fn same_title(
+    desired: &[crate::plan::plan::Desired],
+    snapshot: &live::Snapshot,
+    printer: Printer,
+) -> Vec<SameTitle> {
+    let found = same_title_unsaid(desired, snapshot, printer);
+    for s in &found {
+        printer.warn(&s.message());
+    }
+    found
+}
+
+/// [`same_title`] with only the warning about objects past the one `_find` page said: apply
+/// says the rest with its report.
+pub(crate) fn same_title_unsaid(
+    desired: &[crate::plan::plan::Desired],
+    snapshot: &live::Snapshot,
+    printer: Printer,
+) -> Vec<SameTitle> {
+    let found = crate::plan::same_title::find(desired, &snapshot.titles.objects);
+    let read = snapshot.titles.objects.len() as u64;
+    if snapshot.titles.total > read {
+        printer.warn(&format!(
+            "the same-title check read the titles of {read} of the tenant's {} saved objects (one `_find` page at most): objects past them were not compared",
+            snapshot.titles.total
+        ));
+    }
+    found
+}
+
+/// The `same_title` array of plan's and apply's JSON `data`.
+pub(crate) fn same_title_json(found: &[SameTitle]) -> serde_json::Value {
+    serde_json::Value::Array(found.iter().map(SameTitle::json).collect())
 }
 
 /// The plan of a snapshot.

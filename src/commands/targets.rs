@@ -26,6 +26,7 @@ use crate::output::plan as show;
 use crate::output::printer::Printer;
 use crate::output::style;
 use crate::plan::plan::{desired_from, Action, Desired, Plan};
+use crate::plan::same_title::SameTitle;
 use crate::settings::{self, Project};
 
 /// The content of one set of variables, shared by the targets that have it.
@@ -105,7 +106,8 @@ impl Header {
 
 /// What one target did.
 enum Done {
-    Planned(Plan),
+    /// A plan, with the same-title warnings of its target.
+    Planned(Plan, Vec<SameTitle>),
     Applied(Applied),
 }
 
@@ -118,14 +120,14 @@ impl TargetResult {
     fn failed(&self) -> bool {
         match &self.done {
             Err(_) => true,
-            Ok(Done::Planned(_)) => false,
+            Ok(Done::Planned(..)) => false,
             Ok(Done::Applied(a)) => !a.is_complete(),
         }
     }
 
     fn has_changes(&self) -> bool {
         match &self.done {
-            Ok(Done::Planned(plan)) => plan.has_changes(),
+            Ok(Done::Planned(plan, _)) => plan.has_changes(),
             Ok(Done::Applied(a)) => !a.no_changes,
             Err(_) => false,
         }
@@ -135,7 +137,7 @@ impl TargetResult {
     /// whole).
     fn counts(&self) -> Option<[usize; 5]> {
         match &self.done {
-            Ok(Done::Planned(p)) => Some([
+            Ok(Done::Planned(p, _)) => Some([
                 p.count(Action::Create),
                 p.count(Action::Update),
                 p.count(Action::Delete),
@@ -269,13 +271,12 @@ impl Work {
                 let snapshot = live::read(&session.cluster, &session.desired).await?;
                 let plan = make_plan(&session.desired, &snapshot, session.project.version, *prune);
                 let log_types = super::plan::log_types(&session.content);
-                Ok(Done::Planned(super::plan::select(
-                    &session.desired,
-                    &log_types,
-                    select,
-                    plan,
-                    None,
-                )?))
+                let same =
+                    crate::plan::same_title::find(&session.desired, &snapshot.titles.objects);
+                Ok(Done::Planned(
+                    super::plan::select(&session.desired, &log_types, select, plan, None)?,
+                    same,
+                ))
             }
             Work::Apply(args) => {
                 let opened = crate::planfile::Opened::from(session);
@@ -325,7 +326,7 @@ pub(crate) fn apply(global: &GlobalArgs, args: &ApplyArgs, printer: Printer) -> 
             for result in &planned {
                 printer.data(&result.header.text());
                 match &result.done {
-                    Ok(Done::Planned(plan)) => printer.data(&show::text(plan)),
+                    Ok(Done::Planned(plan, _)) => printer.data(&show::text(plan)),
                     Ok(Done::Applied(_)) => {}
                     Err(err) => printer.data(&format!("failed: {err:#}\n")),
                 }
@@ -378,7 +379,11 @@ fn report(global: &GlobalArgs, printer: Printer, results: &[TargetResult], rende
             .iter()
             .map(|r| {
                 let (data, error) = match &r.done {
-                    Ok(Done::Planned(plan)) => (show::json(plan), Value::Null),
+                    Ok(Done::Planned(plan, same)) => {
+                        let mut data = show::json(plan);
+                        data["same_title"] = super::plan::same_title_json(same);
+                        (data, Value::Null)
+                    }
                     Ok(Done::Applied(applied)) => (applied.json(), applied.error()),
                     Err(err) => (
                         Value::Null,
@@ -414,7 +419,7 @@ fn report(global: &GlobalArgs, printer: Printer, results: &[TargetResult], rende
     for result in results {
         printer.data(&result.header.text());
         match &result.done {
-            Ok(Done::Planned(plan)) => {
+            Ok(Done::Planned(plan, same)) => {
                 printer.data(&show::text(plan));
                 for reason in &plan.downgrade {
                     printer.warn(&format!(
@@ -422,10 +427,16 @@ fn report(global: &GlobalArgs, printer: Printer, results: &[TargetResult], rende
                         result.header.name
                     ));
                 }
+                for s in same {
+                    printer.warn(&format!("{}: {}", result.header.name, s.message()));
+                }
             }
             Ok(Done::Applied(applied)) => {
                 if !applied.no_changes {
                     printer.data(&show::text(&applied.plan));
+                }
+                for s in &applied.same_title {
+                    printer.warn(&format!("{}: {}", result.header.name, s.message()));
                 }
                 report_text(printer, applied);
             }

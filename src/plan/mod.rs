@@ -6,5 +6,6 @@ pub(crate) mod diff;
 pub(crate) mod normalize;
 #[allow(clippy::module_inception)]
 pub(crate) mod plan;
+pub(crate) mod same_title;
 pub(crate) mod saved;
 pub(crate) mod select;

@@ -21,6 +21,7 @@ mod pull;
 mod real_world;
 mod render;
 mod round_trips;
+mod same_title;
 mod secrets;
 mod select;
 mod sigma;

@@ -128,3 +128,117 @@ fn without_the_security_plugin_only_the_global_tenant_can_be_named() {
     assert_eq!(status, 200);
     assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
 }
+
+#[test]
+fn with_multitenancy_off_in_dashboards_a_named_tenant_is_refused() {
+    // The security plugin is there, its multitenancy off (`opensearch_security.multitenancy.
+    // enabled: false`): authinfo still answers, and echoes the tenant header siemctl sends, so
+    // authinfo alone would say `team-a` while every object goes to the global tenant.
+    let c = ClusterContext::with_options("minimal", declared(&["team-a"]));
+    let (status, body) = c.opensearch(
+        "POST",
+        "/_emulator/tenancy",
+        Some(json!({"multitenancy": false})),
+    );
+    assert_eq!(status, 200, "{body}");
+    let run = c.siemctl(&["apply", "--yes", "--tenant", "team-a"]);
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    assert!(
+        run.stderr
+            .contains("tenant `team-a` is named, but multitenancy is disabled in this Dashboards"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("tenant = \"global\""), "{}", run.stderr);
+    assert!(c.writes().is_empty(), "nothing written: {:?}", c.writes());
+    let run = c.siemctl(&["plan", "--tenant", "team-a"]);
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    // A target naming no tenant, or global, works: the one global tenant.
+    let run = c.siemctl(&["apply", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    c.saved_object("search", "demo-failures", "global");
+    let run = c.siemctl(&["plan", "--tenant", "global", "--detailed-exitcode"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+}
+
+#[test]
+fn a_read_only_tenant_can_be_planned_but_not_applied() {
+    let c = ClusterContext::with_options("minimal", declared(&["team-a"]));
+    let (status, body) = c.opensearch(
+        "POST",
+        "/_emulator/tenancy",
+        Some(json!({"read_only": ["team-r"]})),
+    );
+    assert_eq!(status, 200, "{body}");
+    // The emulator refuses writes there as the security plugin does.
+    let response = reqwest::blocking::Client::new()
+        .post(format!(
+            "{}/api/saved_objects/index-pattern/x",
+            c.emulator.dashboards_url()
+        ))
+        .header("osd-xsrf", "true")
+        .header("securitytenant", "team-r")
+        .json(&json!({"attributes": {"title": "x"}}))
+        .send()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 403);
+    let probe = c.writes();
+
+    let run = c.siemctl(&["plan", "--tenant", "team-r", "--detailed-exitcode"]);
+    assert_eq!(
+        run.code,
+        2,
+        "the plan works, with changes: {}",
+        run.snapshot()
+    );
+    let run = c.siemctl(&["apply", "--yes", "--tenant", "team-r"]);
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    assert!(
+        run.stderr
+            .contains("tenant `team-r` is read-only for this user"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        c.writes(),
+        probe,
+        "refused before the lock and every write (only the probe above was sent)"
+    );
+    // A read-write tenant of the same user still applies.
+    let run = c.siemctl(&["apply", "--yes", "--tenant", "team-a"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+}
+
+#[test]
+fn the_tenant_indices_are_searchable_on_the_opensearch_side() {
+    let c = ClusterContext::with_options("minimal", declared(&["team-a"]));
+    let run = c.siemctl(&["apply", "--yes", "--tenant", "team-a"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    let (status, body) = c.opensearch(
+        "POST",
+        "/.kibana_-877714191_teama/_search",
+        Some(json!({"query": {"term": {"type": "search"}}, "size": 100})),
+    );
+    assert_eq!(status, 200, "{body}");
+    let hit = body["hits"]["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["_id"] == "search:demo-failures")
+        .unwrap_or_else(|| panic!("{body}"));
+    assert_eq!(hit["_index"], ".kibana_-877714191_teama_1");
+    assert_eq!(hit["_source"]["type"], "search");
+    assert!(hit["_source"]["search"]["title"].is_string(), "{hit}");
+    // A pattern over the tenant indices; the global tenant has nothing yet.
+    let (status, body) = c.opensearch("GET", "/.kibana_*/_search?size=1000", None);
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body["hits"]["total"]["value"].as_u64().unwrap() >= 4,
+        "{body}"
+    );
+    let (status, _) = c.opensearch("GET", "/.kibana/_search", None);
+    assert_eq!(
+        status, 404,
+        "no global index before anything is written there"
+    );
+}

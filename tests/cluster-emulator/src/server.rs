@@ -464,6 +464,9 @@ fn opensearch_tenancy(shared: &Shared, req: &Req) -> Option<Resp> {
         .filter(|(_, store)| store.seq_no >= 0)
         .map(|(k, _)| k.clone())
         .collect();
+    if let Some(resp) = crate::dashboards::tenancy::search_route(req, &d.tenancy, &d.tenants) {
+        return Some(resp);
+    }
     crate::dashboards::tenancy::opensearch_route(req, &user, &d.tenancy, &written)
 }
 
@@ -488,7 +491,7 @@ fn admin(shared: &Shared, req: &Req, segs: &[String]) -> Resp {
         ("GET", "tenancy") => Resp::ok(tenancy_value(&lock(&shared.dashboards).tenancy)),
         ("POST", "tenancy") => {
             let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
-            let usage = "expected {\"tenants\": [\"team-a\", ...], \"preferred\": [\"Private\", \"Global\", ...], \"security\": true}, each optional";
+            let usage = "expected {\"tenants\": [\"team-a\", ...], \"preferred\": [\"Private\", \"Global\", ...], \"security\": true, \"multitenancy\": true, \"read_only\": [\"team-r\", ...]}, each optional";
             let Some(obj) = body.as_object() else {
                 return Resp::json(400, json!({ "error": usage }));
             };
@@ -513,6 +516,14 @@ fn admin(shared: &Shared, req: &Req, segs: &[String]) -> Resp {
                     },
                     "security" => match value.as_bool() {
                         Some(b) => next.security = b,
+                        None => return Resp::json(400, json!({ "error": usage })),
+                    },
+                    "multitenancy" => match value.as_bool() {
+                        Some(b) => next.multitenancy = b,
+                        None => return Resp::json(400, json!({ "error": usage })),
+                    },
+                    "read_only" => match strings(value) {
+                        Some(list) => next.read_only = list,
                         None => return Resp::json(400, json!({ "error": usage })),
                     },
                     _ => return Resp::json(400, json!({ "error": usage })),
@@ -583,7 +594,7 @@ fn admin(shared: &Shared, req: &Req, segs: &[String]) -> Resp {
 }
 
 fn tenancy_value(t: &crate::dashboards::Tenancy) -> Value {
-    json!({"security": t.security, "tenants": t.declared, "preferred": t.preferred})
+    json!({"security": t.security, "tenants": t.declared, "preferred": t.preferred, "multitenancy": t.multitenancy, "read_only": t.read_only})
 }
 
 fn parse_query(q: &str) -> Vec<(String, String)> {

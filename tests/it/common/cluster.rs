@@ -109,8 +109,8 @@ impl ClusterContext {
             .unwrap()
     }
 
-    /// Requests that change something, as `METHOD route` strings. `_bulk_get` is a POST that
-    /// only reads, so it is not one of them.
+    /// Requests that change something, as `METHOD route` strings. `_bulk_get` and `_mget` are
+    /// POSTs that only read, so they are not among them.
     pub(crate) fn writes(&self) -> Vec<String> {
         self.stats()["by_route"]
             .as_array()
@@ -119,6 +119,7 @@ impl ClusterContext {
             .filter(|r| {
                 !matches!(r["method"].as_str(), Some("GET" | "HEAD"))
                     && r["route"] != "/api/saved_objects/_bulk_get"
+                    && r["route"] != "/{index}/_mget"
             })
             .map(|r| {
                 format!(

@@ -85,6 +85,7 @@ pub(crate) fn route(req: &Req) -> String {
         ["api", "opensearch-dashboards", "settings"] => "/api/opensearch-dashboards/settings",
         ["api", "v1", "auth", "authinfo"] => "/api/v1/auth/authinfo",
         ["api", "v1", "multitenancy", "tenant"] => "/api/v1/multitenancy/tenant",
+        ["api", "v1", "multitenancy", "info"] => "/api/v1/multitenancy/info",
         _ => "(unknown)",
     };
     t.to_string()
@@ -163,6 +164,9 @@ async fn answer(
     }
     let tenant = resolved.store_key(user);
     let s: Vec<&str> = req.segments.iter().map(String::as_str).collect();
+    if tenancy.is_read_only(resolved) && is_write(&s, &req.method) {
+        return read_only_refusal(user, resolved);
+    }
     // Multipart parsing is asynchronous: do it before taking the lock.
     if let (["api", "saved_objects", "_import"], "POST") = (s.as_slice(), req.method.as_str()) {
         let file = match import_export::read_upload(req).await {
@@ -209,6 +213,36 @@ async fn answer(
         }
         _ => boom(404, "Not Found"),
     }
+}
+
+/// The saved-object and settings routes that write (`_bulk_get` and `_export` are POSTs that
+/// read).
+fn is_write(s: &[&str], method: &str) -> bool {
+    match (s, method) {
+        (["api", "saved_objects", "_bulk_get" | "_export" | "_find"], _) => false,
+        (["api", "saved_objects", ..], "POST" | "PUT" | "DELETE") => true,
+        (["api", "opensearch-dashboards", "settings"], "POST") => true,
+        _ => false,
+    }
+}
+
+/// A write in a tenant granted read-only: the security plugin refuses the index action
+/// (PrivilegesInterceptorImpl: only `READ_ONLY_ALLOWED_ACTIONS` pass), and Dashboards answers
+/// the whole request with the forbidden error (`SavedObjectsErrorHelpers.decorateForbiddenError`).
+/// The message's wording is guessed from the security plugin's "no permissions for" form.
+fn read_only_refusal(user: &str, resolved: &tenancy::Resolved) -> Resp {
+    let tenant = match resolved {
+        tenancy::Resolved::Custom(t) => t.as_str(),
+        _ => "",
+    };
+    Resp::json(
+        403,
+        json!({
+            "statusCode": 403,
+            "error": "Forbidden",
+            "message": format!("no permissions for [indices:data/write/bulk] and User [name={user}, backend_roles=[], requestedTenant={tenant}]"),
+        }),
+    )
 }
 
 fn status(version: &str) -> Resp {

@@ -13,7 +13,14 @@
 //! - security-dashboards-plugin `server/routes/index.ts` (`GET /api/v1/auth/authinfo`, the
 //!   authinfo of the request as Dashboards forwards it, with the resolved tenant in its header)
 //!   and `server/multitenancy/routes.ts` (`GET /api/v1/multitenancy/tenant`, the tenant of the
-//!   session cookie).
+//!   session cookie; `GET /api/v1/multitenancy/info`, the security plugin's dashboardsinfo);
+//! - security-dashboards-plugin `server/plugin.ts` (`setupMultitenantRoutes` only when
+//!   `opensearch_security.multitenancy.enabled`) and `server/auth/types/authentication_type.ts`
+//!   (the tenant resolved, and set in the `securitytenant` header, only with it): multitenancy
+//!   off in Dashboards;
+//! - security `PrivilegesInterceptorImpl` (`READ_ONLY_ALLOWED_ACTIONS`: in a tenant granted
+//!   read-only, only get/search/mget pass; a write is refused, 403) and `ConfigModelV7`
+//!   (`mapTenants`: `false` for a read-only tenant).
 
 use base64::Engine as _;
 use serde_json::{json, Value};
@@ -34,6 +41,13 @@ pub(crate) struct Tenancy {
     pub(crate) declared: Option<Vec<String>>,
     /// `opensearch_security.multitenancy.tenants.preferred`.
     pub(crate) preferred: Vec<String>,
+    /// `opensearch_security.multitenancy.enabled` in Dashboards (with the security plugin's
+    /// `multitenancy_enabled` to match): off, every request works in the global tenant, no
+    /// tenant is resolved, and the `securitytenant` header a client sends is forwarded as it is
+    /// (the `requestHeadersWhitelist` the security plugin's setup names) and echoed by authinfo.
+    pub(crate) multitenancy: bool,
+    /// Custom tenants granted read-only (`kibana_all_read`): available, but writes are 403.
+    pub(crate) read_only: Vec<String>,
 }
 
 impl Tenancy {
@@ -42,7 +56,14 @@ impl Tenancy {
             security,
             declared,
             preferred: Vec::new(),
+            multitenancy: true,
+            read_only: Vec::new(),
         }
+    }
+
+    /// Whether writes to this resolved tenant are refused (a custom tenant granted read-only).
+    pub(crate) fn is_read_only(&self, resolved: &Resolved) -> bool {
+        matches!(resolved, Resolved::Custom(t) if self.read_only.contains(t))
     }
 
     /// `tenant in availableTenants` for a custom name (the user's own name is handled apart).
@@ -50,7 +71,11 @@ impl Tenancy {
         match &self.declared {
             None => true,
             // The demo roles grant `global_tenant`: it is among the available names too.
-            Some(list) => tenant == "global_tenant" || list.iter().any(|t| t == tenant),
+            Some(list) => {
+                tenant == "global_tenant"
+                    || list.iter().any(|t| t == tenant)
+                    || self.read_only.iter().any(|t| t == tenant)
+            }
         }
     }
 
@@ -60,6 +85,10 @@ impl Tenancy {
         map.insert("global_tenant".into(), json!(true));
         for t in self.declared.iter().flatten() {
             map.insert(t.clone(), json!(true));
+        }
+        // "RW outperforms RO": a tenant granted both ways is read-write.
+        for t in &self.read_only {
+            map.entry(t.clone()).or_insert(json!(false));
         }
         map.insert(user.to_string(), json!(true));
         Value::Object(map)
@@ -121,7 +150,7 @@ fn requested(req: &Req) -> Option<String> {
 
 /// `resolveTenant` and `resolve` with the global and private tenants enabled.
 pub(crate) fn resolve(req: &Req, user: &str, tenancy: &Tenancy) -> Resolved {
-    if !tenancy.security {
+    if !tenancy.security || !tenancy.multitenancy {
         return Resolved::Global;
     }
     if let Some(t) = requested(req) {
@@ -215,10 +244,28 @@ pub(crate) fn dashboards_route(
     }
     let s: Vec<&str> = req.segments.iter().map(String::as_str).collect();
     match (s.as_slice(), req.method.as_str()) {
+        // Multitenancy off: nothing resolved; the client's own header goes through as sent.
+        (["api", "v1", "auth", "authinfo"], "GET") if !tenancy.multitenancy => Some(Resp::ok(
+            authinfo(user, req.header("securitytenant"), tenancy),
+        )),
         // Dashboards forwards the resolved tenant in the header of its authinfo call.
         (["api", "v1", "auth", "authinfo"], "GET") => {
             Some(Resp::ok(authinfo(user, Some(resolved.symbol()), tenancy)))
         }
+        // The multitenancy routes are not registered: the caller's 404.
+        (["api", "v1", "multitenancy", ..], _) if !tenancy.multitenancy => None,
+        // The security plugin's `GET /_plugins/_security/dashboardsinfo` (DashboardsInfoAction)
+        // as the Dashboards route returns it.
+        (["api", "v1", "multitenancy", "info"], "GET") => Some(Resp::ok(json!({
+            "user_name": user,
+            "not_fail_on_forbidden_enabled": false,
+            "opensearch_dashboards_mt_enabled": true,
+            "opensearch_dashboards_index": ".kibana",
+            "opensearch_dashboards_server_user": "kibanaserver",
+            "multitenancy_enabled": true,
+            "private_tenant_enabled": true,
+            "default_tenant": "",
+        }))),
         // The tenant of the session cookie the request came with; without one, 400.
         (["api", "v1", "multitenancy", "tenant"], "GET") => Some(match cookie_tenant(req) {
             Some(t) => Resp::text(200, "text/html; charset=utf-8", html_encode(&t)),
@@ -308,6 +355,139 @@ pub(crate) fn opensearch_route(
     }
 }
 
+/// `GET|POST /<.kibana index>/_search` on the OpenSearch side: the tenant indices hold the
+/// saved objects as the saved-objects serializer writes them (OpenSearch-Dashboards
+/// `src/core/server/saved_objects/serialization/serializer.ts`, `savedObjectToRaw`: `_id`
+/// `<type>:<id>`, `_source` `{type, <type>: attributes, references, migrationVersion,
+/// updated_at}`). The name is an alias, its concrete `<alias>_1`, or a pattern with `*`
+/// (`.kibana_*`, no hits when nothing matches). Queries: none, `match_all`, or a `term` on
+/// `type`; `from` and `size`. Without the security plugin only `.kibana` exists. None: not such
+/// a path.
+pub(crate) fn search_route(
+    req: &Req,
+    tenancy: &Tenancy,
+    stores: &std::collections::BTreeMap<String, crate::dashboards::Store>,
+) -> Option<Resp> {
+    let s: Vec<&str> = req.segments.iter().map(String::as_str).collect();
+    let (["_search"] | [_, "_search"], "GET" | "POST") = (s.as_slice(), req.method.as_str()) else {
+        return None;
+    };
+    let pattern = *s.first()?;
+    if !pattern.starts_with(".kibana") {
+        return None;
+    }
+    let matches = |name: &str| {
+        let parts: Vec<&str> = pattern.split('*').collect();
+        if parts.len() == 1 {
+            return name == pattern;
+        }
+        let mut rest = name;
+        for (i, part) in parts.iter().enumerate() {
+            if i == 0 {
+                match rest.strip_prefix(part) {
+                    Some(r) => rest = r,
+                    None => return false,
+                }
+            } else if i == parts.len() - 1 {
+                return rest.ends_with(part);
+            } else {
+                match rest.find(part) {
+                    Some(at) => rest = &rest[at + part.len()..],
+                    None => return false,
+                }
+            }
+        }
+        true
+    };
+    let selected: Vec<(String, &crate::dashboards::Store)> = stores
+        .iter()
+        .filter(|(k, store)| store.seq_no >= 0 && (tenancy.security || k.as_str() == "global"))
+        .map(|(k, store)| (index_of_store(k), store))
+        .filter(|(alias, _)| matches(alias) || matches(&format!("{alias}_1")))
+        .collect();
+    if selected.is_empty() && !pattern.contains('*') {
+        // IndexNotFoundException, as for any missing index.
+        let cause = json!({
+            "type": "index_not_found_exception",
+            "reason": format!("no such index [{pattern}]"),
+            "index": pattern,
+            "resource.type": "index_or_alias",
+            "resource.id": pattern,
+            "index_uuid": "_na_",
+        });
+        let mut error = cause.clone();
+        error["root_cause"] = json!([cause]);
+        return Some(Resp::json(404, json!({"error": error, "status": 404})));
+    }
+    let body: Value = if req.body.is_empty() {
+        json!({})
+    } else {
+        match serde_json::from_slice(&req.body) {
+            Ok(v) => v,
+            Err(e) => {
+                return Some(boom(
+                    400,
+                    &format!("emulator: the search body is not JSON: {e}"),
+                ))
+            }
+        }
+    };
+    let number = |key: &str, default: usize| {
+        body.get(key)
+            .and_then(Value::as_u64)
+            .and_then(|n| usize::try_from(n).ok())
+            .or_else(|| req.param(key).and_then(|v| v.parse().ok()))
+            .unwrap_or(default)
+    };
+    let (from, size) = (number("from", 0), number("size", 10));
+    let type_filter: Option<String> = match body.get("query") {
+        None => None,
+        Some(q) if q.get("match_all").is_some() => None,
+        Some(q) => match q.pointer("/term/type") {
+            Some(Value::String(t)) => Some(t.clone()),
+            Some(v) => match v.get("value").and_then(Value::as_str) {
+                Some(t) => Some(t.to_string()),
+                None => return Some(boom(400, "emulator: only match_all and a term on `type` are emulated on the .kibana indices")),
+            },
+            None => return Some(boom(400, "emulator: only match_all and a term on `type` are emulated on the .kibana indices")),
+        },
+    };
+    let mut hits = Vec::new();
+    for (alias, store) in &selected {
+        for o in store.objects.values() {
+            if type_filter.as_deref().is_some_and(|t| t != o.type_) {
+                continue;
+            }
+            let mut source = serde_json::Map::new();
+            source.insert("type".into(), json!(o.type_));
+            source.insert(o.type_.clone(), o.attributes.clone());
+            source.insert("references".into(), o.references.clone());
+            if let Some(mv) = &o.migration_version {
+                source.insert("migrationVersion".into(), mv.clone());
+            }
+            source.insert("updated_at".into(), json!(o.updated_at));
+            hits.push(json!({
+                "_index": format!("{alias}_1"),
+                "_id": format!("{}:{}", o.type_, o.id),
+                "_score": 1.0,
+                "_source": source,
+            }));
+        }
+    }
+    let total = hits.len();
+    let page: Vec<Value> = hits.into_iter().skip(from).take(size).collect();
+    Some(Resp::ok(json!({
+        "took": 1,
+        "timed_out": false,
+        "_shards": {"total": selected.len(), "successful": selected.len(), "skipped": 0, "failed": 0},
+        "hits": {
+            "total": {"value": total, "relation": "eq"},
+            "max_score": if total > 0 { json!(1.0) } else { Value::Null },
+            "hits": page,
+        }
+    })))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -323,6 +503,13 @@ mod tests {
                 .map(|h| vec![("securitytenant".to_string(), h.to_string())])
                 .unwrap_or_default(),
             body: bytes::Bytes::new(),
+        }
+    }
+
+    fn body(resp: &Resp) -> Value {
+        match &resp.body {
+            crate::http::Body::Json(v) => v.clone(),
+            other => panic!("not JSON: {other:?}"),
         }
     }
 
@@ -403,6 +590,49 @@ mod tests {
             resolve(&req(Some("GLOBAL"), None), "u", &t),
             Resolved::Private
         );
+    }
+
+    #[test]
+    fn multitenancy_off_resolves_nothing_and_echoes_the_header() {
+        // server/plugin.ts: setupMultitenantRoutes only with multitenancy.enabled;
+        // authentication_type.ts: resolveTenant only then.
+        let mut t = Tenancy::new(true, Some(vec!["team-a".into()]));
+        t.multitenancy = false;
+        let r = req(Some("team-a"), None);
+        assert_eq!(resolve(&r, "u", &t), Resolved::Global);
+        let mut info = r.clone();
+        info.segments = vec!["api".into(), "v1".into(), "auth".into(), "authinfo".into()];
+        let resp = dashboards_route(&info, "u", &t, &Resolved::Global).unwrap();
+        assert_eq!(body(&resp)["user_requested_tenant"], "team-a");
+        info.segments = vec![
+            "api".into(),
+            "v1".into(),
+            "multitenancy".into(),
+            "info".into(),
+        ];
+        assert!(
+            dashboards_route(&info, "u", &t, &Resolved::Global).is_none(),
+            "404"
+        );
+        t.multitenancy = true;
+        let resp = dashboards_route(&info, "u", &t, &Resolved::Global).unwrap();
+        assert_eq!(body(&resp)["multitenancy_enabled"], true);
+    }
+
+    #[test]
+    fn read_only_tenants_are_available_and_listed_false() {
+        // ConfigModelV7 mapTenants: `false` for RO; RW outperforms RO.
+        let mut t = Tenancy::new(true, Some(vec!["team-a".into()]));
+        t.read_only = vec!["team-r".into(), "team-a".into()];
+        assert_eq!(
+            resolve(&req(Some("team-r"), None), "u", &t),
+            Resolved::Custom("team-r".into())
+        );
+        let map = t.available_map("u");
+        assert_eq!(map["team-r"], false);
+        assert_eq!(map["team-a"], true);
+        assert!(t.is_read_only(&Resolved::Custom("team-r".into())));
+        assert!(!t.is_read_only(&Resolved::Global));
     }
 
     #[test]
