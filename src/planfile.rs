@@ -13,7 +13,7 @@ use crate::apply::live::Snapshot;
 use crate::cli::{ApplyCommandArgs, ConnectArgs, GlobalArgs, VarArgs};
 use crate::cluster::http::RetryPolicy;
 use crate::cluster::{Cluster, Connection};
-use crate::commands::{open_session, Session};
+use crate::commands::{open_plan_session, Session};
 use crate::content::kind::Kind;
 use crate::exit::ExitStatus;
 use crate::output::printer::Printer;
@@ -147,7 +147,7 @@ pub(crate) async fn open(
     let apply = &args.apply;
     let Some(path) = &args.plan_file else {
         return Ok(
-            match open_session(global, &apply.vars, &apply.connect, printer).await? {
+            match open_plan_session(global, &apply.vars, &apply.connect, printer).await? {
                 Ok(session) => Ok(Opened::from(session)),
                 Err(status) => Err(status),
             },

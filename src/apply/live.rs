@@ -15,7 +15,7 @@ use crate::cluster::dashboards::{TenantAccess, Titles};
 use crate::cluster::opensearch::ServerInfo;
 use crate::cluster::Cluster;
 use crate::content::kind::Kind;
-use crate::plan::plan::{live_object, Action, Desired, Live, Plan};
+use crate::plan::plan::{live_object, live_object_against, Action, Desired, Live, Plan};
 use crate::state::{self, State, CLUSTER_DOC, STATE_INDEX};
 
 /// A state document as read, with what a conditional write of it needs.
@@ -422,7 +422,7 @@ fn saved_live(
         }
         widened
     });
-    live_object(kind, object, widened.as_ref().or(desired), None)
+    live_object_against(kind, object, widened.as_ref().or(desired), desired, None)
 }
 
 /// Both state documents, the cluster's and the tenant's, in one `_mget`.

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use super::{block_on, open_session};
+use super::{block_on, open_plan_session};
 use crate::apply::live;
 use crate::cli::{GlobalArgs, PlanArgs};
 use crate::exit::ExitStatus;
@@ -22,7 +22,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &PlanArgs, printer: Printer) -> Res
         return super::targets::plan(global, args, printer);
     }
     block_on(async {
-        let session = match open_session(global, &args.vars, &args.connect, printer).await? {
+        let session = match open_plan_session(global, &args.vars, &args.connect, printer).await? {
             Ok(session) => session,
             Err(status) => return Ok(status),
         };

@@ -25,7 +25,7 @@ use crate::exit::ExitStatus;
 use crate::output::plan as show;
 use crate::output::printer::Printer;
 use crate::output::style;
-use crate::plan::plan::{desired_from, Action, Desired, Plan};
+use crate::plan::plan::{desired_taken_from, Action, Desired, Plan};
 use crate::plan::same_title::SameTitle;
 use crate::settings::{self, Project};
 
@@ -53,14 +53,15 @@ pub(crate) fn render_once(projects: &[Project]) -> Result<(Vec<Rendered>, Vec<us
             continue;
         }
         tracing::debug!(for_target = %name, "rendering the content for a new set of variables");
-        let (content, mut problems) =
+        let (mut content, mut problems) =
             content::load(&project.root, project.version, project.vars.clone())?;
         problems.extend(checks::validate(&content));
         checks::sort(&mut problems);
         by_vars.insert(key, rendered.len());
         index.push(rendered.len());
         rendered.push(Rendered {
-            desired: Arc::new(desired_from(&content)),
+            // Plan, apply and validate read no body of the content after this.
+            desired: Arc::new(desired_taken_from(&mut content)),
             content: Arc::new(content),
             targets: vec![name],
             problems,

@@ -73,7 +73,24 @@ pub(crate) fn roles() -> &'static [Role] {
 
 /// The role a field's name signals, if any.
 pub(crate) fn role_of(field: &str) -> Option<&'static Role> {
-    roles().iter().find(|r| r.signalled_by(field))
+    // The first role `signalled_by` the field, with the roles' names normalised once and the
+    // field's leaf once per call.
+    static NAMES: OnceLock<Vec<Vec<String>>> = OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        roles()
+            .iter()
+            .map(|r| r.names.iter().map(|n| normalize(n)).collect())
+            .collect()
+    });
+    let leaf = normalize(field.rsplit('.').next().unwrap_or(field));
+    roles()
+        .iter()
+        .zip(names)
+        .find(|(role, names)| {
+            // The names first (no allocation); the full check only for a role they match.
+            names.contains(&leaf) && role.signalled_by(field)
+        })
+        .map(|(role, _)| role)
 }
 
 /// A name as the table compares it: lowercase, without `_` and `-`.

@@ -42,7 +42,11 @@ impl Desired {
 /// One object as the cluster holds it.
 #[derive(Debug, Clone)]
 pub(crate) struct Live {
-    pub(crate) normalized: Value,
+    /// The normalised form; `null` when [`Live::same_as_content`] (see [`Live::normalized`]).
+    normalized: Value,
+    /// The normalised form is the content's: it is not kept a second time (a no-op plan of
+    /// thousands of objects would hold every object twice).
+    pub(crate) same_as_content: bool,
     pub(crate) digest: String,
     pub(crate) title: Option<String>,
     /// The integer `version` of a template or pipeline, for downgrade protection.
@@ -52,6 +56,17 @@ pub(crate) struct Live {
     /// A saved object's `version` (base64 of seq_no and primary term), for its conditional
     /// overwrite.
     pub(crate) saved_version: Option<String>,
+}
+
+impl Live {
+    /// The normalised form, given the content's form of the object (`None` when the content
+    /// has none).
+    pub(crate) fn normalized<'a>(&'a self, desired: Option<&'a Value>) -> &'a Value {
+        match desired {
+            Some(desired) if self.same_as_content => desired,
+            _ => &self.normalized,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -213,7 +228,8 @@ pub(crate) fn plan(inputs: &Inputs<'_>) -> Plan {
                 after: Some(desired.normalized.clone()),
             },
             (Some(live), entry) => {
-                let same = live.normalized == desired.normalized;
+                let live_normalized = live.normalized(Some(&desired.normalized));
+                let same = live.same_as_content || *live_normalized == desired.normalized;
                 let drift = entry.and_then(|e| {
                     (!state::accepted_digests(e).contains(&live.digest.as_str()))
                         .then_some(Drift::Edited)
@@ -227,8 +243,7 @@ pub(crate) fn plan(inputs: &Inputs<'_>) -> Plan {
                     && match desired.kind {
                         Kind::Config => {
                             !same
-                                && live
-                                    .normalized
+                                && live_normalized
                                     .get("attributes")
                                     .and_then(Value::as_object)
                                     .is_some_and(|a| !a.is_empty())
@@ -249,7 +264,7 @@ pub(crate) fn plan(inputs: &Inputs<'_>) -> Plan {
                     drift: if same { None } else { drift },
                     unmanaged,
                     content_changed,
-                    before: shown.then(|| live.normalized.clone()),
+                    before: shown.then(|| live_normalized.clone()),
                     after: shown.then(|| desired.normalized.clone()),
                 }
             }
@@ -307,7 +322,7 @@ pub(crate) fn plan(inputs: &Inputs<'_>) -> Plan {
             drift,
             unmanaged: false,
             content_changed: true,
-            before: Some(live.normalized.clone()),
+            before: Some(live.normalized(None).clone()),
             after: None,
         });
     }
@@ -337,6 +352,30 @@ pub(crate) fn desired_from(content: &crate::content::Content) -> Vec<Desired> {
         .collect()
 }
 
+/// [`desired_from`] for plan and apply, which need of the content, once it is validated,
+/// only each object's kind, id, file and log type: each body is moved out of the content (left
+/// `null`) instead of copied, and what only the checks read (the rendered texts, the saved
+/// searches' files) is dropped. The content then holds a fraction of what it did.
+pub(crate) fn desired_taken_from(content: &mut crate::content::Content) -> Vec<Desired> {
+    content.searches = Vec::new();
+    content
+        .resources
+        .iter_mut()
+        .map(|resource| {
+            resource.text = String::new();
+            let normalized = normalize::desired(resource.kind, &resource.body);
+            Desired {
+                kind: resource.kind,
+                id: resource.id.clone(),
+                title: resource.title().map(str::to_string),
+                digest: normalize::digest(&normalized),
+                normalized,
+                body: std::mem::take(&mut resource.body),
+            }
+        })
+        .collect()
+}
+
 /// The normalised, digested form of a live object.
 pub(crate) fn live_object(
     kind: Kind,
@@ -344,9 +383,27 @@ pub(crate) fn live_object(
     desired: Option<&Desired>,
     seq: Option<(i64, i64)>,
 ) -> Live {
-    let normalized = normalize::live(kind, raw, desired.map(|d| &d.normalized));
+    live_object_against(kind, raw, desired, desired, seq)
+}
+
+/// [`live_object`], normalised against `normalize_with` (the advanced settings are, against
+/// their settings declared now and before) and checked for being the same as `content`.
+pub(crate) fn live_object_against(
+    kind: Kind,
+    raw: &Value,
+    normalize_with: Option<&Desired>,
+    content: Option<&Desired>,
+    seq: Option<(i64, i64)>,
+) -> Live {
+    let mut normalized = normalize::live(kind, raw, normalize_with.map(|d| &d.normalized));
+    let digest = normalize::digest(&normalized);
+    let same_as_content = content.is_some_and(|d| d.normalized == normalized);
+    if same_as_content {
+        normalized = Value::Null;
+    }
     Live {
-        digest: normalize::digest(&normalized),
+        same_as_content,
+        digest,
         title: raw
             .pointer("/attributes/title")
             .and_then(Value::as_str)

@@ -724,10 +724,11 @@ impl Parser {
             if SPECIAL.contains(&c) || self.is_keyword(i) {
                 break;
             }
-            if let Some(op) = ["&&", "||"]
-                .into_iter()
-                .find(|op| self.text.slice(i, i + 2) == *op)
-            {
+            // `&&` and `||`, compared in place (no string per character).
+            if let Some(op) = ["&&", "||"].into_iter().find(|op| {
+                let mut want = op.chars();
+                want.next() == Some(c) && want.next() == self.text.get(i + 1)
+            }) {
                 return Err(self.lucene_operator(i, op));
             }
             value.push(c);

@@ -78,6 +78,28 @@ pub(crate) fn parse(language: Language, query: &str) -> Result<Vec<FieldRef>, Qu
     }
 }
 
+/// The tree of a parsed query, in its language.
+#[derive(Debug)]
+pub(crate) enum Tree {
+    Dql(dql::Node),
+    /// `None` for an all-blank query.
+    Lucene(Option<lucene::Node>),
+}
+
+/// [`parse`], keeping the query's tree for the checks that walk it (values against their
+/// fields' types), so that a query is parsed once.
+pub(crate) fn parse_tree(
+    language: Language,
+    query: &str,
+) -> Result<(Tree, Vec<FieldRef>), QueryError> {
+    match language {
+        Language::Dql => dql::parse_tree(query).map(|(node, fields)| (Tree::Dql(node), fields)),
+        Language::Lucene => {
+            lucene::parse_tree(query).map(|(node, fields)| (Tree::Lucene(node), fields))
+        }
+    }
+}
+
 /// The query as characters, so positions are character columns; shared by
 /// both parsers to build errors and field references.
 struct Text {

@@ -11,7 +11,7 @@ use crate::content::glob;
 use crate::content::kind::Kind;
 use crate::content::mapping::{self, Field, Fields, Lookup};
 use crate::content::problem::Problem;
-use crate::content::resource::Resource;
+use crate::content::resource::{pointer as value_at, Resource};
 use crate::content::saved_search::line;
 use crate::content::suggest::{field_hint, FieldScope};
 use crate::content::Content;
@@ -94,7 +94,7 @@ pub(super) fn check(content: &Content) -> Vec<Problem> {
         };
         let search = &loaded.search;
         let query_line = search.file.query.as_ref().and_then(|q| line(&q.referenced));
-        match query::parse(search.language, search.query()) {
+        match query::parse_tree(search.language, search.query()) {
             Err(err) => {
                 let problem = match search.query_position(err.column) {
                     // The place in the file, as an editor shows it.
@@ -112,8 +112,8 @@ pub(super) fn check(content: &Content) -> Vec<Problem> {
                 };
                 problems.push(problem);
             }
-            Ok(refs) => {
-                for bad in values::check(search.language, search.query(), &view.fields) {
+            Ok((tree, refs)) => {
+                for bad in values::check_tree(&tree, &view.fields) {
                     // At the field the value is compared with (its first mention).
                     let (line, column) = refs
                         .iter()
@@ -411,7 +411,7 @@ fn check_saved_object_fields(
     problems: &mut Vec<Problem>,
 ) {
     let source = "/attributes/kibanaSavedObjectMeta/searchSourceJSON";
-    if let Some(query) = object.body.pointer(&format!("{source}/query")) {
+    if let Some(query) = value_at(&object.body, &format!("{source}/query")) {
         let text = query
             .get("query")
             .and_then(Value::as_str)
@@ -473,10 +473,8 @@ fn check_saved_object_fields(
         &filter_inputs,
         &view.fields,
     ));
-    if let Some(aggs) = object
-        .body
-        .pointer("/attributes/visState/aggs")
-        .and_then(Value::as_array)
+    if let Some(aggs) =
+        value_at(&object.body, "/attributes/visState/aggs").and_then(Value::as_array)
     {
         for (i, agg) in aggs.iter().enumerate() {
             let top_hits = agg.get("type").and_then(Value::as_str) == Some("top_hits");
@@ -499,9 +497,8 @@ fn check_saved_object_fields(
                 &[("field", Need::Aggregate, "an aggregation")]
             };
             for (param, need, whence) in params {
-                let Some(field) = agg
-                    .pointer(&format!("/params/{param}"))
-                    .and_then(Value::as_str)
+                let Some(field) =
+                    value_at(&agg, &format!("/params/{param}")).and_then(Value::as_str)
                 else {
                     continue;
                 };
@@ -549,10 +546,7 @@ fn locate_new(found: &mut [Problem], line: impl FnOnce() -> Option<usize>) {
 
 /// The queries of a visualization's `filters` aggregations: JSON pointer, language, text.
 fn filters_agg_inputs(object: &Resource) -> Vec<(String, Language, String)> {
-    let Some(aggs) = object
-        .body
-        .pointer("/attributes/visState/aggs")
-        .and_then(Value::as_array)
+    let Some(aggs) = value_at(&object.body, "/attributes/visState/aggs").and_then(Value::as_array)
     else {
         return Vec::new();
     };
@@ -561,17 +555,15 @@ fn filters_agg_inputs(object: &Resource) -> Vec<(String, Language, String)> {
         if agg.get("type").and_then(Value::as_str) != Some("filters") {
             continue;
         }
-        let filters = agg
-            .pointer("/params/filters")
+        let filters = value_at(&agg, "/params/filters")
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
         for (j, f) in filters.iter().enumerate() {
-            let text = f
-                .pointer("/input/query")
+            let text = value_at(&f, "/input/query")
                 .and_then(Value::as_str)
                 .unwrap_or_default();
-            let language = match f.pointer("/input/language").and_then(Value::as_str) {
+            let language = match value_at(&f, "/input/language").and_then(Value::as_str) {
                 Some("lucene") => Language::Lucene,
                 _ => Language::Dql,
             };

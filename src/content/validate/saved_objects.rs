@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::content::kind::Kind;
 use crate::content::problem::Problem;
-use crate::content::resource::Resource;
+use crate::content::resource::{pointer as value_at, Resource};
 use crate::content::saved_object::json_string_paths;
 use crate::content::Content;
 
@@ -24,9 +24,7 @@ pub(super) fn check(content: &Content) -> Vec<Problem> {
             Kind::IndexPattern => check_index_pattern(object, &mut problems),
             Kind::Config => check_config(content, object, &mut problems),
             Kind::Visualization
-                if !object
-                    .body
-                    .pointer("/attributes/visState/type")
+                if !value_at(&object.body, "/attributes/visState/type")
                     .is_some_and(Value::is_string) =>
             {
                 problems.push(
@@ -135,7 +133,7 @@ fn check_json_attributes(object: &Resource, problems: &mut Vec<Problem>) {
     };
     for path in json_string_paths(attributes) {
         let pointer = format!("/attributes/{}", path.replace('.', "/"));
-        if object.body.pointer(&pointer).is_some_and(Value::is_string) {
+        if value_at(&object.body, &pointer).is_some_and(Value::is_string) {
             problems.push(
                 Problem::new(&object.file, format!("`{path}` is written as a string: write it as JSON, siemctl encodes it when sending"))
                     .at_line(object.line_of(&pointer))
@@ -186,35 +184,26 @@ fn check_references(content: &Content, object: &Resource, problems: &mut Vec<Pro
     // Names that the attributes use must each have a reference.
     let mut used: Vec<(String, String)> = Vec::new();
     let source = "/attributes/kibanaSavedObjectMeta/searchSourceJSON";
-    if let Some(name) = object
-        .body
-        .pointer(&format!("{source}/indexRefName"))
-        .and_then(Value::as_str)
+    if let Some(name) =
+        value_at(&object.body, &format!("{source}/indexRefName")).and_then(Value::as_str)
     {
         used.push((name.to_string(), format!("{source}/indexRefName")));
     }
-    if let Some(filters) = object
-        .body
-        .pointer(&format!("{source}/filter"))
-        .and_then(Value::as_array)
+    if let Some(filters) =
+        value_at(&object.body, &format!("{source}/filter")).and_then(Value::as_array)
     {
         for (i, filter) in filters.iter().enumerate() {
-            if let Some(name) = filter.pointer("/meta/indexRefName").and_then(Value::as_str) {
+            if let Some(name) = value_at(filter, "/meta/indexRefName").and_then(Value::as_str) {
                 used.push((name.to_string(), format!("{source}/filter/{i}")));
             }
         }
     }
-    if let Some(name) = object
-        .body
-        .pointer("/attributes/savedSearchRefName")
-        .and_then(Value::as_str)
+    if let Some(name) =
+        value_at(&object.body, "/attributes/savedSearchRefName").and_then(Value::as_str)
     {
         used.push((name.to_string(), "/attributes/savedSearchRefName".into()));
     }
-    if let Some(panels) = object
-        .body
-        .pointer("/attributes/panelsJSON")
-        .and_then(Value::as_array)
+    if let Some(panels) = value_at(&object.body, "/attributes/panelsJSON").and_then(Value::as_array)
     {
         for (i, panel) in panels.iter().enumerate() {
             match panel.get("panelRefName").and_then(Value::as_str) {
@@ -243,14 +232,11 @@ fn check_references(content: &Content, object: &Resource, problems: &mut Vec<Pro
 }
 
 fn check_index_pattern(object: &Resource, problems: &mut Vec<Problem>) {
-    let title = object
-        .body
-        .pointer("/attributes/title")
-        .and_then(Value::as_str);
+    let title = value_at(&object.body, "/attributes/title").and_then(Value::as_str);
     if title.is_none_or(str::is_empty) {
         problems.push(Problem::new(&object.file, "an index pattern needs a `title`: the index names it matches, e.g. `log-aws-cloudtrail-*`").at_line(object.line_of("/attributes")));
     }
-    if object.body.pointer("/attributes/fields").is_some() {
+    if value_at(&object.body, "/attributes/fields").is_some() {
         problems.push(
             Problem::new(&object.file, "remove `fields` from the index pattern")
                 .at_line(object.line_of("/attributes/fields"))
@@ -260,7 +246,7 @@ fn check_index_pattern(object: &Resource, problems: &mut Vec<Problem>) {
 }
 
 fn check_config(content: &Content, object: &Resource, problems: &mut Vec<Problem>) {
-    if let Some(default) = object.body.pointer("/attributes/defaultIndex") {
+    if let Some(default) = value_at(&object.body, "/attributes/defaultIndex") {
         let id = default.as_str().unwrap_or_default();
         if !content.declares(Kind::IndexPattern, id) {
             problems.push(

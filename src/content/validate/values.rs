@@ -23,7 +23,7 @@ use crate::content::mapping::{self, Fields, Lookup};
 use crate::content::problem::Problem;
 use crate::content::resource::Resource;
 use crate::query::eval::dates;
-use crate::query::{dql, lucene, Language};
+use crate::query::{self, dql, lucene, Language, Tree};
 
 /// A value its field's type cannot hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,19 +35,22 @@ pub(super) struct BadValue {
 
 /// Every value of `query` its field cannot hold (none when the query does not parse: that is
 /// reported already).
+// For a query not parsed yet; the field check parses its queries once and calls `check_tree`.
+#[allow(dead_code)]
 pub(super) fn check(language: Language, query: &str, fields: &Fields) -> Vec<BadValue> {
+    match query::parse_tree(language, query) {
+        Ok((tree, _)) => check_tree(&tree, fields),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// [`check`] of a query already parsed.
+pub(super) fn check_tree(tree: &Tree, fields: &Fields) -> Vec<BadValue> {
     let mut out = Vec::new();
-    match language {
-        Language::Dql => {
-            if let Ok((node, _)) = dql::parse_tree(query) {
-                walk_dql(&node, "", fields, &mut out);
-            }
-        }
-        Language::Lucene => {
-            if let Ok((Some(node), _)) = lucene::parse_tree(query) {
-                walk_lucene(&node, fields, &mut out);
-            }
-        }
+    match tree {
+        Tree::Dql(node) => walk_dql(node, "", fields, &mut out),
+        Tree::Lucene(Some(node)) => walk_lucene(node, fields, &mut out),
+        Tree::Lucene(None) => {}
     }
     out
 }
