@@ -152,6 +152,14 @@ fn pull_new_by_title_names_the_file_after_it_and_the_next_apply_manages_it_witho
         written.iter().all(|w| !w.contains("saved_objects")),
         "the visualization is not written: {written:?}"
     );
+    let (status, state) = c.opensearch("GET", "/siemctl-state/_doc/state-tenant-global", None);
+    assert_eq!(status, 200, "{state}");
+    assert!(
+        state["_source"]["objects"]
+            .get(format!("visualization/{VIS_ID}"))
+            .is_some(),
+        "recorded as managed: {state}"
+    );
     assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
     // Recorded: not new any more, and a change to it in Dashboards is drift.
     let run = c.siemctl(&["pull", "--new", "--type", "visualization"]);
@@ -163,7 +171,9 @@ fn pull_new_by_title_names_the_file_after_it_and_the_next_apply_manages_it_witho
         Some(json!({"attributes": {"description": "edited"}})),
         "global",
     );
-    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 2);
+    let run = c.siemctl(&["plan", "--detailed-exitcode"]);
+    assert_eq!(run.code, 2, "{}", run.snapshot());
+    assert!(run.stdout.contains("drift"), "{}", run.stdout);
 }
 
 #[test]
