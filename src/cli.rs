@@ -386,7 +386,30 @@ pub(crate) struct PullArgs {
     /// Pull every saved object edited in Dashboards since the last apply.
     #[arg(long)]
     pub(crate) drifted: bool,
-    /// The log type folder for objects not yet in the content (dashboards/<NAME>/).
+    /// List the tenant's saved objects that siemctl does not manage (made in Dashboards) and
+    /// pull the chosen ones: on a terminal it asks which; with --yes, without a terminal or
+    /// with --output json, all of those listed. Files are named after the titles; the ids stay
+    /// the cluster's.
+    #[arg(long)]
+    pub(crate) new: bool,
+    /// With --new: only objects of this kind (index-pattern, search, query, visualization,
+    /// dashboard). Repeatable.
+    #[arg(long = "type", value_name = "KIND", requires = "new")]
+    pub(crate) types: Vec<String>,
+    /// With --new: only objects whose title matches, case-insensitive, `*` for any text
+    /// (`--title '*failed logins*'`).
+    #[arg(long, value_name = "GLOB", requires = "new")]
+    pub(crate) title: Option<String>,
+    /// With --new: pull every object listed, without asking.
+    #[arg(long, short = 'y', requires = "new")]
+    pub(crate) yes: bool,
+    /// Also pull what the pulled objects reference that the content lacks (a dashboard's
+    /// visualizations and searches, their index patterns), so that the content validates.
+    #[arg(long)]
+    pub(crate) with_references: bool,
+    /// The log type folder for objects not yet in the content (dashboards/<NAME>/,
+    /// saved-searches/<NAME>/). Without it, the log type is told from the index pattern
+    /// the object uses, when that is one log type's.
     #[arg(long, value_name = "NAME")]
     pub(crate) log_type: Option<String>,
     /// Write saved searches as JSON saved objects (dashboards/<log-type>/<id>.search.json.hbs),

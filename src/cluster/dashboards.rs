@@ -26,6 +26,10 @@ const MAX_CREATE: usize = 500;
 /// `src/core/server/saved_objects/service/lib/repository.ts`, `find`), and OpenSearch refuses
 /// `from + size` over the index's `max_result_window` (10,000 by default) with 400.
 const MAX_FIND: usize = 10_000;
+/// The objects of one `_find` page.
+const FIND_PAGE: usize = 1000;
+/// `index.max_result_window`'s default: from + size of a search may not go past it.
+const MAX_WINDOW: u64 = 10_000;
 
 /// Cuts items into consecutive batches of at most `max_items` items and [`MAX_BODY`] bytes
 /// (an item larger than that goes alone), keeping their order.
@@ -447,6 +451,60 @@ impl Cluster {
                 ItemResult { conflict, error }
             })
             .collect())
+    }
+
+    /// Every saved object of these types in the tenant, whole, from `_find`: one request per
+    /// page of [`FIND_PAGE`] objects, sent one after the other (the first answer tells the
+    /// total). The route's query schema (OpenSearch-Dashboards
+    /// `src/core/server/saved_objects/routes/find.ts`) sets no most `per_page`, but the
+    /// repository passes page and per_page to the index as from/size, so nothing past the
+    /// index's `max_result_window` (10,000) can be paged to: more than that is an error
+    /// naming the way out.
+    pub(crate) async fn find_all(&self, types: &[&str]) -> Result<Vec<Value>, Error> {
+        let mut found: Vec<Value> = Vec::new();
+        let mut page = 1;
+        loop {
+            let mut path = format!("/api/saved_objects/_find?per_page={FIND_PAGE}&page={page}");
+            for t in types {
+                path.push_str(&format!("&type={}", segment(t)));
+            }
+            let (response, url) = self.dashboards(Method::GET, &path, None).await?;
+            let body = response.ok(&Method::GET, &url)?.json(&Method::GET, &url)?;
+            let total = body.get("total").and_then(Value::as_u64).unwrap_or(0);
+            if total > MAX_WINDOW {
+                return Err(Error::Unsupported(format!(
+                    "the tenant holds {total} saved objects of these types, and Dashboards' _find pages through the first {MAX_WINDOW} only (the index's max_result_window): narrow the list with --type"
+                )));
+            }
+            let items = match body {
+                Value::Object(mut map) => match map.remove("saved_objects") {
+                    Some(Value::Array(items)) => items,
+                    _ => Vec::new(),
+                },
+                _ => Vec::new(),
+            };
+            let empty = items.is_empty();
+            found.extend(items);
+            if empty || found.len() as u64 >= total {
+                break;
+            }
+            page += 1;
+        }
+        // An object written between two pages may move: each one once.
+        let mut seen = std::collections::HashSet::new();
+        found.retain(|o| {
+            seen.insert((
+                o.get("type")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                o.get("id")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+            ))
+        });
+        Ok(found)
     }
 
     /// Deletes a saved object; one that is already gone is fine.

@@ -280,12 +280,24 @@ fn prepare(resource: &mut Resource, version: ContentVersion) -> Vec<Problem> {
             body.insert("version".into(), Value::from(version.as_integer()));
         }
         kind if kind.is_saved_object() => {
+            // The id is the file name's, unless the file names another: an object made in
+            // Dashboards keeps its id (a UUID) in a file named after its title.
+            if let Some(id) = body.remove("id") {
+                match id.as_str().filter(|id| valid_id(id)) {
+                    Some(id) => resource.id = id.to_string(),
+                    None => problems.push(
+                        Problem::new(file, "`id` must be a string of letters, digits, `-`, `_` and `.`")
+                            .at_line(line_of("/id"))
+                            .with_hint("the saved object's id in Dashboards; leave `id` out to use the file name"),
+                    ),
+                }
+            }
             for key in body.keys() {
                 if key != "attributes" && key != "references" {
                     problems.push(
-                        Problem::new(file, format!("unknown key `{key}`: a saved object file holds `attributes` and `references` only"))
+                        Problem::new(file, format!("unknown key `{key}`: a saved object file holds `attributes` and `references` (and `id`) only"))
                             .at_line(line_of(&format!("/{key}")))
-                            .with_hint("the id comes from the file name, the type from its suffix, and siemctl manages versions"),
+                            .with_hint("the id comes from the file name (or `id`), the type from its suffix, and siemctl manages versions"),
                     );
                 }
             }
@@ -309,6 +321,15 @@ fn prepare(resource: &mut Resource, version: ContentVersion) -> Vec<Problem> {
         _ => {}
     }
     problems
+}
+
+/// An id that can be a file name too: letters, digits, `-`, `_` and `.`, not starting with `.`.
+pub(crate) fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('.')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// The index pattern a saved search is bound to: its own `index_pattern`, or the one index

@@ -79,7 +79,7 @@ pub(crate) fn text(plan: &Plan) -> String {
     if !plan.refresh.is_empty() {
         let _ = writeln!(
             out,
-            "  siemctl's record of {} unchanged objects is out of date (an edit brought into the content, or an earlier interrupted run); apply updates the record only",
+            "  siemctl's record of {} unchanged objects is out of date or missing (an edit brought into the content, an object made outside siemctl that is already as the content has it, or an earlier interrupted run); apply updates the record only",
             plan.refresh.len()
         );
     }

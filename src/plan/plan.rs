@@ -236,21 +236,23 @@ pub(crate) fn plan(inputs: &Inputs<'_>) -> Plan {
                 });
                 let stale_record =
                     entry.is_some_and(|e| e.digest != desired.digest || e.pending.is_some());
-                // The advanced-settings object is a per-tenant singleton that Dashboards
-                // creates itself; siemctl owns only the settings it declares there, and takes
-                // them over silently only where they are unset or already as declared.
+                // An object siemctl did not create that is already exactly as the content has
+                // it (an object pulled from Dashboards, say) is taken over silently: there is
+                // nothing to overwrite, so nothing to ask; apply only records it. One that
+                // differs is taken over only with --adopt. The advanced-settings object is a
+                // per-tenant singleton that Dashboards creates itself; siemctl owns only the
+                // settings it declares there, and takes them over silently where they are
+                // unset too.
                 let unmanaged = entry.is_none()
+                    && !same
                     && match desired.kind {
-                        Kind::Config => {
-                            !same
-                                && live_normalized
-                                    .get("attributes")
-                                    .and_then(Value::as_object)
-                                    .is_some_and(|a| !a.is_empty())
-                        }
+                        Kind::Config => live_normalized
+                            .get("attributes")
+                            .and_then(Value::as_object)
+                            .is_some_and(|a| !a.is_empty()),
                         _ => true,
                     };
-                if same && (stale_record || (entry.is_none() && desired.kind == Kind::Config)) {
+                if same && (stale_record || entry.is_none()) {
                     plan.refresh.push((desired.kind, desired.id.clone()));
                 }
                 // An unchanged object has no diff to show: its sides are copied only when it

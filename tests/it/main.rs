@@ -18,6 +18,7 @@ mod new;
 mod normalisation;
 mod planfile;
 mod pull;
+mod pull_new;
 mod real_world;
 mod render;
 mod round_trips;
