@@ -15,6 +15,7 @@ use crate::cluster::http::RetryPolicy;
 use crate::cluster::{Cluster, Connection};
 use crate::commands::{open_session, Session};
 use crate::content::kind::Kind;
+use crate::error_code::{refuse, Code};
 use crate::exit::ExitStatus;
 use crate::output::printer::Printer;
 use crate::output::redact::redact;
@@ -155,17 +156,17 @@ pub(crate) async fn open(
     };
     let file = read(path)?;
     if !apply.select.only.is_empty() || !apply.select.exclude.is_empty() {
-        bail!("--only/--exclude cannot be given with a plan file: it applies exactly the plan it holds\nhint: apply the selection from the content (`siemctl apply --only ...`)");
+        refuse(Code::Config, "--only/--exclude cannot be given with a plan file: it applies exactly the plan it holds\nhint: apply the selection from the content (`siemctl apply --only ...`)")?;
     }
     if apply.vars.all_targets || apply.vars.target.len() > 1 {
         bail!("a plan file is applied to one target at a time: give --target NAME once (the file `{}` names its targets)", path.display());
     }
     let saved = pick(&file, apply.vars.target.first().map(String::as_str), path)?;
     if !apply.vars.vars.is_empty() {
-        bail!("--var cannot be given with a plan file: the variables were set when the plan was made\nhint: make a new plan with them (`siemctl plan --var ... --out FILE`)");
+        refuse(Code::Config, "--var cannot be given with a plan file: the variables were set when the plan was made\nhint: make a new plan with them (`siemctl plan --var ... --out FILE`)")?;
     }
     if apply.prune && !saved.prune {
-        bail!("the plan `{}` was made without --prune: it deletes nothing, and apply FILE applies only what was planned\nhint: make the plan with `siemctl plan --prune --out FILE`", path.display());
+        refuse(Code::PlanMismatch, format!("the plan `{}` was made without --prune: it deletes nothing, and apply FILE applies only what was planned\nhint: make the plan with `siemctl plan --prune --out FILE`", path.display()))?;
     }
     let vars = VarArgs {
         target: saved.target.clone().into_iter().collect(),
@@ -185,7 +186,7 @@ pub(crate) async fn open(
     let connection = Connection::resolve(&project.target, &settings::overrides(&apply.connect))?;
     if endpoints(&connection) != saved.endpoints {
         let e = &saved.endpoints;
-        bail!(
+        refuse(Code::PlanMismatch, format!(
             "the plan `{}` was made for {} (Dashboards {}, tenant {}), not for {} (Dashboards {}, tenant {})\nhint: apply a plan where it was made; check --target and SIEMCTL_OPENSEARCH_URL / SIEMCTL_DASHBOARDS_URL / SIEMCTL_TENANT",
             path.display(),
             e.opensearch_url,
@@ -194,7 +195,7 @@ pub(crate) async fn open(
             connection.opensearch_url,
             connection.dashboards_url.as_deref().unwrap_or("none"),
             connection.tenant,
-        );
+        ))?;
     }
     if connection.insecure {
         printer.warn("TLS certificate verification is off (--insecure): anyone on the network path can read and change this traffic, credentials included");

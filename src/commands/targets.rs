@@ -21,9 +21,10 @@ use crate::cluster::Connection;
 use crate::content::problem::Problem;
 use crate::content::validate as checks;
 use crate::content::{self, Content};
+use crate::error_code::Code;
 use crate::exit::ExitStatus;
 use crate::output::plan as show;
-use crate::output::printer::Printer;
+use crate::output::printer::{error_json, error_of, Printer};
 use crate::output::style;
 use crate::plan::plan::{desired_from, Action, Desired, Plan};
 use crate::settings::{self, Project};
@@ -380,10 +381,7 @@ fn report(global: &GlobalArgs, printer: Printer, results: &[TargetResult], rende
                 let (data, error) = match &r.done {
                     Ok(Done::Planned(plan)) => (show::json(plan), Value::Null),
                     Ok(Done::Applied(applied)) => (applied.json(), applied.error()),
-                    Err(err) => (
-                        Value::Null,
-                        json!({"message": err.to_string(), "causes": err.chain().skip(1).map(ToString::to_string).collect::<Vec<_>>()}),
-                    ),
+                    Err(err) => (Value::Null, error_of(err)),
                 };
                 json!({
                     "target": r.header.name,
@@ -406,7 +404,16 @@ fn report(global: &GlobalArgs, printer: Printer, results: &[TargetResult], rende
         let error = if failed.is_empty() {
             Value::Null
         } else {
-            json!({"message": format!("{} of {} targets failed: {}", failed.len(), results.len(), failed.join(", ")), "causes": []})
+            error_json(
+                Code::TargetsFailed,
+                format!(
+                    "{} of {} targets failed: {}",
+                    failed.len(),
+                    results.len(),
+                    failed.join(", ")
+                ),
+                Vec::new(),
+            )
         };
         printer.json(json!({ "targets": targets }), error);
         return;

@@ -11,6 +11,7 @@ mod fields;
 mod fmt;
 mod hints;
 mod ingest;
+mod json_output;
 mod new;
 mod normalisation;
 mod planfile;
