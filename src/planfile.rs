@@ -72,8 +72,21 @@ pub(crate) fn save(
     plan: &Plan,
     prune: bool,
 ) -> Result<()> {
+    let target = target_plan(project, connect, desired, snapshot, plan, prune)?;
+    save_all(path, vec![target])
+}
+
+/// The saved form of one target's plan, for a plan file.
+pub(crate) fn target_plan(
+    project: &Project,
+    connect: &ConnectArgs,
+    desired: &[Desired],
+    snapshot: &Snapshot,
+    plan: &Plan,
+    prune: bool,
+) -> Result<TargetPlan> {
     let connection = Connection::resolve(&project.target, &settings::overrides(connect))?;
-    let target = TargetPlan::new(
+    Ok(TargetPlan::new(
         plan,
         Made {
             target: project.target_name.as_deref(),
@@ -88,12 +101,16 @@ pub(crate) fn save(
             desired,
             live: &snapshot.live,
         },
-    );
+    ))
+}
+
+/// `plan --out FILE`: the plans of one target or several, in one file.
+pub(crate) fn save_all(path: &Path, targets: Vec<TargetPlan>) -> Result<()> {
     let now = jiff::Timestamp::now();
     let created_at = jiff::Timestamp::from_second(now.as_second())
         .map(|t| t.to_string())
         .unwrap_or_else(|_| now.to_string());
-    write(path, &PlanFile::new(created_at, vec![target]))
+    write(path, &PlanFile::new(created_at, targets))
 }
 
 /// What apply works from: the content (from the content directory, or from a plan file) and a

@@ -86,6 +86,14 @@ pub(crate) fn run(
     {
         return super::targets::apply(global, &args.apply, printer);
     }
+    if let Some(path) = &args.plan_file {
+        // A file of several targets' plans, and no --target: each is applied.
+        let file = crate::planfile::read(path)?;
+        if file.plans.len() > 1 && args.apply.vars.target.is_empty() && !args.apply.vars.all_targets
+        {
+            return super::targets::apply_file(global, args, &file, printer);
+        }
+    }
     let applied = match apply_command(global, args, printer)? {
         Ok(applied) => applied,
         Err(status) => return Ok(status),
