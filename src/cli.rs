@@ -297,7 +297,7 @@ pub(crate) struct SelectArgs {
 }
 
 /// `siemctl apply [PLANFILE]`: the flags of an apply, and the saved plan to apply.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub(crate) struct ApplyCommandArgs {
     /// A plan saved by `siemctl plan --out FILE`: apply exactly its changes (the content is
     /// taken from the file, not from the content directory; --var cannot be given with it).

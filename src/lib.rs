@@ -9,6 +9,7 @@ mod cli;
 mod cluster;
 mod commands;
 mod content;
+mod error_code;
 mod exit;
 mod format;
 mod logging;

@@ -15,6 +15,7 @@ use crate::cluster::http::RetryPolicy;
 use crate::cluster::{Cluster, Connection};
 use crate::commands::{open_plan_session, Session};
 use crate::content::kind::Kind;
+use crate::error_code::{refuse, Code};
 use crate::exit::ExitStatus;
 use crate::output::printer::Printer;
 use crate::output::redact::redact;
@@ -71,8 +72,21 @@ pub(crate) fn save(
     plan: &Plan,
     prune: bool,
 ) -> Result<()> {
+    let target = target_plan(project, connect, desired, snapshot, plan, prune)?;
+    save_all(path, vec![target])
+}
+
+/// The saved form of one target's plan, for a plan file.
+pub(crate) fn target_plan(
+    project: &Project,
+    connect: &ConnectArgs,
+    desired: &[Desired],
+    snapshot: &Snapshot,
+    plan: &Plan,
+    prune: bool,
+) -> Result<TargetPlan> {
     let connection = Connection::resolve(&project.target, &settings::overrides(connect))?;
-    let target = TargetPlan::new(
+    Ok(TargetPlan::new(
         plan,
         Made {
             target: project.target_name.as_deref(),
@@ -87,12 +101,16 @@ pub(crate) fn save(
             desired,
             live: &snapshot.live,
         },
-    );
+    ))
+}
+
+/// `plan --out FILE`: the plans of one target or several, in one file.
+pub(crate) fn save_all(path: &Path, targets: Vec<TargetPlan>) -> Result<()> {
     let now = jiff::Timestamp::now();
     let created_at = jiff::Timestamp::from_second(now.as_second())
         .map(|t| t.to_string())
         .unwrap_or_else(|_| now.to_string());
-    write(path, &PlanFile::new(created_at, vec![target]))
+    write(path, &PlanFile::new(created_at, targets))
 }
 
 /// What apply works from: the content (from the content directory, or from a plan file) and a
@@ -155,17 +173,17 @@ pub(crate) async fn open(
     };
     let file = read(path)?;
     if !apply.select.only.is_empty() || !apply.select.exclude.is_empty() {
-        bail!("--only/--exclude cannot be given with a plan file: it applies exactly the plan it holds\nhint: apply the selection from the content (`siemctl apply --only ...`)");
+        refuse(Code::Config, "--only/--exclude cannot be given with a plan file: it applies exactly the plan it holds\nhint: apply the selection from the content (`siemctl apply --only ...`)")?;
     }
     if apply.vars.all_targets || apply.vars.target.len() > 1 {
         bail!("a plan file is applied to one target at a time: give --target NAME once (the file `{}` names its targets)", path.display());
     }
     let saved = pick(&file, apply.vars.target.first().map(String::as_str), path)?;
     if !apply.vars.vars.is_empty() {
-        bail!("--var cannot be given with a plan file: the variables were set when the plan was made\nhint: make a new plan with them (`siemctl plan --var ... --out FILE`)");
+        refuse(Code::Config, "--var cannot be given with a plan file: the variables were set when the plan was made\nhint: make a new plan with them (`siemctl plan --var ... --out FILE`)")?;
     }
     if apply.prune && !saved.prune {
-        bail!("the plan `{}` was made without --prune: it deletes nothing, and apply FILE applies only what was planned\nhint: make the plan with `siemctl plan --prune --out FILE`", path.display());
+        refuse(Code::PlanMismatch, format!("the plan `{}` was made without --prune: it deletes nothing, and apply FILE applies only what was planned\nhint: make the plan with `siemctl plan --prune --out FILE`", path.display()))?;
     }
     let vars = VarArgs {
         target: saved.target.clone().into_iter().collect(),
@@ -185,7 +203,7 @@ pub(crate) async fn open(
     let connection = Connection::resolve(&project.target, &settings::overrides(&apply.connect))?;
     if endpoints(&connection) != saved.endpoints {
         let e = &saved.endpoints;
-        bail!(
+        refuse(Code::PlanMismatch, format!(
             "the plan `{}` was made for {} (Dashboards {}, tenant {}), not for {} (Dashboards {}, tenant {})\nhint: apply a plan where it was made; check --target and SIEMCTL_OPENSEARCH_URL / SIEMCTL_DASHBOARDS_URL / SIEMCTL_TENANT",
             path.display(),
             e.opensearch_url,
@@ -194,7 +212,7 @@ pub(crate) async fn open(
             connection.opensearch_url,
             connection.dashboards_url.as_deref().unwrap_or("none"),
             connection.tenant,
-        );
+        ))?;
     }
     if connection.insecure {
         printer.warn("TLS certificate verification is off (--insecure): anyone on the network path can read and change this traffic, credentials included");

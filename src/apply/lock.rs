@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
-use anyhow::{bail, Context as _, Result};
+use anyhow::{Context as _, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::cluster::opensearch::{WriteIf, Written};
@@ -363,12 +363,13 @@ impl Lock {
             let elapsed = started.elapsed();
             if elapsed >= wait {
                 let remaining = Duration::from_millis(current.expires_at_ms.saturating_sub(now));
-                bail!(
+                // The code `lock_held` in JSON output (crate::error_code).
+                return crate::error_code::refuse(crate::error_code::Code::LockHeld, format!(
                     "another apply holds the lock on this cluster: {}, since {}s ago; it expires in {}s if that run died.\nWait for it to finish, or pass --lock-timeout SECONDS to wait longer; if that job was killed, `siemctl unlock` removes its lock",
                     current.describe(),
                     now.saturating_sub(current.acquired_at_ms) / 1000,
                     remaining.as_secs()
-                );
+                ));
             }
             if announced.as_deref() != Some(current.run_id.as_str()) {
                 notify(&format!(

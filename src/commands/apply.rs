@@ -13,6 +13,7 @@ use crate::apply::executor::{drift_refusal, hold_back_drifted, Outcome, Run};
 use crate::apply::live;
 use crate::apply::lock::{self, Interrupts, Lock, Stop};
 use crate::cli::{ApplyArgs, ApplyCommandArgs, GlobalArgs};
+use crate::error_code::{refuse, Code};
 use crate::exit::ExitStatus;
 use crate::output::plan as show;
 use crate::output::printer::Printer;
@@ -58,7 +59,29 @@ impl Applied {
         if self.is_complete() {
             serde_json::Value::Null
         } else {
-            json!({"message": format!("{} objects failed, {} not attempted, {} skipped (edited in the cluster)", self.outcome.failed.len(), self.outcome.not_attempted.len(), self.outcome.skipped_drift.len()), "causes": self.outcome.errors})
+            let o = &self.outcome;
+            // Only drifted objects held back: `drift`; anything that failed: `partial_failure`.
+            let code = if o.failed.is_empty()
+                && o.not_attempted.is_empty()
+                && o.errors.len() == 1
+                && !o.skipped_drift.is_empty()
+            {
+                Code::Drift
+            } else if o.failed.is_empty() && o.errors.iter().any(|e| e.starts_with("interrupted")) {
+                Code::Interrupted
+            } else {
+                Code::PartialFailure
+            };
+            crate::output::printer::error_json(
+                code,
+                format!(
+                    "{} objects failed, {} not attempted, {} skipped (edited in the cluster)",
+                    o.failed.len(),
+                    o.not_attempted.len(),
+                    o.skipped_drift.len()
+                ),
+                o.errors.clone(),
+            )
         }
     }
 }
@@ -72,6 +95,14 @@ pub(crate) fn run(
         && crate::settings::Project::selects_several(global, &args.apply.vars)?
     {
         return super::targets::apply(global, &args.apply, printer);
+    }
+    if let Some(path) = &args.plan_file {
+        // A file of several targets' plans, and no --target: each is applied.
+        let file = crate::planfile::read(path)?;
+        if file.plans.len() > 1 && args.apply.vars.target.is_empty() && !args.apply.vars.all_targets
+        {
+            return super::targets::apply_file(global, args, &file, printer);
+        }
     }
     let applied = match apply_command(global, args, printer)? {
         Ok(applied) => applied,
@@ -141,7 +172,7 @@ pub(crate) async fn apply_session(
         let adopting = args.adopt && plan.unmanaged().next().is_some();
         if !plan.needs_apply() && !adopting {
             if let Some(refusal) = drift_refusal(held.iter()) {
-                bail!("{refusal}");
+                return refuse(Code::Drift, refusal);
             }
             let outcome = Outcome {
                 unchanged: plan.count(Action::NoOp),
@@ -272,14 +303,14 @@ fn held_back(plan: &mut Plan, args: &ApplyArgs) -> Vec<crate::plan::plan::Change
 /// Downgrades, drift and unmanaged objects stop the apply unless explicitly allowed.
 fn check_safety(plan: &Plan, args: &ApplyArgs) -> Result<()> {
     if !plan.downgrade.is_empty() && !args.allow_downgrade {
-        bail!(
+        return refuse(Code::Downgrade, format!(
             "refusing to downgrade: {}\nhint: this content is older than what the cluster holds (an old CI job?); pass --allow-downgrade if that is really intended",
             plan.downgrade.join("; ")
-        );
+        ));
     }
     if let Some(refusal) = drift_refusal(plan.drifted()) {
         if !args.overwrite_drift {
-            bail!("{refusal}");
+            return refuse(Code::Drift, refusal);
         }
     }
     let unmanaged: Vec<String> = plan
@@ -287,10 +318,10 @@ fn check_safety(plan: &Plan, args: &ApplyArgs) -> Result<()> {
         .map(|c| format!("{} `{}`", c.kind, c.id))
         .collect();
     if !unmanaged.is_empty() && !args.adopt {
-        bail!(
+        return refuse(Code::Unmanaged, format!(
             "these objects exist in the cluster but siemctl did not create them: {}\nhint: siemctl never takes over objects silently; pass --adopt to manage them from now on (they will be replaced by the content)",
             unmanaged.join(", ")
-        );
+        ));
     }
     Ok(())
 }

@@ -62,7 +62,11 @@ pub(crate) fn run(global: &GlobalArgs, args: &FmtArgs, printer: Printer) -> Resu
                 "skipped": skipped.iter().map(|(f, r)| json!({"file": f, "reason": r})).collect::<Vec<_>>(),
             }),
             if failed {
-                json!({"message": format!("{} out of the layout: run `siemctl fmt`", count_files(changed.len())), "causes": []})
+                crate::output::printer::error_json(
+                    crate::error_code::Code::Validation,
+                    format!("{} out of the layout: run `siemctl fmt`", count_files(changed.len())),
+                    Vec::new(),
+                )
             } else {
                 serde_json::Value::Null
             },

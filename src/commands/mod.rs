@@ -27,8 +27,9 @@ use crate::cluster::{Cluster, Connection};
 use crate::content::problem::Problem;
 use crate::content::validate as checks;
 use crate::content::{self, Content};
+use crate::error_code::Code;
 use crate::exit::ExitStatus;
-use crate::output::printer::{problem_summary, problems_json, Printer};
+use crate::output::printer::{error_json, problem_summary, problems_json, Printer};
 use crate::plan::plan::{desired_from, desired_taken_from, Desired};
 use crate::settings::{self, Project};
 
@@ -61,7 +62,7 @@ pub(crate) fn report_problems(printer: Printer, verb: &str, problems: &[Problem]
     if printer.is_json() {
         printer.json(
             json!({ "problems": problems_json(problems) }),
-            json!({ "message": message, "causes": [] }),
+            error_json(Code::Validation, message, Vec::new()),
         );
     } else {
         printer.problems(problems);

@@ -13,12 +13,7 @@ use crate::plan::same_title::SameTitle;
 
 pub(crate) fn run(global: &GlobalArgs, args: &PlanArgs, printer: Printer) -> Result<ExitStatus> {
     if crate::settings::Project::selects_several(global, &args.vars)? {
-        if let Some(out) = &args.out {
-            anyhow::bail!(
-                "--out `{}` saves the plan of one target, and this plan selects several\nhint: save one plan per target (`--target NAME --out plan-NAME.json`, as the CI examples' matrix does)",
-                out.display()
-            );
-        }
+        // With --out, one file holds the plan of every target.
         return super::targets::plan(global, args, printer);
     }
     block_on(async {

@@ -21,9 +21,10 @@ use crate::cluster::Connection;
 use crate::content::problem::Problem;
 use crate::content::validate as checks;
 use crate::content::{self, Content};
+use crate::error_code::Code;
 use crate::exit::ExitStatus;
 use crate::output::plan as show;
-use crate::output::printer::Printer;
+use crate::output::printer::{error_json, error_of, Printer};
 use crate::output::style;
 use crate::plan::plan::{desired_taken_from, Action, Desired, Plan};
 use crate::plan::same_title::SameTitle;
@@ -107,8 +108,9 @@ impl Header {
 
 /// What one target did.
 enum Done {
-    /// A plan, with the same-title warnings of its target.
-    Planned(Plan, Vec<SameTitle>),
+    /// A plan, with the same-title warnings of its target, and its saved form with
+    /// `plan --out FILE`.
+    Planned(Plan, Vec<SameTitle>, Option<Box<crate::plan::saved::TargetPlan>>),
     Applied(Applied),
 }
 
@@ -128,7 +130,7 @@ impl TargetResult {
 
     fn has_changes(&self) -> bool {
         match &self.done {
-            Ok(Done::Planned(plan, _)) => plan.has_changes(),
+            Ok(Done::Planned(plan, ..)) => plan.has_changes(),
             Ok(Done::Applied(a)) => !a.no_changes,
             Err(_) => false,
         }
@@ -138,7 +140,7 @@ impl TargetResult {
     /// whole).
     fn counts(&self) -> Option<[usize; 5]> {
         match &self.done {
-            Ok(Done::Planned(p, _)) => Some([
+            Ok(Done::Planned(p, ..)) => Some([
                 p.count(Action::Create),
                 p.count(Action::Update),
                 p.count(Action::Delete),
@@ -254,6 +256,8 @@ enum Work {
     Plan {
         prune: bool,
         select: Arc<crate::cli::SelectArgs>,
+        /// `plan --out FILE`: keep each target's plan in its saved form.
+        save: Option<Arc<ConnectArgs>>,
     },
     Apply(Arc<ApplyArgs>),
 }
@@ -263,21 +267,35 @@ impl Work {
         Work::Plan {
             prune,
             select: Arc::new(select.clone()),
+            save: None,
         }
     }
 
     async fn run(&self, session: Session, printer: Printer) -> Result<Done> {
         match self {
-            Work::Plan { prune, select } => {
+            Work::Plan {
+                prune,
+                select,
+                save,
+            } => {
                 let snapshot = live::read(&session.cluster, &session.desired).await?;
                 let plan = make_plan(&session.desired, &snapshot, session.project.version, *prune);
                 let log_types = super::plan::log_types(&session.content);
+                let plan = super::plan::select(&session.desired, &log_types, select, plan, None)?;
+                let saved = match save {
+                    Some(connect) => Some(Box::new(crate::planfile::target_plan(
+                        &session.project,
+                        connect,
+                        &session.desired,
+                        &snapshot,
+                        &plan,
+                        *prune,
+                    )?)),
+                    None => None,
+                };
                 let same =
                     crate::plan::same_title::find(&session.desired, &snapshot.titles.objects);
-                Ok(Done::Planned(
-                    super::plan::select(&session.desired, &log_types, select, plan, None)?,
-                    same,
-                ))
+                Ok(Done::Planned(plan, same, saved))
             }
             Work::Apply(args) => {
                 let opened = crate::planfile::Opened::from(session);
@@ -293,16 +311,59 @@ pub(crate) fn plan(global: &GlobalArgs, args: &PlanArgs, printer: Printer) -> Re
         Ok(prepared) => prepared,
         Err(status) => return Ok(status),
     };
+    if let Some(out) = &args.out {
+        if !args.select.only.is_empty() || !args.select.exclude.is_empty() {
+            return crate::error_code::refuse(Code::Config, format!(
+                "--out `{}` cannot be given with --only/--exclude: `apply FILE` checks the whole plan made again against the saved one\nhint: save the whole plan, or apply the selection directly (`siemctl apply --only ...`)",
+                out.display()
+            ));
+        }
+    }
     let quiet = quiet_printer();
+    let mut work = Work::plan(args.prune, &args.select);
+    if let (Some(_), Work::Plan { save, .. }) = (&args.out, &mut work) {
+        *save = Some(Arc::new(args.connect.clone()));
+    }
     let results = block_on(run_all(
         projects,
         &rendered,
         &index,
         &args.connect,
         quiet,
-        Work::plan(args.prune, &args.select),
+        work,
     ))?;
-    report(global, printer, &results, &rendered);
+    report(global, printer, &results, version_of(&rendered));
+    if let Some(out) = &args.out {
+        let failed: Vec<&str> = results
+            .iter()
+            .filter(|r| r.failed())
+            .map(|r| r.header.name.as_str())
+            .collect();
+        if !failed.is_empty() {
+            printer.warn(&format!(
+                "the plan file `{}` was not written: no plan for {}",
+                out.display(),
+                failed.join(", ")
+            ));
+            return Ok(ExitStatus::Failure);
+        }
+        let (status, count) = (exit_status(&results, args.detailed_exitcode), results.len());
+        let saved = results
+            .into_iter()
+            .filter_map(|r| match r.done {
+                Ok(Done::Planned(_, _, Some(saved))) => Some(*saved),
+                _ => None,
+            })
+            .collect();
+        crate::planfile::save_all(out, saved)?;
+        printer.status(&format!(
+            "Saved the plans of {} targets to `{}`: `siemctl apply {} --target NAME` applies exactly one of them.",
+            count,
+            out.display(),
+            out.display()
+        ));
+        return Ok(status);
+    }
     Ok(exit_status(&results, args.detailed_exitcode))
 }
 
@@ -327,7 +388,7 @@ pub(crate) fn apply(global: &GlobalArgs, args: &ApplyArgs, printer: Printer) -> 
             for result in &planned {
                 printer.data(&result.header.text());
                 match &result.done {
-                    Ok(Done::Planned(plan, _)) => printer.data(&show::text(plan)),
+                    Ok(Done::Planned(plan, ..)) => printer.data(&show::text(plan)),
                     Ok(Done::Applied(_)) => {}
                     Err(err) => printer.data(&format!("failed: {err:#}\n")),
                 }
@@ -335,7 +396,7 @@ pub(crate) fn apply(global: &GlobalArgs, args: &ApplyArgs, printer: Printer) -> 
             }
         }
         if !planned.iter().any(TargetResult::has_changes) {
-            report(global, printer, &planned, &rendered);
+            report(global, printer, &planned, version_of(&rendered));
             return Ok(exit_status(&planned, false));
         }
         confirm(args)?;
@@ -355,7 +416,7 @@ pub(crate) fn apply(global: &GlobalArgs, args: &ApplyArgs, printer: Printer) -> 
         quiet,
         Work::Apply(Arc::new(confirmed)),
     ))?;
-    report(global, printer, &results, &rendered);
+    report(global, printer, &results, version_of(&rendered));
     Ok(exit_status(&results, false))
 }
 
@@ -370,26 +431,86 @@ fn exit_status(results: &[TargetResult], detailed: bool) -> ExitStatus {
 }
 
 /// One section per target, then the summary table; or one JSON document.
-fn report(global: &GlobalArgs, printer: Printer, results: &[TargetResult], rendered: &[Rendered]) {
+fn version_of(rendered: &[Rendered]) -> Option<String> {
+    rendered.first().map(|r| r.content.version.to_string())
+}
+
+/// `siemctl apply FILE` of a plan file holding several targets' plans: each applied exactly as
+/// `apply FILE --target NAME` does (refused alone when stale, naming its target and objects),
+/// then reported as a run over several targets. Asked once, after the plans are shown.
+pub(crate) fn apply_file(
+    global: &GlobalArgs,
+    command: &crate::cli::ApplyCommandArgs,
+    file: &crate::plan::saved::PlanFile,
+    printer: Printer,
+) -> Result<ExitStatus> {
+    let names: Vec<String> = file.plans.iter().filter_map(|p| p.target.clone()).collect();
+    if names.len() != file.plans.len() {
+        anyhow::bail!("a plan file of several plans names each plan's target; this one does not");
+    }
+    if !super::apply::confirmed_beforehand(&command.apply) {
+        if !printer.is_json() {
+            printer.data(&crate::output::saved_plan::text(file)?);
+        }
+        confirm(&command.apply)?;
+    }
+    let quiet = quiet_printer();
+    let results = block_on(async {
+        let mut results = Vec::new();
+        for name in names {
+            let mut apply = command.apply.clone();
+            apply.yes = true;
+            apply.vars.target = vec![name.clone()];
+            let one = crate::cli::ApplyCommandArgs {
+                plan_file: command.plan_file.clone(),
+                apply,
+            };
+            let header = match Project::resolve(global, &one.apply.vars) {
+                Ok(project) => Header::of(&project, &one.apply.connect),
+                Err(_) => Header {
+                    name: name.clone(),
+                    opensearch_url: None,
+                    dashboards_url: None,
+                },
+            };
+            let done = async {
+                match crate::planfile::open(global, &one, quiet).await? {
+                    Ok(opened) => apply_session(&opened, &one.apply, quiet).await,
+                    Err(_) => anyhow::bail!("the plan file cannot be opened for `{name}`"),
+                }
+            }
+            .await
+            .map(Done::Applied);
+            results.push(TargetResult { header, done });
+        }
+        results
+    })?;
+    let version = file.plans.first().map(|p| p.content_version.clone());
+    report(global, printer, &results, version);
+    Ok(exit_status(&results, false))
+}
+
+fn report(
+    global: &GlobalArgs,
+    printer: Printer,
+    results: &[TargetResult],
+    version: Option<String>,
+) {
     let root = &global.content;
     if printer.is_json() {
         let commit = git_commit(root);
         let clean = working_tree_clean(root);
-        let version = rendered.first().map(|r| r.content.version.to_string());
         let targets: Vec<Value> = results
             .iter()
             .map(|r| {
                 let (data, error) = match &r.done {
-                    Ok(Done::Planned(plan, same)) => {
+                    Ok(Done::Planned(plan, same, _)) => {
                         let mut data = show::json(plan);
                         data["same_title"] = super::plan::same_title_json(same);
                         (data, Value::Null)
                     }
                     Ok(Done::Applied(applied)) => (applied.json(), applied.error()),
-                    Err(err) => (
-                        Value::Null,
-                        json!({"message": err.to_string(), "causes": err.chain().skip(1).map(ToString::to_string).collect::<Vec<_>>()}),
-                    ),
+                    Err(err) => (Value::Null, error_of(err)),
                 };
                 json!({
                     "target": r.header.name,
@@ -412,7 +533,16 @@ fn report(global: &GlobalArgs, printer: Printer, results: &[TargetResult], rende
         let error = if failed.is_empty() {
             Value::Null
         } else {
-            json!({"message": format!("{} of {} targets failed: {}", failed.len(), results.len(), failed.join(", ")), "causes": []})
+            error_json(
+                Code::TargetsFailed,
+                format!(
+                    "{} of {} targets failed: {}",
+                    failed.len(),
+                    results.len(),
+                    failed.join(", ")
+                ),
+                Vec::new(),
+            )
         };
         printer.json(json!({ "targets": targets }), error);
         return;
@@ -420,7 +550,7 @@ fn report(global: &GlobalArgs, printer: Printer, results: &[TargetResult], rende
     for result in results {
         printer.data(&result.header.text());
         match &result.done {
-            Ok(Done::Planned(plan, same)) => {
+            Ok(Done::Planned(plan, same, _)) => {
                 printer.data(&show::text(plan));
                 for reason in &plan.downgrade {
                     printer.warn(&format!(

@@ -87,7 +87,11 @@ pub(crate) fn print(printer: Printer, imported: &[Imported], failed: &[Problem],
         let error = if failed.is_empty() {
             serde_json::Value::Null
         } else {
-            json!({ "message": format!("{summary}: {}", problem_summary(failed)), "causes": [] })
+            super::printer::error_json(
+                crate::error_code::Code::Validation,
+                format!("{summary}: {}", problem_summary(failed)),
+                Vec::new(),
+            )
         };
         printer.json(
             json!({ "dry_run": dry_run, "imported": items, "failed": problems_json(failed) }),

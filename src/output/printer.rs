@@ -10,6 +10,7 @@ use super::redact::redact;
 use super::style;
 use crate::cli::{ColorMode, OutputFormat};
 use crate::content::problem::Problem;
+use crate::error_code::Code;
 
 /// The version of siemctl's JSON output documents.
 pub(crate) const FORMAT_VERSION: u32 = 1;
@@ -101,11 +102,7 @@ impl Printer {
     /// A fatal error on stderr: `error: message`, one `Caused by:` line per source.
     pub(crate) fn error(self, error: &anyhow::Error) {
         if self.is_json() {
-            let causes: Vec<String> = error.chain().skip(1).map(ToString::to_string).collect();
-            self.json(
-                Value::Null,
-                json!({ "message": error.to_string(), "causes": causes }),
-            );
+            self.json(Value::Null, error_of(error));
             return;
         }
         let mut err = anstream::stderr().lock();
@@ -115,6 +112,17 @@ impl Printer {
             let _ = writeln!(err, "  Caused by: {}", redact(cause.to_string().trim_end()));
         }
     }
+}
+
+/// The `error` of a JSON document: `{code, message, causes}` (see [`Code`]).
+pub(crate) fn error_json(code: Code, message: impl Into<String>, causes: Vec<String>) -> Value {
+    json!({ "code": code, "message": message.into(), "causes": causes })
+}
+
+/// An error as the `error` of a JSON document, its code from its typed errors.
+pub(crate) fn error_of(error: &anyhow::Error) -> Value {
+    let causes = error.chain().skip(1).map(ToString::to_string).collect();
+    error_json(Code::of(error), error.to_string(), causes)
 }
 
 /// Problems as JSON: `[{file, line, column, message, hint}]` (`column` only where known).

@@ -76,7 +76,11 @@ pub(crate) fn print(printer: Printer, report: &Report<'_>) -> ExitStatus {
             "failed_queries": query_failures,
         });
         let error = if failed {
-            json!({ "message": failed_message(failed_events, events, failed_files, query_failures), "causes": [] })
+            super::printer::error_json(
+                crate::error_code::Code::TestFailed,
+                failed_message(failed_events, events, failed_files, query_failures),
+                Vec::new(),
+            )
         } else {
             Value::Null
         };

@@ -14,6 +14,7 @@ mod hints;
 mod hostile;
 mod ingest;
 mod locks;
+mod json_output;
 mod new;
 mod normalisation;
 mod planfile;

@@ -358,3 +358,28 @@ fn a_plan_file_holds_no_secret() {
     assert!(!c.content.path().join("plan.json").exists());
     assert!(!run.stdout.contains(PASSWORD) && !run.stderr.contains(PASSWORD));
 }
+
+#[test]
+fn a_plan_is_refused_when_only_siemctls_records_changed_since() {
+    let c = applied();
+    c.content
+        .edit(TEMPLATE, "\"priority\": 100", "\"priority\": 150");
+    plan_out(&c, &[]);
+    // No object changes in the cluster; siemctl's record of the cluster's objects goes (as if
+    // another tool reset the state index): every object read is the same, the plan is not.
+    let (status, _) = c.opensearch("DELETE", "/siemctl-state/_doc/state-cluster", None);
+    assert_eq!(status, 200);
+    let writes = c.writes();
+    let run = c.siemctl(&["--output", "json", "apply", "plan.json", "--yes"]);
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    let doc = run.json();
+    assert_eq!(doc["error"]["code"], "stale_plan", "{doc}");
+    let causes = doc["error"]["causes"].to_string();
+    assert!(
+        causes.contains("siemctl's records changed since it was made")
+            && causes.contains("index_template `log-demo`: planned update"),
+        "{doc}"
+    );
+    assert_eq!(c.writes(), writes, "refused before writing anything");
+    assert_eq!(template_priority(&c), 100);
+}

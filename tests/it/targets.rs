@@ -425,3 +425,141 @@ fn apply_over_targets_asks_once_and_writes_nothing_unconfirmed() {
         run.stdout
     );
 }
+
+#[test]
+fn a_held_lock_fails_its_target_alone() {
+    let fleet = Fleet::new(&["free", "held"], "");
+    // Another apply holds the lock of `held` (renewed just now, so it does not expire).
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    let http = reqwest::blocking::Client::new();
+    let os = fleet.emulators[1].opensearch_url();
+    http.put(format!("{os}/siemctl-state"))
+        .json(&serde_json::json!({}))
+        .send()
+        .unwrap();
+    let status = http
+        .put(format!("{os}/siemctl-state/_doc/lock?op_type=create"))
+        .json(
+            &serde_json::json!({"who": "ci@runner-7", "pid": 1, "run_id": "5eed",
+            "acquired_at_ms": now, "renewed_at_ms": now, "expires_at_ms": now + 900_000}),
+        )
+        .send()
+        .unwrap()
+        .status();
+    assert_eq!(status.as_u16(), 201);
+
+    let run = fleet.siemctl(&["apply", "--all-targets", "--yes", "--lock-timeout", "0"]);
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    assert!(
+        run.stdout.contains("== target held == ")
+            && run
+                .stdout
+                .contains("another apply holds the lock on this cluster: ci@runner-7"),
+        "the held target says why: {}",
+        run.stdout
+    );
+    assert_eq!(
+        run.stdout.matches("Apply complete: 10 created").count(),
+        1,
+        "the free target was applied: {}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("2 targets, 1 failed."),
+        "{}",
+        run.stdout
+    );
+
+    let run = fleet.siemctl(&[
+        "apply",
+        "--all-targets",
+        "--yes",
+        "--lock-timeout",
+        "0",
+        "--output",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    let doc = run.json();
+    let targets = doc["data"]["targets"].as_array().unwrap();
+    assert_eq!(targets[0]["target"], "free");
+    assert_eq!(targets[0]["failed"], false, "{doc}");
+    assert_eq!(targets[1]["failed"], true, "{doc}");
+    assert_eq!(targets[1]["error"]["code"], "lock_held", "{doc}");
+    assert_eq!(doc["error"]["code"], "targets_failed", "{doc}");
+}
+
+#[test]
+fn one_plan_file_holds_several_targets_and_applies_each() {
+    let fleet = Fleet::new(&["east", "west"], "");
+    let run = fleet.siemctl(&[
+        "plan",
+        "--target",
+        "east",
+        "--target",
+        "west",
+        "--out",
+        "plan.json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert!(
+        run.stderr
+            .contains("Saved the plans of 2 targets to `plan.json`"),
+        "{}",
+        run.snapshot()
+    );
+    let file: Value = serde_json::from_str(&fleet.content.read("plan.json")).unwrap();
+    let plans = file["plans"].as_array().unwrap();
+    assert_eq!(plans.len(), 2, "one plan per target");
+    assert_eq!(plans[0]["target"], "east");
+    assert_eq!(plans[1]["target"], "west");
+
+    // show prints each.
+    let run = fleet.siemctl(&["show", "plan.json"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert!(
+        run.stdout.contains("== target east ==") && run.stdout.contains("== target west =="),
+        "{}",
+        run.stdout
+    );
+
+    // Someone edits west's saved search after the plan: west is refused, naming its target and
+    // the object; east is applied; exit 1.
+    let http = reqwest::blocking::Client::new();
+    let dashboards = fleet.emulators[1].dashboards_url();
+    let status = http
+        .post(format!(
+            "{dashboards}/api/saved_objects/search/demo-failures"
+        ))
+        .header("osd-xsrf", "true")
+        .json(&serde_json::json!({"attributes": {"title": "someone else's"}}))
+        .send()
+        .unwrap()
+        .status();
+    assert_eq!(status.as_u16(), 200);
+    let run = fleet.siemctl(&["apply", "plan.json", "--yes"]);
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    assert!(
+        run.stdout.contains("== target west == ")
+            && run
+                .stdout
+                .contains("refusing to apply the saved plan for target `west`")
+            && run.stdout.contains("search `demo-failures` (created)"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        run.stdout.matches("Apply complete: 10 created").count(),
+        1,
+        "east was applied: {}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("2 targets, 1 failed."),
+        "{}",
+        run.stdout
+    );
+}

@@ -562,3 +562,33 @@ fn the_workshop_target_opens_dashboards_on_the_incident_window_in_the_global_ten
     let plan = run.json();
     assert_eq!(plan["data"]["changes"], json!([]), "{plan}");
 }
+
+/// `workshop up` shares apply's flags, but sets up the whole workshop: the flags that apply a
+/// part (or refuse drift differently) are refused before anything is sent, not ignored. Failed
+/// before: `--only` applied one object and loaded the events.
+#[test]
+fn up_refuses_the_flags_that_apply_part_of_the_content() {
+    let c = ClusterContext::new("minimal");
+    for flags in [
+        &["--only", "dashboard/demo"][..],
+        &["--exclude", "search/*"][..],
+        &["--strict-drift"][..],
+    ] {
+        let mut args = vec!["workshop", "up", "--yes", "--events", "10", "--at", AT];
+        args.extend_from_slice(flags);
+        let run = c.siemctl(&args);
+        assert_eq!(run.code, 1, "{}", run.snapshot());
+        assert!(
+            run.stderr
+                .contains(&format!("`workshop up` does not take {}", flags[0])),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("siemctl apply --only"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(c.total_requests(), 0, "nothing was sent");
+}

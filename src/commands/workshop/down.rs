@@ -139,7 +139,11 @@ pub(crate) fn run(
             let error = if errors.is_empty() && failed == 0 {
                 Value::Null
             } else {
-                json!({"message": "workshop down is incomplete", "causes": errors})
+                crate::output::printer::error_json(
+                    crate::error_code::Code::PartialFailure,
+                    "workshop down is incomplete",
+                    errors.clone(),
+                )
             };
             printer.json(
                 json!({

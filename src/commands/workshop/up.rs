@@ -123,12 +123,36 @@ pub(crate) async fn connect(
     Ok((project, cluster))
 }
 
+/// `workshop up` shares apply's flags, but a workshop is the whole content: the flags that apply
+/// part of it (or skip drifted objects differently) are refused, not ignored.
+fn refuse_partial_apply(apply: &crate::cli::ApplyArgs) -> Result<()> {
+    let given: Vec<&str> = [
+        ("--only", !apply.select.only.is_empty()),
+        ("--exclude", !apply.select.exclude.is_empty()),
+        ("--strict-drift", apply.strict_drift),
+    ]
+    .into_iter()
+    .filter_map(|(flag, set)| set.then_some(flag))
+    .collect();
+    if given.is_empty() {
+        return Ok(());
+    }
+    crate::error_code::refuse(
+        crate::error_code::Code::Config,
+        format!(
+            "`workshop up` does not take {}: it sets up the whole workshop (all the content, then its events)\nhint: apply a selection with `siemctl apply --only ...` (or --exclude, --strict-drift), then `siemctl workshop up`",
+            given.join(", ")
+        ),
+    )
+}
+
 pub(crate) fn run(
     global: &GlobalArgs,
     args: &WorkshopUpArgs,
     printer: Printer,
 ) -> Result<ExitStatus> {
     // Checked before anything is applied.
+    refuse_partial_apply(&args.apply)?;
     let options = super::generate::options(&args.generator)?;
     // 1. The content, exactly as `siemctl apply` (the question, --yes, CI=true, the lock); in
     // JSON mode its result goes into the workshop's one document.
@@ -266,7 +290,11 @@ fn show(
         let error = if complete {
             Value::Null
         } else {
-            json!({"message": failure_summary(report), "causes": []})
+            crate::output::printer::error_json(
+                crate::error_code::Code::PartialFailure,
+                failure_summary(report),
+                Vec::new(),
+            )
         };
         printer.json(
             json!({
