@@ -97,6 +97,15 @@ pub(crate) enum SigningError {
     )]
     Credentials(#[source] CredentialsError),
 
+    /// A source of the chain, or the assume-role step, that failed, named, with what to check.
+    #[error("could not load AWS credentials for SigV4 signing: {what} failed\nhint: {hint}")]
+    SourceFailed {
+        what: String,
+        hint: String,
+        #[source]
+        error: CredentialsError,
+    },
+
     #[error(
         "no AWS region for SigV4 signing: set `region` in the target in siemctl.toml \
          (e.g. region = \"eu-west-1\") or the AWS_REGION environment variable"
@@ -114,12 +123,137 @@ pub(crate) enum SigningError {
 }
 
 impl SigningError {
-    fn from_credentials_error(error: CredentialsError) -> SigningError {
-        match error {
-            CredentialsError::CredentialsNotLoaded(_) => SigningError::NoCredentials(error),
+    /// The error for a failed resolution, naming the source that failed: the chain's provider
+    /// that aws-config reported failing (see [`note_chain_event`]), else the assume-role step
+    /// when the target has a `role_arn` and its source credentials were loaded.
+    fn from_credentials_error(
+        error: CredentialsError,
+        sources: &Sources,
+        chain: &ChainOutcome,
+    ) -> SigningError {
+        if let Some(provider) = &chain.failed {
+            let (what, hint) = sources.describe_provider(provider);
+            return SigningError::SourceFailed { what, hint, error };
+        }
+        if let CredentialsError::CredentialsNotLoaded(_) = error {
+            return SigningError::NoCredentials(error);
+        }
+        match (&sources.role_arn, &chain.loaded) {
+            (Some(role_arn), Some(source)) => SigningError::SourceFailed {
+                what: format!("assuming the role `{role_arn}` through STS (assume-role)"),
+                hint: format!(
+                    "the source credentials came from {}; check that the role's trust policy \
+                     allows that identity (sts:AssumeRole){}, that the identity may call \
+                     sts:AssumeRole on the role, and that `role_arn` is right",
+                    chain_provider_words(source),
+                    if sources.external_id {
+                        " with this `external_id`"
+                    } else {
+                        ""
+                    }
+                ),
+                error,
+            },
+            (Some(_), None) => SigningError::NoCredentials(error),
             _ => SigningError::Credentials(error),
         }
     }
+}
+
+/// What a target's AWS settings say about where credentials come from, for naming a failure.
+#[derive(Debug, Clone, Default)]
+struct Sources {
+    profile: Option<String>,
+    role_arn: Option<String>,
+    external_id: bool,
+}
+
+impl Sources {
+    /// The failing provider of aws-config's default chain (names from aws-config
+    /// src/default_provider/credentials.rs: Environment, Profile, WebIdentityToken,
+    /// EcsContainer, Ec2InstanceMetadata), in words, and what to check.
+    fn describe_provider(&self, provider: &str) -> (String, String) {
+        let what = chain_provider_words(provider);
+        let hint = match provider {
+            "Environment" => "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY together (and \
+                 AWS_SESSION_TOKEN for temporary credentials), or unset them to use a profile or \
+                 the CI's role"
+                .to_owned(),
+            "Profile" => {
+                let profile = self
+                    .profile
+                    .clone()
+                    .or_else(|| std::env::var("AWS_PROFILE").ok())
+                    .unwrap_or_else(|| "default".to_owned());
+                format!(
+                    "check the profile `{profile}` in ~/.aws/config and ~/.aws/credentials \
+                     (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE): that it exists, its \
+                     `source_profile` and `role_arn`, its `credential_process`; an SSO profile \
+                     needs `aws sso login --profile {profile}`"
+                )
+            }
+            "WebIdentityToken" => {
+                let role = std::env::var("AWS_ROLE_ARN").unwrap_or_else(|_| "(unset)".to_owned());
+                format!(
+                    "STS refused the CI's OIDC token for AWS_ROLE_ARN={role}: check the role's \
+                     trust policy (the OIDC provider, the audience `sts.amazonaws.com`, the \
+                     `sub` condition matching this repository and branch or environment), that \
+                     the job may request an ID token (GitHub: `permissions: id-token: write`), \
+                     and AWS_WEB_IDENTITY_TOKEN_FILE"
+                )
+            }
+            "EcsContainer" => "check the task role of the ECS task (or the EKS pod identity) and \
+                 AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / AWS_CONTAINER_CREDENTIALS_FULL_URI"
+                .to_owned(),
+            "Ec2InstanceMetadata" => "check that the instance has an instance profile (role) and \
+                 that its metadata service answers (in a container: hop limit 2 for IMDSv2); \
+                 outside EC2, set AWS_EC2_METADATA_DISABLED=true and give another source"
+                .to_owned(),
+            _ => "run with -v to see the AWS SDK's log lines".to_owned(),
+        };
+        (what, hint)
+    }
+}
+
+/// aws-config's provider names, as a CI log reader knows them.
+fn chain_provider_words(provider: &str) -> String {
+    match provider {
+        "Environment" => "the environment's AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY".to_owned(),
+        "Profile" => "the AWS profile (shared config and credentials files)".to_owned(),
+        "WebIdentityToken" => {
+            "the web identity token (AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN)".to_owned()
+        }
+        "EcsContainer" => "the ECS container credentials".to_owned(),
+        "Ec2InstanceMetadata" => "the EC2 instance metadata service (IMDS)".to_owned(),
+        other => format!("the credential provider `{other}`"),
+    }
+}
+
+/// The outcome of aws-config's credential chain during one resolution, as its log events
+/// tell it: which provider loaded credentials, which failed.
+#[derive(Debug, Clone, Default)]
+struct ChainOutcome {
+    loaded: Option<String>,
+    failed: Option<String>,
+}
+
+tokio::task_local! {
+    static CHAIN: std::cell::RefCell<ChainOutcome>;
+}
+
+/// Called by the logging layer for each event of aws-config's `CredentialsProviderChain`
+/// (`provider = NAME`; a warning when that provider failed, "loaded credentials" when it
+/// gave them). Recorded for the resolution running in this task, if any: concurrent targets
+/// each keep their own.
+pub(crate) fn note_chain_event(provider: &str, failed: bool, loaded: bool) {
+    let _ = CHAIN.try_with(|chain| {
+        let mut chain = chain.borrow_mut();
+        if failed {
+            chain.failed.get_or_insert_with(|| provider.to_owned());
+        } else if loaded {
+            chain.loaded = Some(provider.to_owned());
+        }
+    });
 }
 
 /// Credentials resolved once per run from the standard AWS chain (environment,
@@ -128,6 +262,7 @@ impl SigningError {
 /// Temporary credentials are refreshed from the chain shortly before they expire.
 pub(crate) struct Signer {
     provider: SharedCredentialsProvider,
+    sources: Sources,
     cached: Mutex<Option<Credentials>>,
     region: String,
     service: Service,
@@ -153,7 +288,7 @@ impl Signer {
         aws: &AwsSettings,
         service: Service,
     ) -> Result<Signer, SigningError> {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest());
+        let mut loader = with_ring_https_client(aws_config::defaults(BehaviorVersion::latest()));
         if let Some(profile) = aws.profile.as_deref().filter(|p| !p.trim().is_empty()) {
             loader = loader.profile_name(profile.trim());
         }
@@ -161,8 +296,13 @@ impl Signer {
             loader = loader.region(Region::new(region.trim().to_owned()));
         }
         let config = loader.load().await;
+        let sources = Sources {
+            profile: aws.profile.clone().filter(|p| !p.trim().is_empty()),
+            role_arn: aws.role_arn.clone(),
+            external_id: aws.external_id.is_some(),
+        };
         let Some(role_arn) = aws.role_arn.as_deref() else {
-            return Signer::from_config(&config, service).await;
+            return Signer::from_config(&config, service, sources).await;
         };
         let mut role = aws_config::sts::AssumeRoleProvider::builder(role_arn)
             .session_name(aws.session_name.as_deref().unwrap_or("siemctl"))
@@ -175,10 +315,14 @@ impl Signer {
             .to_builder()
             .credentials_provider(SharedCredentialsProvider::new(provider))
             .build();
-        Signer::from_config(&assumed, service).await
+        Signer::from_config(&assumed, service, sources).await
     }
 
-    async fn from_config(config: &SdkConfig, service: Service) -> Result<Signer, SigningError> {
+    async fn from_config(
+        config: &SdkConfig,
+        service: Service,
+        sources: Sources,
+    ) -> Result<Signer, SigningError> {
         let region = config
             .region()
             .map(|r| r.as_ref().to_owned())
@@ -188,13 +332,10 @@ impl Signer {
                 "no credentials provider is configured",
             ))
         })?;
-        let credentials = resolve(&provider).await?;
-        Ok(Signer::with_provider(
-            provider,
-            Some(credentials),
-            region,
-            service,
-        ))
+        let credentials = resolve(&provider, &sources).await?;
+        let mut signer = Signer::with_provider(provider, Some(credentials), region, service);
+        signer.sources = sources;
+        Ok(signer)
     }
 
     /// For tests and explicit credentials.
@@ -220,6 +361,7 @@ impl Signer {
     ) -> Signer {
         Signer {
             provider,
+            sources: Sources::default(),
             cached: Mutex::new(cached),
             region,
             service,
@@ -261,7 +403,7 @@ impl Signer {
                 return Ok(credentials.clone());
             }
         }
-        match resolve(&self.provider).await {
+        match resolve(&self.provider, &self.sources).await {
             Ok(fresh) => {
                 *cached = Some(fresh.clone());
                 Ok(fresh)
@@ -278,16 +420,48 @@ impl Signer {
     }
 }
 
+/// The HTTPS client for aws-config's own calls (STS, SSO, IMDS, ECS): the client aws-config
+/// builds by default (aws-smithy-runtime's `default_https_client`: hyper, rustls, the platform's
+/// roots, proxy settings from the environment), with ring as rustls' crypto instead of aws-lc-rs,
+/// so that one crypto library (reqwest's) is compiled, not two.
+fn with_ring_https_client(loader: aws_config::ConfigLoader) -> aws_config::ConfigLoader {
+    use aws_smithy_http_client::proxy::ProxyConfig;
+    use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
+    use aws_smithy_http_client::{Builder, ConnectorBuilder};
+    loader.http_client(
+        Builder::new().build_with_connector_fn(|settings, runtime_components| {
+            let mut connector =
+                ConnectorBuilder::default().tls_provider(Provider::Rustls(CryptoMode::Ring));
+            connector.set_connector_settings(settings.cloned());
+            if let Some(components) = runtime_components {
+                connector.set_sleep_impl(components.sleep_impl());
+            }
+            connector.set_proxy_config(Some(ProxyConfig::from_env()));
+            connector.build()
+        }),
+    )
+}
+
 fn expires_within(credentials: &Credentials, margin: Duration) -> bool {
     credentials
         .expiry()
         .is_some_and(|expiry| expiry <= SystemTime::now() + margin)
 }
 
-async fn resolve(provider: &SharedCredentialsProvider) -> Result<Credentials, SigningError> {
-    match tokio::time::timeout(RESOLVE_TIMEOUT, provider.provide_credentials()).await {
+async fn resolve(
+    provider: &SharedCredentialsProvider,
+    sources: &Sources,
+) -> Result<Credentials, SigningError> {
+    let (result, chain) = CHAIN
+        .scope(std::cell::RefCell::default(), async {
+            let result =
+                tokio::time::timeout(RESOLVE_TIMEOUT, provider.provide_credentials()).await;
+            (result, CHAIN.with(|chain| chain.borrow().clone()))
+        })
+        .await;
+    match result {
         Ok(Ok(credentials)) => Ok(credentials),
-        Ok(Err(error)) => Err(SigningError::from_credentials_error(error)),
+        Ok(Err(error)) => Err(SigningError::from_credentials_error(error, sources, &chain)),
         Err(_) => Err(SigningError::Credentials(
             CredentialsError::provider_timed_out(RESOLVE_TIMEOUT),
         )),

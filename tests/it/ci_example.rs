@@ -268,3 +268,84 @@ fn the_check_finds_commands_and_refuses_what_the_cli_does_not_take() {
     }
     assert!(siemctl::check_command_line(["siemctl", "apply", "p.json", "--yes"]).is_ok());
 }
+
+/// The archive names a release has, from dist-workspace.toml as cargo-dist names them:
+/// `siemctl-TARGET` plus `unix-archive`, each with `.sha256` beside it (`checksum = "sha256"`).
+fn released_archives() -> Vec<String> {
+    let path = repo_root().join("dist-workspace.toml");
+    let text = std::fs::read_to_string(&path).expect("dist-workspace.toml");
+    let config: toml::Value = toml::from_str(&text).expect("dist-workspace.toml is TOML");
+    let dist = &config["dist"];
+    assert_eq!(dist["checksum"].as_str(), Some("sha256"), "{text}");
+    assert_eq!(dist["ci"].as_str(), Some("github"), "{text}");
+    let archive = dist["unix-archive"].as_str().unwrap_or(".tar.xz");
+    dist["targets"]
+        .as_array()
+        .expect("dist targets")
+        .iter()
+        .filter_map(toml::Value::as_str)
+        .map(|target| format!("siemctl-{target}{archive}"))
+        .collect()
+}
+
+#[test]
+fn the_ci_examples_download_an_archive_the_release_makes_and_check_its_checksum() {
+    let archives = released_archives();
+    assert!(
+        archives.contains(&"siemctl-x86_64-unknown-linux-musl.tar.xz".to_string())
+            && archives.iter().any(|a| a.contains("apple-darwin")),
+        "{archives:?}"
+    );
+    for rel in [
+        "examples/github-actions/siem-content.yml",
+        "examples/gitlab/siem-content.gitlab-ci.yml",
+    ] {
+        let scripts = scripts(&load(rel));
+        let installs: Vec<&String> = scripts.iter().filter(|s| s.contains("asset=")).collect();
+        assert!(!installs.is_empty(), "{rel}: no install step with asset=");
+        for script in installs {
+            let asset = script
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("asset="))
+                .map(|a| a.trim_matches('"'))
+                .unwrap();
+            assert!(
+                archives.iter().any(|a| a == asset),
+                "{rel}: downloads `{asset}`, which a release does not have ({archives:?})"
+            );
+            assert!(
+                script.contains("$asset.sha256") && script.contains("sha256sum -c"),
+                "{rel}: the checksum is not checked:\n{script}"
+            );
+            assert!(
+                script.contains("cargo install --locked"),
+                "{rel}: no fallback:\n{script}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_release_workflow_runs_dist_on_a_version_tag_with_the_configured_version() {
+    let workflow = load(".github/workflows/release.yml");
+    let text = std::fs::read_to_string(repo_root().join("dist-workspace.toml")).unwrap();
+    let config: toml::Value = toml::from_str(&text).unwrap();
+    let version = config["dist"]["cargo-dist-version"].as_str().unwrap();
+    assert_eq!(workflow["env"]["DIST_VERSION"].as_str(), Some(version));
+    let tags = &workflow["on"]["push"]["tags"];
+    assert!(
+        tags.as_array().is_some_and(|t| t
+            .iter()
+            .any(|t| t.as_str().is_some_and(|t| t.starts_with('v')))),
+        "{tags:?}"
+    );
+    let runs = scripts(&workflow).join("\n");
+    for step in [
+        "host --steps=create",
+        "dist build",
+        "--artifacts=global",
+        "--steps=upload --steps=release",
+    ] {
+        assert!(runs.contains(step), "release.yml does not run `{step}`");
+    }
+}
