@@ -41,7 +41,7 @@ pub(crate) fn is_tenant_scoped(kind: Kind) -> bool {
 }
 
 /// One state document.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct State {
     /// The version of this document's format.
     #[serde(default = "format_version")]
@@ -66,6 +66,21 @@ pub(crate) struct State {
 
 fn format_version() -> u32 {
     1
+}
+
+/// A new document is of the current format (a derived Default wrote `"format": 0`).
+impl Default for State {
+    fn default() -> State {
+        State {
+            format: format_version(),
+            content_version: None,
+            git_commit: None,
+            applied_at_ms: None,
+            applied_by: None,
+            applied_run_url: None,
+            objects: BTreeMap::new(),
+        }
+    }
 }
 
 /// What siemctl knows of one object it manages.

@@ -16,6 +16,7 @@ use crate::content::kind::Kind;
 use crate::content::version::ContentVersion;
 use crate::plan::normalize;
 use crate::plan::plan::{Action, Change, Desired, Plan};
+use crate::plan::select::references;
 use crate::state::{self, Entry, Pending, State, CLUSTER_DOC, STATE_INDEX};
 
 /// What an apply did.
@@ -25,15 +26,64 @@ pub(crate) struct Outcome {
     pub(crate) updated: Vec<(Kind, String)>,
     pub(crate) deleted: Vec<(Kind, String)>,
     pub(crate) unchanged: usize,
-    /// kind, id, and the server's reason.
+    /// Writes and deletions tried and refused: kind, id, and the server's (or siemctl's) reason.
     pub(crate) failed: Vec<(Kind, String, String)>,
-    /// Deletions not attempted because a write failed or the run was stopped.
-    pub(crate) skipped_deletions: usize,
+    /// Writes and deletions never sent: kind, id, and why (an object they depend on failed, a
+    /// template still names them, the run was stopped). Not failures of their own.
+    pub(crate) not_attempted: Vec<(Kind, String, String)>,
     /// Failures of the run itself (saving siemctl's state), after the objects were written.
     pub(crate) errors: Vec<String>,
     /// Objects edited in the cluster since the last apply, left as they are (not written,
     /// not deleted): see [`hold_back_drifted`].
     pub(crate) skipped_drift: Vec<(Kind, String)>,
+}
+
+impl Outcome {
+    /// Every change went through: nothing failed, nothing was left unattempted.
+    pub(crate) fn is_whole(&self) -> bool {
+        self.failed.is_empty() && self.not_attempted.is_empty()
+    }
+
+    fn record(&mut self, change: &Change, fate: Fate) {
+        let key = (change.kind, change.id.clone());
+        match (fate, change.action) {
+            (Fate::Done, Action::Create) => self.created.push(key),
+            (Fate::Done, Action::Update) => self.updated.push(key),
+            (Fate::Done, Action::Delete) => self.deleted.push(key),
+            (Fate::Done, Action::NoOp) => {}
+            (Fate::Failed(reason), _) => self.failed.push((key.0, key.1, reason)),
+            (Fate::NotAttempted(reason), _) => self.not_attempted.push((key.0, key.1, reason)),
+        }
+    }
+}
+
+/// What became of one change.
+#[derive(Debug, Clone, PartialEq)]
+enum Fate {
+    Done,
+    /// Sent and refused (or refused by siemctl's last check): the reason.
+    Failed(String),
+    /// Never sent: why.
+    NotAttempted(String),
+}
+
+impl From<Result<(), String>> for Fate {
+    fn from(result: Result<(), String>) -> Fate {
+        match result {
+            Ok(()) => Fate::Done,
+            Err(reason) => Fate::Failed(reason),
+        }
+    }
+}
+
+const STOPPED: &str = "the run was stopped";
+
+/// Why a change is not written or deleted: an object it names (or that names it) was not.
+fn blocked_by(kind: Kind, id: &str, fate: &Fate, verb: &str) -> String {
+    match fate {
+        Fate::Failed(_) => format!("{kind} `{id}` {verb} failed"),
+        _ => format!("{kind} `{id}` {verb} was not attempted either"),
+    }
 }
 
 /// Takes the changes of drifted objects out of the plan, so that apply writes every safe
@@ -91,14 +141,16 @@ pub(crate) fn drift_refusal<'c>(drifted: impl IntoIterator<Item = &'c Change>) -
 }
 
 /// Groups of kinds written together, in order: each only references earlier groups (index
-/// templates name component templates; searches, visualizations and dashboards reference
-/// index patterns, searches and visualizations). After a failure, later groups are not
-/// attempted. A group is written in stages, in turn: the pipelines before the index templates
-/// that name them. The writes of one stage do not depend on each other and go concurrently.
-const GROUPS: [&[&[Kind]]; 7] = [
-    &[&[Kind::ComponentTemplate]],
+/// templates name pipelines and component templates; searches, visualizations and dashboards
+/// reference index patterns, searches and visualizations). After a failure, later groups are
+/// not attempted. A group is written in stages, in turn: pipelines and ISM policies (which
+/// depend on nothing), then the component templates, then the index templates. Within a group,
+/// an object that names one not written (a template whose pipeline was refused) is not
+/// written either. The writes of one stage do not depend on each other and go concurrently.
+const GROUPS: [&[&[Kind]]; 6] = [
     &[
         &[Kind::IngestPipeline, Kind::IsmPolicy],
+        &[Kind::ComponentTemplate],
         &[Kind::IndexTemplate],
     ],
     &[&[Kind::IndexPattern]],
@@ -111,8 +163,8 @@ const GROUPS: [&[&[Kind]]; 7] = [
 /// The result of each change, in the order of `order` (results of changes not in it dropped).
 fn in_order<'c>(
     order: &[&'c Change],
-    mut results: Vec<(&'c Change, Result<(), String>)>,
-) -> Vec<(&'c Change, Result<(), String>)> {
+    mut results: Vec<(&'c Change, Fate)>,
+) -> Vec<(&'c Change, Fate)> {
     let position: HashMap<*const Change, usize> = order
         .iter()
         .enumerate()
@@ -152,10 +204,9 @@ impl Run<'_> {
             .iter()
             .map(|d| ((d.kind, d.id.as_str()), d))
             .collect();
+        // What was not written (failed or not attempted), for the objects that name it.
+        let mut unwritten: HashMap<(Kind, String), Fate> = HashMap::new();
         for group in GROUPS {
-            if self.stop.stopped() {
-                break;
-            }
             let changes: Vec<&Change> = self
                 .plan
                 .changes
@@ -171,29 +222,25 @@ impl Run<'_> {
             // Later groups reference earlier ones: after a failure, write none of them (a
             // dashboard bound to an index pattern that was refused would be bound to someone
             // else's).
-            if !outcome.failed.is_empty() {
+            let blocked = if self.stop.stopped() {
+                Some(STOPPED)
+            } else if !outcome.failed.is_empty() {
+                Some("an object it may depend on failed earlier in this run")
+            } else {
+                None
+            };
+            if let Some(reason) = blocked {
                 for change in changes {
-                    let reason =
-                        "not attempted: an object it may depend on failed earlier in this run"
-                            .to_string();
-                    outcome
-                        .failed
-                        .push((change.kind, change.id.clone(), reason));
+                    outcome.record(change, Fate::NotAttempted(reason.to_string()));
                 }
                 continue;
             }
-            for (change, result) in self.write_group(group, &changes, &by_id).await {
+            for (change, fate) in self
+                .write_group(group, &changes, &by_id, &mut unwritten)
+                .await
+            {
                 self.progress.inc(1);
-                match result {
-                    Ok(()) => match change.action {
-                        Action::Create => outcome.created.push((change.kind, change.id.clone())),
-                        Action::Update => outcome.updated.push((change.kind, change.id.clone())),
-                        _ => {}
-                    },
-                    Err(reason) => outcome
-                        .failed
-                        .push((change.kind, change.id.clone(), reason)),
-                }
+                outcome.record(change, fate);
             }
         }
         // A failed write may be what a deletion relied on (a renamed template whose new
@@ -204,34 +251,20 @@ impl Run<'_> {
             .iter()
             .filter(|c| c.action == Action::Delete)
             .collect();
-        if !deletions.is_empty() && (!outcome.failed.is_empty() || self.stop.stopped()) {
-            outcome.skipped_deletions = deletions.len();
+        let blocked = if self.stop.stopped() {
+            Some(STOPPED)
+        } else if !outcome.is_whole() {
+            Some("a write of this run did not go through, and a deletion may rely on it")
         } else {
-            // Stage by stage in reverse (dashboards before the visualizations they show, index
-            // templates before the pipelines they name), each stage's deletions concurrently;
-            // reported in the plan's order.
-            let mut results = Vec::with_capacity(deletions.len());
-            for stage in GROUPS.iter().rev().flat_map(|group| group.iter().rev()) {
-                let stage_deletions = deletions
-                    .iter()
-                    .copied()
-                    .filter(|c| stage.contains(&c.kind));
-                results.extend(
-                    bounded(IN_FLIGHT, stage_deletions.map(|change| self.delete(change))).await,
-                );
+            None
+        };
+        if let Some(reason) = blocked {
+            for change in deletions {
+                outcome.record(change, Fate::NotAttempted(reason.to_string()));
             }
-            let position: HashMap<(Kind, &str), usize> = deletions
-                .iter()
-                .enumerate()
-                .map(|(i, c)| ((c.kind, c.id.as_str()), i))
-                .collect();
-            results.sort_by_key(|(c, _)| position[&(c.kind, c.id.as_str())]);
-            for (change, result) in results {
-                match result {
-                    None => outcome.skipped_deletions += 1,
-                    Some(Ok(())) => outcome.deleted.push((change.kind, change.id.clone())),
-                    Some(Err(err)) => outcome.failed.push((change.kind, change.id.clone(), err)),
-                }
+        } else {
+            for (change, fate) in self.delete_all(&deletions).await {
+                outcome.record(change, fate);
             }
         }
         self.progress.finish_and_clear();
@@ -243,10 +276,47 @@ impl Run<'_> {
         Ok(outcome)
     }
 
-    /// Deletes one object; None when the run was stopped before it.
-    async fn delete<'c>(&self, change: &'c Change) -> (&'c Change, Option<Result<(), String>>) {
+    /// Deletes stage by stage in reverse (dashboards before the visualizations they show, index
+    /// templates before the component templates and pipelines they name), each stage's
+    /// deletions concurrently; reported in the plan's order. An object still named by one whose
+    /// deletion failed (a pipeline its template still names) is kept.
+    async fn delete_all<'c>(&self, deletions: &[&'c Change]) -> Vec<(&'c Change, Fate)> {
+        let mut results: Vec<(&'c Change, Fate)> = Vec::with_capacity(deletions.len());
+        for stage in GROUPS.iter().rev().flat_map(|group| group.iter().rev()) {
+            let mut to_delete = Vec::new();
+            for change in deletions
+                .iter()
+                .copied()
+                .filter(|c| stage.contains(&c.kind))
+            {
+                let named_by = results.iter().find(|(kept, fate)| {
+                    *fate != Fate::Done
+                        && kept.before.as_ref().is_some_and(|body| {
+                            references(kept.kind, body)
+                                .iter()
+                                .any(|(k, id)| *k == change.kind && *id == change.id)
+                        })
+                });
+                if self.stop.stopped() {
+                    results.push((change, Fate::NotAttempted(STOPPED.into())));
+                } else if let Some((kept, fate)) = named_by {
+                    let reason = format!(
+                        "kept while a template or object names it: {}",
+                        blocked_by(kept.kind, &kept.id, fate, "whose deletion")
+                    );
+                    results.push((change, Fate::NotAttempted(reason)));
+                } else {
+                    to_delete.push(change);
+                }
+            }
+            results.extend(bounded(IN_FLIGHT, to_delete.into_iter().map(|c| self.delete(c))).await);
+        }
+        in_order(deletions, results)
+    }
+
+    async fn delete<'c>(&self, change: &'c Change) -> (&'c Change, Fate) {
         if self.stop.stopped() {
-            return (change, None);
+            return (change, Fate::NotAttempted(STOPPED.into()));
         }
         self.progress.inc(1);
         let result = match change.kind.saved_object_type() {
@@ -257,7 +327,7 @@ impl Run<'_> {
             }
             None => self.cluster.delete(change.kind, &change.id).await,
         };
-        (change, Some(result.map_err(|err| format!("{err:#}"))))
+        (change, result.map_err(|err| format!("{err:#}")).into())
     }
 
     fn desired_by_id(&self) -> HashMap<(Kind, &str), &Desired> {
@@ -476,23 +546,54 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// Writes one group, stage by stage; returns each change with its result, in the order of
-    /// the plan: the saved objects created, those updated, then the other objects.
+    /// Writes one group, stage by stage; returns each change with its fate, in the order of
+    /// the plan: the saved objects created, those updated, then the other objects. A change
+    /// naming an object of `unwritten` is not attempted; what this group does not write is
+    /// added to it.
     async fn write_group<'c>(
         &self,
         group: &[&[Kind]],
         changes: &[&'c Change],
         by_id: &BTreeMap<(Kind, &str), &Desired>,
-    ) -> Vec<(&'c Change, Result<(), String>)> {
+        unwritten: &mut HashMap<(Kind, String), Fate>,
+    ) -> Vec<(&'c Change, Fate)> {
         let mut results = Vec::with_capacity(changes.len());
         for stage in group {
-            let stage_changes: Vec<&Change> = changes
-                .iter()
-                .copied()
-                .filter(|c| stage.contains(&c.kind))
-                .collect();
+            let mut stage_changes: Vec<&Change> = Vec::new();
+            for change in changes.iter().copied().filter(|c| stage.contains(&c.kind)) {
+                let names_unwritten = by_id
+                    .get(&(change.kind, change.id.as_str()))
+                    .map(|d| references(d.kind, &d.body))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .find_map(|key| unwritten.get(&key).map(|fate| (key, fate)));
+                let fate = if self.stop.stopped() {
+                    Some(Fate::NotAttempted(STOPPED.into()))
+                } else if let Some(((kind, id), fate)) = names_unwritten {
+                    Some(Fate::NotAttempted(format!(
+                        "it names {}",
+                        blocked_by(kind, &id, fate, "whose write")
+                    )))
+                } else {
+                    None
+                };
+                match fate {
+                    Some(fate) => results.push((change, fate)),
+                    None => stage_changes.push(change),
+                }
+            }
+            let refused = self.recheck_absent(&stage_changes).await;
+            stage_changes.retain(|c| !refused.iter().any(|(r, _)| std::ptr::eq(*r, *c)));
+            results.extend(refused);
             if !stage_changes.is_empty() {
                 results.extend(self.write_stage(&stage_changes, by_id).await);
+            }
+            for (change, fate) in &results {
+                if *fate != Fate::Done {
+                    unwritten
+                        .entry((change.kind, change.id.clone()))
+                        .or_insert_with(|| fate.clone());
+                }
             }
         }
         let is_bulk = |c: &&Change| c.kind.is_saved_object() && c.kind != Kind::Config;
@@ -511,13 +612,40 @@ impl Run<'_> {
         in_order(&order, results)
     }
 
+    /// Pipelines are written with a plain PUT (OpenSearch has no conditional create for them),
+    /// so just before a stage creates some, their names are read again (one request): one that
+    /// appeared since siemctl read the cluster is someone else's, and is refused as an
+    /// unmanaged object would be. Returns the refused creates; the other kinds' creates are
+    /// conditional (`create=true`, ISM's create, `overwrite=false`) and need no read.
+    async fn recheck_absent<'c>(&self, changes: &[&'c Change]) -> Vec<(&'c Change, Fate)> {
+        let creates: Vec<&Change> = changes
+            .iter()
+            .copied()
+            .filter(|c| c.kind == Kind::IngestPipeline && c.action == Action::Create)
+            .collect();
+        if creates.is_empty() {
+            return Vec::new();
+        }
+        match self.cluster.list(Kind::IngestPipeline).await {
+            Ok(live) => creates
+                .into_iter()
+                .filter(|c| live.contains_key(&c.id))
+                .map(|c| (c, Fate::Failed(format!("created by someone else since siemctl read the cluster: not overwritten; siemctl did not create it, so run apply again with --adopt to take it over (the content replaces it), or rename the {} in the content", c.kind))))
+                .collect(),
+            Err(err) => creates
+                .into_iter()
+                .map(|c| (c, Fate::Failed(format!("cannot check that it is still absent before creating it: {err:#}"))))
+                .collect(),
+        }
+    }
+
     /// Writes changes that do not depend on each other, all concurrently: saved objects with
     /// `_bulk_create` (the creates and the updates together), the others one request each.
     async fn write_stage<'c>(
         &self,
         changes: &[&'c Change],
         by_id: &BTreeMap<(Kind, &str), &Desired>,
-    ) -> Vec<(&'c Change, Result<(), String>)> {
+    ) -> Vec<(&'c Change, Fate)> {
         let saved: Vec<&Change> = changes
             .iter()
             .copied()
@@ -534,11 +662,19 @@ impl Run<'_> {
             bounded(
                 IN_FLIGHT,
                 others.map(|(change, desired)| async move {
-                    (change, self.write_one(change, desired).await)
+                    if self.stop.stopped() {
+                        return (change, Fate::NotAttempted(STOPPED.into()));
+                    }
+                    (change, self.write_one(change, desired).await.into())
                 })
             ),
         );
-        created.into_iter().chain(updated).chain(written).collect()
+        created
+            .into_iter()
+            .chain(updated)
+            .map(|(c, r)| (c, Fate::from(r)))
+            .chain(written)
+            .collect()
     }
 
     /// The saved objects of `changes` to create (or to update), in `_bulk_create` batches:
@@ -601,9 +737,6 @@ impl Run<'_> {
 
     /// Writes one template, pipeline, policy or the advanced settings.
     async fn write_one(&self, change: &Change, desired: &Desired) -> Result<(), String> {
-        if self.stop.stopped() {
-            return Err("not attempted: the run was stopped".to_string());
-        }
         match change.kind {
             Kind::Config => {
                 // Settings siemctl set before and the content dropped are unset (null).

@@ -31,7 +31,7 @@ pub(crate) struct Applied {
 
 impl Applied {
     pub(crate) fn is_complete(&self) -> bool {
-        self.outcome.failed.is_empty() && self.outcome.errors.is_empty()
+        self.outcome.is_whole() && self.outcome.errors.is_empty()
     }
 
     pub(crate) fn status(&self) -> ExitStatus {
@@ -52,7 +52,7 @@ impl Applied {
         if self.is_complete() {
             serde_json::Value::Null
         } else {
-            json!({"message": format!("{} objects failed, {} skipped (edited in the cluster)", self.outcome.failed.len(), self.outcome.skipped_drift.len()), "causes": self.outcome.errors})
+            json!({"message": format!("{} objects failed, {} not attempted, {} skipped (edited in the cluster)", self.outcome.failed.len(), self.outcome.not_attempted.len(), self.outcome.skipped_drift.len()), "causes": self.outcome.errors})
         }
     }
 }
@@ -309,6 +309,7 @@ fn summary(outcome: &Outcome) -> serde_json::Value {
         "unchanged": outcome.unchanged,
         "skipped_drift": list(&outcome.skipped_drift),
         "failed": outcome.failed.iter().map(|(k, id, reason)| json!({"kind": k.name(), "id": id, "reason": reason})).collect::<Vec<_>>(),
+        "not_attempted": outcome.not_attempted.iter().map(|(k, id, reason)| json!({"kind": k.name(), "id": id, "reason": reason})).collect::<Vec<_>>(),
     })
 }
 
@@ -341,17 +342,26 @@ pub(crate) fn report_text(printer: Printer, applied: &Applied) {
     for error in &outcome.errors {
         printer.error(&anyhow::anyhow!("{error}"));
     }
-    if outcome.skipped_deletions > 0 {
-        printer.warn(&format!(
-            "{} deletions were not attempted because the run did not complete; run apply again",
-            outcome.skipped_deletions
-        ));
+    // Never sent, so not failures of their own: one line per reason, naming them.
+    let mut by_reason: Vec<(&str, Vec<String>)> = Vec::new();
+    for (kind, id, reason) in &outcome.not_attempted {
+        let name = format!("{kind} `{id}`");
+        match by_reason.iter_mut().find(|(r, _)| r == reason) {
+            Some((_, names)) => names.push(name),
+            None => by_reason.push((reason, vec![name])),
+        }
+    }
+    for (reason, names) in by_reason {
+        printer.warn(&format!("not attempted ({reason}): {}", names.join(", ")));
     }
     let mut failed = if outcome.failed.is_empty() {
         String::new()
     } else {
         format!(", {} failed", outcome.failed.len())
     };
+    if !outcome.not_attempted.is_empty() {
+        failed.push_str(&format!(", {} not attempted", outcome.not_attempted.len()));
+    }
     if !outcome.skipped_drift.is_empty() {
         failed.push_str(&format!(
             ", {} skipped (drift)",

@@ -214,8 +214,9 @@ impl Selection {
 }
 
 /// The objects an object of the content names: a saved object's references, an index
-/// template's component templates and the pipelines its settings name.
-fn references(kind: Kind, body: &Value) -> Vec<(Kind, String)> {
+/// template's component templates and the pipelines its settings name. Also read by apply
+/// (which writes nothing that names an object not written, and deletes nothing still named).
+pub(crate) fn references(kind: Kind, body: &Value) -> Vec<(Kind, String)> {
     let mut out = Vec::new();
     if kind.is_saved_object() {
         for reference in body

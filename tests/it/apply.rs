@@ -272,7 +272,7 @@ fn a_failed_object_fails_the_run_and_the_next_apply_converges() {
     );
     assert!(
         run.stderr
-            .contains("not attempted: an object it may depend on failed"),
+            .contains("not attempted (an object it may depend on failed"),
         "later groups wait: {}",
         run.stderr
     );

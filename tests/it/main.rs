@@ -2,6 +2,7 @@
 
 mod annotations;
 mod apply;
+mod apply_order;
 mod ci_example;
 mod cli;
 mod common;

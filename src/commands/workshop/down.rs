@@ -116,9 +116,7 @@ pub(crate) fn run(
         // Once nothing is managed any more, siemctl's own index goes too: the target is left
         // as it was before siemctl.
         let mut state_deleted = false;
-        if args.with_content
-            && errors.is_empty()
-            && outcome.as_ref().is_some_and(|o| o.failed.is_empty())
+        if args.with_content && errors.is_empty() && outcome.as_ref().is_some_and(Outcome::is_whole)
         {
             match state_is_empty(&cluster).await {
                 Ok(true) => match cluster.delete_index(STATE_INDEX).await {
@@ -232,7 +230,7 @@ async fn remove(
     let outcome = run.execute().await?;
     errors.extend(outcome.errors.iter().cloned());
     let keys = managed_settings(&snapshot);
-    if !keys.is_empty() && outcome.failed.is_empty() {
+    if !keys.is_empty() && outcome.is_whole() {
         if let Err(err) = unset_settings(cluster, &keys).await {
             errors.push(format!("{err:#}"));
         }

@@ -172,6 +172,25 @@ impl ClusterContext {
         );
     }
 
+    /// Waits (up to 20 s) until every fault rule has been used: a rule is taken when its
+    /// request arrives, so with a `latency_ms` rule the test acts while that request is held.
+    pub(crate) fn wait_for_faults_used(&self) {
+        let url = format!("{}/_emulator/faults", self.emulator.opensearch_url());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while std::time::Instant::now() < deadline {
+            let rules: Value = self.http.get(&url).send().unwrap().json().unwrap();
+            let left = rules
+                .as_array()
+                .or_else(|| rules["rules"].as_array())
+                .map_or(0, Vec::len);
+            if left == 0 {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        panic!("fault rules not used within 20 s");
+    }
+
     /// Removes every fault rule still waiting.
     pub(crate) fn clear_faults(&self) {
         let url = format!("{}/_emulator/faults", self.emulator.opensearch_url());
