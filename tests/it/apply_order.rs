@@ -139,9 +139,9 @@ fn prune_keeps_a_pipeline_while_a_template_naming_it_could_not_be_deleted() {
     let replacement = text
         .replace("\"priority\": 100", "\"priority\": 200")
         .replace(
-            "\"template\": { \"settings\": { \"index\": { \"default_pipeline\": \"log-demo\" } } },",
-            "",
-        );
+        "\"template\": { \"settings\": { \"index\": { \"default_pipeline\": \"log-demo\" } } },",
+        "",
+    );
     assert_ne!(replacement, text);
     c.content.remove(TEMPLATE);
     c.content.remove(PIPELINE);
@@ -165,7 +165,8 @@ fn prune_keeps_a_pipeline_while_a_template_naming_it_could_not_be_deleted() {
         run.stderr
     );
     assert!(
-        run.stdout.contains("1 created, 0 updated, 0 deleted, 8 unchanged, 1 failed, 1 not attempted."),
+        run.stdout
+            .contains("1 created, 0 updated, 0 deleted, 8 unchanged, 1 failed, 1 not attempted."),
         "{}",
         run.stdout
     );
