@@ -498,7 +498,7 @@ fn check_saved_object_fields(
             };
             for (param, need, whence) in params {
                 let Some(field) =
-                    value_at(&agg, &format!("/params/{param}")).and_then(Value::as_str)
+                    value_at(agg, &format!("/params/{param}")).and_then(Value::as_str)
                 else {
                     continue;
                 };
@@ -555,15 +555,15 @@ fn filters_agg_inputs(object: &Resource) -> Vec<(String, Language, String)> {
         if agg.get("type").and_then(Value::as_str) != Some("filters") {
             continue;
         }
-        let filters = value_at(&agg, "/params/filters")
+        let filters = value_at(agg, "/params/filters")
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
         for (j, f) in filters.iter().enumerate() {
-            let text = value_at(&f, "/input/query")
+            let text = value_at(f, "/input/query")
                 .and_then(Value::as_str)
                 .unwrap_or_default();
-            let language = match value_at(&f, "/input/language").and_then(Value::as_str) {
+            let language = match value_at(f, "/input/language").and_then(Value::as_str) {
                 Some("lucene") => Language::Lucene,
                 _ => Language::Dql,
             };
