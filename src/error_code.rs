@@ -91,7 +91,7 @@ impl Code {
         use crate::cluster::error::Error;
         match err {
             Error::Connect { .. } | Error::GaveUp { .. } => Code::Unreachable,
-            Error::Tls { .. } => Code::Tls,
+            Error::Tls { .. } | Error::NotTls { .. } => Code::Tls,
             Error::Status { status, .. } => match status {
                 401 | 403 => Code::Auth,
                 409 => Code::Conflict,
