@@ -522,6 +522,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn polls_back_off_to_a_cap_with_jitter() {
+        for _ in 0..200 {
+            let ms = |attempt| poll_delay(attempt).as_millis();
+            assert!((250..=500).contains(&ms(1)));
+            assert!((2_000..=4_000).contains(&ms(4)));
+            assert!((4_000..=8_000).contains(&ms(40)));
+        }
+    }
+
+    #[test]
     fn the_run_url_of_each_ci() {
         let env = |pairs: &'static [(&'static str, &'static str)]| {
             move |name: &str| {
