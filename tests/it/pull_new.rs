@@ -212,6 +212,16 @@ fn a_discover_search_comes_back_as_yaml_and_what_yaml_cannot_hold_is_named() {
         .path()
         .join("dashboards/demo/labelled-filter.search.json.hbs")
         .exists());
+    // Written in the layout fmt keeps.
+    let run = c.siemctl(&["fmt", "--check"]);
+    assert!(
+        !run.stdout.contains("root-activity")
+            && !run.stdout.contains("labelled-filter")
+            && !run.stderr.contains("root-activity")
+            && !run.stderr.contains("labelled-filter"),
+        "{}",
+        run.snapshot()
+    );
     let run = c.siemctl(&["apply", "--yes"]);
     assert_eq!(run.code, 0, "{}", run.snapshot());
     assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
