@@ -427,7 +427,7 @@ pub(crate) fn search_route(
             Err(e) => {
                 return Some(boom(
                     400,
-                    &format!("emulator: the search body is not JSON: {e}"),
+                    format!("emulator: the search body is not JSON: {e}"),
                 ))
             }
         }
