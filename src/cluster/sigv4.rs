@@ -1141,10 +1141,13 @@ mod tests {
     #[tokio::test]
     async fn from_config_takes_region_and_credentials_from_the_chain() {
         let provider = SharedCredentialsProvider::new(suite_credentials(None));
-        let signer =
-            Signer::from_config(&config(Some("ap-south-1"), Some(provider)), Service::Aoss)
-                .await
-                .unwrap();
+        let signer = Signer::from_config(
+            &config(Some("ap-south-1"), Some(provider)),
+            Service::Aoss,
+            Sources::default(),
+        )
+        .await
+        .unwrap();
         assert_eq!(signer.region(), "ap-south-1");
         assert_eq!(access_key_used(&signer).await, SUITE_ACCESS_KEY);
     }
@@ -1152,9 +1155,13 @@ mod tests {
     #[tokio::test]
     async fn from_config_without_region_tells_where_to_set_it() {
         let provider = SharedCredentialsProvider::new(suite_credentials(None));
-        let error = Signer::from_config(&config(None, Some(provider)), Service::Es)
-            .await
-            .unwrap_err();
+        let error = Signer::from_config(
+            &config(None, Some(provider)),
+            Service::Es,
+            Sources::default(),
+        )
+        .await
+        .unwrap_err();
         assert!(matches!(error, SigningError::NoRegion));
         let message = error.to_string();
         assert!(message.contains("`region`"), "{message}");
@@ -1169,9 +1176,13 @@ mod tests {
             credentials: None,
         });
         for provider in [None, Some(nothing)] {
-            let error = Signer::from_config(&config(Some("eu-west-1"), provider), Service::Es)
-                .await
-                .unwrap_err();
+            let error = Signer::from_config(
+                &config(Some("eu-west-1"), provider),
+                Service::Es,
+                Sources::default(),
+            )
+            .await
+            .unwrap_err();
             assert!(matches!(error, SigningError::NoCredentials(_)), "{error:?}");
             let message = error.to_string();
             for hint in [
@@ -1189,9 +1200,11 @@ mod tests {
 
     #[test]
     fn other_credential_errors_are_not_reported_as_missing() {
-        let error = SigningError::from_credentials_error(CredentialsError::provider_error(
-            "the SSO session has expired",
-        ));
+        let error = SigningError::from_credentials_error(
+            CredentialsError::provider_error("the SSO session has expired"),
+            &Sources::default(),
+            &ChainOutcome::default(),
+        );
         assert!(matches!(error, SigningError::Credentials(_)), "{error:?}");
         let source = std::error::Error::source(&error).unwrap().to_string();
         assert!(!source.is_empty());
