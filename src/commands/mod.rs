@@ -30,7 +30,7 @@ use crate::content::{self, Content};
 use crate::error_code::Code;
 use crate::exit::ExitStatus;
 use crate::output::printer::{error_json, problem_summary, problems_json, Printer};
-use crate::plan::plan::{desired_from, desired_taken_from, Desired};
+use crate::plan::plan::{desired_taken_from, Desired};
 use crate::settings::{self, Project};
 
 /// Reads the configuration, renders the content and validates it: every problem, sorted.
@@ -91,45 +91,22 @@ pub(crate) struct Session {
 }
 
 /// Loads and validates the content (nothing is sent anywhere unless it is all valid), then
-/// connects. `Err(status)` when the content had problems, already reported.
-pub(crate) async fn open_session(
-    global: &GlobalArgs,
-    vars: &VarArgs,
-    connect: &ConnectArgs,
-    printer: Printer,
-) -> Result<Result<Session, ExitStatus>> {
-    open(global, vars, connect, printer, false).await
-}
-
-/// [`open_session`] for plan and apply, which read of the content only the objects' kinds,
-/// ids and log types once it is valid: the bodies move into the desired objects instead of
-/// being copied, and the rendered texts are dropped (see [`desired_taken_from`]).
+/// connects. `Err(status)` when the content had problems, already reported. Plan and apply read
+/// of the content only the objects' kinds, ids and log types once it is valid: the bodies move
+/// into the desired objects instead of being copied, and the rendered texts are dropped (see
+/// [`desired_taken_from`]).
 pub(crate) async fn open_plan_session(
     global: &GlobalArgs,
     vars: &VarArgs,
     connect: &ConnectArgs,
     printer: Printer,
 ) -> Result<Result<Session, ExitStatus>> {
-    open(global, vars, connect, printer, true).await
-}
-
-async fn open(
-    global: &GlobalArgs,
-    vars: &VarArgs,
-    connect: &ConnectArgs,
-    printer: Printer,
-    take_bodies: bool,
-) -> Result<Result<Session, ExitStatus>> {
     let (project, mut content, problems) = load_checked(global, vars)?;
     if !problems.is_empty() {
         return Ok(Err(report_problems(printer, "validation", &problems)));
     }
     let cluster = connect_target(&project, connect, printer).await?;
-    let desired = if take_bodies {
-        desired_taken_from(&mut content)
-    } else {
-        desired_from(&content)
-    };
+    let desired = desired_taken_from(&mut content);
     Ok(Ok(Session {
         project,
         desired: Arc::new(desired),

@@ -110,7 +110,11 @@ impl Header {
 enum Done {
     /// A plan, with the same-title warnings of its target, and its saved form with
     /// `plan --out FILE`.
-    Planned(Plan, Vec<SameTitle>, Option<Box<crate::plan::saved::TargetPlan>>),
+    Planned(
+        Plan,
+        Vec<SameTitle>,
+        Option<Box<crate::plan::saved::TargetPlan>>,
+    ),
     Applied(Applied),
 }
 

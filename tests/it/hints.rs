@@ -379,6 +379,8 @@ fn half_of_basic_auth_is_refused_naming_both_variables() {
         assert!(!run.stderr.contains("right-one"), "{}", run.stderr);
     }
     assert_eq!(c.total_requests(), 0);
+}
+
 /// A stand-in for the STS endpoint (`AWS_ENDPOINT_URL_STS`) that refuses every call as STS
 /// does: HTTP 403 with the `ErrorResponse` document of the STS API reference ("Common Errors",
 /// AccessDenied), for AssumeRole and AssumeRoleWithWebIdentity alike. Returns its URL and the
