@@ -53,11 +53,18 @@ fn a_signal_while_reading_under_the_lock_releases_it() {
     c.faults(json!([{"method": "PUT", "path": "/siemctl-state/_doc/lock", "latency_ms": 1500}]));
     let child = c.spawn(&["apply", "--yes"]);
     c.wait_for_request("PUT", "/{index}/_doc/{id}");
-    let reads_before = count(&c, "GET", "/{index}/_doc/{id}");
-    c.faults(json!([{"method": "GET", "path": "/siemctl-state/_doc/*", "latency_ms": 20000, "count": 4}]));
+    // The state documents are read with one `_mget` (single GETs by older code paths).
+    let reads = |c: &ClusterContext| {
+        count(c, "GET", "/{index}/_doc/{id}") + count(c, "POST", "/{index}/_mget")
+    };
+    let reads_before = reads(&c);
+    c.faults(json!([
+        {"method": "GET", "path": "/siemctl-state/_doc/*", "latency_ms": 20000, "count": 4},
+        {"method": "POST", "path": "/siemctl-state/_mget", "latency_ms": 20000, "count": 4}
+    ]));
     // Once the read under the lock has reached the server (and hangs there), terminate it.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while count(&c, "GET", "/{index}/_doc/{id}") == reads_before {
+    while reads(&c) == reads_before {
         assert!(
             std::time::Instant::now() < deadline,
             "no read under the lock"

@@ -105,8 +105,8 @@ fn pull_new_by_title_names_the_file_after_it_and_the_next_apply_manages_it_witho
     assert_eq!(run.code, 0, "{}", run.snapshot());
     assert_eq!(
         requests(&c, "GET", "/api/saved_objects/_find"),
-        finds + 1,
-        "one _find for one page"
+        finds + 2,
+        "one _find for one page, and the titles `_find` of the read of the cluster"
     );
     // The listing: only what the title matches, with its id and type.
     assert!(

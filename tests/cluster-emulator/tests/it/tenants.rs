@@ -62,7 +62,7 @@ fn the_tenancy_endpoint_declares_tenants_and_the_preferred_list() {
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(
         r.json(),
-        json!({"security": true, "tenants": ["team-a"], "preferred": ["Private"]})
+        json!({"security": true, "tenants": ["team-a"], "preferred": ["Private"], "multitenancy": true, "read_only": []})
     );
     assert_eq!(
         authinfo(&c, "anything")["user_requested_tenant"],
