@@ -1,6 +1,7 @@
 //! The test context: a content directory in a tempdir, and a way to run siemctl in it.
 
 pub(crate) mod cluster;
+pub(crate) mod sts;
 
 use std::fs;
 use std::path::{Path, PathBuf};
