@@ -12,6 +12,8 @@ mod yaml_slip;
 
 use super::kind::Kind;
 use super::problem::Problem;
+use crate::format::search;
+use crate::format::yaml::{self, Node};
 use crate::query::Language;
 
 /// The YAML file as an analyst writes it.
@@ -507,38 +509,6 @@ tags: [initial-access]
     }
 }
 
-/// A saved search as written back to YAML by `pull`: the fields of [`SavedSearchFile`], in the
-/// order an analyst reads them.
-#[derive(Debug, serde::Serialize)]
-struct SavedSearchOut {
-    id: String,
-    title: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    description: Option<String>,
-    language: &'static str,
-    query: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    columns: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    sort: Vec<BTreeMap<String, String>>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    filters: Vec<FilterOut>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    tags: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    index_pattern: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    kind: Option<&'static str>,
-}
-
-#[derive(Debug, serde::Serialize)]
-struct FilterOut {
-    field: String,
-    value: Value,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    negate: bool,
-}
-
 /// The YAML of a `search` saved object (content form, JSON-string attributes decoded), for
 /// `pull`. `default_index_pattern` is the log type's own, left implicit. A search using what
 /// the YAML format cannot say (filters other than "is" / "is one of", disabled filters) is an
@@ -594,7 +564,7 @@ pub(crate) fn to_yaml(
                 .collect()
         })
         .unwrap_or_default();
-    let sort = attributes
+    let sort: Vec<(String, String)> = attributes
         .get("sort")
         .and_then(Value::as_array)
         .map(|items| {
@@ -602,10 +572,10 @@ pub(crate) fn to_yaml(
                 .iter()
                 .filter_map(|item| {
                     let pair = item.as_array()?;
-                    Some(BTreeMap::from([(
+                    Some((
                         pair.first()?.as_str()?.to_string(),
                         pair.get(1)?.as_str()?.to_string(),
-                    )]))
+                    ))
                 })
                 .collect()
         })
@@ -632,11 +602,14 @@ pub(crate) fn to_yaml(
                 ))
             }
         };
-        filters.push(FilterOut {
-            field,
-            value,
-            negate: meta.get("negate").and_then(Value::as_bool).unwrap_or(false),
-        });
+        let mut filter = vec![
+            ("field".to_string(), Node::Scalar(json!(field))),
+            ("value".to_string(), search::node_of(&value)),
+        ];
+        if meta.get("negate").and_then(Value::as_bool) == Some(true) {
+            filter.push(("negate".to_string(), Node::Scalar(json!(true))));
+        }
+        filters.push(Node::Map(filter));
     }
     let index_pattern = if is_query {
         // A saved query binds each filter to its index pattern directly.
@@ -656,20 +629,40 @@ pub(crate) fn to_yaml(
     }
     .filter(|id| Some(*id) != default_index_pattern)
     .map(str::to_string);
-    let out = SavedSearchOut {
-        id: id.to_string(),
-        title: text(&attributes, "title"),
-        description: Some(description).filter(|d| !d.is_empty()),
-        language,
-        query,
-        columns,
-        sort,
-        filters,
-        tags,
-        index_pattern,
-        kind: is_query.then_some("query"),
-    };
-    serde_saphyr::to_string(&out).map_err(|e| format!("cannot write YAML: {e}"))
+    // The documented order of the keys (docs/content-format.md), in the layout of `fmt`.
+    let mut doc = vec![
+        ("id".to_string(), Node::Scalar(json!(id))),
+        ("title".to_string(), Node::Scalar(json!(text(&attributes, "title")))),
+    ];
+    if !description.is_empty() {
+        doc.push(("description".to_string(), Node::Text(description)));
+    }
+    doc.push(("language".to_string(), Node::Scalar(json!(language))));
+    doc.push(("query".to_string(), Node::Text(query)));
+    let words = |items: Vec<String>| Node::List(items.into_iter().map(|i| Node::Scalar(json!(i))).collect());
+    if !columns.is_empty() {
+        doc.push(("columns".to_string(), words(columns)));
+    }
+    if !sort.is_empty() {
+        let sort = sort
+            .into_iter()
+            .map(|(field, order)| Node::Map(vec![(field, Node::Scalar(json!(order)))]))
+            .collect();
+        doc.push(("sort".to_string(), Node::List(sort)));
+    }
+    if !filters.is_empty() {
+        doc.push(("filters".to_string(), Node::List(filters)));
+    }
+    if !tags.is_empty() {
+        doc.push(("tags".to_string(), words(tags)));
+    }
+    if is_query {
+        doc.push(("kind".to_string(), Node::Scalar(json!("query"))));
+    }
+    if let Some(pattern) = index_pattern {
+        doc.push(("index_pattern".to_string(), Node::Scalar(json!(pattern))));
+    }
+    Ok(yaml::write(&doc))
 }
 
 #[cfg(test)]
@@ -687,6 +680,19 @@ mod pull_tests {
         assert!(!written.contains("index_pattern"), "{written}");
         let other = to_yaml("s1", &body, Some("log-all")).unwrap();
         assert!(other.contains("index_pattern: ct"), "{other}");
+    }
+
+    #[test]
+    fn a_written_search_is_in_the_layout_fmt_keeps() {
+        let long = "Console sign-ins that AWS rejected: many from one IP within minutes suggest password spraying, one user from many IPs a leaked password.";
+        let yaml = format!("id: s1\ntitle: \"CloudTrail: failed console logins\"\ndescription: \"{long}\"\nquery: 'event.action:ConsoleLogin and source.ip:\"203.0.113.0/24\"'\ncolumns: [user.name, \"@timestamp\"]\nsort:\n  - \"@timestamp\": desc\nfilters:\n  - field: event.outcome\n    value: [failure, unknown]\n    negate: true\ntags: [initial-access]\nkind: search\n");
+        let search = parse(Path::new("s.yaml"), &yaml).unwrap();
+        let written = to_yaml("s1", &search.to_body("ct"), Some("ct")).unwrap();
+        assert_eq!(
+            written,
+            "id: s1\ntitle: \"CloudTrail: failed console logins\"\ndescription: >-\n  Console sign-ins that AWS rejected: many from one IP within minutes suggest password spraying, one\n  user from many IPs a leaked password.\nlanguage: dql\nquery: event.action:ConsoleLogin and source.ip:\"203.0.113.0/24\"\ncolumns: [user.name, \"@timestamp\"]\nsort:\n  - \"@timestamp\": desc\nfilters:\n  - field: event.outcome\n    value: [failure, unknown]\n    negate: true\ntags: [initial-access]\n"
+        );
+        assert_eq!(crate::format::search::layout(&written), Ok(None));
     }
 
     #[test]

@@ -2,11 +2,15 @@
 //!
 //! - `template.rs`: a JSON template as a tree whose leaves keep their text, and its layout;
 //! - `merge.rs`: a live object laid over its file's tree, changing only what changed;
-//! - `search.rs`: the layout of a saved-search YAML file, and pull's targeted edit of one.
+//! - `search.rs`: the layout of a saved-search YAML file, and pull's targeted edit of one;
+//! - `list.rs`: a search file's block list, item by item with the comments above each;
+//! - `yaml.rs`: YAML scalars and collections as search files write them, and a new file.
 
+pub(crate) mod list;
 pub(crate) mod merge;
 pub(crate) mod search;
 pub(crate) mod template;
+pub(crate) mod yaml;
 
 use std::path::Path;
 
@@ -29,8 +33,9 @@ pub(crate) fn layout(path: &Path, text: &str) -> Outcome {
         .unwrap_or_default();
     if name.ends_with(".yaml") || name.ends_with(".yml") {
         return match search::layout(text) {
-            Some(out) => Outcome::Changed(out),
-            None => Outcome::Unchanged,
+            Ok(Some(out)) => Outcome::Changed(out),
+            Ok(None) => Outcome::Unchanged,
+            Err(why) => Outcome::Skipped(why),
         };
     }
     match template::read(text) {

@@ -104,3 +104,43 @@ fn the_bundled_content_is_in_the_layout() {
     let run = ctx.siemctl(&["fmt", "--check"]);
     assert_eq!(run.code, 0, "{}", run.snapshot());
 }
+
+#[test]
+fn an_analysts_search_gets_the_list_layout_and_keeps_its_comments_order_and_quotes() {
+    let ctx = TestContext::fixture("minimal");
+    let file = "saved-searches/demo/failures.yaml";
+    // Block lists where the layout has flow lines, a flow sort, odd indentation; comments.
+    let text = "# Owner: SOC team\nid: demo-failures\ntitle: 'Demo: failures'\nquery: event.outcome:failure and not user.name:root   # no root\ndescription: Failed actions, newest first.\ncolumns:\n- user.name\n-   \"source.ip\"\n- event.action\nsort: [{\"@timestamp\": desc}]\nfilters:\n    # our region only\n    -   field: demo.region\n        value:\n        - us-east-1\n        - eu-west-1\ntags:\n  - triage\n  # why this tag\n  - failures\n";
+    ctx.write(file, text);
+    assert_eq!(ctx.siemctl(&["validate"]).code, 0);
+    let run = ctx.siemctl(&["fmt", "--check"]);
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    assert!(run.stdout.lines().any(|l| l == file), "{}", run.stdout);
+    assert_eq!(ctx.read(file), text, "--check writes nothing");
+    let run = ctx.siemctl(&["fmt"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert_eq!(
+        ctx.read(file),
+        "# Owner: SOC team\nid: demo-failures\ntitle: 'Demo: failures'\nquery: event.outcome:failure and not user.name:root   # no root\ndescription: Failed actions, newest first.\ncolumns: [user.name, \"source.ip\", event.action]\nsort:\n  - \"@timestamp\": desc\nfilters:\n  # our region only\n  - field: demo.region\n    value: [us-east-1, eu-west-1]\ntags:\n  - triage\n  # why this tag\n  - failures\n",
+        "key order, comments and quotes kept; a list with a comment stays a block list"
+    );
+    let run = ctx.siemctl(&["fmt", "--check"]);
+    assert!(!run.stdout.contains(file), "a fixed point: {}", run.snapshot());
+    assert_eq!(ctx.siemctl(&["validate"]).code, 0);
+}
+
+#[test]
+fn a_new_search_is_in_the_layout() {
+    let ctx = TestContext::bundled();
+    let run = ctx.siemctl(&[
+        "new",
+        "search",
+        "--log-type",
+        "aws-cloudtrail",
+        "--title",
+        "CloudTrail: root sign-ins, from anywhere",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    let run = ctx.siemctl(&["fmt", "--check"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+}

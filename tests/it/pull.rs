@@ -159,6 +159,63 @@ fn a_yaml_search_keeps_its_comments_and_only_the_changed_key_changes() {
     assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
 }
 
+#[test]
+fn comments_inside_a_changed_list_stay_with_their_items() {
+    let c = ClusterContext::new("minimal");
+    let file = "saved-searches/demo/failures.yaml";
+    let before = "id: demo-failures\ntitle: \"Demo: failures\"\ndescription: Failed actions, newest first.\nquery: event.outcome:failure and not user.name:root\ncolumns:\n  - user.name\n  # who called\n  - source.ip  # the caller's address\n  - event.action\nsort:\n  - \"@timestamp\": desc\nfilters:\n  # the region we run in\n  - field: demo.region\n    value: us-east-1\ntags: [triage]\n";
+    c.content.write(file, before);
+    assert_eq!(c.siemctl(&["apply", "--yes"]).code, 0);
+    // In Dashboards: one column more, and the filter on another region.
+    let live = c.saved_object("search", "demo-failures", "global");
+    let meta = &live["attributes"]["kibanaSavedObjectMeta"]["searchSourceJSON"];
+    let mut source: Value = serde_json::from_str(meta.as_str().unwrap()).unwrap();
+    source["filter"][0]["meta"]["params"]["query"] = json!("eu-west-1");
+    source["filter"][0]["query"]["match_phrase"]["demo.region"] = json!("eu-west-1");
+    let edit = json!({"attributes": {
+        "columns": ["user.name", "source.ip", "event.action", "event.outcome"],
+        "kibanaSavedObjectMeta": {"searchSourceJSON": source.to_string()}}});
+    c.dashboards(
+        "PUT",
+        "/api/saved_objects/search/demo-failures",
+        Some(edit),
+        "global",
+    );
+    let run = c.siemctl(&["pull", "--drifted"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    let after = c.content.read(file);
+    assert_eq!(
+        changed_lines(before, &after),
+        [
+            "+  - event.outcome",
+            "-    value: us-east-1",
+            "+    value: eu-west-1"
+        ],
+        "{after}"
+    );
+    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+    assert!(!c.siemctl(&["fmt", "--check"]).stdout.contains(file));
+
+    // A column removed goes with the comment above it; the others keep theirs.
+    let edit = json!({"attributes": {"columns": ["user.name", "event.action", "event.outcome"]}});
+    c.dashboards(
+        "PUT",
+        "/api/saved_objects/search/demo-failures",
+        Some(edit),
+        "global",
+    );
+    let run = c.siemctl(&["pull", "search/demo-failures"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    let again = c.content.read(file);
+    assert_eq!(
+        changed_lines(&after, &again),
+        ["-  # who called", "-  - source.ip  # the caller's address"],
+        "{again}"
+    );
+    assert!(again.contains("  # the region we run in\n  - field: demo.region\n"), "{again}");
+    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+}
+
 fn applied() -> ClusterContext {
     let c = ClusterContext::new("minimal");
     let run = c.siemctl(&["apply", "--yes"]);
