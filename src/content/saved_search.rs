@@ -632,14 +632,19 @@ pub(crate) fn to_yaml(
     // The documented order of the keys (docs/content-format.md), in the layout of `fmt`.
     let mut doc = vec![
         ("id".to_string(), Node::Scalar(json!(id))),
-        ("title".to_string(), Node::Scalar(json!(text(&attributes, "title")))),
+        (
+            "title".to_string(),
+            Node::Scalar(json!(text(&attributes, "title"))),
+        ),
     ];
     if !description.is_empty() {
         doc.push(("description".to_string(), Node::Text(description)));
     }
     doc.push(("language".to_string(), Node::Scalar(json!(language))));
     doc.push(("query".to_string(), Node::Text(query)));
-    let words = |items: Vec<String>| Node::List(items.into_iter().map(|i| Node::Scalar(json!(i))).collect());
+    let words = |items: Vec<String>| {
+        Node::List(items.into_iter().map(|i| Node::Scalar(json!(i))).collect())
+    };
     if !columns.is_empty() {
         doc.push(("columns".to_string(), words(columns)));
     }

@@ -56,7 +56,8 @@ impl Item {
     }
 
     fn has_comment(&self) -> bool {
-        !self.lead.iter().all(|l| is_blank(l)) || self.lines.iter().any(|l| find_comment(l).is_some())
+        !self.lead.iter().all(|l| is_blank(l))
+            || self.lines.iter().any(|l| find_comment(l).is_some())
     }
 
     /// The column the item's content starts at (after `- `), or of its first line below the dash.
@@ -331,7 +332,8 @@ mod tests {
 
     #[test]
     fn a_list_without_comments_becomes_a_flow_line() {
-        let list = BlockList::read("columns:\n- user.name\n-   '@timestamp'\n- \"a, b\"\n- 12\n").unwrap();
+        let list =
+            BlockList::read("columns:\n- user.name\n-   '@timestamp'\n- \"a, b\"\n- 12\n").unwrap();
         assert_eq!(
             list.flow().unwrap(),
             "columns: [user.name, '@timestamp', \"a, b\", 12]\n"
@@ -340,7 +342,8 @@ mod tests {
 
     #[test]
     fn maps_are_moved_to_two_spaces_with_what_is_under_them() {
-        let text = "filters:\n# one\n-   field: a\n    # inside\n    value: |\n      x  \n      y\n";
+        let text =
+            "filters:\n# one\n-   field: a\n    # inside\n    value: |\n      x  \n      y\n";
         let list = BlockList::read(text).unwrap();
         assert_eq!(list.items[0].lines.len(), 5);
         let out = list.write().unwrap();
@@ -355,16 +358,31 @@ mod tests {
     fn a_merge_keeps_the_items_that_stay_and_their_comments() {
         let list = BlockList::read(COLUMNS).unwrap();
         let line = |v: &str| (json!(v), vec![format!("  - {v}")]);
-        let wanted = [line("source.ip"), line("event.action"), line("\"@timestamp\"")];
-        let wanted = [wanted[0].clone(), wanted[1].clone(), (json!("@timestamp"), wanted[2].1.clone())];
+        let wanted = [
+            line("source.ip"),
+            line("event.action"),
+            line("\"@timestamp\""),
+        ];
+        let wanted = [
+            wanted[0].clone(),
+            wanted[1].clone(),
+            (json!("@timestamp"), wanted[2].1.clone()),
+        ];
         let out = list.merge(&wanted, &|_, _, _| None).unwrap();
         assert_eq!(
             out,
             "columns:   # the table\n  # why this column\n  - source.ip  # the caller\n  - event.action\n\n  - \"@timestamp\"\n"
         );
         // a changed item keeps the comment above it
-        let wanted = [line("user.name"), line("source.address"), (json!("@timestamp"), vec![])];
+        let wanted = [
+            line("user.name"),
+            line("source.address"),
+            (json!("@timestamp"), vec![]),
+        ];
         let out = list.merge(&wanted, &|_, _, _| None).unwrap();
-        assert!(out.contains("  # why this column\n  - source.address\n"), "{out}");
+        assert!(
+            out.contains("  # why this column\n  - source.address\n"),
+            "{out}"
+        );
     }
 }

@@ -132,9 +132,9 @@ fn after_key(block: &Block) -> &str {
     } else {
         0
     };
-    text[key_end..]
-        .find(':')
-        .map_or("", |i| text[key_end + i + 1..].trim_start_matches([' ', '\t']))
+    text[key_end..].find(':').map_or("", |i| {
+        text[key_end + i + 1..].trim_start_matches([' ', '\t'])
+    })
 }
 
 /// The key's part of a block's first line, `columns:`.
@@ -305,11 +305,9 @@ fn item_lines(doc: &str, indent: usize) -> Vec<String> {
 pub(crate) fn node_of(value: &Value) -> yaml::Node {
     match value {
         Value::Array(items) => yaml::Node::List(items.iter().map(node_of).collect()),
-        Value::Object(map) => yaml::Node::Map(
-            map.iter()
-                .map(|(k, v)| (k.clone(), node_of(v)))
-                .collect(),
-        ),
+        Value::Object(map) => {
+            yaml::Node::Map(map.iter().map(|(k, v)| (k.clone(), node_of(v))).collect())
+        }
         other => yaml::Node::Scalar(other.clone()),
     }
 }
@@ -429,10 +427,12 @@ fn edit_list(old: &Block, new: &Block, items: &[Value]) -> Option<String> {
         let mut unused: Vec<(String, Value)> = raw.into_iter().zip(old_values).collect();
         let words: Vec<String> = items
             .iter()
-            .map(|v| match unused.iter().position(|(r, o)| o == v && !r.contains('\n')) {
-                Some(at) => unused.remove(at).0,
-                None => yaml::scalar(v, true),
-            })
+            .map(
+                |v| match unused.iter().position(|(r, o)| o == v && !r.contains('\n')) {
+                    Some(at) => unused.remove(at).0,
+                    None => yaml::scalar(v, true),
+                },
+            )
             .collect();
         let line = format!("{} [{}]\n", key_part(old), words.join(", "));
         return Some(with_comment(line, &comment));
@@ -463,7 +463,13 @@ fn edit_list(old: &Block, new: &Block, items: &[Value]) -> Option<String> {
                     Value::Object(_) | Value::Array(_) => {
                         let doc = yaml::write(&[("k".into(), yaml::Node::List(vec![node_of(v)]))]);
                         let generated = BlockList::read(&doc)?;
-                        generated.items.first()?.lines.iter().map(|l| format!("{pad}{}", &l[generated.indent..])).collect()
+                        generated
+                            .items
+                            .first()?
+                            .lines
+                            .iter()
+                            .map(|l| format!("{pad}{}", &l[generated.indent..]))
+                            .collect()
                     }
                     scalar => vec![format!("{pad}- {}", yaml::scalar(scalar, false))],
                 };
@@ -626,7 +632,10 @@ mod tests {
         // an item gone goes with the comment above it
         let fewer = "id: s1\ntitle: T\ncolumns: [user.name, event.action]\nfilters:\n  - field: cloud.region\n    value: us-east-1\n  - field: source.ip\n    value: 198.51.100.7\n    negate: true\n";
         let out = update(old, fewer);
-        assert!(out.contains("columns:\n  - user.name\n  - event.action\nfilters:\n"), "{out}");
+        assert!(
+            out.contains("columns:\n  - user.name\n  - event.action\nfilters:\n"),
+            "{out}"
+        );
     }
 
     #[test]
@@ -660,9 +669,15 @@ mod tests {
     fn new_files_are_fixed_points() {
         let doc = yaml::write(&[
             ("id".into(), yaml::Node::Scalar("s".into())),
-            ("description".into(), yaml::Node::Text("word ".repeat(50).trim().into())),
+            (
+                "description".into(),
+                yaml::Node::Text("word ".repeat(50).trim().into()),
+            ),
             ("columns".into(), node_of(&serde_json::json!(["a", "@b"]))),
-            ("sort".into(), node_of(&serde_json::json!([{"@timestamp": "desc"}]))),
+            (
+                "sort".into(),
+                node_of(&serde_json::json!([{"@timestamp": "desc"}])),
+            ),
             (
                 "filters".into(),
                 node_of(&serde_json::json!([{"field": "f", "value": ["x", "y"]}])),

@@ -276,7 +276,9 @@ pub(crate) fn find_comment(line: &str) -> Option<usize> {
             Some(q) if c == q => quote = None,
             Some(_) => {}
             None if c == '#' && previous.is_whitespace() => return Some(i),
-            None if (c == '"' || c == '\'') && (previous.is_whitespace() || "[{,:".contains(previous)) => {
+            None if (c == '"' || c == '\'')
+                && (previous.is_whitespace() || "[{,:".contains(previous)) =>
+            {
                 quote = Some(c);
             }
             None => {}
@@ -353,13 +355,21 @@ mod tests {
 
     #[test]
     fn strings_are_quoted_only_where_yaml_needs_it() {
-        assert_eq!(string("event.action:ConsoleLogin and event.outcome:failure", false), "event.action:ConsoleLogin and event.outcome:failure");
-        assert_eq!(string("CloudTrail: failed logins", false), "\"CloudTrail: failed logins\"");
+        assert_eq!(
+            string("event.action:ConsoleLogin and event.outcome:failure", false),
+            "event.action:ConsoleLogin and event.outcome:failure"
+        );
+        assert_eq!(
+            string("CloudTrail: failed logins", false),
+            "\"CloudTrail: failed logins\""
+        );
         assert_eq!(string("@timestamp", true), "\"@timestamp\"");
         assert_eq!(string("user.name", true), "user.name");
         assert_eq!(string("a,b", true), "\"a,b\"");
         assert_eq!(string("a,b", false), "a,b");
-        for word in ["no", "true", "null", "~", "1.5", "12", "", " a", "a ", "- a", "*x", "a #b"] {
+        for word in [
+            "no", "true", "null", "~", "1.5", "12", "", " a", "a ", "- a", "*x", "a #b",
+        ] {
             let out = string(word, false);
             assert_ne!(out, word, "{word:?} needs quotes");
             assert!(reads_as(&out, &json!(word), false), "{out}");
@@ -383,17 +393,26 @@ mod tests {
             ("query".into(), Node::Text("a:b".into())),
             (
                 "columns".into(),
-                Node::List(vec![Node::Scalar(json!("@timestamp")), Node::Scalar(json!("url.original"))]),
+                Node::List(vec![
+                    Node::Scalar(json!("@timestamp")),
+                    Node::Scalar(json!("url.original")),
+                ]),
             ),
             (
                 "sort".into(),
-                Node::List(vec![Node::Map(vec![("@timestamp".into(), Node::Scalar(json!("desc")))])]),
+                Node::List(vec![Node::Map(vec![(
+                    "@timestamp".into(),
+                    Node::Scalar(json!("desc")),
+                )])]),
             ),
             (
                 "filters".into(),
                 Node::List(vec![Node::Map(vec![
                     ("field".into(), Node::Scalar(json!("event.outcome"))),
-                    ("value".into(), Node::List(vec![Node::Scalar(json!("failure")), Node::Scalar(json!(1))])),
+                    (
+                        "value".into(),
+                        Node::List(vec![Node::Scalar(json!("failure")), Node::Scalar(json!(1))]),
+                    ),
                     ("negate".into(), Node::Scalar(json!(true))),
                 ])]),
             ),

@@ -125,7 +125,11 @@ fn an_analysts_search_gets_the_list_layout_and_keeps_its_comments_order_and_quot
         "key order, comments and quotes kept; a list with a comment stays a block list"
     );
     let run = ctx.siemctl(&["fmt", "--check"]);
-    assert!(!run.stdout.contains(file), "a fixed point: {}", run.snapshot());
+    assert!(
+        !run.stdout.contains(file),
+        "a fixed point: {}",
+        run.snapshot()
+    );
     assert_eq!(ctx.siemctl(&["validate"]).code, 0);
 }
 

@@ -212,7 +212,10 @@ fn comments_inside_a_changed_list_stay_with_their_items() {
         ["-  # who called", "-  - source.ip  # the caller's address"],
         "{again}"
     );
-    assert!(again.contains("  # the region we run in\n  - field: demo.region\n"), "{again}");
+    assert!(
+        again.contains("  # the region we run in\n  - field: demo.region\n"),
+        "{again}"
+    );
     assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
 }
 
