@@ -6,6 +6,12 @@ use serde_json::Value;
 
 use super::yaml::{self, find_comment, indent_of, is_comment, opens_block_scalar};
 
+/// A new item: its value and its lines, the dash at the list's column.
+pub(crate) type NewItem = (Value, Vec<String>);
+
+/// How an item changed in place is merged: the old item, the list's column, the new item.
+pub(crate) type Changed<'a> = &'a dyn Fn(&Item, usize, &NewItem) -> Option<Vec<String>>;
+
 /// One `- ...` of a block list.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Item {
@@ -228,11 +234,7 @@ impl BlockList {
     /// above them; an item whose value changed in place keeps the comments above it, and is
     /// merged by `changed` (old item's value and lines, new value) when that gives lines;
     /// an item gone goes with its comments; new items come where the new list has them.
-    pub(crate) fn merge(
-        &self,
-        wanted: &[(Value, Vec<String>)],
-        changed: &dyn Fn(&Item, usize, &(Value, Vec<String>)) -> Option<Vec<String>>,
-    ) -> Option<String> {
+    pub(crate) fn merge(&self, wanted: &[NewItem], changed: Changed<'_>) -> Option<String> {
         let old = self.values()?;
         let new: Vec<&Value> = wanted.iter().map(|(v, _)| v).collect();
         let pairs = common(&old, &new);
