@@ -261,7 +261,13 @@ mod tests {
         ] {
             assert_eq!(read(DEFAULT_DATE, value), Reading::Valid, "{value}");
         }
-        for value in ["yesterday", "31/01/2024", "2024-02-30", "2024-01-31 10:11:12", ""] {
+        for value in [
+            "yesterday",
+            "31/01/2024",
+            "2024-02-30",
+            "2024-01-31 10:11:12",
+            "",
+        ] {
             assert_eq!(read(DEFAULT_DATE, value), Reading::NotADate, "{value}");
         }
     }

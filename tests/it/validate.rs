@@ -602,7 +602,7 @@ fn date_values_are_read_with_the_fields_format() {
     }));
 }
 
-/// A built-in date format siemctl does not implement (`basic_date`) cannot say whether a
+/// A built-in date format siemctl does not implement (`basic_date_time`) cannot say whether a
 /// value is a date in it: validate passes and warns that the value was not checked, rather
 /// than passing it silently or failing it. Date math needs no format, and a value another part
 /// of the format reads is checked.
@@ -613,12 +613,12 @@ fn values_of_a_date_format_siemctl_cannot_read_are_warned_as_not_checked() {
     ctx.edit(
         BASE,
         "\"outcome\": { \"type\": \"keyword\" }",
-        "\"outcome\": { \"type\": \"keyword\" }, \"created\": { \"type\": \"date\", \"format\": \"basic_date||epoch_second\" }",
+        "\"outcome\": { \"type\": \"keyword\" }, \"created\": { \"type\": \"date\", \"format\": \"basic_date_time||epoch_second\" }",
     );
     ctx.edit(
         SEARCH,
         "query: event.outcome:failure and not user.name:root",
-        "query: event.created:20240131 and event.created > now-7d and event.created < 1706659200",
+        "query: 'event.created:\"20240131T101112.000Z\" and event.created > now-7d and event.created < 1706659200'",
     );
     let run = ctx.siemctl(&["validate"]);
     assert_eq!(run.code, 0, "{}", run.snapshot());

@@ -263,7 +263,10 @@ pub(super) fn check_saved_object(
                 // date histogram filters set `strict_date_optional_time` (OpenSearch-Dashboards
                 // `src/plugins/data/common/search/aggs/buckets/create_filter/date_histogram.ts`).
                 let format = ends.get("format").or_else(|| {
-                    filter.get("range").and_then(|r| r.get(name)).and_then(|r| r.get("format"))
+                    filter
+                        .get("range")
+                        .and_then(|r| r.get(name))
+                        .and_then(|r| r.get("format"))
                 });
                 for key in ["gte", "gt", "lte", "lt"] {
                     if let Some(value) = ends.get(key) {
@@ -278,9 +281,7 @@ pub(super) fn check_saved_object(
     }
     found
         .into_iter()
-        .map(|(pointer, bad)| {
-            bad.found(&object.file, |p| p.at_line(object.line_of(&pointer)))
-        })
+        .map(|(pointer, bad)| bad.found(&object.file, |p| p.at_line(object.line_of(&pointer))))
         .collect()
 }
 
