@@ -17,6 +17,8 @@ pub(crate) struct Field {
     pub(crate) ty: String,
     /// False for `"enabled": false` objects and `"index": false` fields.
     pub(crate) searchable: bool,
+    /// The `format` of a `date` or `date_nanos` field, when the mapping sets one.
+    pub(crate) format: Option<String>,
     /// The file that mapped it.
     pub(crate) origin: PathBuf,
 }
@@ -103,11 +105,16 @@ fn add_field(
     let enabled = definition.get("enabled").and_then(Value::as_bool) != Some(false);
     let indexed = definition.get("index").and_then(Value::as_bool) != Some(false);
     let searchable = parent_searchable && enabled && indexed;
+    let format = matches!(ty.as_str(), "date" | "date_nanos")
+        .then(|| definition.get("format").and_then(Value::as_str))
+        .flatten()
+        .map(str::to_string);
     fields.insert(
         path.to_string(),
         Field {
             ty,
             searchable,
+            format,
             origin: origin.to_path_buf(),
         },
     );
@@ -218,8 +225,13 @@ mod tests {
             "msg": {"type": "text", "fields": {"raw": {"type": "keyword"}}},
             "blob": {"type": "object", "enabled": false, "properties": {"x": {"type": "keyword"}}},
             "params": {"type": "flat_object"},
-            "quiet": {"type": "keyword", "index": false}
+            "quiet": {"type": "keyword", "index": false},
+            "seen": {"type": "date", "format": "epoch_second"},
+            "odd": {"type": "keyword", "format": "epoch_second"}
         }}));
+        assert_eq!(f["seen"].format.as_deref(), Some("epoch_second"));
+        assert_eq!(f["odd"].format, None);
+        assert_eq!(f["source.ip"].format, None);
         assert_eq!(f["source"].ty, "object");
         assert_eq!(f["source.ip"].ty, "ip");
         assert_eq!(f["msg.raw"].ty, "keyword");

@@ -4,6 +4,7 @@
 
 pub(crate) mod canonical;
 pub(crate) mod catalogue;
+pub(crate) mod date_format;
 pub(crate) mod field_roles;
 pub(crate) mod glob;
 pub(crate) mod kind;

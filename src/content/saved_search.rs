@@ -47,16 +47,64 @@ pub(crate) struct SavedSearchFile {
 #[serde(deny_unknown_fields)]
 pub(crate) struct Filter {
     pub(crate) field: String,
-    pub(crate) value: FilterValue,
+    /// Where the value is (the first of a list), for problems with it.
+    pub(crate) value: Spanned<FilterValue>,
     #[serde(default)]
     pub(crate) negate: bool,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug)]
 pub(crate) enum FilterValue {
     One(Scalar),
-    AnyOf(Vec<Scalar>),
+    /// Each value with its place (a list's items keep theirs, which an untagged enum loses).
+    AnyOf(Vec<Spanned<Scalar>>),
+}
+
+impl<'de> Deserialize<'de> for FilterValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = FilterValue;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a value or a list of values")
+            }
+
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<FilterValue, E> {
+                Ok(FilterValue::One(Scalar::Bool(v)))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<FilterValue, E> {
+                Ok(FilterValue::One(Scalar::Integer(v)))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<FilterValue, E> {
+                Ok(FilterValue::One(
+                    i64::try_from(v).map_or(Scalar::Float(v as f64), Scalar::Integer),
+                ))
+            }
+
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<FilterValue, E> {
+                Ok(FilterValue::One(Scalar::Float(v)))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<FilterValue, E> {
+                Ok(FilterValue::One(Scalar::Text(v.to_string())))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<FilterValue, A::Error> {
+                let mut values = Vec::new();
+                while let Some(value) = seq.next_element()? {
+                    values.push(value);
+                }
+                Ok(FilterValue::AnyOf(values))
+            }
+        }
+        deserializer.deserialize_any(Visit)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -69,7 +117,7 @@ pub(crate) enum Scalar {
 }
 
 impl Scalar {
-    fn to_json(&self) -> Value {
+    pub(crate) fn to_json(&self) -> Value {
         match self {
             Scalar::Bool(b) => json!(b),
             Scalar::Integer(i) => json!(i),
@@ -369,14 +417,14 @@ impl SavedSearch {
                     "disabled": false,
                     "key": filter.field,
                 });
-                let query = match &filter.value {
+                let query = match &filter.value.value {
                     FilterValue::One(value) => {
                         meta["type"] = json!("phrase");
                         meta["params"] = json!({ "query": value.to_json() });
                         json!({ "match_phrase": { filter.field.as_str(): value.to_json() } })
                     }
                     FilterValue::AnyOf(values) => {
-                        let values: Vec<Value> = values.iter().map(Scalar::to_json).collect();
+                        let values: Vec<Value> = values.iter().map(|v| v.value.to_json()).collect();
                         meta["type"] = json!("phrases");
                         meta["params"] = json!(values);
                         meta["value"] = json!(values
@@ -462,6 +510,22 @@ tags: [initial-access]
         assert_eq!(fields[0], ("user.name", Some(5)));
         assert_eq!(fields[2], ("@timestamp", Some(7)));
         assert_eq!(fields[3].0, "cloud.region");
+    }
+
+    #[test]
+    fn filter_values_keep_their_place_in_the_file() {
+        let yaml = "id: s\ntitle: T\nfilters:\n  - field: a\n    value: x\n  - field: b\n    value: [1, two]\n";
+        let search = parse(Path::new("s.yaml"), yaml).unwrap();
+        let filters = &search.file.filters;
+        let at = |l: &serde_saphyr::Location| (l.line(), l.column());
+        assert_eq!(at(&filters[0].value.value.referenced), (5, 12));
+        let FilterValue::AnyOf(values) = &filters[1].value.value.value else {
+            panic!("a list: {:?}", filters[1].value.value);
+        };
+        assert!(matches!(values[0].value, Scalar::Integer(1)));
+        assert_eq!(at(&values[0].referenced), (7, 13));
+        assert!(matches!(&values[1].value, Scalar::Text(t) if t == "two"));
+        assert_eq!(at(&values[1].referenced), (7, 16));
     }
 
     #[test]

@@ -42,6 +42,7 @@ fn fields() -> TestFields {
             Field {
                 ty: ty.into(),
                 searchable: true,
+                format: None,
                 origin: PathBuf::from("x"),
             },
         );

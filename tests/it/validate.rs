@@ -541,3 +541,131 @@ fn query_values_are_checked_against_the_field_type() {
     });
     insta::assert_snapshot!(format!("{dql}\n{lucene}"));
 }
+
+/// The `filters` of a YAML search are `match_phrase` pills on their field: a value the field's
+/// type cannot hold fails every shard, as in a query. Each is reported at the value's line and
+/// column, a list's items each at their own.
+#[test]
+fn yaml_search_filter_values_are_checked_against_the_field_type() {
+    const FILTERS: &str = "filters:\n  - field: demo.region\n    value: us-east-1\n";
+    let ctx = TestContext::fixture("minimal");
+    ctx.edit(
+        SEARCH,
+        FILTERS,
+        "filters:\n  - field: demo.region\n    value: corp-network\n  - field: source.ip\n    value: [10.0.0.1, 10.0.0.0/8]\n    negate: true\n  - field: \"@timestamp\"\n    value: 2024-01-31\n",
+    );
+    let run = ctx.siemctl(&["validate"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    insta::assert_snapshot!(failing(|c| {
+        c.edit(
+            SEARCH,
+            FILTERS,
+            "filters:\n  - field: source.ip\n    value: corp-network\n  - field: source.ip\n    value: [10.0.0.1, office, \"gateway\"]\n    negate: true\n  - field: \"@timestamp\"\n    value: last tuesday\n",
+        );
+    }));
+}
+
+/// A date field's own `format` decides which dates a query may compare it with: a custom
+/// pattern reads its own layout and not ISO dates, `epoch_second` reads seconds; date math is
+/// read whatever the format. Errors name the format and show a date written in it.
+#[test]
+fn date_values_are_read_with_the_fields_format() {
+    const BASE: &str = "index-templates/_common/base.component-template.json.hbs";
+    let formats = |c: &TestContext| {
+        c.edit(
+            BASE,
+            "\"outcome\": { \"type\": \"keyword\" }",
+            "\"outcome\": { \"type\": \"keyword\" }, \"created\": { \"type\": \"date\", \"format\": \"yyyy-MM-dd HH:mm:ss\" }, \"ingested\": { \"type\": \"date\", \"format\": \"epoch_second\" }",
+        );
+    };
+    let ctx = TestContext::fixture("minimal");
+    formats(&ctx);
+    ctx.edit(
+        SEARCH,
+        "query: event.outcome:failure and not user.name:root",
+        "query: 'event.created >= \"2024-01-31 10:00:00\" and event.created < now-1d/d and event.ingested > 1706659200 and @timestamp <= \"2024-01-31||+1M\"'",
+    );
+    let run = ctx.siemctl(&["validate"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    insta::assert_snapshot!(failing(|c| {
+        formats(c);
+        c.edit(
+            SEARCH,
+            "query: event.outcome:failure and not user.name:root",
+            "query: >\n  event.created >= \"2024-01-31T10:00:00Z\"\n  and event.ingested > \"2024-01-31\"\n  and @timestamp > now-1x",
+        );
+        c.edit(
+            SEARCH,
+            "  - field: demo.region\n    value: us-east-1\n",
+            "  - field: event.created\n    value: 31/01/2024\n",
+        );
+    }));
+}
+
+/// A built-in date format siemctl does not implement (`basic_date_time`) cannot say whether a
+/// value is a date in it: validate passes and warns that the value was not checked, rather
+/// than passing it silently or failing it. Date math needs no format, and a value another part
+/// of the format reads is checked.
+#[test]
+fn values_of_a_date_format_siemctl_cannot_read_are_warned_as_not_checked() {
+    const BASE: &str = "index-templates/_common/base.component-template.json.hbs";
+    let ctx = TestContext::fixture("minimal");
+    ctx.edit(
+        BASE,
+        "\"outcome\": { \"type\": \"keyword\" }",
+        "\"outcome\": { \"type\": \"keyword\" }, \"created\": { \"type\": \"date\", \"format\": \"basic_date_time||epoch_second\" }",
+    );
+    ctx.edit(
+        SEARCH,
+        "query: event.outcome:failure and not user.name:root",
+        "query: 'event.created:\"20240131T101112.000Z\" and event.created > now-7d and event.created < 1706659200'",
+    );
+    let run = ctx.siemctl(&["validate"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    insta::assert_snapshot!(run.snapshot());
+}
+
+/// In a JSON visualization the field's format applies too: a range pill's ends are read with
+/// the pill's own `format` when it has one (Dashboards' date histogram filters carry
+/// `strict_date_optional_time`), else with the field's; a `filters` aggregation's query and a
+/// phrase pill with the field's. A warning for a value siemctl cannot check names the line.
+#[test]
+fn json_visualization_dates_are_read_with_the_fields_or_the_filters_format() {
+    const BASE: &str = "index-templates/_common/base.component-template.json.hbs";
+    let pill = |params: &str| {
+        format!("{{ \"meta\": {{ \"key\": \"event.ingested\", \"type\": \"range\", \"params\": {params} }}, \"range\": {{ \"event.ingested\": {params} }} }}")
+    };
+    let formats = |c: &TestContext| {
+        c.edit(
+            BASE,
+            "\"outcome\": { \"type\": \"keyword\" }",
+            "\"outcome\": { \"type\": \"keyword\" }, \"ingested\": { \"type\": \"date\", \"format\": \"epoch_second\" }, \"created\": { \"type\": \"date\", \"format\": \"basic_date\" }",
+        );
+    };
+    let ctx = TestContext::fixture("minimal");
+    formats(&ctx);
+    let iso = pill("{ \"gte\": \"2024-01-31T00:00:00.000Z\", \"lt\": \"2024-02-01T00:00:00.000Z\", \"format\": \"strict_date_optional_time\" }");
+    let seconds = pill("{ \"gte\": 1706659200 }");
+    ctx.edit(
+        VISUALIZATION,
+        "\"filter\": [],",
+        &format!("\"filter\": [\n          {iso},\n          {seconds}\n        ],"),
+    );
+    let run = ctx.siemctl(&["validate"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    insta::assert_snapshot!(failing(|c| {
+        formats(c);
+        let iso = pill("{ \"gte\": \"2024-01-31T00:00:00.000Z\" }");
+        let created = "{ \"meta\": { \"key\": \"event.created\", \"type\": \"phrase\", \"params\": { \"query\": \"20240131\" } }, \"query\": { \"match_phrase\": { \"event.created\": \"20240131\" } } }";
+        c.edit(
+            VISUALIZATION,
+            "\"filter\": [],",
+            &format!("\"filter\": [\n          {iso},\n          {created}\n        ],"),
+        );
+        c.edit(
+            VISUALIZATION,
+            "\"params\": { \"field\": \"event.action\", \"size\": 10, \"order\": \"desc\", \"orderBy\": \"1\" } }",
+            "\"params\": { \"field\": \"event.action\", \"size\": 10, \"order\": \"desc\", \"orderBy\": \"1\" } },\n        { \"id\": \"3\", \"enabled\": true, \"type\": \"filters\", \"schema\": \"bucket\", \"params\": { \"filters\": [{ \"input\": { \"query\": \"event.ingested >= yesterday\", \"language\": \"kuery\" }, \"label\": \"\" }] } }",
+        );
+    }));
+}

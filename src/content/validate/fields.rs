@@ -15,7 +15,7 @@ use crate::content::resource::{pointer as value_at, Resource};
 use crate::content::saved_search::line;
 use crate::content::suggest::{field_hint, FieldScope};
 use crate::content::Content;
-use crate::query::{self, Language};
+use crate::query::{self, Language, Tree};
 
 use super::values;
 
@@ -29,7 +29,19 @@ struct PatternView<'a> {
 }
 
 pub(super) fn check(content: &Content) -> Vec<Problem> {
+    checked(content).0
+}
+
+/// Warnings: the values compared with date fields whose format siemctl cannot read offline,
+/// which were not checked.
+pub(super) fn unchecked_values(content: &Content) -> Vec<Problem> {
+    checked(content).1
+}
+
+/// The problems, and the warnings of values not checked.
+fn checked(content: &Content) -> (Vec<Problem>, Vec<Problem>) {
     let mut problems = Vec::new();
+    let mut unchecked = Vec::new();
     // Mappings are only known once every template renders; until then the render problem is
     // reported and field checks would only add noise.
     if content
@@ -37,7 +49,7 @@ pub(super) fn check(content: &Content) -> Vec<Problem> {
         .iter()
         .any(|(kind, _)| matches!(kind, Kind::IndexTemplate | Kind::ComponentTemplate))
     {
-        return problems;
+        return (problems, unchecked);
     }
     let catalogue = Catalogue::of(content);
     let composed: Vec<(&Resource, Fields)> = content
@@ -120,11 +132,14 @@ pub(super) fn check(content: &Content) -> Vec<Problem> {
                         .find(|f| f.name == bad.field)
                         .and_then(|f| search.query_position(f.column))
                         .map_or((query_line, None), |(l, c)| (Some(l), Some(c)));
-                    problems.push(
-                        Problem::new(&loaded.file, bad.message)
-                            .at(line, column)
-                            .with_hint(bad.hint),
-                    );
+                    let problem = Problem::new(&loaded.file, bad.message)
+                        .at(line, column)
+                        .with_hint(bad.hint);
+                    if bad.unchecked {
+                        unchecked.push(problem);
+                    } else {
+                        problems.push(problem);
+                    }
                 }
                 for field in refs {
                     let at = search
@@ -153,6 +168,11 @@ pub(super) fn check(content: &Content) -> Vec<Problem> {
             };
             check_field(&loaded.file, &named, view, &mut problems);
         }
+        values::route(
+            values::check_search_filters(search, &loaded.file, &view.fields),
+            &mut problems,
+            &mut unchecked,
+        );
     }
     for object in content
         .resources
@@ -166,9 +186,9 @@ pub(super) fn check(content: &Content) -> Vec<Problem> {
         {
             continue; // saved searches from YAML were checked above, with YAML lines
         }
-        check_saved_object_fields(content, object, &views, &mut problems);
+        check_saved_object_fields(content, object, &views, &mut problems, &mut unchecked);
     }
-    problems
+    (problems, unchecked)
 }
 
 impl PatternView<'_> {
@@ -403,14 +423,18 @@ fn check_field(
 }
 
 /// Visualizations, dashboards and JSON searches: the query of their search source parses, and
-/// the fields their aggregations use are mapped and aggregatable.
+/// the fields their aggregations use are mapped and aggregatable; the values of their queries
+/// and filters suit their fields (`unchecked`: the values that could not be checked).
 fn check_saved_object_fields(
     content: &Content,
     object: &Resource,
     views: &BTreeMap<&str, PatternView<'_>>,
     problems: &mut Vec<Problem>,
+    unchecked: &mut Vec<Problem>,
 ) {
     let source = "/attributes/kibanaSavedObjectMeta/searchSourceJSON";
+    // Each query parsed once, its tree kept for the value checks: (pointer, tree).
+    let mut trees: Vec<(String, Tree)> = Vec::new();
     if let Some(query) = value_at(&object.body, &format!("{source}/query")) {
         let text = query
             .get("query")
@@ -420,25 +444,29 @@ fn check_saved_object_fields(
             Some("lucene") => Language::Lucene,
             _ => Language::Dql,
         };
-        if let Err(err) = query::parse(language, text) {
-            problems.push(query_problem(
+        let pointer = format!("{source}/query/query");
+        match query::parse_tree(language, text) {
+            Ok((tree, _)) => trees.push((pointer, tree)),
+            Err(err) => problems.push(query_problem(
                 &object.file,
-                object.line_of(&format!("{source}/query/query")),
+                object.line_of(&pointer),
                 language,
                 &err,
-            ));
+            )),
         }
     }
     // The queries of `filters` aggregations (one bucket per query) parse like any other.
-    let filter_inputs = filters_agg_inputs(object);
     let mut filter_fields = Vec::new();
-    for (pointer, language, text) in &filter_inputs {
-        match query::parse(*language, text) {
-            Ok(fields) => filter_fields.push((pointer.clone(), fields)),
+    for (pointer, language, text) in filters_agg_inputs(object) {
+        match query::parse_tree(language, &text) {
+            Ok((tree, fields)) => {
+                filter_fields.push((pointer.clone(), fields));
+                trees.push((pointer, tree));
+            }
             Err(err) => problems.push(query_problem(
                 &object.file,
-                object.line_of(pointer),
-                *language,
+                object.line_of(&pointer),
+                language,
                 &err,
             )),
         }
@@ -468,11 +496,11 @@ fn check_saved_object_fields(
     else {
         return;
     };
-    problems.extend(values::check_saved_object(
-        object,
-        &filter_inputs,
-        &view.fields,
-    ));
+    values::route(
+        values::check_saved_object(object, &trees, &view.fields),
+        problems,
+        unchecked,
+    );
     if let Some(aggs) =
         value_at(&object.body, "/attributes/visState/aggs").and_then(Value::as_array)
     {

@@ -8,43 +8,113 @@
 //! * `NumberFieldMapper` (`parse` of each `NumberType`): the value must read as a number (a
 //!   decimal on an integer field finds nothing, which is not an error).
 //! * `DateFieldMapper.termQuery`/`rangeQuery`: date math (`now-1d/d`, `2024-01-31||+1M`) or a
-//!   date in the field's format (`strict_date_optional_time||epoch_millis` by default).
+//!   date in the field's own `format` (`strict_date_optional_time||epoch_millis` by default):
+//!   see [`crate::content::date_format`]. A value compared with a date field whose format
+//!   siemctl cannot read offline is a warning that it was not checked, not an error.
 //! * `BooleanFieldMapper`: `true`, `false` (or the empty string).
 //!
 //! Keyword and text fields take any value. Wildcards, prefixes, regular expressions and fuzzy
 //! terms are not checked: OpenSearch decides those per query type, and a wrong guess would
 //! refuse a search that works.
+//!
+//! Where values are: queries (of YAML searches, of JSON objects' search source, of `filters`
+//! aggregations), each parsed once by the caller; filter pills of JSON objects (phrase, phrases,
+//! range); the `filters` of YAML searches (a `match_phrase` each, as pills are), at the value's
+//! line and column.
 
+use std::collections::BTreeSet;
 use std::net::IpAddr;
+use std::path::Path;
 
 use serde_json::Value;
+use serde_saphyr::Location;
 
+use crate::content::date_format::{DateFormat, Reading};
+use crate::content::kind::Kind;
 use crate::content::mapping::{self, Fields, Lookup};
 use crate::content::problem::Problem;
 use crate::content::resource::Resource;
-use crate::query::eval::dates;
-use crate::query::{self, dql, lucene, Language, Tree};
+use crate::content::saved_search::{line, FilterValue, SavedSearch};
+use crate::content::Content;
+use crate::query::{dql, lucene, Tree};
 
-/// A value its field's type cannot hold.
+/// A value its field's type cannot hold, or one that could not be checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct BadValue {
     pub(super) field: String,
     pub(super) message: String,
     pub(super) hint: String,
+    /// Not checked (a date format siemctl cannot read offline): a warning, not an error.
+    pub(super) unchecked: bool,
 }
 
-/// Every value of `query` its field cannot hold (none when the query does not parse: that is
-/// reported already).
-// For a query not parsed yet; the field check parses its queries once and calls `check_tree`.
-#[allow(dead_code)]
-pub(super) fn check(language: Language, query: &str, fields: &Fields) -> Vec<BadValue> {
-    match query::parse_tree(language, query) {
-        Ok((tree, _)) => check_tree(&tree, fields),
-        Err(_) => Vec::new(),
+/// A problem with a value, placed in its file; `unchecked` ones are warnings.
+#[derive(Debug)]
+pub(super) struct Found {
+    pub(super) problem: Problem,
+    pub(super) unchecked: bool,
+}
+
+impl BadValue {
+    /// The problem in `file`, placed by `at`.
+    fn found(self, file: &Path, at: impl FnOnce(Problem) -> Problem) -> Found {
+        Found {
+            problem: at(Problem::new(file, self.message)).with_hint(self.hint),
+            unchecked: self.unchecked,
+        }
     }
 }
 
-/// [`check`] of a query already parsed.
+/// Puts each found problem with the errors or with the warnings.
+pub(super) fn route(
+    found: impl IntoIterator<Item = Found>,
+    problems: &mut Vec<Problem>,
+    unchecked: &mut Vec<Problem>,
+) {
+    for f in found {
+        if f.unchecked {
+            unchecked.push(f.problem);
+        } else {
+            problems.push(f.problem);
+        }
+    }
+}
+
+/// Whether some date field of the content's templates has a format with a part siemctl cannot
+/// read offline: only then can values have been left unchecked, and the warnings that say so
+/// are worth a second pass over the queries.
+pub(super) fn any_unreadable_date_format(content: &Content) -> bool {
+    fn collect<'a>(properties: Option<&'a Value>, formats: &mut BTreeSet<&'a str>) {
+        let Some(properties) = properties.and_then(Value::as_object) else {
+            return;
+        };
+        for definition in properties.values() {
+            let ty = definition.get("type").and_then(Value::as_str);
+            if matches!(ty, Some("date" | "date_nanos")) {
+                formats.extend(definition.get("format").and_then(Value::as_str));
+            }
+            collect(definition.get("properties"), formats);
+            collect(definition.get("fields"), formats);
+        }
+    }
+    let mut formats = BTreeSet::new();
+    for mappings in content
+        .resources
+        .iter()
+        .filter(|r| matches!(r.kind, Kind::IndexTemplate | Kind::ComponentTemplate))
+        .filter_map(|r| r.body.pointer("/template/mappings"))
+    {
+        collect(
+            mappings.get("_doc").unwrap_or(mappings).get("properties"),
+            &mut formats,
+        );
+    }
+    formats
+        .into_iter()
+        .any(|f| DateFormat::new(f).has_unreadable_part())
+}
+
+/// Every value of a parsed query its field cannot hold (or that could not be checked).
 pub(super) fn check_tree(tree: &Tree, fields: &Fields) -> Vec<BadValue> {
     let mut out = Vec::new();
     match tree {
@@ -145,33 +215,19 @@ fn walk_lucene(node: &lucene::Node, fields: &Fields, out: &mut Vec<BadValue>) {
 }
 
 /// The values in a JSON saved object (a visualization, a dashboard, a search written as JSON):
-/// the query of its search source, its filter pills (phrase, phrases and range filters that are
-/// not disabled), and the queries of its `filters` aggregations (`filter_queries`: pointer,
-/// language, text), each at the line of the value in the file.
+/// its queries, parsed by the caller (`queries`: the JSON pointer of each query's text and its
+/// tree: the query of its search source and those of its `filters` aggregations), and its
+/// filter pills (phrase, phrases and range filters that are not disabled), each at the line of
+/// the value in the file.
 pub(super) fn check_saved_object(
     object: &Resource,
-    filter_queries: &[(String, Language, String)],
+    queries: &[(String, Tree)],
     fields: &Fields,
-) -> Vec<Problem> {
+) -> Vec<Found> {
     const SOURCE: &str = "/attributes/kibanaSavedObjectMeta/searchSourceJSON";
     let mut found: Vec<(String, BadValue)> = Vec::new();
-    let mut queries = Vec::new();
-    if let Some(query) = object.body.pointer(&format!("{SOURCE}/query")) {
-        let language = match query.get("language").and_then(Value::as_str) {
-            Some("lucene") => Language::Lucene,
-            _ => Language::Dql,
-        };
-        let text = query
-            .get("query")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        queries.push((format!("{SOURCE}/query/query"), language, text.to_string()));
-    }
-    for (pointer, language, text) in queries.iter().chain(filter_queries) {
-        if text.trim().is_empty() {
-            continue;
-        }
-        for bad in check(*language, text, fields) {
+    for (pointer, tree) in queries {
+        for bad in check_tree(tree, fields) {
             found.push((pointer.clone(), bad));
         }
     }
@@ -202,9 +258,20 @@ pub(super) fn check_saved_object(
                 }
             }
             (Some("range"), Some(Value::Object(ends))) => {
+                // A range query's `format` replaces the field's for its ends (OpenSearch
+                // `index/query/RangeQueryBuilder.java`: a forced date math parser); Dashboards'
+                // date histogram filters set `strict_date_optional_time` (OpenSearch-Dashboards
+                // `src/plugins/data/common/search/aggs/buckets/create_filter/date_histogram.ts`).
+                let format = ends.get("format").or_else(|| {
+                    filter
+                        .get("range")
+                        .and_then(|r| r.get(name))
+                        .and_then(|r| r.get("format"))
+                });
                 for key in ["gte", "gt", "lte", "lt"] {
                     if let Some(value) = ends.get(key) {
-                        check_value(name, value, true, fields, &example, &mut out);
+                        let format = format.and_then(Value::as_str);
+                        check_value_as(name, value, true, format, fields, &example, &mut out);
                     }
                 }
             }
@@ -214,12 +281,43 @@ pub(super) fn check_saved_object(
     }
     found
         .into_iter()
-        .map(|(pointer, bad)| {
-            Problem::new(&object.file, bad.message)
-                .at_line(object.line_of(&pointer))
-                .with_hint(bad.hint)
-        })
+        .map(|(pointer, bad)| bad.found(&object.file, |p| p.at_line(object.line_of(&pointer))))
         .collect()
+}
+
+/// The values of a YAML search's `filters` (each one a `match_phrase` on its field, as a
+/// Dashboards filter pill is), at the value's line and column in `file`.
+pub(super) fn check_search_filters(
+    search: &SavedSearch,
+    file: &Path,
+    fields: &Fields,
+) -> Vec<Found> {
+    let mut found = Vec::new();
+    for filter in &search.file.filters {
+        let filter = &filter.value;
+        let whole = &filter.value.referenced;
+        let values: Vec<(Value, &Location)> = match &filter.value.value {
+            FilterValue::One(value) => vec![(value.to_json(), whole)],
+            FilterValue::AnyOf(values) => values
+                .iter()
+                .map(|v| {
+                    let at = Some(&v.referenced).filter(|l| line(l).is_some());
+                    (v.value.to_json(), at.unwrap_or(whole))
+                })
+                .collect(),
+        };
+        for (value, at) in values {
+            let mut bad = Vec::new();
+            let example = |v: &str| format!("value: {v}");
+            check_value(&filter.field, &value, false, fields, &example, &mut bad);
+            let column = usize::try_from(at.column()).ok().filter(|c| *c > 0);
+            found.extend(
+                bad.into_iter()
+                    .map(|b| b.found(file, |p| p.at(line(at), column))),
+            );
+        }
+    }
+    found
 }
 
 /// Checks one value against its field's type; `example` writes the comparison with a valid one.
@@ -227,6 +325,20 @@ fn check_value(
     name: &str,
     value: &Value,
     range: bool,
+    fields: &Fields,
+    example: &dyn Fn(&str) -> String,
+    out: &mut Vec<BadValue>,
+) {
+    check_value_as(name, value, range, None, fields, example, out);
+}
+
+/// [`check_value`], dates read with `forced_format` when the comparison names one (a range
+/// filter's `format`, which OpenSearch's `range` query uses instead of the field's).
+fn check_value_as(
+    name: &str,
+    value: &Value,
+    range: bool,
+    forced_format: Option<&str>,
     fields: &Fields,
     example: &dyn Fn(&str) -> String,
     out: &mut Vec<BadValue>,
@@ -264,24 +376,11 @@ fn check_value(
             })
         }
         "date" | "date_nanos" => {
-            let format = "strict_date_optional_time||epoch_millis";
-            let parsed = dates::query_millis(
-                &text,
-                format,
-                &jiff::tz::TimeZone::UTC,
-                jiff::Timestamp::now(),
-                false,
-            );
-            parsed.is_err().then(|| {
-                (
-                    format!("`{text}` is neither a date nor date math"),
-                    format!(
-                        "write a date such as `{}` or date math such as `{}`",
-                        example("\"2024-01-31T00:00:00Z\""),
-                        example("now-1d")
-                    ),
-                )
-            })
+            let format = match forced_format {
+                Some(format) => DateFormat::new(format),
+                None => DateFormat::of_field(ty, field.format.as_deref()),
+            };
+            return check_date(name, &text, ty, &format, example, out);
         }
         "boolean" => (!matches!(text.as_str(), "true" | "false" | "")).then(|| {
             (
@@ -296,8 +395,67 @@ fn check_value(
             field: name.to_string(),
             message: format!("`{name}` is a field of type `{ty}`, and {what}: OpenSearch refuses the whole search"),
             hint,
+            unchecked: false,
         });
     }
+}
+
+/// A value compared with a `date` or `date_nanos` field, read with `format`.
+fn check_date(
+    name: &str,
+    text: &str,
+    ty: &str,
+    format: &DateFormat,
+    example: &dyn Fn(&str) -> String,
+    out: &mut Vec<BadValue>,
+) {
+    // The format is named unless it is the default, which goes without saying.
+    let (in_format, a_date) = if format.is_default() {
+        (String::new(), Some("\"2024-01-31T00:00:00Z\"".to_string()))
+    } else {
+        let a_date = format.example().map(|d| {
+            if d.bytes().all(|b| b.is_ascii_digit()) {
+                d
+            } else {
+                format!("\"{d}\"")
+            }
+        });
+        (format!(" in the format `{}`", format.text()), a_date)
+    };
+    let such_as = a_date.map_or(String::new(), |d| format!(" such as `{}`", example(&d)));
+    let (message, hint, unchecked) = match format.read(text) {
+        Reading::Valid => return,
+        Reading::NotADate => (
+            format!("`{name}` is a field of type `{ty}`, and `{text}` is neither a date{in_format} nor date math: OpenSearch refuses the whole search"),
+            format!(
+                "write a date{in_format}{such_as} or date math such as `{}`",
+                example("now-1d")
+            ),
+            false,
+        ),
+        Reading::BadMath(why) => (
+            format!("`{name}` is a field of type `{ty}`, and `{text}` is not valid date math ({why}): OpenSearch refuses the whole search"),
+            format!(
+                "date math is `now` (or a date and `||`) followed by `+` or `-`, a number and a unit (y, M, w, d, h, m, s), or `/` and a unit to round down, e.g. `{}`",
+                example("now-1d/d")
+            ),
+            false,
+        ),
+        Reading::Unchecked(why) => (
+            format!("`{name}` is a field of type `{ty}` read with the format `{}`: {why}, so the value `{text}` was not checked", format.text()),
+            format!(
+                "OpenSearch refuses the whole search if the format does not read `{text}`: check it in Discover, or compare with date math such as `{}`, which every format takes",
+                example("now-1d")
+            ),
+            true,
+        ),
+    };
+    out.push(BadValue {
+        field: name.to_string(),
+        message,
+        hint,
+        unchecked,
+    });
 }
 
 /// An address, or (outside ranges) a CIDR range: why not, in words.
