@@ -387,9 +387,9 @@ pub(crate) struct PullArgs {
     #[arg(long)]
     pub(crate) drifted: bool,
     /// List the tenant's saved objects that siemctl does not manage (made in Dashboards) and
-    /// pull the chosen ones: on a terminal it asks which; with --yes, without a terminal or
-    /// with --output json, all of those listed. Files are named after the titles; the ids stay
-    /// the cluster's.
+    /// pull the chosen ones: on a terminal it asks which; with --yes, all of those listed.
+    /// Without a terminal it pulls only with --yes, or when --type/--title leave exactly one.
+    /// Files are named after the titles (transliterated to ASCII); the ids stay the cluster's.
     #[arg(long)]
     pub(crate) new: bool,
     /// With --new: only objects of this kind (index-pattern, search, query, visualization,
@@ -400,9 +400,13 @@ pub(crate) struct PullArgs {
     /// (`--title '*failed logins*'`).
     #[arg(long, value_name = "GLOB", requires = "new")]
     pub(crate) title: Option<String>,
-    /// With --new: pull every object listed, without asking.
+    /// With --new: pull every object listed, without asking. Without a terminal (CI) or with
+    /// --output json, --new pulls several objects only with --yes.
     #[arg(long, short = 'y', requires = "new")]
     pub(crate) yes: bool,
+    /// With --new: only list the objects (title, type, id, last update), write nothing.
+    #[arg(long, requires = "new", conflicts_with_all = ["yes", "with_references", "log_type", "as_json"])]
+    pub(crate) list: bool,
     /// Also pull what the pulled objects reference that the content lacks (a dashboard's
     /// visualizations and searches, their index patterns), so that the content validates.
     #[arg(long)]

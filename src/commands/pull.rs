@@ -30,6 +30,7 @@ use crate::format::{merge, search, template};
 use crate::output::printer::{problem_summary, problems_json, Printer};
 use crate::plan::normalize;
 use crate::plan::plan::{desired_from, Drift};
+use crate::scaffold::name;
 use crate::settings::Project;
 
 use super::plan::make_plan;
@@ -175,8 +176,10 @@ fn check_flags(args: &PullArgs) -> Result<()> {
     if modes == 0 {
         bail!("name the objects to pull as KIND/ID (e.g. visualization/aws-cloudtrail-top-api-calls), or pass --drifted (edited in Dashboards) or --new (made in Dashboards)");
     }
-    if !args.new && (!args.types.is_empty() || args.title.is_some() || args.yes) {
-        bail!("--type, --title and --yes choose among the objects of --new: pass --new too");
+    if !args.new && (!args.types.is_empty() || args.title.is_some() || args.yes || args.list) {
+        bail!(
+            "--type, --title, --yes and --list choose among the objects of --new: pass --new too"
+        );
     }
     Ok(())
 }
@@ -235,9 +238,11 @@ async fn fetch(cluster: &Cluster, wanted: &[(Kind, String)]) -> Result<Vec<Optio
 }
 
 /// The objects for `--new`: the tenant's saved objects that are neither in the content nor
-/// in siemctl's records, narrowed by `--type` and `--title`, then chosen (all of them with
-/// `--yes`, without a terminal or with `--output json`; on a terminal, the ones the user
-/// names). Also every object read, for `--with-references`. `None` when nothing is chosen.
+/// in siemctl's records, narrowed by `--type` and `--title`, then listed (`--list`: only that)
+/// and chosen: all of them with `--yes`; on a terminal, the ones the user names; otherwise
+/// (no terminal, `--output json`) the one `--type`/`--title` leave, and more is an error
+/// saying what to add. Also every object read, for `--with-references`. `None` when nothing
+/// is chosen.
 #[allow(clippy::type_complexity)]
 async fn new_objects(
     cluster: &Cluster,
@@ -302,11 +307,50 @@ async fn new_objects(
         ));
         return Ok(None);
     }
-    let ask = !args.yes && !printer.is_json() && std::io::stdin().is_terminal();
+    if args.list {
+        if printer.is_json() {
+            let objects: Vec<Value> = listed
+                .iter()
+                .map(|((kind, id), object)| {
+                    json!({
+                        "type": kind.saved_object_type().unwrap_or_default(),
+                        "id": id,
+                        "title": title_of(object),
+                        "updated": object.get("updated_at").cloned().unwrap_or(Value::Null),
+                    })
+                })
+                .collect();
+            printer.json(
+                json!({"tenant": cluster.tenant(), "objects": objects}),
+                Value::Null,
+            );
+        } else {
+            printer.data(&listing(&listed, cluster.tenant(), &what));
+        }
+        return Ok(None);
+    }
+    // Asked on a terminal; otherwise (CI, --output json) nothing is guessed: all with --yes,
+    // or the one object --type/--title leave.
+    let terminal = !printer.is_json() && std::io::stdin().is_terminal();
+    let selected = args.title.is_some() || !args.types.is_empty();
     if !printer.is_json() {
         printer.data(&listing(&listed, cluster.tenant(), &what));
     }
-    let chosen: Vec<usize> = if ask {
+    if !args.yes && !terminal && !(selected && listed.len() == 1) {
+        let n = listed.len();
+        let (objects, which) = if n == 1 {
+            ("1 new saved object".to_string(), "whether to pull it")
+        } else {
+            (format!("{n} new saved objects"), "which of them to pull")
+        };
+        let asking = if printer.is_json() {
+            format!(", and --output json does not ask {which}")
+        } else {
+            format!(" and no terminal to ask {which} (stdin is not a terminal)")
+        };
+        bail!("{objects}{what}{asking}: nothing was written\nhint: pass --yes to pull {}, or narrow with --title GLOB or --type KIND to the one to pull (`siemctl pull --new --list` lists them)", if n == 1 { "it" } else { "all of them" });
+    }
+    let chosen: Vec<usize> = if terminal && !args.yes {
         match choose(listed.len())? {
             Some(chosen) => chosen,
             None => {
@@ -594,7 +638,7 @@ fn place(root: &Path, content: &Content, picks: &[Pick], args: &PullArgs) -> Res
                 json_fallback: None,
             },
             None => {
-                let name = slug(&pick.title(), id);
+                let name = name::file_stem(&pick.title(), id);
                 let json = free_path(root, &dashboards, &name, kind.file_suffix(), &taken);
                 if is_search && !args.as_json {
                     let yaml = free_path(
@@ -759,28 +803,6 @@ fn infer_log_type(content: &Content, picks: &[Pick], pick: &Pick) -> Result<Stri
                     .join("; ")
             ),
         }),
-    }
-}
-
-/// A file name from a title: lowercase letters and digits, words joined by `-`, at most 60
-/// characters; the id when the title has none.
-fn slug(title: &str, id: &str) -> String {
-    let mut out = String::new();
-    for c in title.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-        if out.len() >= 60 {
-            break;
-        }
-    }
-    let out = out.trim_end_matches('-').to_string();
-    if out.is_empty() {
-        id.to_string()
-    } else {
-        out
     }
 }
 
@@ -1105,17 +1127,6 @@ fn differ(made: &Value, held: &Value, pointer: &str, out: &mut Vec<(String, Opti
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs_are_readable_file_names() {
-        assert_eq!(
-            slug("CloudTrail: failed console logins", "x"),
-            "cloudtrail-failed-console-logins"
-        );
-        assert_eq!(slug("  ***  ", "a1b2"), "a1b2");
-        assert_eq!(slug("Top 10 — API calls!", "x"), "top-10-api-calls");
-        assert!(slug(&"word ".repeat(40), "x").len() <= 60);
-    }
 
     #[test]
     fn choices_are_numbers_ranges_or_all() {

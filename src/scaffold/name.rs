@@ -4,20 +4,65 @@
 use super::Error;
 
 /// `WAF: blocked from one country` → `waf-blocked-from-one-country`: lowercase ASCII letters
-/// and digits, every other run of characters one `-`.
+/// and digits, every other run of characters one `-`. Letters and digits of other scripts are
+/// transliterated (`Échecs` → `echecs`, `Вход` → `vkhod`, `ログイン` → `roguin`, by
+/// [`deunicode`]); symbols and emoji are separators like punctuation.
 pub(crate) fn slug(title: &str) -> String {
     let mut out = String::new();
-    for c in title.chars() {
+    let push = |c: char, out: &mut String| {
         if c.is_ascii_alphanumeric() {
             out.push(c.to_ascii_lowercase());
         } else if !out.is_empty() && !out.ends_with('-') {
             out.push('-');
+        }
+    };
+    for c in title.chars() {
+        if c.is_ascii() || !c.is_alphanumeric() {
+            push(c, &mut out);
+        } else {
+            // A letter or digit of another script: its transliteration, or a separator when
+            // deunicode has none.
+            match deunicode::deunicode_char(c) {
+                Some(ascii) if ascii.chars().any(|a| a.is_ascii_alphanumeric()) => {
+                    // An ideograph is a word of its own (`失敗` → `Shi Bai `): after kana or
+                    // Latin letters too (`ログイン失敗` → `roguin-shi-bai`).
+                    if ascii.ends_with(' ') {
+                        push(' ', &mut out);
+                    }
+                    for a in ascii.chars() {
+                        push(a, &mut out);
+                    }
+                }
+                _ => push(' ', &mut out),
+            }
         }
     }
     while out.ends_with('-') {
         out.pop();
     }
     out
+}
+
+/// The longest file stem [`file_stem`] makes from a title.
+pub(crate) const STEM_MAX: usize = 60;
+
+/// The file stem of an object pulled from a cluster: the [`slug`] of its title, cut at a word
+/// boundary to at most [`STEM_MAX`] characters; its id when the title has no letter or digit
+/// (only symbols or emoji, or empty).
+pub(crate) fn file_stem(title: &str, id: &str) -> String {
+    let slug = slug(title);
+    if slug.is_empty() {
+        return id.to_string();
+    }
+    if slug.len() <= STEM_MAX {
+        return slug;
+    }
+    // Cut after the last whole word that fits; a first word longer than that is cut itself.
+    let head = &slug[..=STEM_MAX];
+    match head.rfind('-') {
+        Some(cut) if cut > 0 => slug[..cut].to_string(),
+        _ => slug[..STEM_MAX].to_string(),
+    }
 }
 
 /// The slug of a title, or an error saying what the title needs.
@@ -126,7 +171,14 @@ mod tests {
             slug("WAF: blocked from one country!"),
             "waf-blocked-from-one-country"
         );
-        assert_eq!(slug("  Ünïcode -- only  "), "n-code-only");
+        assert_eq!(slug("  Ünïcode -- only  "), "unicode-only");
+        assert_eq!(
+            slug("Échecs d'authentification"),
+            "echecs-d-authentification"
+        );
+        assert_eq!(slug("Вход в систему"), "vkhod-v-sistemu");
+        assert_eq!(slug("ログイン失敗"), "roguin-shi-bai");
+        assert_eq!(slug("🔥🚨 !!"), "");
         assert_eq!(object_id("aws-waf", "blocked"), "aws-waf-blocked");
         assert_eq!(object_id("aws-waf", "aws-waf-blocked"), "aws-waf-blocked");
         assert_eq!(object_id("aws-waf", "waf-blocked"), "aws-waf-blocked");
@@ -134,6 +186,20 @@ mod tests {
         assert_eq!(search_stem("aws-waf", "aws-waf-blocked"), "blocked");
         assert_eq!(search_stem("aws-waf", "other"), "other");
         assert!(title_slug("::").is_err());
+    }
+
+    #[test]
+    fn file_stems_are_readable_and_never_empty() {
+        assert_eq!(
+            file_stem("CloudTrail: failed console logins", "x"),
+            "cloudtrail-failed-console-logins"
+        );
+        assert_eq!(file_stem("  ***  ", "a1b2"), "a1b2");
+        assert_eq!(file_stem("🔥🚨", "a1b2"), "a1b2");
+        assert_eq!(file_stem("Top 10 — API calls!", "x"), "top-10-api-calls");
+        let long = file_stem(&"word ".repeat(40), "x");
+        assert!(long.len() <= STEM_MAX && long.ends_with("word"), "{long}");
+        assert_eq!(file_stem(&"a".repeat(70), "x").len(), STEM_MAX);
     }
 
     #[test]

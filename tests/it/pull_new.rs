@@ -402,3 +402,205 @@ fn pull_refuses_unclear_flags() {
         run.stderr
     );
 }
+
+/// Dashboards' `updated_at` times (`2024-01-02T03:04:05.678Z`) as `[UPDATED]`, for snapshots.
+fn scrub_times(text: &str) -> String {
+    const SHAPE: &str = "dddd-dd-ddTdd:dd:dd.dddZ";
+    let chars: Vec<char> = text.chars().collect();
+    let fits = |at: usize| {
+        chars.len() >= at + SHAPE.len()
+            && SHAPE.chars().zip(&chars[at..]).all(|(s, c)| match s {
+                'd' => c.is_ascii_digit(),
+                s => s == *c,
+            })
+    };
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if fits(i) {
+            out.push_str("[UPDATED]");
+            i += SHAPE.len();
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The `Pulled ... into ...` lines of a run's stderr.
+fn pulled_lines(stderr: &str) -> String {
+    stderr
+        .lines()
+        .filter(|l| l.starts_with("Pulled "))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+#[test]
+fn new_files_are_named_from_any_title_and_collisions_get_a_number() {
+    let c = applied();
+    // A file the content already has under the name the first title gives.
+    c.content.write(
+        "dashboards/demo/failed-logins.visualization.json.hbs",
+        &c.content
+            .read("dashboards/demo/demo-top-actions.visualization.json.hbs")
+            .replace("\"demo-top-actions\"", "\"hand-made\""),
+    );
+    let titles = [
+        ("ui-accents", "Échecs d'authentification à Zürich"),
+        ("ui-cyrillic", "Вход в систему"),
+        ("ui-japanese", "ログイン失敗"),
+        ("ui-emoji", "🔥🚨 ✅"),
+        ("ui-collide-a", "Failed logins"),
+        ("ui-collide-b", "failed LOGINS!"),
+    ];
+    for (id, title) in titles {
+        made_in_the_ui(
+            &c,
+            "visualization",
+            id,
+            visualization(title, Some("log-demo")),
+        );
+    }
+    let run = c.siemctl(&["pull", "--new", "--type", "visualization", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    insta::assert_snapshot!("readable_file_names", pulled_lines(&run.stderr));
+    // The ids stay the cluster's, whatever the file is called.
+    for (id, _) in titles {
+        let file = run
+            .stderr
+            .lines()
+            .find(|l| l.starts_with(&format!("Pulled visualization `{id}` into `")))
+            .and_then(|l| l.split('`').nth(3))
+            .unwrap_or_else(|| panic!("{id} not pulled: {}", run.stderr));
+        let text = c.content.read(file);
+        let named_by_id = file.ends_with(&format!("/{id}.visualization.json.hbs"));
+        assert!(
+            named_by_id || text.contains(&format!("\"id\": \"{id}\"")),
+            "{file}: {text}"
+        );
+    }
+    // The same objects into fresh content give the same names: the numbering is deterministic.
+    let again = applied();
+    again.content.write(
+        "dashboards/demo/failed-logins.visualization.json.hbs",
+        &c.content
+            .read("dashboards/demo/failed-logins.visualization.json.hbs"),
+    );
+    for (id, title) in titles.iter().rev() {
+        made_in_the_ui(
+            &again,
+            "visualization",
+            id,
+            visualization(title, Some("log-demo")),
+        );
+    }
+    let run2 = again.siemctl(&["pull", "--new", "--type", "visualization", "--yes"]);
+    assert_eq!(run2.code, 0, "{}", run2.snapshot());
+    assert_eq!(pulled_lines(&run2.stderr), pulled_lines(&run.stderr));
+}
+
+#[test]
+fn pull_new_list_shows_what_is_new_and_writes_nothing() {
+    let c = applied();
+    made_in_the_ui(
+        &c,
+        "visualization",
+        VIS_ID,
+        visualization("Failed logins by user", Some("log-demo")),
+    );
+    made_in_the_ui(
+        &c,
+        "search",
+        SEARCH_ID,
+        discover_search("Root activity", "user.name:root"),
+    );
+    let before = crate::common::tree(c.content.path());
+    let run = c.siemctl(&["pull", "--new", "--list"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    insta::assert_snapshot!("list", scrub_times(&run.snapshot()));
+    let run = c.siemctl(&["pull", "--new", "--list", "--type", "search"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert!(
+        run.stdout.contains(SEARCH_ID) && !run.stdout.contains(VIS_ID),
+        "{}",
+        run.stdout
+    );
+    let run = c.siemctl(&["pull", "--new", "--list", "--title", "failed*"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert!(
+        run.stdout.contains(VIS_ID) && !run.stdout.contains(SEARCH_ID),
+        "{}",
+        run.stdout
+    );
+    let run = c.siemctl(&["pull", "--new", "--list", "--output", "json"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    let document = run.json();
+    assert_eq!(document["data"]["tenant"], "global");
+    let objects = document["data"]["objects"].as_array().unwrap();
+    assert_eq!(objects.len(), 2, "{document}");
+    assert_eq!(objects[0]["type"], "search");
+    assert_eq!(objects[0]["id"], SEARCH_ID);
+    assert_eq!(objects[0]["title"], "Root activity");
+    assert!(objects[1]["updated"].is_string(), "{document}");
+    assert_eq!(
+        crate::common::tree(c.content.path()),
+        before,
+        "--list writes nothing"
+    );
+    let run = c.siemctl(&["pull", "--new", "--list", "--yes"]);
+    assert_eq!(run.code, 1, "--list and --yes: {}", run.snapshot());
+}
+
+#[test]
+fn without_a_terminal_pull_new_of_several_objects_needs_yes() {
+    let c = applied();
+    made_in_the_ui(
+        &c,
+        "visualization",
+        VIS_ID,
+        visualization("Failed logins by user", Some("log-demo")),
+    );
+    made_in_the_ui(
+        &c,
+        "search",
+        SEARCH_ID,
+        discover_search("Root activity", "user.name:root"),
+    );
+    let before = crate::common::tree(c.content.path());
+    // The tests' stdin is not a terminal, as in CI.
+    let run = c.siemctl(&["pull", "--new"]);
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    insta::assert_snapshot!("no_terminal", scrub_times(&run.snapshot()));
+    let run = c.siemctl(&["pull", "--new", "--output", "json"]);
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    insta::assert_snapshot!("no_terminal_json", scrub_times(&run.snapshot()));
+    // A selection that leaves several is not enough either.
+    let run = c.siemctl(&[
+        "pull",
+        "--new",
+        "--type",
+        "search",
+        "--type",
+        "visualization",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    assert_eq!(crate::common::tree(c.content.path()), before);
+    // A selection that leaves exactly one pulls it; --yes pulls all.
+    let run = c.siemctl(&["pull", "--new", "--type", "search"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert!(
+        run.stderr.contains(&format!("Pulled search `{SEARCH_ID}`")),
+        "{}",
+        run.stderr
+    );
+    let run = c.siemctl(&["pull", "--new", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert!(
+        run.stderr
+            .contains(&format!("Pulled visualization `{VIS_ID}`")),
+        "{}",
+        run.stderr
+    );
+}
