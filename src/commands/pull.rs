@@ -300,7 +300,11 @@ async fn new_objects(
         (None, false) => format!(" of type {}", args.types.join(", ")),
         (None, true) => String::new(),
     };
-    if listed.is_empty() {
+    if listed.is_empty() && printer.is_json() && !args.list {
+        // The pull document, with nothing pulled (and the content's problems).
+        return Ok(Some((Vec::new(), pool)));
+    }
+    if listed.is_empty() && !printer.is_json() {
         printer.data(&format!(
             "Nothing new{what}: every saved object of tenant {} is in the content or managed by siemctl.\n",
             cluster.tenant()

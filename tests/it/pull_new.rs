@@ -537,6 +537,8 @@ fn pull_new_list_shows_what_is_new_and_writes_nothing() {
     let run = c.siemctl(&["pull", "--new", "--list", "--output", "json"]);
     assert_eq!(run.code, 0, "{}", run.snapshot());
     let document = run.json();
+    let errors = crate::json_output::schema_errors("pull", &document);
+    assert!(errors.is_empty(), "{errors:?}\n{document}");
     assert_eq!(document["data"]["tenant"], "global");
     let objects = document["data"]["objects"].as_array().unwrap();
     assert_eq!(objects.len(), 2, "{document}");
@@ -595,12 +597,28 @@ fn without_a_terminal_pull_new_of_several_objects_needs_yes() {
         "{}",
         run.stderr
     );
-    let run = c.siemctl(&["pull", "--new", "--yes"]);
+    let run = c.siemctl(&["pull", "--new", "--yes", "--output", "json"]);
     assert_eq!(run.code, 0, "{}", run.snapshot());
-    assert!(
-        run.stderr
-            .contains(&format!("Pulled visualization `{VIS_ID}`")),
+    let document = run.json();
+    let errors = crate::json_output::schema_errors("pull", &document);
+    assert!(errors.is_empty(), "{errors:?}\n{document}");
+    assert_eq!(document["data"]["pulled"][0]["id"], VIS_ID, "{document}");
+    // Nothing new: still one JSON document (nothing pulled), and an empty list.
+    let run = c.siemctl(&["pull", "--new", "--yes", "--output", "json"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert_eq!(
+        run.json()["data"]["pulled"],
+        json!([]),
         "{}",
-        run.stderr
+        run.snapshot()
     );
+    let run = c.siemctl(&["pull", "--new", "--list", "--output", "json"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert_eq!(
+        run.json()["data"]["objects"],
+        json!([]),
+        "{}",
+        run.snapshot()
+    );
+    assert!(crate::json_output::schema_errors("pull", &run.json()).is_empty());
 }
