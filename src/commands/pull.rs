@@ -340,7 +340,8 @@ async fn new_objects(
     if !printer.is_json() {
         printer.data(&listing(&listed, cluster.tenant(), &what));
     }
-    if !args.yes && !terminal && !(selected && listed.len() == 1) {
+    let decided = args.yes || terminal || (selected && listed.len() == 1);
+    if !decided {
         let n = listed.len();
         let (objects, which) = if n == 1 {
             ("1 new saved object".to_string(), "whether to pull it")
