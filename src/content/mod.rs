@@ -25,6 +25,7 @@ pub(crate) mod version;
 use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
@@ -69,6 +70,10 @@ pub(crate) struct Content {
     /// ids of `failed`: references are resolved by lookup, not by a scan of every object.
     index: HashMap<Kind, HashMap<String, usize>>,
     failed_ids: HashMap<Kind, HashSet<String>>,
+    /// The warnings of values the field checks could not check (a date format the engine
+    /// cannot read), kept by the field checks of `validate` for `validate::warnings`: one run
+    /// of the field checks gives both.
+    pub(crate) unchecked_values: OnceLock<Vec<Problem>>,
 }
 
 impl Content {
@@ -124,6 +129,7 @@ impl Content {
             failed,
             index,
             failed_ids,
+            unchecked_values: OnceLock::new(),
         }
     }
 }

@@ -28,14 +28,23 @@ struct PatternView<'a> {
     catalogue: &'a Catalogue,
 }
 
+/// The problems; the warnings of the same run are kept in the content for
+/// [`unchecked_values`], so that warnings do not run the checks a second time.
 pub(super) fn check(content: &Content) -> Vec<Problem> {
-    checked(content).0
+    let (problems, unchecked) = checked(content);
+    // Set once: a second check of the same content finds the same warnings.
+    let _ = content.unchecked_values.set(unchecked);
+    problems
 }
 
 /// Warnings: the values compared with date fields whose format siemctl cannot read offline,
-/// which were not checked.
+/// which were not checked. Those of [`check`]'s run when it ran on this content, otherwise
+/// the checks run for them.
 pub(super) fn unchecked_values(content: &Content) -> Vec<Problem> {
-    checked(content).1
+    match content.unchecked_values.get() {
+        Some(unchecked) => unchecked.clone(),
+        None => checked(content).1,
+    }
 }
 
 /// The problems, and the warnings of values not checked.

@@ -43,7 +43,8 @@ pub(crate) fn validate(content: &Content) -> Vec<Problem> {
 pub(crate) fn warnings(content: &Content) -> Vec<Problem> {
     let mut warnings = fields::warnings(content);
     // Values compared with a date field whose format siemctl cannot read were not checked:
-    // said as warnings. The field checks run again for them only where such a format exists.
+    // said as warnings, from the run of the field checks `validate` made (or a run of them
+    // when it did not run on this content), only where such a format exists.
     if values::any_unreadable_date_format(content) {
         warnings.extend(fields::unchecked_values(content));
     }

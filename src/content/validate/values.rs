@@ -82,7 +82,7 @@ pub(super) fn route(
 
 /// Whether some date field of the content's templates has a format with a part siemctl cannot
 /// read offline: only then can values have been left unchecked, and the warnings that say so
-/// are worth a second pass over the queries.
+/// (kept by the one run of the field checks) are reported.
 pub(super) fn any_unreadable_date_format(content: &Content) -> bool {
     fn collect<'a>(properties: Option<&'a Value>, formats: &mut BTreeSet<&'a str>) {
         let Some(properties) = properties.and_then(Value::as_object) else {
