@@ -30,6 +30,9 @@ pub(crate) struct Applied {
     pub(crate) no_changes: bool,
     /// Live saved objects of another id with a content object's title (warned).
     pub(crate) same_title: Vec<crate::plan::same_title::SameTitle>,
+    /// The same-title warnings were printed already, before the question: the report does not
+    /// repeat them.
+    pub(crate) same_title_warned: bool,
 }
 
 impl Applied {
@@ -183,6 +186,7 @@ pub(crate) async fn apply_session(
                 outcome,
                 no_changes: true,
                 same_title,
+                same_title_warned: false,
             });
         }
         if let Some(access) = snapshot.tenant.as_ref().filter(|a| a.read_only) {
@@ -201,6 +205,13 @@ pub(crate) async fn apply_session(
                 .map(|c| format!("{} `{}`", c.kind, c.id))
                 .collect();
             printer.warn(&format!("edited in the cluster since the last apply, skipped (the rest is applied; --overwrite-drift discards the edits, --strict-drift refuses the whole apply): {}", names.join(", ")));
+        }
+        // Before the question, so that "two `log-*` patterns" is read before saying yes.
+        let same_title_warned = !confirmed_beforehand(args);
+        if same_title_warned {
+            for s in &same_title {
+                printer.warn(&s.message());
+            }
         }
         confirm(args)?;
         // From here on a signal is this run's to handle, never the default death: a lock it
@@ -287,6 +298,7 @@ pub(crate) async fn apply_session(
             outcome,
             no_changes: false,
             same_title,
+            same_title_warned,
         })
     }
 }
@@ -381,8 +393,10 @@ fn summary(outcome: &Outcome) -> serde_json::Value {
 
 /// Reports an apply: its JSON document, or the text summary (failures on stderr).
 pub(crate) fn report(printer: Printer, applied: &Applied) {
-    for s in &applied.same_title {
-        printer.warn(&s.message());
+    if !applied.same_title_warned {
+        for s in &applied.same_title {
+            printer.warn(&s.message());
+        }
     }
     if printer.is_json() {
         printer.json(applied.json(), applied.error());

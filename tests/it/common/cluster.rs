@@ -76,6 +76,19 @@ impl ClusterContext {
         }
     }
 
+    /// siemctl on a terminal of its own (stdin too), with the emulator's URLs in the
+    /// environment: a test answers its question.
+    pub(crate) fn terminal(&self, args: &[&str]) -> super::terminal::Terminal {
+        super::terminal::Terminal::spawn(
+            self.content.path(),
+            args,
+            &[
+                ("SIEMCTL_OPENSEARCH_URL", self.emulator.opensearch_url()),
+                ("SIEMCTL_DASHBOARDS_URL", self.emulator.dashboards_url()),
+            ],
+        )
+    }
+
     /// Starts siemctl without waiting for it.
     pub(crate) fn spawn(&self, args: &[&str]) -> Child {
         let mut command = Command::new(env!("CARGO_BIN_EXE_siemctl"));
