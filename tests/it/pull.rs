@@ -103,11 +103,10 @@ fn an_object_that_did_not_change_leaves_its_file_as_it_is() {
 #[test]
 fn an_expression_that_no_longer_holds_is_named() {
     let c = laid_out_and_applied();
-    c.dashboards(
-        "PUT",
-        "/api/saved_objects/visualization/demo-top-actions",
-        Some(json!({"attributes": {"title": "Top actions"}})),
-        "global",
+    c.edit_in_dashboards(
+        "visualization",
+        "demo-top-actions",
+        json!({"title": "Top actions"}),
     );
     let run = c.siemctl(&["pull", "visualization/demo-top-actions"]);
     assert_eq!(run.code, 0, "{}", run.snapshot());
@@ -321,12 +320,7 @@ fn a_saved_query_comes_back_as_a_saved_query() {
     let c = ClusterContext::new("minimal");
     c.content.write("saved-searches/demo/q.yaml", "id: demo-q\ntitle: \"Demo: a query\"\nkind: query\nlanguage: lucene\nquery: 'event.action:x*'\n");
     assert_eq!(c.siemctl(&["apply", "--yes"]).code, 0);
-    c.dashboards(
-        "PUT",
-        "/api/saved_objects/query/demo-q",
-        Some(json!({"attributes": {"title": "Demo: a better query"}})),
-        "global",
-    );
+    c.edit_in_dashboards("query", "demo-q", json!({"title": "Demo: a better query"}));
     let run = c.siemctl(&["pull", "query/demo-q"]);
     assert_eq!(run.code, 0, "{}", run.snapshot());
     let yaml = c.content.read("saved-searches/demo/q.yaml");
@@ -391,11 +385,10 @@ fn what_yaml_cannot_express_is_refused_or_kept_as_json() {
 fn text_with_braces_from_dashboards_stays_text() {
     let c = applied();
     let formats = json!({"source.ip": {"id": "url", "params": {"urlTemplate": "https://intel.example/ip/{{value}}"}}}).to_string();
-    c.dashboards(
-        "PUT",
-        "/api/saved_objects/index-pattern/log-demo",
-        Some(json!({"attributes": {"fieldFormatMap": formats}})),
-        "global",
+    c.edit_in_dashboards(
+        "index-pattern",
+        "log-demo",
+        json!({"fieldFormatMap": formats}),
     );
     let run = c.siemctl(&["pull", "index-pattern/log-demo"]);
     assert_eq!(run.code, 0, "{}", run.snapshot());

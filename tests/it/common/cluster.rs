@@ -235,6 +235,17 @@ impl ClusterContext {
         serde_json::from_str(&text).unwrap_or(Value::Null)
     }
 
+    /// `PUT /api/saved_objects/{kind}/{id}` with new `attributes`, in the `global` tenant, as
+    /// a user saving the object in Dashboards does.
+    pub(crate) fn edit_in_dashboards(&self, kind: &str, id: &str, attributes: Value) -> Value {
+        self.dashboards(
+            "PUT",
+            &format!("/api/saved_objects/{kind}/{id}"),
+            Some(json!({ "attributes": attributes })),
+            "global",
+        )
+    }
+
     pub(crate) fn opensearch(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
         let mut request = self.http.request(
             method.parse().unwrap(),
