@@ -137,13 +137,9 @@ fn a_yaml_search_keeps_its_comments_and_only_the_changed_key_changes() {
     );
     c.content.write(file, &before);
     assert_eq!(c.siemctl(&["apply", "--yes"]).code, 0);
-    let edit = json!({"attributes": {"columns": ["user.name", "source.ip", "event.action", "event.outcome"]}});
-    c.dashboards(
-        "PUT",
-        "/api/saved_objects/search/demo-failures",
-        Some(edit),
-        "global",
-    );
+    let attributes =
+        json!({"columns": ["user.name", "source.ip", "event.action", "event.outcome"]});
+    c.edit_in_dashboards("search", "demo-failures", attributes);
     let run = c.siemctl(&["pull", "--drifted"]);
     assert_eq!(run.code, 0, "{}", run.snapshot());
     let after = c.content.read(file);
@@ -171,15 +167,10 @@ fn comments_inside_a_changed_list_stay_with_their_items() {
     let mut source: Value = serde_json::from_str(meta.as_str().unwrap()).unwrap();
     source["filter"][0]["meta"]["params"]["query"] = json!("eu-west-1");
     source["filter"][0]["query"]["match_phrase"]["demo.region"] = json!("eu-west-1");
-    let edit = json!({"attributes": {
+    let attributes = json!({
         "columns": ["user.name", "source.ip", "event.action", "event.outcome"],
-        "kibanaSavedObjectMeta": {"searchSourceJSON": source.to_string()}}});
-    c.dashboards(
-        "PUT",
-        "/api/saved_objects/search/demo-failures",
-        Some(edit),
-        "global",
-    );
+        "kibanaSavedObjectMeta": {"searchSourceJSON": source.to_string()}});
+    c.edit_in_dashboards("search", "demo-failures", attributes);
     let run = c.siemctl(&["pull", "--drifted"]);
     assert_eq!(run.code, 0, "{}", run.snapshot());
     let after = c.content.read(file);
@@ -196,13 +187,8 @@ fn comments_inside_a_changed_list_stay_with_their_items() {
     assert!(!c.siemctl(&["fmt", "--check"]).stdout.contains(file));
 
     // A column removed goes with the comment above it; the others keep theirs.
-    let edit = json!({"attributes": {"columns": ["user.name", "event.action", "event.outcome"]}});
-    c.dashboards(
-        "PUT",
-        "/api/saved_objects/search/demo-failures",
-        Some(edit),
-        "global",
-    );
+    let attributes = json!({"columns": ["user.name", "event.action", "event.outcome"]});
+    c.edit_in_dashboards("search", "demo-failures", attributes);
     let run = c.siemctl(&["pull", "search/demo-failures"]);
     assert_eq!(run.code, 0, "{}", run.snapshot());
     let again = c.content.read(file);
@@ -228,13 +214,9 @@ fn applied() -> ClusterContext {
 #[test]
 fn a_drifted_saved_search_comes_back_as_yaml() {
     let c = applied();
-    let edit = json!({"attributes": {"title": "Demo: failures by user", "columns": ["user.name", "event.action"]}});
-    c.dashboards(
-        "PUT",
-        "/api/saved_objects/search/demo-failures",
-        Some(edit),
-        "global",
-    );
+    let attributes =
+        json!({"title": "Demo: failures by user", "columns": ["user.name", "event.action"]});
+    c.edit_in_dashboards("search", "demo-failures", attributes);
     let run = c.siemctl(&["pull", "--drifted"]);
     assert_eq!(run.code, 0, "{}", run.snapshot());
     insta::assert_snapshot!(c.content.read("saved-searches/demo/failures.yaml"));
@@ -261,13 +243,8 @@ fn a_visualization_comes_back_readable_with_its_variables() {
     let mut state: Value =
         serde_json::from_str(vis["attributes"]["visState"].as_str().unwrap()).unwrap();
     state["params"]["perPage"] = json!(25);
-    let edit = json!({"attributes": {"visState": state.to_string()}});
-    c.dashboards(
-        "PUT",
-        "/api/saved_objects/visualization/demo-top-actions",
-        Some(edit),
-        "global",
-    );
+    let attributes = json!({"visState": state.to_string()});
+    c.edit_in_dashboards("visualization", "demo-top-actions", attributes);
     let run = c.siemctl(&["pull", "visualization/demo-top-actions"]);
     assert_eq!(run.code, 0, "{}", run.snapshot());
     // The titles are still what `{{label}}` renders to: the expression stays, with no warning.
@@ -344,14 +321,8 @@ fn what_yaml_cannot_express_is_refused_or_kept_as_json() {
     )
     .unwrap();
     source["filter"][0]["meta"]["alias"] = json!("only us-east-1");
-    let edit =
-        json!({"attributes": {"kibanaSavedObjectMeta": {"searchSourceJSON": source.to_string()}}});
-    c.dashboards(
-        "PUT",
-        "/api/saved_objects/search/demo-failures",
-        Some(edit),
-        "global",
-    );
+    let attributes = json!({"kibanaSavedObjectMeta": {"searchSourceJSON": source.to_string()}});
+    c.edit_in_dashboards("search", "demo-failures", attributes);
     let before = c.content.read("saved-searches/demo/failures.yaml");
     let run = c.siemctl(&["pull", "--drifted"]);
     assert_eq!(run.code, 1, "{}", run.snapshot());
