@@ -89,6 +89,12 @@ impl ClusterContext {
         )
     }
 
+    /// The cluster matches the content: `plan --detailed-exitcode` exits 0, nothing to change.
+    pub(crate) fn assert_converged(&self) {
+        let run = self.siemctl(&["plan", "--detailed-exitcode"]);
+        assert_eq!(run.code, 0, "converged: {}", run.snapshot());
+    }
+
     /// Starts siemctl without waiting for it.
     pub(crate) fn spawn(&self, args: &[&str]) -> Child {
         let mut command = Command::new(env!("CARGO_BIN_EXE_siemctl"));
