@@ -5,7 +5,8 @@
 //!
 //! A code comes from the typed errors ([`Code::of`] walks an error's chain): the cluster's
 //! [`crate::cluster::error::Error`], the saved plan's [`crate::plan::saved::Error`], the
-//! selection's [`crate::plan::select::SelectError`], and [`Coded`], which the refusals that have
+//! selection's [`crate::plan::select::SelectError`], an incomplete apply's
+//! [`crate::apply::incomplete::Incomplete`] (its typed reason), and [`Coded`], which the refusals that have
 //! no error type of their own (lock held, downgrade, drift, unmanaged objects...) are raised as.
 
 use serde::Serialize;
@@ -70,6 +71,11 @@ impl Code {
                 if let Some(coded) = cause.downcast_ref::<Coded>() {
                     return Some(coded.code);
                 }
+                if let Some(incomplete) =
+                    cause.downcast_ref::<crate::apply::incomplete::Incomplete>()
+                {
+                    return Some(Code::of_incomplete(incomplete.reason));
+                }
                 if let Some(err) = cause.downcast_ref::<crate::cluster::error::Error>() {
                     return Some(Code::of_cluster(err));
                 }
@@ -85,6 +91,17 @@ impl Code {
                 None
             })
             .unwrap_or(Code::Error)
+    }
+
+    /// An apply stopped incomplete: only held-back drift is `drift`, a signal `interrupted`;
+    /// failed objects, a lost lock and failed records are `partial_failure`.
+    fn of_incomplete(reason: crate::apply::incomplete::Reason) -> Code {
+        use crate::apply::incomplete::Reason;
+        match reason {
+            Reason::DriftHeldBack => Code::Drift,
+            Reason::Interrupted => Code::Interrupted,
+            Reason::LockLost | Reason::ObjectsFailed | Reason::Bookkeeping => Code::PartialFailure,
+        }
     }
 
     fn of_cluster(err: &crate::cluster::error::Error) -> Code {
@@ -154,6 +171,24 @@ mod tests {
         let err = anyhow::Error::from(Coded::new(Code::LockHeld, "held")).context("apply");
         assert_eq!(Code::of(&err), Code::LockHeld);
         assert_eq!(Code::of(&anyhow::anyhow!("something")), Code::Error);
+        let incomplete = |reason| {
+            anyhow::Error::from(crate::apply::incomplete::Incomplete {
+                reason,
+                failed: 0,
+                not_attempted: 0,
+                skipped: 1,
+            })
+        };
+        use crate::apply::incomplete::Reason;
+        assert_eq!(Code::of(&incomplete(Reason::DriftHeldBack)), Code::Drift);
+        assert_eq!(
+            Code::of(&incomplete(Reason::Interrupted)),
+            Code::Interrupted
+        );
+        assert_eq!(
+            Code::of(&incomplete(Reason::LockLost)),
+            Code::PartialFailure
+        );
         assert_eq!(
             serde_json::to_value(Code::PartialFailure).unwrap(),
             serde_json::json!("partial_failure")

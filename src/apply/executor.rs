@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::live::{Snapshot, StoredState};
 use super::lock::{identity, now_ms};
+use crate::apply::incomplete::Reason;
 use crate::cluster::concurrent::{bounded, IN_FLIGHT};
 use crate::cluster::opensearch::{WriteIf, Written};
 use crate::cluster::Cluster;
@@ -33,6 +34,8 @@ pub(crate) struct Outcome {
     pub(crate) not_attempted: Vec<(Kind, String, String)>,
     /// Failures of the run itself (saving siemctl's state), after the objects were written.
     pub(crate) errors: Vec<String>,
+    /// The reason of each of `errors`, in the same order ([`Outcome::push_error`]).
+    pub(crate) reasons: Vec<Reason>,
     /// Objects edited in the cluster since the last apply, left as they are (not written,
     /// not deleted): see [`hold_back_drifted`].
     pub(crate) skipped_drift: Vec<(Kind, String)>,
@@ -42,6 +45,12 @@ impl Outcome {
     /// Every change went through: nothing failed, nothing was left unattempted.
     pub(crate) fn is_whole(&self) -> bool {
         self.failed.is_empty() && self.not_attempted.is_empty()
+    }
+
+    /// An error of the run itself, with its reason.
+    pub(crate) fn push_error(&mut self, reason: Reason, message: String) {
+        self.errors.push(message);
+        self.reasons.push(reason);
     }
 
     fn record(&mut self, change: &Change, fate: Fate) {
@@ -271,7 +280,7 @@ impl Run<'_> {
         // 3. Record the outcome.
         self.settle(&mut cluster_state.state, &mut tenant_state.state, &outcome);
         if let Err(err) = self.save(&mut cluster_state, &mut tenant_state).await {
-            outcome.errors.push(format!("{err:#}"));
+            outcome.push_error(Reason::Bookkeeping, format!("{err:#}"));
         }
         Ok(outcome)
     }

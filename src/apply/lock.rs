@@ -2,6 +2,7 @@
 //! when. A second apply waits a bounded time, then fails naming the holder; the lock of a
 //! crashed apply expires.
 
+use crate::apply::incomplete::Reason;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -123,7 +124,7 @@ pub(crate) struct Lock {
 #[derive(Debug, Default)]
 pub(crate) struct Stop {
     flag: AtomicBool,
-    reason: Mutex<Option<String>>,
+    reason: Mutex<Option<(Reason, String)>>,
 }
 
 impl Stop {
@@ -131,14 +132,15 @@ impl Stop {
         self.flag.load(Ordering::SeqCst)
     }
 
-    pub(crate) fn request(&self, reason: &str) {
+    /// Asks the run to stop between objects; the first reason given is kept.
+    pub(crate) fn request(&self, reason: Reason, text: &str) {
         if let Ok(mut slot) = self.reason.lock() {
-            slot.get_or_insert_with(|| reason.to_string());
+            slot.get_or_insert_with(|| (reason, text.to_string()));
         }
         self.flag.store(true, Ordering::SeqCst);
     }
 
-    pub(crate) fn reason(&self) -> Option<String> {
+    pub(crate) fn reason(&self) -> Option<(Reason, String)> {
         self.reason.lock().ok().and_then(|r| r.clone())
     }
 }
@@ -439,6 +441,7 @@ impl Lock {
                 Ok(Written::Conflict) => match self.read_back(cluster).await {
                     Ok(Some(expires)) => expires_at_ms = expires,
                     Ok(None) => stop.request(
+                        Reason::LockLost,
                         "the apply lock was taken over by another run (it had expired): stopping",
                     ),
                     Err(err) => {
@@ -448,7 +451,10 @@ impl Lock {
                 Err(err) => tracing::warn!("cannot renew the apply lock (will retry): {err}"),
             }
             if now_ms() >= expires_at_ms {
-                stop.request("the apply lock expired without a successful renewal: stopping");
+                stop.request(
+                    Reason::LockLost,
+                    "the apply lock expired without a successful renewal: stopping",
+                );
             }
         }
     }

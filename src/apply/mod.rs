@@ -2,5 +2,6 @@
 //! plan. The I/O goes through [`crate::cluster`].
 
 pub(crate) mod executor;
+pub(crate) mod incomplete;
 pub(crate) mod live;
 pub(crate) mod lock;

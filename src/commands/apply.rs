@@ -10,6 +10,7 @@ use serde_json::json;
 use super::block_on;
 use super::plan::{make_plan, select};
 use crate::apply::executor::{drift_refusal, hold_back_drifted, Outcome, Run};
+use crate::apply::incomplete::{Incomplete, Reason};
 use crate::apply::live;
 use crate::apply::lock::{self, Interrupts, Lock, Stop};
 use crate::cli::{ApplyArgs, ApplyCommandArgs, GlobalArgs};
@@ -30,6 +31,9 @@ pub(crate) struct Applied {
     pub(crate) no_changes: bool,
     /// Live saved objects of another id with a content object's title (warned).
     pub(crate) same_title: Vec<crate::plan::same_title::SameTitle>,
+    /// The same-title warnings were printed already, before the question: the report does not
+    /// repeat them.
+    pub(crate) same_title_warned: bool,
 }
 
 impl Applied {
@@ -59,28 +63,13 @@ impl Applied {
         if self.is_complete() {
             serde_json::Value::Null
         } else {
-            let o = &self.outcome;
-            // Only drifted objects held back: `drift`; anything that failed: `partial_failure`.
-            let code = if o.failed.is_empty()
-                && o.not_attempted.is_empty()
-                && o.errors.len() == 1
-                && !o.skipped_drift.is_empty()
-            {
-                Code::Drift
-            } else if o.failed.is_empty() && o.errors.iter().any(|e| e.starts_with("interrupted")) {
-                Code::Interrupted
-            } else {
-                Code::PartialFailure
-            };
+            let incomplete = anyhow::Error::from(
+                Incomplete::of(&self.outcome).expect("an incomplete outcome has its reason"),
+            );
             crate::output::printer::error_json(
-                code,
-                format!(
-                    "{} objects failed, {} not attempted, {} skipped (edited in the cluster)",
-                    o.failed.len(),
-                    o.not_attempted.len(),
-                    o.skipped_drift.len()
-                ),
-                o.errors.clone(),
+                Code::of(&incomplete),
+                incomplete.to_string(),
+                self.outcome.errors.clone(),
             )
         }
     }
@@ -183,6 +172,7 @@ pub(crate) async fn apply_session(
                 outcome,
                 no_changes: true,
                 same_title,
+                same_title_warned: false,
             });
         }
         if let Some(access) = snapshot.tenant.as_ref().filter(|a| a.read_only) {
@@ -201,6 +191,13 @@ pub(crate) async fn apply_session(
                 .map(|c| format!("{} `{}`", c.kind, c.id))
                 .collect();
             printer.warn(&format!("edited in the cluster since the last apply, skipped (the rest is applied; --overwrite-drift discards the edits, --strict-drift refuses the whole apply): {}", names.join(", ")));
+        }
+        // Before the question, so that "two `log-*` patterns" is read before saying yes.
+        let same_title_warned = !confirmed_beforehand(args);
+        if same_title_warned {
+            for s in &same_title {
+                printer.warn(&s.message());
+            }
         }
         confirm(args)?;
         // From here on a signal is this run's to handle, never the default death: a lock it
@@ -258,7 +255,7 @@ pub(crate) async fn apply_session(
             // long as the run goes on.
             let interrupt = async {
                 signals.next().await;
-                stop.request("interrupted: stopped between objects; what was written is recorded");
+                stop.request(Reason::Interrupted, "interrupted: stopped between objects; what was written is recorded");
                 signals.next().await;
                 eprintln!("error: interrupted twice: exiting now; the apply lock expires within 15 minutes, and the next apply settles what was written");
                 std::process::exit(1);
@@ -270,23 +267,26 @@ pub(crate) async fn apply_session(
             };
             let mut outcome = outcome;
             outcome.skipped_drift = held.iter().map(|c| (c.kind, c.id.clone())).collect();
-            outcome.errors.extend(drift_refusal(held.iter()));
+            if let Some(refusal) = drift_refusal(held.iter()) {
+                outcome.push_error(Reason::DriftHeldBack, refusal);
+            }
             Ok::<_, anyhow::Error>((plan, outcome))
         }
         .await;
         let released = lock.release(&session.cluster).await;
         let (plan, mut outcome) = result?;
-        if let Some(reason) = stop.reason() {
-            outcome.errors.push(reason);
+        if let Some((reason, text)) = stop.reason() {
+            outcome.push_error(reason, text);
         }
         if let Err(err) = released {
-            outcome.errors.push(format!("{err:#}"));
+            outcome.push_error(Reason::Bookkeeping, format!("{err:#}"));
         }
         Ok(Applied {
             plan,
             outcome,
             no_changes: false,
             same_title,
+            same_title_warned,
         })
     }
 }
@@ -381,8 +381,10 @@ fn summary(outcome: &Outcome) -> serde_json::Value {
 
 /// Reports an apply: its JSON document, or the text summary (failures on stderr).
 pub(crate) fn report(printer: Printer, applied: &Applied) {
-    for s in &applied.same_title {
-        printer.warn(&s.message());
+    if !applied.same_title_warned {
+        for s in &applied.same_title {
+            printer.warn(&s.message());
+        }
     }
     if printer.is_json() {
         printer.json(applied.json(), applied.error());

@@ -379,6 +379,7 @@ pub(crate) fn apply(global: &GlobalArgs, args: &ApplyArgs, printer: Printer) -> 
         Ok(prepared) => prepared,
         Err(status) => return Ok(status),
     };
+    let mut asked = false;
     let projects = if !super::apply::confirmed_beforehand(args) {
         let planned = block_on(run_all(
             projects,
@@ -403,6 +404,16 @@ pub(crate) fn apply(global: &GlobalArgs, args: &ApplyArgs, printer: Printer) -> 
             report(global, printer, &planned, version_of(&rendered));
             return Ok(exit_status(&planned, false));
         }
+        // Before the question, so that "two `log-*` patterns" is read before saying yes; the
+        // report after the apply does not repeat them.
+        for result in &planned {
+            if let Ok(Done::Planned(_, same, _)) = &result.done {
+                for s in same {
+                    printer.warn(&format!("{}: {}", result.header.name, s.message()));
+                }
+            }
+        }
+        asked = true;
         confirm(args)?;
         // The same targets again (the plans moved them), with the content already rendered.
         Project::resolve_all(global, &args.vars)?
@@ -412,7 +423,7 @@ pub(crate) fn apply(global: &GlobalArgs, args: &ApplyArgs, printer: Printer) -> 
     let mut confirmed = args.clone();
     confirmed.yes = true;
 
-    let results = block_on(run_all(
+    let mut results = block_on(run_all(
         projects,
         &rendered,
         &index,
@@ -420,6 +431,11 @@ pub(crate) fn apply(global: &GlobalArgs, args: &ApplyArgs, printer: Printer) -> 
         quiet,
         Work::Apply(Arc::new(confirmed)),
     ))?;
+    for result in &mut results {
+        if let Ok(Done::Applied(applied)) = &mut result.done {
+            applied.same_title_warned = asked;
+        }
+    }
     report(global, printer, &results, version_of(&rendered));
     Ok(exit_status(&results, false))
 }
@@ -570,8 +586,10 @@ fn report(
                 if !applied.no_changes {
                     printer.data(&show::text(&applied.plan));
                 }
-                for s in &applied.same_title {
-                    printer.warn(&format!("{}: {}", result.header.name, s.message()));
+                if !applied.same_title_warned {
+                    for s in &applied.same_title {
+                        printer.warn(&format!("{}: {}", result.header.name, s.message()));
+                    }
                 }
                 report_text(printer, applied);
             }

@@ -47,8 +47,7 @@ fn fresh_apply_then_no_changes_and_no_writes() {
 fn a_dashboards_visit_is_not_a_change() {
     let c = applied("minimal");
     c.ui_visit("global"); // rewrites the index pattern's field cache, creates the config object
-    let run = c.siemctl(&["plan", "--detailed-exitcode"]);
-    assert_eq!(run.code, 0, "{}", run.snapshot());
+    c.assert_converged();
 }
 
 #[test]
@@ -103,7 +102,7 @@ fn a_content_change_updates_exactly_that_object() {
         template["index_templates"][0]["index_template"]["priority"],
         150
     );
-    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+    c.assert_converged();
 }
 
 #[test]
@@ -130,7 +129,7 @@ fn ui_edits_are_drift_refused_then_overwritten_on_request() {
     assert_eq!(run.code, 0, "{}", run.snapshot());
     let title = &c.saved_object("search", "demo-failures", "global")["attributes"]["title"];
     assert_eq!(title, "Demo: failures", "the content's version is back");
-    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+    c.assert_converged();
 }
 
 #[test]
@@ -251,8 +250,7 @@ fn faults_mid_apply_are_retried_and_the_next_apply_is_a_no_op() {
         Some(0),
         "every fault was hit: {rules}"
     );
-    let run = c.siemctl(&["plan", "--detailed-exitcode"]);
-    assert_eq!(run.code, 0, "converged: {}", run.snapshot());
+    c.assert_converged();
     let before = c.writes();
     assert_eq!(c.siemctl(&["apply", "--yes"]).stdout, "No changes.\n");
     assert_eq!(c.writes(), before);
@@ -284,7 +282,7 @@ fn a_failed_object_fails_the_run_and_the_next_apply_converges() {
         "{}",
         run.stdout
     );
-    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+    c.assert_converged();
 }
 
 #[test]
@@ -321,7 +319,7 @@ fn concurrent_applies_do_not_interleave() {
             .any(|t| t.contains("No changes.") || t.contains("0 created, 0 updated")),
         "{texts:?}"
     );
-    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+    c.assert_converged();
 }
 
 #[test]
@@ -440,7 +438,7 @@ fn dashboards_under_a_base_path() {
     assert!(c.emulator.dashboards_url().ends_with("/_dashboards"));
     let run = c.siemctl(&["apply", "--yes"]);
     assert_eq!(run.code, 0, "{}", run.snapshot());
-    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+    c.assert_converged();
 }
 
 #[test]
@@ -561,7 +559,7 @@ fn a_fresh_domain_someone_already_opened_applies_cleanly() {
         config["attributes"]["buildNum"], 8467,
         "settings siemctl does not declare are left alone"
     );
-    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+    c.assert_converged();
 }
 
 #[test]
@@ -657,7 +655,7 @@ fn repeated_failures_of_one_update_are_not_drift() {
     c.clear_faults();
     let run = c.siemctl(&["apply", "--yes"]);
     assert_eq!(run.code, 0, "{}", run.snapshot());
-    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+    c.assert_converged();
 }
 
 #[test]
@@ -759,7 +757,7 @@ fn a_cancelled_apply_releases_its_lock_and_the_next_converges() {
     assert!(stderr.contains("interrupted"), "{stderr}");
     let run = c.siemctl(&["apply", "--yes", "--lock-timeout", "1"]);
     assert_eq!(run.code, 0, "the lock was released: {}", run.snapshot());
-    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+    c.assert_converged();
 }
 
 #[test]
@@ -790,7 +788,7 @@ fn a_setting_dropped_from_the_content_is_unset() {
         "{config}"
     );
     assert_eq!(config["attributes"]["defaultIndex"], "log-demo");
-    assert_eq!(c.siemctl(&["plan", "--detailed-exitcode"]).code, 0);
+    c.assert_converged();
 }
 
 #[test]

@@ -103,11 +103,10 @@ fn an_object_that_did_not_change_leaves_its_file_as_it_is() {
 #[test]
 fn an_expression_that_no_longer_holds_is_named() {
     let c = laid_out_and_applied();
-    c.dashboards(
-        "PUT",
-        "/api/saved_objects/visualization/demo-top-actions",
-        Some(json!({"attributes": {"title": "Top actions"}})),
-        "global",
+    c.edit_in_dashboards(
+        "visualization",
+        "demo-top-actions",
+        json!({"title": "Top actions"}),
     );
     let run = c.siemctl(&["pull", "visualization/demo-top-actions"]);
     assert_eq!(run.code, 0, "{}", run.snapshot());
@@ -138,13 +137,9 @@ fn a_yaml_search_keeps_its_comments_and_only_the_changed_key_changes() {
     );
     c.content.write(file, &before);
     assert_eq!(c.siemctl(&["apply", "--yes"]).code, 0);
-    let edit = json!({"attributes": {"columns": ["user.name", "source.ip", "event.action", "event.outcome"]}});
-    c.dashboards(
-        "PUT",
-        "/api/saved_objects/search/demo-failures",
-        Some(edit),
-        "global",
-    );
+    let attributes =
+        json!({"columns": ["user.name", "source.ip", "event.action", "event.outcome"]});
+    c.edit_in_dashboards("search", "demo-failures", attributes);
     let run = c.siemctl(&["pull", "--drifted"]);
     assert_eq!(run.code, 0, "{}", run.snapshot());
     let after = c.content.read(file);
@@ -172,15 +167,10 @@ fn comments_inside_a_changed_list_stay_with_their_items() {
     let mut source: Value = serde_json::from_str(meta.as_str().unwrap()).unwrap();
     source["filter"][0]["meta"]["params"]["query"] = json!("eu-west-1");
     source["filter"][0]["query"]["match_phrase"]["demo.region"] = json!("eu-west-1");
-    let edit = json!({"attributes": {
+    let attributes = json!({
         "columns": ["user.name", "source.ip", "event.action", "event.outcome"],
-        "kibanaSavedObjectMeta": {"searchSourceJSON": source.to_string()}}});
-    c.dashboards(
-        "PUT",
-        "/api/saved_objects/search/demo-failures",
-        Some(edit),
-        "global",
-    );
+        "kibanaSavedObjectMeta": {"searchSourceJSON": source.to_string()}});
+    c.edit_in_dashboards("search", "demo-failures", attributes);
     let run = c.siemctl(&["pull", "--drifted"]);
     assert_eq!(run.code, 0, "{}", run.snapshot());
     let after = c.content.read(file);
@@ -197,13 +187,8 @@ fn comments_inside_a_changed_list_stay_with_their_items() {
     assert!(!c.siemctl(&["fmt", "--check"]).stdout.contains(file));
 
     // A column removed goes with the comment above it; the others keep theirs.
-    let edit = json!({"attributes": {"columns": ["user.name", "event.action", "event.outcome"]}});
-    c.dashboards(
-        "PUT",
-        "/api/saved_objects/search/demo-failures",
-        Some(edit),
-        "global",
-    );
+    let attributes = json!({"columns": ["user.name", "event.action", "event.outcome"]});
+    c.edit_in_dashboards("search", "demo-failures", attributes);
     let run = c.siemctl(&["pull", "search/demo-failures"]);
     assert_eq!(run.code, 0, "{}", run.snapshot());
     let again = c.content.read(file);
@@ -229,13 +214,9 @@ fn applied() -> ClusterContext {
 #[test]
 fn a_drifted_saved_search_comes_back_as_yaml() {
     let c = applied();
-    let edit = json!({"attributes": {"title": "Demo: failures by user", "columns": ["user.name", "event.action"]}});
-    c.dashboards(
-        "PUT",
-        "/api/saved_objects/search/demo-failures",
-        Some(edit),
-        "global",
-    );
+    let attributes =
+        json!({"title": "Demo: failures by user", "columns": ["user.name", "event.action"]});
+    c.edit_in_dashboards("search", "demo-failures", attributes);
     let run = c.siemctl(&["pull", "--drifted"]);
     assert_eq!(run.code, 0, "{}", run.snapshot());
     insta::assert_snapshot!(c.content.read("saved-searches/demo/failures.yaml"));
@@ -262,13 +243,8 @@ fn a_visualization_comes_back_readable_with_its_variables() {
     let mut state: Value =
         serde_json::from_str(vis["attributes"]["visState"].as_str().unwrap()).unwrap();
     state["params"]["perPage"] = json!(25);
-    let edit = json!({"attributes": {"visState": state.to_string()}});
-    c.dashboards(
-        "PUT",
-        "/api/saved_objects/visualization/demo-top-actions",
-        Some(edit),
-        "global",
-    );
+    let attributes = json!({"visState": state.to_string()});
+    c.edit_in_dashboards("visualization", "demo-top-actions", attributes);
     let run = c.siemctl(&["pull", "visualization/demo-top-actions"]);
     assert_eq!(run.code, 0, "{}", run.snapshot());
     // The titles are still what `{{label}}` renders to: the expression stays, with no warning.
@@ -321,12 +297,7 @@ fn a_saved_query_comes_back_as_a_saved_query() {
     let c = ClusterContext::new("minimal");
     c.content.write("saved-searches/demo/q.yaml", "id: demo-q\ntitle: \"Demo: a query\"\nkind: query\nlanguage: lucene\nquery: 'event.action:x*'\n");
     assert_eq!(c.siemctl(&["apply", "--yes"]).code, 0);
-    c.dashboards(
-        "PUT",
-        "/api/saved_objects/query/demo-q",
-        Some(json!({"attributes": {"title": "Demo: a better query"}})),
-        "global",
-    );
+    c.edit_in_dashboards("query", "demo-q", json!({"title": "Demo: a better query"}));
     let run = c.siemctl(&["pull", "query/demo-q"]);
     assert_eq!(run.code, 0, "{}", run.snapshot());
     let yaml = c.content.read("saved-searches/demo/q.yaml");
@@ -350,14 +321,8 @@ fn what_yaml_cannot_express_is_refused_or_kept_as_json() {
     )
     .unwrap();
     source["filter"][0]["meta"]["alias"] = json!("only us-east-1");
-    let edit =
-        json!({"attributes": {"kibanaSavedObjectMeta": {"searchSourceJSON": source.to_string()}}});
-    c.dashboards(
-        "PUT",
-        "/api/saved_objects/search/demo-failures",
-        Some(edit),
-        "global",
-    );
+    let attributes = json!({"kibanaSavedObjectMeta": {"searchSourceJSON": source.to_string()}});
+    c.edit_in_dashboards("search", "demo-failures", attributes);
     let before = c.content.read("saved-searches/demo/failures.yaml");
     let run = c.siemctl(&["pull", "--drifted"]);
     assert_eq!(run.code, 1, "{}", run.snapshot());
@@ -391,11 +356,10 @@ fn what_yaml_cannot_express_is_refused_or_kept_as_json() {
 fn text_with_braces_from_dashboards_stays_text() {
     let c = applied();
     let formats = json!({"source.ip": {"id": "url", "params": {"urlTemplate": "https://intel.example/ip/{{value}}"}}}).to_string();
-    c.dashboards(
-        "PUT",
-        "/api/saved_objects/index-pattern/log-demo",
-        Some(json!({"attributes": {"fieldFormatMap": formats}})),
-        "global",
+    c.edit_in_dashboards(
+        "index-pattern",
+        "log-demo",
+        json!({"fieldFormatMap": formats}),
     );
     let run = c.siemctl(&["pull", "index-pattern/log-demo"]);
     assert_eq!(run.code, 0, "{}", run.snapshot());

@@ -91,3 +91,68 @@ fn no_warning_without_a_second_object_and_none_for_other_tenants() {
     let doc: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(doc["data"]["same_title"], json!([]));
 }
+
+/// Asks on a terminal, answers `n`: the same-title warning is on the screen before the
+/// question, and nothing is written. `args` follow `apply`.
+fn warned_before_the_question(c: &ClusterContext, args: &[&str], warning: &str) {
+    // A change to apply, so that apply asks.
+    c.content.edit(
+        "dashboards/demo/demo.dashboard.json.hbs",
+        "\"title\": \"",
+        "\"title\": \"Changed ",
+    );
+    let writes = c.writes();
+    let mut command = vec!["apply"];
+    command.extend_from_slice(args);
+    let mut terminal = c.terminal(&command);
+    let question = "Apply these changes? Only `yes` is accepted: ";
+    terminal.wait_for(question);
+    terminal.answer("n");
+    let (code, screen) = terminal.finish();
+    assert_eq!(code, 1, "cancelled: {screen}");
+    assert!(screen.contains("apply cancelled"), "{screen}");
+    let warned = screen
+        .find(warning)
+        .unwrap_or_else(|| panic!("no `{warning}`:\n{screen}"));
+    let asked = screen.find(question).unwrap();
+    assert!(
+        warned < asked,
+        "the warning comes before the question:\n{screen}"
+    );
+    assert_eq!(
+        screen.matches("have the same title").count(),
+        1,
+        "one warning:\n{screen}"
+    );
+    assert_eq!(c.writes(), writes, "nothing written:\n{screen}");
+}
+
+#[test]
+fn apply_warns_about_a_same_title_before_asking() {
+    let c = ClusterContext::new("minimal");
+    let title = with_a_second_pattern(&c);
+    let warning = format!(
+        "warning: index_pattern `log-demo` and index_pattern `made-in-the-ui` in the cluster have the same title \"{title}\""
+    );
+    warned_before_the_question(&c, &[], &warning);
+}
+
+#[test]
+fn apply_over_several_targets_warns_about_a_same_title_before_asking() {
+    let c = ClusterContext::new("minimal");
+    let title = with_a_second_pattern(&c);
+    // A second target of another tenant on the same emulator: no second pattern there.
+    let toml = c.content.read("siemctl.toml");
+    c.content.write(
+        "siemctl.toml",
+        &format!(
+            "{toml}\n[targets.a]\nopensearch_url = \"{os}\"\ndashboards_url = \"{osd}\"\ntenant = \"global\"\n\n[targets.b]\nopensearch_url = \"{os}\"\ndashboards_url = \"{osd}\"\ntenant = \"team-a\"\n",
+            os = c.emulator.opensearch_url(),
+            osd = c.emulator.dashboards_url(),
+        ),
+    );
+    let warning = format!(
+        "warning: a: index_pattern `log-demo` and index_pattern `made-in-the-ui` in the cluster have the same title \"{title}\""
+    );
+    warned_before_the_question(&c, &["--target", "a", "--target", "b"], &warning);
+}

@@ -76,6 +76,25 @@ impl ClusterContext {
         }
     }
 
+    /// siemctl on a terminal of its own (stdin too), with the emulator's URLs in the
+    /// environment: a test answers its question.
+    pub(crate) fn terminal(&self, args: &[&str]) -> super::terminal::Terminal {
+        super::terminal::Terminal::spawn(
+            self.content.path(),
+            args,
+            &[
+                ("SIEMCTL_OPENSEARCH_URL", self.emulator.opensearch_url()),
+                ("SIEMCTL_DASHBOARDS_URL", self.emulator.dashboards_url()),
+            ],
+        )
+    }
+
+    /// The cluster matches the content: `plan --detailed-exitcode` exits 0, nothing to change.
+    pub(crate) fn assert_converged(&self) {
+        let run = self.siemctl(&["plan", "--detailed-exitcode"]);
+        assert_eq!(run.code, 0, "converged: {}", run.snapshot());
+    }
+
     /// Starts siemctl without waiting for it.
     pub(crate) fn spawn(&self, args: &[&str]) -> Child {
         let mut command = Command::new(env!("CARGO_BIN_EXE_siemctl"));
@@ -220,6 +239,17 @@ impl ClusterContext {
         let text = response.text().unwrap();
         assert!(status.is_success(), "{method} {path}: {status} {text}");
         serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    /// `PUT /api/saved_objects/{kind}/{id}` with new `attributes`, in the `global` tenant, as
+    /// a user saving the object in Dashboards does.
+    pub(crate) fn edit_in_dashboards(&self, kind: &str, id: &str, attributes: Value) -> Value {
+        self.dashboards(
+            "PUT",
+            &format!("/api/saved_objects/{kind}/{id}"),
+            Some(json!({ "attributes": attributes })),
+            "global",
+        )
     }
 
     pub(crate) fn opensearch(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {

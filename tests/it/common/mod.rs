@@ -2,6 +2,7 @@
 
 pub(crate) mod cluster;
 pub(crate) mod sts;
+pub(crate) mod terminal;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -98,6 +99,19 @@ pub(crate) fn run_in(dir: &Path, args: &[&str]) -> Run {
 
 /// Runs siemctl in `dir` with only the given SIEMCTL_* variables (and never CI: tests decide).
 pub(crate) fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let output = command(dir, args, env).output().expect("run siemctl");
+    let clean = |bytes: &[u8]| {
+        String::from_utf8_lossy(bytes).replace(&dir.display().to_string(), "[TEMP_DIR]")
+    };
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: clean(&output.stdout),
+        stderr: clean(&output.stderr),
+    }
+}
+
+/// siemctl in `dir`, without colors, with only the given SIEMCTL_* variables (and never CI).
+pub(crate) fn command(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_siemctl"));
     command
         .args(args)
@@ -114,15 +128,7 @@ pub(crate) fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> R
     for (key, value) in env {
         command.env(key, value);
     }
-    let output = command.output().expect("run siemctl");
-    let clean = |bytes: &[u8]| {
-        String::from_utf8_lossy(bytes).replace(&dir.display().to_string(), "[TEMP_DIR]")
-    };
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: clean(&output.stdout),
-        stderr: clean(&output.stderr),
-    }
+    command
 }
 
 fn copy_tree(from: &Path, to: &Path) {
