@@ -218,7 +218,7 @@ async fn run_all(
                 headers.push(header.clone());
                 let (content, desired) = (rendered[i].content.clone(), rendered[i].desired.clone());
                 let (limit, connect, work) = (limit.clone(), connect.clone(), work.clone());
-                tasks.spawn_local(async move {
+                tasks.spawn(async move {
                     let _permit = limit.acquire_owned().await;
                     let done = async {
                         let cluster = connect_target(&project, &connect, printer).await?;
