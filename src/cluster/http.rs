@@ -9,6 +9,7 @@
 //! ([`super::connection`]), errors from reqwest are stripped of their URL and given the
 //! request's (credential-free) URL instead, and headers are never logged.
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
@@ -105,13 +106,41 @@ pub(crate) struct Client {
     retry: RetryPolicy,
 }
 
-impl Client {
-    pub(crate) fn new(
-        connection: &Connection,
-        auth: Auth,
-        timeout: Duration,
-        retry: RetryPolicy,
-    ) -> Result<Client, Error> {
+/// The HTTP transports of one run, shared by the targets that connect the same way (the same
+/// CA file, `--insecure` and timeout): the root certificates are loaded and the TLS set up once,
+/// not once per target. A transport carries no credentials (no default header, no cookie
+/// store): each [`Client`] adds its own target's authentication to every request it sends.
+///
+/// Kept for one runtime only: a transport's pooled connections belong to the runtime that
+/// opened them.
+#[derive(Default)]
+pub(crate) struct Transports {
+    built: std::sync::Mutex<HashMap<TransportKey, reqwest::Client>>,
+}
+
+type TransportKey = (Option<std::path::PathBuf>, bool, Duration);
+
+impl Transports {
+    fn get(&self, connection: &Connection, timeout: Duration) -> Result<reqwest::Client, Error> {
+        let key = (connection.ca_cert.clone(), connection.insecure, timeout);
+        let mut built = self.built.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(http) = built.get(&key) {
+            return Ok(http.clone());
+        }
+        let http = transport(connection, timeout)?;
+        built.insert(key, http.clone());
+        Ok(http)
+    }
+
+    /// How many transports were built (for tests).
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.built.lock().map(|b| b.len()).unwrap_or(0)
+    }
+}
+
+/// A transport: TLS (with the connection's CA file), timeouts, no redirects.
+fn transport(connection: &Connection, timeout: Duration) -> Result<reqwest::Client, Error> {
         let mut builder = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(Duration::from_secs(10))
@@ -145,9 +174,22 @@ impl Client {
         if connection.insecure {
             builder = builder.danger_accept_invalid_certs(true);
         }
-        let http = builder
+        builder
             .build()
-            .map_err(|e| Error::Settings(format!("cannot set up the HTTP client: {e}")))?;
+            .map_err(|e| Error::Settings(format!("cannot set up the HTTP client: {e}")))
+}
+
+impl Client {
+    /// A client over a transport of `transports` (built if none fits yet), with its own
+    /// authentication.
+    pub(crate) fn with_transports(
+        connection: &Connection,
+        auth: Auth,
+        timeout: Duration,
+        retry: RetryPolicy,
+        transports: &Transports,
+    ) -> Result<Client, Error> {
+        let http = transports.get(connection, timeout)?;
         Ok(Client { http, auth, retry })
     }
 

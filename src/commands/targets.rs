@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use super::apply::{apply_session, confirm, git_commit, report_text, Applied};
 use super::plan::make_plan;
-use super::{block_on, connect_target, report_problems, Session};
+use super::{block_on, connect_target_with, report_problems, Session};
 use crate::apply::live;
 use crate::cli::{ApplyArgs, ColorMode, ConnectArgs, GlobalArgs, OutputFormat, PlanArgs};
 use crate::cluster::Connection;
@@ -205,11 +205,11 @@ async fn run_all(
     printer: Printer,
     work: Work,
 ) -> Vec<TargetResult> {
-    // The targets' futures are not all Send (the live read and the executor hold borrows
-    // across awaits): they run concurrently on this thread, which is enough for HTTP.
-    let local = tokio::task::LocalSet::new();
-    let (headers, done) = local
-        .run_until(async move {
+    // Each target is a task of the runtime's threads: the HTTP of one target and the CPU work
+    // of another (parsing its answers, planning) go on together. The targets share the HTTP
+    // transports (TLS set up once); each target's client adds its own credentials.
+    let transports = Arc::new(crate::cluster::Transports::default());
+    let (headers, done) = async move {
             let limit = Arc::new(tokio::sync::Semaphore::new(usize::from(connect.parallel)));
             let mut tasks = tokio::task::JoinSet::new();
             let mut headers = Vec::new();
@@ -218,10 +218,12 @@ async fn run_all(
                 headers.push(header.clone());
                 let (content, desired) = (rendered[i].content.clone(), rendered[i].desired.clone());
                 let (limit, connect, work) = (limit.clone(), connect.clone(), work.clone());
+                let transports = transports.clone();
                 tasks.spawn(async move {
                     let _permit = limit.acquire_owned().await;
                     let done = async {
-                        let cluster = connect_target(&project, &connect, printer).await?;
+                        let cluster =
+                            connect_target_with(&project, &connect, printer, &transports).await?;
                         let session = Session {
                             project,
                             content,
@@ -242,7 +244,7 @@ async fn run_all(
                 }
             }
             (headers, done)
-        })
+        }
         .await;
     headers
         .into_iter()
