@@ -123,7 +123,10 @@ type TransportKey = (Option<std::path::PathBuf>, bool, Duration);
 impl Transports {
     fn get(&self, connection: &Connection, timeout: Duration) -> Result<reqwest::Client, Error> {
         let key = (connection.ca_cert.clone(), connection.insecure, timeout);
-        let mut built = self.built.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut built = self
+            .built
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(http) = built.get(&key) {
             return Ok(http.clone());
         }
@@ -141,42 +144,42 @@ impl Transports {
 
 /// A transport: TLS (with the connection's CA file), timeouts, no redirects.
 fn transport(connection: &Connection, timeout: Duration) -> Result<reqwest::Client, Error> {
-        let mut builder = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(Duration::from_secs(10))
-            .user_agent(concat!("siemctl/", env!("CARGO_PKG_VERSION")))
-            // A redirect is a login page or a proxy, never the API: a POST turned into a GET
-            // that answers 200 with HTML must not pass for success.
-            .redirect(reqwest::redirect::Policy::none());
-        if let Some(path) = &connection.ca_cert {
-            let pem = std::fs::read(path).map_err(|e| {
-                Error::Settings(format!("cannot read the CA file `{}`: {e}", path.display()))
-            })?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                Error::Settings(format!(
-                    "`{}` is not a PEM certificate: {e}",
-                    path.display()
-                ))
-            })?;
-            // A bundle with nothing in it would silently leave only the system roots, and the
-            // server's certificate would then fail far from its cause.
-            if certs.is_empty() {
-                return Err(Error::Settings(format!(
-                    "`{}` holds no PEM certificate: ca_cert (or --ca-cert) must name a file with the \
+    let mut builder = reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(Duration::from_secs(10))
+        .user_agent(concat!("siemctl/", env!("CARGO_PKG_VERSION")))
+        // A redirect is a login page or a proxy, never the API: a POST turned into a GET
+        // that answers 200 with HTML must not pass for success.
+        .redirect(reqwest::redirect::Policy::none());
+    if let Some(path) = &connection.ca_cert {
+        let pem = std::fs::read(path).map_err(|e| {
+            Error::Settings(format!("cannot read the CA file `{}`: {e}", path.display()))
+        })?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+            Error::Settings(format!(
+                "`{}` is not a PEM certificate: {e}",
+                path.display()
+            ))
+        })?;
+        // A bundle with nothing in it would silently leave only the system roots, and the
+        // server's certificate would then fail far from its cause.
+        if certs.is_empty() {
+            return Err(Error::Settings(format!(
+                "`{}` holds no PEM certificate: ca_cert (or --ca-cert) must name a file with the \
                      CA's certificate in PEM form (-----BEGIN CERTIFICATE-----)",
-                    path.display()
-                )));
-            }
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
+                path.display()
+            )));
         }
-        if connection.insecure {
-            builder = builder.danger_accept_invalid_certs(true);
+        for cert in certs {
+            builder = builder.add_root_certificate(cert);
         }
-        builder
-            .build()
-            .map_err(|e| Error::Settings(format!("cannot set up the HTTP client: {e}")))
+    }
+    if connection.insecure {
+        builder = builder.danger_accept_invalid_certs(true);
+    }
+    builder
+        .build()
+        .map_err(|e| Error::Settings(format!("cannot set up the HTTP client: {e}")))
 }
 
 impl Client {
@@ -377,4 +380,38 @@ fn error_chain(err: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::connection::AuthSettings;
+
+    fn connection(url: &str, insecure: bool) -> Connection {
+        Connection {
+            opensearch_url: url.into(),
+            dashboards_url: None,
+            auth: AuthSettings::None,
+            tenant: "global".into(),
+            ca_cert: None,
+            insecure,
+        }
+    }
+
+    #[test]
+    fn targets_that_connect_alike_share_one_transport() {
+        let transports = Transports::default();
+        let timeout = Duration::from_secs(30);
+        for url in ["http://a:9200", "http://b:9200", "http://c:9200"] {
+            transports.get(&connection(url, false), timeout).unwrap();
+        }
+        assert_eq!(transports.len(), 1);
+        transports
+            .get(&connection("http://d:9200", true), timeout)
+            .unwrap();
+        transports
+            .get(&connection("http://e:9200", false), Duration::from_secs(5))
+            .unwrap();
+        assert_eq!(transports.len(), 3);
+    }
 }

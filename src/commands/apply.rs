@@ -453,7 +453,9 @@ pub(crate) fn git_commit(root: &std::path::Path) -> Option<String> {
     type Known = std::sync::Mutex<std::collections::BTreeMap<std::path::PathBuf, Option<String>>>;
     static KNOWN: std::sync::OnceLock<Known> = std::sync::OnceLock::new();
     let known = KNOWN.get_or_init(Known::default);
-    let mut known = known.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut known = known
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     known
         .entry(root.to_path_buf())
         .or_insert_with(|| look_up_git_commit(root))

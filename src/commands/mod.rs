@@ -121,7 +121,13 @@ pub(crate) async fn connect_target(
     connect: &ConnectArgs,
     printer: Printer,
 ) -> Result<Cluster> {
-    connect_target_with(project, connect, printer, &crate::cluster::Transports::default()).await
+    connect_target_with(
+        project,
+        connect,
+        printer,
+        &crate::cluster::Transports::default(),
+    )
+    .await
 }
 
 /// [`connect_target`] over the transports of a run over several targets.
@@ -139,7 +145,13 @@ pub(crate) async fn connect_target_with(
         budget: Duration::from_secs(connect.retry_budget),
         ..RetryPolicy::default()
     };
-    Ok(Cluster::connect_with(&connection, Duration::from_secs(connect.timeout), retry, transports).await?)
+    Ok(Cluster::connect_with(
+        &connection,
+        Duration::from_secs(connect.timeout),
+        retry,
+        transports,
+    )
+    .await?)
 }
 
 /// Runs a command's future on a runtime of its own.

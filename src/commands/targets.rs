@@ -210,42 +210,42 @@ async fn run_all(
     // transports (TLS set up once); each target's client adds its own credentials.
     let transports = Arc::new(crate::cluster::Transports::default());
     let (headers, done) = async move {
-            let limit = Arc::new(tokio::sync::Semaphore::new(usize::from(connect.parallel)));
-            let mut tasks = tokio::task::JoinSet::new();
-            let mut headers = Vec::new();
-            for (position, (project, &i)) in projects.into_iter().zip(index).enumerate() {
-                let header = Header::of(&project, connect);
-                headers.push(header.clone());
-                let (content, desired) = (rendered[i].content.clone(), rendered[i].desired.clone());
-                let (limit, connect, work) = (limit.clone(), connect.clone(), work.clone());
-                let transports = transports.clone();
-                tasks.spawn(async move {
-                    let _permit = limit.acquire_owned().await;
-                    let done = async {
-                        let cluster =
-                            connect_target_with(&project, &connect, printer, &transports).await?;
-                        let session = Session {
-                            project,
-                            content,
-                            desired,
-                            cluster,
-                        };
-                        work.run(session, printer).await
-                    }
-                    .await;
-                    (position, done)
-                });
-            }
-            let mut done: Vec<Option<Result<Done>>> = (0..headers.len()).map(|_| None).collect();
-            while let Some(joined) = tasks.join_next().await {
-                match joined {
-                    Ok((position, result)) => done[position] = Some(result),
-                    Err(err) => tracing::error!("a target's task failed: {err}"),
+        let limit = Arc::new(tokio::sync::Semaphore::new(usize::from(connect.parallel)));
+        let mut tasks = tokio::task::JoinSet::new();
+        let mut headers = Vec::new();
+        for (position, (project, &i)) in projects.into_iter().zip(index).enumerate() {
+            let header = Header::of(&project, connect);
+            headers.push(header.clone());
+            let (content, desired) = (rendered[i].content.clone(), rendered[i].desired.clone());
+            let (limit, connect, work) = (limit.clone(), connect.clone(), work.clone());
+            let transports = transports.clone();
+            tasks.spawn(async move {
+                let _permit = limit.acquire_owned().await;
+                let done = async {
+                    let cluster =
+                        connect_target_with(&project, &connect, printer, &transports).await?;
+                    let session = Session {
+                        project,
+                        content,
+                        desired,
+                        cluster,
+                    };
+                    work.run(session, printer).await
                 }
-            }
-            (headers, done)
+                .await;
+                (position, done)
+            });
         }
-        .await;
+        let mut done: Vec<Option<Result<Done>>> = (0..headers.len()).map(|_| None).collect();
+        while let Some(joined) = tasks.join_next().await {
+            match joined {
+                Ok((position, result)) => done[position] = Some(result),
+                Err(err) => tracing::error!("a target's task failed: {err}"),
+            }
+        }
+        (headers, done)
+    }
+    .await;
     headers
         .into_iter()
         .zip(done)

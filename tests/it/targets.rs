@@ -585,18 +585,29 @@ fn each_targets_requests_carry_its_own_credentials() {
         &[],
     );
     assert_eq!(run.code, 1, "the bare target fails: {}", run.snapshot());
-    assert!(run.stdout.contains("4 targets, 1 failed."), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("4 targets, 1 failed."),
+        "{}",
+        run.stdout
+    );
     for (name, emulator) in names.iter().zip(&emulators) {
         let requests = emulator.requests();
         let refused = requests.iter().filter(|r| r.status == Some(401)).count();
         if *name == "bare" {
-            assert!(refused > 0 && refused == requests.len(), "{name}: {requests:?}");
+            assert!(
+                refused > 0 && refused == requests.len(),
+                "{name}: {requests:?}"
+            );
         } else {
             assert!(!requests.is_empty(), "{name} saw no request");
             assert_eq!(refused, 0, "{name}: {requests:?}");
         }
     }
     for pw in ["pw-one", "pw-two", "pw-three"] {
-        assert!(!run.stdout.contains(pw) && !run.stderr.contains(pw), "{}", run.snapshot());
+        assert!(
+            !run.stdout.contains(pw) && !run.stderr.contains(pw),
+            "{}",
+            run.snapshot()
+        );
     }
 }
