@@ -14,6 +14,12 @@
 //! peak memory (max RSS from `wait4`, through GNU time's `%M`; reported as unavailable without
 //! `/usr/bin/time`). Then the ratios.
 //!
+//! Then many targets in one run: 50 targets of the bundled content, each its own emulator (20
+//! ms), planned (no-op) and applied (cold) with `--target 'bench-*' --parallel 50`, against one of
+//! them alone (`--target bench-00`): wall time as a ratio, the requests of all 50, the longest
+//! critical path of one target's emulator, siemctl's peak memory.
+//! `SIEMCTL_BENCH_ONLY=targets` runs this part alone.
+//!
 //! `SIEMCTL_BENCH_BIN=/path/to/siemctl` measures another build (an older release, say) in the
 //! same way. This is a measurement, not a test: it asserts nothing about time.
 
@@ -235,8 +241,143 @@ fn plan_and_apply(label: &str, dir: &Path) -> (Sample, Sample, Emulator) {
     (plan, apply, emulator)
 }
 
+const TARGETS: usize = 50;
+const TARGET_RUNS: usize = 3;
+
+/// Runs siemctl in `dir` over the targets of its siemctl.toml (no URL from the environment),
+/// with GNU time around it when there is one. Requests are summed over the emulators, the
+/// critical path is the longest of one emulator's.
+fn siemctl_targets(dir: &Path, args: &[&str], emulators: &[Emulator]) -> Sample {
+    let gnu_time = Path::new("/usr/bin/time");
+    let peak_file = tempfile::NamedTempFile::new().unwrap();
+    let mut command = if gnu_time.exists() {
+        let mut c = Command::new(gnu_time);
+        c.arg("-o")
+            .arg(peak_file.path())
+            .args(["-f", "%M"])
+            .arg(binary());
+        c
+    } else {
+        Command::new(binary())
+    };
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CI")
+        .env_remove("RUST_LOG")
+        .env_remove("SIEMCTL_OPENSEARCH_URL")
+        .env_remove("SIEMCTL_DASHBOARDS_URL");
+    for e in emulators {
+        e.clear_requests();
+    }
+    let started = Instant::now();
+    let output = command.output().expect("run siemctl");
+    let wall = started.elapsed();
+    assert!(
+        output.status.code().is_some_and(|c| c == 0),
+        "siemctl {args:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let logs: Vec<_> = emulators.iter().map(Emulator::requests).collect();
+    let peak_kib = std::fs::read_to_string(peak_file.path())
+        .ok()
+        .and_then(|t| t.lines().last()?.trim().parse().ok());
+    Sample {
+        wall,
+        requests: logs.iter().map(Vec::len).sum(),
+        critical: logs.iter().map(|l| critical_path(l)).max().unwrap_or(0),
+        network: logs.iter().map(|l| span(l)).max().unwrap_or_default(),
+        peak_kib,
+    }
+}
+
+/// Empties an emulator (`POST /_emulator/reset`), for the next cold apply.
+fn reset(emulator: &Emulator) {
+    let status = reqwest::blocking::Client::new()
+        .post(format!("{}/_emulator/reset", emulator.opensearch_url()))
+        .send()
+        .expect("reset")
+        .status();
+    assert!(status.is_success(), "reset: {status}");
+}
+
+/// 50 targets in one run against one of them alone: cold applies, then no-op plans.
+fn many_targets(repo: &Path) {
+    let dir = tempfile::tempdir().unwrap();
+    let made = bigcontent::write(repo, dir.path(), 0).expect("bundled content");
+    let emulators: Vec<Emulator> = (0..TARGETS).map(|_| emulator()).collect();
+    let mut toml = std::fs::read_to_string(dir.path().join("siemctl.toml")).unwrap();
+    for (i, e) in emulators.iter().enumerate() {
+        toml.push_str(&format!(
+            "\n[targets.bench-{i:02}]\nopensearch_url = \"{}\"\ndashboards_url = \"{}\"\nauth = \"none\"\ntenant = \"global\"\n",
+            e.opensearch_url(),
+            e.dashboards_url()
+        ));
+    }
+    std::fs::write(dir.path().join("siemctl.toml"), toml).unwrap();
+    let parallel = TARGETS.to_string();
+    let all = ["--target", "bench-*", "--parallel", parallel.as_str()];
+    let one = ["--target", "bench-00"];
+    let cold = |targets: &[&str]| {
+        let samples = (0..TARGET_RUNS)
+            .map(|_| {
+                emulators.iter().for_each(reset);
+                let mut args = vec!["apply", "--yes"];
+                args.extend_from_slice(targets);
+                siemctl_targets(dir.path(), &args, &emulators)
+            })
+            .collect();
+        median(samples)
+    };
+    let noop = |targets: &[&str]| {
+        let samples = (0..TARGET_RUNS)
+            .map(|_| {
+                let mut args = vec!["plan"];
+                args.extend_from_slice(targets);
+                siemctl_targets(dir.path(), &args, &emulators)
+            })
+            .collect();
+        median(samples)
+    };
+    let (apply_one, apply_all) = (cold(&one), cold(&all));
+    // Every emulator holds the content now: the plans are no-ops.
+    let (plan_one, plan_all) = (noop(&one), noop(&all));
+    let label = format!("bundled content ({} objects)", made.total());
+    row(&format!("{label}: no-op plan, 1 target"), &plan_one);
+    row(
+        &format!("{label}: no-op plan, {TARGETS} targets"),
+        &plan_all,
+    );
+    row(&format!("{label}: cold apply, 1 target"), &apply_one);
+    row(
+        &format!("{label}: cold apply, {TARGETS} targets"),
+        &apply_all,
+    );
+    let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(f64::MIN_POSITIVE);
+    println!();
+    println!(
+        "{TARGETS} targets vs 1 (--parallel {TARGETS}): no-op plan {:.2}x the wall time, cold apply {:.2}x",
+        ratio(plan_all.wall, plan_one.wall),
+        ratio(apply_all.wall, apply_one.wall),
+    );
+}
+
 fn main() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if std::env::var("SIEMCTL_BENCH_ONLY").as_deref() == Ok("targets") {
+        println!(
+            "siemctl {} against {TARGETS} emulators, {LATENCY_MS} ms per request; medians of {TARGET_RUNS} runs",
+            binary().display()
+        );
+        println!(
+            "{:<52} {:>8} {:>10} {:>11} {:>11} {:>10}",
+            "", "requests", "crit. path", "wall", "network", "peak RSS"
+        );
+        many_targets(repo);
+        return;
+    }
     println!(
         "siemctl {} against the emulator, {LATENCY_MS} ms per request; medians of {PLAN_RUNS} plans, {APPLY_RUNS} applies, {BASELINE_RUNS} baselines",
         binary().display()
@@ -291,4 +432,6 @@ fn main() {
         small_plan.critical,
         ratio(plan.wall.as_secs_f64(), small_plan.wall.as_secs_f64()),
     );
+    println!();
+    many_targets(repo);
 }

@@ -11,12 +11,30 @@ pub(crate) const IN_FLIGHT: usize = 16;
 
 /// Runs the futures with at most `limit` of them in progress at a time, in the order given
 /// (the next one starts when one finishes), and returns their outputs in that same order.
-pub(crate) async fn bounded<F>(limit: usize, futures: impl IntoIterator<Item = F>) -> Vec<F::Output>
+///
+/// The future returned is boxed and `Send`: a caller's future that awaits it stays `Send` (so
+/// that targets can run on the runtime's threads) even where the futures given borrow from the
+/// caller through closures, which the compiler cannot otherwise prove `Send` for every lifetime.
+pub(crate) fn bounded<'a, I, F>(
+    limit: usize,
+    futures: I,
+) -> Pin<Box<dyn Future<Output = Vec<F::Output>> + Send + 'a>>
 where
+    I: IntoIterator<Item = F>,
+    I::IntoIter: Send + 'a,
+    F: Future + Send + 'a,
+    F::Output: Send + 'a,
+{
+    Box::pin(run_bounded(limit, futures.into_iter()))
+}
+
+async fn run_bounded<I, F>(limit: usize, futures: I) -> Vec<F::Output>
+where
+    I: Iterator<Item = F>,
     F: Future,
 {
     let limit = limit.max(1);
-    let mut waiting = futures.into_iter().enumerate();
+    let mut waiting = futures.enumerate();
     let mut outputs: Vec<Option<F::Output>> = Vec::new();
     let mut running: Vec<(usize, Pin<Box<F>>)> = Vec::new();
     let mut exhausted = false;

@@ -9,6 +9,7 @@
 //! ([`super::connection`]), errors from reqwest are stripped of their URL and given the
 //! request's (credential-free) URL instead, and headers are never logged.
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
@@ -105,49 +106,93 @@ pub(crate) struct Client {
     retry: RetryPolicy,
 }
 
+/// The HTTP transports of one run, shared by the targets that connect the same way (the same
+/// CA file, `--insecure` and timeout): the root certificates are loaded and the TLS set up once,
+/// not once per target. A transport carries no credentials (no default header, no cookie
+/// store): each [`Client`] adds its own target's authentication to every request it sends.
+///
+/// Kept for one runtime only: a transport's pooled connections belong to the runtime that
+/// opened them.
+#[derive(Default)]
+pub(crate) struct Transports {
+    built: std::sync::Mutex<HashMap<TransportKey, reqwest::Client>>,
+}
+
+type TransportKey = (Option<std::path::PathBuf>, bool, Duration);
+
+impl Transports {
+    fn get(&self, connection: &Connection, timeout: Duration) -> Result<reqwest::Client, Error> {
+        let key = (connection.ca_cert.clone(), connection.insecure, timeout);
+        let mut built = self
+            .built
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(http) = built.get(&key) {
+            return Ok(http.clone());
+        }
+        let http = transport(connection, timeout)?;
+        built.insert(key, http.clone());
+        Ok(http)
+    }
+
+    /// How many transports were built (for tests).
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.built.lock().map(|b| b.len()).unwrap_or(0)
+    }
+}
+
+/// A transport: TLS (with the connection's CA file), timeouts, no redirects.
+fn transport(connection: &Connection, timeout: Duration) -> Result<reqwest::Client, Error> {
+    let mut builder = reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(Duration::from_secs(10))
+        .user_agent(concat!("siemctl/", env!("CARGO_PKG_VERSION")))
+        // A redirect is a login page or a proxy, never the API: a POST turned into a GET
+        // that answers 200 with HTML must not pass for success.
+        .redirect(reqwest::redirect::Policy::none());
+    if let Some(path) = &connection.ca_cert {
+        let pem = std::fs::read(path).map_err(|e| {
+            Error::Settings(format!("cannot read the CA file `{}`: {e}", path.display()))
+        })?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+            Error::Settings(format!(
+                "`{}` is not a PEM certificate: {e}",
+                path.display()
+            ))
+        })?;
+        // A bundle with nothing in it would silently leave only the system roots, and the
+        // server's certificate would then fail far from its cause.
+        if certs.is_empty() {
+            return Err(Error::Settings(format!(
+                "`{}` holds no PEM certificate: ca_cert (or --ca-cert) must name a file with the \
+                     CA's certificate in PEM form (-----BEGIN CERTIFICATE-----)",
+                path.display()
+            )));
+        }
+        for cert in certs {
+            builder = builder.add_root_certificate(cert);
+        }
+    }
+    if connection.insecure {
+        builder = builder.danger_accept_invalid_certs(true);
+    }
+    builder
+        .build()
+        .map_err(|e| Error::Settings(format!("cannot set up the HTTP client: {e}")))
+}
+
 impl Client {
-    pub(crate) fn new(
+    /// A client over a transport of `transports` (built if none fits yet), with its own
+    /// authentication.
+    pub(crate) fn with_transports(
         connection: &Connection,
         auth: Auth,
         timeout: Duration,
         retry: RetryPolicy,
+        transports: &Transports,
     ) -> Result<Client, Error> {
-        let mut builder = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(Duration::from_secs(10))
-            .user_agent(concat!("siemctl/", env!("CARGO_PKG_VERSION")))
-            // A redirect is a login page or a proxy, never the API: a POST turned into a GET
-            // that answers 200 with HTML must not pass for success.
-            .redirect(reqwest::redirect::Policy::none());
-        if let Some(path) = &connection.ca_cert {
-            let pem = std::fs::read(path).map_err(|e| {
-                Error::Settings(format!("cannot read the CA file `{}`: {e}", path.display()))
-            })?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                Error::Settings(format!(
-                    "`{}` is not a PEM certificate: {e}",
-                    path.display()
-                ))
-            })?;
-            // A bundle with nothing in it would silently leave only the system roots, and the
-            // server's certificate would then fail far from its cause.
-            if certs.is_empty() {
-                return Err(Error::Settings(format!(
-                    "`{}` holds no PEM certificate: ca_cert (or --ca-cert) must name a file with the \
-                     CA's certificate in PEM form (-----BEGIN CERTIFICATE-----)",
-                    path.display()
-                )));
-            }
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
-        if connection.insecure {
-            builder = builder.danger_accept_invalid_certs(true);
-        }
-        let http = builder
-            .build()
-            .map_err(|e| Error::Settings(format!("cannot set up the HTTP client: {e}")))?;
+        let http = transports.get(connection, timeout)?;
         Ok(Client { http, auth, retry })
     }
 
@@ -335,4 +380,38 @@ fn error_chain(err: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::connection::AuthSettings;
+
+    fn connection(url: &str, insecure: bool) -> Connection {
+        Connection {
+            opensearch_url: url.into(),
+            dashboards_url: None,
+            auth: AuthSettings::None,
+            tenant: "global".into(),
+            ca_cert: None,
+            insecure,
+        }
+    }
+
+    #[test]
+    fn targets_that_connect_alike_share_one_transport() {
+        let transports = Transports::default();
+        let timeout = Duration::from_secs(30);
+        for url in ["http://a:9200", "http://b:9200", "http://c:9200"] {
+            transports.get(&connection(url, false), timeout).unwrap();
+        }
+        assert_eq!(transports.len(), 1);
+        transports
+            .get(&connection("http://d:9200", true), timeout)
+            .unwrap();
+        transports
+            .get(&connection("http://e:9200", false), Duration::from_secs(5))
+            .unwrap();
+        assert_eq!(transports.len(), 3);
+    }
 }

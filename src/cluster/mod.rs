@@ -17,6 +17,7 @@ use serde_json::Value;
 
 pub(crate) use self::connection::{AuthSettings, Connection};
 pub(crate) use self::error::Error;
+pub(crate) use self::http::Transports;
 use self::http::{Auth, Client, Response, RetryPolicy};
 use self::sigv4::Signer;
 
@@ -35,6 +36,17 @@ impl Cluster {
         connection: &Connection,
         timeout: Duration,
         retry: RetryPolicy,
+    ) -> Result<Cluster, Error> {
+        Cluster::connect_with(connection, timeout, retry, &Transports::default()).await
+    }
+
+    /// Connects over a transport of `transports` (shared by the targets of one run), with this
+    /// connection's own authentication.
+    pub(crate) async fn connect_with(
+        connection: &Connection,
+        timeout: Duration,
+        retry: RetryPolicy,
+        transports: &Transports,
     ) -> Result<Cluster, Error> {
         let auth = match &connection.auth {
             AuthSettings::None => Auth::None,
@@ -55,7 +67,7 @@ impl Cluster {
             }
         };
         Ok(Cluster {
-            client: Client::new(connection, auth, timeout, retry)?,
+            client: Client::with_transports(connection, auth, timeout, retry, transports)?,
             opensearch: connection.opensearch_url.clone(),
             dashboards: connection.dashboards_url.clone(),
             tenant: connection.tenant.clone(),

@@ -449,8 +449,22 @@ pub(crate) fn report_text(printer: Printer, applied: &Applied) {
     ));
 }
 
-/// The commit of the content, from CI variables or git.
+/// The commit of the content, from CI variables or git: looked up once per content folder and
+/// process (a run over many targets asks for it once per target).
 pub(crate) fn git_commit(root: &std::path::Path) -> Option<String> {
+    type Known = std::sync::Mutex<std::collections::BTreeMap<std::path::PathBuf, Option<String>>>;
+    static KNOWN: std::sync::OnceLock<Known> = std::sync::OnceLock::new();
+    let known = KNOWN.get_or_init(Known::default);
+    let mut known = known
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    known
+        .entry(root.to_path_buf())
+        .or_insert_with(|| look_up_git_commit(root))
+        .clone()
+}
+
+fn look_up_git_commit(root: &std::path::Path) -> Option<String> {
     for var in [
         "GITHUB_SHA",
         "CI_COMMIT_SHA",

@@ -121,6 +121,22 @@ pub(crate) async fn connect_target(
     connect: &ConnectArgs,
     printer: Printer,
 ) -> Result<Cluster> {
+    connect_target_with(
+        project,
+        connect,
+        printer,
+        &crate::cluster::Transports::default(),
+    )
+    .await
+}
+
+/// [`connect_target`] over the transports of a run over several targets.
+pub(crate) async fn connect_target_with(
+    project: &Project,
+    connect: &ConnectArgs,
+    printer: Printer,
+    transports: &crate::cluster::Transports,
+) -> Result<Cluster> {
     let connection = Connection::resolve(&project.target, &settings::overrides(connect))?;
     if connection.insecure {
         printer.warn("TLS certificate verification is off (--insecure): anyone on the network path can read and change this traffic, credentials included");
@@ -129,7 +145,13 @@ pub(crate) async fn connect_target(
         budget: Duration::from_secs(connect.retry_budget),
         ..RetryPolicy::default()
     };
-    Ok(Cluster::connect(&connection, Duration::from_secs(connect.timeout), retry).await?)
+    Ok(Cluster::connect_with(
+        &connection,
+        Duration::from_secs(connect.timeout),
+        retry,
+        transports,
+    )
+    .await?)
 }
 
 /// Runs a command's future on a runtime of its own.

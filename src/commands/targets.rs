@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use super::apply::{apply_session, confirm, git_commit, report_text, Applied};
 use super::plan::make_plan;
-use super::{block_on, connect_target, report_problems, Session};
+use super::{block_on, connect_target_with, report_problems, Session};
 use crate::apply::live;
 use crate::cli::{ApplyArgs, ColorMode, ConnectArgs, GlobalArgs, OutputFormat, PlanArgs};
 use crate::cluster::Connection;
@@ -205,45 +205,47 @@ async fn run_all(
     printer: Printer,
     work: Work,
 ) -> Vec<TargetResult> {
-    // The targets' futures are not all Send (the live read and the executor hold borrows
-    // across awaits): they run concurrently on this thread, which is enough for HTTP.
-    let local = tokio::task::LocalSet::new();
-    let (headers, done) = local
-        .run_until(async move {
-            let limit = Arc::new(tokio::sync::Semaphore::new(usize::from(connect.parallel)));
-            let mut tasks = tokio::task::JoinSet::new();
-            let mut headers = Vec::new();
-            for (position, (project, &i)) in projects.into_iter().zip(index).enumerate() {
-                let header = Header::of(&project, connect);
-                headers.push(header.clone());
-                let (content, desired) = (rendered[i].content.clone(), rendered[i].desired.clone());
-                let (limit, connect, work) = (limit.clone(), connect.clone(), work.clone());
-                tasks.spawn_local(async move {
-                    let _permit = limit.acquire_owned().await;
-                    let done = async {
-                        let cluster = connect_target(&project, &connect, printer).await?;
-                        let session = Session {
-                            project,
-                            content,
-                            desired,
-                            cluster,
-                        };
-                        work.run(session, printer).await
-                    }
-                    .await;
-                    (position, done)
-                });
-            }
-            let mut done: Vec<Option<Result<Done>>> = (0..headers.len()).map(|_| None).collect();
-            while let Some(joined) = tasks.join_next().await {
-                match joined {
-                    Ok((position, result)) => done[position] = Some(result),
-                    Err(err) => tracing::error!("a target's task failed: {err}"),
+    // Each target is a task of the runtime's threads: the HTTP of one target and the CPU work
+    // of another (parsing its answers, planning) go on together. The targets share the HTTP
+    // transports (TLS set up once); each target's client adds its own credentials.
+    let transports = Arc::new(crate::cluster::Transports::default());
+    let (headers, done) = async move {
+        let limit = Arc::new(tokio::sync::Semaphore::new(usize::from(connect.parallel)));
+        let mut tasks = tokio::task::JoinSet::new();
+        let mut headers = Vec::new();
+        for (position, (project, &i)) in projects.into_iter().zip(index).enumerate() {
+            let header = Header::of(&project, connect);
+            headers.push(header.clone());
+            let (content, desired) = (rendered[i].content.clone(), rendered[i].desired.clone());
+            let (limit, connect, work) = (limit.clone(), connect.clone(), work.clone());
+            let transports = transports.clone();
+            tasks.spawn(async move {
+                let _permit = limit.acquire_owned().await;
+                let done = async {
+                    let cluster =
+                        connect_target_with(&project, &connect, printer, &transports).await?;
+                    let session = Session {
+                        project,
+                        content,
+                        desired,
+                        cluster,
+                    };
+                    work.run(session, printer).await
                 }
+                .await;
+                (position, done)
+            });
+        }
+        let mut done: Vec<Option<Result<Done>>> = (0..headers.len()).map(|_| None).collect();
+        while let Some(joined) = tasks.join_next().await {
+            match joined {
+                Ok((position, result)) => done[position] = Some(result),
+                Err(err) => tracing::error!("a target's task failed: {err}"),
             }
-            (headers, done)
-        })
-        .await;
+        }
+        (headers, done)
+    }
+    .await;
     headers
         .into_iter()
         .zip(done)

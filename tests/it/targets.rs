@@ -534,3 +534,80 @@ fn one_plan_file_holds_several_targets_and_applies_each() {
         run.stdout
     );
 }
+
+/// The targets of one run share their HTTP transports, never their credentials: each emulator
+/// requires its own user, every request it saw carried that user's password (none answered
+/// 401), and the target without auth, whose emulator also requires a user, is refused alone
+/// (no other target's credentials reached it).
+#[test]
+fn each_targets_requests_carry_its_own_credentials() {
+    let content = TestContext::fixture("minimal");
+    let names = ["one", "two", "three", "bare"];
+    let emulators: Vec<Emulator> = names
+        .iter()
+        .map(|name| {
+            Emulator::start(Options {
+                basic_auth: Some((format!("user-{name}"), format!("pw-{name}"))),
+                ..Options::default()
+            })
+            .expect("start the emulator")
+        })
+        .collect();
+    let mut toml = String::from(
+        "[content]\nversion = \"2.3.4\"\n\n[vars]\nindex_prefix = \"log\"\nshards = 1\nlabel = \"Demo\"\nretention_days = 30\n\n",
+    );
+    for (name, emulator) in names.iter().zip(&emulators) {
+        let auth = if *name == "bare" {
+            "auth = \"none\"\n".to_string()
+        } else {
+            let file = content.path().join(format!("{name}.password"));
+            std::fs::write(&file, format!("pw-{name}\n")).unwrap();
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt as _;
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+            }
+            format!(
+                "auth = \"basic\"\nusername = \"user-{name}\"\npassword_file = \"{}\"\n",
+                file.display()
+            )
+        };
+        toml.push_str(&format!(
+            "[targets.{name}]\nopensearch_url = \"{}\"\ndashboards_url = \"{}\"\ntenant = \"global\"\n{auth}\n",
+            emulator.opensearch_url(),
+            emulator.dashboards_url()
+        ));
+    }
+    content.write("siemctl.toml", &toml);
+    let run = run_with_env(
+        content.path(),
+        &["apply", "--all-targets", "--yes", "--parallel", "4"],
+        &[],
+    );
+    assert_eq!(run.code, 1, "the bare target fails: {}", run.snapshot());
+    assert!(
+        run.stdout.contains("4 targets, 1 failed."),
+        "{}",
+        run.stdout
+    );
+    for (name, emulator) in names.iter().zip(&emulators) {
+        let requests = emulator.requests();
+        let refused = requests.iter().filter(|r| r.status == Some(401)).count();
+        if *name == "bare" {
+            assert!(
+                refused > 0 && refused == requests.len(),
+                "{name}: {requests:?}"
+            );
+        } else {
+            assert!(!requests.is_empty(), "{name} saw no request");
+            assert_eq!(refused, 0, "{name}: {requests:?}");
+        }
+    }
+    for pw in ["pw-one", "pw-two", "pw-three"] {
+        assert!(
+            !run.stdout.contains(pw) && !run.stderr.contains(pw),
+            "{}",
+            run.snapshot()
+        );
+    }
+}
