@@ -64,8 +64,9 @@ pub(crate) enum OutputFormat {
     /// A Markdown document (`siemctl fields`, for docs/fields.md); other commands print text.
     Markdown,
     /// Text, and GitHub Actions workflow commands on stdout (`::error file=...,line=...::`) for
-    /// the problems of `validate` and the files of `fmt --check`: annotations on the lines of a
-    /// pull request. Run siemctl at the repository root.
+    /// the problems of `validate`, the failures of `test` and the files of `fmt --check`:
+    /// annotations on the lines of a pull request. `file=` is relative to the repository root
+    /// (`GITHUB_WORKSPACE`, else the folder with `.git`), also with `-C`.
     Github,
 }
 

@@ -50,6 +50,9 @@ pub fn run() -> ExitCode {
     };
     logging::init(cli.global.verbose);
     let printer = Printer::new(cli.global.output, cli.global.color);
+    if cli.global.output == cli::OutputFormat::Github {
+        output::github::set_content_root(&cli.global.content);
+    }
     let result = match &cli.command {
         Command::Render(args) => commands::render::run(&cli.global, args, printer),
         Command::Validate(args) => commands::validate::run(&cli.global, args, printer),

@@ -29,15 +29,13 @@ pub(crate) fn run(global: &GlobalArgs, args: &FmtArgs, printer: Printer) -> Resu
             Outcome::Unchanged => {}
             Outcome::Changed(out) => {
                 if args.check && printer.is_github() {
-                    let line = text
-                        .lines()
-                        .zip(out.lines())
-                        .position(|(a, b)| a != b)
-                        .unwrap_or_else(|| text.lines().count().min(out.lines().count()))
-                        + 1;
+                    let (line, column) = first_difference(&text, &out);
                     printer.data(&github::error(
-                        &file.path.display().to_string(),
-                        Some(line),
+                        github::At {
+                            file: &file.path,
+                            line: Some(line),
+                            column: Some(column),
+                        },
                         "siemctl fmt",
                         "not in the layout from this line: run `siemctl fmt`",
                     ));
@@ -101,5 +99,22 @@ fn count_files(n: usize) -> String {
         "1 file".to_string()
     } else {
         format!("{n} files")
+    }
+}
+
+/// The 1-based line and column (in characters) of the first difference between a file and its
+/// layout.
+fn first_difference(text: &str, out: &str) -> (usize, usize) {
+    let (mut a, mut b) = (text.lines(), out.lines());
+    let mut line = 1;
+    loop {
+        match (a.next(), b.next()) {
+            (Some(x), Some(y)) if x == y => line += 1,
+            (Some(x), Some(y)) => {
+                let column = x.chars().zip(y.chars()).take_while(|(p, q)| p == q).count();
+                return (line, column + 1);
+            }
+            _ => return (line, 1),
+        }
     }
 }

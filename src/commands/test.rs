@@ -230,6 +230,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &TestArgs, printer: Printer) -> Res
             written_goldens: &written_goldens,
             selected: &args.log_types,
             questions: &answers,
+            goldens: &existing,
         },
     );
     // Problems found on the way (a file whose events have nowhere to go, a broken golden file)

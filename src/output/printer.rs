@@ -80,8 +80,11 @@ impl Printer {
                     None => problem.message.clone(),
                 };
                 self.data(&super::github::error(
-                    &problem.file.display().to_string(),
-                    problem.line,
+                    super::github::At {
+                        file: &problem.file,
+                        line: problem.line,
+                        column: problem.column,
+                    },
                     "siemctl",
                     &message,
                 ));

@@ -1,6 +1,6 @@
 //! `siemctl test` results, as text or JSON.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use serde_json::{json, Value};
@@ -35,6 +35,8 @@ pub(crate) struct Report<'a> {
     pub(crate) selected: &'a [String],
     /// The workshop's questions, checked.
     pub(crate) questions: &'a [QuestionResult],
+    /// The golden matches files as they were before the run, by log type (None: no file).
+    pub(crate) goldens: &'a BTreeMap<String, Option<String>>,
 }
 
 /// Prints the results; failure when any event, file or query failed.
@@ -46,6 +48,7 @@ pub(crate) fn print(printer: Printer, report: &Report<'_>) -> ExitStatus {
         written_goldens,
         selected,
         questions,
+        goldens,
     } = *report;
     let unanswered = questions
         .iter()
@@ -63,7 +66,7 @@ pub(crate) fn print(printer: Printer, report: &Report<'_>) -> ExitStatus {
         ExitStatus::Success
     };
     if printer.is_github() {
-        printer.data(&annotations(results, queries));
+        printer.data(&annotations(results, queries, goldens));
     }
     if printer.is_json() {
         let files: Vec<Value> = results.iter().map(file_json).collect();
@@ -306,37 +309,69 @@ fn queries_text(text: &mut String, report: &QueryReport, written: &[(std::path::
     }
 }
 
-/// `--output github`: each failed event at its line of the events file, each query failure at its
-/// file.
-fn annotations(results: &[FileResult], queries: &QueryReport) -> String {
+/// `--output github`: each failed event at its line of the events file, each changed entry of a
+/// golden matches file at its line there (a search new to the file, or a search that finds nothing,
+/// at its file: no line).
+fn annotations(
+    results: &[FileResult],
+    queries: &QueryReport,
+    goldens: &BTreeMap<String, Option<String>>,
+) -> String {
+    use super::github::{error, At};
     let mut out = String::new();
     for result in results {
         if result.checked.missing_golden {
-            out.push_str(&super::github::error(
-                &path(&result.file.path),
-                None,
+            out.push_str(&error(
+                At::file(&result.file.path),
                 "siemctl test",
                 "there is no golden file, so no event is checked: run `siemctl test --generate`, read it and commit it",
             ));
         }
         for failure in &result.checked.failures {
-            out.push_str(&super::github::error(
-                &path(&result.file.path),
-                Some(failure.line),
+            out.push_str(&error(
+                At::line(&result.file.path, Some(failure.line)),
                 "siemctl test",
                 &failure.failure.message(),
             ));
         }
     }
     for failure in &queries.failures {
-        out.push_str(&super::github::error(
-            &path(&failure.file),
-            None,
+        let line = golden_line(goldens, &failure.file, &failure.key);
+        let mut message = failure.message.clone();
+        if !failure.key.is_empty() {
+            message = format!("{}: {message}", failure.key);
+        }
+        for l in &failure.lines {
+            message.push('\n');
+            message.push_str(l);
+        }
+        out.push_str(&error(
+            At::line(&failure.file, line),
             "siemctl test",
-            &failure.message,
+            &message,
         ));
     }
     out
+}
+
+/// The 1-based line of `key`'s entry in the golden matches file `file`, when that file holds it.
+fn golden_line(
+    goldens: &BTreeMap<String, Option<String>>,
+    file: &std::path::Path,
+    key: &str,
+) -> Option<usize> {
+    if key.is_empty() {
+        return None;
+    }
+    let text = goldens
+        .iter()
+        .find(|(log_type, _)| crate::testing::queries::golden_path(log_type) == file)?
+        .1
+        .as_deref()?;
+    let quoted = serde_json::to_string(key).ok()? + ":";
+    text.lines()
+        .position(|l| l.trim_start().starts_with(&quoted))
+        .map(|i| i + 1)
 }
 
 fn queries_json(report: &QueryReport, written: &[(std::path::PathBuf, bool)]) -> Value {

@@ -53,47 +53,9 @@ pub(crate) enum Error {
     },
 }
 
-/// A YAML scalar: plain when that reads back as the same string, else double-quoted (JSON
-/// string syntax is a subset of YAML's double-quoted style).
-pub(crate) fn yaml_scalar(text: &str) -> String {
-    let plain = !text.is_empty()
-        && text
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric())
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'))
-        && !matches!(
-            text.to_ascii_lowercase().as_str(),
-            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
-        )
-        && text.parse::<f64>().is_err();
-    if plain {
-        text.to_string()
-    } else {
-        serde_json::to_string(text).unwrap_or_default()
-    }
-}
-
 /// A JSON value as the content files are written: two-space indentation, a final newline.
 pub(crate) fn json_text(value: &serde_json::Value) -> String {
     let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
     text.push('\n');
     text
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn yaml_scalars_are_quoted_only_when_needed() {
-        assert_eq!(yaml_scalar("event.action"), "event.action");
-        assert_eq!(yaml_scalar("@timestamp"), "\"@timestamp\"");
-        assert_eq!(yaml_scalar("WAF: blocked"), "\"WAF: blocked\"");
-        assert_eq!(yaml_scalar("no"), "\"no\"");
-        assert_eq!(yaml_scalar("1.5"), "\"1.5\"");
-        assert_eq!(yaml_scalar(""), "\"\"");
-    }
 }

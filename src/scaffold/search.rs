@@ -4,7 +4,8 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use super::{yaml_scalar, NewFile};
+use super::NewFile;
+use crate::format::yaml::string as yaml_string;
 
 /// What a new saved search is made of.
 #[derive(Debug, Clone)]
@@ -55,15 +56,15 @@ pub(crate) fn text(spec: &Spec) -> String {
     out.push_str(
         "# The search's id in Dashboards: keep it once shared, links and dashboards use it.\n",
     );
-    let _ = writeln!(out, "id: {}", yaml_scalar(&spec.id));
+    let _ = writeln!(out, "id: {}", yaml_string(&spec.id, false));
     out.push_str("# The name analysts see in Discover's \"Open\" list and on dashboards.\n");
-    let _ = writeln!(out, "title: {}", yaml_scalar(&spec.title));
+    let _ = writeln!(out, "title: {}", yaml_string(&spec.title, false));
     out.push_str(
         "# What the search finds and what to do with what it finds (shown under the title).\n",
     );
     match &spec.description {
         Some(description) => {
-            let _ = writeln!(out, "description: {}", yaml_scalar(description));
+            let _ = writeln!(out, "description: {}", yaml_string(description, false));
         }
         None => out.push_str(
             "# description: What it finds, why that matters, and what to look at next.\n",
@@ -77,9 +78,9 @@ pub(crate) fn text(spec: &Spec) -> String {
         out.push_str("# The events to find. `field:*` means the event has the field: write the value you look\n");
         out.push_str("# for instead, e.g. event.action:ConsoleLogin (`siemctl validate` checks every field name).\n");
     }
-    let _ = writeln!(out, "query: {}", yaml_scalar(&spec.query));
+    let _ = writeln!(out, "query: {}", yaml_string(&spec.query, false));
     out.push_str("# The columns of the results table, left to right.\n");
-    let columns: Vec<String> = spec.columns.iter().map(|c| yaml_scalar(c)).collect();
+    let columns: Vec<String> = spec.columns.iter().map(|c| yaml_string(c, true)).collect();
     let _ = writeln!(out, "columns: [{}]", columns.join(", "));
     out.push_str(
         "# The order of the results: a field and asc (oldest first) or desc (newest first).\n",
@@ -87,7 +88,7 @@ pub(crate) fn text(spec: &Spec) -> String {
     match &spec.time_field {
         Some(field) => {
             out.push_str("sort:\n");
-            let _ = writeln!(out, "  - {}: desc", yaml_scalar(field));
+            let _ = writeln!(out, "  - {}: desc", yaml_string(field, false));
         }
         None => out.push_str("# sort:\n#   - \"@timestamp\": desc\n"),
     }
@@ -96,8 +97,8 @@ pub(crate) fn text(spec: &Spec) -> String {
     match &spec.filter_example {
         Some((field, value)) => {
             out.push_str("# filters:\n");
-            let _ = writeln!(out, "#   - field: {}", yaml_scalar(field));
-            let _ = writeln!(out, "#     value: {}", yaml_scalar(value));
+            let _ = writeln!(out, "#   - field: {}", yaml_string(field, false));
+            let _ = writeln!(out, "#     value: {}", yaml_string(value, false));
             out.push_str("#     negate: false\n");
         }
         None => out.push_str(
@@ -109,6 +110,10 @@ pub(crate) fn text(spec: &Spec) -> String {
     out.push_str("# search (the default) opens in Discover; query makes a saved query for any app's query bar.\n");
     out.push_str("# kind: search\n");
     out.push_str("# The index pattern to search: by default the one of this folder's log type.\n");
-    let _ = writeln!(out, "# index_pattern: {}", yaml_scalar(&spec.index_pattern));
+    let _ = writeln!(
+        out,
+        "# index_pattern: {}",
+        yaml_string(&spec.index_pattern, false)
+    );
     out
 }

@@ -291,3 +291,16 @@ fn several_targets_match_the_targets_schema_with_a_code_per_target() {
         assert_eq!(good["error"], Value::Null, "{doc}");
     }
 }
+
+#[test]
+fn the_fields_document_matches_its_schema() {
+    let ctx = crate::common::TestContext::fixture("minimal");
+    let document = valid("fields", &ctx.siemctl(&["fields", "--output", "json"]));
+    let fields = document["data"]["fields"].as_array().unwrap();
+    assert!(
+        fields.iter().any(|f| f["name"] == "demo.region"),
+        "{document}"
+    );
+    let bundled = crate::common::TestContext::bundled();
+    valid("fields", &bundled.siemctl(&["fields", "--output", "json"]));
+}

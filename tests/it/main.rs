@@ -33,3 +33,4 @@ mod unlock;
 mod validate;
 mod workshop_generate;
 mod workshop_load;
+mod yaml_indicators;

@@ -170,6 +170,13 @@ fn syntax(path: &Path, text: &str, line: Option<usize>, column: Option<usize>) -
             );
         }
     }
+    // A value that starts with a character YAML reserves (`@`, a backtick) or reads as an alias
+    // (`*`), nearest the stop first.
+    for i in (0..stop).rev() {
+        if let Some(problem) = reserved_start(path, lines[i], i + 1) {
+            return problem;
+        }
+    }
     // An unquoted value containing `: `, nearest the stop first.
     for i in (0..stop).rev() {
         if let Some(problem) = unquoted_colon(path, lines[i], i + 1) {
@@ -185,6 +192,76 @@ fn syntax(path: &Path, text: &str, line: Option<usize>, column: Option<usize>) -
     Problem::new(path, "this line is not valid YAML")
         .at(line, column)
         .with_hint("look at this line and the one above: a key needs `:` and a space after it, a quote must be closed on the value's last line, and the keys of one level start in the same column")
+}
+
+/// `columns: [@timestamp]`, `query: *admin*`: a plain value cannot start with `@` or a backtick
+/// (reserved indicators), and one starting with `*` is an alias of an anchor.
+fn reserved_start(path: &Path, line: &str, number: usize) -> Option<Problem> {
+    let chars: Vec<char> = line.chars().collect();
+    let mut quote = None;
+    // Whether a value may start at the next non-space character.
+    let mut can_start = true;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '#') if i == 0 || chars[i - 1] == ' ' => return None,
+            (None, ' ') => {}
+            (None, '@' | '`' | '*') if can_start => {
+                let end = chars[i..]
+                    .iter()
+                    .position(|c| matches!(c, ',' | ']' | '}'))
+                    .map_or(chars.len(), |e| i + e);
+                let end = if chars[i..].iter().take(end - i).any(|c| *c == '#') {
+                    i + chars[i..end]
+                        .windows(2)
+                        .position(|w| w == [' ', '#'])
+                        .unwrap_or(end - i)
+                } else {
+                    end
+                };
+                let value: String = chars[i..end]
+                    .iter()
+                    .collect::<String>()
+                    .trim_end()
+                    .to_string();
+                let quoted = if value.contains('"') {
+                    format!("'{}'", value.replace('\'', "''"))
+                } else {
+                    format!("\"{value}\"")
+                };
+                let why = match c {
+                    '*' => "YAML reads a value that starts with `*` as a reference to an anchor (an alias), not as text",
+                    '@' => "YAML reserves `@` at the start of a value",
+                    _ => "YAML reserves a backtick at the start of a value",
+                };
+                return Some(
+                    Problem::new(
+                        path,
+                        if value.contains('`') {
+                            format!("this value needs quotes: {why}")
+                        } else {
+                            format!("`{value}` needs quotes: {why}")
+                        },
+                    )
+                    .at(Some(number), Some(i + 1))
+                    .with_hint(format!("write it in quotes: {quoted}")),
+                );
+            }
+            (None, '"' | '\'') if can_start => {
+                quote = Some(c);
+                can_start = false;
+            }
+            (None, '[' | '{' | ',') => can_start = true,
+            (None, '-') if can_start && chars.get(i + 1).is_none_or(|n| *n == ' ') => {}
+            (None, ':') if chars.get(i + 1).is_none_or(|n| *n == ' ') => can_start = true,
+            (None, _) => can_start = false,
+        }
+        i += 1;
+    }
+    None
 }
 
 /// `title: CloudTrail: failed logins`: YAML reads a second key inside the value.
