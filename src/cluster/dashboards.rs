@@ -635,7 +635,10 @@ enum BulkGetItem<T> {
     /// 404: the object does not exist.
     Missing,
     /// Any other error of the item: the read fails.
-    Failed { status: u16, reason: String },
+    Failed {
+        status: u16,
+        reason: String,
+    },
 }
 
 /// Reads a `_bulk_get` answer (`{"saved_objects": [...]}`) item by item, handing each object
@@ -718,5 +721,44 @@ impl<'de, T, F: Fn(usize, Value) -> T> Visitor<'de> for BulkGetItems<'_, F> {
             );
         }
         Ok(items)
+    }
+}
+
+#[cfg(test)]
+mod bulk_get_tests {
+    use super::*;
+
+    fn read(body: &str) -> Result<Vec<BulkGetItem<(usize, String)>>, serde_json::Error> {
+        let each = |i: usize, o: Value| (i, o["id"].as_str().unwrap_or_default().to_string());
+        let mut d = serde_json::Deserializer::from_str(body);
+        let items = BulkGetAnswer {
+            start: 10,
+            each: &each,
+        }
+        .deserialize(&mut d)?;
+        d.end()?;
+        Ok(items)
+    }
+
+    #[test]
+    fn bulk_get_answer_is_read_item_by_item_in_order() {
+        let body = r#"{"other": {"x": [1, 2]}, "saved_objects": [
+            {"id": "a", "type": "search", "attributes": {}},
+            {"id": "b", "type": "search", "error": {"statusCode": 404, "message": "Not Found"}},
+            {"id": "c", "type": "search", "error": {"statusCode": 403, "message": "Forbidden"}}
+        ]}"#;
+        let items = read(body).unwrap();
+        assert_eq!(items.len(), 3);
+        assert!(matches!(&items[0], BulkGetItem::Found((10, id)) if id == "a"));
+        assert!(matches!(items[1], BulkGetItem::Missing));
+        assert!(
+            matches!(&items[2], BulkGetItem::Failed { status: 403, reason } if reason == "Forbidden")
+        );
+    }
+
+    #[test]
+    fn bulk_get_answer_that_is_not_an_object_is_an_error() {
+        assert!(read("[]").is_err());
+        assert!(read(r#"{"saved_objects": [] } x"#).is_err());
     }
 }

@@ -527,16 +527,12 @@ pub(crate) fn bulk_get(store: &Store, req: &Req) -> Resp {
             }
             match store.objects.get(&(t.to_string(), id.to_string())) {
                 Some(o) => BulkGetItem::Found(ItemView { object: o, fields }),
-                None => {
-                    BulkGetItem::Error(json!({"id": id, "type": t, "error": not_found(t, id)}))
-                }
+                None => BulkGetItem::Error(json!({"id": id, "type": t, "error": not_found(t, id)})),
             }
         })
         .collect();
     let mut bytes = Vec::new();
-    let answer = BulkGetAnswer {
-        saved_objects: out,
-    };
+    let answer = BulkGetAnswer { saved_objects: out };
     if let Err(e) = serde_json::to_writer(&mut bytes, &answer) {
         return boom(500, format!("cannot write the answer: {e}"));
     }
@@ -603,13 +599,9 @@ impl serde::Serialize for ItemView<'_> {
         map.serialize_entry("updated_at", &o.updated_at)?;
         map.serialize_entry("version", &encode_version(o.seq_no))?;
         match (&self.fields, o.attributes.as_object()) {
-            (Some(fields), Some(attributes)) => map.serialize_entry(
-                "attributes",
-                &FieldsView {
-                    attributes,
-                    fields,
-                },
-            )?,
+            (Some(fields), Some(attributes)) => {
+                map.serialize_entry("attributes", &FieldsView { attributes, fields })?
+            }
             _ => map.serialize_entry("attributes", &o.attributes)?,
         }
         map.serialize_entry("references", &o.references)?;
