@@ -177,11 +177,16 @@ pub(crate) async fn read(cluster: &Cluster, desired: &[Desired]) -> Result<Snaps
         .collect();
     if !saved.is_empty() {
         let dashboards_version = dashboards_version.clone().context("the content has saved objects, but no Dashboards URL is set: set `dashboards_url` in the target or pass --dashboards-url")?;
-        let found = bulk_get(cluster, &saved, Some(&dashboards_version)).await?;
-        for ((kind, id), object) in saved.into_iter().zip(found) {
+        // Each object is normalised as soon as it is decoded: the raw objects are never all
+        // held at once.
+        let found = bulk_get_each(cluster, &saved, Some(&dashboards_version), |i, object| {
+            let (kind, id) = &saved[i];
+            saved_live(*kind, id, &object, &by_id, &tenant_state)
+        })
+        .await?;
+        for (key, object) in saved.into_iter().zip(found) {
             if let Some(object) = object {
-                let object = saved_live(kind, &id, &object, &by_id, &tenant_state);
-                live.insert((kind, id), object);
+                live.insert(key, object);
             }
         }
     }
@@ -382,6 +387,17 @@ async fn bulk_get(
     objects: &[(Kind, String)],
     dashboards_version: Option<&str>,
 ) -> Result<Vec<Option<Value>>> {
+    bulk_get_each(cluster, objects, dashboards_version, |_, object| object).await
+}
+
+/// [`bulk_get`], each object found given to `each` (with its index in `objects`) as soon as
+/// it is decoded.
+async fn bulk_get_each<T>(
+    cluster: &Cluster,
+    objects: &[(Kind, String)],
+    dashboards_version: Option<&str>,
+    each: impl Fn(usize, Value) -> T,
+) -> Result<Vec<Option<T>>> {
     if objects.is_empty() {
         return Ok(Vec::new());
     }
@@ -396,7 +412,7 @@ async fn bulk_get(
         })
         .collect();
     cluster
-        .bulk_get(&request)
+        .bulk_get_each(&request, each)
         .await
         .context("cannot read saved objects (_bulk_get)")
 }

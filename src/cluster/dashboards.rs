@@ -7,6 +7,7 @@
 //! concurrently (at most [`IN_FLIGHT`] at a time).
 
 use reqwest::Method;
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{json, Value};
 
 use super::concurrent::{bounded, IN_FLIGHT};
@@ -317,15 +318,36 @@ impl Cluster {
         &self,
         objects: &[(String, String)],
     ) -> Result<Vec<Option<Value>>, Error> {
+        self.bulk_get_each(objects, |_, object| object).await
+    }
+
+    /// [`Cluster::bulk_get`], each object found given to `each` (with its index in `objects`)
+    /// as soon as it is decoded: the answer is read object by object from its bytes, so no
+    /// batch is ever held both as bytes and as one decoded tree, and what `each` keeps of an
+    /// object is all that stays of it.
+    pub(crate) async fn bulk_get_each<T>(
+        &self,
+        objects: &[(String, String)],
+        each: impl Fn(usize, Value) -> T,
+    ) -> Result<Vec<Option<T>>, Error> {
         let request: Vec<Value> = objects
             .iter()
             .map(|(t, id)| json!({ "type": t, "id": id }))
             .collect();
+        let mut start = 0;
+        let mut starts = Vec::new();
+        let batches = batches(request, MAX_GET);
+        for batch in &batches {
+            starts.push(start);
+            start += batch.len();
+        }
+        let each = &each;
         let answers = bounded(
             IN_FLIGHT,
-            batches(request, MAX_GET)
+            batches
                 .into_iter()
-                .map(|batch| self.bulk_get_batch(batch)),
+                .zip(starts)
+                .map(|(batch, start)| self.bulk_get_batch(batch, start, each)),
         )
         .await;
         let mut found = Vec::with_capacity(objects.len());
@@ -335,7 +357,12 @@ impl Cluster {
         Ok(found)
     }
 
-    async fn bulk_get_batch(&self, batch: Vec<Value>) -> Result<Vec<Option<Value>>, Error> {
+    async fn bulk_get_batch<T>(
+        &self,
+        batch: Vec<Value>,
+        start: usize,
+        each: &impl Fn(usize, Value) -> T,
+    ) -> Result<Vec<Option<T>>, Error> {
         let (response, url) = self
             .dashboards(
                 Method::POST,
@@ -343,31 +370,28 @@ impl Cluster {
                 Some(&Value::Array(batch)),
             )
             .await?;
-        let body = response
-            .ok(&Method::POST, &url)?
-            .json(&Method::POST, &url)?;
-        let items = match body {
-            Value::Object(mut map) => match map.remove("saved_objects") {
-                Some(Value::Array(items)) => items,
-                _ => Vec::new(),
-            },
-            _ => Vec::new(),
-        };
-        let mut found = Vec::with_capacity(items.len());
-        for item in items {
-            match item.pointer("/error/statusCode").and_then(Value::as_u64) {
-                None => found.push(Some(item)),
-                Some(404) => found.push(None),
-                Some(status) => {
+        let response = response.ok(&Method::POST, &url)?;
+        let mut deserializer = serde_json::Deserializer::from_slice(&response.body);
+        let answer = BulkGetAnswer { start, each }
+            .deserialize(&mut deserializer)
+            .and_then(|items| deserializer.end().map(|()| items))
+            .map_err(|e| Error::Decode {
+                method: "POST".into(),
+                url: url.clone(),
+                message: e.to_string(),
+            })?;
+        drop(response);
+        let mut found = Vec::with_capacity(answer.len());
+        for item in answer {
+            match item {
+                BulkGetItem::Found(object) => found.push(Some(object)),
+                BulkGetItem::Missing => found.push(None),
+                BulkGetItem::Failed { status, reason } => {
                     return Err(Error::Status {
                         method: "POST".into(),
-                        url: url.clone(),
-                        status: u16::try_from(status).unwrap_or(500),
-                        reason: item
-                            .pointer("/error/message")
-                            .and_then(Value::as_str)
-                            .unwrap_or("unknown error")
-                            .to_string(),
+                        url,
+                        status,
+                        reason,
                     })
                 }
             }
@@ -602,5 +626,139 @@ mod tests {
             "5,000 ids in one _bulk_get"
         );
         assert!(batches(Vec::new(), 3).is_empty());
+    }
+}
+
+/// One item of a `_bulk_get` answer, as [`Cluster::bulk_get_each`] keeps it.
+enum BulkGetItem<T> {
+    Found(T),
+    /// 404: the object does not exist.
+    Missing,
+    /// Any other error of the item: the read fails.
+    Failed {
+        status: u16,
+        reason: String,
+    },
+}
+
+/// Reads a `_bulk_get` answer (`{"saved_objects": [...]}`) item by item, handing each object
+/// found to `each` as soon as it is decoded.
+struct BulkGetAnswer<'a, F> {
+    /// The index, in the whole request, of the batch's first object.
+    start: usize,
+    each: &'a F,
+}
+
+/// The `saved_objects` array of [`BulkGetAnswer`].
+struct BulkGetItems<'a, F> {
+    start: usize,
+    each: &'a F,
+}
+
+impl<'de, T, F: Fn(usize, Value) -> T> DeserializeSeed<'de> for BulkGetAnswer<'_, F> {
+    type Value = Vec<BulkGetItem<T>>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, T, F: Fn(usize, Value) -> T> Visitor<'de> for BulkGetAnswer<'_, F> {
+    type Value = Vec<BulkGetItem<T>>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a _bulk_get answer")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == "saved_objects" {
+                items = map.next_value_seed(BulkGetItems {
+                    start: self.start,
+                    each: self.each,
+                })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(items)
+    }
+}
+
+impl<'de, T, F: Fn(usize, Value) -> T> DeserializeSeed<'de> for BulkGetItems<'_, F> {
+    type Value = Vec<BulkGetItem<T>>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, T, F: Fn(usize, Value) -> T> Visitor<'de> for BulkGetItems<'_, F> {
+    type Value = Vec<BulkGetItem<T>>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of saved objects")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element::<Value>()? {
+            let index = self.start + items.len();
+            items.push(
+                match item.pointer("/error/statusCode").and_then(Value::as_u64) {
+                    None => BulkGetItem::Found((self.each)(index, item)),
+                    Some(404) => BulkGetItem::Missing,
+                    Some(status) => BulkGetItem::Failed {
+                        status: u16::try_from(status).unwrap_or(500),
+                        reason: item
+                            .pointer("/error/message")
+                            .and_then(Value::as_str)
+                            .unwrap_or("unknown error")
+                            .to_string(),
+                    },
+                },
+            );
+        }
+        Ok(items)
+    }
+}
+
+#[cfg(test)]
+mod bulk_get_tests {
+    use super::*;
+
+    fn read(body: &str) -> Result<Vec<BulkGetItem<(usize, String)>>, serde_json::Error> {
+        let each = |i: usize, o: Value| (i, o["id"].as_str().unwrap_or_default().to_string());
+        let mut d = serde_json::Deserializer::from_str(body);
+        let items = BulkGetAnswer {
+            start: 10,
+            each: &each,
+        }
+        .deserialize(&mut d)?;
+        d.end()?;
+        Ok(items)
+    }
+
+    #[test]
+    fn bulk_get_answer_is_read_item_by_item_in_order() {
+        let body = r#"{"other": {"x": [1, 2]}, "saved_objects": [
+            {"id": "a", "type": "search", "attributes": {}},
+            {"id": "b", "type": "search", "error": {"statusCode": 404, "message": "Not Found"}},
+            {"id": "c", "type": "search", "error": {"statusCode": 403, "message": "Forbidden"}}
+        ]}"#;
+        let items = read(body).unwrap();
+        assert_eq!(items.len(), 3);
+        assert!(matches!(&items[0], BulkGetItem::Found((10, id)) if id == "a"));
+        assert!(matches!(items[1], BulkGetItem::Missing));
+        assert!(
+            matches!(&items[2], BulkGetItem::Failed { status: 403, reason } if reason == "Forbidden")
+        );
+    }
+
+    #[test]
+    fn bulk_get_answer_that_is_not_an_object_is_an_error() {
+        assert!(read("[]").is_err());
+        assert!(read(r#"{"saved_objects": [] } x"#).is_err());
     }
 }
