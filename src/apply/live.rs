@@ -392,11 +392,11 @@ async fn bulk_get(
 
 /// [`bulk_get`], each object found given to `each` (with its index in `objects`) as soon as
 /// it is decoded.
-async fn bulk_get_each<T>(
+async fn bulk_get_each<T: Send>(
     cluster: &Cluster,
     objects: &[(Kind, String)],
     dashboards_version: Option<&str>,
-    each: impl Fn(usize, Value) -> T,
+    each: impl Fn(usize, Value) -> T + Sync,
 ) -> Result<Vec<Option<T>>> {
     if objects.is_empty() {
         return Ok(Vec::new());
