@@ -325,10 +325,10 @@ impl Cluster {
     /// as soon as it is decoded: the answer is read object by object from its bytes, so no
     /// batch is ever held both as bytes and as one decoded tree, and what `each` keeps of an
     /// object is all that stays of it.
-    pub(crate) async fn bulk_get_each<T>(
+    pub(crate) async fn bulk_get_each<T: Send>(
         &self,
         objects: &[(String, String)],
-        each: impl Fn(usize, Value) -> T,
+        each: impl Fn(usize, Value) -> T + Sync,
     ) -> Result<Vec<Option<T>>, Error> {
         let request: Vec<Value> = objects
             .iter()
