@@ -387,7 +387,7 @@ impl Run<'_> {
                         version: version.clone(),
                         pending: Some(Pending::Write { previous }),
                         // Until the write is done, also the settings still to unset.
-                        keys: state::declared_keys(desired.kind, &desired.normalized).map(
+                        keys: state::declared_keys(desired.kind, &desired.normalized()).map(
                             |mut keys| {
                                 let old = target
                                     .objects
@@ -419,7 +419,7 @@ impl Run<'_> {
                     digest: desired.digest.clone(),
                     version: version.clone(),
                     pending: None,
-                    keys: state::declared_keys(desired.kind, &desired.normalized),
+                    keys: state::declared_keys(desired.kind, &desired.normalized()),
                 },
             );
         }
@@ -460,7 +460,7 @@ impl Run<'_> {
                     entry.pending = None;
                     // Settings dropped from the content are unset now: forget them.
                     if let Some(desired) = by_id.get(&(kind, id)) {
-                        entry.keys = state::declared_keys(kind, &desired.normalized);
+                        entry.keys = state::declared_keys(kind, &desired.normalized());
                     }
                     return true;
                 }
@@ -761,7 +761,7 @@ impl Run<'_> {
                     .objects
                     .get(&state::key(change.kind, &change.id));
                 if let Value::Object(map) = &mut changes {
-                    for key in state::dropped_keys(entry, &desired.normalized) {
+                    for key in state::dropped_keys(entry, &desired.normalized()) {
                         map.insert(key, Value::Null);
                     }
                 }
@@ -821,7 +821,7 @@ impl Run<'_> {
             .zip(found)
             .map(|(change, live)| {
                 let ours = match (live, by_id.get(&(change.kind, change.id.as_str()))) {
-                    (Some(live), Some(desired)) => normalize::live(change.kind, &live, Some(&desired.normalized)) == desired.normalized,
+                    (Some(live), Some(desired)) => normalize::live(change.kind, &live, Some(&desired.normalized())) == desired.normalized(),
                     _ => false,
                 };
                 let result = if ours {
@@ -840,7 +840,7 @@ impl Run<'_> {
         match self.cluster.create_template(change.kind, &change.id, &desired.wire()).await {
             Ok(Written::Done { .. }) => Ok(()),
             Ok(Written::Conflict) => match self.cluster.get_template(change.kind, &change.id).await {
-                Ok(Some(live)) if normalize::live(change.kind, &live, Some(&desired.normalized)) == desired.normalized => Ok(()),
+                Ok(Some(live)) if normalize::live(change.kind, &live, Some(&desired.normalized())) == desired.normalized() => Ok(()),
                 Ok(_) => Err("created by someone else since siemctl read the cluster: not overwritten; run plan again".into()),
                 Err(err) => Err(format!("{err:#}")),
             },
@@ -859,7 +859,7 @@ impl Run<'_> {
         match self.cluster.put_ism_policy(&change.id, &desired.wire(), current).await {
             Ok(Written::Done { .. }) => Ok(()),
             Ok(Written::Conflict) => match self.cluster.ism_policy(&change.id).await {
-                Ok(Some(policy)) if normalize::live(Kind::IsmPolicy, &policy.body, Some(&desired.normalized)) == desired.normalized => Ok(()),
+                Ok(Some(policy)) if normalize::live(Kind::IsmPolicy, &policy.body, Some(&desired.normalized())) == desired.normalized() => Ok(()),
                 Ok(_) => Err("the policy was changed by someone else during this apply (version conflict); run apply again".into()),
                 Err(err) => Err(format!("{err:#}")),
             },

@@ -428,17 +428,23 @@ fn saved_live(
     tenant_state: &StoredState,
 ) -> Live {
     let desired = by_id.get(&(kind, id)).copied();
-    let widened = desired.filter(|d| d.kind == Kind::Config).map(|d| {
-        let entry = tenant_state.state.objects.get(&state::key(kind, id));
-        let mut widened = d.clone();
-        if let Some(Value::Object(attributes)) = widened.normalized.get_mut("attributes") {
-            for key in state::dropped_keys(entry, &d.normalized) {
-                attributes.insert(key, Value::Null);
+    // Only the advanced settings and index patterns are normalised against the content's form.
+    let normalize_with = desired
+        .filter(|d| matches!(d.kind, Kind::Config | Kind::IndexPattern))
+        .map(|d| {
+            let mut normalized = d.normalized();
+            if d.kind == Kind::Config {
+                let entry = tenant_state.state.objects.get(&state::key(kind, id));
+                let dropped = state::dropped_keys(entry, &normalized);
+                if let Some(Value::Object(attributes)) = normalized.get_mut("attributes") {
+                    for key in dropped {
+                        attributes.insert(key, Value::Null);
+                    }
+                }
             }
-        }
-        widened
-    });
-    live_object_against(kind, object, widened.as_ref().or(desired), desired, None)
+            normalized
+        });
+    live_object_against(kind, object, normalize_with.as_ref(), desired, None)
 }
 
 /// Both state documents, the cluster's and the tenant's, in one `_mget`.

@@ -61,7 +61,6 @@ mod tests {
             kind: Kind::ComponentTemplate,
             id: "t".into(),
             title: None,
-            normalized: Value::Null,
             digest: String::new(),
             body: json!({"template": {"mappings": mappings}}),
         }

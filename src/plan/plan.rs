@@ -19,8 +19,7 @@ pub(crate) struct Desired {
     pub(crate) kind: Kind,
     pub(crate) id: String,
     pub(crate) title: Option<String>,
-    /// The normalised form (see [`normalize::desired`]).
-    pub(crate) normalized: Value,
+    /// The digest of the normalised form (see [`normalize::desired`], [`normalize::digest`]).
     pub(crate) digest: String,
     /// The content's body, as rendered; [`Desired::wire`] makes what is sent from it, only for
     /// the objects apply writes.
@@ -28,6 +27,27 @@ pub(crate) struct Desired {
 }
 
 impl Desired {
+    /// The object of `body`, with the digest of its normalised form. The normalised form itself
+    /// is not kept: a plan of thousands of objects would hold every object twice. It is made
+    /// again by [`Desired::normalized`] where it is needed (an object that differs from the
+    /// cluster's, the settings of the advanced settings), and a live object is compared with
+    /// the content by digest first.
+    pub(crate) fn new(kind: Kind, id: String, title: Option<String>, body: Value) -> Desired {
+        let digest = normalize::digest(&normalize::desired(kind, &body));
+        Desired {
+            kind,
+            id,
+            title,
+            digest,
+            body,
+        }
+    }
+
+    /// The normalised form (see [`normalize::desired`]), made from the body.
+    pub(crate) fn normalized(&self) -> Value {
+        normalize::desired(self.kind, &self.body)
+    }
+
     /// The body sent to the API: a saved object with its JSON-string attributes encoded; the
     /// advanced settings, templates, pipelines and policies as the content writes them.
     pub(crate) fn wire(&self) -> Cow<'_, Value> {
@@ -59,12 +79,11 @@ pub(crate) struct Live {
 }
 
 impl Live {
-    /// The normalised form, given the content's form of the object (`None` when the content
-    /// has none).
-    pub(crate) fn normalized<'a>(&'a self, desired: Option<&'a Value>) -> &'a Value {
+    /// The normalised form, given the content's object (`None` when the content has none).
+    pub(crate) fn normalized<'a>(&'a self, desired: Option<&Desired>) -> Cow<'a, Value> {
         match desired {
-            Some(desired) if self.same_as_content => desired,
-            _ => &self.normalized,
+            Some(desired) if self.same_as_content => Cow::Owned(desired.normalized()),
+            _ => Cow::Borrowed(&self.normalized),
         }
     }
 }
@@ -225,11 +244,14 @@ pub(crate) fn plan(inputs: &Inputs<'_>) -> Plan {
                 unmanaged: false,
                 content_changed,
                 before: None,
-                after: Some(desired.normalized.clone()),
+                after: Some(desired.normalized()),
             },
             (Some(live), entry) => {
-                let live_normalized = live.normalized(Some(&desired.normalized));
-                let same = live.same_as_content || *live_normalized == desired.normalized;
+                // Compared by digest first: the content's normalised form is made again only
+                // for an object that differs (or that is shown).
+                let same = live.same_as_content
+                    || live.digest == desired.digest
+                    || *live.normalized(Some(desired)) == desired.normalized();
                 let drift = entry.and_then(|e| {
                     (!state::accepted_digests(e).contains(&live.digest.as_str()))
                         .then_some(Drift::Edited)
@@ -246,7 +268,8 @@ pub(crate) fn plan(inputs: &Inputs<'_>) -> Plan {
                 let unmanaged = entry.is_none()
                     && !same
                     && match desired.kind {
-                        Kind::Config => live_normalized
+                        Kind::Config => live
+                            .normalized(Some(desired))
                             .get("attributes")
                             .and_then(Value::as_object)
                             .is_some_and(|a| !a.is_empty()),
@@ -266,8 +289,8 @@ pub(crate) fn plan(inputs: &Inputs<'_>) -> Plan {
                     drift: if same { None } else { drift },
                     unmanaged,
                     content_changed,
-                    before: shown.then(|| live_normalized.clone()),
-                    after: shown.then(|| desired.normalized.clone()),
+                    before: shown.then(|| live.normalized(Some(desired)).into_owned()),
+                    after: shown.then(|| desired.normalized()),
                 }
             }
         };
@@ -324,7 +347,7 @@ pub(crate) fn plan(inputs: &Inputs<'_>) -> Plan {
             drift,
             unmanaged: false,
             content_changed: true,
-            before: Some(live.normalized(None).clone()),
+            before: Some(live.normalized(None).into_owned()),
             after: None,
         });
     }
@@ -341,15 +364,12 @@ pub(crate) fn desired_from(content: &crate::content::Content) -> Vec<Desired> {
         .resources
         .iter()
         .map(|resource| {
-            let normalized = normalize::desired(resource.kind, &resource.body);
-            Desired {
-                kind: resource.kind,
-                id: resource.id.clone(),
-                title: resource.title().map(str::to_string),
-                digest: normalize::digest(&normalized),
-                normalized,
-                body: resource.body.clone(),
-            }
+            Desired::new(
+                resource.kind,
+                resource.id.clone(),
+                resource.title().map(str::to_string),
+                resource.body.clone(),
+            )
         })
         .collect()
 }
@@ -365,15 +385,12 @@ pub(crate) fn desired_taken_from(content: &mut crate::content::Content) -> Vec<D
         .iter_mut()
         .map(|resource| {
             resource.text = String::new();
-            let normalized = normalize::desired(resource.kind, &resource.body);
-            Desired {
-                kind: resource.kind,
-                id: resource.id.clone(),
-                title: resource.title().map(str::to_string),
-                digest: normalize::digest(&normalized),
-                normalized,
-                body: std::mem::take(&mut resource.body),
-            }
+            Desired::new(
+                resource.kind,
+                resource.id.clone(),
+                resource.title().map(str::to_string),
+                std::mem::take(&mut resource.body),
+            )
         })
         .collect()
 }
@@ -385,21 +402,30 @@ pub(crate) fn live_object(
     desired: Option<&Desired>,
     seq: Option<(i64, i64)>,
 ) -> Live {
-    live_object_against(kind, raw, desired, desired, seq)
+    // Only the advanced settings and index patterns are normalised against the content's
+    // form (their declared settings, their declared field cache).
+    let normalize_with = desired
+        .filter(|d| matches!(d.kind, Kind::Config | Kind::IndexPattern))
+        .map(Desired::normalized);
+    live_object_against(kind, raw, normalize_with.as_ref(), desired, seq)
 }
 
-/// [`live_object`], normalised against `normalize_with` (the advanced settings are, against
-/// their settings declared now and before) and checked for being the same as `content`.
+/// [`live_object`], normalised against `normalize_with` (the content's normalised form; the
+/// advanced settings are, against their settings declared now and before) and checked for
+/// being the same as `content`.
 pub(crate) fn live_object_against(
     kind: Kind,
     raw: &Value,
-    normalize_with: Option<&Desired>,
+    normalize_with: Option<&Value>,
     content: Option<&Desired>,
     seq: Option<(i64, i64)>,
 ) -> Live {
-    let mut normalized = normalize::live(kind, raw, normalize_with.map(|d| &d.normalized));
+    let mut normalized = normalize::live(kind, raw, normalize_with);
     let digest = normalize::digest(&normalized);
-    let same_as_content = content.is_some_and(|d| d.normalized == normalized);
+    // By digest first (the canonical JSON of equal forms is the same): the content's
+    // normalised form is made again only for an object that differs.
+    let same_as_content =
+        content.is_some_and(|d| d.digest == digest || d.normalized() == normalized);
     if same_as_content {
         normalized = Value::Null;
     }

@@ -90,7 +90,6 @@ mod tests {
             kind,
             id: id.into(),
             title: Some(title.into()),
-            normalized: Value::Null,
             digest: String::new(),
             body: Value::Null,
         }

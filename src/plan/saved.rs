@@ -14,7 +14,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 
-use super::normalize;
 use super::plan::{Action, Change, Desired, Drift, Live, Orphan, Plan};
 use crate::content::kind::Kind;
 
@@ -273,22 +272,19 @@ impl TargetPlan {
         for object in &self.desired {
             let kind = kind_named(&object.kind)
                 .ok_or_else(|| Error::Tampered(format!("unknown kind `{}`", object.kind)))?;
-            let normalized = normalize::desired(kind, &object.body);
-            let digest = normalize::digest(&normalized);
-            if digest != object.digest {
+            let made = Desired::new(
+                kind,
+                object.id.clone(),
+                object.title.clone(),
+                object.body.clone(),
+            );
+            if made.digest != object.digest {
                 return Err(Error::Tampered(format!(
                     "{kind} `{}` is not the object that was planned (its digest differs)",
                     object.id
                 )));
             }
-            desired.push(Desired {
-                kind,
-                id: object.id.clone(),
-                title: object.title.clone(),
-                normalized,
-                digest,
-                body: object.body.clone(),
-            });
+            desired.push(made);
         }
         let digest = content_digest(
             desired

@@ -278,7 +278,6 @@ mod tests {
             kind,
             id: id.to_string(),
             title: None,
-            normalized: body.clone(),
             digest: String::new(),
             body,
         }
