@@ -94,10 +94,16 @@ fn git_repository(content: &TestContext, remote: &tempfile::TempDir) -> std::pat
         remote.path(),
         &format!("git init -q --bare -b main {}", bare.display()),
     );
-    sh(content.path(), "git init -q -b main && git add -A && git commit -q -m content");
     sh(
         content.path(),
-        &format!("git remote add origin {} && git push -q origin main", bare.display()),
+        "git init -q -b main && git add -A && git commit -q -m content",
+    );
+    sh(
+        content.path(),
+        &format!(
+            "git remote add origin {} && git push -q origin main",
+            bare.display()
+        ),
     );
     bare
 }
@@ -112,11 +118,21 @@ fn the_readme_has_the_two_analyst_workflows_marked_as_tested() {
     let blocks = tested_blocks();
     assert_eq!(blocks.len(), 2, "{blocks:?}");
     let git_first = blocks[0].join("\n");
-    for step in ["siemctl new search", "siemctl validate", "siemctl test", "git push"] {
+    for step in [
+        "siemctl new search",
+        "siemctl validate",
+        "siemctl test",
+        "git push",
+    ] {
         assert!(git_first.contains(step), "{step}: {git_first}");
     }
     let ui_first = blocks[1].join("\n");
-    for step in ["siemctl pull --new", "siemctl validate", "siemctl test", "git push"] {
+    for step in [
+        "siemctl pull --new",
+        "siemctl validate",
+        "siemctl test",
+        "git push",
+    ] {
         assert!(ui_first.contains(step), "{step}: {ui_first}");
     }
     // The pointer to pull-request annotations is true: the example runs what the README shows.
@@ -130,7 +146,10 @@ fn the_readme_has_the_two_analyst_workflows_marked_as_tested() {
         "siemctl test --output github",
     ] {
         assert!(readme.contains(&format!("- run: {step}")), "README: {step}");
-        assert!(example.contains(&format!("- run: {step}")), "example: {step}");
+        assert!(
+            example.contains(&format!("- run: {step}")),
+            "example: {step}"
+        );
     }
 }
 
@@ -168,7 +187,7 @@ fn the_ui_first_workflow_runs_as_written_and_pushes_what_was_made_in_dashboards(
     assert_eq!(run.code, 0, "{}", run.snapshot());
     // What the analyst made in Dashboards: a search saved from Discover, a chart of it, and
     // something else that `--title '*root*'` leaves out.
-    let source = json!({"query": {"query": "user.name:root", "language": "kuery"}, "filter": [],
+    let source = json!({"query": {"query": "user.name:root", "language": "kuery"}, "highlightAll": true, "version": true, "filter": [],
         "indexRefName": "kibanaSavedObjectMeta.searchSourceJSON.index"});
     c.dashboards(
         "POST",
