@@ -20,6 +20,7 @@ mod normalisation;
 mod planfile;
 mod pull;
 mod pull_new;
+mod readme;
 mod real_world;
 mod render;
 mod round_trips;
