@@ -107,13 +107,114 @@ impl<'de> Deserialize<'de> for FilterValue {
     }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug)]
 pub(crate) enum Scalar {
     Bool(bool),
     Integer(i64),
     Float(f64),
     Text(String),
+}
+
+/// What an untagged enum of `Scalar` said of a value that is none of them (a null, a list or
+/// a block of keys in a list of values): kept word for word, so the problem reported stays
+/// the one it was.
+const NOT_A_SCALAR: &str = "data did not match any variant of untagged enum Scalar";
+
+/// The type is decided once from the scalar the parser read (an untagged enum would buffer
+/// each value and try bool, integer, float and text in turn, building an error for each
+/// failed try); the outcome of each is that of `#[serde(untagged)]` over these variants.
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Scalar;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a value")
+            }
+
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar::Bool(v))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar::Integer(v))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Scalar, E> {
+                Ok(i64::try_from(v).map_or(Scalar::Float(v as f64), Scalar::Integer))
+            }
+
+            fn visit_i128<E: serde::de::Error>(self, _: i128) -> Result<Scalar, E> {
+                Err(E::custom(NOT_A_SCALAR))
+            }
+
+            fn visit_u128<E: serde::de::Error>(self, _: u128) -> Result<Scalar, E> {
+                Err(E::custom(NOT_A_SCALAR))
+            }
+
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar::Float(v))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar::Text(v.to_string()))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Scalar, E> {
+                Ok(Scalar::Text(v))
+            }
+
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Scalar, E> {
+                match std::str::from_utf8(v) {
+                    Ok(text) => Ok(Scalar::Text(text.to_string())),
+                    Err(_) => Err(E::custom(NOT_A_SCALAR)),
+                }
+            }
+
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Scalar, E> {
+                Err(E::custom(NOT_A_SCALAR))
+            }
+
+            fn visit_none<E: serde::de::Error>(self) -> Result<Scalar, E> {
+                Err(E::custom(NOT_A_SCALAR))
+            }
+
+            fn visit_some<D: serde::Deserializer<'de>>(self, inner: D) -> Result<Scalar, D::Error> {
+                serde::de::IgnoredAny::deserialize(inner)?;
+                Err(serde::de::Error::custom(NOT_A_SCALAR))
+            }
+
+            fn visit_newtype_struct<D: serde::Deserializer<'de>>(
+                self,
+                inner: D,
+            ) -> Result<Scalar, D::Error> {
+                serde::de::IgnoredAny::deserialize(inner)?;
+                Err(serde::de::Error::custom(NOT_A_SCALAR))
+            }
+
+            // A list or a block of keys is read to its end first, as the untagged enum did.
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Scalar, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Err(serde::de::Error::custom(NOT_A_SCALAR))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Scalar, A::Error> {
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Err(serde::de::Error::custom(NOT_A_SCALAR))
+            }
+        }
+        deserializer.deserialize_any(Visit)
+    }
 }
 
 impl Scalar {
