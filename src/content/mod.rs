@@ -74,11 +74,20 @@ pub(crate) struct Content {
     /// cannot read), kept by the field checks of `validate` for `validate::warnings`: one run
     /// of the field checks gives both.
     pub(crate) unchecked_values: OnceLock<Vec<Problem>>,
+    /// The field catalogue ([`catalogue::Catalogue::of`]), made once on first use: the field
+    /// checks and the field-role warnings of `validate` both read it.
+    catalogue: OnceLock<catalogue::Catalogue>,
 }
 
 impl Content {
     pub(crate) fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Resource> {
         self.resources.iter().filter(move |r| r.kind == kind)
+    }
+
+    /// Every field of every log type, from the composed mappings (made on first use).
+    pub(crate) fn catalogue(&self) -> &catalogue::Catalogue {
+        self.catalogue
+            .get_or_init(|| catalogue::Catalogue::of(self))
     }
 
     pub(crate) fn get(&self, kind: Kind, id: &str) -> Option<&Resource> {
@@ -130,6 +139,7 @@ impl Content {
             index,
             failed_ids,
             unchecked_values: OnceLock::new(),
+            catalogue: OnceLock::new(),
         }
     }
 }

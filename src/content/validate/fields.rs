@@ -60,7 +60,7 @@ fn checked(content: &Content) -> (Vec<Problem>, Vec<Problem>) {
     {
         return (problems, unchecked);
     }
-    let catalogue = Catalogue::of(content);
+    let catalogue = content.catalogue();
     let composed: Vec<(&Resource, Fields)> = content
         .of_kind(Kind::IndexTemplate)
         .map(|t| (t, mapping::compose(content, t).fields))
@@ -102,7 +102,7 @@ fn checked(content: &Content) -> (Vec<Problem>, Vec<Problem>) {
                 title,
                 templates,
                 fields,
-                catalogue: &catalogue,
+                catalogue,
             },
         );
     }
@@ -620,7 +620,7 @@ fn filters_agg_inputs(object: &Resource) -> Vec<(String, Language, String)> {
 /// pipeline copies the value where the ECS field is mapped is for `siemctl test` to tell, on
 /// the documents.
 pub(super) fn warnings(content: &Content) -> Vec<Problem> {
-    let catalogue = Catalogue::of(content);
+    let catalogue = content.catalogue();
     let mut problems = Vec::new();
     for entry in catalogue.fields.values() {
         let Some(role) = field_roles::role_of(&entry.name) else {
